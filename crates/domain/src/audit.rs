@@ -1,0 +1,350 @@
+//! The audit trail: what happened, who did it, to which record, when.
+//!
+//! Entries form a hash chain. Each entry's hash is SHA-256 over the previous entry's
+//! hash and the entry's canonical encoding, so changing, inserting or removing any
+//! entry breaks every hash after it. Verification needs no key, so an authority can
+//! check an export independently.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::ids::{OrgId, UserId};
+
+/// The hash before the first entry.
+pub const GENESIS_HASH: [u8; 32] = [0; 32];
+
+/// What happened. Stored as its stable string; new actions are added, never renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    SetupCompleted,
+    SignIn,
+    SignInFailed,
+    SignInThrottled,
+    SignOut,
+    TwoFactorEnabled,
+    TwoFactorFailed,
+    RecoveryCodeUsed,
+    OrgCreated,
+    UserCreated,
+    RolesChanged,
+    UserDeactivated,
+    InvitationCreated,
+    InvitationAccepted,
+    RosterImported,
+    PasswordResetIssued,
+    PasswordResetCompleted,
+    ApiTokenCreated,
+    ApiTokenRevoked,
+    CrossOrgAccessDenied,
+}
+
+impl AuditAction {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::SetupCompleted => "setup.completed",
+            Self::SignIn => "auth.sign_in",
+            Self::SignInFailed => "auth.sign_in_failed",
+            Self::SignInThrottled => "auth.sign_in_throttled",
+            Self::SignOut => "auth.sign_out",
+            Self::TwoFactorEnabled => "auth.two_factor_enabled",
+            Self::TwoFactorFailed => "auth.two_factor_failed",
+            Self::RecoveryCodeUsed => "auth.recovery_code_used",
+            Self::OrgCreated => "org.created",
+            Self::UserCreated => "user.created",
+            Self::RolesChanged => "user.roles_changed",
+            Self::UserDeactivated => "user.deactivated",
+            Self::InvitationCreated => "invitation.created",
+            Self::InvitationAccepted => "invitation.accepted",
+            Self::RosterImported => "roster.imported",
+            Self::PasswordResetIssued => "password_reset.issued",
+            Self::PasswordResetCompleted => "password_reset.completed",
+            Self::ApiTokenCreated => "api_token.created",
+            Self::ApiTokenRevoked => "api_token.revoked",
+            Self::CrossOrgAccessDenied => "access.cross_org_denied",
+        }
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An entry about to be appended (the storage layer assigns `seq` and the hashes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    pub org_id: Option<OrgId>,
+    pub actor: Option<UserId>,
+    pub action: AuditAction,
+    /// Kind of record acted on, e.g. `user`, `organisation`.
+    pub target_kind: Option<&'static str>,
+    pub target_id: Option<String>,
+    /// Short, non-sensitive detail (never report content or secrets).
+    pub detail: String,
+    /// The client address, where there was one.
+    pub ip: Option<String>,
+}
+
+impl NewAuditEntry {
+    #[must_use]
+    pub fn new(action: AuditAction) -> Self {
+        Self {
+            org_id: None,
+            actor: None,
+            action,
+            target_kind: None,
+            target_id: None,
+            detail: String::new(),
+            ip: None,
+        }
+    }
+    #[must_use]
+    pub fn org(mut self, org: OrgId) -> Self {
+        self.org_id = Some(org);
+        self
+    }
+    #[must_use]
+    pub fn actor(mut self, user: UserId) -> Self {
+        self.actor = Some(user);
+        self
+    }
+    #[must_use]
+    pub fn target(mut self, kind: &'static str, id: impl ToString) -> Self {
+        self.target_kind = Some(kind);
+        self.target_id = Some(id.to_string());
+        self
+    }
+    #[must_use]
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+    #[must_use]
+    pub fn ip(mut self, ip: Option<String>) -> Self {
+        self.ip = ip;
+        self
+    }
+}
+
+/// An entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: OffsetDateTime,
+    pub org_id: Option<OrgId>,
+    pub actor: Option<UserId>,
+    pub action: String,
+    pub target_kind: Option<String>,
+    pub target_id: Option<String>,
+    pub detail: String,
+    pub ip: Option<String>,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+/// Timestamps are kept to the microsecond, the precision PostgreSQL stores, so the
+/// same hash is computed on every engine.
+#[must_use]
+pub fn audit_time(now: OffsetDateTime) -> OffsetDateTime {
+    let micros = now.microsecond();
+    now.replace_microsecond(micros).unwrap_or(now)
+}
+
+/// The hash of an entry, given the previous entry's hash.
+#[allow(clippy::too_many_arguments)]
+#[must_use]
+pub fn entry_hash(
+    prev_hash: &[u8],
+    seq: i64,
+    at: OffsetDateTime,
+    org_id: Option<OrgId>,
+    actor: Option<UserId>,
+    action: &str,
+    target_kind: Option<&str>,
+    target_id: Option<&str>,
+    detail: &str,
+    ip: Option<&str>,
+) -> [u8; 32] {
+    fn field(h: &mut Sha256, bytes: &[u8]) {
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
+    }
+    fn opt(h: &mut Sha256, value: Option<&[u8]>) {
+        match value {
+            None => h.update([0u8]),
+            Some(v) => {
+                h.update([1u8]);
+                field(h, v);
+            }
+        }
+    }
+    let mut h = Sha256::new();
+    h.update(b"sightline-audit-v1");
+    field(&mut h, prev_hash);
+    h.update(seq.to_be_bytes());
+    h.update((at.unix_timestamp_nanos() / 1_000).to_be_bytes());
+    opt(&mut h, org_id.map(|o| o.as_uuid().into_bytes()).as_ref().map(|b| &b[..]));
+    opt(&mut h, actor.map(|a| a.as_uuid().into_bytes()).as_ref().map(|b| &b[..]));
+    field(&mut h, action.as_bytes());
+    opt(&mut h, target_kind.map(str::as_bytes));
+    opt(&mut h, target_id.map(str::as_bytes));
+    field(&mut h, detail.as_bytes());
+    opt(&mut h, ip.map(str::as_bytes));
+    h.finalize().into()
+}
+
+impl AuditEntry {
+    /// Recompute this entry's hash from its content and `prev_hash`.
+    #[must_use]
+    pub fn computed_hash(&self) -> [u8; 32] {
+        entry_hash(
+            &self.prev_hash,
+            self.seq,
+            self.at,
+            self.org_id,
+            self.actor,
+            &self.action,
+            self.target_kind.as_deref(),
+            self.target_id.as_deref(),
+            &self.detail,
+            self.ip.as_deref(),
+        )
+    }
+}
+
+/// Why the chain does not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    #[error("entry {seq}: its content does not match its hash (the entry was changed)")]
+    HashMismatch { seq: i64 },
+    #[error("entry {seq}: it does not link to the entry before it (an entry was removed, inserted or reordered)")]
+    BrokenLink { seq: i64 },
+    #[error("entry {seq}: sequence number out of order after {previous}")]
+    Gap { seq: i64, previous: i64 },
+}
+
+impl ChainError {
+    #[must_use]
+    pub const fn seq(&self) -> i64 {
+        match self {
+            Self::HashMismatch { seq } | Self::BrokenLink { seq } | Self::Gap { seq, .. } => *seq,
+        }
+    }
+}
+
+/// Incremental verifier: feed entries in `seq` order.
+#[derive(Debug, Clone)]
+pub struct ChainVerifier {
+    last_hash: Vec<u8>,
+    last_seq: i64,
+    checked: u64,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        Self { last_hash: GENESIS_HASH.to_vec(), last_seq: 0, checked: 0 }
+    }
+}
+
+impl ChainVerifier {
+    /// # Errors
+    /// The first way in which `entry` breaks the chain.
+    pub fn push(&mut self, entry: &AuditEntry) -> Result<(), ChainError> {
+        if entry.seq != self.last_seq + 1 {
+            return Err(ChainError::Gap { seq: entry.seq, previous: self.last_seq });
+        }
+        if entry.prev_hash != self.last_hash {
+            return Err(ChainError::BrokenLink { seq: entry.seq });
+        }
+        if entry.computed_hash()[..] != entry.hash[..] {
+            return Err(ChainError::HashMismatch { seq: entry.seq });
+        }
+        self.last_hash.clone_from(&entry.hash);
+        self.last_seq = entry.seq;
+        self.checked += 1;
+        Ok(())
+    }
+    #[must_use]
+    pub const fn checked(&self) -> u64 {
+        self.checked
+    }
+    #[must_use]
+    pub fn last_hash(&self) -> &[u8] {
+        &self.last_hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn chain(n: i64) -> Vec<AuditEntry> {
+        let mut prev = GENESIS_HASH.to_vec();
+        (1..=n)
+            .map(|seq| {
+                let mut e = AuditEntry {
+                    seq,
+                    at: datetime!(2026-11-28 10:00:00.123456 UTC),
+                    org_id: Some(OrgId::new()),
+                    actor: None,
+                    action: AuditAction::SignIn.as_str().to_owned(),
+                    target_kind: Some("user".into()),
+                    target_id: Some(format!("u{seq}")),
+                    detail: String::new(),
+                    ip: Some("127.0.0.1".into()),
+                    prev_hash: prev.clone(),
+                    hash: vec![],
+                };
+                e.hash = e.computed_hash().to_vec();
+                prev.clone_from(&e.hash);
+                e
+            })
+            .collect()
+    }
+
+    fn verify(entries: &[AuditEntry]) -> Result<u64, ChainError> {
+        let mut v = ChainVerifier::default();
+        for e in entries {
+            v.push(e)?;
+        }
+        Ok(v.checked())
+    }
+
+    #[test]
+    fn intact_chain_verifies() {
+        assert_eq!(verify(&chain(5)), Ok(5));
+    }
+
+    #[test]
+    fn a_changed_entry_is_named() {
+        let mut entries = chain(5);
+        entries[2].detail = "edited".into();
+        assert_eq!(verify(&entries), Err(ChainError::HashMismatch { seq: 3 }));
+    }
+
+    #[test]
+    fn a_removed_entry_is_named() {
+        let mut entries = chain(5);
+        entries.remove(1);
+        assert_eq!(verify(&entries), Err(ChainError::Gap { seq: 3, previous: 1 }));
+    }
+
+    #[test]
+    fn a_rehashed_entry_breaks_the_next_link() {
+        let mut entries = chain(5);
+        entries[1].detail = "edited".into();
+        entries[1].hash = entries[1].computed_hash().to_vec();
+        assert_eq!(verify(&entries), Err(ChainError::BrokenLink { seq: 3 }));
+    }
+
+    #[test]
+    fn audit_time_keeps_microseconds_only() {
+        let t = audit_time(datetime!(2026-11-28 10:00:00.123456789 UTC));
+        assert_eq!(t.nanosecond(), 123_456_000);
+    }
+}

@@ -1,0 +1,14 @@
+//! Pure types and rules of Sightline.
+//!
+//! This crate never performs I/O, never reads the clock and never imports an async
+//! runtime, an HTTP framework or a database driver. Time is always a parameter.
+
+pub mod audit;
+pub mod error;
+pub mod ids;
+pub mod org;
+pub mod roster;
+pub mod totp;
+pub mod user;
+
+pub use error::FieldError;

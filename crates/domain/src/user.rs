@@ -1,0 +1,328 @@
+//! People, their roles and the rules on what they type.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::FieldError;
+
+/// What a user may do. A user holds one or more roles within their organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Takes courses.
+    Learner,
+    /// Files crew reports.
+    Reporter,
+    /// Works the security-desk queue.
+    DeskAnalyst,
+    /// Manages the organisation's users.
+    OrgAdmin,
+    /// Runs the platform: organisations, the routing directory.
+    PlatformAdmin,
+}
+
+impl Role {
+    pub const ALL: [Self; 5] = [
+        Self::Learner,
+        Self::Reporter,
+        Self::DeskAnalyst,
+        Self::OrgAdmin,
+        Self::PlatformAdmin,
+    ];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Learner => "learner",
+            Self::Reporter => "reporter",
+            Self::DeskAnalyst => "desk_analyst",
+            Self::OrgAdmin => "org_admin",
+            Self::PlatformAdmin => "platform_admin",
+        }
+    }
+
+    /// Roles that see case details or manage people must sign in with a second factor.
+    #[must_use]
+    pub const fn requires_two_factor(self) -> bool {
+        matches!(self, Self::DeskAnalyst | Self::OrgAdmin | Self::PlatformAdmin)
+    }
+
+    /// Roles an organisation admin may grant. Platform admin is granted only by a
+    /// platform admin.
+    #[must_use]
+    pub const fn grantable_by_org_admin(self) -> bool {
+        !matches!(self, Self::PlatformAdmin)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = FieldError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().replace(['-', ' '], "_");
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(&wanted))
+            .ok_or(FieldError::new("role", "unknown-role"))
+    }
+}
+
+/// The set of roles a user holds. Never empty once parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(transparent)]
+pub struct Roles(BTreeSet<Role>);
+
+impl Roles {
+    #[must_use]
+    pub fn of(roles: impl IntoIterator<Item = Role>) -> Self {
+        Self(roles.into_iter().collect())
+    }
+    #[must_use]
+    pub fn contains(&self, role: Role) -> bool {
+        self.0.contains(&role)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = Role> + '_ {
+        self.0.iter().copied()
+    }
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// Does any held role demand two-factor sign-in?
+    #[must_use]
+    pub fn require_two_factor(&self) -> bool {
+        self.0.iter().any(|r| r.requires_two_factor())
+    }
+    /// Parse a list such as `"reporter; learner"` or `"desk_analyst,learner"`.
+    ///
+    /// # Errors
+    /// `role`/`unknown-role` or `role`/`required`.
+    pub fn parse_list(input: &str) -> Result<Self, FieldError> {
+        let roles = input
+            .split([',', ';', '|'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::parse)
+            .collect::<Result<BTreeSet<Role>, _>>()?;
+        if roles.is_empty() {
+            return Err(FieldError::new("role", "required"));
+        }
+        Ok(Self(roles))
+    }
+}
+
+/// An e-mail address, trimmed and lower-cased. Checks the shape only
+/// (`local@domain.tld`); whether it receives mail is not our business here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    /// # Errors
+    /// `email`/`required`, `email`/`invalid-email` or `email`/`too-long`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let s = input.trim().to_lowercase();
+        if s.is_empty() {
+            return Err(FieldError::new("email", "required"));
+        }
+        if s.len() > 254 {
+            return Err(FieldError::new("email", "too-long"));
+        }
+        let invalid = FieldError::new("email", "invalid-email");
+        let (local, domain) = s.split_once('@').ok_or(invalid.clone())?;
+        let ok_chars = |part: &str| {
+            part.chars()
+                .all(|c| !c.is_whitespace() && !c.is_control() && !"<>()[],;:\"@\\".contains(c))
+        };
+        if local.is_empty()
+            || local.len() > 64
+            || !ok_chars(local)
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains("..")
+            || !ok_chars(domain)
+        {
+            return Err(invalid);
+        }
+        Ok(Self(s))
+    }
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A person's name as they want it shown (on certificates too): 1 to 100 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct PersonName(String);
+
+impl PersonName {
+    /// # Errors
+    /// `name`/`required`, `name`/`too-long` or `name`/`control-characters`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        parse_display_text(input, "name", 1, 100).map(Self)
+    }
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PersonName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A new password. Follows OWASP's current advice: length over composition rules,
+/// 12 to 128 characters, not all the same character, not the e-mail address.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN_CHARS: usize = 12;
+    pub const MAX_CHARS: usize = 128;
+
+    /// # Errors
+    /// `password`/`too-short`, `password`/`too-long` or `password`/`too-weak`.
+    pub fn parse(input: &str, email: Option<&Email>) -> Result<Self, FieldError> {
+        let n = input.chars().count();
+        if n < Self::MIN_CHARS {
+            return Err(FieldError::new("password", "password-too-short"));
+        }
+        if n > Self::MAX_CHARS {
+            return Err(FieldError::new("password", "too-long"));
+        }
+        let mut chars = input.chars();
+        let first = chars.next();
+        let single_char = chars.all(|c| Some(c) == first);
+        let is_email = email.is_some_and(|e| e.as_str().eq_ignore_ascii_case(input.trim()));
+        if single_char || is_email {
+            return Err(FieldError::new("password", "too-weak"));
+        }
+        Ok(Self(input.to_owned()))
+    }
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+/// Optional short free text such as a crew base (`HEL`) or an employee number.
+///
+/// # Errors
+/// `<field>`/`too-long` or `<field>`/`control-characters`.
+pub fn parse_optional_short(
+    input: &str,
+    field: &'static str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    parse_display_text(s, field, 1, max).map(Some)
+}
+
+pub(crate) fn parse_display_text(
+    input: &str,
+    field: &'static str,
+    min: usize,
+    max: usize,
+) -> Result<String, FieldError> {
+    let s = input.trim();
+    let n = s.chars().count();
+    if n == 0 {
+        return Err(FieldError::new(field, "required"));
+    }
+    if n < min {
+        return Err(FieldError::new(field, "too-short"));
+    }
+    if n > max {
+        return Err(FieldError::new(field, "too-long"));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(FieldError::new(field, "control-characters"));
+    }
+    Ok(s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_in_several_spellings() {
+        assert_eq!("desk analyst".parse::<Role>(), Ok(Role::DeskAnalyst));
+        assert_eq!("Desk-Analyst".parse::<Role>(), Ok(Role::DeskAnalyst));
+        assert_eq!("org_admin".parse::<Role>(), Ok(Role::OrgAdmin));
+        assert!("captain".parse::<Role>().is_err());
+        let roles = Roles::parse_list("reporter; learner").unwrap();
+        assert!(roles.contains(Role::Reporter) && roles.contains(Role::Learner));
+        assert!(!roles.require_two_factor());
+        assert!(Roles::parse_list("learner,desk_analyst").unwrap().require_two_factor());
+        assert_eq!(Roles::parse_list(" ; "), Err(FieldError::new("role", "required")));
+    }
+
+    #[test]
+    fn two_factor_is_required_exactly_for_analysts_and_admins() {
+        let required: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.requires_two_factor())
+            .collect();
+        assert_eq!(
+            required,
+            vec![Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin]
+        );
+    }
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("  Crew.Member@Airline.EXAMPLE ").unwrap().as_str(),
+            "crew.member@airline.example"
+        );
+        for bad in ["", "no-at-sign", "a@b", "a@.b.c", "a b@c.d", "@c.d", "a@c..d"] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn passwords_follow_length_rules() {
+        let email = Email::parse("a@b.example").unwrap();
+        assert!(NewPassword::parse("short", None).is_err());
+        assert!(NewPassword::parse("aaaaaaaaaaaaaaaa", None).is_err());
+        assert!(NewPassword::parse("a@b.example", Some(&email)).is_err());
+        assert!(NewPassword::parse(&"ab".repeat(65), None).is_err());
+        assert!(NewPassword::parse("correct horse battery", Some(&email)).is_ok());
+        assert_eq!(format!("{:?}", NewPassword::parse("correct horse battery", None).unwrap()), "NewPassword(***)");
+    }
+
+    #[test]
+    fn optional_short_text() {
+        assert_eq!(parse_optional_short("  ", "base", 10), Ok(None));
+        assert_eq!(parse_optional_short(" HEL ", "base", 10), Ok(Some("HEL".to_owned())));
+        assert!(parse_optional_short("HELSINKI-VANTAA", "base", 10).is_err());
+    }
+}

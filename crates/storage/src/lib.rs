@@ -1,0 +1,198 @@
+//! Sightline's one storage seam.
+//!
+//! [`Db`] holds either a SQLite pool (the embedded default) or a PostgreSQL pool
+//! (production). Every query is written once, in the SQL subset both engines accept
+//! (`$1` placeholders, `ON CONFLICT`, `RETURNING`), and the [`db_run!`] macro expands
+//! it once per engine so each expansion is type-checked against its driver. Each
+//! engine has its own migration folder. Nothing outside this crate sees `sqlx`.
+//!
+//! Conventions:
+//! - ids are UUIDv7 made by the application; timestamps are unix microseconds (`i64`);
+//! - every function that touches an organisation's data takes its [`OrgId`];
+//! - an action and its audit entry are written in one transaction.
+
+/// Run the same body against whichever pool `db` holds. The body is expanded once
+/// per engine, so it is type-checked against both drivers.
+#[macro_export]
+macro_rules! db_run {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Pg($pool) => $body,
+        }
+    };
+}
+
+/// Append an audit entry inside an open transaction `$tx` (either engine): take the
+/// chain's tip (locking it), hash the entry onto it, insert it, move the tip.
+macro_rules! audit_in_tx {
+    ($tx:expr, $entry:expr, $now:expr) => {{
+        let entry: &sightline_domain::audit::NewAuditEntry = $entry;
+        let at = sightline_domain::audit::audit_time($now);
+        let (seq, last_hash): (i64, Vec<u8>) = sqlx::query_as(
+            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash",
+        )
+        .fetch_one(&mut *$tx)
+        .await?;
+        let hash = sightline_domain::audit::entry_hash(
+            &last_hash,
+            seq,
+            at,
+            entry.org_id,
+            entry.actor,
+            entry.action.as_str(),
+            entry.target_kind,
+            entry.target_id.as_deref(),
+            &entry.detail,
+            entry.ip.as_deref(),
+        );
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, org_id, actor_id, action, target_kind, target_id, detail, ip, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(seq)
+        .bind($crate::to_micros(at))
+        .bind(entry.org_id.map(|o| o.as_uuid()))
+        .bind(entry.actor.map(|a| a.as_uuid()))
+        .bind(entry.action.as_str())
+        .bind(entry.target_kind)
+        .bind(entry.target_id.as_deref())
+        .bind(&entry.detail)
+        .bind(entry.ip.as_deref())
+        .bind(&last_hash)
+        .bind(&hash[..])
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+            .bind(&hash[..])
+            .execute(&mut *$tx)
+            .await?;
+        seq
+    }};
+}
+
+mod audit;
+mod auth;
+mod error;
+mod orgs;
+mod time_conv;
+mod users;
+pub mod testing;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use audit::AuditPage;
+pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordReset, SessionRecord};
+pub use error::StorageError;
+pub use orgs::Organisation;
+pub use sightline_domain::ids::OrgId;
+pub use time_conv::{from_micros, to_micros};
+pub use users::{NewUser, UserRecord};
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// Which engine a [`Db`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// A connection pool on one of the two engines.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+impl Db {
+    /// Open (creating if needed) the SQLite database at `path`, in WAL mode with
+    /// foreign keys on.
+    ///
+    /// # Errors
+    /// The file cannot be created or opened.
+    pub async fn open_sqlite(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(StorageError::Connect)?;
+        Ok(Self::Sqlite(pool))
+    }
+
+    /// Connect to PostgreSQL at `url` (`postgres://…`).
+    ///
+    /// # Errors
+    /// The URL is malformed or the server cannot be reached.
+    pub async fn open_postgres(url: &str) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url).map_err(StorageError::Connect)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(StorageError::Connect)?;
+        Ok(Self::Pg(pool))
+    }
+
+    #[must_use]
+    pub const fn engine(&self) -> Engine {
+        match self {
+            Self::Sqlite(_) => Engine::Sqlite,
+            Self::Pg(_) => Engine::Postgres,
+        }
+    }
+
+    /// Apply this engine's pending migrations.
+    ///
+    /// # Errors
+    /// A migration failed or the applied ones were changed.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
+            Self::Pg(p) => sqlx::migrate!("migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// A round trip to the database (for `/readyz`).
+    ///
+    /// # Errors
+    /// The database did not answer.
+    pub async fn ping(&self) -> Result<()> {
+        db_run!(self, |p| {
+            sqlx::query("SELECT 1").execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// Close the pool, waiting for connections to be returned (SQLite checkpoints its
+    /// WAL on the last close).
+    pub async fn close(&self) {
+        db_run!(self, |p| p.close().await);
+    }
+}

@@ -1,0 +1,120 @@
+//! Organisations.
+
+use sightline_domain::audit::NewAuditEntry;
+use sightline_domain::ids::OrgId;
+use sightline_domain::org::{OrgKind, OrgName};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Db, Result, StorageError, from_micros};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: OrgId,
+    pub name: String,
+    pub kind: OrgKind,
+    pub created_at: OffsetDateTime,
+    pub user_count: i64,
+}
+
+type OrgRow = (Uuid, String, String, i64, i64);
+
+fn to_org(r: OrgRow) -> Result<Organisation> {
+    Ok(Organisation {
+        id: OrgId::from_uuid(r.0),
+        name: r.1,
+        kind: r.2.parse().map_err(|_| StorageError::Corrupt(format!("organisation kind {:?}", r.2)))?,
+        created_at: from_micros(r.3),
+        user_count: r.4,
+    })
+}
+
+const SELECT: &str = "SELECT o.id, o.name, o.kind, o.created_at, \
+     (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) FROM organisations o";
+
+/// The key that makes organisation names unique regardless of case and spacing.
+pub(crate) fn name_key(name: &OrgName) -> String {
+    name.as_str().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Insert an organisation inside an open transaction.
+macro_rules! insert_org_in_tx {
+    ($tx:expr, $id:expr, $name:expr, $kind:expr, $now:expr) => {
+        sqlx::query("INSERT INTO organisations (id, name, name_key, kind, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind($id.as_uuid())
+            .bind($name.as_str())
+            .bind($crate::orgs::name_key($name))
+            .bind($kind.as_str())
+            .bind($crate::to_micros($now))
+            .execute(&mut *$tx)
+            .await
+            .map_err(StorageError::unique("name"))?
+    };
+}
+pub(crate) use insert_org_in_tx;
+
+impl Db {
+    /// Create an organisation and audit it.
+    ///
+    /// # Errors
+    /// [`StorageError::Conflict`] on `name` if the name is taken.
+    pub async fn create_org(
+        &self,
+        name: &OrgName,
+        kind: OrgKind,
+        audit: NewAuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<OrgId> {
+        let id = OrgId::new();
+        let audit = audit.org(id).target("organisation", id).detail(format!("{} ({kind})", name.as_str()));
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            insert_org_in_tx!(tx, id, name, kind, now);
+            audit_in_tx!(tx, &audit, now);
+            tx.commit().await?;
+        });
+        Ok(id)
+    }
+
+    /// Every organisation (for platform admins), by name.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn list_orgs(&self) -> Result<Vec<Organisation>> {
+        let sql = format!("{SELECT} ORDER BY o.name_key");
+        let rows: Vec<OrgRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        rows.into_iter().map(to_org).collect()
+    }
+
+    /// One organisation.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`].
+    pub async fn get_org(&self, id: OrgId) -> Result<Organisation> {
+        let sql = format!("{SELECT} WHERE o.id = $1");
+        let row: Option<OrgRow> =
+            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_optional(p).await?);
+        row.map(to_org).transpose()?.ok_or(StorageError::NotFound)
+    }
+
+    /// Look an organisation up by name (case-insensitive).
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`].
+    pub async fn org_by_name(&self, name: &OrgName) -> Result<Organisation> {
+        let sql = format!("{SELECT} WHERE o.name_key = $1");
+        let row: Option<OrgRow> =
+            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(name_key(name)).fetch_optional(p).await?);
+        row.map(to_org).transpose()?.ok_or(StorageError::NotFound)
+    }
+
+    /// Number of organisations.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn count_orgs(&self) -> Result<i64> {
+        let (n,): (i64,) =
+            crate::db_run!(self, |p| sqlx::query_as("SELECT COUNT(*) FROM organisations").fetch_one(p).await?);
+        Ok(n)
+    }
+}

@@ -1,0 +1,109 @@
+//! Fresh databases for tests, on both engines. Used by this crate's conformance
+//! suite and by the web crate's tests; not used by the product.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+use crate::{Db, Result, StorageError};
+
+/// The variable that names a PostgreSQL server for tests (a URL whose user may
+/// create databases).
+pub const PG_ENV: &str = "SIGHTLINE_TEST_DATABASE_URL";
+
+/// A migrated database that is removed when dropped (best effort).
+pub struct TestDb {
+    pub db: Db,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    PgDatabase { admin: PgConnectOptions, name: String },
+}
+
+impl std::ops::Deref for TestDb {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        &self.db
+    }
+}
+
+/// A fresh SQLite database file in the system temp directory.
+///
+/// # Errors
+/// The file cannot be created or migrated.
+pub async fn sqlite() -> Result<TestDb> {
+    let dir = std::env::temp_dir().join(format!("sightline-test-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    let db = Db::open_sqlite(&dir.join("sightline.db")).await?;
+    db.migrate().await?;
+    Ok(TestDb { db, cleanup: Cleanup::File(dir) })
+}
+
+/// The PostgreSQL admin URL for tests, if configured. In CI (`CI` set) a missing
+/// URL is an error, so PostgreSQL tests are never skipped there.
+///
+/// # Errors
+/// `CI` is set but [`PG_ENV`] is not.
+pub fn postgres_url() -> Result<Option<String>, String> {
+    match std::env::var(PG_ENV) {
+        Ok(url) if !url.is_empty() => Ok(Some(url)),
+        _ if std::env::var_os("CI").is_some() => {
+            Err(format!("{PG_ENV} is not set, but CI is: PostgreSQL tests must run in CI"))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A fresh, migrated PostgreSQL database created on the server at `admin_url`.
+///
+/// # Errors
+/// The server cannot be reached or the database cannot be created.
+pub async fn postgres(admin_url: &str) -> Result<TestDb> {
+    let admin = PgConnectOptions::from_str(admin_url).map_err(StorageError::Connect)?;
+    let name = format!("sightline_test_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = admin.connect().await.map_err(StorageError::Connect)?;
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+    conn.close().await?;
+    let options = admin.clone().database(&name);
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(StorageError::Connect)?;
+    let db = Db::Pg(pool);
+    db.migrate().await?;
+    Ok(TestDb { db, cleanup: Cleanup::PgDatabase { admin, name } })
+}
+
+impl TestDb {
+    /// Close the pool and remove the database.
+    pub async fn cleanup(self) {
+        self.db.close().await;
+        match self.cleanup {
+            Cleanup::File(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PgDatabase { admin, name } => {
+                if let Ok(mut conn) = admin.connect().await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
+                    let _ = conn.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// Run raw SQL (tests use it to tamper with data, as an attacker with database
+/// access would).
+///
+/// # Errors
+/// The statement failed.
+pub async fn execute(db: &Db, sql: &str) -> Result<u64> {
+    Ok(crate::db_run!(db, |p| sqlx::query(sql).execute(p).await?.rows_affected()))
+}

@@ -1,0 +1,415 @@
+//! Users and their roles.
+
+use std::collections::HashMap;
+
+use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::ids::{OrgId, UserId};
+use sightline_domain::roster::RosterRow;
+use sightline_domain::user::{Email, PersonName, Role, Roles};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Db, Result, StorageError, from_micros};
+
+/// A user about to be created.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: PersonName,
+    pub email: Email,
+    pub roles: Roles,
+    pub base: Option<String>,
+    pub employee_id: Option<String>,
+    /// An Argon2id PHC string, or `None` for a user who will set a password through a
+    /// reset link.
+    pub password_hash: Option<String>,
+}
+
+/// A user as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub org_id: OrgId,
+    pub name: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub base: Option<String>,
+    pub employee_id: Option<String>,
+    pub locale: Option<String>,
+    pub active: bool,
+    pub totp_secret: Option<String>,
+    pub totp_pending_secret: Option<String>,
+    pub totp_last_step: Option<i64>,
+    pub created_at: OffsetDateTime,
+    pub roles: Roles,
+}
+
+impl UserRecord {
+    #[must_use]
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(role)
+    }
+    #[must_use]
+    pub const fn two_factor_enabled(&self) -> bool {
+        self.totp_secret.is_some()
+    }
+}
+
+pub(crate) type UserRow = (
+    Uuid,
+    Uuid,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    i64,
+);
+
+pub(crate) const USER_COLUMNS: &str = "u.id, u.org_id, u.name, u.email, u.password_hash, u.base, u.employee_id, \
+     u.locale, u.active, u.totp_secret, u.totp_pending_secret, u.totp_last_step, u.created_at";
+
+pub(crate) fn to_user(r: UserRow, roles: Roles) -> UserRecord {
+    UserRecord {
+        id: UserId::from_uuid(r.0),
+        org_id: OrgId::from_uuid(r.1),
+        name: r.2,
+        email: r.3,
+        password_hash: r.4,
+        base: r.5,
+        employee_id: r.6,
+        locale: r.7,
+        active: r.8,
+        totp_secret: r.9,
+        totp_pending_secret: r.10,
+        totp_last_step: r.11,
+        created_at: from_micros(r.12),
+        roles,
+    }
+}
+
+pub(crate) fn parse_roles(names: Vec<(String,)>) -> Result<Roles> {
+    names
+        .into_iter()
+        .map(|(r,)| r.parse::<Role>().map_err(|_| StorageError::Corrupt(format!("role {r:?}"))))
+        .collect::<Result<Vec<_>>>()
+        .map(Roles::of)
+}
+
+/// Insert a user and their roles inside an open transaction.
+macro_rules! insert_user_in_tx {
+    ($tx:expr, $id:expr, $org:expr, $user:expr, $now:expr) => {{
+        let user: &$crate::NewUser = $user;
+        sqlx::query(
+            "INSERT INTO users (id, org_id, name, email, password_hash, base, employee_id, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8)",
+        )
+        .bind($id.as_uuid())
+        .bind($org.as_uuid())
+        .bind(user.name.as_str())
+        .bind(user.email.as_str())
+        .bind(user.password_hash.as_deref())
+        .bind(user.base.as_deref())
+        .bind(user.employee_id.as_deref())
+        .bind($crate::to_micros($now))
+        .execute(&mut *$tx)
+        .await
+        .map_err(StorageError::unique("email"))?;
+        for role in user.roles.iter() {
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                .bind($id.as_uuid())
+                .bind(role.as_str())
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use insert_user_in_tx;
+
+impl Db {
+    /// Create a user in `org` and audit it.
+    ///
+    /// # Errors
+    /// [`StorageError::Conflict`] on `email` if the address has an account.
+    pub async fn create_user(
+        &self,
+        org: OrgId,
+        user: &NewUser,
+        audit: NewAuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<UserId> {
+        let id = UserId::new();
+        let roles: Vec<&str> = user.roles.iter().map(Role::as_str).collect();
+        let audit = audit.org(org).target("user", id).detail(format!("roles: {}", roles.join(",")));
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            insert_user_in_tx!(tx, id, org, user, now);
+            audit_in_tx!(tx, &audit, now);
+            tx.commit().await?;
+        });
+        Ok(id)
+    }
+
+    /// Import a roster: every row or none. Rows whose e-mail already has an account
+    /// fail the whole import with [`StorageError::RosterConflicts`].
+    ///
+    /// # Errors
+    /// [`StorageError::RosterConflicts`], or a database error; nothing is written.
+    pub async fn import_roster(
+        &self,
+        org: OrgId,
+        rows: &[RosterRow],
+        audit: NewAuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<usize> {
+        let audit = audit
+            .org(org)
+            .target("organisation", org)
+            .detail(format!("{} users", rows.len()));
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let mut conflicts = Vec::new();
+            for row in rows {
+                let taken: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+                    .bind(row.email.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if taken.is_some() {
+                    conflicts.push((row.line, row.email.as_str().to_owned()));
+                }
+            }
+            if !conflicts.is_empty() {
+                tx.rollback().await?;
+                return Err(StorageError::RosterConflicts(conflicts));
+            }
+            for row in rows {
+                let id = UserId::new();
+                let new = NewUser {
+                    name: row.name.clone(),
+                    email: row.email.clone(),
+                    roles: row.roles.clone(),
+                    base: row.base.clone(),
+                    employee_id: row.employee_id.clone(),
+                    password_hash: None,
+                };
+                insert_user_in_tx!(tx, id, org, &new, now);
+            }
+            audit_in_tx!(tx, &audit, now);
+            tx.commit().await?;
+        });
+        Ok(rows.len())
+    }
+
+    async fn roles_of(&self, user: Uuid) -> Result<Roles> {
+        let names: Vec<(String,)> = crate::db_run!(self, |p| sqlx::query_as(
+            "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role"
+        )
+        .bind(user)
+        .fetch_all(p)
+        .await?);
+        parse_roles(names)
+    }
+
+    async fn user_where(&self, clause: &str, bind: UserKey) -> Result<Option<UserRecord>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE {clause}");
+        let row: Option<UserRow> = crate::db_run!(self, |p| {
+            let q = sqlx::query_as(&sql);
+            let q = match &bind {
+                UserKey::Email(e) => q.bind(e.clone()),
+                UserKey::Id(id) => q.bind(*id),
+                UserKey::OrgAndId(org, id) => q.bind(*org).bind(*id),
+            };
+            q.fetch_optional(p).await?
+        });
+        match row {
+            None => Ok(None),
+            Some(r) => {
+                let roles = self.roles_of(r.0).await?;
+                Ok(Some(to_user(r, roles)))
+            }
+        }
+    }
+
+    /// Look a user up by e-mail (sign-in is the one place that searches across
+    /// organisations).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>> {
+        self.user_where("u.email = $1", UserKey::Email(email.as_str().to_owned())).await
+    }
+
+    /// A user of `org`.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] if there is no such user in this organisation.
+    pub async fn get_user(&self, org: OrgId, id: UserId) -> Result<UserRecord> {
+        self.user_where("u.org_id = $1 AND u.id = $2", UserKey::OrgAndId(org.as_uuid(), id.as_uuid()))
+            .await?
+            .ok_or(StorageError::NotFound)
+    }
+
+    /// A user by id alone, for code that has just authenticated them (sessions,
+    /// tokens) and so learns their organisation from the row.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`].
+    pub async fn get_user_by_id(&self, id: UserId) -> Result<UserRecord> {
+        self.user_where("u.id = $1", UserKey::Id(id.as_uuid()))
+            .await?
+            .ok_or(StorageError::NotFound)
+    }
+
+    /// The users of one organisation, by name.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn list_users(&self, org: OrgId) -> Result<Vec<UserRecord>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 ORDER BY u.name, u.email");
+        let (rows, role_rows): (Vec<UserRow>, Vec<(Uuid, String)>) = crate::db_run!(self, |p| {
+            let rows = sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?;
+            let roles = sqlx::query_as(
+                "SELECT r.user_id, r.role FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.org_id = $1",
+            )
+            .bind(org.as_uuid())
+            .fetch_all(p)
+            .await?;
+            (rows, roles)
+        });
+        let mut by_user: HashMap<Uuid, Vec<(String,)>> = HashMap::new();
+        for (user, role) in role_rows {
+            by_user.entry(user).or_default().push((role,));
+        }
+        rows.into_iter()
+            .map(|r| {
+                let roles = parse_roles(by_user.remove(&r.0).unwrap_or_default())?;
+                Ok(to_user(r, roles))
+            })
+            .collect()
+    }
+
+    /// How many platform administrators exist (zero means the setup link is needed).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn count_platform_admins(&self) -> Result<i64> {
+        let (n,): (i64,) = crate::db_run!(self, |p| sqlx::query_as(
+            "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
+             WHERE r.role = 'platform_admin' AND u.active"
+        )
+        .fetch_one(p)
+        .await?);
+        Ok(n)
+    }
+
+    /// Replace a user's roles and audit the change.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] if the user is not in `org`.
+    pub async fn set_roles(
+        &self,
+        org: OrgId,
+        user: UserId,
+        roles: &Roles,
+        audit: NewAuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let before = self.get_user(org, user).await?;
+        let names = |r: &Roles| r.iter().map(Role::as_str).collect::<Vec<_>>().join(",");
+        let audit = audit
+            .org(org)
+            .target("user", user)
+            .detail(format!("{} -> {}", names(&before.roles), names(roles)));
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM users WHERE org_id = $1 AND id = $2")
+                .bind(org.as_uuid())
+                .bind(user.as_uuid())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(StorageError::NotFound);
+            }
+            sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+                .bind(user.as_uuid())
+                .execute(&mut *tx)
+                .await?;
+            for role in roles.iter() {
+                sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                    .bind(user.as_uuid())
+                    .bind(role.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            audit_in_tx!(tx, &audit, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Remember a user's language.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn set_locale(&self, org: OrgId, user: UserId, locale: &str) -> Result<()> {
+        crate::db_run!(self, |p| sqlx::query("UPDATE users SET locale = $1 WHERE org_id = $2 AND id = $3")
+            .bind(locale)
+            .bind(org.as_uuid())
+            .bind(user.as_uuid())
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Set a new password hash and end all the user's sessions.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn set_password(&self, org: OrgId, user: UserId, hash: &str) -> Result<()> {
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE org_id = $2 AND id = $3")
+                .bind(hash)
+                .bind(org.as_uuid())
+                .bind(user.as_uuid())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.as_uuid())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Audit a user-related event that changes no other row.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn audit_user_event(
+        &self,
+        user: &UserRecord,
+        action: AuditAction,
+        ip: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let entry = NewAuditEntry::new(action)
+            .org(user.org_id)
+            .actor(user.id)
+            .target("user", user.id)
+            .ip(ip);
+        self.append_audit(&entry, now).await.map(|_| ())
+    }
+}
+
+enum UserKey {
+    Email(String),
+    Id(Uuid),
+    OrgAndId(Uuid, Uuid),
+}

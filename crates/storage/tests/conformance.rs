@@ -1,0 +1,416 @@
+//! The storage conformance suite: every test runs on SQLite, and on PostgreSQL when
+//! `SIGHTLINE_TEST_DATABASE_URL` is set (always in CI). Each test gets a fresh,
+//! migrated database.
+
+use std::io::Write;
+
+use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::ids::{OrgId, UserId};
+use sightline_domain::org::{OrgKind, OrgName};
+use sightline_domain::roster;
+use sightline_domain::user::{Email, PersonName, Role, Roles};
+use sightline_storage::testing::{self, PG_ENV};
+use sightline_storage::{Db, NewSession, NewUser, StorageError};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+const NOW: OffsetDateTime = datetime!(2026-11-28 10:00:00.123456 UTC);
+
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = sightline_storage::testing::sqlite().await.unwrap();
+                    super::$name(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(url) = super::pg_url() else { return };
+                    let db = sightline_storage::testing::postgres(&url).await.unwrap();
+                    super::$name(&db).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+    };
+}
+
+fn pg_url() -> Option<String> {
+    match testing::postgres_url() {
+        Err(e) => panic!("{e}"),
+        Ok(None) => {
+            // Written past the test harness's capture so that a skip is always seen.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED PostgreSQL conformance test: {PG_ENV} is not set"
+            );
+            None
+        }
+        Ok(url) => url,
+    }
+}
+
+on_both_engines!(
+    migrations_are_idempotent,
+    organisation_names_are_unique_ignoring_case,
+    users_are_isolated_by_organisation,
+    duplicate_email_is_a_conflict_and_writes_nothing,
+    roster_import_is_all_or_nothing,
+    sessions_expire_and_can_be_ended,
+    api_tokens_authenticate_until_revoked_or_expired,
+    invitation_can_be_accepted_once,
+    password_reset_sets_password_and_ends_sessions,
+    setup_link_creates_one_platform_admin,
+    login_failures_are_counted_per_account_and_address,
+    totp_steps_and_recovery_codes_cannot_be_reused,
+    audit_chain_verifies_and_detects_tampering,
+    concurrent_audit_appends_keep_one_chain,
+    roles_can_be_changed_within_the_organisation,
+);
+
+async fn org(db: &Db, name: &str) -> OrgId {
+    db.create_org(
+        &OrgName::parse(name).unwrap(),
+        OrgKind::Airline,
+        NewAuditEntry::new(AuditAction::OrgCreated),
+        NOW,
+    )
+    .await
+    .unwrap()
+}
+
+fn new_user(email: &str, roles: &[Role]) -> NewUser {
+    NewUser {
+        name: PersonName::parse("Test Person").unwrap(),
+        email: Email::parse(email).unwrap(),
+        roles: Roles::of(roles.iter().copied()),
+        base: Some("HEL".into()),
+        employee_id: None,
+        password_hash: Some("$argon2id$test".into()),
+    }
+}
+
+async fn user(db: &Db, org: OrgId, email: &str, roles: &[Role]) -> UserId {
+    db.create_user(org, &new_user(email, roles), NewAuditEntry::new(AuditAction::UserCreated), NOW)
+        .await
+        .unwrap()
+}
+
+async fn migrations_are_idempotent(db: &Db) {
+    db.migrate().await.unwrap();
+    db.migrate().await.unwrap();
+    db.ping().await.unwrap();
+    assert_eq!(db.count_orgs().await.unwrap(), 0);
+}
+
+async fn organisation_names_are_unique_ignoring_case(db: &Db) {
+    let id = org(db, "Nordic Air").await;
+    let err = db
+        .create_org(
+            &OrgName::parse("  nordic   AIR ").unwrap(),
+            OrgKind::Airport,
+            NewAuditEntry::new(AuditAction::OrgCreated),
+            NOW,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "name" }), "{err:?}");
+    let orgs = db.list_orgs().await.unwrap();
+    assert_eq!(orgs.len(), 1);
+    assert_eq!(orgs[0].id, id);
+    assert_eq!(orgs[0].kind, OrgKind::Airline);
+    assert_eq!(orgs[0].created_at, NOW);
+    assert_eq!(db.get_org(id).await.unwrap().name, "Nordic Air");
+    assert!(matches!(db.get_org(OrgId::new()).await, Err(StorageError::NotFound)));
+}
+
+async fn users_are_isolated_by_organisation(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let ua = user(db, a, "anna@a.example", &[Role::Reporter, Role::Learner]).await;
+    let ub = user(db, b, "ben@b.example", &[Role::DeskAnalyst]).await;
+
+    let anna = db.get_user(a, ua).await.unwrap();
+    assert_eq!(anna.email, "anna@a.example");
+    assert!(anna.has_role(Role::Reporter) && anna.has_role(Role::Learner));
+    assert!(!anna.has_role(Role::DeskAnalyst));
+    assert_eq!(anna.base.as_deref(), Some("HEL"));
+
+    assert!(matches!(db.get_user(a, ub).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.get_user(b, ua).await, Err(StorageError::NotFound)));
+    let in_a: Vec<_> = db.list_users(a).await.unwrap().into_iter().map(|u| u.id).collect();
+    assert_eq!(in_a, vec![ua]);
+    assert_eq!(db.get_org(a).await.unwrap().user_count, 1);
+    // Another organisation's user cannot have roles changed through this one.
+    let err = db
+        .set_roles(a, ub, &Roles::of([Role::OrgAdmin]), NewAuditEntry::new(AuditAction::RolesChanged), NOW)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StorageError::NotFound));
+    assert!(db.get_user(b, ub).await.unwrap().has_role(Role::DeskAnalyst));
+}
+
+async fn duplicate_email_is_a_conflict_and_writes_nothing(db: &Db) {
+    let a = org(db, "Airline A").await;
+    user(db, a, "anna@a.example", &[Role::Reporter]).await;
+    let audit_before = db.audit_after(0, 1000).await.unwrap().len();
+    let err = db
+        .create_user(a, &new_user("ANNA@a.example", &[Role::Learner]), NewAuditEntry::new(AuditAction::UserCreated), NOW)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "email" }), "{err:?}");
+    assert_eq!(db.list_users(a).await.unwrap().len(), 1);
+    assert_eq!(db.audit_after(0, 1000).await.unwrap().len(), audit_before, "no audit entry for a failed write");
+}
+
+async fn roster_import_is_all_or_nothing(db: &Db) {
+    let a = org(db, "Airline A").await;
+    user(db, a, "taken@a.example", &[Role::Learner]).await;
+    let csv = "name,email,role,base,employee_id\n\
+               One,one@a.example,reporter,HEL,1\n\
+               Two,taken@a.example,learner,,\n\
+               Three,three@a.example,learner;reporter,OUL,3\n";
+    let rows = roster::parse(csv.as_bytes()).unwrap();
+    let err = db
+        .import_roster(a, &rows, NewAuditEntry::new(AuditAction::RosterImported), NOW)
+        .await
+        .unwrap_err();
+    match err {
+        StorageError::RosterConflicts(c) => assert_eq!(c, vec![(3, "taken@a.example".to_owned())]),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(db.list_users(a).await.unwrap().len(), 1, "nothing of the file was imported");
+
+    let good: Vec<_> = rows.into_iter().filter(|r| r.line != 3).collect();
+    assert_eq!(
+        db.import_roster(a, &good, NewAuditEntry::new(AuditAction::RosterImported), NOW).await.unwrap(),
+        2
+    );
+    let users = db.list_users(a).await.unwrap();
+    assert_eq!(users.len(), 3);
+    let three = users.iter().find(|u| u.email == "three@a.example").unwrap();
+    assert!(three.has_role(Role::Reporter) && three.has_role(Role::Learner));
+    assert_eq!(three.employee_id.as_deref(), Some("3"));
+    assert!(three.password_hash.is_none());
+}
+
+async fn sessions_expire_and_can_be_ended(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "anna@a.example", &[Role::Reporter]).await;
+    let s = NewSession {
+        id_hash: vec![1; 32],
+        user_id: u,
+        org_id: a,
+        csrf_token: "csrf".into(),
+        two_factor_passed: false,
+        expires_at: NOW + Duration::hours(12),
+    };
+    db.create_session(&s, NOW).await.unwrap();
+    let got = db.session(&s.id_hash, NOW).await.unwrap().unwrap();
+    assert_eq!(got.user.id, u);
+    assert_eq!(got.csrf_token, "csrf");
+    assert!(!got.two_factor_passed);
+    db.pass_two_factor(&s.id_hash).await.unwrap();
+    assert!(db.session(&s.id_hash, NOW).await.unwrap().unwrap().two_factor_passed);
+    assert!(db.session(&s.id_hash, NOW + Duration::hours(13)).await.unwrap().is_none(), "expired");
+    assert!(db.session(&[2; 32], NOW).await.unwrap().is_none());
+    db.delete_session(&s.id_hash).await.unwrap();
+    assert!(db.session(&s.id_hash, NOW).await.unwrap().is_none());
+}
+
+async fn api_tokens_authenticate_until_revoked_or_expired(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = db.get_user(a, user(db, a, "anna@a.example", &[Role::Reporter]).await).await.unwrap();
+    let t1 = db.create_api_token(&u, "ci", &[9; 32], None, NOW).await.unwrap();
+    db.create_api_token(&u, "short", &[8; 32], Some(NOW + Duration::minutes(5)), NOW).await.unwrap();
+    assert_eq!(db.user_by_api_token(&[9; 32], NOW).await.unwrap().unwrap().id, u.id);
+    assert!(db.user_by_api_token(&[8; 32], NOW + Duration::minutes(6)).await.unwrap().is_none());
+    assert_eq!(db.list_api_tokens(a, u.id).await.unwrap().len(), 2);
+    db.revoke_api_token(&u, t1, NOW).await.unwrap();
+    assert!(db.user_by_api_token(&[9; 32], NOW).await.unwrap().is_none());
+    assert!(matches!(db.revoke_api_token(&u, t1, NOW).await, Err(StorageError::NotFound)));
+}
+
+async fn invitation_can_be_accepted_once(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let email = Email::parse("new@a.example").unwrap();
+    let name = PersonName::parse("New Person").unwrap();
+    let roles = Roles::of([Role::DeskAnalyst, Role::Learner]);
+    db.create_invitation(a, admin, &email, &name, &roles, &[5; 32], NOW + Duration::days(7), NOW)
+        .await
+        .unwrap();
+    // Inviting an address that already has an account is refused.
+    let taken = Email::parse("admin@a.example").unwrap();
+    assert!(matches!(
+        db.create_invitation(a, admin, &taken, &name, &roles, &[6; 32], NOW + Duration::days(7), NOW).await,
+        Err(StorageError::Conflict { field: "email" })
+    ));
+    let inv = db.open_invitation(&[5; 32], NOW).await.unwrap().unwrap();
+    assert_eq!(inv.org_name, "Airline A");
+    assert_eq!(inv.roles, roles);
+    assert!(db.open_invitation(&[5; 32], NOW + Duration::days(8)).await.unwrap().is_none(), "expired");
+
+    let u = db.accept_invitation(&[5; 32], &name, "$argon2id$x", None, NOW).await.unwrap();
+    assert_eq!(u.org_id, a);
+    assert!(u.has_role(Role::DeskAnalyst));
+    assert!(matches!(
+        db.accept_invitation(&[5; 32], &name, "$argon2id$x", None, NOW).await,
+        Err(StorageError::LinkUsedOrExpired)
+    ));
+    assert_eq!(db.list_invitations(a).await.unwrap()[0].accepted_at, Some(NOW));
+}
+
+async fn password_reset_sets_password_and_ends_sessions(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let u = user(db, a, "anna@a.example", &[Role::Reporter]).await;
+    let s = NewSession {
+        id_hash: vec![3; 32],
+        user_id: u,
+        org_id: a,
+        csrf_token: "x".into(),
+        two_factor_passed: true,
+        expires_at: NOW + Duration::hours(1),
+    };
+    db.create_session(&s, NOW).await.unwrap();
+    // An admin of another organisation cannot issue a link for this user.
+    assert!(matches!(
+        db.create_password_reset(b, u, admin, &[4; 32], NOW + Duration::hours(24), NOW).await,
+        Err(StorageError::NotFound)
+    ));
+    db.create_password_reset(a, u, admin, &[4; 32], NOW + Duration::hours(24), NOW).await.unwrap();
+    assert_eq!(db.open_password_reset(&[4; 32], NOW).await.unwrap().unwrap().user.id, u);
+    db.complete_password_reset(&[4; 32], "$argon2id$new", None, NOW).await.unwrap();
+    assert_eq!(db.get_user(a, u).await.unwrap().password_hash.as_deref(), Some("$argon2id$new"));
+    assert!(db.session(&s.id_hash, NOW).await.unwrap().is_none(), "sessions ended");
+    assert!(matches!(
+        db.complete_password_reset(&[4; 32], "$argon2id$again", None, NOW).await,
+        Err(StorageError::LinkUsedOrExpired)
+    ));
+}
+
+async fn setup_link_creates_one_platform_admin(db: &Db) {
+    assert_eq!(db.count_platform_admins().await.unwrap(), 0);
+    db.create_setup_token(&[7; 32], NOW, NOW + Duration::hours(24)).await.unwrap();
+    assert!(db.setup_token_valid(&[7; 32], NOW).await.unwrap());
+    assert!(!db.setup_token_valid(&[7; 32], NOW + Duration::hours(25)).await.unwrap());
+    assert!(!db.setup_token_valid(&[1; 32], NOW).await.unwrap());
+    let admin = new_user("root@op.example", &[Role::PlatformAdmin, Role::OrgAdmin]);
+    let name = OrgName::parse("Sightline Operator").unwrap();
+    let (o, u) = db.complete_setup(&[7; 32], &name, OrgKind::Ngo, &admin, None, NOW).await.unwrap();
+    assert!(db.get_user(o, u).await.unwrap().has_role(Role::PlatformAdmin));
+    assert_eq!(db.count_platform_admins().await.unwrap(), 1);
+    // A second token cannot make a second admin once one exists.
+    db.create_setup_token(&[8; 32], NOW, NOW + Duration::hours(24)).await.unwrap();
+    assert!(!db.setup_token_valid(&[8; 32], NOW).await.unwrap());
+    let other = new_user("two@op.example", &[Role::PlatformAdmin]);
+    assert!(matches!(
+        db.complete_setup(&[8; 32], &OrgName::parse("Other").unwrap(), OrgKind::Ngo, &other, None, NOW).await,
+        Err(StorageError::LinkUsedOrExpired)
+    ));
+    assert_eq!(db.count_orgs().await.unwrap(), 1, "the failed setup wrote nothing");
+}
+
+async fn login_failures_are_counted_per_account_and_address(db: &Db) {
+    for i in 0..3 {
+        db.record_login_attempt("anna@a.example", "10.0.0.1", false, NOW + Duration::seconds(i)).await.unwrap();
+    }
+    db.record_login_attempt("ben@a.example", "10.0.0.1", false, NOW).await.unwrap();
+    db.record_login_attempt("anna@a.example", "10.0.0.2", true, NOW).await.unwrap();
+    let f = db.login_failures("anna@a.example", "10.0.0.1", NOW - Duration::minutes(15)).await.unwrap();
+    assert_eq!((f.for_account, f.from_address), (3, 4));
+    let later = db.login_failures("anna@a.example", "10.0.0.1", NOW + Duration::seconds(1)).await.unwrap();
+    assert_eq!((later.for_account, later.from_address), (1, 1));
+    assert_eq!(db.purge_expired(NOW, NOW + Duration::seconds(1)).await.unwrap(), 3);
+}
+
+async fn totp_steps_and_recovery_codes_cannot_be_reused(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let id = user(db, a, "anna@a.example", &[Role::DeskAnalyst]).await;
+    db.set_pending_totp(a, id, "JBSWY3DPEHPK3PXP").await.unwrap();
+    let u = db.get_user(a, id).await.unwrap();
+    assert_eq!(u.totp_pending_secret.as_deref(), Some("JBSWY3DPEHPK3PXP"));
+    assert!(!u.two_factor_enabled());
+    db.enable_totp(&u, "JBSWY3DPEHPK3PXP", 100, &[vec![1; 32], vec![2; 32]], None, NOW).await.unwrap();
+    let u = db.get_user(a, id).await.unwrap();
+    assert!(u.two_factor_enabled() && u.totp_pending_secret.is_none());
+    assert!(!db.use_totp_step(id, 100).await.unwrap(), "the enrolment step is spent");
+    assert!(db.use_totp_step(id, 101).await.unwrap());
+    assert!(!db.use_totp_step(id, 101).await.unwrap());
+    assert_eq!(db.recovery_codes_left(id).await.unwrap(), 2);
+    assert!(db.use_recovery_code(&u, &[1; 32], NOW).await.unwrap());
+    assert!(!db.use_recovery_code(&u, &[1; 32], NOW).await.unwrap());
+    assert!(!db.use_recovery_code(&u, &[3; 32], NOW).await.unwrap());
+    assert_eq!(db.recovery_codes_left(id).await.unwrap(), 1);
+}
+
+async fn audit_chain_verifies_and_detects_tampering(db: &Db) {
+    let a = org(db, "Airline A").await;
+    user(db, a, "anna@a.example", &[Role::Reporter]).await;
+    db.append_audit(&NewAuditEntry::new(AuditAction::SignIn).org(a).ip(Some("127.0.0.1".into())), NOW)
+        .await
+        .unwrap();
+    assert_eq!(db.verify_audit_chain().await.unwrap(), 3);
+    let page = db.audit_for_org(a, 10).await.unwrap();
+    assert_eq!(page.entries.len(), 3);
+    assert_eq!(page.entries[0].action, "auth.sign_in");
+    assert_eq!(page.entries[0].at, NOW);
+
+    // The log refuses edits through SQL.
+    assert!(testing::execute(db, "UPDATE audit_log SET detail = 'x' WHERE seq = 2").await.is_err());
+    assert!(testing::execute(db, "DELETE FROM audit_log WHERE seq = 3").await.is_err());
+
+    // Someone with enough access to drop the guard still cannot hide an edit.
+    let drop_guard = match db.engine() {
+        sightline_storage::Engine::Sqlite => "DROP TRIGGER audit_log_no_update",
+        sightline_storage::Engine::Postgres => "DROP TRIGGER audit_log_no_update_delete ON audit_log",
+    };
+    testing::execute(db, drop_guard).await.unwrap();
+    testing::execute(db, "UPDATE audit_log SET detail = 'edited' WHERE seq = 2").await.unwrap();
+    let err = db.verify_audit_chain().await.unwrap_err();
+    match err {
+        StorageError::AuditChain(e) => assert_eq!(e.seq(), 2),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+async fn concurrent_audit_appends_keep_one_chain(db: &Db) {
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            db.append_audit(&NewAuditEntry::new(AuditAction::SignIn).detail(format!("task {i}")), NOW)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut seqs = Vec::new();
+    for t in tasks {
+        seqs.push(t.await.unwrap());
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=24).collect::<Vec<i64>>());
+    assert_eq!(db.verify_audit_chain().await.unwrap(), 24);
+}
+
+async fn roles_can_be_changed_within_the_organisation(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "anna@a.example", &[Role::Reporter]).await;
+    db.set_roles(a, u, &Roles::of([Role::DeskAnalyst, Role::Learner]), NewAuditEntry::new(AuditAction::RolesChanged), NOW)
+        .await
+        .unwrap();
+    let got = db.get_user(a, u).await.unwrap();
+    assert!(got.has_role(Role::DeskAnalyst) && !got.has_role(Role::Reporter));
+    let last = &db.audit_for_org(a, 1).await.unwrap().entries[0];
+    assert_eq!(last.action, "user.roles_changed");
+    assert_eq!(last.detail, "reporter -> learner,desk_analyst");
+}
