@@ -1,1 +1,364 @@
-fn main() {}
+//! `sightline`: the one binary. `serve` runs the web application; `migrate`,
+//! `admin …` and `audit verify` work on the same database from the shell.
+
+mod demo;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::org::{OrgKind, OrgName};
+use sightline_domain::user::{Email, NewPassword, PersonName, Roles};
+use sightline_storage::{Db, NewUser, StorageError};
+use sightline_web::{AppState, Clock, Config};
+use time::Duration;
+
+#[derive(Parser)]
+#[command(name = "sightline", version, about = "Sightline: recognise, report and respond to potential human trafficking in aviation.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Folder for the embedded SQLite database (and, later, key files).
+    #[arg(long, env = "SIGHTLINE_DATA", default_value = "./sightline-data")]
+    data: PathBuf,
+    /// Use PostgreSQL instead of the embedded SQLite: postgres://user:pass@host/db
+    #[arg(long, env = "SIGHTLINE_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on.
+        #[arg(long, env = "SIGHTLINE_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// The address people use to reach this server, for links (default: http://<listen>).
+        #[arg(long, env = "SIGHTLINE_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Also create demo organisations and one account per role, and print how to sign in.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage organisations, users and API tokens from the shell.
+    Admin {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Work with the audit trail.
+    Audit {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an organisation; prints its id.
+    CreateOrg {
+        #[arg(long)]
+        name: String,
+        /// airline, airport, ngo or authority
+        #[arg(long)]
+        kind: String,
+    },
+    /// Create a user in an organisation; prints the user's id.
+    CreateUser {
+        /// The organisation's name or id.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: learner, reporter, desk_analyst, org_admin, platform_admin
+        #[arg(long)]
+        roles: String,
+        /// The user's password (prefer the environment variable, which stays out of `ps`).
+        #[arg(long, env = "SIGHTLINE_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Create a personal API token for a user; prints the token once.
+    CreateToken {
+        #[arg(long)]
+        email: String,
+        /// A label to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Days until the token expires (none: never).
+        #[arg(long)]
+        days: Option<i64>,
+    },
+    /// List organisations.
+    ListOrgs,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits 0 when intact, 1 naming the first broken entry.
+    Verify,
+}
+
+/// A failure that ends the program with one clear line and exit code 2.
+struct Fatal(String);
+
+impl<E: std::fmt::Display> From<E> for Fatal {
+    fn from(e: E) -> Self {
+        Self(e.to_string())
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(Fatal(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn open(db: &DbArgs) -> Result<Db, Fatal> {
+    let database = match &db.database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Db::open_postgres(url)
+            .await
+            .map_err(|e| Fatal(format!("cannot connect to PostgreSQL ({}): {}", redact(url), root_cause(&e))))?,
+        Some(url) => {
+            return Err(Fatal(format!(
+                "unsupported database URL {}: use postgres://… (or leave it out for the embedded SQLite)",
+                redact(url)
+            )));
+        }
+        None => {
+            std::fs::create_dir_all(&db.data)
+                .map_err(|e| Fatal(format!("cannot create data directory {}: {e}", db.data.display())))?;
+            check_writable(&db.data)?;
+            let path = db.data.join("sightline.db");
+            Db::open_sqlite(&path)
+                .await
+                .map_err(|e| Fatal(format!("cannot open {}: {}", path.display(), root_cause(&e))))?
+        }
+    };
+    database.migrate().await.map_err(|e| Fatal(format!("database migration failed: {e}")))?;
+    Ok(database)
+}
+
+fn check_writable(dir: &Path) -> Result<(), Fatal> {
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"ok")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| Fatal(format!("data directory {} is not writable: {e}", dir.display())))
+}
+
+fn root_cause(e: &StorageError) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg = s.to_string();
+        source = s.source();
+    }
+    msg
+}
+
+/// Hide the password in a database URL.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
+    match cli.command {
+        Command::Serve { db, listen, public_url, demo } => serve(db, listen, public_url, demo).await,
+        Command::Migrate { db } => {
+            let database = open(&db).await?;
+            println!("migrations applied ({})", database.engine().as_str());
+            database.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin { db, command } => {
+            let database = open(&db).await?;
+            let result = admin(&database, command).await;
+            database.close().await;
+            result
+        }
+        Command::Audit { db, command: AuditCommand::Verify } => {
+            let database = open(&db).await?;
+            let result = database.verify_audit_chain().await;
+            database.close().await;
+            match result {
+                Ok(n) => {
+                    println!("audit chain intact: {n} entries verified");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StorageError::AuditChain(e)) => {
+                    println!("audit chain BROKEN at entry {}: {e}", e.seq());
+                    Ok(ExitCode::from(1))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+    }
+}
+
+async fn serve(db: DbArgs, listen: SocketAddr, public_url: Option<String>, demo: bool) -> Result<ExitCode, Fatal> {
+    let database = open(&db).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
+    let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
+    let state = AppState::new(database.clone(), Config::new(&public_url), Clock::System);
+    let now = state.now();
+
+    if demo {
+        demo::seed(&database, now).await?;
+    }
+    if database.count_platform_admins().await? == 0 {
+        let token = sightline_web::new_token()?;
+        database
+            .create_setup_token(&sightline_web::hash_token(&token), now, now + Duration::hours(24))
+            .await?;
+        println!("No administrator yet. Open this one-time setup link within 24 hours:");
+        println!("  {}/setup?token={token}", state.config.public_url);
+    }
+    println!(
+        "Sightline {} listening on http://{listen} (database: {})",
+        env!("CARGO_PKG_VERSION"),
+        database.engine().as_str()
+    );
+
+    let purge_db = database.clone();
+    let purge_clock = state.clock.clone();
+    let purger = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let now = purge_clock.now();
+            if let Err(e) = purge_db.purge_expired(now, now - Duration::days(1)).await {
+                tracing::warn!(error = %e, "purge of expired sessions failed");
+            }
+        }
+    });
+
+    let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| Fatal(format!("server error: {e}")))?;
+    purger.abort();
+    database.close().await;
+    println!("Sightline stopped.");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn find_org(db: &Db, org: &str) -> Result<sightline_domain::ids::OrgId, Fatal> {
+    if let Ok(id) = org.parse() {
+        return db.get_org(id).await.map(|o| o.id).map_err(|_| Fatal(format!("no organisation with id {org}")));
+    }
+    let name = OrgName::parse(org).map_err(|e| Fatal(format!("--org: {e}")))?;
+    db.org_by_name(&name).await.map(|o| o.id).map_err(|_| Fatal(format!("no organisation named {org:?}")))
+}
+
+async fn admin(db: &Db, command: AdminCommand) -> Result<ExitCode, Fatal> {
+    #[allow(clippy::disallowed_methods)]
+    let now = time::OffsetDateTime::now_utc();
+    match command {
+        AdminCommand::CreateOrg { name, kind } => {
+            let name = OrgName::parse(&name).map_err(|e| Fatal(format!("--name: {e}")))?;
+            let kind: OrgKind = kind.parse().map_err(|_| Fatal("--kind must be airline, airport, ngo or authority".into()))?;
+            let audit = NewAuditEntry::new(AuditAction::OrgCreated).detail("via sightline admin");
+            let id = db.create_org(&name, kind, audit, now).await.map_err(|e| match e {
+                StorageError::Conflict { .. } => Fatal(format!("an organisation named {:?} already exists", name.as_str())),
+                other => other.into(),
+            })?;
+            println!("{id}");
+        }
+        AdminCommand::CreateUser { org, email, name, roles, password } => {
+            let org = find_org(db, &org).await?;
+            let email = Email::parse(&email).map_err(|e| Fatal(format!("--email: {e}")))?;
+            let name = PersonName::parse(&name).map_err(|e| Fatal(format!("--name: {e}")))?;
+            let roles = Roles::parse_list(&roles).map_err(|e| Fatal(format!("--roles: {e}")))?;
+            let password_hash = match password {
+                Some(p) => {
+                    let p = NewPassword::parse(&p, Some(&email)).map_err(|e| Fatal(format!("--password: {e}")))?;
+                    Some(sightline_web::hash_password(p.expose())?)
+                }
+                None => None,
+            };
+            let user = NewUser { name, email, roles, base: None, employee_id: None, password_hash };
+            let audit = NewAuditEntry::new(AuditAction::UserCreated);
+            let id = db.create_user(org, &user, audit, now).await.map_err(|e| match e {
+                StorageError::Conflict { .. } => Fatal(format!("{} already has an account", user.email)),
+                other => other.into(),
+            })?;
+            println!("{id}");
+        }
+        AdminCommand::CreateToken { email, name, days } => {
+            let email = Email::parse(&email).map_err(|e| Fatal(format!("--email: {e}")))?;
+            let user = db.user_by_email(&email).await?.ok_or_else(|| Fatal(format!("no user with e-mail {email}")))?;
+            let token = sightline_web::new_token()?;
+            let expires = days.map(|d| now + Duration::days(d));
+            db.create_api_token(&user, &name, &sightline_web::hash_token(&token), expires, now).await?;
+            println!("{token}");
+        }
+        AdminCommand::ListOrgs => {
+            for o in db.list_orgs().await? {
+                println!("{}\t{}\t{}\t{} users", o.id, o.kind, o.name, o.user_count);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

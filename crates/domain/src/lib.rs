@@ -8,6 +8,7 @@ pub mod error;
 pub mod ids;
 pub mod org;
 pub mod roster;
+pub mod signin;
 pub mod totp;
 pub mod user;
 

@@ -1,1 +1,108 @@
+//! Sightline's HTTP layer: thin axum handlers over the domain and storage crates,
+//! server-rendered askama pages (English and Finnish through Fluent) and the JSON
+//! API under `/api/v1`, described by OpenAPI.
+//!
+//! Handlers parse input into domain types, call storage, and render. Rules live in
+//! `sightline-domain`; SQL lives in `sightline-storage`.
 
+mod api;
+mod clock;
+mod cookies;
+mod error;
+mod i18n;
+mod middleware;
+mod pages;
+mod security;
+mod visitor;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use sightline_storage::Db;
+use time::OffsetDateTime;
+
+pub use clock::Clock;
+pub use error::{ApiError, PageError};
+pub use i18n::Lang;
+pub use security::{hash_password, hash_token, new_token};
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where people reach this server, used to build links (setup, invitations).
+    pub public_url: String,
+    /// Mark cookies `Secure` (on whenever `public_url` is https).
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    #[must_use]
+    pub fn new(public_url: &str) -> Self {
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        Self { secure_cookies: public_url.starts_with("https://"), public_url }
+    }
+}
+
+/// Everything a handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    #[must_use]
+    pub fn new(db: Db, config: Config, clock: Clock) -> Self {
+        Self { db, config: Arc::new(config), clock }
+    }
+
+    /// The current time, from the configured clock.
+    #[must_use]
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// An absolute link on this server.
+    #[must_use]
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.config.public_url)
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home::landing))
+        .route("/home", get(pages::home::home))
+        .route("/setup", get(pages::setup::form).post(pages::setup::submit))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/login/two-factor", get(pages::login::second_factor_form).post(pages::login::second_factor_submit))
+        .route("/logout", post(pages::login::logout))
+        .route("/account/two-factor", get(pages::two_factor::form).post(pages::two_factor::submit))
+        .route("/lang", post(pages::home::set_lang))
+        .route("/invite/{token}", get(pages::links::invite_form).post(pages::links::invite_submit))
+        .route("/reset/{token}", get(pages::links::reset_form).post(pages::links::reset_submit))
+        .route("/admin/organisations", get(pages::orgs::list).post(pages::orgs::create))
+        .route("/orgs/{org}/users", get(pages::users::list))
+        .route("/orgs/{org}/invitations", post(pages::users::invite))
+        .route("/orgs/{org}/roster", post(pages::users::roster))
+        .route("/orgs/{org}/users/{user}/roles", post(pages::users::set_roles))
+        .route("/orgs/{org}/users/{user}/reset", post(pages::users::reset_link))
+        .route("/orgs/{org}/audit", get(pages::users::audit));
+
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::router())
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .route("/static/style.css", get(middleware::stylesheet))
+        .route("/favicon.svg", get(middleware::favicon))
+        .fallback(middleware::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_cookie))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
+        .with_state(state)
+}

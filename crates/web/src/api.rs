@@ -1,0 +1,306 @@
+//! The JSON API under `/api/v1`, described by OpenAPI at `/api/v1/openapi.json`.
+//!
+//! Authentication: `Authorization: Bearer <personal API token>`, or the browser's
+//! session cookie (then state-changing requests must echo the session's CSRF token in
+//! `X-CSRF-Token`). Errors always use the envelope in [`crate::error::ApiError`].
+
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::ids::OrgId;
+use sightline_domain::org::{OrgKind, OrgName};
+use sightline_domain::user::{Email, PersonName, Role, Roles, parse_optional_short};
+use sightline_storage::{NewUser, UserRecord};
+use utoipa::{OpenApi, ToSchema};
+
+use crate::error::{ApiError, ErrorBody, ErrorEnvelope};
+use crate::security::{constant_time_eq, hash_token};
+use crate::visitor::{Gate, client_ip};
+use crate::{AppState, cookies};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Sightline API", description = "Sightline's JSON API. Every error uses one envelope: `{\"error\":{\"code\",\"message\",\"field\"}}`."),
+    paths(healthz, readyz, me, list_organisations, create_organisation, list_users, create_user),
+    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody)),
+    modifiers(&BearerAuth),
+    tags((name = "system", description = "Health"), (name = "accounts", description = "Organisations and people"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(me))
+        .route("/organisations", get(list_organisations).post(create_organisation))
+        .route("/organisations/{org}/users", get(list_users).post(create_user))
+}
+
+async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// The authenticated caller of an API request.
+pub struct ApiUser(pub UserRecord);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let now = state.now();
+        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
+            let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
+            let user = state.db.user_by_api_token(&hash_token(token.trim()), now).await?;
+            return user.map(ApiUser).ok_or_else(ApiError::unauthorized);
+        }
+        let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
+            return Err(ApiError::unauthorized());
+        };
+        let session = state.db.session(&hash_token(&token), now).await?.ok_or_else(ApiError::unauthorized)?;
+        let gate_open = if session.user.two_factor_enabled() {
+            session.two_factor_passed
+        } else {
+            !session.user.roles.require_two_factor()
+        };
+        if !gate_open {
+            return Err(ApiError::unauthorized());
+        }
+        if parts.method != Method::GET && parts.method != Method::HEAD {
+            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "X-CSRF-Token is missing or wrong"));
+            }
+        }
+        let _ = Gate::Open;
+        Ok(ApiUser(session.user))
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_body(format!("the request body is not valid JSON for this endpoint: {e}")))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` when the server runs (and, for `/readyz`, the database answers).
+    status: &'static str,
+    /// `sqlite` or `postgres`.
+    database: &'static str,
+    version: &'static str,
+}
+
+/// Liveness: the process is up.
+#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, body = Health)))]
+pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
+    Json(Health { status: "ok", database: state.db.engine().as_str(), version: env!("CARGO_PKG_VERSION") })
+}
+
+/// Readiness: the database answers a query.
+#[utoipa::path(get, path = "/readyz", tag = "system", responses((status = 200, body = Health), (status = 503, body = ErrorEnvelope)))]
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => Json(Health { status: "ok", database: state.db.engine().as_str(), version: env!("CARGO_PKG_VERSION") }).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database-unavailable", "the database did not answer").into_response()
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    id: String,
+    organisation_id: String,
+    name: String,
+    email: String,
+    roles: Vec<String>,
+    two_factor: bool,
+}
+
+/// Who the token or session belongs to.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorEnvelope)))]
+pub async fn me(ApiUser(u): ApiUser) -> Json<Me> {
+    Json(Me {
+        id: u.id.to_string(),
+        organisation_id: u.org_id.to_string(),
+        name: u.name.clone(),
+        email: u.email.clone(),
+        roles: u.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        two_factor: u.two_factor_enabled(),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationOut {
+    id: String,
+    name: String,
+    /// `airline`, `airport`, `ngo` or `authority`.
+    kind: String,
+    user_count: i64,
+    created_at: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewOrganisationIn {
+    name: String,
+    /// `airline`, `airport`, `ngo` or `authority`.
+    kind: String,
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// Every organisation (platform administrators only).
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = [OrganisationOut]), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+pub async fn list_organisations(State(state): State<AppState>, ApiUser(u): ApiUser) -> Result<Response, ApiError> {
+    if !u.has_role(Role::PlatformAdmin) {
+        return Err(ApiError::forbidden());
+    }
+    let orgs = state.db.list_orgs().await?;
+    let out: Vec<OrganisationOut> = orgs
+        .into_iter()
+        .map(|o| OrganisationOut { id: o.id.to_string(), name: o.name, kind: o.kind.as_str().into(), user_count: o.user_count, created_at: rfc3339(o.created_at) })
+        .collect();
+    Ok(Json(out).into_response())
+}
+
+/// Create an organisation (platform administrators only).
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "accounts", security(("bearer" = [])), request_body = NewOrganisationIn,
+    responses((status = 201, body = OrganisationOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn create_organisation(State(state): State<AppState>, ApiUser(u): ApiUser, parts: Parts2, body: Bytes) -> Result<Response, ApiError> {
+    if !u.has_role(Role::PlatformAdmin) {
+        return Err(ApiError::forbidden());
+    }
+    let input: NewOrganisationIn = parse_json(&body)?;
+    let name = OrgName::parse(&input.name)?;
+    let kind: OrgKind = input.kind.parse()?;
+    let audit = NewAuditEntry::new(AuditAction::OrgCreated).actor(u.id).ip(parts.ip);
+    let id = state.db.create_org(&name, kind, audit, state.now()).await?;
+    let o = state.db.get_org(id).await?;
+    let out = OrganisationOut { id: o.id.to_string(), name: o.name, kind: o.kind.as_str().into(), user_count: o.user_count, created_at: rfc3339(o.created_at) };
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+/// The client address, for audit entries.
+pub struct Parts2 {
+    ip: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Parts2 {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self { ip: client_ip(parts) })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    id: String,
+    name: String,
+    email: String,
+    roles: Vec<String>,
+    base: Option<String>,
+    employee_id: Option<String>,
+    two_factor: bool,
+}
+
+impl From<UserRecord> for UserOut {
+    fn from(u: UserRecord) -> Self {
+        Self {
+            id: u.id.to_string(),
+            roles: u.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            two_factor: u.two_factor_enabled(),
+            name: u.name,
+            email: u.email,
+            base: u.base,
+            employee_id: u.employee_id,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUserIn {
+    name: String,
+    email: String,
+    /// One or more of `learner`, `reporter`, `desk_analyst`, `org_admin`.
+    roles: Vec<String>,
+    #[serde(default)]
+    base: Option<String>,
+    #[serde(default)]
+    employee_id: Option<String>,
+}
+
+fn api_org_admin(u: &UserRecord, org: &str) -> Result<OrgId, ApiError> {
+    let org: OrgId = org.parse().map_err(|_| ApiError::not_found())?;
+    if u.has_role(Role::PlatformAdmin) || (u.org_id == org && u.has_role(Role::OrgAdmin)) {
+        Ok(org)
+    } else if u.org_id == org {
+        Err(ApiError::forbidden())
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+/// The people of an organisation (its admins, or platform administrators).
+#[utoipa::path(get, path = "/api/v1/organisations/{org}/users", tag = "accounts", security(("bearer" = [])),
+    params(("org" = String, Path, description = "Organisation id")),
+    responses((status = 200, body = [UserOut]), (status = 404, body = ErrorEnvelope)))]
+pub async fn list_users(State(state): State<AppState>, ApiUser(u): ApiUser, Path(org): Path<String>) -> Result<Response, ApiError> {
+    let org = api_org_admin(&u, &org)?;
+    state.db.get_org(org).await?;
+    let users: Vec<UserOut> = state.db.list_users(org).await?.into_iter().map(UserOut::from).collect();
+    Ok(Json(users).into_response())
+}
+
+/// Create a user without a password; an admin then issues a reset link (or the
+/// person is invited instead).
+#[utoipa::path(post, path = "/api/v1/organisations/{org}/users", tag = "accounts", security(("bearer" = [])),
+    params(("org" = String, Path, description = "Organisation id")), request_body = NewUserIn,
+    responses((status = 201, body = UserOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    parts: Parts2,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let org = api_org_admin(&u, &org)?;
+    state.db.get_org(org).await?;
+    let input: NewUserIn = parse_json(&body)?;
+    let roles = Roles::parse_list(&input.roles.join(","))?;
+    if roles.contains(Role::PlatformAdmin) && !u.has_role(Role::PlatformAdmin) {
+        return Err(ApiError::forbidden());
+    }
+    let new = NewUser {
+        name: PersonName::parse(&input.name)?,
+        email: Email::parse(&input.email)?,
+        roles,
+        base: parse_optional_short(input.base.as_deref().unwrap_or(""), "base", 40)?,
+        employee_id: parse_optional_short(input.employee_id.as_deref().unwrap_or(""), "employee_id", 40)?,
+        password_hash: None,
+    };
+    let audit = NewAuditEntry::new(AuditAction::UserCreated).actor(u.id).ip(parts.ip);
+    let id = state.db.create_user(org, &new, audit, state.now()).await?;
+    let created = state.db.get_user(org, id).await?;
+    Ok((StatusCode::CREATED, Json(UserOut::from(created))).into_response())
+}

@@ -1,0 +1,133 @@
+//! Languages. Messages live in `locales/<lang>/*.ftl` (Fluent), embedded at compile
+//! time; a key missing in one language falls back to English.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use unic_langid::{LanguageIdentifier, langid};
+
+static_loader! {
+    pub(crate) static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en-US",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static EN: LanguageIdentifier = langid!("en-US");
+static FI: LanguageIdentifier = langid!("fi");
+
+/// A language the interface speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Fi,
+}
+
+impl Lang {
+    pub const ALL: [Self; 2] = [Self::En, Self::Fi];
+
+    /// The code used in cookies, the database and `lang` attributes.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Fi => "fi",
+        }
+    }
+
+    /// The language's own name, for the language switch.
+    #[must_use]
+    pub const fn native_name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::Fi => "Suomi",
+        }
+    }
+
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        let primary = code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        Self::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// The first supported language in an `Accept-Language` header.
+    #[must_use]
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut tagged: Vec<(f32, &str)> = header
+            .split(',')
+            .map(|part| {
+                let mut it = part.split(';');
+                let tag = it.next().unwrap_or("").trim();
+                let q = it
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q, tag)
+            })
+            .collect();
+        tagged.sort_by(|a, b| b.0.total_cmp(&a.0));
+        tagged.into_iter().find_map(|(_, tag)| Self::from_code(tag))
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Self::En => &EN,
+            Self::Fi => &FI,
+        }
+    }
+
+    /// The message `key` in this language.
+    #[must_use]
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(self.id(), key)
+    }
+
+    /// The message `key` with named arguments.
+    #[must_use]
+    pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES.lookup_with_args(self.id(), key, &map)
+    }
+
+    /// Does this language define `key` itself (without falling back)?
+    #[must_use]
+    pub fn has(self, key: &str) -> bool {
+        LOCALES.lookup_single_language::<&str>(self.id(), key, None).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_from_accept_language() {
+        assert_eq!(Lang::from_accept_language("fi-FI,fi;q=0.9,en;q=0.8"), Some(Lang::Fi));
+        assert_eq!(Lang::from_accept_language("sv;q=0.9,en-GB;q=0.8,fi;q=0.5"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("de"), None);
+    }
+
+    #[test]
+    fn every_english_key_is_translated_to_finnish() {
+        let en = include_str!("../locales/en-US/main.ftl");
+        let fi = include_str!("../locales/fi/main.ftl");
+        let keys = |src: &str| -> Vec<String> {
+            src.lines()
+                .filter(|l| !l.starts_with([' ', '#', '.']) && l.contains(" ="))
+                .filter_map(|l| l.split(" =").next().map(str::to_owned))
+                .collect()
+        };
+        let fi_keys = keys(fi);
+        let missing: Vec<String> = keys(en).into_iter().filter(|k| !fi_keys.contains(k)).collect();
+        assert!(missing.is_empty(), "Finnish lacks: {missing:?}");
+        assert!(Lang::Fi.has("sign-in"));
+        assert_ne!(Lang::Fi.t("sign-in"), Lang::En.t("sign-in"));
+    }
+}

@@ -1,0 +1,87 @@
+//! Cross-cutting layers and the few static assets (vendored, embedded in the binary).
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::PageError;
+use crate::security::new_token;
+use crate::{AppState, cookies};
+
+/// The anonymous visitor's CSRF token (double-submit cookie), for forms shown before
+/// sign-in. Signed-in forms use the session's own token.
+#[derive(Clone)]
+pub struct CsrfCookie(pub String);
+
+/// Give every visitor a CSRF cookie if they have none, and tell handlers its value.
+pub async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let existing = cookies::get(req.headers(), cookies::CSRF).filter(|v| v.len() >= 32);
+    let (value, fresh) = match existing {
+        Some(v) => (v, false),
+        None => match new_token() {
+            Ok(v) => (v, true),
+            Err(e) => return PageError::Internal(e).into_response(),
+        },
+    };
+    req.extensions_mut().insert(CsrfCookie(value.clone()));
+    let mut res = next.run(req).await;
+    if fresh {
+        let c = cookies::set(cookies::CSRF, &value, None, state.config.secure_cookies);
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Headers every response carries. Pages and API answers are never cached: they
+/// may show personal data.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let is_static = req.uri().path().starts_with("/static/") || req.uri().path() == "/favicon.svg";
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    if !is_static {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+const STYLE: &str = include_str!("../static/style.css");
+const FAVICON: &str = include_str!("../static/favicon.svg");
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+pub async fn favicon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        FAVICON,
+    )
+        .into_response()
+}
+
+pub async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not-found", "no such endpoint").into_response();
+    }
+    PageError::NotFound.into_response()
+}

@@ -1,0 +1,84 @@
+//! The public landing page, the signed-in home page and the language switch.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sightline_domain::user::Role;
+
+use super::{Ctx, render, see_other_with_cookie};
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::visitor::Visitor;
+use crate::{AppState, cookies};
+
+#[derive(Template)]
+#[template(path = "landing.html")]
+struct Landing {
+    ctx: Ctx,
+}
+
+pub async fn landing(v: Visitor) -> Result<Response, PageError> {
+    if v.user().is_some() {
+        return Ok(Redirect::to("/home").into_response());
+    }
+    render(&Landing { ctx: Ctx::new(&v) })
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    ctx: Ctx,
+    name: String,
+    org_name: String,
+    org_kind: String,
+    roles: Vec<Role>,
+    two_factor: bool,
+    recovery_left: i64,
+    org_id: String,
+    org_admin: bool,
+    platform_admin: bool,
+}
+
+pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+    let user = v.require_user()?;
+    let org = state.db.get_org(user.org_id).await?;
+    let recovery_left = state.db.recovery_codes_left(user.id).await?;
+    let ctx = Ctx::new(&v);
+    let org_kind = ctx.t(&format!("org-kind-{}", org.kind.as_str()));
+    render(&Home {
+        name: user.name.clone(),
+        org_name: org.name,
+        org_kind,
+        roles: user.roles.iter().collect(),
+        two_factor: user.two_factor_enabled(),
+        recovery_left,
+        org_id: user.org_id.to_string(),
+        org_admin: user.has_role(Role::OrgAdmin) || user.has_role(Role::PlatformAdmin),
+        platform_admin: user.has_role(Role::PlatformAdmin),
+        ctx,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Switch language: remembered in a cookie, and on the account when signed in.
+pub async fn set_lang(State(state): State<AppState>, v: Visitor, Form(f): Form<LangForm>) -> Result<Response, PageError> {
+    v.check_csrf(&f.csrf)?;
+    let lang = Lang::from_code(&f.lang).unwrap_or_default();
+    if let Some(s) = &v.session {
+        state.db.set_locale(s.user.org_id, s.user.id, lang.code()).await?;
+    }
+    // Only local paths: never an open redirect.
+    let back = if f.back.starts_with('/') && !f.back.starts_with("//") { f.back.as_str() } else { "/" };
+    let cookie = cookies::set(cookies::LANG, lang.code(), Some(365 * 24 * 3600), state.config.secure_cookies);
+    see_other_with_cookie(back, &cookie)
+}

@@ -1,0 +1,169 @@
+//! One-time links: accepting an invitation, setting a password from a reset link.
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use sightline_domain::user::{Email, NewPassword, PersonName, Role};
+use sightline_storage::StorageError;
+
+use super::{Ctx, FormErrors, hash_password, render, render_invalid, start_session};
+use crate::error::PageError;
+use crate::security::hash_token;
+use crate::visitor::Visitor;
+use crate::AppState;
+
+#[derive(Deserialize, Default)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password2: String,
+}
+
+#[derive(Template)]
+#[template(path = "invite.html")]
+struct InvitePage {
+    ctx: Ctx,
+    token: String,
+    org_name: String,
+    roles: Vec<Role>,
+    form: PasswordForm,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub ctx: Ctx,
+    pub title: String,
+    pub text: String,
+    pub link: String,
+    pub link_text: String,
+}
+
+fn expired(v: &Visitor) -> Result<Response, PageError> {
+    let ctx = Ctx::new(v);
+    let page = MessagePage {
+        title: ctx.t("link-expired-title"),
+        text: ctx.t("error-link-expired"),
+        link: "/".into(),
+        link_text: "Sightline".into(),
+        ctx,
+    };
+    Ok((StatusCode::GONE, render(&page)?).into_response())
+}
+
+/// Check the new password and its repetition.
+fn check_passwords(lang: crate::Lang, f: &PasswordForm, email: Option<&Email>, errors: &mut FormErrors) -> Option<NewPassword> {
+    let p = errors.take(lang, NewPassword::parse(&f.password, email));
+    if p.is_some() && f.password != f.password2 {
+        errors.add_message("password2", lang.t("error-passwords-differ"));
+        return None;
+    }
+    p
+}
+
+pub async fn invite_form(State(state): State<AppState>, v: Visitor, Path(token): Path<String>) -> Result<Response, PageError> {
+    let Some(inv) = state.db.open_invitation(&hash_token(&token), state.now()).await? else {
+        return expired(&v);
+    };
+    render(&InvitePage {
+        ctx: Ctx::new(&v),
+        token,
+        org_name: inv.org_name,
+        roles: inv.roles.iter().collect(),
+        form: PasswordForm { name: inv.name, email: inv.email, ..PasswordForm::default() },
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn invite_submit(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(token): Path<String>,
+    Form(mut f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    v.check_csrf(&f.csrf)?;
+    let now = state.now();
+    let Some(inv) = state.db.open_invitation(&hash_token(&token), now).await? else {
+        return expired(&v);
+    };
+    let mut errors = FormErrors::default();
+    let name = errors.take(v.lang, PersonName::parse(&f.name));
+    let email = Email::parse(&inv.email).ok();
+    let password = check_passwords(v.lang, &f, email.as_ref(), &mut errors);
+    let (Some(name), Some(password)) = (name, password) else {
+        f.password.clear();
+        f.password2.clear();
+        f.email = inv.email;
+        let page = InvitePage { ctx: Ctx::new(&v), token, org_name: inv.org_name, roles: inv.roles.iter().collect(), form: f, errors };
+        return render_invalid(&page);
+    };
+    let hash = hash_password(password.expose().to_owned()).await?;
+    match state.db.accept_invitation(&hash_token(&token), &name, &hash, v.ip.clone(), now).await {
+        Ok(user) => {
+            let to = if user.roles.require_two_factor() { "/account/two-factor" } else { "/home" };
+            start_session(&state, &user, false, to).await
+        }
+        Err(StorageError::LinkUsedOrExpired | StorageError::Conflict { .. }) => expired(&v),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+struct ResetPage {
+    ctx: Ctx,
+    token: String,
+    email: String,
+    errors: FormErrors,
+}
+
+pub async fn reset_form(State(state): State<AppState>, v: Visitor, Path(token): Path<String>) -> Result<Response, PageError> {
+    let Some(reset) = state.db.open_password_reset(&hash_token(&token), state.now()).await? else {
+        return expired(&v);
+    };
+    render(&ResetPage { ctx: Ctx::new(&v), token, email: reset.user.email, errors: FormErrors::default() })
+}
+
+pub async fn reset_submit(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(token): Path<String>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    v.check_csrf(&f.csrf)?;
+    let now = state.now();
+    let Some(reset) = state.db.open_password_reset(&hash_token(&token), now).await? else {
+        return expired(&v);
+    };
+    let mut errors = FormErrors::default();
+    let email = Email::parse(&reset.user.email).ok();
+    let Some(password) = check_passwords(v.lang, &f, email.as_ref(), &mut errors) else {
+        let page = ResetPage { ctx: Ctx::new(&v), token, email: reset.user.email, errors };
+        return render_invalid(&page);
+    };
+    let hash = hash_password(password.expose().to_owned()).await?;
+    match state.db.complete_password_reset(&hash_token(&token), &hash, v.ip.clone(), now).await {
+        Ok(_) => {
+            let ctx = Ctx::new(&v);
+            render(&MessagePage {
+                title: ctx.t("reset-done-title"),
+                text: ctx.t("reset-done-text"),
+                link: "/login".into(),
+                link_text: ctx.t("sign-in"),
+                ctx,
+            })
+        }
+        Err(StorageError::LinkUsedOrExpired) => expired(&v),
+        Err(e) => Err(e.into()),
+    }
+}

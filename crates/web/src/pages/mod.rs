@@ -1,0 +1,194 @@
+//! Server-rendered pages. Each module is one screen or flow; handlers stay thin:
+//! parse the form into domain types, call storage, render.
+
+pub mod home;
+pub mod links;
+pub mod login;
+pub mod orgs;
+pub mod setup;
+pub mod two_factor;
+pub mod users;
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use sightline_domain::FieldError;
+use sightline_domain::user::Role;
+use sightline_storage::{NewSession, UserRecord};
+use time::{Duration, OffsetDateTime};
+
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::security::{hash_token, new_token};
+use crate::visitor::Visitor;
+use crate::{AppState, cookies};
+
+/// How long a session lasts: one long duty day.
+pub const SESSION_HOURS: i64 = 14;
+
+/// What every page template gets: language, CSRF token, who is signed in.
+pub struct Ctx {
+    pub lang: Lang,
+    pub csrf: String,
+    pub path: String,
+    pub user: Option<NavUser>,
+}
+
+pub struct NavUser {
+    pub name: String,
+    pub org_id: String,
+    pub org_admin: bool,
+    pub platform_admin: bool,
+}
+
+impl Ctx {
+    #[must_use]
+    pub fn new(v: &Visitor) -> Self {
+        Self {
+            lang: v.lang,
+            csrf: v.csrf_token().to_owned(),
+            path: v.path.clone(),
+            user: v.user().map(|u| NavUser {
+                name: u.name.clone(),
+                org_id: u.org_id.to_string(),
+                org_admin: u.has_role(Role::OrgAdmin) || u.has_role(Role::PlatformAdmin),
+                platform_admin: u.has_role(Role::PlatformAdmin),
+            }),
+        }
+    }
+    /// A message in the page's language.
+    #[must_use]
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+    /// A message with one argument.
+    #[must_use]
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        self.lang.t_args(key, &[(name, value.to_owned())])
+    }
+    /// The other languages, for the language switch.
+    #[must_use]
+    pub fn other_langs(&self) -> Vec<(&'static str, &'static str)> {
+        Lang::ALL.into_iter().filter(|l| *l != self.lang).map(|l| (l.code(), l.native_name())).collect()
+    }
+    #[must_use]
+    pub fn date(&self, t: &OffsetDateTime) -> String {
+        format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+    }
+    #[must_use]
+    pub fn datetime(&self, t: &OffsetDateTime) -> String {
+        format!("{} {:02}:{:02} UTC", self.date(t), t.hour(), t.minute())
+    }
+    #[must_use]
+    pub fn role_name(&self, role: &Role) -> String {
+        self.t(&format!("role-{}", role.as_str().replace('_', "-")))
+    }
+}
+
+/// Field errors of a form, already in the page's language.
+#[derive(Default)]
+pub struct FormErrors {
+    items: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    pub fn add(&mut self, lang: Lang, e: &FieldError) {
+        let key = format!("error-{}", e.code);
+        let msg = if Lang::En.has(&key) { lang.t(&key) } else { lang.t("error-invalid") };
+        self.items.push((e.field.to_owned(), msg));
+    }
+    pub fn add_message(&mut self, field: &str, message: String) {
+        self.items.push((field.to_owned(), message));
+    }
+    /// Keep the value if it parsed; note the error if not.
+    pub fn take<T>(&mut self, lang: Lang, r: Result<T, FieldError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(lang, &e);
+                None
+            }
+        }
+    }
+    #[must_use]
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.items.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+    #[must_use]
+    pub fn all(&self) -> &[(String, String)] {
+        &self.items
+    }
+}
+
+/// Render a template as a page.
+///
+/// # Errors
+/// The template failed to render.
+pub fn render(t: &impl Template) -> Result<Response, PageError> {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// Render a form again with its errors (422) so the person sees what to fix and
+/// keeps what they typed.
+///
+/// # Errors
+/// The template failed to render.
+pub fn render_invalid(t: &impl Template) -> Result<Response, PageError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(t.render()?)).into_response())
+}
+
+/// Start a session for `user` and redirect to `to`.
+///
+/// # Errors
+/// The database failed or no randomness was available.
+pub async fn start_session(
+    state: &AppState,
+    user: &UserRecord,
+    two_factor_passed: bool,
+    to: &str,
+) -> Result<Response, PageError> {
+    let token = new_token().map_err(PageError::Internal)?;
+    let csrf = new_token().map_err(PageError::Internal)?;
+    let now = state.now();
+    state
+        .db
+        .create_session(
+            &NewSession {
+                id_hash: hash_token(&token),
+                user_id: user.id,
+                org_id: user.org_id,
+                csrf_token: csrf,
+                two_factor_passed,
+                expires_at: now + Duration::hours(SESSION_HOURS),
+            },
+            now,
+        )
+        .await?;
+    let cookie = cookies::set(cookies::SESSION, &token, Some(SESSION_HOURS * 3600), state.config.secure_cookies);
+    see_other_with_cookie(to, &cookie)
+}
+
+/// A 303 redirect that also sets a cookie.
+///
+/// # Errors
+/// The cookie was not a valid header value.
+pub fn see_other_with_cookie(to: &str, cookie: &str) -> Result<Response, PageError> {
+    let mut res = axum::response::Redirect::to(to).into_response();
+    let value = HeaderValue::from_str(cookie).map_err(|e| PageError::Internal(e.to_string()))?;
+    res.headers_mut().append(header::SET_COOKIE, value);
+    Ok(res)
+}
+
+/// Hash a password off the async threads.
+///
+/// # Errors
+/// The task failed or no randomness was available.
+pub async fn hash_password(password: String) -> Result<String, PageError> {
+    tokio::task::spawn_blocking(move || crate::security::hash_password(&password))
+        .await?
+        .map_err(PageError::Internal)
+}

@@ -1,0 +1,125 @@
+//! First run: the one-time setup link creates the operator's organisation and the
+//! first platform administrator.
+
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use sightline_domain::org::{OrgKind, OrgName};
+use sightline_domain::user::{Email, NewPassword, PersonName, Role, Roles};
+use sightline_storage::{NewUser, StorageError};
+
+use super::{Ctx, FormErrors, hash_password, render, render_invalid, start_session};
+use crate::error::PageError;
+use crate::security::hash_token;
+use crate::visitor::Visitor;
+use crate::AppState;
+
+#[derive(Deserialize, Default)]
+pub struct SetupForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub org_name: String,
+    #[serde(default)]
+    pub org_kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password2: String,
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    ctx: Ctx,
+    form: SetupForm,
+    errors: FormErrors,
+    valid: bool,
+    kinds: [OrgKind; 4],
+}
+
+pub async fn form(State(state): State<AppState>, v: Visitor, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
+    let valid = state.db.setup_token_valid(&hash_token(&q.token), state.now()).await?;
+    let page = SetupPage {
+        ctx: Ctx::new(&v),
+        form: SetupForm { token: q.token, org_kind: "airline".into(), ..SetupForm::default() },
+        errors: FormErrors::default(),
+        valid,
+        kinds: OrgKind::ALL,
+    };
+    if valid { render(&page) } else { Ok((axum::http::StatusCode::GONE, render(&page)?).into_response()) }
+}
+
+pub async fn submit(State(state): State<AppState>, v: Visitor, Form(f): Form<SetupForm>) -> Result<Response, PageError> {
+    v.check_csrf(&f.csrf)?;
+    let lang = v.lang;
+    let now = state.now();
+    let mut errors = FormErrors::default();
+    let org_name = errors.take(lang, OrgName::parse(&f.org_name).map_err(|e| field("org_name", e)));
+    let kind = errors.take(lang, f.org_kind.parse::<OrgKind>().map_err(|e| field("org_kind", e)));
+    let name = errors.take(lang, PersonName::parse(&f.name));
+    let email = errors.take(lang, Email::parse(&f.email));
+    let password = errors.take(lang, NewPassword::parse(&f.password, email.as_ref()));
+    if password.is_some() && f.password != f.password2 {
+        errors.add_message("password2", lang.t("error-passwords-differ"));
+    }
+    let valid = state.db.setup_token_valid(&hash_token(&f.token), now).await?;
+    if !valid {
+        errors.add_message("token", lang.t("error-link-expired"));
+    }
+    let (Some(org_name), Some(kind), Some(name), Some(email), Some(password), true) =
+        (org_name, kind, name, email, password, errors.is_empty())
+    else {
+        return invalid(&v, f, errors, valid);
+    };
+    let admin = NewUser {
+        name,
+        email,
+        roles: Roles::of([Role::PlatformAdmin, Role::OrgAdmin, Role::Learner]),
+        base: None,
+        employee_id: None,
+        password_hash: Some(hash_password(password.expose().to_owned()).await?),
+    };
+    match state.db.complete_setup(&hash_token(&f.token), &org_name, kind, &admin, v.ip.clone(), now).await {
+        Ok((org, user)) => {
+            let user = state.db.get_user(org, user).await?;
+            // Administrators must enrol a second factor before anything else.
+            start_session(&state, &user, false, "/account/two-factor").await
+        }
+        Err(StorageError::Conflict { field: f_name }) => {
+            let mut errors = FormErrors::default();
+            let key = if f_name == "email" { "error-email-taken" } else { "error-org-name-taken" };
+            errors.add_message(if f_name == "email" { "email" } else { "org_name" }, lang.t(key));
+            invalid(&v, f, errors, true)
+        }
+        Err(StorageError::LinkUsedOrExpired) => {
+            let mut errors = FormErrors::default();
+            errors.add_message("token", lang.t("error-link-expired"));
+            invalid(&v, f, errors, false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn field(name: &'static str, e: sightline_domain::FieldError) -> sightline_domain::FieldError {
+    sightline_domain::FieldError::new(name, e.code)
+}
+
+fn invalid(v: &Visitor, mut form: SetupForm, errors: FormErrors, valid: bool) -> Result<Response, PageError> {
+    form.password.clear();
+    form.password2.clear();
+    render_invalid(&SetupPage { ctx: Ctx::new(v), form, errors, valid, kinds: OrgKind::ALL })
+}

@@ -1,0 +1,346 @@
+//! An organisation's people: the list, invitations by link, roster import, role
+//! changes, password reset links, and the organisation's audit trail.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Form, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use sightline_domain::audit::{AuditAction, AuditEntry, NewAuditEntry};
+use sightline_domain::ids::{OrgId, UserId};
+use sightline_domain::roster;
+use sightline_domain::user::{Email, PersonName, Role, Roles};
+use sightline_storage::{Invitation, Organisation, StorageError, UserRecord};
+use time::Duration;
+
+use super::{Ctx, FormErrors, render};
+use crate::error::PageError;
+use crate::security::{hash_token, new_token};
+use crate::visitor::Visitor;
+use crate::AppState;
+
+/// Invitation links stay valid this long.
+pub const INVITATION_DAYS: i64 = 14;
+/// Password reset links stay valid this long.
+pub const RESET_HOURS: i64 = 24;
+
+fn parse_org(s: &str) -> Result<OrgId, PageError> {
+    s.parse().map_err(|_| PageError::NotFound)
+}
+
+#[derive(Deserialize, Default)]
+pub struct InviteForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    /// Checkbox values; serde_urlencoded gives repeated keys to a Vec only through
+    /// the raw pairs, so roles arrive in `role_*` fields.
+    #[serde(default)]
+    pub role_learner: Option<String>,
+    #[serde(default)]
+    pub role_reporter: Option<String>,
+    #[serde(default)]
+    pub role_desk_analyst: Option<String>,
+    #[serde(default)]
+    pub role_org_admin: Option<String>,
+    #[serde(default)]
+    pub role_platform_admin: Option<String>,
+}
+
+impl InviteForm {
+    fn roles(&self) -> Roles {
+        let pairs = [
+            (Role::Learner, &self.role_learner),
+            (Role::Reporter, &self.role_reporter),
+            (Role::DeskAnalyst, &self.role_desk_analyst),
+            (Role::OrgAdmin, &self.role_org_admin),
+            (Role::PlatformAdmin, &self.role_platform_admin),
+        ];
+        Roles::of(pairs.into_iter().filter(|(_, v)| v.is_some()).map(|(r, _)| r))
+    }
+    #[must_use]
+    pub fn checked(&self, role: &Role) -> bool {
+        self.roles().contains(*role)
+    }
+}
+
+/// A result to show at the top of the page.
+pub enum Notice {
+    Link { text: String, url: String },
+    Done(String),
+    RowErrors(Vec<(usize, String, String)>),
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    ctx: Ctx,
+    org: Organisation,
+    users: Vec<UserRecord>,
+    invitations: Vec<Invitation>,
+    grantable: Vec<Role>,
+    me: UserId,
+    notice: Option<Notice>,
+    form: InviteForm,
+    errors: FormErrors,
+    now: time::OffsetDateTime,
+}
+
+async fn page(
+    state: &AppState,
+    v: &Visitor,
+    org: OrgId,
+    notice: Option<Notice>,
+    form: InviteForm,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
+    let me = v.require_org_admin(org)?;
+    let grantable = Role::ALL
+        .into_iter()
+        .filter(|r| r.grantable_by_org_admin() || me.has_role(Role::PlatformAdmin))
+        .collect();
+    let bad = !errors.is_empty() || matches!(notice, Some(Notice::RowErrors(_)));
+    let p = UsersPage {
+        ctx: Ctx::new(v),
+        org: state.db.get_org(org).await?,
+        users: state.db.list_users(org).await?,
+        invitations: state.db.list_invitations(org).await?.into_iter().filter(|i| i.accepted_at.is_none()).collect(),
+        grantable,
+        me: me.id,
+        notice,
+        form,
+        errors,
+        now: state.now(),
+    };
+    let html = axum::response::Html(p.render()?);
+    Ok(if bad { (StatusCode::UNPROCESSABLE_ENTITY, html).into_response() } else { html.into_response() })
+}
+
+pub async fn list(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
+    let org = parse_org(&org)?;
+    denied_if_foreign(&state, &v, org).await?;
+    page(&state, &v, org, None, InviteForm { role_learner: Some("on".into()), ..InviteForm::default() }, FormErrors::default()).await
+}
+
+/// Record a user's attempt to open another organisation's pages, then refuse.
+async fn denied_if_foreign(state: &AppState, v: &Visitor, org: OrgId) -> Result<(), PageError> {
+    if let Err(PageError::NotFound) = v.require_org_admin(org) {
+        if let Some(u) = v.user() {
+            let entry = NewAuditEntry::new(AuditAction::CrossOrgAccessDenied)
+                .org(u.org_id)
+                .actor(u.id)
+                .target("organisation", org)
+                .ip(v.ip.clone());
+            state.db.append_audit(&entry, state.now()).await?;
+        }
+        return Err(PageError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn invite(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(org): Path<String>,
+    Form(f): Form<InviteForm>,
+) -> Result<Response, PageError> {
+    let org = parse_org(&org)?;
+    denied_if_foreign(&state, &v, org).await?;
+    let me = v.require_org_admin(org)?.clone();
+    v.check_csrf(&f.csrf)?;
+    let mut errors = FormErrors::default();
+    let email = errors.take(v.lang, Email::parse(&f.email));
+    let name = errors.take(v.lang, PersonName::parse(&f.name));
+    let roles = f.roles();
+    if roles.is_empty() {
+        errors.add_message("role_learner", v.lang.t("error-role-required"));
+    }
+    if roles.contains(Role::PlatformAdmin) && !me.has_role(Role::PlatformAdmin) {
+        return Err(PageError::Forbidden);
+    }
+    let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
+        return page(&state, &v, org, None, f, errors).await;
+    };
+    let token = new_token().map_err(PageError::Internal)?;
+    let now = state.now();
+    match state
+        .db
+        .create_invitation(org, me.id, &email, &name, &roles, &hash_token(&token), now + Duration::days(INVITATION_DAYS), now)
+        .await
+    {
+        Ok(_) => {
+            let notice = Notice::Link {
+                text: v.lang.t_args("invite-link-made", &[("email", email.to_string()), ("days", INVITATION_DAYS.to_string())]),
+                url: state.link(&format!("/invite/{token}")),
+            };
+            page(&state, &v, org, Some(notice), InviteForm { role_learner: Some("on".into()), ..InviteForm::default() }, FormErrors::default()).await
+        }
+        Err(StorageError::Conflict { .. }) => {
+            errors.add_message("email", v.lang.t("error-email-taken"));
+            page(&state, &v, org, None, f, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn roster(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(org): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let org = parse_org(&org)?;
+    denied_if_foreign(&state, &v, org).await?;
+    let me = v.require_org_admin(org)?.clone();
+    let mut csrf = String::new();
+    let mut file: Option<Vec<u8>> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => file = field.bytes().await.ok().map(|b| b.to_vec()),
+            _ => {}
+        }
+    }
+    v.check_csrf(&csrf)?;
+    let lang = v.lang;
+    let row_error = |line: usize, field: &str, code: &str| {
+        let key = format!("error-{code}");
+        let msg = if lang.has(&key) || crate::Lang::En.has(&key) { lang.t(&key) } else { lang.t("error-invalid") };
+        (line, field.to_owned(), msg)
+    };
+    let bytes = file.filter(|b| !b.is_empty());
+    let Some(bytes) = bytes else {
+        let notice = Notice::RowErrors(vec![row_error(0, "file", "file-required")]);
+        return page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await;
+    };
+    let rows = match roster::parse(&bytes) {
+        Ok(rows) => rows,
+        Err(errs) => {
+            let list = errs.iter().map(|e| row_error(e.line, e.error.field, e.error.code)).collect();
+            return page(&state, &v, org, Some(Notice::RowErrors(list)), InviteForm::default(), FormErrors::default()).await;
+        }
+    };
+    if rows.iter().any(|r| r.roles.contains(Role::PlatformAdmin)) && !me.has_role(Role::PlatformAdmin) {
+        let list = rows
+            .iter()
+            .filter(|r| r.roles.contains(Role::PlatformAdmin))
+            .map(|r| row_error(r.line, "role", "role-not-allowed"))
+            .collect();
+        return page(&state, &v, org, Some(Notice::RowErrors(list)), InviteForm::default(), FormErrors::default()).await;
+    }
+    let audit = NewAuditEntry::new(AuditAction::RosterImported).actor(me.id).ip(v.ip.clone());
+    match state.db.import_roster(org, &rows, audit, state.now()).await {
+        Ok(n) => {
+            let notice = Notice::Done(v.lang.t_args("roster-imported", &[("count", n.to_string())]));
+            page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
+        }
+        Err(StorageError::RosterConflicts(c)) => {
+            let list = c.into_iter().map(|(line, _)| row_error(line, "email", "email-taken")).collect();
+            page(&state, &v, org, Some(Notice::RowErrors(list)), InviteForm::default(), FormErrors::default()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn set_roles(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path((org, user)): Path<(String, String)>,
+    Form(f): Form<InviteForm>,
+) -> Result<Response, PageError> {
+    let org = parse_org(&org)?;
+    denied_if_foreign(&state, &v, org).await?;
+    let me = v.require_org_admin(org)?.clone();
+    v.check_csrf(&f.csrf)?;
+    let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
+    let roles = f.roles();
+    let target = state.db.get_user(org, user).await?;
+    let touches_platform = roles.contains(Role::PlatformAdmin) != target.has_role(Role::PlatformAdmin);
+    let mut errors = FormErrors::default();
+    if touches_platform && !me.has_role(Role::PlatformAdmin) {
+        return Err(PageError::Forbidden);
+    }
+    if roles.is_empty() {
+        errors.add_message("roles", v.lang.t("error-role-required"));
+    } else if user == me.id {
+        errors.add_message("roles", v.lang.t("error-own-roles"));
+    }
+    if !errors.is_empty() {
+        return page(&state, &v, org, None, InviteForm::default(), errors).await;
+    }
+    let audit = NewAuditEntry::new(AuditAction::RolesChanged).actor(me.id).ip(v.ip.clone());
+    state.db.set_roles(org, user, &roles, audit, state.now()).await?;
+    let notice = Notice::Done(v.lang.t_args("roles-saved", &[("name", target.name)]));
+    page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn reset_link(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path((org, user)): Path<(String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    let org = parse_org(&org)?;
+    denied_if_foreign(&state, &v, org).await?;
+    let me = v.require_org_admin(org)?.clone();
+    v.check_csrf(&f.csrf)?;
+    let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
+    let target = state.db.get_user(org, user).await?;
+    let token = new_token().map_err(PageError::Internal)?;
+    let now = state.now();
+    state
+        .db
+        .create_password_reset(org, user, me.id, &hash_token(&token), now + Duration::hours(RESET_HOURS), now)
+        .await?;
+    let notice = Notice::Link {
+        text: v.lang.t_args("reset-link-made", &[("email", target.email), ("hours", RESET_HOURS.to_string())]),
+        url: state.link(&format!("/reset/{token}")),
+    };
+    page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    ctx: Ctx,
+    org: Organisation,
+    entries: Vec<AuditEntry>,
+    names: HashMap<String, String>,
+}
+
+impl AuditPage {
+    fn actor(&self, e: &AuditEntry) -> String {
+        e.actor.map(|a| a.to_string()).and_then(|a| self.names.get(&a).cloned()).unwrap_or_else(|| "—".into())
+    }
+    fn target(&self, e: &AuditEntry) -> String {
+        match (&e.target_kind, &e.target_id) {
+            (Some(k), Some(id)) => self.names.get(id).map_or_else(|| format!("{k} {}", short(id)), |n| format!("{k}: {n}")),
+            _ => String::new(),
+        }
+    }
+}
+
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+pub async fn audit(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
+    let org = parse_org(&org)?;
+    denied_if_foreign(&state, &v, org).await?;
+    v.require_org_admin(org)?;
+    let org = state.db.get_org(org).await?;
+    let entries = state.db.audit_for_org(org.id, 200).await?.entries;
+    let names = state.db.list_users(org.id).await?.into_iter().map(|u| (u.id.to_string(), u.name)).collect();
+    render(&AuditPage { ctx: Ctx::new(&v), org, entries, names })
+}

@@ -1,0 +1,103 @@
+//! Secrets: password hashing (Argon2id with OWASP's parameters), random tokens and
+//! their hashes.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use sha2::{Digest, Sha256};
+
+/// OWASP Password Storage Cheat Sheet: Argon2id, m = 19 MiB, t = 2, p = 1.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hash a password into a PHC string. CPU-heavy: call from `spawn_blocking`.
+///
+/// # Errors
+/// The system's random source failed.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Check a password against a stored PHC string. CPU-heavy: call from
+/// `spawn_blocking`. A missing or malformed hash never matches, but still costs
+/// the same time, so unknown accounts cannot be told apart by timing.
+#[must_use]
+pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2lnaHRsaW5lLWR1bW15$yLE9m0qlbGZ4Q4Tb0vYTbJg4v3e0Hh3m9V1nIJiZBfU";
+    let parsed = stored.and_then(|s| PasswordHash::new(s).ok());
+    match parsed {
+        Some(hash) => argon2().verify_password(password.as_bytes(), &hash).is_ok(),
+        None => {
+            if let Ok(dummy) = PasswordHash::new(DUMMY) {
+                let _ = argon2().verify_password(password.as_bytes(), &dummy);
+            }
+            false
+        }
+    }
+}
+
+/// A fresh random secret, 32 bytes, URL-safe base64 without padding.
+///
+/// # Errors
+/// The system's random source failed.
+pub fn new_token() -> Result<String, String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
+    Ok(data_encoding::BASE64URL_NOPAD.encode(&bytes))
+}
+
+/// Random bytes from the system.
+///
+/// # Errors
+/// The system's random source failed.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], String> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// What is stored in place of a secret.
+#[must_use]
+pub fn hash_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Compare two secrets in time independent of where they differ.
+#[must_use]
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_with_the_right_password() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_password("correct horse battery", Some(&h)));
+        assert!(!verify_password("correct horse batterY", Some(&h)));
+        assert!(!verify_password("anything", None));
+        assert!(!verify_password("anything", Some("not a hash")));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = new_token().unwrap();
+        let b = new_token().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(hash_token(&a).len(), 32);
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,154 @@
+//! Who is asking: the [`Visitor`] extractor reads the session cookie, the language and
+//! the client address once per request and hands handlers what they need.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use sightline_domain::ids::OrgId;
+use sightline_domain::user::Role;
+use sightline_storage::{SessionRecord, UserRecord};
+
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::middleware::CsrfCookie;
+use crate::security::{constant_time_eq, hash_token};
+use crate::{AppState, cookies};
+
+/// The person making this request, signed in or not.
+pub struct Visitor {
+    pub lang: Lang,
+    pub session: Option<SessionRecord>,
+    pub session_hash: Option<Vec<u8>>,
+    csrf_cookie: String,
+    pub ip: Option<String>,
+    pub path: String,
+}
+
+/// What a signed-in page may still need before it can be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Open,
+    NeedsSecondFactor,
+    NeedsEnrolment,
+}
+
+impl Visitor {
+    /// The signed-in user, if their session has passed every required factor.
+    #[must_use]
+    pub fn user(&self) -> Option<&UserRecord> {
+        self.session.as_ref().filter(|_| self.gate() == Some(Gate::Open)).map(|s| &s.user)
+    }
+
+    /// Where the session stands, if there is one.
+    #[must_use]
+    pub fn gate(&self) -> Option<Gate> {
+        let s = self.session.as_ref()?;
+        Some(if s.user.two_factor_enabled() && !s.two_factor_passed {
+            Gate::NeedsSecondFactor
+        } else if !s.user.two_factor_enabled() && s.user.roles.require_two_factor() {
+            Gate::NeedsEnrolment
+        } else {
+            Gate::Open
+        })
+    }
+
+    /// The signed-in user, or a redirect to the step they still owe.
+    ///
+    /// # Errors
+    /// A redirect to sign-in, the second factor or two-factor enrolment.
+    pub fn require_user(&self) -> Result<&UserRecord, PageError> {
+        match self.gate() {
+            None => Err(PageError::Redirect("/login".into())),
+            Some(Gate::NeedsSecondFactor) => Err(PageError::Redirect("/login/two-factor".into())),
+            Some(Gate::NeedsEnrolment) => Err(PageError::Redirect("/account/two-factor".into())),
+            Some(Gate::Open) => self.user().ok_or(PageError::Redirect("/login".into())),
+        }
+    }
+
+    /// The signed-in user, who must hold `role`.
+    ///
+    /// # Errors
+    /// As [`Self::require_user`], or [`PageError::Forbidden`].
+    pub fn require_role(&self, role: Role) -> Result<&UserRecord, PageError> {
+        let user = self.require_user()?;
+        if user.has_role(role) { Ok(user) } else { Err(PageError::Forbidden) }
+    }
+
+    /// The signed-in user, who may administer `org`: its organisation admin, or a
+    /// platform admin.
+    ///
+    /// # Errors
+    /// As [`Self::require_user`], or [`PageError::NotFound`] (another organisation's
+    /// pages do not exist for this user).
+    pub fn require_org_admin(&self, org: OrgId) -> Result<&UserRecord, PageError> {
+        let user = self.require_user()?;
+        if user.has_role(Role::PlatformAdmin) || (user.org_id == org && user.has_role(Role::OrgAdmin)) {
+            Ok(user)
+        } else if user.org_id == org {
+            Err(PageError::Forbidden)
+        } else {
+            Err(PageError::NotFound)
+        }
+    }
+
+    /// The token this visitor's forms must carry.
+    #[must_use]
+    pub fn csrf_token(&self) -> &str {
+        self.session.as_ref().map_or(&self.csrf_cookie, |s| &s.csrf_token)
+    }
+
+    /// Check a submitted form's token.
+    ///
+    /// # Errors
+    /// [`PageError::Csrf`].
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
+        let expected = self.csrf_token();
+        if !expected.is_empty() && constant_time_eq(expected.as_bytes(), submitted.as_bytes()) {
+            Ok(())
+        } else {
+            Err(PageError::Csrf)
+        }
+    }
+}
+
+/// The client's address as seen on the socket.
+pub fn client_ip(parts: &Parts) -> Option<String> {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
+}
+
+fn negotiate(headers: &HeaderMap, user_locale: Option<&str>) -> Lang {
+    user_locale
+        .and_then(Lang::from_code)
+        .or_else(|| cookies::get(headers, cookies::LANG).as_deref().and_then(Lang::from_code))
+        .or_else(|| {
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session_hash = cookies::get(&parts.headers, cookies::SESSION).map(|t| hash_token(&t));
+        let session = match &session_hash {
+            Some(h) => state.db.session(h, state.now()).await?,
+            None => None,
+        };
+        let lang = negotiate(&parts.headers, session.as_ref().and_then(|s| s.user.locale.as_deref()));
+        let csrf_cookie = parts.extensions.get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default();
+        Ok(Self {
+            lang,
+            session,
+            session_hash,
+            csrf_cookie,
+            ip: client_ip(parts),
+            path: parts.uri.path().to_owned(),
+        })
+    }
+}
