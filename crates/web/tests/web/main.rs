@@ -1,0 +1,9 @@
+//! The web crate's one integration-test binary: the real router over a real database
+//! (SQLite always; PostgreSQL when `SIGHTLINE_TEST_DATABASE_URL` is set, always in CI),
+//! and a real headless Chromium for the browser test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod api;
+mod browser;
+mod flows;
+mod support;

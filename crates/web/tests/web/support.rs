@@ -1,0 +1,225 @@
+//! A test client that keeps cookies like a browser and fills in CSRF tokens.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sightline_domain::totp::TotpSecret;
+use sightline_storage::testing::{self, TestDb};
+use sightline_web::{AppState, Clock, Config};
+use time::macros::datetime;
+use tower::ServiceExt;
+
+pub const SETUP_TOKEN: &str = "test-setup-token-0123456789abcdefghijklmnop";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    router: Router,
+    pub cookies: HashMap<String, String>,
+    db: Option<TestDb>,
+    pub ip: [u8; 4],
+}
+
+/// Which engines to run a test on: SQLite always, PostgreSQL when configured.
+pub async fn engines() -> Vec<TestDb> {
+    let mut dbs = vec![testing::sqlite().await.unwrap()];
+    match testing::postgres_url() {
+        Err(e) => panic!("{e}"),
+        Ok(Some(url)) => dbs.push(testing::postgres(&url).await.unwrap()),
+        Ok(None) => {
+            let _ = writeln!(std::io::stderr(), "SKIPPED PostgreSQL half of a web test: {} is not set", testing::PG_ENV);
+        }
+    }
+    dbs
+}
+
+impl TestApp {
+    pub async fn new(db: TestDb) -> Self {
+        let clock = Clock::fixed(datetime!(2026-11-28 09:00:00 UTC));
+        let state = AppState::new(db.db.clone(), Config::new("http://sightline.test"), clock);
+        Self { router: sightline_web::router(state.clone()), state, cookies: HashMap::new(), db: Some(db), ip: [127, 0, 0, 1] }
+    }
+
+    /// A second browser on the same server.
+    pub fn another_browser(&self) -> Self {
+        Self { state: self.state.clone(), router: self.router.clone(), cookies: HashMap::new(), db: None, ip: [127, 0, 0, 2] }
+    }
+
+    pub async fn finish(mut self) {
+        if let Some(db) = self.db.take() {
+            db.cleanup().await;
+        }
+    }
+
+    pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
+        if !self.cookies.is_empty() {
+            let c = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
+        let app = self.router.clone().layer(MockConnectInfo(SocketAddr::from((self.ip, 40_000))));
+        let res = app.oneshot(req).await.unwrap();
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        let status = res.status();
+        let headers = res.headers().clone();
+        let location = headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        Resp { status, location, body, headers }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded_pairs(fields);
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Open `page`, then submit its form to `action` with `fields` and the page's
+    /// CSRF token, as a browser would.
+    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Resp {
+        let p = self.get(page).await;
+        assert!(p.status.is_success(), "GET {page}: {} {}", p.status, p.body);
+        let csrf = csrf_of(&p.body);
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(action, &all).await
+    }
+
+    pub async fn post_multipart(&mut self, path: &str, csrf: &str, file: &[u8]) -> Resp {
+        let boundary = "----sightline-test-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn api(&mut self, method: &str, path: &str, token: Option<&str>, json: Option<&str>) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match json {
+            Some(j) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(j.to_owned())).unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        let saved = std::mem::take(&mut self.cookies);
+        let r = self.send(req).await;
+        self.cookies = saved;
+        r
+    }
+
+    /// The six-digit code an authenticator app would show now for `secret`.
+    pub fn totp(&self, secret: &str) -> String {
+        TotpSecret::from_base32(secret).unwrap().code_at(self.state.now().unix_timestamp())
+    }
+
+    /// Run the first-run setup and enrol two-factor; returns the TOTP secret.
+    pub async fn set_up_platform_admin(&mut self) -> String {
+        let now = self.state.now();
+        self.state
+            .db
+            .create_setup_token(&sightline_web::hash_token(SETUP_TOKEN), now, now + time::Duration::hours(24))
+            .await
+            .unwrap();
+        let page = format!("/setup?token={SETUP_TOKEN}");
+        let r = self
+            .submit(&page, "/setup", &[
+                ("token", SETUP_TOKEN),
+                ("org_name", "Sightline Operator"),
+                ("org_kind", "ngo"),
+                ("name", "Pat Admin"),
+                ("email", "pat@operator.example"),
+                ("password", PASSWORD),
+                ("password2", PASSWORD),
+            ])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
+        self.enrol_two_factor().await
+    }
+
+    /// On the enrolment page: read the key, confirm a code. Returns the secret.
+    pub async fn enrol_two_factor(&mut self) -> String {
+        let page = self.get("/account/two-factor").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let secret = between(&page.body, "<code id=\"totp-secret\">", "</code>").replace(' ', "");
+        let code = self.totp(&secret);
+        let r = self.post_form("/account/two-factor", &[("csrf", &csrf_of(&page.body)), ("code", &code)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body.matches("<li><code>").count(), 10, "ten recovery codes shown");
+        secret
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Resp {
+        self.submit("/login", "/login", &[("email", email), ("password", password)]).await
+    }
+}
+
+pub fn csrf_of(html: &str) -> String {
+    between(html, "name=\"csrf\" value=\"", "\"")
+}
+
+pub fn between(s: &str, start: &str, end: &str) -> String {
+    let from = s.find(start).unwrap_or_else(|| panic!("{start:?} not in page: {s}")) + start.len();
+    let to = s[from..].find(end).unwrap() + from;
+    s[from..to].to_owned()
+}
+
+fn serde_urlencoded_pairs(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
