@@ -123,6 +123,7 @@ users-change-roles = Change roles
 users-reset-link = Make reset link
 users-no-password = no password yet
 users-you = you
+users-none = Nobody yet. Invite people or import a roster below.
 roles-saved = Roles saved for { $name }.
 roster-heading = Import a roster
 roster-help = A CSV file with the columns name, email and role (and optionally base and employee_id). Several roles are separated by semicolons. If any row is wrong, nothing is imported and every problem is listed. Imported people receive their password through a reset link.

@@ -123,6 +123,7 @@ users-change-roles = Muuta rooleja
 users-reset-link = Luo palautuslinkki
 users-no-password = ei vielä salasanaa
 users-you = sinä
+users-none = Ei vielä ketään. Kutsu henkilöitä tai tuo henkilöluettelo alla.
 roles-saved = Roolit tallennettu käyttäjälle { $name }.
 roster-heading = Tuo henkilöluettelo
 roster-help = CSV-tiedosto, jossa on sarakkeet name, email ja role (sekä valinnaisesti base ja employee_id). Useat roolit erotetaan toisistaan puolipisteillä. Jos jollakin rivillä on virhe, mitään ei tuoda ja kaikki ongelmat luetellaan. Tuodut henkilöt saavat salasanansa palautuslinkin kautta.

@@ -1,1 +1,235 @@
-// browser test comes next
+//! The "done when" path in real headless Chromium at a phone-sized viewport: the setup
+//! link creates the administrator (with two-factor), who creates an airline and invites
+//! a desk analyst; the analyst accepts, enrols two-factor, and signs in again with a
+//! code. Screenshots land in `target/screenshots/`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration as StdDuration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use sightline_domain::totp::TotpSecret;
+use sightline_web::{AppState, Clock, Config};
+use time::Duration;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+struct Driver(Child);
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Chromium and its driver, or a clear skip (never in CI).
+fn browser_available() -> bool {
+    let present = std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists();
+    if !present {
+        assert!(std::env::var_os("CI").is_none(), "CI must run the browser test: install chromium and chromium-driver");
+        let _ = writeln!(std::io::stderr(), "SKIPPED browser test: {CHROMIUM} or {CHROMEDRIVER} is not installed");
+    }
+    present
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_driver() -> (Driver, Client) {
+    let port = free_port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let driver = Driver(child);
+    let profile = std::env::temp_dir().join(format!("sightline-chrome-{}", uuid::Uuid::now_v7()));
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--hide-scrollbars", "--window-size=390,844",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    }))
+    .unwrap();
+    for _ in 0..50 {
+        if let Ok(c) = ClientBuilder::rustls().unwrap().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            return (driver, c);
+        }
+        tokio::time::sleep(StdDuration::from_millis(200)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+fn screenshots_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let el = c.find(Locator::Css(css)).await.unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+/// Click something that loads a new page, and wait until the new page has loaded
+/// (the old document is gone and the new one is complete).
+async fn click_nav(c: &Client, css: &str) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+    for _ in 0..200 {
+        if old.tag_name().await.is_err() {
+            let state = c.execute("return document.readyState", vec![]).await.ok();
+            if state.as_ref().and_then(|v| v.as_str()) == Some("complete") {
+                return;
+            }
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    shot(c, "failed-navigation").await;
+    panic!("clicking {css} did not load a new page");
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+async fn path(c: &Client) -> String {
+    c.current_url().await.unwrap().path().to_owned()
+}
+
+/// Wait (up to 10 s) until the browser has navigated to a path that satisfies `want`.
+async fn wait_path(c: &Client, want: impl Fn(&str) -> bool) {
+    for _ in 0..100 {
+        let p = path(c).await;
+        let loaded = c.execute("return document.readyState", vec![]).await.ok().and_then(|v| v.as_str().map(str::to_owned));
+        if want(&p) && loaded.as_deref() == Some("complete") {
+            return;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    shot(c, "failed-wait").await;
+    panic!("browser stayed at {} (screenshot failed-wait.png):\n{}", path(c).await, c.source().await.unwrap_or_default());
+}
+
+fn totp(clock: &Clock, secret: &str) -> String {
+    TotpSecret::from_base32(secret).unwrap().code_at(clock.now().unix_timestamp())
+}
+
+#[tokio::test]
+async fn new_user_journey_in_chromium_on_a_phone() {
+    if !browser_available() {
+        return;
+    }
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    #[allow(clippy::disallowed_methods)]
+    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone());
+    let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let token = "browser-setup-token-abcdefghijklmnopqrstuvwxyz";
+    let now = clock.now();
+    db.create_setup_token(&sightline_web::hash_token(token), now, now + Duration::hours(24)).await.unwrap();
+
+    let (_driver, c) = start_driver().await;
+    let password = "tray table upright position";
+
+    // 1. The setup link creates the first administrator.
+    c.goto(&format!("{base}/setup?token={token}")).await.unwrap();
+    fill(&c, "#org_name", "Sightline Operator").await;
+    fill(&c, "#name", "Pat Admin").await;
+    fill(&c, "#email", "pat@operator.example").await;
+    fill(&c, "#password", password).await;
+    fill(&c, "#password2", password).await;
+    shot(&c, "01-setup").await;
+    click_nav(&c, "form[action='/setup'] button[type=submit]").await;
+    wait_path(&c, |p| p == "/account/two-factor").await;
+
+    // 2. Two-factor enrolment, with the key read off the page as a person would type it.
+    shot(&c, "02-two-factor-enrol").await;
+    let secret = text(&c, "#totp-secret").await.replace(' ', "");
+    fill(&c, "#code", &totp(&clock, &secret)).await;
+    click_nav(&c, "form[action='/account/two-factor'] button[type=submit]").await;
+    assert_eq!(c.find_all(Locator::Css("#recovery-codes li")).await.unwrap().len(), 10);
+    shot(&c, "03-recovery-codes").await;
+    click_nav(&c, "main a.button").await;
+    wait_path(&c, |p| p == "/home").await;
+    shot(&c, "04-admin-home").await;
+
+    // 3. Create an airline, invite a desk analyst.
+    c.goto(&format!("{base}/admin/organisations")).await.unwrap();
+    fill(&c, "#name", "Nordic Wings").await;
+    click_nav(&c, "form[action='/admin/organisations'] button[type=submit]").await;
+    wait_path(&c, |p| p.ends_with("/users")).await;
+    fill(&c, "#email", "aino@nordicwings.example").await;
+    fill(&c, "#name", "Aino Analyst").await;
+    click(&c, "#role_learner input[name='role_desk_analyst']").await;
+    click_nav(&c, "form[action$='/invitations'] button[type=submit]").await;
+    let link = c.find(Locator::Css("#made-link")).await.unwrap().prop("value").await.unwrap().unwrap();
+    assert!(link.starts_with(&format!("{base}/invite/")), "{link}");
+    shot(&c, "05-invitation-link").await;
+    click_nav(&c, "form[action='/logout'] button").await;
+    wait_path(&c, |p| p == "/login").await;
+
+    // 4. The analyst accepts, must enrol two-factor, and reaches home.
+    c.goto(&link).await.unwrap();
+    shot(&c, "06-accept-invitation").await;
+    fill(&c, "#password", password).await;
+    fill(&c, "#password2", password).await;
+    click_nav(&c, "main form button[type=submit]").await;
+    wait_path(&c, |p| p == "/account/two-factor").await;
+    assert!(c.source().await.unwrap().contains("two-factor sign-in is required"));
+    let secret = text(&c, "#totp-secret").await.replace(' ', "");
+    fill(&c, "#code", &totp(&clock, &secret)).await;
+    click_nav(&c, "form[action='/account/two-factor'] button[type=submit]").await;
+    click_nav(&c, "main a.button").await;
+    wait_path(&c, |p| p == "/home").await;
+    assert!(text(&c, "h1").await.contains("Aino Analyst"));
+
+    // 5. The analyst switches to Finnish, signs out, and signs in again with a code.
+    click_nav(&c, "form[action='/lang'] button").await;
+    assert!(text(&c, "h1").await.contains("Tervetuloa"), "{}", text(&c, "h1").await);
+    shot(&c, "07-analyst-home-fi").await;
+    click_nav(&c, "form[action='/logout'] button").await;
+    clock.advance(Duration::seconds(31));
+    fill(&c, "#email", "aino@nordicwings.example").await;
+    fill(&c, "#password", password).await;
+    click_nav(&c, "form[action='/login'] button[type=submit]").await;
+    wait_path(&c, |p| p == "/login/two-factor").await;
+    fill(&c, "#code", "123456").await;
+    click_nav(&c, "form[action='/login/two-factor'] button[type=submit]").await;
+    assert!(c.find(Locator::Css("#code-error")).await.is_ok(), "a wrong code is refused at the field");
+    shot(&c, "08-two-factor-wrong-code-fi").await;
+    fill(&c, "#code", &totp(&clock, &secret)).await;
+    click_nav(&c, "form[action='/login/two-factor'] button[type=submit]").await;
+    wait_path(&c, |p| p == "/home").await;
+    assert!(text(&c, "main").await.contains("Nordic Wings"));
+
+    c.close().await.unwrap();
+    server.abort();
+    assert!(db.verify_audit_chain().await.unwrap() >= 10);
+    db.cleanup().await;
+}
