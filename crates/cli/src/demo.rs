@@ -12,7 +12,10 @@ use crate::Fatal;
 /// The demo accounts' shared password (printed; demo data only).
 pub const PASSWORD: &str = "demo-password-2026";
 
-const ORGS: [(&str, OrgKind, &[(&str, &str, &[Role])]); 3] = [
+/// (person, e-mail, roles)
+type DemoUser = (&'static str, &'static str, &'static [Role]);
+
+const ORGS: [(&str, OrgKind, &[DemoUser]); 3] = [
     (
         "Demo Airline",
         OrgKind::Airline,

@@ -16,7 +16,11 @@ use sightline_web::{AppState, Clock, Config};
 use time::Duration;
 
 #[derive(Parser)]
-#[command(name = "sightline", version, about = "Sightline: recognise, report and respond to potential human trafficking in aviation.")]
+#[command(
+    name = "sightline",
+    version,
+    about = "Sightline: recognise, report and respond to potential human trafficking in aviation."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -234,11 +238,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
 
 async fn serve(db: DbArgs, listen: SocketAddr, public_url: Option<String>, demo: bool) -> Result<ExitCode, Fatal> {
     let database = open(&db).await?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
+    let listener =
+        tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
     let state = AppState::new(database.clone(), Config::new(&public_url), Clock::System);
+    let shutdown = shutdown_signal()?;
     let now = state.now();
 
     if demo {
@@ -246,9 +250,7 @@ async fn serve(db: DbArgs, listen: SocketAddr, public_url: Option<String>, demo:
     }
     if database.count_platform_admins().await? == 0 {
         let token = sightline_web::new_token()?;
-        database
-            .create_setup_token(&sightline_web::hash_token(&token), now, now + Duration::hours(24))
-            .await?;
+        database.create_setup_token(&sightline_web::hash_token(&token), now, now + Duration::hours(24)).await?;
         println!("No administrator yet. Open this one-time setup link within 24 hours:");
         println!("  {}/setup?token={token}", state.config.public_url);
     }
@@ -273,7 +275,7 @@ async fn serve(db: DbArgs, listen: SocketAddr, public_url: Option<String>, demo:
 
     let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| Fatal(format!("server error: {e}")))?;
     purger.abort();
@@ -282,26 +284,30 @@ async fn serve(db: DbArgs, listen: SocketAddr, public_url: Option<String>, demo:
     Ok(ExitCode::SUCCESS)
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Listen for SIGINT and SIGTERM. The handlers are installed when this is called
+/// (before the server announces itself), so an early signal is never lost.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, Fatal> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term =
+            signal(SignalKind::terminate()).map_err(|e| Fatal(format!("cannot install signal handler: {e}")))?;
+        let mut int =
+            signal(SignalKind::interrupt()).map_err(|e| Fatal(format!("cannot install signal handler: {e}")))?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = int.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+            tracing::info!("shutting down: finishing in-flight requests");
+        })
     }
-    tracing::info!("shutting down: finishing in-flight requests");
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }
 
 async fn find_org(db: &Db, org: &str) -> Result<sightline_domain::ids::OrgId, Fatal> {
@@ -318,10 +324,13 @@ async fn admin(db: &Db, command: AdminCommand) -> Result<ExitCode, Fatal> {
     match command {
         AdminCommand::CreateOrg { name, kind } => {
             let name = OrgName::parse(&name).map_err(|e| Fatal(format!("--name: {e}")))?;
-            let kind: OrgKind = kind.parse().map_err(|_| Fatal("--kind must be airline, airport, ngo or authority".into()))?;
+            let kind: OrgKind =
+                kind.parse().map_err(|_| Fatal("--kind must be airline, airport, ngo or authority".into()))?;
             let audit = NewAuditEntry::new(AuditAction::OrgCreated).detail("via sightline admin");
             let id = db.create_org(&name, kind, audit, now).await.map_err(|e| match e {
-                StorageError::Conflict { .. } => Fatal(format!("an organisation named {:?} already exists", name.as_str())),
+                StorageError::Conflict { .. } => {
+                    Fatal(format!("an organisation named {:?} already exists", name.as_str()))
+                }
                 other => other.into(),
             })?;
             println!("{id}");

@@ -92,15 +92,7 @@ pub struct NewAuditEntry {
 impl NewAuditEntry {
     #[must_use]
     pub fn new(action: AuditAction) -> Self {
-        Self {
-            org_id: None,
-            actor: None,
-            action,
-            target_kind: None,
-            target_id: None,
-            detail: String::new(),
-            ip: None,
-        }
+        Self { org_id: None, actor: None, action, target_kind: None, target_id: None, detail: String::new(), ip: None }
     }
     #[must_use]
     pub fn org(mut self, org: OrgId) -> Self {

@@ -6,6 +6,8 @@
 pub mod audit;
 pub mod error;
 pub mod ids;
+pub mod indicators;
+pub mod learn;
 pub mod org;
 pub mod roster;
 pub mod signin;

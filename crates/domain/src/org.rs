@@ -81,18 +81,12 @@ mod tests {
             assert_eq!(kind.as_str().parse::<OrgKind>(), Ok(kind));
         }
         assert_eq!("NGO".parse::<OrgKind>(), Ok(OrgKind::Ngo));
-        assert_eq!(
-            "hotel".parse::<OrgKind>(),
-            Err(FieldError::new("kind", "unknown-org-kind"))
-        );
+        assert_eq!("hotel".parse::<OrgKind>(), Err(FieldError::new("kind", "unknown-org-kind")));
     }
 
     #[test]
     fn org_names_are_trimmed_and_bounded() {
-        assert_eq!(
-            OrgName::parse("  Finnair  ").map(|n| n.as_str().to_owned()),
-            Ok("Finnair".to_owned())
-        );
+        assert_eq!(OrgName::parse("  Finnair  ").map(|n| n.as_str().to_owned()), Ok("Finnair".to_owned()));
         assert!(OrgName::parse("A").is_err());
         assert!(OrgName::parse(&"x".repeat(121)).is_err());
         assert!(OrgName::parse("Bad\u{7}name").is_err());

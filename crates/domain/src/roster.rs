@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use crate::user::{Email, PersonName, Roles, parse_optional_short};
 use crate::FieldError;
+use crate::user::{Email, PersonName, Roles, parse_optional_short};
 
 /// The most rows one upload may hold.
 pub const MAX_ROWS: usize = 5_000;
@@ -39,10 +39,7 @@ const COLUMNS: [&str; 5] = ["name", "email", "role", "base", "employee_id"];
 /// One [`RowError`] per bad field, duplicate e-mail or malformed line.
 pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
     let header_error = |code| Err(vec![RowError { line: 1, error: FieldError::new("file", code) }]);
     let Ok(headers) = reader.headers().cloned() else {
         return header_error("not-csv");
@@ -85,14 +82,12 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
         let email = Email::parse(get("email")).map_err(&mut push).ok();
         let roles = Roles::parse_list(get("role")).map_err(&mut push).ok();
         let base = parse_optional_short(get("base"), "base", 40).map_err(&mut push).ok();
-        let employee_id = parse_optional_short(get("employee_id"), "employee_id", 40)
-            .map_err(&mut push)
-            .ok();
-        if let Some(email) = &email {
-            if seen.insert(email.clone(), line).is_some() {
-                push(FieldError::new("email", "duplicate-in-file"));
-                continue;
-            }
+        let employee_id = parse_optional_short(get("employee_id"), "employee_id", 40).map_err(&mut push).ok();
+        if let Some(email) = &email
+            && seen.insert(email.clone(), line).is_some()
+        {
+            push(FieldError::new("email", "duplicate-in-file"));
+            continue;
         }
         if let (Some(name), Some(email), Some(roles), Some(base), Some(employee_id)) =
             (name, email, roles, base, employee_id)
@@ -129,8 +124,7 @@ mod tests {
                    ,bad-email,pilot\n\
                    Anna Again,ANNA@air.example,learner\n";
         let errors = parse(csv.as_bytes()).unwrap_err();
-        let got: Vec<(usize, &str, &str)> =
-            errors.iter().map(|e| (e.line, e.error.field, e.error.code)).collect();
+        let got: Vec<(usize, &str, &str)> = errors.iter().map(|e| (e.line, e.error.field, e.error.code)).collect();
         assert_eq!(
             got,
             vec![

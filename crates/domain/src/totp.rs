@@ -29,9 +29,7 @@ impl TotpSecret {
     #[must_use]
     pub fn from_base32(s: &str) -> Option<Self> {
         let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        let bytes = data_encoding::BASE32_NOPAD
-            .decode(cleaned.to_ascii_uppercase().as_bytes())
-            .ok()?;
+        let bytes = data_encoding::BASE32_NOPAD.decode(cleaned.to_ascii_uppercase().as_bytes()).ok()?;
         (bytes.len() >= 10).then_some(Self(bytes))
     }
 
@@ -109,21 +107,13 @@ pub const RECOVERY_CODES: usize = 10;
 #[must_use]
 pub fn format_recovery_code(random: [u8; 10]) -> String {
     let s = data_encoding::BASE32_NOPAD.encode(&random);
-    s.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("-")
+    s.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
 }
 
 /// Normalise a typed recovery code: upper-case, no dashes or spaces.
 #[must_use]
 pub fn normalise_recovery_code(typed: &str) -> String {
-    typed
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 #[cfg(test)]

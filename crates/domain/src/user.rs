@@ -25,13 +25,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Self; 5] = [
-        Self::Learner,
-        Self::Reporter,
-        Self::DeskAnalyst,
-        Self::OrgAdmin,
-        Self::PlatformAdmin,
-    ];
+    pub const ALL: [Self; 5] = [Self::Learner, Self::Reporter, Self::DeskAnalyst, Self::OrgAdmin, Self::PlatformAdmin];
 
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -138,10 +132,8 @@ impl Email {
         }
         let invalid = FieldError::new("email", "invalid-email");
         let (local, domain) = s.split_once('@').ok_or(invalid.clone())?;
-        let ok_chars = |part: &str| {
-            part.chars()
-                .all(|c| !c.is_whitespace() && !c.is_control() && !"<>()[],;:\"@\\".contains(c))
-        };
+        let ok_chars =
+            |part: &str| part.chars().all(|c| !c.is_whitespace() && !c.is_control() && !"<>()[],;:\"@\\".contains(c));
         if local.is_empty()
             || local.len() > 64
             || !ok_chars(local)
@@ -233,11 +225,7 @@ impl fmt::Debug for NewPassword {
 ///
 /// # Errors
 /// `<field>`/`too-long` or `<field>`/`control-characters`.
-pub fn parse_optional_short(
-    input: &str,
-    field: &'static str,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
+pub fn parse_optional_short(input: &str, field: &'static str, max: usize) -> Result<Option<String>, FieldError> {
     let s = input.trim();
     if s.is_empty() {
         return Ok(None);
@@ -287,22 +275,13 @@ mod tests {
 
     #[test]
     fn two_factor_is_required_exactly_for_analysts_and_admins() {
-        let required: Vec<Role> = Role::ALL
-            .into_iter()
-            .filter(|r| r.requires_two_factor())
-            .collect();
-        assert_eq!(
-            required,
-            vec![Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin]
-        );
+        let required: Vec<Role> = Role::ALL.into_iter().filter(|r| r.requires_two_factor()).collect();
+        assert_eq!(required, vec![Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin]);
     }
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(
-            Email::parse("  Crew.Member@Airline.EXAMPLE ").unwrap().as_str(),
-            "crew.member@airline.example"
-        );
+        assert_eq!(Email::parse("  Crew.Member@Airline.EXAMPLE ").unwrap().as_str(), "crew.member@airline.example");
         for bad in ["", "no-at-sign", "a@b", "a@.b.c", "a b@c.d", "@c.d", "a@c..d"] {
             assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
         }

@@ -21,7 +21,8 @@ type AuditRow = (
     Vec<u8>,
 );
 
-const SELECT: &str = "SELECT seq, at, org_id, actor_id, action, target_kind, target_id, detail, ip, prev_hash, hash FROM audit_log";
+const SELECT: &str =
+    "SELECT seq, at, org_id, actor_id, action, target_kind, target_id, detail, ip, prev_hash, hash FROM audit_log";
 
 fn to_entry(r: AuditRow) -> AuditEntry {
     AuditEntry {
@@ -65,11 +66,8 @@ impl Db {
     /// The database failed.
     pub async fn audit_after(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         let sql = format!("{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let rows: Vec<AuditRow> = crate::db_run!(self, |p| sqlx::query_as(&sql)
-            .bind(after)
-            .bind(limit)
-            .fetch_all(p)
-            .await?);
+        let rows: Vec<AuditRow> =
+            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(p).await?);
         Ok(rows.into_iter().map(to_entry).collect())
     }
 
@@ -79,11 +77,8 @@ impl Db {
     /// The database failed.
     pub async fn audit_for_org(&self, org: OrgId, limit: i64) -> Result<AuditPage> {
         let sql = format!("{SELECT} WHERE org_id = $1 ORDER BY seq DESC LIMIT $2");
-        let rows: Vec<AuditRow> = crate::db_run!(self, |p| sqlx::query_as(&sql)
-            .bind(org.as_uuid())
-            .bind(limit)
-            .fetch_all(p)
-            .await?);
+        let rows: Vec<AuditRow> =
+            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(limit).fetch_all(p).await?);
         Ok(AuditPage { entries: rows.into_iter().map(to_entry).collect() })
     }
 
@@ -103,11 +98,10 @@ impl Db {
                 verifier.push(entry)?;
             }
         }
-        let (tip_seq, tip_hash): (i64, Vec<u8>) = crate::db_run!(self, |p| sqlx::query_as(
-            "SELECT seq, last_hash FROM audit_head WHERE id = 1"
-        )
-        .fetch_one(p)
-        .await?);
+        let (tip_seq, tip_hash): (i64, Vec<u8>) =
+            crate::db_run!(self, |p| sqlx::query_as("SELECT seq, last_hash FROM audit_head WHERE id = 1")
+                .fetch_one(p)
+                .await?);
         if tip_seq != after || tip_hash != verifier.last_hash() {
             return Err(sightline_domain::audit::ChainError::BrokenLink { seq: after + 1 }.into());
         }

@@ -71,6 +71,7 @@ pub struct LoginFailures {
     pub from_address: i64,
 }
 
+type TokenRow = (Uuid, String, i64, Option<i64>, Option<i64>);
 type InvitationRow = (Uuid, Uuid, String, String, String, String, i64, i64, Option<i64>);
 
 impl Db {
@@ -230,10 +231,7 @@ impl Db {
     /// The database failed.
     pub async fn purge_expired(&self, now: OffsetDateTime, attempts_before: OffsetDateTime) -> Result<u64> {
         crate::db_run!(self, |p| {
-            let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-                .bind(to_micros(now))
-                .execute(p)
-                .await?;
+            let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(to_micros(now)).execute(p).await?;
             let b = sqlx::query("DELETE FROM login_attempts WHERE at < $1")
                 .bind(to_micros(attempts_before))
                 .execute(p)
@@ -246,7 +244,13 @@ impl Db {
 
     /// # Errors
     /// The database failed.
-    pub async fn record_login_attempt(&self, email: &str, ip: &str, succeeded: bool, now: OffsetDateTime) -> Result<()> {
+    pub async fn record_login_attempt(
+        &self,
+        email: &str,
+        ip: &str,
+        succeeded: bool,
+        now: OffsetDateTime,
+    ) -> Result<()> {
         crate::db_run!(self, |p| sqlx::query(
             "INSERT INTO login_attempts (id, email, ip, at, succeeded) VALUES ($1, $2, $3, $4, $5)"
         )
@@ -368,10 +372,8 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn use_recovery_code(&self, user: &UserRecord, hash: &[u8], now: OffsetDateTime) -> Result<bool> {
-        let audit = NewAuditEntry::new(AuditAction::RecoveryCodeUsed)
-            .org(user.org_id)
-            .actor(user.id)
-            .target("user", user.id);
+        let audit =
+            NewAuditEntry::new(AuditAction::RecoveryCodeUsed).org(user.org_id).actor(user.id).target("user", user.id);
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let done = sqlx::query(
@@ -452,14 +454,16 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn user_by_api_token(&self, hash: &[u8], now: OffsetDateTime) -> Result<Option<UserRecord>> {
-        let row: Option<(Uuid,)> = crate::db_run!(self, |p| sqlx::query_as(
+        let row: Option<(Uuid,)> = crate::db_run!(self, |p| {
+            sqlx::query_as(
             "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active"
         )
         .bind(hash)
         .bind(to_micros(now))
         .fetch_optional(p)
-        .await?);
+        .await?
+        });
         match row {
             None => Ok(None),
             Some((id,)) => self.get_user_by_id(UserId::from_uuid(id)).await.map(Some),
@@ -471,7 +475,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn list_api_tokens(&self, org: OrgId, user: UserId) -> Result<Vec<ApiTokenRecord>> {
-        let rows: Vec<(Uuid, String, i64, Option<i64>, Option<i64>)> = crate::db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<TokenRow> = crate::db_run!(self, |p| sqlx::query_as(
             "SELECT id, name, created_at, expires_at, revoked_at FROM api_tokens \
              WHERE org_id = $1 AND user_id = $2 ORDER BY created_at DESC"
         )
@@ -496,10 +500,8 @@ impl Db {
     /// # Errors
     /// [`StorageError::NotFound`] if the token is not this user's or already revoked.
     pub async fn revoke_api_token(&self, user: &UserRecord, id: ApiTokenId, now: OffsetDateTime) -> Result<()> {
-        let audit = NewAuditEntry::new(AuditAction::ApiTokenRevoked)
-            .org(user.org_id)
-            .actor(user.id)
-            .target("api_token", id);
+        let audit =
+            NewAuditEntry::new(AuditAction::ApiTokenRevoked).org(user.org_id).actor(user.id).target("api_token", id);
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let done = sqlx::query(
@@ -671,10 +673,7 @@ impl Db {
     ) -> Result<PasswordResetId> {
         self.get_user(org, user).await?;
         let id = PasswordResetId::new();
-        let audit = NewAuditEntry::new(AuditAction::PasswordResetIssued)
-            .org(org)
-            .actor(by)
-            .target("user", user);
+        let audit = NewAuditEntry::new(AuditAction::PasswordResetIssued).org(org).actor(by).target("user", user);
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(
@@ -731,10 +730,7 @@ impl Db {
         ip: Option<String>,
         now: OffsetDateTime,
     ) -> Result<UserRecord> {
-        let reset = self
-            .open_password_reset(token_hash, now)
-            .await?
-            .ok_or(StorageError::LinkUsedOrExpired)?;
+        let reset = self.open_password_reset(token_hash, now).await?.ok_or(StorageError::LinkUsedOrExpired)?;
         let user = reset.user;
         let audit = NewAuditEntry::new(AuditAction::PasswordResetCompleted)
             .org(user.org_id)
@@ -760,10 +756,7 @@ impl Db {
                 .bind(user.org_id.as_uuid())
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user.id.as_uuid())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id.as_uuid()).execute(&mut *tx).await?;
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
         });

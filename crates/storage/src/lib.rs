@@ -75,9 +75,9 @@ mod audit;
 mod auth;
 mod error;
 mod orgs;
+pub mod testing;
 mod time_conv;
 mod users;
-pub mod testing;
 
 use std::path::Path;
 use std::str::FromStr;

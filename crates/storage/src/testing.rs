@@ -16,12 +16,15 @@ pub const PG_ENV: &str = "SIGHTLINE_TEST_DATABASE_URL";
 /// A migrated database that is removed when dropped (best effort).
 pub struct TestDb {
     pub db: Db,
+    /// How to reach this database from another process: a SQLite file path or a
+    /// PostgreSQL URL.
+    pub location: String,
     cleanup: Cleanup,
 }
 
 enum Cleanup {
     File(PathBuf),
-    PgDatabase { admin: PgConnectOptions, name: String },
+    PgDatabase { admin: Box<PgConnectOptions>, name: String },
 }
 
 impl std::ops::Deref for TestDb {
@@ -38,9 +41,10 @@ impl std::ops::Deref for TestDb {
 pub async fn sqlite() -> Result<TestDb> {
     let dir = std::env::temp_dir().join(format!("sightline-test-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).map_err(|e| StorageError::Corrupt(e.to_string()))?;
-    let db = Db::open_sqlite(&dir.join("sightline.db")).await?;
+    let path = dir.join("sightline.db");
+    let db = Db::open_sqlite(&path).await?;
     db.migrate().await?;
-    Ok(TestDb { db, cleanup: Cleanup::File(dir) })
+    Ok(TestDb { db, location: path.display().to_string(), cleanup: Cleanup::File(dir) })
 }
 
 /// The PostgreSQL admin URL for tests, if configured. In CI (`CI` set) a missing
@@ -68,6 +72,7 @@ pub async fn postgres(admin_url: &str) -> Result<TestDb> {
     let mut conn = admin.connect().await.map_err(StorageError::Connect)?;
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
     conn.close().await?;
+    let location = with_database(admin_url, &name);
     let options = admin.clone().database(&name);
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(8)
@@ -76,7 +81,7 @@ pub async fn postgres(admin_url: &str) -> Result<TestDb> {
         .map_err(StorageError::Connect)?;
     let db = Db::Pg(pool);
     db.migrate().await?;
-    Ok(TestDb { db, cleanup: Cleanup::PgDatabase { admin, name } })
+    Ok(TestDb { db, location, cleanup: Cleanup::PgDatabase { admin: Box::new(admin), name } })
 }
 
 impl TestDb {
@@ -88,10 +93,9 @@ impl TestDb {
                 let _ = std::fs::remove_dir_all(dir);
             }
             Cleanup::PgDatabase { admin, name } => {
-                if let Ok(mut conn) = admin.connect().await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut conn)
-                        .await;
+                if let Ok(mut conn) = (*admin).connect().await {
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
                     let _ = conn.close().await;
                 }
             }
@@ -106,4 +110,18 @@ impl TestDb {
 /// The statement failed.
 pub async fn execute(db: &Db, sql: &str) -> Result<u64> {
     Ok(crate::db_run!(db, |p| sqlx::query(sql).execute(p).await?.rows_affected()))
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
 }

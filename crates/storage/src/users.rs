@@ -166,10 +166,7 @@ impl Db {
         audit: NewAuditEntry,
         now: OffsetDateTime,
     ) -> Result<usize> {
-        let audit = audit
-            .org(org)
-            .target("organisation", org)
-            .detail(format!("{} users", rows.len()));
+        let audit = audit.org(org).target("organisation", org).detail(format!("{} users", rows.len()));
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let mut conflicts = Vec::new();
@@ -205,12 +202,11 @@ impl Db {
     }
 
     async fn roles_of(&self, user: Uuid) -> Result<Roles> {
-        let names: Vec<(String,)> = crate::db_run!(self, |p| sqlx::query_as(
-            "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role"
-        )
-        .bind(user)
-        .fetch_all(p)
-        .await?);
+        let names: Vec<(String,)> =
+            crate::db_run!(self, |p| sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+                .bind(user)
+                .fetch_all(p)
+                .await?);
         parse_roles(names)
     }
 
@@ -259,9 +255,7 @@ impl Db {
     /// # Errors
     /// [`StorageError::NotFound`].
     pub async fn get_user_by_id(&self, id: UserId) -> Result<UserRecord> {
-        self.user_where("u.id = $1", UserKey::Id(id.as_uuid()))
-            .await?
-            .ok_or(StorageError::NotFound)
+        self.user_where("u.id = $1", UserKey::Id(id.as_uuid())).await?.ok_or(StorageError::NotFound)
     }
 
     /// The users of one organisation, by name.
@@ -320,10 +314,7 @@ impl Db {
     ) -> Result<()> {
         let before = self.get_user(org, user).await?;
         let names = |r: &Roles| r.iter().map(Role::as_str).collect::<Vec<_>>().join(",");
-        let audit = audit
-            .org(org)
-            .target("user", user)
-            .detail(format!("{} -> {}", names(&before.roles), names(roles)));
+        let audit = audit.org(org).target("user", user).detail(format!("{} -> {}", names(&before.roles), names(roles)));
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM users WHERE org_id = $1 AND id = $2")
@@ -334,10 +325,7 @@ impl Db {
             if found.is_none() {
                 return Err(StorageError::NotFound);
             }
-            sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
-                .bind(user.as_uuid())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await?;
             for role in roles.iter() {
                 sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
                     .bind(user.as_uuid())
@@ -379,10 +367,7 @@ impl Db {
                 .bind(user.as_uuid())
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user.as_uuid())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(())
@@ -399,11 +384,7 @@ impl Db {
         ip: Option<String>,
         now: OffsetDateTime,
     ) -> Result<()> {
-        let entry = NewAuditEntry::new(action)
-            .org(user.org_id)
-            .actor(user.id)
-            .target("user", user.id)
-            .ip(ip);
+        let entry = NewAuditEntry::new(action).org(user.org_id).actor(user.id).target("user", user.id).ip(ip);
         self.append_audit(&entry, now).await.map(|_| ())
     }
 }

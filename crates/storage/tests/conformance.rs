@@ -47,10 +47,7 @@ fn pg_url() -> Option<String> {
         Err(e) => panic!("{e}"),
         Ok(None) => {
             // Written past the test harness's capture so that a skip is always seen.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED PostgreSQL conformance test: {PG_ENV} is not set"
-            );
+            let _ = writeln!(std::io::stderr(), "SKIPPED PostgreSQL conformance test: {PG_ENV} is not set");
             None
         }
         Ok(url) => url,
@@ -76,14 +73,9 @@ on_both_engines!(
 );
 
 async fn org(db: &Db, name: &str) -> OrgId {
-    db.create_org(
-        &OrgName::parse(name).unwrap(),
-        OrgKind::Airline,
-        NewAuditEntry::new(AuditAction::OrgCreated),
-        NOW,
-    )
-    .await
-    .unwrap()
+    db.create_org(&OrgName::parse(name).unwrap(), OrgKind::Airline, NewAuditEntry::new(AuditAction::OrgCreated), NOW)
+        .await
+        .unwrap()
 }
 
 fn new_user(email: &str, roles: &[Role]) -> NewUser {
@@ -98,9 +90,7 @@ fn new_user(email: &str, roles: &[Role]) -> NewUser {
 }
 
 async fn user(db: &Db, org: OrgId, email: &str, roles: &[Role]) -> UserId {
-    db.create_user(org, &new_user(email, roles), NewAuditEntry::new(AuditAction::UserCreated), NOW)
-        .await
-        .unwrap()
+    db.create_user(org, &new_user(email, roles), NewAuditEntry::new(AuditAction::UserCreated), NOW).await.unwrap()
 }
 
 async fn migrations_are_idempotent(db: &Db) {
@@ -162,7 +152,12 @@ async fn duplicate_email_is_a_conflict_and_writes_nothing(db: &Db) {
     user(db, a, "anna@a.example", &[Role::Reporter]).await;
     let audit_before = db.audit_after(0, 1000).await.unwrap().len();
     let err = db
-        .create_user(a, &new_user("ANNA@a.example", &[Role::Learner]), NewAuditEntry::new(AuditAction::UserCreated), NOW)
+        .create_user(
+            a,
+            &new_user("ANNA@a.example", &[Role::Learner]),
+            NewAuditEntry::new(AuditAction::UserCreated),
+            NOW,
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, StorageError::Conflict { field: "email" }), "{err:?}");
@@ -178,10 +173,7 @@ async fn roster_import_is_all_or_nothing(db: &Db) {
                Two,taken@a.example,learner,,\n\
                Three,three@a.example,learner;reporter,OUL,3\n";
     let rows = roster::parse(csv.as_bytes()).unwrap();
-    let err = db
-        .import_roster(a, &rows, NewAuditEntry::new(AuditAction::RosterImported), NOW)
-        .await
-        .unwrap_err();
+    let err = db.import_roster(a, &rows, NewAuditEntry::new(AuditAction::RosterImported), NOW).await.unwrap_err();
     match err {
         StorageError::RosterConflicts(c) => assert_eq!(c, vec![(3, "taken@a.example".to_owned())]),
         other => panic!("unexpected {other:?}"),
@@ -189,10 +181,7 @@ async fn roster_import_is_all_or_nothing(db: &Db) {
     assert_eq!(db.list_users(a).await.unwrap().len(), 1, "nothing of the file was imported");
 
     let good: Vec<_> = rows.into_iter().filter(|r| r.line != 3).collect();
-    assert_eq!(
-        db.import_roster(a, &good, NewAuditEntry::new(AuditAction::RosterImported), NOW).await.unwrap(),
-        2
-    );
+    assert_eq!(db.import_roster(a, &good, NewAuditEntry::new(AuditAction::RosterImported), NOW).await.unwrap(), 2);
     let users = db.list_users(a).await.unwrap();
     assert_eq!(users.len(), 3);
     let three = users.iter().find(|u| u.email == "three@a.example").unwrap();
@@ -244,9 +233,7 @@ async fn invitation_can_be_accepted_once(db: &Db) {
     let email = Email::parse("new@a.example").unwrap();
     let name = PersonName::parse("New Person").unwrap();
     let roles = Roles::of([Role::DeskAnalyst, Role::Learner]);
-    db.create_invitation(a, admin, &email, &name, &roles, &[5; 32], NOW + Duration::days(7), NOW)
-        .await
-        .unwrap();
+    db.create_invitation(a, admin, &email, &name, &roles, &[5; 32], NOW + Duration::days(7), NOW).await.unwrap();
     // Inviting an address that already has an account is refused.
     let taken = Email::parse("admin@a.example").unwrap();
     assert!(matches!(
@@ -356,9 +343,7 @@ async fn totp_steps_and_recovery_codes_cannot_be_reused(db: &Db) {
 async fn audit_chain_verifies_and_detects_tampering(db: &Db) {
     let a = org(db, "Airline A").await;
     user(db, a, "anna@a.example", &[Role::Reporter]).await;
-    db.append_audit(&NewAuditEntry::new(AuditAction::SignIn).org(a).ip(Some("127.0.0.1".into())), NOW)
-        .await
-        .unwrap();
+    db.append_audit(&NewAuditEntry::new(AuditAction::SignIn).org(a).ip(Some("127.0.0.1".into())), NOW).await.unwrap();
     assert_eq!(db.verify_audit_chain().await.unwrap(), 3);
     let page = db.audit_for_org(a, 10).await.unwrap();
     assert_eq!(page.entries.len(), 3);
@@ -388,9 +373,7 @@ async fn concurrent_audit_appends_keep_one_chain(db: &Db) {
     for i in 0..24 {
         let db = db.clone();
         tasks.push(tokio::spawn(async move {
-            db.append_audit(&NewAuditEntry::new(AuditAction::SignIn).detail(format!("task {i}")), NOW)
-                .await
-                .unwrap()
+            db.append_audit(&NewAuditEntry::new(AuditAction::SignIn).detail(format!("task {i}")), NOW).await.unwrap()
         }));
     }
     let mut seqs = Vec::new();
@@ -405,9 +388,15 @@ async fn concurrent_audit_appends_keep_one_chain(db: &Db) {
 async fn roles_can_be_changed_within_the_organisation(db: &Db) {
     let a = org(db, "Airline A").await;
     let u = user(db, a, "anna@a.example", &[Role::Reporter]).await;
-    db.set_roles(a, u, &Roles::of([Role::DeskAnalyst, Role::Learner]), NewAuditEntry::new(AuditAction::RolesChanged), NOW)
-        .await
-        .unwrap();
+    db.set_roles(
+        a,
+        u,
+        &Roles::of([Role::DeskAnalyst, Role::Learner]),
+        NewAuditEntry::new(AuditAction::RolesChanged),
+        NOW,
+    )
+    .await
+    .unwrap();
     let got = db.get_user(a, u).await.unwrap();
     assert!(got.has_role(Role::DeskAnalyst) && !got.has_role(Role::Reporter));
     let last = &db.audit_for_org(a, 1).await.unwrap().entries[0];

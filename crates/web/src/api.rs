@@ -66,7 +66,8 @@ impl FromRequestParts<AppState> for ApiUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let now = state.now();
         if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
-            let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
+            let token =
+                auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
             let user = state.db.user_by_api_token(&hash_token(token.trim()), now).await?;
             return user.map(ApiUser).ok_or_else(ApiError::unauthorized);
         }
@@ -94,7 +95,8 @@ impl FromRequestParts<AppState> for ApiUser {
 }
 
 fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_body(format!("the request body is not valid JSON for this endpoint: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_body(format!("the request body is not valid JSON for this endpoint: {e}")))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -116,10 +118,14 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
 #[utoipa::path(get, path = "/readyz", tag = "system", responses((status = 200, body = Health), (status = 503, body = ErrorEnvelope)))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
-        Ok(()) => Json(Health { status: "ok", database: state.db.engine().as_str(), version: env!("CARGO_PKG_VERSION") }).into_response(),
+        Ok(()) => {
+            Json(Health { status: "ok", database: state.db.engine().as_str(), version: env!("CARGO_PKG_VERSION") })
+                .into_response()
+        }
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database-unavailable", "the database did not answer").into_response()
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database-unavailable", "the database did not answer")
+                .into_response()
         }
     }
 }
@@ -179,7 +185,13 @@ pub async fn list_organisations(State(state): State<AppState>, ApiUser(u): ApiUs
     let orgs = state.db.list_orgs().await?;
     let out: Vec<OrganisationOut> = orgs
         .into_iter()
-        .map(|o| OrganisationOut { id: o.id.to_string(), name: o.name, kind: o.kind.as_str().into(), user_count: o.user_count, created_at: rfc3339(o.created_at) })
+        .map(|o| OrganisationOut {
+            id: o.id.to_string(),
+            name: o.name,
+            kind: o.kind.as_str().into(),
+            user_count: o.user_count,
+            created_at: rfc3339(o.created_at),
+        })
         .collect();
     Ok(Json(out).into_response())
 }
@@ -187,7 +199,12 @@ pub async fn list_organisations(State(state): State<AppState>, ApiUser(u): ApiUs
 /// Create an organisation (platform administrators only).
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "accounts", security(("bearer" = [])), request_body = NewOrganisationIn,
     responses((status = 201, body = OrganisationOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-pub async fn create_organisation(State(state): State<AppState>, ApiUser(u): ApiUser, parts: Parts2, body: Bytes) -> Result<Response, ApiError> {
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    parts: Parts2,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     if !u.has_role(Role::PlatformAdmin) {
         return Err(ApiError::forbidden());
     }
@@ -197,7 +214,13 @@ pub async fn create_organisation(State(state): State<AppState>, ApiUser(u): ApiU
     let audit = NewAuditEntry::new(AuditAction::OrgCreated).actor(u.id).ip(parts.ip);
     let id = state.db.create_org(&name, kind, audit, state.now()).await?;
     let o = state.db.get_org(id).await?;
-    let out = OrganisationOut { id: o.id.to_string(), name: o.name, kind: o.kind.as_str().into(), user_count: o.user_count, created_at: rfc3339(o.created_at) };
+    let out = OrganisationOut {
+        id: o.id.to_string(),
+        name: o.name,
+        kind: o.kind.as_str().into(),
+        user_count: o.user_count,
+        created_at: rfc3339(o.created_at),
+    };
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
@@ -265,7 +288,11 @@ fn api_org_admin(u: &UserRecord, org: &str) -> Result<OrgId, ApiError> {
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/users", tag = "accounts", security(("bearer" = [])),
     params(("org" = String, Path, description = "Organisation id")),
     responses((status = 200, body = [UserOut]), (status = 404, body = ErrorEnvelope)))]
-pub async fn list_users(State(state): State<AppState>, ApiUser(u): ApiUser, Path(org): Path<String>) -> Result<Response, ApiError> {
+pub async fn list_users(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(org): Path<String>,
+) -> Result<Response, ApiError> {
     let org = api_org_admin(&u, &org)?;
     state.db.get_org(org).await?;
     let users: Vec<UserOut> = state.db.list_users(org).await?.into_iter().map(UserOut::from).collect();

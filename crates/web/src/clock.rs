@@ -29,10 +29,10 @@ impl Clock {
 
     /// Move a fixed clock forward (no effect on the system clock).
     pub fn advance(&self, by: time::Duration) {
-        if let Self::Fixed(t) = self {
-            if let Ok(mut t) = t.lock() {
-                *t += by;
-            }
+        if let Self::Fixed(t) = self
+            && let Ok(mut t) = t.lock()
+        {
+            *t += by;
         }
     }
 }

@@ -165,7 +165,11 @@ impl From<StorageError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorEnvelope {
-            error: ErrorBody { code: self.code.to_owned(), message: self.message, field: self.field.map(str::to_owned) },
+            error: ErrorBody {
+                code: self.code.to_owned(),
+                message: self.message,
+                field: self.field.map(str::to_owned),
+            },
         };
         let mut res = (self.status, Json(body)).into_response();
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

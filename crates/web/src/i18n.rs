@@ -62,10 +62,7 @@ impl Lang {
             .map(|part| {
                 let mut it = part.split(';');
                 let tag = it.next().unwrap_or("").trim();
-                let q = it
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .unwrap_or(1.0);
+                let q = it.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
                 (q, tag)
             })
             .collect();
@@ -89,10 +86,8 @@ impl Lang {
     /// The message `key` with named arguments.
     #[must_use]
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
-            .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
-            .collect();
+        let map: HashMap<Cow<'static, str>, FluentValue<'_>> =
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
         LOCALES.lookup_with_args(self.id(), key, &map)
     }
 

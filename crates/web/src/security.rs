@@ -19,10 +19,7 @@ pub fn hash_password(password: &str) -> Result<String, String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+    argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
 }
 
 /// Check a password against a stored PHC string. CPU-heavy: call from
@@ -30,7 +27,8 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 /// the same time, so unknown accounts cannot be told apart by timing.
 #[must_use]
 pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2lnaHRsaW5lLWR1bW15$yLE9m0qlbGZ4Q4Tb0vYTbJg4v3e0Hh3m9V1nIJiZBfU";
+    const DUMMY: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c2lnaHRsaW5lLWR1bW15$yLE9m0qlbGZ4Q4Tb0vYTbJg4v3e0Hh3m9V1nIJiZBfU";
     let parsed = stored.and_then(|s| PasswordHash::new(s).ok());
     match parsed {
         Some(hash) => argon2().verify_password(password.as_bytes(), &hash).is_ok(),

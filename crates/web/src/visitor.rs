@@ -142,13 +142,6 @@ impl FromRequestParts<AppState> for Visitor {
         };
         let lang = negotiate(&parts.headers, session.as_ref().and_then(|s| s.user.locale.as_deref()));
         let csrf_cookie = parts.extensions.get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default();
-        Ok(Self {
-            lang,
-            session,
-            session_hash,
-            csrf_cookie,
-            ip: client_ip(parts),
-            path: parts.uri.path().to_owned(),
-        })
+        Ok(Self { lang, session, session_hash, csrf_cookie, ip: client_ip(parts), path: parts.uri.path().to_owned() })
     }
 }

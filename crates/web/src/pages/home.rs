@@ -71,7 +71,11 @@ pub struct LangForm {
 }
 
 /// Switch language: remembered in a cookie, and on the account when signed in.
-pub async fn set_lang(State(state): State<AppState>, v: Visitor, Form(f): Form<LangForm>) -> Result<Response, PageError> {
+pub async fn set_lang(
+    State(state): State<AppState>,
+    v: Visitor,
+    Form(f): Form<LangForm>,
+) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
     let lang = Lang::from_code(&f.lang).unwrap_or_default();
     if let Some(s) = &v.session {

@@ -9,10 +9,10 @@ use sightline_domain::user::{Email, NewPassword, PersonName, Role};
 use sightline_storage::StorageError;
 
 use super::{Ctx, FormErrors, hash_password, render, render_invalid, start_session};
+use crate::AppState;
 use crate::error::PageError;
 use crate::security::hash_token;
 use crate::visitor::Visitor;
-use crate::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct PasswordForm {
@@ -62,7 +62,12 @@ fn expired(v: &Visitor) -> Result<Response, PageError> {
 }
 
 /// Check the new password and its repetition.
-fn check_passwords(lang: crate::Lang, f: &PasswordForm, email: Option<&Email>, errors: &mut FormErrors) -> Option<NewPassword> {
+fn check_passwords(
+    lang: crate::Lang,
+    f: &PasswordForm,
+    email: Option<&Email>,
+    errors: &mut FormErrors,
+) -> Option<NewPassword> {
     let p = errors.take(lang, NewPassword::parse(&f.password, email));
     if p.is_some() && f.password != f.password2 {
         errors.add_message("password2", lang.t("error-passwords-differ"));
@@ -71,7 +76,11 @@ fn check_passwords(lang: crate::Lang, f: &PasswordForm, email: Option<&Email>, e
     p
 }
 
-pub async fn invite_form(State(state): State<AppState>, v: Visitor, Path(token): Path<String>) -> Result<Response, PageError> {
+pub async fn invite_form(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
     let Some(inv) = state.db.open_invitation(&hash_token(&token), state.now()).await? else {
         return expired(&v);
     };
@@ -104,7 +113,14 @@ pub async fn invite_submit(
         f.password.clear();
         f.password2.clear();
         f.email = inv.email;
-        let page = InvitePage { ctx: Ctx::new(&v), token, org_name: inv.org_name, roles: inv.roles.iter().collect(), form: f, errors };
+        let page = InvitePage {
+            ctx: Ctx::new(&v),
+            token,
+            org_name: inv.org_name,
+            roles: inv.roles.iter().collect(),
+            form: f,
+            errors,
+        };
         return render_invalid(&page);
     };
     let hash = hash_password(password.expose().to_owned()).await?;
@@ -127,7 +143,11 @@ struct ResetPage {
     errors: FormErrors,
 }
 
-pub async fn reset_form(State(state): State<AppState>, v: Visitor, Path(token): Path<String>) -> Result<Response, PageError> {
+pub async fn reset_form(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
     let Some(reset) = state.db.open_password_reset(&hash_token(&token), state.now()).await? else {
         return expired(&v);
     };

@@ -44,15 +44,16 @@ pub async fn form(v: Visitor) -> Result<Response, PageError> {
     }
 }
 
-pub async fn submit(State(state): State<AppState>, v: Visitor, Form(mut f): Form<LoginForm>) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    v: Visitor,
+    Form(mut f): Form<LoginForm>,
+) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
     let now = state.now();
     let ip = v.ip.clone().unwrap_or_else(|| "unknown".into());
     let email_key = f.email.trim().to_lowercase();
-    let failures = state
-        .db
-        .login_failures(&email_key, &ip, now - Duration::minutes(signin::WINDOW_MINUTES))
-        .await?;
+    let failures = state.db.login_failures(&email_key, &ip, now - Duration::minutes(signin::WINDOW_MINUTES)).await?;
     let mut errors = FormErrors::default();
     if signin::is_throttled(failures.for_account, failures.from_address) {
         let mut entry = NewAuditEntry::new(AuditAction::SignInThrottled).detail(email_key.clone()).ip(v.ip.clone());
@@ -139,10 +140,7 @@ pub async fn second_factor_submit(
     let user = &session.user;
     let now = state.now();
     let ip = v.ip.clone().unwrap_or_else(|| "unknown".into());
-    let failures = state
-        .db
-        .login_failures(&user.email, &ip, now - Duration::minutes(signin::WINDOW_MINUTES))
-        .await?;
+    let failures = state.db.login_failures(&user.email, &ip, now - Duration::minutes(signin::WINDOW_MINUTES)).await?;
     let mut errors = FormErrors::default();
     if signin::is_throttled(failures.for_account, failures.from_address) {
         errors.add_message("code", v.lang.t("error-throttled"));
@@ -175,7 +173,11 @@ pub struct LogoutForm {
     csrf: String,
 }
 
-pub async fn logout(State(state): State<AppState>, v: Visitor, Form(f): Form<LogoutForm>) -> Result<Response, PageError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    v: Visitor,
+    Form(f): Form<LogoutForm>,
+) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
     if let (Some(hash), Some(s)) = (&v.session_hash, &v.session) {
         state.db.delete_session(hash).await?;

@@ -188,7 +188,5 @@ pub fn see_other_with_cookie(to: &str, cookie: &str) -> Result<Response, PageErr
 /// # Errors
 /// The task failed or no randomness was available.
 pub async fn hash_password(password: String) -> Result<String, PageError> {
-    tokio::task::spawn_blocking(move || crate::security::hash_password(&password))
-        .await?
-        .map_err(PageError::Internal)
+    tokio::task::spawn_blocking(move || crate::security::hash_password(&password)).await?.map_err(PageError::Internal)
 }

@@ -10,9 +10,9 @@ use sightline_domain::user::Role;
 use sightline_storage::{Organisation, StorageError};
 
 use super::{Ctx, FormErrors, render, render_invalid};
+use crate::AppState;
 use crate::error::PageError;
 use crate::visitor::Visitor;
-use crate::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct OrgForm {
@@ -37,7 +37,13 @@ struct OrgsPage {
 pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
     v.require_role(Role::PlatformAdmin)?;
     let orgs = state.db.list_orgs().await?;
-    render(&OrgsPage { ctx: Ctx::new(&v), orgs, form: OrgForm { kind: "airline".into(), ..OrgForm::default() }, errors: FormErrors::default(), kinds: OrgKind::ALL })
+    render(&OrgsPage {
+        ctx: Ctx::new(&v),
+        orgs,
+        form: OrgForm { kind: "airline".into(), ..OrgForm::default() },
+        errors: FormErrors::default(),
+        kinds: OrgKind::ALL,
+    })
 }
 
 pub async fn create(State(state): State<AppState>, v: Visitor, Form(f): Form<OrgForm>) -> Result<Response, PageError> {

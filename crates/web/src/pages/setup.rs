@@ -10,10 +10,10 @@ use sightline_domain::user::{Email, NewPassword, PersonName, Role, Roles};
 use sightline_storage::{NewUser, StorageError};
 
 use super::{Ctx, FormErrors, hash_password, render, render_invalid, start_session};
+use crate::AppState;
 use crate::error::PageError;
 use crate::security::hash_token;
 use crate::visitor::Visitor;
-use crate::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct SetupForm {
@@ -51,7 +51,11 @@ struct SetupPage {
     kinds: [OrgKind; 4],
 }
 
-pub async fn form(State(state): State<AppState>, v: Visitor, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
+pub async fn form(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, PageError> {
     let valid = state.db.setup_token_valid(&hash_token(&q.token), state.now()).await?;
     let page = SetupPage {
         ctx: Ctx::new(&v),
@@ -63,7 +67,11 @@ pub async fn form(State(state): State<AppState>, v: Visitor, Query(q): Query<Tok
     if valid { render(&page) } else { Ok((axum::http::StatusCode::GONE, render(&page)?).into_response()) }
 }
 
-pub async fn submit(State(state): State<AppState>, v: Visitor, Form(f): Form<SetupForm>) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    v: Visitor,
+    Form(f): Form<SetupForm>,
+) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
     let lang = v.lang;
     let now = state.now();

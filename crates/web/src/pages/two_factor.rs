@@ -8,10 +8,10 @@ use serde::Deserialize;
 use sightline_domain::totp::{RECOVERY_CODES, TotpSecret, format_recovery_code, normalise_recovery_code};
 
 use super::{Ctx, FormErrors, render, render_invalid};
+use crate::AppState;
 use crate::error::PageError;
 use crate::security::{hash_token, random_bytes};
 use crate::visitor::{Gate, Visitor};
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "two_factor_enrol.html")]
@@ -33,11 +33,7 @@ struct DonePage {
 
 fn qr_data_uri(text: &str) -> Result<String, PageError> {
     let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| PageError::Internal(e.to_string()))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(200, 200)
-        .quiet_zone(true)
-        .build();
+    let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build();
     Ok(format!("data:image/svg+xml;base64,{}", data_encoding::BASE64.encode(svg.as_bytes())))
 }
 
@@ -48,7 +44,14 @@ async fn enrol_page(state: &AppState, v: &Visitor, errors: FormErrors) -> Result
     let user = &session.user;
     let ctx = Ctx::new(v);
     if user.two_factor_enabled() {
-        let page = EnrolPage { ctx, required: false, already_on: true, secret: String::new(), qr_data_uri: String::new(), errors };
+        let page = EnrolPage {
+            ctx,
+            required: false,
+            already_on: true,
+            secret: String::new(),
+            qr_data_uri: String::new(),
+            errors,
+        };
         return render(&page);
     }
     let secret = match user.totp_pending_secret.as_deref().and_then(TotpSecret::from_base32) {
@@ -61,7 +64,8 @@ async fn enrol_page(state: &AppState, v: &Visitor, errors: FormErrors) -> Result
     };
     let uri = secret.otpauth_uri("Sightline", &user.email);
     let b32 = secret.to_base32();
-    let grouped = b32.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+    let grouped =
+        b32.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
     let page = EnrolPage {
         required: user.roles.require_two_factor(),
         already_on: false,
@@ -89,7 +93,11 @@ pub struct ConfirmForm {
     code: String,
 }
 
-pub async fn submit(State(state): State<AppState>, v: Visitor, Form(f): Form<ConfirmForm>) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    v: Visitor,
+    Form(f): Form<ConfirmForm>,
+) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
     let (Some(session), Some(hash)) = (&v.session, &v.session_hash) else {
         return Ok(Redirect::to("/login").into_response());

@@ -16,10 +16,10 @@ use sightline_storage::{Invitation, Organisation, StorageError, UserRecord};
 use time::Duration;
 
 use super::{Ctx, FormErrors, render};
+use crate::AppState;
 use crate::error::PageError;
 use crate::security::{hash_token, new_token};
 use crate::visitor::Visitor;
-use crate::AppState;
 
 /// Invitation links stay valid this long.
 pub const INVITATION_DAYS: i64 = 14;
@@ -100,10 +100,8 @@ async fn page(
     errors: FormErrors,
 ) -> Result<Response, PageError> {
     let me = v.require_org_admin(org)?;
-    let grantable = Role::ALL
-        .into_iter()
-        .filter(|r| r.grantable_by_org_admin() || me.has_role(Role::PlatformAdmin))
-        .collect();
+    let grantable =
+        Role::ALL.into_iter().filter(|r| r.grantable_by_org_admin() || me.has_role(Role::PlatformAdmin)).collect();
     let bad = !errors.is_empty() || matches!(notice, Some(Notice::RowErrors(_)));
     let p = UsersPage {
         ctx: Ctx::new(v),
@@ -124,7 +122,15 @@ async fn page(
 pub async fn list(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
     let org = parse_org(&org)?;
     denied_if_foreign(&state, &v, org).await?;
-    page(&state, &v, org, None, InviteForm { role_learner: Some("on".into()), ..InviteForm::default() }, FormErrors::default()).await
+    page(
+        &state,
+        &v,
+        org,
+        None,
+        InviteForm { role_learner: Some("on".into()), ..InviteForm::default() },
+        FormErrors::default(),
+    )
+    .await
 }
 
 /// Record a user's attempt to open another organisation's pages, then refuse.
@@ -170,15 +176,34 @@ pub async fn invite(
     let now = state.now();
     match state
         .db
-        .create_invitation(org, me.id, &email, &name, &roles, &hash_token(&token), now + Duration::days(INVITATION_DAYS), now)
+        .create_invitation(
+            org,
+            me.id,
+            &email,
+            &name,
+            &roles,
+            &hash_token(&token),
+            now + Duration::days(INVITATION_DAYS),
+            now,
+        )
         .await
     {
         Ok(_) => {
             let notice = Notice::Link {
-                text: v.lang.t_args("invite-link-made", &[("email", email.to_string()), ("days", INVITATION_DAYS.to_string())]),
+                text: v
+                    .lang
+                    .t_args("invite-link-made", &[("email", email.to_string()), ("days", INVITATION_DAYS.to_string())]),
                 url: state.link(&format!("/invite/{token}")),
             };
-            page(&state, &v, org, Some(notice), InviteForm { role_learner: Some("on".into()), ..InviteForm::default() }, FormErrors::default()).await
+            page(
+                &state,
+                &v,
+                org,
+                Some(notice),
+                InviteForm { role_learner: Some("on".into()), ..InviteForm::default() },
+                FormErrors::default(),
+            )
+            .await
         }
         Err(StorageError::Conflict { .. }) => {
             errors.add_message("email", v.lang.t("error-email-taken"));
@@ -222,7 +247,8 @@ pub async fn roster(
         Ok(rows) => rows,
         Err(errs) => {
             let list = errs.iter().map(|e| row_error(e.line, e.error.field, e.error.code)).collect();
-            return page(&state, &v, org, Some(Notice::RowErrors(list)), InviteForm::default(), FormErrors::default()).await;
+            return page(&state, &v, org, Some(Notice::RowErrors(list)), InviteForm::default(), FormErrors::default())
+                .await;
         }
     };
     if rows.iter().any(|r| r.roles.contains(Role::PlatformAdmin)) && !me.has_role(Role::PlatformAdmin) {
@@ -231,7 +257,8 @@ pub async fn roster(
             .filter(|r| r.roles.contains(Role::PlatformAdmin))
             .map(|r| row_error(r.line, "role", "role-not-allowed"))
             .collect();
-        return page(&state, &v, org, Some(Notice::RowErrors(list)), InviteForm::default(), FormErrors::default()).await;
+        return page(&state, &v, org, Some(Notice::RowErrors(list)), InviteForm::default(), FormErrors::default())
+            .await;
     }
     let audit = NewAuditEntry::new(AuditAction::RosterImported).actor(me.id).ip(v.ip.clone());
     match state.db.import_roster(org, &rows, audit, state.now()).await {
@@ -325,7 +352,9 @@ impl AuditPage {
     }
     fn target(&self, e: &AuditEntry) -> String {
         match (&e.target_kind, &e.target_id) {
-            (Some(k), Some(id)) => self.names.get(id).map_or_else(|| format!("{k} {}", short(id)), |n| format!("{k}: {n}")),
+            (Some(k), Some(id)) => {
+                self.names.get(id).map_or_else(|| format!("{k} {}", short(id)), |n| format!("{k}: {n}"))
+            }
             _ => String::new(),
         }
     }

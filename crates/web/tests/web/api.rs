@@ -26,7 +26,13 @@ async fn api_tokens_and_error_envelope() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         app.set_up_platform_admin().await;
-        let admin = app.state.db.user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap()).await.unwrap().unwrap();
+        let admin = app
+            .state
+            .db
+            .user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         let token = sightline_web::new_token().unwrap();
         let now = app.state.now();
         app.state.db.create_api_token(&admin, "test", &sightline_web::hash_token(&token), None, now).await.unwrap();
@@ -44,31 +50,54 @@ async fn api_tokens_and_error_envelope() {
         let r = app.api("POST", "/api/v1/organisations", Some(&token), Some("{not json")).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.json()["error"]["code"], "invalid-body");
-        let r = app.api("POST", "/api/v1/organisations", Some(&token), Some(r#"{"name":"Nordic Wings","kind":"hotel"}"#)).await;
+        let r = app
+            .api("POST", "/api/v1/organisations", Some(&token), Some(r#"{"name":"Nordic Wings","kind":"hotel"}"#))
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.json()["error"]["field"], "kind");
         assert_eq!(r.json()["error"]["code"], "unknown-org-kind");
-        let r = app.api("POST", "/api/v1/organisations", Some(&token), Some(r#"{"name":"Nordic Wings","kind":"airline"}"#)).await;
+        let r = app
+            .api("POST", "/api/v1/organisations", Some(&token), Some(r#"{"name":"Nordic Wings","kind":"airline"}"#))
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let org = r.json()["id"].as_str().unwrap().to_owned();
-        let r = app.api("POST", "/api/v1/organisations", Some(&token), Some(r#"{"name":"NORDIC wings","kind":"airline"}"#)).await;
+        let r = app
+            .api("POST", "/api/v1/organisations", Some(&token), Some(r#"{"name":"NORDIC wings","kind":"airline"}"#))
+            .await;
         assert_eq!(r.status, StatusCode::CONFLICT);
         assert_eq!(r.json()["error"]["field"], "name");
 
         let path = format!("/api/v1/organisations/{org}/users");
-        let r = app.api("POST", &path, Some(&token), Some(r#"{"name":"Anna","email":"bad","roles":["reporter"]}"#)).await;
+        let r =
+            app.api("POST", &path, Some(&token), Some(r#"{"name":"Anna","email":"bad","roles":["reporter"]}"#)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.json()["error"]["field"], "email");
-        let r = app.api("POST", &path, Some(&token), Some(r#"{"name":"Anna","email":"anna@nw.example","roles":["reporter","learner"],"base":"HEL"}"#)).await;
+        let r = app
+            .api(
+                "POST",
+                &path,
+                Some(&token),
+                Some(r#"{"name":"Anna","email":"anna@nw.example","roles":["reporter","learner"],"base":"HEL"}"#),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let r = app.api("GET", &path, Some(&token), None).await;
         assert_eq!(r.json().as_array().unwrap().len(), 1);
 
         // A reporter's token cannot administer anything, and sees no other organisation.
-        let anna = app.state.db.user_by_email(&sightline_domain::user::Email::parse("anna@nw.example").unwrap()).await.unwrap().unwrap();
+        let anna = app
+            .state
+            .db
+            .user_by_email(&sightline_domain::user::Email::parse("anna@nw.example").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         let anna_token = sightline_web::new_token().unwrap();
         app.state.db.create_api_token(&anna, "t", &sightline_web::hash_token(&anna_token), None, now).await.unwrap();
-        assert_eq!(app.api("GET", "/api/v1/organisations", Some(&anna_token), None).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.api("GET", "/api/v1/organisations", Some(&anna_token), None).await.status,
+            StatusCode::FORBIDDEN
+        );
         assert_eq!(app.api("GET", &path, Some(&anna_token), None).await.status, StatusCode::FORBIDDEN);
         let other = format!("/api/v1/organisations/{}/users", admin.org_id);
         let r = app.api("GET", &other, Some(&anna_token), None).await;

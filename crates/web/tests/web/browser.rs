@@ -62,7 +62,12 @@ async fn start_driver() -> (Driver, Client) {
     }))
     .unwrap();
     for _ in 0..50 {
-        if let Ok(c) = ClientBuilder::rustls().unwrap().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+        if let Ok(c) = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
             return (driver, c);
         }
         tokio::time::sleep(StdDuration::from_millis(200)).await;
@@ -121,14 +126,19 @@ async fn path(c: &Client) -> String {
 async fn wait_path(c: &Client, want: impl Fn(&str) -> bool) {
     for _ in 0..100 {
         let p = path(c).await;
-        let loaded = c.execute("return document.readyState", vec![]).await.ok().and_then(|v| v.as_str().map(str::to_owned));
+        let loaded =
+            c.execute("return document.readyState", vec![]).await.ok().and_then(|v| v.as_str().map(str::to_owned));
         if want(&p) && loaded.as_deref() == Some("complete") {
             return;
         }
         tokio::time::sleep(StdDuration::from_millis(100)).await;
     }
     shot(c, "failed-wait").await;
-    panic!("browser stayed at {} (screenshot failed-wait.png):\n{}", path(c).await, c.source().await.unwrap_or_default());
+    panic!(
+        "browser stayed at {} (screenshot failed-wait.png):\n{}",
+        path(c).await,
+        c.source().await.unwrap_or_default()
+    );
 }
 
 fn totp(clock: &Clock, secret: &str) -> String {

@@ -38,15 +38,19 @@ async fn bad_setup_input_rerenders_with_messages_and_keeps_input() {
             .unwrap();
         let page = format!("/setup?token={SETUP_TOKEN}");
         let r = app
-            .submit(&page, "/setup", &[
-                ("token", SETUP_TOKEN),
-                ("org_name", "Nordic Wings"),
-                ("org_kind", "airline"),
-                ("name", "Pat"),
-                ("email", "not-an-email"),
-                ("password", "short"),
-                ("password2", "short"),
-            ])
+            .submit(
+                &page,
+                "/setup",
+                &[
+                    ("token", SETUP_TOKEN),
+                    ("org_name", "Nordic Wings"),
+                    ("org_kind", "airline"),
+                    ("name", "Pat"),
+                    ("email", "not-an-email"),
+                    ("password", "short"),
+                    ("password2", "short"),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("value=\"Nordic Wings\""), "input kept");
@@ -79,7 +83,9 @@ async fn admin_creates_airline_invites_analyst_who_signs_in_with_two_factor() {
         let mut admin = TestApp::new(db).await;
         admin.set_up_platform_admin().await;
 
-        let r = admin.submit("/admin/organisations", "/admin/organisations", &[("name", "Nordic Wings"), ("kind", "airline")]).await;
+        let r = admin
+            .submit("/admin/organisations", "/admin/organisations", &[("name", "Nordic Wings"), ("kind", "airline")])
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let users_page = r.location.unwrap();
         assert!(users_page.starts_with("/orgs/") && users_page.ends_with("/users"));
@@ -87,12 +93,16 @@ async fn admin_creates_airline_invites_analyst_who_signs_in_with_two_factor() {
 
         let invite_action = format!("/orgs/{org}/invitations");
         let r = admin
-            .submit(&users_page, &invite_action, &[
-                ("email", "aino@nordicwings.example"),
-                ("name", "Aino Analyst"),
-                ("role_desk_analyst", "on"),
-                ("role_learner", "on"),
-            ])
+            .submit(
+                &users_page,
+                &invite_action,
+                &[
+                    ("email", "aino@nordicwings.example"),
+                    ("name", "Aino Analyst"),
+                    ("role_desk_analyst", "on"),
+                    ("role_learner", "on"),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let link = between(&r.body, "id=\"made-link\" class=\"copy\" readonly value=\"", "\"");
@@ -101,11 +111,16 @@ async fn admin_creates_airline_invites_analyst_who_signs_in_with_two_factor() {
 
         let mut aino = admin.another_browser();
         let r = aino
-            .submit(path, path, &[("name", "Aino Analyst"), ("password", PASSWORD), ("password2", "different password")])
+            .submit(
+                path,
+                path,
+                &[("name", "Aino Analyst"), ("password", PASSWORD), ("password2", "different password")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("The two passwords are not the same."));
-        let r = aino.submit(path, path, &[("name", "Aino Analyst"), ("password", PASSWORD), ("password2", PASSWORD)]).await;
+        let r =
+            aino.submit(path, path, &[("name", "Aino Analyst"), ("password", PASSWORD), ("password2", PASSWORD)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "analysts must enrol");
         // Nothing else opens before enrolment.
@@ -147,12 +162,25 @@ async fn recovery_codes_work_once() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         let now = app.state.now();
-        app.state.db.create_setup_token(&sightline_web::hash_token(SETUP_TOKEN), now, now + Duration::hours(24)).await.unwrap();
+        app.state
+            .db
+            .create_setup_token(&sightline_web::hash_token(SETUP_TOKEN), now, now + Duration::hours(24))
+            .await
+            .unwrap();
         let page = format!("/setup?token={SETUP_TOKEN}");
-        app.submit(&page, "/setup", &[
-            ("token", SETUP_TOKEN), ("org_name", "Op"), ("org_kind", "ngo"), ("name", "Pat"),
-            ("email", "pat@op.example"), ("password", PASSWORD), ("password2", PASSWORD),
-        ])
+        app.submit(
+            &page,
+            "/setup",
+            &[
+                ("token", SETUP_TOKEN),
+                ("org_name", "Op"),
+                ("org_kind", "ngo"),
+                ("name", "Pat"),
+                ("email", "pat@op.example"),
+                ("password", PASSWORD),
+                ("password2", PASSWORD),
+            ],
+        )
         .await;
         let enrol = app.get("/account/two-factor").await;
         let secret = between(&enrol.body, "<code id=\"totp-secret\">", "</code>").replace(' ', "");
@@ -193,8 +221,16 @@ async fn sign_in_is_throttled_per_account_and_audited() {
         let r = other.sign_in("pat@operator.example", PASSWORD).await;
         assert_eq!(r.location.as_deref(), Some("/login/two-factor"));
 
-        let org = app.state.db.user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap()).await.unwrap().unwrap().org_id;
-        let actions: Vec<String> = app.state.db.audit_for_org(org, 50).await.unwrap().entries.into_iter().map(|e| e.action).collect();
+        let org = app
+            .state
+            .db
+            .user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .org_id;
+        let actions: Vec<String> =
+            app.state.db.audit_for_org(org, 50).await.unwrap().entries.into_iter().map(|e| e.action).collect();
         assert_eq!(actions.iter().filter(|a| *a == "auth.sign_in_failed").count(), 5);
         assert!(actions.iter().any(|a| a == "auth.sign_in_throttled"));
         app.finish().await;
@@ -221,7 +257,13 @@ async fn roster_import_reports_each_bad_row_and_imports_nothing() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         app.set_up_platform_admin().await;
-        let me = app.state.db.user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap()).await.unwrap().unwrap();
+        let me = app
+            .state
+            .db
+            .user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         let page = format!("/orgs/{}/users", me.org_id);
         let csrf = csrf_of(&app.get(&page).await.body);
         let action = format!("/orgs/{}/roster", me.org_id);
@@ -238,7 +280,11 @@ async fn roster_import_reports_each_bad_row_and_imports_nothing() {
         let taken = "name,email,role\nAnna,anna@op.example,reporter\nPat Again,pat@operator.example,learner\n";
         let r = app.post_multipart(&action, &csrf, taken.as_bytes()).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("<td>3</td><td>email</td><td>This e-mail address already has an account.</td>"), "{}", r.body);
+        assert!(
+            r.body.contains("<td>3</td><td>email</td><td>This e-mail address already has an account.</td>"),
+            "{}",
+            r.body
+        );
         assert_eq!(app.state.db.list_users(me.org_id).await.unwrap().len(), 1);
 
         let good = "\u{feff}name,email,role,base,employee_id\nAnna Crew,anna@op.example,reporter;learner,HEL,F1\nBo Gate,bo@op.example,learner,OUL,\n";
@@ -257,18 +303,32 @@ async fn admin_issues_reset_link_and_roles_change() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         app.set_up_platform_admin().await;
-        let me = app.state.db.user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap()).await.unwrap().unwrap();
+        let me = app
+            .state
+            .db
+            .user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         let page = format!("/orgs/{}/users", me.org_id);
         let csrf = csrf_of(&app.get(&page).await.body);
         let roster = "name,email,role\nBo Gate,bo@op.example,learner\n";
         app.post_multipart(&format!("/orgs/{}/roster", me.org_id), &csrf, roster.as_bytes()).await;
-        let bo = app.state.db.user_by_email(&sightline_domain::user::Email::parse("bo@op.example").unwrap()).await.unwrap().unwrap();
+        let bo = app
+            .state
+            .db
+            .user_by_email(&sightline_domain::user::Email::parse("bo@op.example").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
 
-        let r = app.submit(&page, &format!("/orgs/{}/users/{}/roles", me.org_id, bo.id), &[("role_reporter", "on")]).await;
+        let r =
+            app.submit(&page, &format!("/orgs/{}/users/{}/roles", me.org_id, bo.id), &[("role_reporter", "on")]).await;
         assert!(r.body.contains("Roles saved for Bo Gate."), "{}", r.body);
         assert!(app.state.db.get_user(me.org_id, bo.id).await.unwrap().has_role(Role::Reporter));
         // An admin cannot change their own roles (no lock-out by accident).
-        let r = app.submit(&page, &format!("/orgs/{}/users/{}/roles", me.org_id, me.id), &[("role_learner", "on")]).await;
+        let r =
+            app.submit(&page, &format!("/orgs/{}/users/{}/roles", me.org_id, me.id), &[("role_learner", "on")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         let r = app.submit(&page, &format!("/orgs/{}/users/{}/reset", me.org_id, bo.id), &[]).await;
@@ -290,14 +350,22 @@ async fn one_organisation_never_sees_another() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         app.set_up_platform_admin().await;
-        let r = app.submit("/admin/organisations", "/admin/organisations", &[("name", "Airline A"), ("kind", "airline")]).await;
+        let r = app
+            .submit("/admin/organisations", "/admin/organisations", &[("name", "Airline A"), ("kind", "airline")])
+            .await;
         let org_a = r.location.unwrap();
-        let r = app.submit("/admin/organisations", "/admin/organisations", &[("name", "Airline B"), ("kind", "airline")]).await;
+        let r = app
+            .submit("/admin/organisations", "/admin/organisations", &[("name", "Airline B"), ("kind", "airline")])
+            .await;
         let org_b = r.location.unwrap();
         // Make an org admin of A through an invitation.
         let a_id = org_a.trim_start_matches("/orgs/").trim_end_matches("/users").to_owned();
         let r = app
-            .submit(&org_a, &format!("/orgs/{a_id}/invitations"), &[("email", "admin@a.example"), ("name", "A Admin"), ("role_org_admin", "on")])
+            .submit(
+                &org_a,
+                &format!("/orgs/{a_id}/invitations"),
+                &[("email", "admin@a.example"), ("name", "A Admin"), ("role_org_admin", "on")],
+            )
             .await;
         let link = between(&r.body, "id=\"made-link\" class=\"copy\" readonly value=\"", "\"");
         let path = link.trim_start_matches("http://sightline.test").to_owned();
@@ -330,7 +398,10 @@ async fn language_is_negotiated_and_remembered() {
         assert_eq!(r.location.as_deref(), Some("/"));
 
         let mut finnish_browser = app.another_browser();
-        let req = axum::http::Request::get("/").header("accept-language", "fi-FI,fi;q=0.9,en;q=0.5").body(axum::body::Body::empty()).unwrap();
+        let req = axum::http::Request::get("/")
+            .header("accept-language", "fi-FI,fi;q=0.9,en;q=0.5")
+            .body(axum::body::Body::empty())
+            .unwrap();
         let r = finnish_browser.send(req).await;
         assert!(r.body.contains("<html lang=\"fi\">"));
         app.finish().await;

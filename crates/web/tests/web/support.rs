@@ -46,7 +46,8 @@ pub async fn engines() -> Vec<TestDb> {
         Err(e) => panic!("{e}"),
         Ok(Some(url)) => dbs.push(testing::postgres(&url).await.unwrap()),
         Ok(None) => {
-            let _ = writeln!(std::io::stderr(), "SKIPPED PostgreSQL half of a web test: {} is not set", testing::PG_ENV);
+            let _ =
+                writeln!(std::io::stderr(), "SKIPPED PostgreSQL half of a web test: {} is not set", testing::PG_ENV);
         }
     }
     dbs
@@ -56,12 +57,24 @@ impl TestApp {
     pub async fn new(db: TestDb) -> Self {
         let clock = Clock::fixed(datetime!(2026-11-28 09:00:00 UTC));
         let state = AppState::new(db.db.clone(), Config::new("http://sightline.test"), clock);
-        Self { router: sightline_web::router(state.clone()), state, cookies: HashMap::new(), db: Some(db), ip: [127, 0, 0, 1] }
+        Self {
+            router: sightline_web::router(state.clone()),
+            state,
+            cookies: HashMap::new(),
+            db: Some(db),
+            ip: [127, 0, 0, 1],
+        }
     }
 
     /// A second browser on the same server.
     pub fn another_browser(&self) -> Self {
-        Self { state: self.state.clone(), router: self.router.clone(), cookies: HashMap::new(), db: None, ip: [127, 0, 0, 2] }
+        Self {
+            state: self.state.clone(),
+            router: self.router.clone(),
+            cookies: HashMap::new(),
+            db: None,
+            ip: [127, 0, 0, 2],
+        }
     }
 
     pub async fn finish(mut self) {
@@ -121,7 +134,9 @@ impl TestApp {
     pub async fn post_multipart(&mut self, path: &str, csrf: &str, file: &[u8]) -> Resp {
         let boundary = "----sightline-test-boundary";
         let mut body = Vec::new();
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
+        );
         body.extend_from_slice(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
         );
@@ -164,15 +179,19 @@ impl TestApp {
             .unwrap();
         let page = format!("/setup?token={SETUP_TOKEN}");
         let r = self
-            .submit(&page, "/setup", &[
-                ("token", SETUP_TOKEN),
-                ("org_name", "Sightline Operator"),
-                ("org_kind", "ngo"),
-                ("name", "Pat Admin"),
-                ("email", "pat@operator.example"),
-                ("password", PASSWORD),
-                ("password2", PASSWORD),
-            ])
+            .submit(
+                &page,
+                "/setup",
+                &[
+                    ("token", SETUP_TOKEN),
+                    ("org_name", "Sightline Operator"),
+                    ("org_kind", "ngo"),
+                    ("name", "Pat Admin"),
+                    ("email", "pat@operator.example"),
+                    ("password", PASSWORD),
+                    ("password2", PASSWORD),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
@@ -207,11 +226,7 @@ pub fn between(s: &str, start: &str, end: &str) -> String {
 }
 
 fn serde_urlencoded_pairs(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
 }
 
 fn enc(s: &str) -> String {

@@ -1,0 +1,253 @@
+//! The `sightline` binary as a user runs it: exit codes, one-line errors, start-up,
+//! graceful shutdown, the admin commands and `audit verify`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use sightline_storage::testing;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sightline");
+
+fn temp_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("sightline-cli-{}", uuid_like()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn uuid_like() -> String {
+    format!("{}-{}", std::process::id(), Instant::now().elapsed().as_nanos() ^ rand_seed())
+}
+
+fn rand_seed() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+fn run(args: &[&str], data: &Path) -> Output {
+    Command::new(BIN).args(args).env("SIGHTLINE_DATA", data).env_remove("SIGHTLINE_DATABASE_URL").output().unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).ok()?;
+    let status = buf.split_whitespace().nth(1)?.parse().ok()?;
+    let body = buf.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    Some((status, body))
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+    stdout: Vec<String>,
+}
+
+fn start(args: &[&str], data: &Path, env: &[(&str, &str)]) -> Server {
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut cmd = Command::new(BIN);
+    cmd.arg("serve")
+        .arg("--listen")
+        .arg(&listen)
+        .args(args)
+        .env("SIGHTLINE_DATA", data)
+        .env_remove("SIGHTLINE_DATABASE_URL");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = Vec::new();
+    let mut reader = BufReader::new(stdout);
+    let started = Instant::now();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            panic!("server exited early: {lines:?}");
+        }
+        let done = line.contains("listening on");
+        lines.push(line.trim_end().to_owned());
+        if done {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "server did not start");
+    }
+    std::thread::spawn(move || for _ in reader.lines() {});
+    Server { child, port, stdout: lines }
+}
+
+impl Server {
+    fn terminate(mut self) -> i32 {
+        Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        self.child.wait().unwrap().code().unwrap_or(-1)
+    }
+}
+
+#[test]
+fn bad_invocations_exit_2_with_one_clear_line() {
+    let data = temp_dir();
+    let out = run(&["serve", "--no-such-flag"], &data);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--no-such-flag'"));
+
+    let out = run(&["serve", "--database-url", "mysql://x@y/z"], &data);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: unsupported database URL"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    let blocker = data.join("a-file");
+    std::fs::write(&blocker, b"x").unwrap();
+    let out = run(&["serve", "--data", blocker.join("sub").to_str().unwrap()], &data);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: cannot create data directory"), "{err}");
+    assert!(!err.contains("panicked"));
+
+    let out = run(&["serve", "--database-url", "postgres://nobody:secret@127.0.0.1:1/none"], &data);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: cannot connect to PostgreSQL"), "{err}");
+    assert!(!err.contains("secret"), "the password is never printed: {err}");
+}
+
+#[test]
+fn serve_prints_setup_link_answers_health_and_stops_cleanly() {
+    let data = temp_dir();
+    let started = Instant::now();
+    let server = start(&[], &data, &[]);
+    let setup = server.stdout.iter().find(|l| l.contains("/setup?token=")).expect("setup link printed");
+    assert!(setup.trim().starts_with(&format!("http://127.0.0.1:{}/setup?token=", server.port)));
+    let (status, body) = http_get(server.port, "/healthz").unwrap();
+    eprintln!("cold start to /healthz 200: {:?}", started.elapsed());
+    assert_eq!(status, 200);
+    assert!(body.contains("\"database\":\"sqlite\""), "{body}");
+    assert!(data.join("sightline.db").exists());
+    let (status, _) = http_get(server.port, "/readyz").unwrap();
+    assert_eq!(status, 200);
+
+    // A second server on the same port fails with one line and exit code 2.
+    let out = Command::new(BIN)
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", server.port)])
+        .env("SIGHTLINE_DATA", &data)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with(&format!("error: cannot listen on 127.0.0.1:{}", server.port))
+    );
+
+    assert_eq!(server.terminate(), 0, "SIGTERM shuts down gracefully with exit code 0");
+}
+
+#[test]
+fn demo_mode_seeds_once() {
+    let data = temp_dir();
+    let server = start(&["--demo"], &data, &[]);
+    let out = server.stdout.join("\n");
+    assert!(out.contains("crew@demo-airline.example"), "{out}");
+    assert!(out.contains("desk@demo-airline.example"));
+    assert!(out.contains("admin@demo-ngo.example"));
+    assert_eq!(server.terminate(), 0);
+    let again = start(&["--demo"], &data, &[]);
+    assert!(again.stdout.join("\n").contains("already present"));
+    assert_eq!(again.terminate(), 0);
+    let list = run(&["admin", "list-orgs"], &data);
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(list.lines().count(), 3, "{list}");
+    assert!(list.contains("airline\tDemo Airline\t3 users"));
+}
+
+#[tokio::test]
+async fn admin_commands_and_audit_verify_detects_tampering() {
+    let data = temp_dir();
+    let out = run(&["admin", "create-org", "--name", "Nordic Wings", "--kind", "airline"], &data);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["admin", "create-org", "--name", "nordic wings", "--kind", "airline"], &data);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    let out = run(&["admin", "create-org", "--name", "Hotel", "--kind", "hotel"], &data);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = Command::new(BIN)
+        .args([
+            "admin",
+            "create-user",
+            "--org",
+            "Nordic Wings",
+            "--email",
+            "aino@nw.example",
+            "--name",
+            "Aino",
+            "--roles",
+            "reporter,learner",
+        ])
+        .env("SIGHTLINE_DATA", &data)
+        .env("SIGHTLINE_NEW_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["admin", "create-token", "--email", "aino@nw.example", "--name", "integration"], &data);
+    assert!(out.status.success());
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_eq!(token.len(), 43);
+
+    // The token works against a running server.
+    let server = start(&[], &data, &[]);
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(s, "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    assert!(resp.contains("aino@nw.example"));
+    assert_eq!(server.terminate(), 0);
+
+    let out = run(&["audit", "verify"], &data);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("audit chain intact: 3 entries verified"));
+
+    // Someone edits the log behind Sightline's back.
+    let db = sightline_storage::Db::open_sqlite(&data.join("sightline.db")).await.unwrap();
+    testing::execute(&db, "DROP TRIGGER audit_log_no_update").await.unwrap();
+    testing::execute(&db, "UPDATE audit_log SET detail = 'nothing to see' WHERE seq = 2").await.unwrap();
+    db.close().await;
+    let out = run(&["audit", "verify"], &data);
+    assert_eq!(out.status.code(), Some(1));
+    let msg = String::from_utf8_lossy(&out.stdout);
+    assert!(msg.contains("BROKEN at entry 2"), "{msg}");
+}
+
+#[tokio::test]
+async fn runs_on_postgresql() {
+    let url = match testing::postgres_url() {
+        Err(e) => panic!("{e}"),
+        Ok(None) => {
+            let _ = writeln!(std::io::stderr(), "SKIPPED PostgreSQL CLI test: {} is not set", testing::PG_ENV);
+            return;
+        }
+        Ok(Some(url)) => url,
+    };
+    let db = testing::postgres(&url).await.unwrap();
+    let data = temp_dir();
+    let out = Command::new(BIN).args(["migrate", "--database-url", &db.location]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("postgres"));
+    let server = start(&["--database-url", &db.location], &data, &[]);
+    assert!(server.stdout.iter().any(|l| l.contains("/setup?token=")));
+    let (status, body) = http_get(server.port, "/healthz").unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("\"database\":\"postgres\""), "{body}");
+    assert_eq!(server.terminate(), 0);
+    assert!(!data.join("sightline.db").exists(), "no SQLite file when PostgreSQL is used");
+    db.cleanup().await;
+}
