@@ -2,6 +2,7 @@
 //! every screen at once. Never use it on a production database.
 
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::learn::Audience;
 use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::{Db, NewUser};
@@ -43,6 +44,14 @@ const ORGS: [(&str, OrgKind, &[DemoUser]); 3] = [
     ),
 ];
 
+fn position_of(email: &str) -> Option<Audience> {
+    match email.split('@').next() {
+        Some("crew") => Some(Audience::CabinCrew),
+        Some("security") => Some(Audience::Security),
+        _ => None,
+    }
+}
+
 pub async fn seed(db: &Db, now: OffsetDateTime) -> Result<(), Fatal> {
     let hash = sightline_web::hash_password(PASSWORD)?;
     let mut created = 0;
@@ -67,6 +76,7 @@ pub async fn seed(db: &Db, now: OffsetDateTime) -> Result<(), Fatal> {
                     base: Some("HEL".into()),
                     employee_id: None,
                     password_hash: Some(hash.clone()),
+                    position: position_of(email.as_str()),
                 };
                 db.create_user(org, &user, NewAuditEntry::new(AuditAction::UserCreated).detail("demo seed"), now)
                     .await?;

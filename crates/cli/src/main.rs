@@ -64,6 +64,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Check the editable content (indicators, courses).
+    Content {
+        #[command(subcommand)]
+        command: ContentCommand,
+    },
     /// Work with the audit trail.
     Audit {
         #[command(flatten)]
@@ -112,6 +117,20 @@ enum AdminCommand {
     },
     /// List organisations.
     ListOrgs,
+}
+
+#[derive(Subcommand)]
+enum ContentCommand {
+    /// Validate all content; print per course and language the lessons, questions and
+    /// share of innocent scenarios. Exits 1 naming file and line of each problem.
+    Check {
+        /// The content folder.
+        #[arg(long, env = "SIGHTLINE_CONTENT", default_value = "./content")]
+        content: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -217,6 +236,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             database.close().await;
             result
         }
+        Command::Content { command: ContentCommand::Check { content, json } } => Ok(content_check(&content, json)),
         Command::Audit { db, command: AuditCommand::Verify } => {
             let database = open(&db).await?;
             let result = database.verify_audit_chain().await;
@@ -234,6 +254,47 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             }
         }
     }
+}
+
+fn content_check(dir: &Path, json: bool) -> ExitCode {
+    let report = sightline_content::load(dir);
+    if json {
+        let problems: Vec<serde_json::Value> = report
+            .problems
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "severity": if p.severity == sightline_content::Severity::Error { "error" } else { "warning" },
+                    "file": p.file.display().to_string(),
+                    "line": p.line,
+                    "message": p.message,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({ "ok": report.errors() == 0, "courses": report.stats, "problems": problems });
+        println!("{out:#}");
+    } else {
+        println!(
+            "{:<14} {:<4} {:>7} {:>7} {:>9} {:>9}",
+            "course", "lang", "lessons", "minutes", "questions", "innocent"
+        );
+        for s in &report.stats {
+            println!(
+                "{:<14} {:<4} {:>7} {:>7} {:>9} {:>8}%",
+                s.course, s.lang, s.lessons, s.minutes, s.questions, s.innocent_percent
+            );
+        }
+        for p in &report.problems {
+            println!("{p}");
+        }
+        let errors = report.errors();
+        if errors == 0 {
+            println!("content OK ({} warnings)", report.problems.len());
+        } else {
+            println!("{errors} errors");
+        }
+    }
+    if report.errors() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
 async fn serve(db: DbArgs, listen: SocketAddr, public_url: Option<String>, demo: bool) -> Result<ExitCode, Fatal> {
@@ -347,7 +408,7 @@ async fn admin(db: &Db, command: AdminCommand) -> Result<ExitCode, Fatal> {
                 }
                 None => None,
             };
-            let user = NewUser { name, email, roles, base: None, employee_id: None, password_hash };
+            let user = NewUser { name, email, roles, base: None, employee_id: None, password_hash, position: None };
             let audit = NewAuditEntry::new(AuditAction::UserCreated);
             let id = db.create_user(org, &user, audit, now).await.map_err(|e| match e {
                 StorageError::Conflict { .. } => Fatal(format!("{} already has an account", user.email)),

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use sightline_domain::indicators::Catalogue;
-use sightline_domain::learn::{Audience, CONTENT_LANGS, Course, CourseText, FALLBACK_LANG, Lesson, Localised, Question};
+use sightline_domain::learn::{
+    Audience, CONTENT_LANGS, Course, CourseText, FALLBACK_LANG, Lesson, Localised, Question,
+};
 
 /// Fewest questions in a staff course's bank, and in the public course's.
 pub const MIN_STAFF_QUESTIONS: usize = 20;
@@ -102,7 +104,12 @@ impl Collector {
         self.problems.push(Problem { severity: Severity::Error, file: file.to_owned(), line, message: message.into() });
     }
     fn warn(&mut self, file: &Path, line: Option<usize>, message: impl Into<String>) {
-        self.problems.push(Problem { severity: Severity::Warning, file: file.to_owned(), line, message: message.into() });
+        self.problems.push(Problem {
+            severity: Severity::Warning,
+            file: file.to_owned(),
+            line,
+            message: message.into(),
+        });
     }
 }
 
@@ -207,7 +214,8 @@ fn load_indicators(c: &mut Collector, path: &Path) -> Option<Catalogue> {
     let text = read(c, path)?;
     let cat: Catalogue = parse_toml(c, path, &text)?;
     for (code, message) in cat.problems() {
-        let line = find_line(&text, &format!("code = \"{code}\"")).or_else(|| find_line(&text, &format!("key = \"{code}\"")));
+        let line =
+            find_line(&text, &format!("code = \"{code}\"")).or_else(|| find_line(&text, &format!("key = \"{code}\"")));
         c.error(path, line, message);
     }
     Some(cat)
@@ -239,7 +247,13 @@ fn check_links(c: &mut Collector, path: &Path, body: &str, body_line: usize, slu
                 slugs.contains(target.trim_end_matches(".md"))
             };
             if !ok {
-                c.error(path, Some(body_line + i), format!("link {target:?} does not resolve (use an absolute https:// link or another lesson's file name)"));
+                c.error(
+                    path,
+                    Some(body_line + i),
+                    format!(
+                        "link {target:?} does not resolve (use an absolute https:// link or another lesson's file name)"
+                    ),
+                );
             }
             rest = &after[end..];
         }
@@ -248,7 +262,9 @@ fn check_links(c: &mut Collector, path: &Path, body: &str, body_line: usize, slu
 
 fn load_lessons(c: &mut Collector, dir: &Path) -> Vec<Lesson> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "md")).collect()
+        })
         .unwrap_or_default();
     files.sort();
     let slugs: BTreeSet<String> =
@@ -309,7 +325,11 @@ fn check_questions(c: &mut Collector, path: &Path, text: &str, qs: &[Question], 
         if let Some(cat) = indicators {
             for code in &q.indicators {
                 if cat.get(code).is_none() {
-                    c.error(path, line, format!("question {} names indicator {code}, which is not in indicators.toml", q.id));
+                    c.error(
+                        path,
+                        line,
+                        format!("question {} names indicator {code}, which is not in indicators.toml", q.id),
+                    );
                 }
             }
         }
@@ -322,7 +342,11 @@ fn load_course(c: &mut Collector, folder: &Path, indicators: Option<&Catalogue>)
     let meta: CourseFile = parse_toml(c, &path, &text)?;
     let folder_name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if meta.id != folder_name {
-        c.error(&path, find_line(&text, "id ="), format!("id {:?} must equal the folder name {folder_name:?}", meta.id));
+        c.error(
+            &path,
+            find_line(&text, "id ="),
+            format!("id {:?} must equal the folder name {folder_name:?}", meta.id),
+        );
     }
     let audience = match meta.audience.parse::<Audience>() {
         Ok(a) => a,
@@ -381,19 +405,38 @@ fn load_course(c: &mut Collector, folder: &Path, indicators: Option<&Catalogue>)
         }
         let total: u32 = en.lessons.iter().map(|l| l.minutes).sum();
         if total != meta.minutes {
-            c.error(&path, find_line(&text, "minutes"), format!("lesson minutes add up to {total}, course.toml says {}", meta.minutes));
+            c.error(
+                &path,
+                find_line(&text, "minutes"),
+                format!("lesson minutes add up to {total}, course.toml says {}", meta.minutes),
+            );
         }
         let min = if audience == Audience::Public { MIN_PUBLIC_QUESTIONS } else { MIN_STAFF_QUESTIONS };
         let qpath = en_dir.join("questions.toml");
         if en.questions.len() < min {
-            c.error(&qpath, None, format!("the bank has {} questions; this course needs at least {min}", en.questions.len()));
+            c.error(
+                &qpath,
+                None,
+                format!("the bank has {} questions; this course needs at least {min}", en.questions.len()),
+            );
         }
         let innocent = en.questions.iter().filter(|q| q.innocent).count();
         if !en.questions.is_empty() && innocent * 100 < MIN_INNOCENT_PERCENT * en.questions.len() {
-            c.error(&qpath, None, format!("{innocent} of {} questions are innocent look-alikes; at least {MIN_INNOCENT_PERCENT}% are needed", en.questions.len()));
+            c.error(
+                &qpath,
+                None,
+                format!(
+                    "{innocent} of {} questions are innocent look-alikes; at least {MIN_INNOCENT_PERCENT}% are needed",
+                    en.questions.len()
+                ),
+            );
         }
         if meta.draw == 0 || meta.draw > en.questions.len() {
-            c.error(&path, find_line(&text, "draw"), format!("draw must be between 1 and the bank size ({})", en.questions.len()));
+            c.error(
+                &path,
+                find_line(&text, "draw"),
+                format!("draw must be between 1 and the bank size ({})", en.questions.len()),
+            );
         }
         for (lang, t) in &texts {
             if lang == FALLBACK_LANG {
@@ -407,14 +450,22 @@ fn load_course(c: &mut Collector, folder: &Path, indicators: Option<&Catalogue>)
             }
             for l in &t.lessons {
                 if !en.lessons.iter().any(|x| x.slug == l.slug) {
-                    c.error(&dir.join(format!("{}.md", l.slug)), None, "this lesson has no English original with the same file name");
+                    c.error(
+                        &dir.join(format!("{}.md", l.slug)),
+                        None,
+                        "this lesson has no English original with the same file name",
+                    );
                 }
             }
             let qpath = dir.join("questions.toml");
             let en_ids: BTreeSet<&str> = en.questions.iter().map(|q| q.id.as_str()).collect();
             let ids: BTreeSet<&str> = t.questions.iter().map(|q| q.id.as_str()).collect();
             for missing in en_ids.difference(&ids) {
-                c.error(&qpath, None, format!("question {missing} is missing in {lang}: every language has the same question ids"));
+                c.error(
+                    &qpath,
+                    None,
+                    format!("question {missing} is missing in {lang}: every language has the same question ids"),
+                );
             }
             for extra in ids.difference(&en_ids) {
                 c.error(&qpath, None, format!("question {extra} is not in the English bank"));
@@ -424,7 +475,11 @@ fn load_course(c: &mut Collector, folder: &Path, indicators: Option<&Catalogue>)
                     && (e.options.len() != q.options.len() || e.correct_index() != q.correct_index())
                 {
                     let qt = std::fs::read_to_string(&qpath).unwrap_or_default();
-                    c.error(&qpath, find_line(&qt, &format!("id = \"{}\"", q.id)), format!("question {} must have the same options and the same right option as in English", q.id));
+                    c.error(
+                        &qpath,
+                        find_line(&qt, &format!("id = \"{}\"", q.id)),
+                        format!("question {} must have the same options and the same right option as in English", q.id),
+                    );
                 }
             }
         }

@@ -38,6 +38,9 @@ pub enum AuditAction {
     ApiTokenCreated,
     ApiTokenRevoked,
     CrossOrgAccessDenied,
+    CertificateIssued,
+    CertificateRevoked,
+    PositionChanged,
 }
 
 impl AuditAction {
@@ -64,6 +67,9 @@ impl AuditAction {
             Self::ApiTokenCreated => "api_token.created",
             Self::ApiTokenRevoked => "api_token.revoked",
             Self::CrossOrgAccessDenied => "access.cross_org_denied",
+            Self::CertificateIssued => "certificate.issued",
+            Self::CertificateRevoked => "certificate.revoked",
+            Self::PositionChanged => "user.position_changed",
         }
     }
 }

@@ -78,8 +78,8 @@ impl Catalogue {
             if !code_ok {
                 p(format!("code {:?} must be A-Z, 0-9 and '-', at most 24 characters", i.code));
             }
-            let short_ok =
-                (2..=6).contains(&i.short.len()) && i.short.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            let short_ok = (2..=6).contains(&i.short.len())
+                && i.short.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
             if !short_ok {
                 p(format!("short code {:?} must be 2-6 characters A-Z or 0-9", i.short));
             }

@@ -394,7 +394,11 @@ mod tests {
         assert_eq!(d.len(), 10);
         let ids: BTreeSet<_> = d.iter().map(|x| &x.id).collect();
         assert_eq!(ids.len(), 10);
-        assert!(d.iter().all(|x| { let mut o = x.order.clone(); o.sort_unstable(); o == vec![0, 1, 2] }));
+        assert!(d.iter().all(|x| {
+            let mut o = x.order.clone();
+            o.sort_unstable();
+            o == vec![0, 1, 2]
+        }));
         let other = draw(&c, &mut Rng::from_seed([2; 8]));
         assert_ne!(d, other, "a retry draws afresh");
     }
@@ -433,7 +437,7 @@ mod tests {
         let issued = datetime!(2026-11-28 10:00 UTC);
         let until = valid_until(issued);
         assert_eq!(until, datetime!(2027-11-28 10:00 UTC));
-        assert_eq!(valid_until(datetime!(2028-02-29 10:00 UTC)).date(), time::macros::date!(2029-02-28));
+        assert_eq!(valid_until(datetime!(2028-02-29 10:00 UTC)).date(), time::macros::date!(2029 - 02 - 28));
         assert_eq!(certificate_status(until, false, issued), CertificateStatus::Valid);
         assert_eq!(certificate_status(until, false, until), CertificateStatus::Expired);
         assert_eq!(certificate_status(until, true, issued), CertificateStatus::Revoked);

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use crate::FieldError;
+use crate::learn::Audience;
 use crate::user::{Email, PersonName, Roles, parse_optional_short};
 
 /// The most rows one upload may hold.
@@ -22,6 +23,8 @@ pub struct RosterRow {
     pub roles: Roles,
     pub base: Option<String>,
     pub employee_id: Option<String>,
+    /// The job the person does, which decides their course.
+    pub position: Option<Audience>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +34,7 @@ pub struct RowError {
     pub error: FieldError,
 }
 
-const COLUMNS: [&str; 5] = ["name", "email", "role", "base", "employee_id"];
+const COLUMNS: [&str; 6] = ["name", "email", "role", "base", "employee_id", "position"];
 
 /// Parse a roster file. Returns the good rows, or every problem found.
 ///
@@ -83,16 +86,20 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
         let roles = Roles::parse_list(get("role")).map_err(&mut push).ok();
         let base = parse_optional_short(get("base"), "base", 40).map_err(&mut push).ok();
         let employee_id = parse_optional_short(get("employee_id"), "employee_id", 40).map_err(&mut push).ok();
+        let position = match get("position").trim() {
+            "" => Some(None),
+            p => p.parse::<Audience>().map(Some).map_err(&mut push).ok(),
+        };
         if let Some(email) = &email
             && seen.insert(email.clone(), line).is_some()
         {
             push(FieldError::new("email", "duplicate-in-file"));
             continue;
         }
-        if let (Some(name), Some(email), Some(roles), Some(base), Some(employee_id)) =
-            (name, email, roles, base, employee_id)
+        if let (Some(name), Some(email), Some(roles), Some(base), Some(employee_id), Some(position)) =
+            (name, email, roles, base, employee_id, position)
         {
-            rows.push(RosterRow { line, name, email, roles, base, employee_id });
+            rows.push(RosterRow { line, name, email, roles, base, employee_id, position });
         }
     }
     if errors.is_empty() { Ok(rows) } else { Err(errors) }
@@ -105,9 +112,9 @@ mod tests {
 
     #[test]
     fn parses_a_good_file_in_any_column_order() {
-        let csv = "Email,Name,Role,Base,Employee ID\n\
-                   anna@air.example,Anna Virtanen,reporter;learner,HEL,F123\n\
-                   ben@air.example,Ben Ode,desk_analyst,,\n";
+        let csv = "Email,Name,Role,Base,Employee ID,Position\n\
+                   anna@air.example,Anna Virtanen,reporter;learner,HEL,F123,cabin crew\n\
+                   ben@air.example,Ben Ode,desk_analyst,,,\n";
         let rows = parse(csv.as_bytes()).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].line, 2);
@@ -115,6 +122,8 @@ mod tests {
         assert!(rows[0].roles.contains(Role::Reporter));
         assert_eq!(rows[0].base.as_deref(), Some("HEL"));
         assert_eq!(rows[1].employee_id, None);
+        assert_eq!(rows[0].position, Some(Audience::CabinCrew));
+        assert_eq!(rows[1].position, None);
     }
 
     #[test]

@@ -630,6 +630,7 @@ impl Db {
             base: None,
             employee_id: None,
             password_hash: Some(password_hash.to_owned()),
+            position: None,
         };
         let audit = NewAuditEntry::new(AuditAction::InvitationAccepted)
             .org(inv.org_id)

@@ -71,9 +71,34 @@ macro_rules! audit_in_tx {
     }};
 }
 
+/// Insert a certificate inside an open transaction.
+macro_rules! insert_cert {
+    ($tx:expr, $c:expr, $org:expr, $user:expr) => {{
+        let c: &$crate::NewCertificate = $c;
+        sqlx::query(
+            "INSERT INTO certificates (id, code, attempt_id, org_id, user_id, name, course_id, lang, issued_at, valid_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(uuid::Uuid::now_v7())
+        .bind(&c.code)
+        .bind(c.attempt_id)
+        .bind($org)
+        .bind($user)
+        .bind(&c.name)
+        .bind(&c.course_id)
+        .bind(&c.lang)
+        .bind($crate::to_micros(c.issued_at))
+        .bind($crate::to_micros(c.valid_until))
+        .execute(&mut *$tx)
+        .await
+        .map_err(StorageError::unique("certificate"))?;
+    }};
+}
+
 mod audit;
 mod auth;
 mod error;
+mod learn;
 mod orgs;
 pub mod testing;
 mod time_conv;
@@ -90,6 +115,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use audit::AuditPage;
 pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordReset, SessionRecord};
 pub use error::StorageError;
+pub use learn::{Attempt, Certificate, Learner, NewCertificate};
 pub use orgs::Organisation;
 pub use sightline_domain::ids::OrgId;
 pub use time_conv::{from_micros, to_micros};

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
+use sightline_domain::learn::Audience;
 use sightline_domain::roster::RosterRow;
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use time::OffsetDateTime;
@@ -22,6 +23,8 @@ pub struct NewUser {
     /// An Argon2id PHC string, or `None` for a user who will set a password through a
     /// reset link.
     pub password_hash: Option<String>,
+    /// The job the person does (decides their course); optional.
+    pub position: Option<Audience>,
 }
 
 /// A user as stored.
@@ -40,6 +43,7 @@ pub struct UserRecord {
     pub totp_pending_secret: Option<String>,
     pub totp_last_step: Option<i64>,
     pub created_at: OffsetDateTime,
+    pub position: Option<Audience>,
     pub roles: Roles,
 }
 
@@ -68,10 +72,11 @@ pub(crate) type UserRow = (
     Option<String>,
     Option<i64>,
     i64,
+    Option<String>,
 );
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.org_id, u.name, u.email, u.password_hash, u.base, u.employee_id, \
-     u.locale, u.active, u.totp_secret, u.totp_pending_secret, u.totp_last_step, u.created_at";
+     u.locale, u.active, u.totp_secret, u.totp_pending_secret, u.totp_last_step, u.created_at, u.position";
 
 pub(crate) fn to_user(r: UserRow, roles: Roles) -> UserRecord {
     UserRecord {
@@ -88,6 +93,7 @@ pub(crate) fn to_user(r: UserRow, roles: Roles) -> UserRecord {
         totp_pending_secret: r.10,
         totp_last_step: r.11,
         created_at: from_micros(r.12),
+        position: r.13.and_then(|p| p.parse().ok()),
         roles,
     }
 }
@@ -105,8 +111,8 @@ macro_rules! insert_user_in_tx {
     ($tx:expr, $id:expr, $org:expr, $user:expr, $now:expr) => {{
         let user: &$crate::NewUser = $user;
         sqlx::query(
-            "INSERT INTO users (id, org_id, name, email, password_hash, base, employee_id, active, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8)",
+            "INSERT INTO users (id, org_id, name, email, password_hash, base, employee_id, active, created_at, position) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9)",
         )
         .bind($id.as_uuid())
         .bind($org.as_uuid())
@@ -116,6 +122,7 @@ macro_rules! insert_user_in_tx {
         .bind(user.base.as_deref())
         .bind(user.employee_id.as_deref())
         .bind($crate::to_micros($now))
+        .bind(user.position.map(|p| p.as_str()))
         .execute(&mut *$tx)
         .await
         .map_err(StorageError::unique("email"))?;
@@ -192,6 +199,7 @@ impl Db {
                     base: row.base.clone(),
                     employee_id: row.employee_id.clone(),
                     password_hash: None,
+                    position: row.position,
                 };
                 insert_user_in_tx!(tx, id, org, &new, now);
             }
@@ -337,6 +345,21 @@ impl Db {
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// Set the job a person does (their course audience).
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] if the user is not in `org`.
+    pub async fn set_position(&self, org: OrgId, user: UserId, position: Option<Audience>) -> Result<()> {
+        let n = crate::db_run!(self, |p| sqlx::query("UPDATE users SET position = $1 WHERE org_id = $2 AND id = $3")
+            .bind(position.map(|a| a.as_str()))
+            .bind(org.as_uuid())
+            .bind(user.as_uuid())
+            .execute(p)
+            .await?
+            .rows_affected());
+        if n == 1 { Ok(()) } else { Err(StorageError::NotFound) }
     }
 
     /// Remember a user's language.

@@ -10,7 +10,7 @@ use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::roster;
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::testing::{self, PG_ENV};
-use sightline_storage::{Db, NewSession, NewUser, StorageError};
+use sightline_storage::{Db, Learner, NewCertificate, NewSession, NewUser, StorageError};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
@@ -70,6 +70,10 @@ on_both_engines!(
     audit_chain_verifies_and_detects_tampering,
     concurrent_audit_appends_keep_one_chain,
     roles_can_be_changed_within_the_organisation,
+    lesson_progress_is_idempotent_and_per_user,
+    attempts_belong_to_their_learner_and_submit_once,
+    certificates_are_issued_with_the_pass_and_revoked_per_organisation,
+    anonymous_learners_get_certificates_only_for_passed_attempts,
 );
 
 async fn org(db: &Db, name: &str) -> OrgId {
@@ -86,6 +90,7 @@ fn new_user(email: &str, roles: &[Role]) -> NewUser {
         base: Some("HEL".into()),
         employee_id: None,
         password_hash: Some("$argon2id$test".into()),
+        position: None,
     }
 }
 
@@ -402,4 +407,96 @@ async fn roles_can_be_changed_within_the_organisation(db: &Db) {
     let last = &db.audit_for_org(a, 1).await.unwrap().entries[0];
     assert_eq!(last.action, "user.roles_changed");
     assert_eq!(last.detail, "reporter -> learner,desk_analyst");
+}
+
+async fn lesson_progress_is_idempotent_and_per_user(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u1 = user(db, a, "one@a.example", &[Role::Learner]).await;
+    let u2 = user(db, a, "two@a.example", &[Role::Learner]).await;
+    db.mark_lesson_done(a, u1, "cabin-crew", "01-intro", NOW).await.unwrap();
+    db.mark_lesson_done(a, u1, "cabin-crew", "01-intro", NOW).await.unwrap();
+    db.mark_lesson_done(a, u1, "cabin-crew", "02-signs", NOW).await.unwrap();
+    assert_eq!(db.lessons_done(a, u1, "cabin-crew").await.unwrap(), vec!["01-intro", "02-signs"]);
+    assert!(db.lessons_done(a, u2, "cabin-crew").await.unwrap().is_empty());
+    assert!(db.lessons_done(a, u1, "public").await.unwrap().is_empty());
+}
+
+fn cert(code: &str, attempt: uuid::Uuid) -> NewCertificate {
+    NewCertificate {
+        code: code.into(),
+        attempt_id: attempt,
+        name: "Test Person".into(),
+        course_id: "cabin-crew".into(),
+        lang: "fi".into(),
+        issued_at: NOW,
+        valid_until: NOW + Duration::days(365),
+    }
+}
+
+async fn attempts_belong_to_their_learner_and_submit_once(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let u1 = Learner::User { org: a, user: user(db, a, "one@a.example", &[Role::Learner]).await };
+    let u2 = Learner::User { org: b, user: user(db, b, "two@b.example", &[Role::Learner]).await };
+    let id = db.create_attempt(&u1, "cabin-crew", "fi", "[]", NOW).await.unwrap();
+    let got = db.attempt(&u1, id).await.unwrap();
+    assert_eq!((got.course_id.as_str(), got.lang.as_str(), got.submitted_at), ("cabin-crew", "fi", None));
+    assert!(matches!(db.attempt(&u2, id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.submit_attempt(&u2, id, "[]", 100, true, None, NOW).await, Err(StorageError::NotFound)));
+    db.submit_attempt(&u1, id, "[1]", 70, false, None, NOW).await.unwrap();
+    let err = db.submit_attempt(&u1, id, "[2]", 100, true, None, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "attempt" }), "{err:?}");
+    let got = db.attempt(&u1, id).await.unwrap();
+    assert_eq!((got.graded.as_deref(), got.percent, got.passed), (Some("[1]"), Some(70), Some(false)), "unchanged");
+    let id2 = db.create_attempt(&u1, "cabin-crew", "fi", "[]", NOW + Duration::seconds(1)).await.unwrap();
+    let list = db.attempts(&u1, "cabin-crew").await.unwrap();
+    assert_eq!(list.iter().map(|x| x.id).collect::<Vec<_>>(), vec![id2, id]);
+}
+
+async fn certificates_are_issued_with_the_pass_and_revoked_per_organisation(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let uid = user(db, a, "one@a.example", &[Role::Learner]).await;
+    let admin_a = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let admin_b = user(db, b, "admin@b.example", &[Role::OrgAdmin]).await;
+    let learner = Learner::User { org: a, user: uid };
+    let id = db.create_attempt(&learner, "cabin-crew", "fi", "[]", NOW).await.unwrap();
+    db.submit_attempt(&learner, id, "[]", 90, true, Some(&cert("SL-AAAA-BBBB-CCCC", id)), NOW).await.unwrap();
+    let c = db.certificate("SL-AAAA-BBBB-CCCC").await.unwrap();
+    assert_eq!((c.org_id, c.user_id, c.attempt_id), (Some(a), Some(uid), id));
+    assert_eq!(c.valid_until, NOW + Duration::days(365));
+    assert_eq!(db.certificate_for_attempt(id).await.unwrap().unwrap().code, "SL-AAAA-BBBB-CCCC");
+    assert_eq!(db.certificates_for_org(a).await.unwrap().len(), 1);
+    assert!(db.certificates_for_org(b).await.unwrap().is_empty());
+    assert!(matches!(
+        db.revoke_certificate(b, "SL-AAAA-BBBB-CCCC", admin_b, "wrong org", NOW).await,
+        Err(StorageError::NotFound)
+    ));
+    db.revoke_certificate(a, "SL-AAAA-BBBB-CCCC", admin_a, "issued in error", NOW).await.unwrap();
+    let c = db.certificate("SL-AAAA-BBBB-CCCC").await.unwrap();
+    assert_eq!((c.revoked_at, c.revoke_reason.as_deref()), (Some(NOW), Some("issued in error")));
+    let actions: Vec<String> = db.audit_for_org(a, 5).await.unwrap().entries.into_iter().map(|e| e.action).collect();
+    assert_eq!(&actions[..2], ["certificate.revoked", "certificate.issued"]);
+    assert!(matches!(db.certificate("SL-NONE-NONE-NONE").await, Err(StorageError::NotFound)));
+}
+
+async fn anonymous_learners_get_certificates_only_for_passed_attempts(db: &Db) {
+    let anon = Learner::Anonymous { hash: vec![7; 32] };
+    let other = Learner::Anonymous { hash: vec![8; 32] };
+    let failed = db.create_attempt(&anon, "public", "sv", "[]", NOW).await.unwrap();
+    db.submit_attempt(&anon, failed, "[]", 50, false, None, NOW).await.unwrap();
+    assert!(matches!(
+        db.issue_public_certificate(&anon, &cert("SL-FAIL-FAIL-FAIL", failed)).await,
+        Err(StorageError::NotFound)
+    ));
+    let passed = db.create_attempt(&anon, "public", "sv", "[]", NOW).await.unwrap();
+    assert!(matches!(db.attempt(&other, passed).await, Err(StorageError::NotFound)));
+    db.submit_attempt(&anon, passed, "[]", 100, true, None, NOW).await.unwrap();
+    db.issue_public_certificate(&anon, &cert("SL-PUBL-ICOK-0001", passed)).await.unwrap();
+    assert!(matches!(
+        db.issue_public_certificate(&anon, &cert("SL-PUBL-ICOK-0002", passed)).await,
+        Err(StorageError::Conflict { .. })
+    ));
+    let c = db.certificate("SL-PUBL-ICOK-0001").await.unwrap();
+    assert_eq!((c.org_id, c.user_id), (None, None));
 }

@@ -271,6 +271,10 @@ pub struct NewUserIn {
     base: Option<String>,
     #[serde(default)]
     employee_id: Option<String>,
+    /// The person's job, which decides their course: `cabin_crew`, `flight_deck`,
+    /// `ground` or `security`.
+    #[serde(default)]
+    position: Option<String>,
 }
 
 fn api_org_admin(u: &UserRecord, org: &str) -> Result<OrgId, ApiError> {
@@ -325,6 +329,10 @@ pub async fn create_user(
         base: parse_optional_short(input.base.as_deref().unwrap_or(""), "base", 40)?,
         employee_id: parse_optional_short(input.employee_id.as_deref().unwrap_or(""), "employee_id", 40)?,
         password_hash: None,
+        position: match input.position.as_deref() {
+            None | Some("") => None,
+            Some(p) => Some(p.parse()?),
+        },
     };
     let audit = NewAuditEntry::new(AuditAction::UserCreated).actor(u.id).ip(parts.ip);
     let id = state.db.create_user(org, &new, audit, state.now()).await?;

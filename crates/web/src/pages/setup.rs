@@ -100,6 +100,7 @@ pub async fn submit(
         base: None,
         employee_id: None,
         password_hash: Some(hash_password(password.expose().to_owned()).await?),
+        position: None,
     };
     match state.db.complete_setup(&hash_token(&f.token), &org_name, kind, &admin, v.ip.clone(), now).await {
         Ok((org, user)) => {

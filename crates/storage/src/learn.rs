@@ -1,0 +1,374 @@
+//! Learning records: lesson progress, scenario-check attempts, certificates.
+
+use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::ids::{OrgId, UserId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Db, Result, StorageError, from_micros, to_micros};
+
+/// Who an attempt belongs to: a signed-in user, or an anonymous browser (the public
+/// course), known only by the hash of a random cookie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Learner {
+    User { org: OrgId, user: UserId },
+    Anonymous { hash: Vec<u8> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub id: Uuid,
+    pub course_id: String,
+    pub lang: String,
+    /// JSON: the drawn questions with their option order.
+    pub drawn: String,
+    /// JSON: the graded answers, once submitted.
+    pub graded: Option<String>,
+    pub percent: Option<i64>,
+    pub passed: Option<bool>,
+    pub started_at: OffsetDateTime,
+    pub submitted_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certificate {
+    pub id: Uuid,
+    pub code: String,
+    pub attempt_id: Uuid,
+    pub org_id: Option<OrgId>,
+    pub user_id: Option<UserId>,
+    pub name: String,
+    pub course_id: String,
+    pub lang: String,
+    pub issued_at: OffsetDateTime,
+    pub valid_until: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub revoke_reason: Option<String>,
+}
+
+/// A certificate to issue.
+#[derive(Debug, Clone)]
+pub struct NewCertificate {
+    pub code: String,
+    pub attempt_id: Uuid,
+    pub name: String,
+    pub course_id: String,
+    pub lang: String,
+    pub issued_at: OffsetDateTime,
+    pub valid_until: OffsetDateTime,
+}
+
+type AttemptRow = (Uuid, String, String, String, Option<String>, Option<i32>, Option<bool>, i64, Option<i64>);
+const ATTEMPT_COLUMNS: &str = "id, course_id, lang, drawn, graded, percent, passed, started_at, submitted_at";
+
+fn to_attempt(r: AttemptRow) -> Attempt {
+    Attempt {
+        id: r.0,
+        course_id: r.1,
+        lang: r.2,
+        drawn: r.3,
+        graded: r.4,
+        percent: r.5.map(i64::from),
+        passed: r.6,
+        started_at: from_micros(r.7),
+        submitted_at: r.8.map(from_micros),
+    }
+}
+
+type CertRow =
+    (Uuid, String, Uuid, Option<Uuid>, Option<Uuid>, String, String, String, i64, i64, Option<i64>, Option<String>);
+const CERT_COLUMNS: &str =
+    "id, code, attempt_id, org_id, user_id, name, course_id, lang, issued_at, valid_until, revoked_at, revoke_reason";
+
+fn to_cert(r: CertRow) -> Certificate {
+    Certificate {
+        id: r.0,
+        code: r.1,
+        attempt_id: r.2,
+        org_id: r.3.map(OrgId::from_uuid),
+        user_id: r.4.map(UserId::from_uuid),
+        name: r.5,
+        course_id: r.6,
+        lang: r.7,
+        issued_at: from_micros(r.8),
+        valid_until: from_micros(r.9),
+        revoked_at: r.10.map(from_micros),
+        revoke_reason: r.11,
+    }
+}
+
+impl Learner {
+    fn parts(&self) -> (Option<Uuid>, Option<Uuid>, Option<&[u8]>) {
+        match self {
+            Self::User { org, user } => (Some(org.as_uuid()), Some(user.as_uuid()), None),
+            Self::Anonymous { hash } => (None, None, Some(hash.as_slice())),
+        }
+    }
+    /// The SQL condition selecting this learner's rows, with bind positions from `$n`.
+    fn clause(&self, n: usize) -> String {
+        match self {
+            Self::User { .. } => format!("org_id = ${n} AND user_id = ${}", n + 1),
+            Self::Anonymous { .. } => format!("anon_hash = ${n}"),
+        }
+    }
+}
+
+impl Db {
+    /// Mark a lesson as read (idempotent).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn mark_lesson_done(
+        &self,
+        org: OrgId,
+        user: UserId,
+        course: &str,
+        slug: &str,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        crate::db_run!(self, |p| {
+            sqlx::query(
+            "INSERT INTO lesson_progress (org_id, user_id, course_id, lesson_slug, completed_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (user_id, course_id, lesson_slug) DO NOTHING"
+        )
+        .bind(org.as_uuid())
+        .bind(user.as_uuid())
+        .bind(course)
+        .bind(slug)
+        .bind(to_micros(now))
+        .execute(p)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The lessons a user has read in a course.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn lessons_done(&self, org: OrgId, user: UserId, course: &str) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = crate::db_run!(self, |p| {
+            sqlx::query_as(
+            "SELECT lesson_slug FROM lesson_progress WHERE org_id = $1 AND user_id = $2 AND course_id = $3 ORDER BY lesson_slug"
+        )
+        .bind(org.as_uuid())
+        .bind(user.as_uuid())
+        .bind(course)
+        .fetch_all(p)
+        .await?
+        });
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Start an attempt with its draw (JSON). Returns its id.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn create_attempt(
+        &self,
+        learner: &Learner,
+        course: &str,
+        lang: &str,
+        drawn: &str,
+        now: OffsetDateTime,
+    ) -> Result<Uuid> {
+        let id = Uuid::now_v7();
+        let (org, user, anon) = learner.parts();
+        crate::db_run!(self, |p| sqlx::query(
+            "INSERT INTO check_attempts (id, org_id, user_id, anon_hash, course_id, lang, drawn, started_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        )
+        .bind(id)
+        .bind(org)
+        .bind(user)
+        .bind(anon)
+        .bind(course)
+        .bind(lang)
+        .bind(drawn)
+        .bind(to_micros(now))
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(id)
+    }
+
+    /// One of this learner's attempts.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] if it is not theirs.
+    pub async fn attempt(&self, learner: &Learner, id: Uuid) -> Result<Attempt> {
+        let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM check_attempts WHERE id = $1 AND {}", learner.clause(2));
+        let row: Option<AttemptRow> = crate::db_run!(self, |p| {
+            let q = sqlx::query_as(&sql).bind(id);
+            let q = match learner {
+                Learner::User { org, user } => q.bind(org.as_uuid()).bind(user.as_uuid()),
+                Learner::Anonymous { hash } => q.bind(hash.clone()),
+            };
+            q.fetch_optional(p).await?
+        });
+        row.map(to_attempt).ok_or(StorageError::NotFound)
+    }
+
+    /// This learner's attempts at a course, newest first.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn attempts(&self, learner: &Learner, course: &str) -> Result<Vec<Attempt>> {
+        let sql = format!(
+            "SELECT {ATTEMPT_COLUMNS} FROM check_attempts WHERE course_id = $1 AND {} ORDER BY started_at DESC, id DESC",
+            learner.clause(2)
+        );
+        let rows: Vec<AttemptRow> = crate::db_run!(self, |p| {
+            let q = sqlx::query_as(&sql).bind(course);
+            let q = match learner {
+                Learner::User { org, user } => q.bind(org.as_uuid()).bind(user.as_uuid()),
+                Learner::Anonymous { hash } => q.bind(hash.clone()),
+            };
+            q.fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(to_attempt).collect())
+    }
+
+    /// Record the grade of an unsubmitted attempt, and for a signed-in learner who
+    /// passed, issue their certificate in the same transaction.
+    ///
+    /// # Errors
+    /// [`StorageError::Conflict`] (`attempt`) if it was already submitted;
+    /// [`StorageError::NotFound`] if it is not this learner's.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn submit_attempt(
+        &self,
+        learner: &Learner,
+        id: Uuid,
+        graded: &str,
+        percent: u32,
+        passed: bool,
+        certificate: Option<&NewCertificate>,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        self.attempt(learner, id).await?;
+        let sql = format!(
+            "UPDATE check_attempts SET graded = $1, percent = $2, passed = $3, submitted_at = $4 \
+             WHERE id = $5 AND submitted_at IS NULL AND {}",
+            learner.clause(6)
+        );
+        let percent = i32::try_from(percent).unwrap_or(0);
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let q = sqlx::query(&sql).bind(graded).bind(percent).bind(passed).bind(to_micros(now)).bind(id);
+            let q = match learner {
+                Learner::User { org, user } => q.bind(org.as_uuid()).bind(user.as_uuid()),
+                Learner::Anonymous { hash } => q.bind(hash.clone()),
+            };
+            if q.execute(&mut *tx).await?.rows_affected() != 1 {
+                tx.rollback().await?;
+                return Err(StorageError::Conflict { field: "attempt" });
+            }
+            if let (Some(c), Learner::User { org, user }) = (certificate, learner) {
+                insert_cert!(tx, c, Some(org.as_uuid()), Some(user.as_uuid()));
+                let audit = NewAuditEntry::new(AuditAction::CertificateIssued)
+                    .org(*org)
+                    .actor(*user)
+                    .target("certificate", &c.code)
+                    .detail(c.course_id.clone());
+                audit_in_tx!(tx, &audit, now);
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Issue a certificate for an anonymous learner's passed attempt (the public
+    /// course: the name is optional, so this is a separate step).
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] unless the attempt is this learner's and passed;
+    /// [`StorageError::Conflict`] if it already has a certificate.
+    pub async fn issue_public_certificate(&self, learner: &Learner, c: &NewCertificate) -> Result<()> {
+        let attempt = self.attempt(learner, c.attempt_id).await?;
+        if attempt.passed != Some(true) {
+            return Err(StorageError::NotFound);
+        }
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let none: Option<Uuid> = None;
+            insert_cert!(tx, c, none, none);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// A certificate by its public code.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`].
+    pub async fn certificate(&self, code: &str) -> Result<Certificate> {
+        let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE code = $1");
+        let row: Option<CertRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).bind(code).fetch_optional(p).await?);
+        row.map(to_cert).ok_or(StorageError::NotFound)
+    }
+
+    /// The certificate issued for an attempt, if any.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn certificate_for_attempt(&self, attempt: Uuid) -> Result<Option<Certificate>> {
+        let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE attempt_id = $1");
+        let row: Option<CertRow> =
+            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(attempt).fetch_optional(p).await?);
+        Ok(row.map(to_cert))
+    }
+
+    /// An organisation's certificates (for compliance tracking), newest first.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn certificates_for_org(&self, org: OrgId) -> Result<Vec<Certificate>> {
+        let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE org_id = $1 ORDER BY issued_at DESC");
+        let rows: Vec<CertRow> =
+            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
+        Ok(rows.into_iter().map(to_cert).collect())
+    }
+
+    /// Revoke one of the organisation's certificates, with a reason, audited.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] if it is not this organisation's or already revoked.
+    pub async fn revoke_certificate(
+        &self,
+        org: OrgId,
+        code: &str,
+        by: UserId,
+        reason: &str,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let audit = NewAuditEntry::new(AuditAction::CertificateRevoked)
+            .org(org)
+            .actor(by)
+            .target("certificate", code)
+            .detail(reason.to_owned());
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
+                "UPDATE certificates SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 \
+                 WHERE org_id = $4 AND code = $5 AND revoked_at IS NULL",
+            )
+            .bind(to_micros(now))
+            .bind(by.as_uuid())
+            .bind(reason)
+            .bind(org.as_uuid())
+            .bind(code)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                tx.rollback().await?;
+                return Err(StorageError::NotFound);
+            }
+            audit_in_tx!(tx, &audit, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
