@@ -51,6 +51,9 @@ enum Command {
         /// Also create demo organisations and one account per role, and print how to sign in.
         #[arg(long)]
         demo: bool,
+        /// The content folder (courses, indicators), checked at start.
+        #[arg(long, env = "SIGHTLINE_CONTENT", default_value = "./content")]
+        content: PathBuf,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -223,7 +226,7 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
-        Command::Serve { db, listen, public_url, demo } => serve(db, listen, public_url, demo).await,
+        Command::Serve { db, listen, public_url, demo, content } => serve(db, listen, public_url, demo, &content).await,
         Command::Migrate { db } => {
             let database = open(&db).await?;
             println!("migrations applied ({})", database.engine().as_str());
@@ -297,12 +300,31 @@ fn content_check(dir: &Path, json: bool) -> ExitCode {
     if report.errors() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
-async fn serve(db: DbArgs, listen: SocketAddr, public_url: Option<String>, demo: bool) -> Result<ExitCode, Fatal> {
+async fn serve(
+    db: DbArgs,
+    listen: SocketAddr,
+    public_url: Option<String>,
+    demo: bool,
+    content: &Path,
+) -> Result<ExitCode, Fatal> {
+    // Content first: the server refuses to start on invalid content, with the same
+    // messages as `sightline content check`.
+    let report = sightline_content::load(content);
+    for p in &report.problems {
+        eprintln!("{p}");
+    }
+    let errors = report.errors();
+    let Some(library) = report.ok() else {
+        return Err(Fatal(format!(
+            "the content in {} has {errors} errors (listed above); fix them and check with `sightline content check`",
+            content.display()
+        )));
+    };
     let database = open(&db).await?;
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
-    let state = AppState::new(database.clone(), Config::new(&public_url), Clock::System);
+    let state = AppState::new(database.clone(), Config::new(&public_url), Clock::System).with_library(library);
     let shutdown = shutdown_signal()?;
     let now = state.now();
 

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use sightline_storage::testing;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sightline");
+const CONTENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content");
 
 fn temp_dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!("sightline-cli-{}", uuid_like()));
@@ -27,7 +28,13 @@ fn rand_seed() -> u128 {
 }
 
 fn run(args: &[&str], data: &Path) -> Output {
-    Command::new(BIN).args(args).env("SIGHTLINE_DATA", data).env_remove("SIGHTLINE_DATABASE_URL").output().unwrap()
+    Command::new(BIN)
+        .args(args)
+        .env("SIGHTLINE_DATA", data)
+        .env("SIGHTLINE_CONTENT", CONTENT)
+        .env_remove("SIGHTLINE_DATABASE_URL")
+        .output()
+        .unwrap()
 }
 
 fn free_port() -> u16 {
@@ -139,6 +146,7 @@ fn serve_prints_setup_link_answers_health_and_stops_cleanly() {
     let out = Command::new(BIN)
         .args(["serve", "--listen", &format!("127.0.0.1:{}", server.port)])
         .env("SIGHTLINE_DATA", &data)
+        .env("SIGHTLINE_CONTENT", CONTENT)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -239,7 +247,11 @@ async fn runs_on_postgresql() {
     };
     let db = testing::postgres(&url).await.unwrap();
     let data = temp_dir();
-    let out = Command::new(BIN).args(["migrate", "--database-url", &db.location]).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["migrate", "--database-url", &db.location])
+        .env("SIGHTLINE_CONTENT", CONTENT)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("postgres"));
     let server = start(&["--database-url", &db.location], &data, &[]);

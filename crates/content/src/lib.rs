@@ -20,6 +20,9 @@ pub const MIN_PUBLIC_QUESTIONS: usize = 12;
 /// Share of innocent look-alike questions a bank needs, in percent.
 pub const MIN_INNOCENT_PERCENT: usize = 30;
 
+/// The heading of a lesson's closing sources section, per language.
+pub const SOURCES_HEADINGS: [&str; 3] = ["## Sources", "## Lähteet", "## Källor"];
+
 /// Everything the product shows from `content/`.
 #[derive(Debug, Clone)]
 pub struct Library {
@@ -28,6 +31,20 @@ pub struct Library {
 }
 
 impl Library {
+    /// A library with no courses and no indicators (tests of other features).
+    #[must_use]
+    pub fn empty() -> Self {
+        Self {
+            indicators: Catalogue {
+                schema_version: 1,
+                categories: Vec::new(),
+                indicators: Vec::new(),
+                sources: Vec::new(),
+            },
+            courses: Vec::new(),
+        }
+    }
+
     #[must_use]
     pub fn course(&self, id: &str) -> Option<&Course> {
         self.courses.iter().find(|c| c.id == id)
@@ -284,14 +301,19 @@ fn load_lessons(c: &mut Collector, dir: &Path) -> Vec<Lesson> {
         if meta.minutes == 0 {
             c.error(&path, find_line(&text, "minutes"), "minutes must be at least 1");
         }
-        match body.rfind("## Sources") {
-            None => c.error(&path, None, "every lesson ends with a \"## Sources\" section"),
+        let heading = SOURCES_HEADINGS.iter().filter_map(|h| body.rfind(h)).max();
+        match heading {
+            None => c.error(
+                &path,
+                None,
+                "every lesson ends with a \"## Sources\" section (fi: \"## Lähteet\", sv: \"## Källor\")",
+            ),
             Some(at) => {
                 let sources = &body[at..];
                 if !sources.contains("http://") && !sources.contains("https://") {
                     c.error(&path, Some(body_line + line_of(body, at) - 1), "the Sources section lists no link");
                 }
-                if body[at + 10..].contains("\n## ") {
+                if body[at..].lines().skip(1).any(|l| l.starts_with("## ")) {
                     c.error(&path, Some(body_line + line_of(body, at) - 1), "\"## Sources\" must be the last section");
                 }
             }

@@ -6,6 +6,10 @@ use axum::http::header::COOKIE;
 pub const SESSION: &str = "sl_session";
 pub const CSRF: &str = "sl_csrf";
 pub const LANG: &str = "sl_lang";
+/// A random token that lets an anonymous browser keep its public-course attempts.
+pub const ANON: &str = "sl_anon";
+/// Public-course lessons read in this browser.
+pub const PUBLIC_DONE: &str = "sl_pub";
 
 /// The value of cookie `name` in the request, if any.
 #[must_use]

@@ -12,6 +12,7 @@ mod error;
 mod i18n;
 mod middleware;
 mod pages;
+mod pdf;
 mod security;
 mod visitor;
 
@@ -19,6 +20,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
+use sightline_content::Library;
 use sightline_storage::Db;
 use time::OffsetDateTime;
 
@@ -50,12 +52,21 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Courses and indicators, loaded and checked at start.
+    pub library: Arc<Library>,
 }
 
 impl AppState {
     #[must_use]
     pub fn new(db: Db, config: Config, clock: Clock) -> Self {
-        Self { db, config: Arc::new(config), clock }
+        Self { db, config: Arc::new(config), clock, library: Arc::new(Library::empty()) }
+    }
+
+    /// Serve this content.
+    #[must_use]
+    pub fn with_library(mut self, library: Library) -> Self {
+        self.library = Arc::new(library);
+        self
     }
 
     /// The current time, from the configured clock.
@@ -90,7 +101,19 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{org}/roster", post(pages::users::roster))
         .route("/orgs/{org}/users/{user}/roles", post(pages::users::set_roles))
         .route("/orgs/{org}/users/{user}/reset", post(pages::users::reset_link))
-        .route("/orgs/{org}/audit", get(pages::users::audit));
+        .route("/orgs/{org}/audit", get(pages::users::audit))
+        .route("/orgs/{org}/users/{user}/position", post(pages::users::set_position))
+        .route("/orgs/{org}/training", get(pages::learn::training))
+        .route("/orgs/{org}/certificates/{code}/revoke", post(pages::learn::revoke))
+        .route("/learn", get(pages::learn::list))
+        .route("/learn/{course}", get(pages::learn::course))
+        .route("/learn/{course}/lessons/{slug}", get(pages::learn::lesson))
+        .route("/learn/{course}/lessons/{slug}/done", post(pages::learn::lesson_done))
+        .route("/learn/{course}/check", post(pages::learn::start_check))
+        .route("/learn/{course}/check/{attempt}", get(pages::learn::show_check).post(pages::learn::submit_check))
+        .route("/learn/{course}/check/{attempt}/certificate", post(pages::learn::public_certificate))
+        .route("/certificates/{file}", get(pages::learn::certificate_pdf))
+        .route("/verify/{code}", get(pages::learn::verify));
 
     Router::new()
         .merge(pages)

@@ -24,6 +24,10 @@ pub struct Visitor {
     csrf_cookie: String,
     pub ip: Option<String>,
     pub path: String,
+    /// The anonymous learner's random token (public course), if the browser has one.
+    pub anon_token: Option<String>,
+    /// Public-course lessons read in this browser (kept in a cookie, not on the server).
+    pub public_done: Vec<String>,
 }
 
 /// What a signed-in page may still need before it can be shown.
@@ -142,6 +146,19 @@ impl FromRequestParts<AppState> for Visitor {
         };
         let lang = negotiate(&parts.headers, session.as_ref().and_then(|s| s.user.locale.as_deref()));
         let csrf_cookie = parts.extensions.get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default();
-        Ok(Self { lang, session, session_hash, csrf_cookie, ip: client_ip(parts), path: parts.uri.path().to_owned() })
+        let anon_token = cookies::get(&parts.headers, cookies::ANON).filter(|t| t.len() >= 32);
+        let public_done = cookies::get(&parts.headers, cookies::PUBLIC_DONE)
+            .map(|v| v.split('.').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+            .unwrap_or_default();
+        Ok(Self {
+            lang,
+            session,
+            session_hash,
+            csrf_cookie,
+            ip: client_ip(parts),
+            path: parts.uri.path().to_owned(),
+            anon_token,
+            public_done,
+        })
     }
 }

@@ -2,6 +2,7 @@
 //! parse the form into domain types, call storage, render.
 
 pub mod home;
+pub mod learn;
 pub mod links;
 pub mod login;
 pub mod orgs;
@@ -65,6 +66,24 @@ impl Ctx {
     #[must_use]
     pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
         self.lang.t_args(key, &[(name, value.to_owned())])
+    }
+    /// "10 questions are drawn; you pass with 80 %."
+    #[must_use]
+    pub fn t_args_check(&self, draw: &usize, pass: &u32) -> String {
+        self.lang.t_args("check-about", &[("count", draw.to_string()), ("percent", pass.to_string())])
+    }
+    /// "8 of 10 right (80 %)".
+    #[must_use]
+    pub fn t_args_score(&self, right: &usize, total: &usize, percent: &i64) -> String {
+        self.lang.t_args(
+            "check-score",
+            &[("right", right.to_string()), ("total", total.to_string()), ("percent", percent.to_string())],
+        )
+    }
+    /// "12 people hold a valid certificate for their position; 3 are due."
+    #[must_use]
+    pub fn t_args_training(&self, valid: &usize, due: &usize) -> String {
+        self.lang.t_args("training-summary", &[("valid", valid.to_string()), ("due", due.to_string())])
     }
     /// The other languages, for the language switch.
     #[must_use]

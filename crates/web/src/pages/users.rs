@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sightline_domain::audit::{AuditAction, AuditEntry, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
+use sightline_domain::learn::Audience;
 use sightline_domain::roster;
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::{Invitation, Organisation, StorageError, UserRecord};
@@ -89,6 +90,7 @@ struct UsersPage {
     form: InviteForm,
     errors: FormErrors,
     now: time::OffsetDateTime,
+    positions: [Audience; 4],
 }
 
 async fn page(
@@ -114,6 +116,7 @@ async fn page(
         form,
         errors,
         now: state.now(),
+        positions: Audience::STAFF,
     };
     let html = axum::response::Html(p.render()?);
     Ok(if bad { (StatusCode::UNPROCESSABLE_ENTITY, html).into_response() } else { html.into_response() })
@@ -303,6 +306,42 @@ pub async fn set_roles(
     let audit = NewAuditEntry::new(AuditAction::RolesChanged).actor(me.id).ip(v.ip.clone());
     state.db.set_roles(org, user, &roles, audit, state.now()).await?;
     let notice = Notice::Done(v.lang.t_args("roles-saved", &[("name", target.name)]));
+    page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct PositionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    position: String,
+}
+
+pub async fn set_position(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path((org, user)): Path<(String, String)>,
+    Form(f): Form<PositionForm>,
+) -> Result<Response, PageError> {
+    let org = parse_org(&org)?;
+    denied_if_foreign(&state, &v, org).await?;
+    let me = v.require_org_admin(org)?.clone();
+    v.check_csrf(&f.csrf)?;
+    let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
+    let position = match f.position.trim() {
+        "" => None,
+        p => Some(p.parse::<Audience>().map_err(|_| PageError::NotFound)?),
+    };
+    let target = state.db.get_user(org, user).await?;
+    state.db.set_position(org, user, position).await?;
+    let entry = NewAuditEntry::new(AuditAction::PositionChanged)
+        .org(org)
+        .actor(me.id)
+        .target("user", user)
+        .detail(position.map_or("none", Audience::as_str).to_owned())
+        .ip(v.ip.clone());
+    state.db.append_audit(&entry, state.now()).await?;
+    let notice = Notice::Done(v.lang.t_args("position-saved", &[("name", target.name)]));
     page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
 }
 

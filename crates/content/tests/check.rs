@@ -1,0 +1,124 @@
+//! The content checker against the repository's real content and against small
+//! broken copies of it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use sightline_content::{Severity, default_dir, load};
+
+#[test]
+fn the_repository_content_is_valid() {
+    let report = load(&default_dir());
+    let errors: Vec<String> =
+        report.problems.iter().filter(|p| p.severity == Severity::Error).map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "content errors:\n{}", errors.join("\n"));
+    let library = report.ok().unwrap();
+    for id in ["cabin-crew", "flight-deck", "ground-gate", "security-ops", "public"] {
+        let course = library.course(id).unwrap_or_else(|| panic!("course {id} missing"));
+        assert!(course.languages.iter().any(|l| l == "fi"), "{id} in Finnish");
+    }
+    assert!(library.course("public").unwrap().languages.iter().any(|l| l == "sv"));
+    assert!((32..=40).contains(&library.indicators.indicators.len()));
+}
+
+/// A scratch copy of the real content to break in one way.
+fn scratch() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sightline-content-{}-{}", std::process::id(), rand()));
+    copy_dir(&default_dir(), &dir);
+    dir
+}
+
+fn rand() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let s = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, f(s)).unwrap();
+}
+
+fn errors_of(dir: &Path) -> Vec<String> {
+    load(dir).problems.into_iter().filter(|p| p.severity == Severity::Error).map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn a_question_without_exactly_one_right_option_is_named_with_file_and_line() {
+    let dir = scratch();
+    let q = dir.join("courses/public/en/questions.toml");
+    let text = std::fs::read_to_string(&q).unwrap();
+    // Take away the first question's right option.
+    let first = text.find("[[question]]").unwrap();
+    let next = text[first + 12..].find("[[question]]").map_or(text.len(), |i| i + first + 12);
+    let block = text[first..next].replace("correct = true\n", "");
+    let broken = format!("{}{}{}", &text[..first], block, &text[next..]);
+    std::fs::write(&q, broken).unwrap();
+    let errors = errors_of(&dir);
+    let hit = errors.iter().find(|e| e.contains("right options; it needs exactly one")).expect("reported");
+    assert!(hit.contains("courses/public/en/questions.toml:"), "{hit}");
+    let line: usize = hit.split(':').nth(1).unwrap().parse().unwrap();
+    assert!(text.lines().nth(line - 1).unwrap().contains("id = \"pu-01\""), "line {line} names the question");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn unknown_indicators_missing_translations_and_bad_links_are_reported() {
+    let dir = scratch();
+    edit(&dir.join("courses/ground-gate/en/questions.toml"), |s| {
+        s.replacen("indicators = [", "indicators = [\"NO-SUCH-SIGN\", ", 1)
+    });
+    // Drop one question from the Finnish bank.
+    edit(&dir.join("courses/ground-gate/fi/questions.toml"), |s| {
+        let last = s.rfind("[[question]]").unwrap();
+        s[..last].to_owned()
+    });
+    edit(&dir.join("courses/ground-gate/en/02-signs-at-the-desk.md"), |s| {
+        format!("{s}\nSee [this](nowhere-lesson).\n")
+    });
+    let errors = errors_of(&dir);
+    assert!(errors.iter().any(|e| e.contains("names indicator NO-SUCH-SIGN")), "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| e.contains("is missing in fi: every language has the same question ids")),
+        "{errors:#?}"
+    );
+    assert!(errors.iter().any(|e| e.contains("link \"nowhere-lesson\" does not resolve")), "{errors:#?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn lessons_need_sources_and_the_bank_needs_innocent_scenarios() {
+    let dir = scratch();
+    edit(&dir.join("courses/security-ops/en/01-what-trafficking-is.md"), |s| {
+        let at = s.rfind("## Sources").unwrap();
+        s[..at].to_owned()
+    });
+    edit(&dir.join("courses/security-ops/en/questions.toml"), |s| s.replace("innocent = true", "innocent = false"));
+    let errors = errors_of(&dir);
+    assert!(errors.iter().any(|e| e.contains("01-what-trafficking-is.md") && e.contains("Sources")), "{errors:#?}");
+    assert!(errors.iter().any(|e| e.contains("innocent look-alikes; at least 30% are needed")), "{errors:#?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_toml_syntax_error_names_its_line() {
+    let dir = scratch();
+    edit(&dir.join("indicators.toml"), |s| s.replacen("schema_version = 1", "schema_version = 1\nthis is not toml", 1));
+    let errors = errors_of(&dir);
+    let hit = errors.iter().find(|e| e.contains("indicators.toml:")).expect("reported");
+    let text = std::fs::read_to_string(dir.join("indicators.toml")).unwrap();
+    let line: usize = hit.split("indicators.toml:").nth(1).unwrap().split(':').next().unwrap().parse().unwrap();
+    assert_eq!(text.lines().nth(line - 1).unwrap(), "this is not toml");
+    std::fs::remove_dir_all(dir).unwrap();
+}
