@@ -67,11 +67,13 @@ fn start(args: &[&str], data: &Path, env: &[(&str, &str)]) -> Server {
         .arg(&listen)
         .args(args)
         .env("SIGHTLINE_DATA", data)
+        .env("SIGHTLINE_CONTENT", CONTENT)
         .env_remove("SIGHTLINE_DATABASE_URL");
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let errlog = data.join("stderr.log");
+    let mut child = cmd.stdout(Stdio::piped()).stderr(std::fs::File::create(&errlog).unwrap()).spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = Vec::new();
     let mut reader = BufReader::new(stdout);
@@ -79,7 +81,7 @@ fn start(args: &[&str], data: &Path, env: &[(&str, &str)]) -> Server {
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap() == 0 {
-            panic!("server exited early: {lines:?}");
+            panic!("server exited early: {lines:?} {}", std::fs::read_to_string(&errlog).unwrap_or_default());
         }
         let done = line.contains("listening on");
         lines.push(line.trim_end().to_owned());
@@ -262,4 +264,55 @@ async fn runs_on_postgresql() {
     assert_eq!(server.terminate(), 0);
     assert!(!data.join("sightline.db").exists(), "no SQLite file when PostgreSQL is used");
     db.cleanup().await;
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn content_check_reports_and_serve_refuses_invalid_content() {
+    let out = Command::new(BIN).args(["content", "check", "--content", CONTENT]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().any(|l| l.starts_with("cabin-crew") && l.contains(" fi ")), "{text}");
+    assert!(text.contains("content OK"));
+    let out = Command::new(BIN).args(["content", "check", "--json", "--content", CONTENT]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["courses"].as_array().unwrap().len(), 11, "5 courses in en and fi, the public one also in sv");
+    assert!(json["courses"].as_array().unwrap().iter().all(|c| c["innocent_percent"].as_u64().unwrap() >= 30));
+
+    // Break one question: it loses its right option.
+    let dir = temp_dir().join("content");
+    copy_dir(Path::new(CONTENT), &dir);
+    let q = dir.join("courses/flight-deck/fi/questions.toml");
+    let text = std::fs::read_to_string(&q).unwrap();
+    std::fs::write(&q, text.replacen("correct = true\n", "", 1)).unwrap();
+    let out = Command::new(BIN).args(["content", "check", "--content", dir.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    let line = report.lines().find(|l| l.contains("right options; it needs exactly one")).expect("named");
+    assert!(line.contains("courses/flight-deck/fi/questions.toml:"), "{line}");
+
+    let data = temp_dir();
+    let out = Command::new(BIN)
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .env("SIGHTLINE_DATA", &data)
+        .env("SIGHTLINE_CONTENT", &dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("right options; it needs exactly one"), "{err}");
+    assert!(err.lines().last().unwrap().starts_with("error: the content in"), "{err}");
+    assert!(!data.join("sightline.db").exists(), "nothing started");
 }

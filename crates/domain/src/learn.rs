@@ -304,7 +304,7 @@ pub fn grade(course: &Course, drawn: &[Drawn], answers: &HashMap<String, usize>)
     }
     let right = graded.iter().filter(|g| g.is_right()).count();
     let total = graded.len();
-    let percent = if total == 0 { 0 } else { u32::try_from(right * 100 / total).unwrap_or(0) };
+    let percent = (right * 100).checked_div(total).map_or(0, |p| u32::try_from(p).unwrap_or(0));
     Ok(Grade { answers: graded, right, total, percent, passed: total > 0 && percent >= course.pass_percent })
 }
 

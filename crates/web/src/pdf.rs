@@ -163,8 +163,9 @@ impl Page {
         self.ops.extend_from_slice(s.as_bytes());
         self.ops.push(b'\n');
     }
-    /// Text centred on `cx`, shrunk to fit `max_width`.
-    fn centred(&mut self, s: &str, cx: f32, y: f32, size: f32, bold: bool, color: &str, max_width: f32) {
+    /// Text centred on the page at height `y`, shrunk to fit `max_width`.
+    fn centred(&mut self, s: &str, y: f32, (size, bold, color): (f32, bool, &str), max_width: f32) {
+        let cx = W / 2.0;
         let mut size = size;
         while text_width(s, size, bold) > max_width && size > 8.0 {
             size -= 0.5;
@@ -189,21 +190,20 @@ pub fn certificate(t: &CertificateText<'_>) -> Vec<u8> {
     p.raw(&format!("{NAVY} RG 0.75 w 32 32 {:.0} {:.0} re S", W - 64.0, H - 64.0));
     p.raw(&format!("{GOLD} RG 2 w {:.0} 440 m {:.0} 440 l S", W / 2.0 - 90.0, W / 2.0 + 90.0));
 
-    let cx = W / 2.0;
-    p.centred(t.brand, cx, 512.0, 15.0, true, NAVY, 600.0);
-    p.centred(t.heading, cx, 458.0, 30.0, true, NAVY, 680.0);
-    p.centred(t.certifies, cx, 408.0, 13.0, false, INK, 680.0);
-    p.centred(t.name, cx, 362.0, 32.0, true, INK, 680.0);
-    p.centred(t.completed, cx, 326.0, 13.0, false, INK, 680.0);
-    p.centred(t.course, cx, 292.0, 19.0, true, NAVY, 680.0);
-    p.centred(t.language_line, cx, 264.0, 11.5, false, INK, 680.0);
+    p.centred(t.brand, 512.0, (15.0, true, NAVY), 600.0);
+    p.centred(t.heading, 458.0, (30.0, true, NAVY), 680.0);
+    p.centred(t.certifies, 408.0, (13.0, false, INK), 680.0);
+    p.centred(t.name, 362.0, (32.0, true, INK), 680.0);
+    p.centred(t.completed, 326.0, (13.0, false, INK), 680.0);
+    p.centred(t.course, 292.0, (19.0, true, NAVY), 680.0);
+    p.centred(t.language_line, 264.0, (11.5, false, INK), 680.0);
 
     p.text(t.issued_line, 80.0, 178.0, 12.0, false, INK);
     p.text(t.valid_line, 80.0, 158.0, 12.0, true, INK);
     p.text(t.code_line, 80.0, 138.0, 12.0, false, INK);
     p.text(t.verify_line, 80.0, 108.0, 9.5, false, INK);
     p.text(t.verify_url, 80.0, 94.0, 9.5, false, NAVY);
-    p.centred(t.footer, cx, 52.0, 9.0, false, INK, 740.0);
+    p.centred(t.footer, 52.0, (9.0, false, INK), 740.0);
 
     // The QR code that leads to the verification page, drawn as merged module runs.
     if let Ok(qr) = QrCode::new(t.verify_url.as_bytes()) {

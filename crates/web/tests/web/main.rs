@@ -6,4 +6,5 @@
 mod api;
 mod browser;
 mod flows;
+mod learn;
 mod support;

@@ -66,6 +66,16 @@ impl TestApp {
         }
     }
 
+    /// The same app serving the repository's real courses and indicators.
+    pub async fn with_content(db: TestDb) -> Self {
+        let mut app = Self::new(db).await;
+        let library =
+            sightline_content::load(&sightline_content::default_dir()).ok().expect("repository content is valid");
+        app.state = app.state.clone().with_library(library);
+        app.router = sightline_web::router(app.state.clone());
+        app
+    }
+
     /// A second browser on the same server.
     pub fn another_browser(&self) -> Self {
         Self {
@@ -103,7 +113,7 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let location = headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
         Resp { status, location, body, headers }
     }
 
@@ -237,4 +247,56 @@ fn enc(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Undo askama's HTML escaping (named and numeric entities).
+pub fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let Some(end) = tail.find(';') else {
+            out.push_str(tail);
+            return out;
+        };
+        let entity = &tail[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The questions on a check page: (question id, [(shown position, option text)]).
+pub fn check_questions(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for part in html.split("<input type=\"radio\" name=\"q_").skip(1) {
+        let id = part.split('"').next().unwrap().to_owned();
+        let pos = between(part, "value=\"", "\"");
+        let text = unescape(&between(part, "<span>", "</span>"));
+        match out.last_mut() {
+            Some((last, opts)) if *last == id => opts.push((pos, text)),
+            _ => out.push((id, vec![(pos, text)])),
+        }
+    }
+    out
 }
