@@ -180,6 +180,9 @@ struct CoursePage {
     languages: Vec<(String, String)>,
     fell_back: bool,
     lessons: Vec<LessonLink>,
+    /// The first lesson not yet read, to resume from.
+    resume: Option<LessonLink>,
+    resume_first: bool,
     attempts: Vec<AttemptRow>,
     certificate: Option<(String, CertificateStatus, String)>,
 }
@@ -204,7 +207,7 @@ pub async fn course(
     let shown = course.lessons(&lang);
     let fell_back = shown.iter().any(|l| l.fell_back);
     let ctx = Ctx::new(&v);
-    let lessons = shown
+    let lessons: Vec<LessonLink> = shown
         .iter()
         .map(|l| LessonLink {
             slug: l.item.slug.clone(),
@@ -213,6 +216,12 @@ pub async fn course(
             done: done.contains(&l.item.slug),
         })
         .collect();
+    let resume = lessons.iter().find(|l| !l.done).map(|l| LessonLink {
+        slug: l.slug.clone(),
+        title: l.title.clone(),
+        minutes: l.minutes,
+        done: false,
+    });
     let attempts = match &who {
         Some(w) => state.db.attempts(w, &course.id).await?,
         None => Vec::new(),
@@ -244,7 +253,9 @@ pub async fn course(
         pass_percent: course.pass_percent,
         languages,
         fell_back,
+        resume_first: lessons.iter().all(|l| !l.done),
         lessons,
+        resume,
         attempts,
         certificate,
         lang,

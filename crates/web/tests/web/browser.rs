@@ -243,3 +243,148 @@ async fn new_user_journey_in_chromium_on_a_phone() {
     assert!(db.verify_audit_chain().await.unwrap() >= 10);
     db.cleanup().await;
 }
+
+/// Start a check and answer it, with the first `wrong` answers wrong.
+async fn take_check(c: &Client, base: &str, course: &sightline_domain::learn::Course, wrong: usize) {
+    c.goto(&format!("{base}/learn/cabin-crew?cl=fi")).await.unwrap();
+    click_nav(c, "form[action='/learn/cabin-crew/check'] button[type=submit]").await;
+    let shown = c
+        .execute(
+            "return Array.from(document.querySelectorAll('fieldset.question')).map(f => [f.id.slice(2), \
+             Array.from(f.querySelectorAll('label.option')).map(l => [l.querySelector('input').value, l.querySelector('span').textContent])]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let shown: Vec<(String, Vec<(String, String)>)> = serde_json::from_value(shown).unwrap();
+    assert_eq!(shown.len(), 10);
+    for (i, (id, options)) in shown.iter().enumerate() {
+        let q = course.question("fi", id).unwrap().item;
+        let right = &q.options[q.correct_index().unwrap()].text;
+        let pick = options.iter().find(|(_, t)| (t == right) != (i < wrong)).unwrap();
+        click(c, &format!("input[name='q_{id}'][value='{}']", pick.0)).await;
+    }
+}
+
+/// The Learn "done when": in a phone-sized Chromium, a crew member takes the Finnish
+/// cabin-crew course, fails once, passes, downloads the certificate, and the
+/// verification link printed on it (and encoded in its QR code) verifies it.
+#[tokio::test]
+async fn crew_member_takes_the_finnish_course_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let library = sightline_content::load(&sightline_content::default_dir()).ok().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let clock = Clock::System;
+    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone()).with_library(library.clone());
+    let app = sightline_web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    // The airline and the crew member exist (as an admin would have made them).
+    let now = clock.now();
+    let org = db
+        .create_org(
+            &sightline_domain::org::OrgName::parse("Nordic Wings").unwrap(),
+            sightline_domain::org::OrgKind::Airline,
+            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated),
+            now,
+        )
+        .await
+        .unwrap();
+    let password = "tray table upright position";
+    db.create_user(
+        org,
+        &sightline_storage::NewUser {
+            name: sightline_domain::user::PersonName::parse("Aino Virtanen").unwrap(),
+            email: sightline_domain::user::Email::parse("aino@nordicwings.example").unwrap(),
+            roles: sightline_domain::user::Roles::of([sightline_domain::user::Role::Learner]),
+            base: Some("HEL".into()),
+            employee_id: None,
+            password_hash: Some(sightline_web::hash_password(password).unwrap()),
+            position: Some(sightline_domain::learn::Audience::CabinCrew),
+        },
+        sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
+        now,
+    )
+    .await
+    .unwrap();
+
+    let (_driver, c) = start_driver().await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    click_nav(&c, "form[action='/lang'] button").await;
+    fill(&c, "#email", "aino@nordicwings.example").await;
+    fill(&c, "#password", password).await;
+    click_nav(&c, "form[action='/login'] button[type=submit]").await;
+    wait_path(&c, |p| p == "/home").await;
+
+    // The course list puts the cabin-crew course first; open it and read a lesson.
+    c.goto(&format!("{base}/learn")).await.unwrap();
+    shot(&c, "10-learn-list-fi").await;
+    click_nav(&c, "main .cards .card.course h3 a").await;
+    wait_path(&c, |p| p == "/learn/cabin-crew").await;
+    shot(&c, "11-course-fi").await;
+    click_nav(&c, "ol.lessons li a").await;
+    assert!(text(&c, "h1").await.len() > 5);
+    assert!(c.source().await.unwrap().contains("<h2>Lähteet</h2>"));
+    shot(&c, "12-lesson-fi").await;
+    click_nav(&c, ".lesson-nav form button[type=submit]").await;
+
+    let course = library.course("cabin-crew").unwrap();
+    // First attempt: four wrong answers, 60 %: not passed.
+    take_check(&c, &base, course, 4).await;
+    shot(&c, "13-check-fi").await;
+    click_nav(&c, "#check-form button[type=submit]").await;
+    assert!(text(&c, "#result-summary").await.contains("Ei vielä hyväksytty"));
+    shot(&c, "14-check-failed-fi").await;
+
+    // Second attempt: all right.
+    take_check(&c, &base, course, 0).await;
+    let c2 = c.clone();
+    click_nav(&c2, "#check-form button[type=submit]").await;
+    assert!(text(&c2, "#result-summary").await.contains("Hyväksytty"));
+    shot(&c2, "15-check-passed-fi").await;
+
+    // Download the certificate as the browser would, keep it, render it.
+    let href = c2.find(Locator::Css("#certificate-link")).await.unwrap().attr("href").await.unwrap().unwrap();
+    let b64 = c2
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => { \
+             let s = ''; new Uint8Array(b).forEach(x => s += String.fromCharCode(x)); done(btoa(s)); });",
+            vec![serde_json::json!(href)],
+        )
+        .await
+        .unwrap();
+    let pdf = data_encoding::BASE64.decode(b64.as_str().unwrap().as_bytes()).unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.4"));
+    assert!(pdf.len() < 200 * 1024);
+    let pdf_path = screenshots_dir().join("16-certificate-fi.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    if std::path::Path::new("/usr/bin/pdftoppm").exists() {
+        let status = std::process::Command::new("/usr/bin/pdftoppm")
+            .args(["-png", "-r", "80", "-singlefile"])
+            .arg(&pdf_path)
+            .arg(screenshots_dir().join("16-certificate-fi"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    // The verification URL on the certificate (the QR code encodes the same string).
+    let code = href.trim_start_matches("/certificates/").trim_end_matches(".pdf").to_owned();
+    let url = format!("{base}/verify/{code}");
+    assert!(pdf.windows(url.len()).any(|w| w == url.as_bytes()), "the PDF carries {url}");
+    let qr = qrcode::QrCode::new(url.as_bytes()).unwrap();
+    assert!(qr.width() >= 21);
+    c2.goto(&url).await.unwrap();
+    assert!(text(&c2, "#verify-status").await.contains("Voimassa"));
+    assert!(text(&c2, "dl.facts").await.contains("Aino Virtanen"));
+    shot(&c2, "17-verify-fi").await;
+
+    c2.close().await.unwrap();
+    server.abort();
+    db.cleanup().await;
+}
