@@ -12,7 +12,7 @@ mod error;
 mod i18n;
 mod middleware;
 mod pages;
-mod pdf;
+pub mod pdf;
 mod security;
 mod visitor;
 
