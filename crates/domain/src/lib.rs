@@ -9,6 +9,7 @@ pub mod ids;
 pub mod indicators;
 pub mod learn;
 pub mod org;
+pub mod report;
 pub mod roster;
 pub mod signin;
 pub mod totp;
