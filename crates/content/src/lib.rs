@@ -4,7 +4,7 @@
 //! `sightline content check` prints the report; the server refuses to start while
 //! there is any error.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +13,7 @@ use sightline_domain::indicators::Catalogue;
 use sightline_domain::learn::{
     Audience, CONTENT_LANGS, Course, CourseText, FALLBACK_LANG, Lesson, Localised, Question,
 };
+use sightline_domain::report::{Airport, AirportLookup};
 
 /// Fewest questions in a staff course's bank, and in the public course's.
 pub const MIN_STAFF_QUESTIONS: usize = 20;
@@ -28,6 +29,33 @@ pub const SOURCES_HEADINGS: [&str; 3] = ["## Sources", "## Lähteet", "## Källo
 pub struct Library {
     pub indicators: Catalogue,
     pub courses: Vec<Course>,
+    pub airports: Airports,
+}
+
+/// The bundled airport data (`content/airports.csv`, generated from `airportsdata`).
+#[derive(Debug, Clone, Default)]
+pub struct Airports(HashMap<String, Airport>);
+
+impl Airports {
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// A small set for tests.
+    #[must_use]
+    pub fn of(list: Vec<Airport>) -> Self {
+        Self(list.into_iter().map(|a| (a.iata.clone(), a)).collect())
+    }
+}
+
+impl AirportLookup for Airports {
+    fn airport(&self, iata: &str) -> Option<&Airport> {
+        self.0.get(iata)
+    }
 }
 
 impl Library {
@@ -42,6 +70,7 @@ impl Library {
                 sources: Vec::new(),
             },
             courses: Vec::new(),
+            airports: Airports::default(),
         }
     }
 
@@ -223,7 +252,8 @@ pub fn load(dir: &Path) -> Report {
             });
         }
     }
-    let library = indicators.map(|indicators| Library { indicators, courses });
+    let airports = load_airports(&mut c, &dir.join("airports.csv"));
+    let library = indicators.map(|indicators| Library { indicators, courses, airports });
     Report { library, problems: c.problems, stats }
 }
 
@@ -236,6 +266,42 @@ fn load_indicators(c: &mut Collector, path: &Path) -> Option<Catalogue> {
         c.error(path, line, message);
     }
     Some(cat)
+}
+
+fn load_airports(c: &mut Collector, path: &Path) -> Airports {
+    let Some(text) = read(c, path) else { return Airports::default() };
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header_ok = reader
+        .headers()
+        .map(|h| h.iter().collect::<Vec<_>>() == ["iata", "icao", "name", "city", "country", "tz", "lat", "lon"])
+        .unwrap_or(false);
+    if !header_ok {
+        c.error(path, Some(1), "the header must be iata,icao,name,city,country,tz,lat,lon");
+        return Airports::default();
+    }
+    let mut map = HashMap::new();
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let Ok(row) = row else {
+            c.error(path, Some(line), "this line is not valid CSV");
+            continue;
+        };
+        let get = |n: usize| row.get(n).unwrap_or("").to_owned();
+        let (iata, country, tz) = (get(0), get(4), get(5));
+        if iata.len() != 3 || !iata.bytes().all(|b| b.is_ascii_uppercase()) {
+            c.error(path, Some(line), format!("{iata:?} is not a three-letter IATA code"));
+            continue;
+        }
+        if country.len() != 2 || tz.is_empty() {
+            c.error(path, Some(line), format!("{iata}: country must be two letters and tz must be set"));
+            continue;
+        }
+        let airport = Airport { iata: iata.clone(), name: get(2), city: get(3), country, tz };
+        if map.insert(iata.clone(), airport).is_some() {
+            c.error(path, Some(line), format!("{iata} appears twice"));
+        }
+    }
+    Airports(map)
 }
 
 fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {

@@ -19,6 +19,10 @@ fn the_repository_content_is_valid() {
     }
     assert!(library.course("public").unwrap().languages.iter().any(|l| l == "sv"));
     assert!((32..=40).contains(&library.indicators.indicators.len()));
+    use sightline_domain::report::AirportLookup;
+    let hel = library.airports.airport("HEL").expect("HEL");
+    assert_eq!((hel.country.as_str(), hel.tz.as_str()), ("FI", "Europe/Helsinki"));
+    assert!(library.airports.len() > 7_000);
 }
 
 /// A scratch copy of the real content to break in one way.

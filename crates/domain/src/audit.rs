@@ -41,6 +41,7 @@ pub enum AuditAction {
     CertificateIssued,
     CertificateRevoked,
     PositionChanged,
+    ReportReceived,
 }
 
 impl AuditAction {
@@ -70,6 +71,7 @@ impl AuditAction {
             Self::CertificateIssued => "certificate.issued",
             Self::CertificateRevoked => "certificate.revoked",
             Self::PositionChanged => "user.position_changed",
+            Self::ReportReceived => "report.received",
         }
     }
 }

@@ -115,3 +115,12 @@ impl Catalogue {
         out
     }
 }
+
+impl crate::report::IndicatorLookup for Catalogue {
+    fn short_code(&self, code: &str) -> Option<&str> {
+        self.get(code).map(|i| i.short.as_str())
+    }
+    fn is_core_four(&self, code: &str) -> bool {
+        self.get(code).is_some_and(|i| i.core_four)
+    }
+}

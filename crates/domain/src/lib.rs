@@ -4,6 +4,7 @@
 //! runtime, an HTTP framework or a database driver. Time is always a parameter.
 
 pub mod audit;
+pub mod crypto;
 pub mod error;
 pub mod ids;
 pub mod indicators;

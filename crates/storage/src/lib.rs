@@ -100,6 +100,7 @@ mod auth;
 mod error;
 mod learn;
 mod orgs;
+mod reports;
 pub mod testing;
 mod time_conv;
 mod users;
@@ -117,6 +118,7 @@ pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordRe
 pub use error::StorageError;
 pub use learn::{Attempt, Certificate, Learner, NewCertificate};
 pub use orgs::Organisation;
+pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
 pub use time_conv::{from_micros, to_micros};
 pub use users::{NewUser, UserRecord};
@@ -158,7 +160,7 @@ impl Db {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()

@@ -11,7 +11,7 @@ use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::roster;
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::testing::{self, PG_ENV};
-use sightline_storage::{Db, Learner, NewCertificate, NewSession, NewUser, StorageError};
+use sightline_storage::{Db, Ingest, Learner, NewCertificate, NewReport, NewSession, NewUser, StorageError};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
@@ -75,7 +75,28 @@ on_both_engines!(
     attempts_belong_to_their_learner_and_submit_once,
     certificates_are_issued_with_the_pass_and_revoked_per_organisation,
     anonymous_learners_get_certificates_only_for_passed_attempts,
+    reports_are_stored_once_per_id,
+    reports_are_private_to_their_organisation_and_reporter,
 );
+
+// The property test needs a multi-threaded runtime (it blocks inside it).
+mod sqlite_property {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn any_sequence_of_submits_replays_and_interruptions_leaves_one_report_per_id() {
+        let db = sightline_storage::testing::sqlite().await.unwrap();
+        super::ingest_property(&db);
+        db.cleanup().await;
+    }
+}
+mod postgres_property {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn any_sequence_of_submits_replays_and_interruptions_leaves_one_report_per_id() {
+        let Some(url) = super::pg_url() else { return };
+        let db = sightline_storage::testing::postgres(&url).await.unwrap();
+        super::ingest_property(&db);
+        db.cleanup().await;
+    }
+}
 
 async fn org(db: &Db, name: &str) -> OrgId {
     db.create_org(&OrgName::parse(name).unwrap(), OrgKind::Airline, NewAuditEntry::new(AuditAction::OrgCreated), NOW)
@@ -500,4 +521,145 @@ async fn anonymous_learners_get_certificates_only_for_passed_attempts(db: &Db) {
     ));
     let c = db.certificate("SL-PUBL-ICOK-0001").await.unwrap();
     assert_eq!((c.org_id, c.user_id), (None, None));
+}
+
+fn report(id: uuid::Uuid, org: OrgId, reporter: UserId, variant: u8) -> NewReport {
+    NewReport {
+        id,
+        org_id: org,
+        reporter_id: reporter,
+        reference: format!("REF{variant}"),
+        content_hash: vec![variant; 32],
+        client_created_at: None,
+        reporter_role: "cabin_crew".into(),
+        phase: "in_flight".into(),
+        flight: "AY123".into(),
+        flight_date: "2026-11-28".into(),
+        origin: "HEL".into(),
+        destination: "JFK".into(),
+        scheduled_arrival: Some(NOW + Duration::hours(8)),
+        seats: "23A 23B".into(),
+        potential_victims: 1,
+        companions: 1,
+        indicators: "DOC-HELD-BY-OTHER".into(),
+        disclosed: false,
+        companion_aware: "unknown".into(),
+        immediate_danger: variant % 2 == 0,
+        gate_passed: true,
+        relay_message: "SUSPECTED HUMAN TRAFFICKING AY123".into(),
+        sealed: vec![variant; 64],
+        wrapped_key: vec![variant; 72],
+    }
+}
+
+async fn reports_are_stored_once_per_id(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let ub = user(db, b, "crew@b.example", &[Role::Reporter]).await;
+    let id = uuid::Uuid::now_v7();
+    let first = db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
+    let Ingest::Created(summary) = first else { panic!("first put creates") };
+    assert_eq!((summary.status.as_str(), summary.received_at), ("received", NOW));
+    let again = db.put_report(&report(id, a, u, 1), NOW + Duration::seconds(5)).await.unwrap();
+    assert_eq!(again, Ingest::Replayed(summary.clone()), "a replay returns the stored report");
+    let err = db.put_report(&report(id, a, u, 2), NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "id" }), "{err:?}");
+    let err = db.put_report(&report(id, b, ub, 1), NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "id" }), "same id from another organisation");
+    assert_eq!(db.count_reports(a).await.unwrap(), 1);
+    assert_eq!(db.count_reports(b).await.unwrap(), 0);
+    assert_eq!(db.report_sealed(a, id).await.unwrap().0, vec![1; 64], "the first content stands");
+    let audits = db.audit_for_org(a, 10).await.unwrap().entries;
+    assert_eq!(
+        audits.iter().filter(|e| e.action == "report.received").count(),
+        1,
+        "one audit entry, not one per retry"
+    );
+}
+
+async fn reports_are_private_to_their_organisation_and_reporter(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let u1 = user(db, a, "one@a.example", &[Role::Reporter]).await;
+    let u2 = user(db, a, "two@a.example", &[Role::Reporter]).await;
+    let r1 = uuid::Uuid::now_v7();
+    let r2 = uuid::Uuid::now_v7();
+    db.put_report(&report(r1, a, u1, 1), NOW).await.unwrap();
+    db.put_report(&report(r2, a, u2, 3), NOW + Duration::seconds(1)).await.unwrap();
+    let mine: Vec<_> = db.reports_of(a, u1, 50).await.unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(mine, vec![r1]);
+    assert!(matches!(db.report_summary(b, r1).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.report_sealed(b, r1).await, Err(StorageError::NotFound)));
+    assert_eq!(db.report_summary(a, r2).await.unwrap().reference, "REF3");
+}
+
+/// Random sequences of submits, replays of earlier submits, conflicting submits and
+/// requests cut off part-way (the future dropped at a random point, as when a
+/// connection dies). Afterwards a device flushes every id again: exactly one report
+/// per id is stored, holding the first content that committed.
+fn ingest_property(db: &Db) {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let rt = tokio::runtime::Handle::current();
+    let (a, u) = tokio::task::block_in_place(|| {
+        rt.block_on(async {
+            let a = org(db, "Airline P").await;
+            let u = user(db, a, "crew@p.example", &[Role::Reporter]).await;
+            (a, u)
+        })
+    });
+    let ops = proptest::collection::vec((0usize..4, 1u8..=2, 0u8..3, 0u64..400), 1..24);
+    let mut runner = TestRunner::new(Config { cases: 24, ..Config::default() });
+    runner
+        .run(&ops, |ops| {
+            let ids: Vec<uuid::Uuid> = (0..4).map(|_| uuid::Uuid::now_v7()).collect();
+            tokio::task::block_in_place(|| {
+                rt.block_on(async {
+                    let mut committed: std::collections::HashMap<usize, u8> = std::collections::HashMap::new();
+                    for (i, variant, kind, cut_us) in &ops {
+                        let r = report(ids[*i], a, u, *variant);
+                        match kind {
+                            // A request cut off after `cut_us` microseconds.
+                            0 => {
+                                let _ = tokio::time::timeout(
+                                    std::time::Duration::from_micros(*cut_us),
+                                    db.put_report(&r, NOW),
+                                )
+                                .await;
+                            }
+                            // A full request; a conflict leaves the first content.
+                            _ => match db.put_report(&r, NOW).await {
+                                Ok(Ingest::Created(_)) => {
+                                    prop_assert!(committed.insert(*i, *variant).is_none(), "created twice");
+                                }
+                                Ok(Ingest::Replayed(_)) | Err(StorageError::Conflict { .. }) => {}
+                                Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+                            },
+                        }
+                    }
+                    // The device flushes everything it still holds.
+                    for (i, id) in ids.iter().enumerate() {
+                        let _ = db.put_report(&report(*id, a, u, 1), NOW).await;
+                        let (sealed, _) =
+                            db.report_sealed(a, *id).await.map_err(|e| TestCaseError::fail(e.to_string()))?;
+                        if let Some(v) = committed.get(&i) {
+                            prop_assert_eq!(sealed[0], *v, "the first committed content stands");
+                        }
+                    }
+                    Ok(())
+                })
+            })
+        })
+        .unwrap();
+    let total = tokio::task::block_in_place(|| rt.block_on(db.count_reports(a))).unwrap();
+    let distinct = tokio::task::block_in_place(|| rt.block_on(db.reports_of(a, u, 10_000))).unwrap();
+    assert_eq!(total as usize, distinct.len());
+    // Every stored report has exactly one audit entry (no half-written ingest), and
+    // the chain survived the interruptions.
+    let audits = tokio::task::block_in_place(|| rt.block_on(db.audit_for_org(a, 100_000))).unwrap();
+    let received = audits.entries.iter().filter(|e| e.action == "report.received").count();
+    assert_eq!(received, distinct.len());
+    tokio::task::block_in_place(|| rt.block_on(db.verify_audit_chain())).unwrap();
 }

@@ -1,0 +1,217 @@
+//! Crew reports: idempotent ingest keyed by the device's id, and the reporter's own
+//! list. Sensitive text arrives already sealed; this module never sees it in clear.
+
+use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::ids::{OrgId, UserId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Db, Result, StorageError, from_micros, to_micros};
+
+/// A report ready to store (validated, sealed).
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub id: Uuid,
+    pub org_id: OrgId,
+    pub reporter_id: UserId,
+    pub reference: String,
+    /// SHA-256 of the canonical validated report: the same id with another hash is a
+    /// conflict, never an overwrite.
+    pub content_hash: Vec<u8>,
+    pub client_created_at: Option<String>,
+    pub reporter_role: String,
+    pub phase: String,
+    pub flight: String,
+    pub flight_date: String,
+    pub origin: String,
+    pub destination: String,
+    pub scheduled_arrival: Option<OffsetDateTime>,
+    pub seats: String,
+    pub potential_victims: i32,
+    pub companions: i32,
+    pub indicators: String,
+    pub disclosed: bool,
+    pub companion_aware: String,
+    pub immediate_danger: bool,
+    pub gate_passed: bool,
+    pub relay_message: String,
+    pub sealed: Vec<u8>,
+    pub wrapped_key: Vec<u8>,
+}
+
+/// What a stored report shows without opening its sealed part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSummary {
+    pub id: Uuid,
+    pub reference: String,
+    pub received_at: OffsetDateTime,
+    pub status: String,
+    pub flight: String,
+    pub flight_date: String,
+    pub origin: String,
+    pub destination: String,
+    pub relay_message: String,
+    pub gate_passed: bool,
+    pub immediate_danger: bool,
+}
+
+/// The outcome of a PUT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingest {
+    /// Stored now.
+    Created(ReportSummary),
+    /// Already stored with exactly this content (a retry).
+    Replayed(ReportSummary),
+}
+
+type SummaryRow = (Uuid, String, i64, String, String, String, String, String, String, bool, bool);
+const SUMMARY: &str = "SELECT id, reference, received_at, status, flight, flight_date, origin, destination, \
+     relay_message, gate_passed, immediate_danger FROM reports";
+
+fn to_summary(r: SummaryRow) -> ReportSummary {
+    ReportSummary {
+        id: r.0,
+        reference: r.1,
+        received_at: from_micros(r.2),
+        status: r.3,
+        flight: r.4,
+        flight_date: r.5,
+        origin: r.6,
+        destination: r.7,
+        relay_message: r.8,
+        gate_passed: r.9,
+        immediate_danger: r.10,
+    }
+}
+
+impl Db {
+    /// Store a report once. The same id with the same content returns the stored
+    /// report; with different content (or from another organisation) it is a
+    /// [`StorageError::Conflict`] on `id` and nothing changes. The insert and its
+    /// audit entry commit together, before this returns.
+    ///
+    /// # Errors
+    /// [`StorageError::Conflict`] on `id`; a database error.
+    pub async fn put_report(&self, r: &NewReport, now: OffsetDateTime) -> Result<Ingest> {
+        let audit = NewAuditEntry::new(AuditAction::ReportReceived)
+            .org(r.org_id)
+            .actor(r.reporter_id)
+            .target("report", r.id)
+            .detail(format!("{} {} {}-{}", r.reference, r.flight, r.origin, r.destination));
+        let inserted = crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
+                "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
+                 reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
+                 potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
+                 relay_message, sealed, wrapped_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+                 $21, $22, $23, $24, $25) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(r.id)
+            .bind(r.org_id.as_uuid())
+            .bind(r.reporter_id.as_uuid())
+            .bind(&r.reference)
+            .bind(&r.content_hash)
+            .bind(to_micros(now))
+            .bind(r.client_created_at.as_deref())
+            .bind(&r.reporter_role)
+            .bind(&r.phase)
+            .bind(&r.flight)
+            .bind(&r.flight_date)
+            .bind(&r.origin)
+            .bind(&r.destination)
+            .bind(r.scheduled_arrival.map(to_micros))
+            .bind(&r.seats)
+            .bind(r.potential_victims)
+            .bind(r.companions)
+            .bind(&r.indicators)
+            .bind(r.disclosed)
+            .bind(&r.companion_aware)
+            .bind(r.immediate_danger)
+            .bind(r.gate_passed)
+            .bind(&r.relay_message)
+            .bind(&r.sealed)
+            .bind(&r.wrapped_key)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                audit_in_tx!(tx, &audit, now);
+                tx.commit().await?;
+                true
+            } else {
+                tx.rollback().await?;
+                false
+            }
+        });
+        if inserted {
+            return Ok(Ingest::Created(self.report_summary(r.org_id, r.id).await?));
+        }
+        let existing: Option<(Uuid, Vec<u8>)> =
+            crate::db_run!(self, |p| sqlx::query_as("SELECT org_id, content_hash FROM reports WHERE id = $1")
+                .bind(r.id)
+                .fetch_optional(p)
+                .await?);
+        match existing {
+            Some((org, hash)) if org == r.org_id.as_uuid() && hash == r.content_hash => {
+                Ok(Ingest::Replayed(self.report_summary(r.org_id, r.id).await?))
+            }
+            _ => Err(StorageError::Conflict { field: "id" }),
+        }
+    }
+
+    /// One report of the organisation, without its sealed part.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] if it is not this organisation's.
+    pub async fn report_summary(&self, org: OrgId, id: Uuid) -> Result<ReportSummary> {
+        let sql = format!("{SUMMARY} WHERE org_id = $1 AND id = $2");
+        let row: Option<SummaryRow> =
+            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(id).fetch_optional(p).await?);
+        row.map(to_summary).ok_or(StorageError::NotFound)
+    }
+
+    /// A reporter's own reports, newest first.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn reports_of(&self, org: OrgId, reporter: UserId, limit: i64) -> Result<Vec<ReportSummary>> {
+        let sql =
+            format!("{SUMMARY} WHERE org_id = $1 AND reporter_id = $2 ORDER BY received_at DESC, id DESC LIMIT $3");
+        let rows: Vec<SummaryRow> = crate::db_run!(self, |p| sqlx::query_as(&sql)
+            .bind(org.as_uuid())
+            .bind(reporter.as_uuid())
+            .bind(limit)
+            .fetch_all(p)
+            .await?);
+        Ok(rows.into_iter().map(to_summary).collect())
+    }
+
+    /// The sealed part of a report of `org` (body, wrapped key).
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] if it is not this organisation's.
+    pub async fn report_sealed(&self, org: OrgId, id: Uuid) -> Result<(Vec<u8>, Vec<u8>)> {
+        let row: Option<(Vec<u8>, Vec<u8>)> = crate::db_run!(self, |p| sqlx::query_as(
+            "SELECT sealed, wrapped_key FROM reports WHERE org_id = $1 AND id = $2"
+        )
+        .bind(org.as_uuid())
+        .bind(id)
+        .fetch_optional(p)
+        .await?);
+        row.ok_or(StorageError::NotFound)
+    }
+
+    /// How many reports the organisation holds.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn count_reports(&self, org: OrgId) -> Result<i64> {
+        let (n,): (i64,) = crate::db_run!(self, |p| sqlx::query_as("SELECT COUNT(*) FROM reports WHERE org_id = $1")
+            .bind(org.as_uuid())
+            .fetch_one(p)
+            .await?);
+        Ok(n)
+    }
+}
