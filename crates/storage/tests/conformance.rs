@@ -544,7 +544,7 @@ fn report(id: uuid::Uuid, org: OrgId, reporter: UserId, variant: u8) -> NewRepor
         indicators: "DOC-HELD-BY-OTHER".into(),
         disclosed: false,
         companion_aware: "unknown".into(),
-        immediate_danger: variant % 2 == 0,
+        immediate_danger: variant.is_multiple_of(2),
         gate_passed: true,
         relay_message: "SUSPECTED HUMAN TRAFFICKING AY123".into(),
         sealed: vec![variant; 64],
