@@ -2,6 +2,7 @@
 //! `admin …` and `audit verify` work on the same database from the shell.
 
 mod demo;
+mod keyfile;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,11 @@ enum Command {
         /// The content folder (courses, indicators), checked at start.
         #[arg(long, env = "SIGHTLINE_CONTENT", default_value = "./content")]
         content: PathBuf,
+        /// The master key that report text is encrypted under (created if missing;
+        /// default: master.key in the data folder). Back it up: without it, sealed
+        /// report text cannot be read.
+        #[arg(long, env = "SIGHTLINE_KEY_FILE")]
+        key_file: Option<PathBuf>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -226,7 +232,10 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
-        Command::Serve { db, listen, public_url, demo, content } => serve(db, listen, public_url, demo, &content).await,
+        Command::Serve { db, listen, public_url, demo, content, key_file } => {
+            let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
+            serve(db, listen, public_url, demo, &content, &key_file).await
+        }
         Command::Migrate { db } => {
             let database = open(&db).await?;
             println!("migrations applied ({})", database.engine().as_str());
@@ -306,6 +315,7 @@ async fn serve(
     public_url: Option<String>,
     demo: bool,
     content: &Path,
+    key_file: &Path,
 ) -> Result<ExitCode, Fatal> {
     // Content first: the server refuses to start on invalid content, with the same
     // messages as `sightline content check`.
@@ -321,10 +331,11 @@ async fn serve(
         )));
     };
     let database = open(&db).await?;
+    let keys = keyfile::load_or_create(key_file)?;
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
-    let state = AppState::new(database.clone(), Config::new(&public_url), Clock::System).with_library(library);
+    let state = AppState::new(database.clone(), Config::new(&public_url), Clock::System, keys).with_library(library);
     let shutdown = shutdown_signal()?;
     let now = state.now();
 

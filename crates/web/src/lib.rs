@@ -13,6 +13,7 @@ mod i18n;
 mod middleware;
 mod pages;
 pub mod pdf;
+mod reports;
 mod security;
 mod visitor;
 
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post};
 use sightline_content::Library;
+use sightline_domain::crypto::MasterKey;
 use sightline_storage::Db;
 use time::OffsetDateTime;
 
@@ -54,12 +56,14 @@ pub struct AppState {
     pub clock: Clock,
     /// Courses and indicators, loaded and checked at start.
     pub library: Arc<Library>,
+    /// The master key that report text is sealed under (from the key file).
+    pub keys: Arc<MasterKey>,
 }
 
 impl AppState {
     #[must_use]
-    pub fn new(db: Db, config: Config, clock: Clock) -> Self {
-        Self { db, config: Arc::new(config), clock, library: Arc::new(Library::empty()) }
+    pub fn new(db: Db, config: Config, clock: Clock, keys: MasterKey) -> Self {
+        Self { db, config: Arc::new(config), clock, library: Arc::new(Library::empty()), keys: Arc::new(keys) }
     }
 
     /// Serve this content.
@@ -113,7 +117,10 @@ pub fn router(state: AppState) -> Router {
         .route("/learn/{course}/check/{attempt}", get(pages::learn::show_check).post(pages::learn::submit_check))
         .route("/learn/{course}/check/{attempt}/certificate", post(pages::learn::public_certificate))
         .route("/certificates/{file}", get(pages::learn::certificate_pdf))
-        .route("/verify/{code}", get(pages::learn::verify));
+        .route("/verify/{code}", get(pages::learn::verify))
+        .route("/report", get(pages::report::form).post(pages::report::submit))
+        .route("/reports", get(pages::report::mine))
+        .route("/quick-exit", get(pages::report::quick_exit));
 
     Router::new()
         .merge(pages)
@@ -122,6 +129,9 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(api::readyz))
         .route("/static/style.css", get(middleware::stylesheet))
         .route("/favicon.svg", get(middleware::favicon))
+        .route("/static/notes.svg", get(middleware::notes_icon))
+        .route("/static/report.js", get(middleware::report_js))
+        .route("/sw.js", get(middleware::service_worker))
         .fallback(middleware::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_cookie))
         .layer(axum::middleware::from_fn(middleware::security_headers))

@@ -38,7 +38,8 @@ pub async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: 
 /// Headers every response carries. Pages and API answers are never cached: they
 /// may show personal data.
 pub async fn security_headers(req: Request, next: Next) -> Response {
-    let is_static = req.uri().path().starts_with("/static/") || req.uri().path() == "/favicon.svg";
+    let path = req.uri().path();
+    let is_static = path.starts_with("/static/") || path == "/favicon.svg" || path == "/sw.js";
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -59,6 +60,28 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 
 const STYLE: &str = include_str!("../static/style.css");
 const FAVICON: &str = include_str!("../static/favicon.svg");
+const NOTES_ICON: &str = include_str!("../static/notes.svg");
+const REPORT_JS: &str = include_str!("../static/report.js");
+const SERVICE_WORKER: &str = include_str!("../static/sw.js");
+
+/// The neutral icon of the report pages.
+pub async fn notes_icon() -> Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], NOTES_ICON)
+        .into_response()
+}
+
+/// The report page's script (outbox, decision step, relay message).
+pub async fn report_js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], REPORT_JS)
+        .into_response()
+}
+
+/// The service worker, at the root so it controls `/report`; never cached by HTTP so
+/// a new version is picked up on the next visit.
+pub async fn service_worker() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], SERVICE_WORKER)
+        .into_response()
+}
 
 pub async fn stylesheet() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLE)

@@ -6,6 +6,7 @@ pub mod learn;
 pub mod links;
 pub mod login;
 pub mod orgs;
+pub mod report;
 pub mod setup;
 pub mod two_factor;
 pub mod users;

@@ -156,7 +156,7 @@ async fn new_user_journey_in_chromium_on_a_phone() {
     let base = format!("http://{addr}");
     #[allow(clippy::disallowed_methods)]
     let clock = Clock::fixed(time::OffsetDateTime::now_utc());
-    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone());
+    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone(), crate::support::test_key());
     let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
@@ -280,7 +280,8 @@ async fn crew_member_takes_the_finnish_course_in_chromium() {
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
     let clock = Clock::System;
-    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone()).with_library(library.clone());
+    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone(), crate::support::test_key())
+        .with_library(library.clone());
     let app = sightline_web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 

@@ -15,6 +15,11 @@ use sightline_web::{AppState, Clock, Config};
 use time::macros::datetime;
 use tower::ServiceExt;
 
+/// The master key tests seal reports under.
+pub fn test_key() -> sightline_domain::crypto::MasterKey {
+    sightline_domain::crypto::MasterKey::from_bytes([42; 32])
+}
+
 pub const SETUP_TOKEN: &str = "test-setup-token-0123456789abcdefghijklmnop";
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -56,7 +61,7 @@ pub async fn engines() -> Vec<TestDb> {
 impl TestApp {
     pub async fn new(db: TestDb) -> Self {
         let clock = Clock::fixed(datetime!(2026-11-28 09:00:00 UTC));
-        let state = AppState::new(db.db.clone(), Config::new("http://sightline.test"), clock);
+        let state = AppState::new(db.db.clone(), Config::new("http://sightline.test"), clock, test_key());
         Self {
             router: sightline_web::router(state.clone()),
             state,

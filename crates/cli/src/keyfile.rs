@@ -1,0 +1,46 @@
+//! The master key file: 32 random bytes, base64, readable only by the owner. It lives
+//! outside the database (by default next to the SQLite file, or wherever
+//! `--key-file` says), so a database copy alone never reveals report text.
+
+use std::io::Write;
+use std::path::Path;
+
+use sightline_domain::crypto::MasterKey;
+
+use crate::Fatal;
+
+pub fn load_or_create(path: &Path) -> Result<MasterKey, Fatal> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(text.trim())
+            .ok_or_else(|| Fatal(format!("key file {} is not a base64-encoded 32-byte key", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(path),
+        Err(e) => Err(Fatal(format!("cannot read key file {}: {e}", path.display()))),
+    }
+}
+
+fn parse(text: &str) -> Option<MasterKey> {
+    let bytes = data_encoding::BASE64.decode(text.as_bytes()).ok()?;
+    let key: [u8; 32] = bytes.try_into().ok()?;
+    Some(MasterKey::from_bytes(key))
+}
+
+fn create(path: &Path) -> Result<MasterKey, Fatal> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Fatal(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| Fatal(format!("no randomness for a new key: {e}")))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path).map_err(|e| Fatal(format!("cannot create key file {}: {e}", path.display())))?;
+    writeln!(f, "{}", data_encoding::BASE64.encode(&key))
+        .and_then(|()| f.sync_all())
+        .map_err(|e| Fatal(format!("cannot write key file {}: {e}", path.display())))?;
+    eprintln!("Created a new master key at {}. Back it up: report text cannot be read without it.", path.display());
+    Ok(MasterKey::from_bytes(key))
+}

@@ -1,0 +1,372 @@
+//! Report: the discreet crew report form (a progressive web app with an offline
+//! outbox — see `static/report.js` and `static/sw.js`), its plain-form fallback, the
+//! reporter's own list, and the quick-exit page.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+use sightline_domain::FieldError;
+use sightline_domain::learn::Audience;
+use sightline_domain::report::{
+    AgeRange, Awareness, PerceivedGender, PersonDescription, Phase, ReportInput, ReporterRole,
+};
+use sightline_domain::user::Role;
+use uuid::Uuid;
+
+use super::{Ctx, FormErrors, render};
+use crate::AppState;
+use crate::error::PageError;
+use crate::reports::{IngestError, ingest, reporter_status};
+use crate::visitor::Visitor;
+
+pub struct IndicatorView {
+    pub code: String,
+    pub label: String,
+    pub explanation: String,
+    pub innocent: Vec<String>,
+}
+
+pub struct CategoryView {
+    pub label: String,
+    pub items: Vec<IndicatorView>,
+}
+
+/// What the form shows again after an error (the person's input).
+#[derive(Default, Clone)]
+pub struct ReportForm {
+    pub id: String,
+    pub reporter_role: String,
+    pub phase: String,
+    pub flight: String,
+    pub date: String,
+    pub origin: String,
+    pub destination: String,
+    pub scheduled_arrival: String,
+    pub seats: String,
+    pub potential_victims: String,
+    pub companions: String,
+    pub indicators: Vec<String>,
+    pub victim_age: String,
+    pub victim_gender: String,
+    pub victim_clothing: String,
+    pub companion_age: String,
+    pub companion_gender: String,
+    pub companion_clothing: String,
+    pub disclosed: bool,
+    pub companion_aware: String,
+    pub immediate_danger: bool,
+    pub free_text: String,
+    pub considered: bool,
+}
+
+impl ReportForm {
+    #[must_use]
+    pub fn has(&self, code: &str) -> bool {
+        self.indicators.iter().any(|c| c == code)
+    }
+}
+
+/// Data the page's script needs offline (catalogue, guidance), embedded as JSON.
+#[derive(Serialize)]
+struct ClientData {
+    indicators: BTreeMap<String, ClientIndicator>,
+    text: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+struct ClientIndicator {
+    short: String,
+    label: String,
+    core: bool,
+    innocent: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    ctx: Ctx,
+    form: ReportForm,
+    errors: FormErrors,
+    core: Vec<IndicatorView>,
+    categories: Vec<CategoryView>,
+    roles: &'static [ReporterRole],
+    phases: &'static [Phase],
+    ages: &'static [AgeRange],
+    genders: &'static [PerceivedGender],
+    awareness: &'static [Awareness],
+    client_json: String,
+}
+
+const TEXT_KEYS: [&str; 16] = [
+    "guidance-never",
+    "guidance-in-flight",
+    "guidance-flight-deck",
+    "guidance-ground",
+    "guidance-urgent-air",
+    "guidance-urgent-ground",
+    "outbox-queued",
+    "outbox-sent",
+    "outbox-attention",
+    "outbox-sign-in",
+    "outbox-offline",
+    "report-relay-copied",
+    "report-review-none",
+    "report-innocent-heading",
+    "outbox-conflict",
+    "outbox-invalid",
+];
+
+fn page(state: &AppState, v: &Visitor, form: ReportForm, errors: FormErrors) -> Result<ReportPage, PageError> {
+    let lang = v.lang.code();
+    let cat = &state.library.indicators;
+    let view = |i: &sightline_domain::indicators::Indicator| IndicatorView {
+        code: i.code.clone(),
+        label: i.label.get(lang).to_owned(),
+        explanation: i.explanation.get(lang).to_owned(),
+        innocent: i.innocent.get(lang).or_else(|| i.innocent.get("en")).cloned().unwrap_or_default(),
+    };
+    let core = cat.indicators.iter().filter(|i| i.core_four).map(view).collect();
+    let categories = cat
+        .categories
+        .iter()
+        .map(|c| CategoryView {
+            label: c.label.get(lang).to_owned(),
+            items: cat.indicators.iter().filter(|i| i.category == c.code && !i.core_four).map(view).collect(),
+        })
+        .collect();
+    let data = ClientData {
+        indicators: cat
+            .indicators
+            .iter()
+            .map(|i| {
+                (
+                    i.code.clone(),
+                    ClientIndicator {
+                        short: i.short.clone(),
+                        label: i.label.get(lang).to_owned(),
+                        core: i.core_four,
+                        innocent: i.innocent.get(lang).or_else(|| i.innocent.get("en")).cloned().unwrap_or_default(),
+                    },
+                )
+            })
+            .collect(),
+        text: TEXT_KEYS.iter().map(|k| (*k, v.lang.t(k))).collect(),
+    };
+    // Embedded in a <script type="application/json">: never let it close the element.
+    let client_json =
+        serde_json::to_string(&data).map_err(|e| PageError::Internal(e.to_string()))?.replace("</", "<\\/");
+    Ok(ReportPage {
+        ctx: Ctx::new(v),
+        form,
+        errors,
+        core,
+        categories,
+        roles: ReporterRole::ALL,
+        phases: Phase::ALL,
+        ages: AgeRange::ALL,
+        genders: PerceivedGender::ALL,
+        awareness: Awareness::ALL,
+        client_json,
+    })
+}
+
+fn require_reporter(v: &Visitor) -> Result<&sightline_storage::UserRecord, PageError> {
+    v.require_role(Role::Reporter)
+}
+
+pub async fn form(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+    let user = require_reporter(&v)?;
+    let today = state.now().date();
+    let role = match user.position {
+        Some(Audience::CabinCrew) => "cabin_crew",
+        Some(Audience::FlightDeck) => "flight_deck",
+        Some(Audience::Ground) => "gate",
+        Some(Audience::Security) => "security",
+        _ => "cabin_crew",
+    };
+    let form = ReportForm {
+        id: Uuid::now_v7().to_string(),
+        reporter_role: role.into(),
+        phase: "in_flight".into(),
+        date: format!("{:04}-{:02}-{:02}", today.year(), u8::from(today.month()), today.day()),
+        potential_victims: "1".into(),
+        companions: "1".into(),
+        companion_aware: "unknown".into(),
+        victim_age: "unknown".into(),
+        victim_gender: "unknown".into(),
+        companion_age: "unknown".into(),
+        companion_gender: "unknown".into(),
+        ..ReportForm::default()
+    };
+    render(&page(&state, &v, form, FormErrors::default())?)
+}
+
+fn person(age: &str, gender: &str, clothing: &str) -> Option<PersonDescription> {
+    let age_range = age.parse().unwrap_or(AgeRange::Unknown);
+    let gender = gender.parse().unwrap_or(PerceivedGender::Unknown);
+    if age_range == AgeRange::Unknown && gender == PerceivedGender::Unknown && clothing.trim().is_empty() {
+        return None;
+    }
+    Some(PersonDescription { age_range, gender, clothing: clothing.to_owned() })
+}
+
+#[derive(Template)]
+#[template(path = "report_sent.html")]
+struct SentPage {
+    ctx: Ctx,
+    reference: String,
+    relay: String,
+    urgent: bool,
+    in_flight: bool,
+    gate_passed: bool,
+}
+
+/// The plain-form path (no JavaScript, online): the same ingest as the API.
+pub async fn submit(
+    State(state): State<AppState>,
+    v: Visitor,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    v.check_csrf(&get("csrf"))?;
+    let user = require_reporter(&v)?.clone();
+    let form = ReportForm {
+        id: get("id"),
+        reporter_role: get("reporter_role"),
+        phase: get("phase"),
+        flight: get("flight"),
+        date: get("date"),
+        origin: get("origin"),
+        destination: get("destination"),
+        scheduled_arrival: get("scheduled_arrival"),
+        seats: get("seats"),
+        potential_victims: get("potential_victims"),
+        companions: get("companions"),
+        indicators: fields.iter().filter(|(k, _)| k == "indicator").map(|(_, v)| v.clone()).collect(),
+        victim_age: get("victim_age"),
+        victim_gender: get("victim_gender"),
+        victim_clothing: get("victim_clothing"),
+        companion_age: get("companion_age"),
+        companion_gender: get("companion_gender"),
+        companion_clothing: get("companion_clothing"),
+        disclosed: !get("disclosed").is_empty(),
+        companion_aware: get("companion_aware"),
+        immediate_danger: !get("immediate_danger").is_empty(),
+        free_text: get("free_text"),
+        considered: !get("considered").is_empty(),
+    };
+    let mut errors = FormErrors::default();
+    let count = |s: &str, field: &'static str, errors: &mut FormErrors| -> u8 {
+        s.trim().parse::<u8>().unwrap_or_else(|_| {
+            errors.add(v.lang, &FieldError::new(field, "out-of-range"));
+            u8::MAX
+        })
+    };
+    let potential_victims = count(&form.potential_victims, "potential_victims", &mut errors);
+    let companions = count(&form.companions, "companions", &mut errors);
+    let id = Uuid::parse_str(&form.id).unwrap_or_else(|_| Uuid::now_v7());
+    let input = ReportInput {
+        reporter_role: form.reporter_role.clone(),
+        phase: form.phase.clone(),
+        flight: form.flight.clone(),
+        date: form.date.clone(),
+        origin: form.origin.clone(),
+        destination: form.destination.clone(),
+        scheduled_arrival: form.scheduled_arrival.clone(),
+        seats: form.seats.split([' ', ',', ';']).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        potential_victims,
+        companions,
+        indicators: form.indicators.clone(),
+        victims: person(&form.victim_age, &form.victim_gender, &form.victim_clothing).into_iter().collect(),
+        companions_described: person(&form.companion_age, &form.companion_gender, &form.companion_clothing)
+            .into_iter()
+            .collect(),
+        disclosed: form.disclosed,
+        companion_aware: form.companion_aware.clone(),
+        immediate_danger: form.immediate_danger,
+        free_text: form.free_text.clone(),
+        considered_innocent_explanations: form.considered,
+        client_created_at: None,
+    };
+    let result = if errors.is_empty() { Some(ingest(&state, &user, id, &input).await) } else { None };
+    match result {
+        Some(Ok((_, receipt))) => {
+            let p = SentPage {
+                ctx: Ctx::new(&v),
+                reference: receipt.reference,
+                relay: receipt.relay_message,
+                urgent: input.immediate_danger,
+                in_flight: input.phase == "in_flight",
+                gate_passed: receipt.gate_passed,
+            };
+            render(&p)
+        }
+        Some(Err(IngestError::Invalid(list))) => {
+            for e in &list {
+                errors.add(v.lang, e);
+            }
+            let p = page(&state, &v, form, errors)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(p.render()?)).into_response())
+        }
+        Some(Err(IngestError::Conflict)) => {
+            errors.add_message("id", v.lang.t("outbox-conflict"));
+            let p = page(&state, &v, ReportForm { id: Uuid::now_v7().to_string(), ..form }, errors)?;
+            Ok((StatusCode::CONFLICT, Html(p.render()?)).into_response())
+        }
+        Some(Err(IngestError::Forbidden)) => Err(PageError::Forbidden),
+        Some(Err(IngestError::Storage(e))) => Err(e.into()),
+        Some(Err(IngestError::Internal(e))) => Err(PageError::Internal(e)),
+        None => {
+            let p = page(&state, &v, form, errors)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(p.render()?)).into_response())
+        }
+    }
+}
+
+pub struct MineRow {
+    pub reference: String,
+    pub received: String,
+    pub flight: String,
+    pub route: String,
+    pub status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "reports_mine.html")]
+struct MinePage {
+    ctx: Ctx,
+    rows: Vec<MineRow>,
+}
+
+/// A reporter's own reports: reference, flight and status — never case details.
+pub async fn mine(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+    let user = require_reporter(&v)?;
+    let ctx = Ctx::new(&v);
+    let rows = state
+        .db
+        .reports_of(user.org_id, user.id, 200)
+        .await?
+        .into_iter()
+        .map(|r| MineRow {
+            reference: r.reference,
+            received: ctx.datetime(&r.received_at),
+            flight: format!("{} {}", r.flight, r.flight_date),
+            route: format!("{}–{}", r.origin, r.destination),
+            status: reporter_status(&r.status),
+        })
+        .collect();
+    render(&MinePage { ctx, rows })
+}
+
+#[derive(Template)]
+#[template(path = "quick_exit.html")]
+struct QuickExitPage;
+
+/// A neutral page that replaces the report screen at a tap.
+pub async fn quick_exit() -> Result<Response, PageError> {
+    render(&QuickExitPage)
+}

@@ -1,0 +1,145 @@
+//! Ingesting a crew report: parse, run the decision gate, build the relay message,
+//! seal the sensitive text, store once. Shared by the API (`PUT /api/v1/reports/{id}`,
+//! used by the offline outbox and the reference client) and the plain form.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sightline_domain::FieldError;
+use sightline_domain::crypto::SealRandom;
+use sightline_domain::report::{self, PersonDescription, ReportInput};
+use sightline_domain::user::Role;
+use sightline_storage::{Ingest, NewReport, StorageError, UserRecord};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::security::random_bytes;
+
+/// What the reporter's device gets back.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Receipt {
+    pub id: String,
+    /// Short reference for the reporter and the relay message.
+    pub reference: String,
+    /// received, being_handled, handed_to_authorities or closed.
+    pub status: String,
+    pub relay_message: String,
+    /// Did the report pass the decision gate (enough to leave the organisation)?
+    pub gate_passed: bool,
+    pub received_at: String,
+}
+
+#[derive(Debug)]
+pub enum IngestError {
+    Forbidden,
+    Invalid(Vec<FieldError>),
+    /// The id is taken by different content.
+    Conflict,
+    Storage(StorageError),
+    Internal(String),
+}
+
+impl From<StorageError> for IngestError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::Conflict { .. } => Self::Conflict,
+            other => Self::Storage(other),
+        }
+    }
+}
+
+/// What a reporter sees of a report's progress (never case details).
+#[must_use]
+pub fn reporter_status(status: &str) -> &'static str {
+    match status {
+        "received" => "received",
+        "acknowledged" | "escalated" => "being_handled",
+        "handed_over" => "handed_to_authorities",
+        _ => "closed",
+    }
+}
+
+/// The sealed part of a report.
+#[derive(Serialize)]
+struct Sensitive<'a> {
+    victims: &'a [PersonDescription],
+    companions_described: &'a [PersonDescription],
+    free_text: &'a str,
+}
+
+/// Validate, seal and store a report once.
+///
+/// # Errors
+/// See [`IngestError`].
+pub async fn ingest(
+    state: &AppState,
+    user: &UserRecord,
+    id: Uuid,
+    input: &ReportInput,
+) -> Result<(bool, Receipt), IngestError> {
+    if !user.has_role(Role::Reporter) {
+        return Err(IngestError::Forbidden);
+    }
+    if id.is_nil() {
+        return Err(IngestError::Invalid(vec![FieldError::new("id", "invalid-id")]));
+    }
+    let lib = &state.library;
+    let parsed = input.parse(&lib.airports, &lib.indicators).map_err(IngestError::Invalid)?;
+    let gate = parsed.decision_gate(&lib.indicators);
+    let reference = report::short_reference(id);
+    let relay = parsed.relay(&lib.indicators, &reference).encode();
+    let canonical = serde_json::to_vec(&parsed).map_err(|e| IngestError::Internal(e.to_string()))?;
+    let content_hash = Sha256::digest(&canonical).to_vec();
+    let sensitive = serde_json::to_vec(&Sensitive {
+        victims: &parsed.victims,
+        companions_described: &parsed.companions_described,
+        free_text: &parsed.free_text,
+    })
+    .map_err(|e| IngestError::Internal(e.to_string()))?;
+    let r = SealRandom {
+        data_key: random_bytes::<32>().map_err(IngestError::Internal)?,
+        nonce: random_bytes::<24>().map_err(IngestError::Internal)?,
+        wrap_nonce: random_bytes::<24>().map_err(IngestError::Internal)?,
+    };
+    let sealed = state.keys.seal(user.org_id, id, &sensitive, &r).map_err(|e| IngestError::Internal(e.to_string()))?;
+    let new = NewReport {
+        id,
+        org_id: user.org_id,
+        reporter_id: user.id,
+        reference,
+        content_hash,
+        client_created_at: input.client_created_at.clone().map(|s| s.chars().take(40).collect()),
+        reporter_role: parsed.reporter_role.as_str().to_owned(),
+        phase: parsed.phase.as_str().to_owned(),
+        flight: parsed.flight.as_str().to_owned(),
+        flight_date: format!("{:04}-{:02}-{:02}", parsed.date.year(), u8::from(parsed.date.month()), parsed.date.day()),
+        origin: parsed.origin.as_str().to_owned(),
+        destination: parsed.destination.as_str().to_owned(),
+        scheduled_arrival: parsed.scheduled_arrival,
+        seats: parsed.seats.iter().map(report::Seat::as_str).collect::<Vec<_>>().join(" "),
+        potential_victims: i32::from(parsed.potential_victims),
+        companions: i32::from(parsed.companions),
+        indicators: parsed.indicators.join(" "),
+        disclosed: parsed.disclosed,
+        companion_aware: parsed.companion_aware.as_str().to_owned(),
+        immediate_danger: parsed.immediate_danger,
+        gate_passed: gate.passed,
+        relay_message: relay,
+        sealed: sealed.body,
+        wrapped_key: sealed.wrapped_key,
+    };
+    let (created, s) = match state.db.put_report(&new, state.now()).await? {
+        Ingest::Created(s) => (true, s),
+        Ingest::Replayed(s) => (false, s),
+    };
+    Ok((
+        created,
+        Receipt {
+            id: s.id.to_string(),
+            reference: s.reference,
+            status: reporter_status(&s.status).to_owned(),
+            relay_message: s.relay_message,
+            gate_passed: s.gate_passed,
+            received_at: s.received_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        },
+    ))
+}
