@@ -389,3 +389,235 @@ async fn crew_member_takes_the_finnish_course_in_chromium() {
     server.abort();
     db.cleanup().await;
 }
+
+/// A server that can be stopped and started again on the same port, as when an
+/// aircraft loses and regains its connection.
+struct Restartable {
+    addr: SocketAddr,
+    state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Restartable {
+    async fn start(state: AppState, addr: Option<SocketAddr>) -> Self {
+        let listener =
+            tokio::net::TcpListener::bind(addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)))).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let app = sightline_web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Self { addr, state, stop: Some(tx), task: Some(task) }
+    }
+    async fn stop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = tokio::time::timeout(StdDuration::from_secs(10), t).await;
+        }
+        assert!(std::net::TcpStream::connect(self.addr).is_err(), "the server is really gone");
+    }
+    async fn restart(&mut self) {
+        *self = Self::start(self.state.clone(), Some(self.addr)).await;
+    }
+}
+
+/// Tick a sign, opening its category first as a person would.
+async fn tick(c: &Client, code: &str) {
+    c.execute(
+        "const d = document.querySelector(`input[name=indicator][value='${arguments[0]}']`).closest('details'); if (d) d.open = true;",
+        vec![serde_json::json!(code)],
+    )
+    .await
+    .unwrap();
+    click(c, &format!("input[name=indicator][value='{code}']")).await;
+}
+
+async fn outbox_states(c: &Client) -> Vec<String> {
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             window.sightline.outbox.all().then(all => done(all.map(e => e.status + (e.payload ? '+payload' : ''))));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut states: Vec<String> = serde_json::from_value(v).unwrap();
+    states.sort();
+    states
+}
+
+/// The Report "done when" and the offline test: a reporter on a phone-sized screen
+/// opens /report, the server goes away, three reports are filed (one with the relay
+/// message copied), the page is reloaded offline and still opens, the server comes
+/// back: exactly three reports are stored, a second flush adds none, and the device
+/// keeps only references.
+#[tokio::test]
+async fn reports_filed_offline_are_sent_once_when_the_server_returns() {
+    if !browser_available() {
+        return;
+    }
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let library = sightline_content::load(&sightline_content::default_dir()).ok().unwrap();
+    let clock = Clock::System;
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let base = format!("http://{addr}");
+    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone(), crate::support::test_key())
+        .with_library(library);
+    let mut server = Restartable::start(state, Some(addr)).await;
+
+    let now = clock.now();
+    let org = db
+        .create_org(
+            &sightline_domain::org::OrgName::parse("Nordic Wings").unwrap(),
+            sightline_domain::org::OrgKind::Airline,
+            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated),
+            now,
+        )
+        .await
+        .unwrap();
+    let password = "tray table upright position";
+    db.create_user(
+        org,
+        &sightline_storage::NewUser {
+            name: sightline_domain::user::PersonName::parse("Aino Virtanen").unwrap(),
+            email: sightline_domain::user::Email::parse("aino@nordicwings.example").unwrap(),
+            roles: sightline_domain::user::Roles::of([sightline_domain::user::Role::Reporter]),
+            base: None,
+            employee_id: None,
+            password_hash: Some(sightline_web::hash_password(password).unwrap()),
+            position: Some(sightline_domain::learn::Audience::CabinCrew),
+        },
+        sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
+        now,
+    )
+    .await
+    .unwrap();
+
+    let (_driver, c) = start_driver().await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "#email", "aino@nordicwings.example").await;
+    fill(&c, "#password", password).await;
+    click_nav(&c, "form[action='/login'] button[type=submit]").await;
+    wait_path(&c, |p| p == "/home").await;
+
+    // Open the report page and let the service worker take over.
+    c.goto(&format!("{base}/report")).await.unwrap();
+    c.execute_async(
+        "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.refresh().await.unwrap();
+    let controlled = c.execute("return !!navigator.serviceWorker.controller;", vec![]).await.unwrap();
+    assert_eq!(controlled, serde_json::json!(true), "the service worker controls /report");
+    assert_eq!(c.title().await.unwrap(), "Notes");
+    shot(&c, "20-report-form").await;
+
+    // The aircraft loses its connection.
+    server.stop().await;
+
+    let flights = [("AY5", "HEL", "JFK"), ("AY5", "HEL", "JFK"), ("AY1331", "HEL", "ATH")];
+    let mut relays = Vec::new();
+    for (n, (flight, from, to)) in flights.iter().enumerate() {
+        fill(&c, "#flight", flight).await;
+        fill(&c, "#origin", from).await;
+        fill(&c, "#destination", to).await;
+        fill(&c, "#seats", &format!("2{n}A 2{n}B")).await;
+        tick(&c, "DOC-HELD-BY-OTHER").await;
+        tick(&c, "MOV-ANSWERED-FOR").await;
+        if n == 0 {
+            tick(&c, "BEH-FEARFUL").await;
+            fill(&c, "#free_text", "He answered every question for her and kept both passports.").await;
+            // The decision step shows the innocent explanations of what was ticked.
+            let decision = text(&c, "#decision-dynamic").await;
+            assert!(decision.len() > 40, "{decision}");
+            c.find(Locator::Css("#decision")).await.unwrap().click().await.ok();
+            shot(&c, "21-decision-step").await;
+        }
+        click(&c, "#considered").await;
+        click(&c, "#submit-report").await;
+        let relay_panel = c.wait().for_element(Locator::Css("#relay-panel:not([hidden])")).await.unwrap();
+        let relay = relay_panel.find(Locator::Css("#relay-text")).await.unwrap().prop("value").await.unwrap().unwrap();
+        assert!(relay.starts_with(&format!("SUSPECTED HUMAN TRAFFICKING {flight} ")), "{relay}");
+        assert!(relay.len() <= 220);
+        if n == 0 {
+            click(&c, "#copy-relay").await;
+            assert!(!text(&c, "#copy-status").await.is_empty(), "copied");
+            shot(&c, "22-relay-message-offline").await;
+        }
+        relays.push(relay);
+        click(&c, "#new-report").await;
+    }
+    assert_eq!(outbox_states(&c).await, vec!["queued+payload"; 3]);
+
+    // Reload while offline: the page still opens, and the three reports wait.
+    c.refresh().await.unwrap();
+    assert_eq!(c.title().await.unwrap(), "Notes");
+    c.wait().for_element(Locator::Css("#outbox-list li")).await.unwrap();
+    assert_eq!(c.find_all(Locator::Css("#outbox-list li[data-status=queued]")).await.unwrap().len(), 3);
+    shot(&c, "23-outbox-offline").await;
+    assert_eq!(db.count_reports(org).await.unwrap(), 0);
+
+    // The connection is back, but the session expired meanwhile: the reports stay
+    // queued and the reporter is asked to sign in again.
+    server.restart().await;
+    sightline_storage::testing::execute(&db, "DELETE FROM sessions").await.unwrap();
+    click(&c, "#send-now").await;
+    c.wait().for_element(Locator::Css("#outbox-note a[href='/login']")).await.unwrap();
+    assert_eq!(outbox_states(&c).await, vec!["queued+payload"; 3]);
+    assert_eq!(db.count_reports(org).await.unwrap(), 0);
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "#email", "aino@nordicwings.example").await;
+    fill(&c, "#password", password).await;
+    click_nav(&c, "form[action='/login'] button[type=submit]").await;
+    c.goto(&format!("{base}/report")).await.unwrap();
+    for _ in 0..100 {
+        if outbox_states(&c).await == vec!["sent"; 3] {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    assert_eq!(outbox_states(&c).await, vec!["sent"; 3], "sent, and the content is gone from the device");
+    assert_eq!(db.count_reports(org).await.unwrap(), 3);
+    // A second flush adds nothing.
+    click(&c, "#send-now").await;
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    assert_eq!(db.count_reports(org).await.unwrap(), 3);
+    shot(&c, "24-outbox-sent").await;
+
+    // What the server stored matches what the device showed the captain.
+    let user = db
+        .user_by_email(&sightline_domain::user::Email::parse("aino@nordicwings.example").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: Vec<String> =
+        db.reports_of(org, user.id, 10).await.unwrap().into_iter().map(|r| r.relay_message).collect();
+    for relay in &relays {
+        assert!(stored.contains(relay), "device and server agree on {relay}");
+    }
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    assert_eq!(c.find_all(Locator::Css("tbody tr")).await.unwrap().len(), 3);
+    shot(&c, "25-my-reports").await;
+
+    // Quick exit leaves a neutral page, and Back does not return to the form.
+    c.goto(&format!("{base}/report")).await.unwrap();
+    click_nav(&c, "#quick-exit").await;
+    wait_path(&c, |p| p == "/quick-exit").await;
+    assert_eq!(c.title().await.unwrap(), "Notes");
+
+    c.close().await.unwrap();
+    server.stop().await;
+    db.cleanup().await;
+}

@@ -7,4 +7,5 @@ mod api;
 mod browser;
 mod flows;
 mod learn;
+mod reports;
 mod support;

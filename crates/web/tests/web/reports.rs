@@ -1,0 +1,282 @@
+//! Crew reports: the idempotent API, validation at the field, the plain form, the
+//! reporter's list, and encryption at rest (a canary phrase never reaches the disk
+//! or a database dump in clear).
+
+use axum::http::StatusCode;
+use sightline_domain::user::{Email, Role};
+use sightline_storage::testing::TestDb;
+
+use crate::support::{PASSWORD, TestApp, csrf_of, engines};
+
+const CANARY: &str = "CANARY-7f3a9c-purple-elephant";
+
+async fn reporter(
+    app: &TestApp,
+    org_name: &str,
+    email: &str,
+    roles: &[Role],
+) -> (sightline_domain::ids::OrgId, String) {
+    let now = app.state.now();
+    let org = match app.state.db.org_by_name(&sightline_domain::org::OrgName::parse(org_name).unwrap()).await {
+        Ok(o) => o.id,
+        Err(_) => app
+            .state
+            .db
+            .create_org(
+                &sightline_domain::org::OrgName::parse(org_name).unwrap(),
+                sightline_domain::org::OrgKind::Airline,
+                sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated),
+                now,
+            )
+            .await
+            .unwrap(),
+    };
+    app.state
+        .db
+        .create_user(
+            org,
+            &sightline_storage::NewUser {
+                name: sightline_domain::user::PersonName::parse("Crew Member").unwrap(),
+                email: Email::parse(email).unwrap(),
+                roles: sightline_domain::user::Roles::of(roles.iter().copied()),
+                base: None,
+                employee_id: None,
+                password_hash: Some(sightline_web::hash_password(PASSWORD).unwrap()),
+                position: None,
+            },
+            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
+            now,
+        )
+        .await
+        .unwrap();
+    let user = app.state.db.user_by_email(&Email::parse(email).unwrap()).await.unwrap().unwrap();
+    let token = sightline_web::new_token().unwrap();
+    app.state.db.create_api_token(&user, "device", &sightline_web::hash_token(&token), None, now).await.unwrap();
+    (org, token)
+}
+
+fn body(free_text: &str) -> String {
+    serde_json::json!({
+        "reporter_role": "cabin_crew",
+        "phase": "in_flight",
+        "flight": "AY 5",
+        "date": "2026-11-28",
+        "origin": "HEL",
+        "destination": "JFK",
+        "scheduled_arrival": "14:35",
+        "seats": ["23A", "23B"],
+        "potential_victims": 1,
+        "companions": 1,
+        "indicators": ["MOV-ANSWERED-FOR", "DOC-HELD-BY-OTHER", "BEH-FEARFUL"],
+        "victims": [{"age_range": "teen", "gender": "female", "clothing": "grey hoodie"}],
+        "companions_described": [{"age_range": "adult", "gender": "male", "clothing": "dark suit"}],
+        "disclosed": false,
+        "companion_aware": "no",
+        "immediate_danger": false,
+        "free_text": free_text,
+        "considered_innocent_explanations": true
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn put_is_idempotent_and_validates_at_the_field() {
+    for db in engines().await {
+        let mut app = TestApp::with_content(db).await;
+        let (org, token) = reporter(&app, "Nordic Wings", "crew@nw.example", &[Role::Reporter]).await;
+        let id = uuid::Uuid::now_v7();
+        let path = format!("/api/v1/reports/{id}");
+
+        let r = app.api("PUT", &path, Some(&token), Some(&body("He answered for her."))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let receipt = r.json();
+        assert_eq!(receipt["status"], "received");
+        assert_eq!(receipt["gate_passed"], true);
+        let relay = receipt["relay_message"].as_str().unwrap();
+        assert!(relay.starts_with("SUSPECTED HUMAN TRAFFICKING AY5 28NOV HEL-JFK NOURG REF "), "{relay}");
+        assert!(relay.ends_with("PAX 1+1 SEAT 23A 23B IND DOCS ANSW FEAR") || relay.contains(" IND DOCS "), "{relay}");
+        assert!(relay.len() <= 220);
+        assert_eq!(r.headers["cache-control"], "no-store");
+
+        // A retry with the same content: 200 and the same receipt.
+        let again = app.api("PUT", &path, Some(&token), Some(&body("He answered for her."))).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert_eq!(again.json(), receipt);
+        // The same id with different content: 409, nothing changes.
+        let clash = app.api("PUT", &path, Some(&token), Some(&body("Something else."))).await;
+        assert_eq!(clash.status, StatusCode::CONFLICT);
+        assert_eq!(clash.json()["error"]["field"], "id");
+        assert_eq!(app.state.db.count_reports(org).await.unwrap(), 1);
+
+        // Bad input is answered at the field, and nothing is stored.
+        for (patch, field, code) in [
+            (("flight", serde_json::json!("12345")), "flight", "invalid-flight"),
+            (("destination", serde_json::json!("QQQ")), "destination", "unknown-airport"),
+            (("scheduled_arrival", serde_json::json!("25:61")), "scheduled_arrival", "invalid-time"),
+            (("indicators", serde_json::json!(["NO-SUCH-SIGN"])), "indicators", "unknown-indicator"),
+            (("free_text", serde_json::json!("x".repeat(2001))), "free_text", "too-long"),
+            (
+                ("considered_innocent_explanations", serde_json::json!(false)),
+                "considered_innocent_explanations",
+                "must-confirm",
+            ),
+        ] {
+            let mut b: serde_json::Value = serde_json::from_str(&body("x")).unwrap();
+            b[patch.0] = patch.1;
+            let r = app
+                .api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&token), Some(&b.to_string()))
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", r.body);
+            assert_eq!(r.json()["error"]["field"], field);
+            assert_eq!(r.json()["error"]["code"], code);
+        }
+        let r = app
+            .api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&token), Some("{\"flight\": 1}"))
+            .await;
+        assert_eq!(r.json()["error"]["code"], "invalid-body");
+        let r = app.api("PUT", "/api/v1/reports/not-a-uuid", Some(&token), Some(&body("x"))).await;
+        assert_eq!(r.json()["error"]["field"], "id");
+        assert_eq!(app.state.db.count_reports(org).await.unwrap(), 1, "no half-writes");
+
+        // Without the reporter role, or without credentials, nothing is accepted.
+        let (_, learner_token) = reporter(&app, "Nordic Wings", "learner@nw.example", &[Role::Learner]).await;
+        let r = app
+            .api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&learner_token), Some(&body("x")))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.api("PUT", &path, None, Some(&body("x"))).await.status, StatusCode::UNAUTHORIZED);
+        // Another organisation cannot claim (or learn about) this id.
+        let (_, other) = reporter(&app, "Other Air", "crew@other.example", &[Role::Reporter]).await;
+        let r = app.api("PUT", &path, Some(&other), Some(&body("He answered for her."))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        app.finish().await;
+    }
+}
+
+fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// The free text and descriptions are sealed before they reach the database: a canary
+/// phrase appears neither in the SQLite files (database and WAL) nor in a PostgreSQL
+/// dump, yet the key opens it again.
+#[tokio::test]
+async fn report_text_is_encrypted_at_rest() {
+    for db in engines().await {
+        let location = db.location.clone();
+        let engine = db.engine();
+        let mut app = TestApp::with_content(db).await;
+        let (org, token) = reporter(&app, "Nordic Wings", "crew@nw.example", &[Role::Reporter]).await;
+        let id = uuid::Uuid::now_v7();
+        let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(&token), Some(&body(CANARY))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+        let haystack: Vec<u8> = match engine {
+            sightline_storage::Engine::Sqlite => {
+                let mut all = std::fs::read(&location).unwrap();
+                if let Ok(wal) = std::fs::read(format!("{location}-wal")) {
+                    all.extend(wal);
+                }
+                all
+            }
+            sightline_storage::Engine::Postgres => {
+                let out = std::process::Command::new(pg_dump()).arg("--data-only").arg(&location).output().unwrap();
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                out.stdout
+            }
+        };
+        assert!(haystack.windows(b"AY5".len()).any(|w| w == b"AY5"), "the triage fields are there to be found");
+        assert!(!haystack.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()), "canary found in clear");
+        assert!(!haystack.windows(b"grey hoodie".len()).any(|w| w == b"grey hoodie"), "description found in clear");
+
+        let (body, wrapped) = app.state.db.report_sealed(org, id).await.unwrap();
+        let sealed = sightline_domain::crypto::Sealed { body, wrapped_key: wrapped };
+        let opened = crate::support::test_key().open(org, id, &sealed).unwrap();
+        assert!(String::from_utf8(opened).unwrap().contains(CANARY));
+        app.finish().await;
+    }
+}
+
+fn pg_dump() -> String {
+    let mut versions: Vec<_> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path().join("bin/pg_dump")).filter(|p| p.exists()).collect())
+        .unwrap_or_default();
+    versions.sort();
+    versions.pop().map_or_else(|| "pg_dump".to_owned(), |p| p.display().to_string())
+}
+
+#[tokio::test]
+async fn the_plain_form_works_without_javascript_and_keeps_input_on_error() {
+    for db in engines().await {
+        let mut app = TestApp::with_content(db).await;
+        reporter(&app, "Nordic Wings", "crew@nw.example", &[Role::Reporter]).await;
+        assert_eq!(app.sign_in("crew@nw.example", PASSWORD).await.location.as_deref(), Some("/home"));
+        let page = app.get("/report").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("<title>Notes</title>"), "neutral title");
+        assert!(!page.body.to_lowercase().contains("<title>sightline"));
+        let csrf = csrf_of(&page.body);
+        let id = crate::support::between(&page.body, "name=\"id\" value=\"", "\"");
+        let fields = |flight: &str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("id", id.clone()),
+                ("reporter_role", "gate".into()),
+                ("phase", "boarding".into()),
+                ("flight", flight.into()),
+                ("date", "2026-11-28".into()),
+                ("origin", "HEL".into()),
+                ("destination", "ATH".into()),
+                ("seats", "12C".into()),
+                ("potential_victims", "2".into()),
+                ("companions", "1".into()),
+                ("indicator", "DOC-HELD-BY-OTHER".into()),
+                ("indicator", "TRV-NO-CLEAR-PLAN".into()),
+                ("victim_age", "teen".into()),
+                ("victim_gender", "unknown".into()),
+                ("companion_age", "adult".into()),
+                ("companion_gender", "male".into()),
+                ("companion_aware", "unknown".into()),
+                ("free_text", "The man kept both passports.".into()),
+                ("considered", "on".into()),
+            ]
+        };
+        let bad = fields("ZZZZZZZZ");
+        let r = app.post_form("/report", &as_refs(&bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Enter a flight number like AY123."));
+        assert!(r.body.contains("value=\"ZZZZZZZZ\""), "input kept");
+        assert!(r.body.contains("The man kept both passports."));
+        assert!(r.body.contains("value=\"DOC-HELD-BY-OTHER\" checked"));
+
+        let good = fields("DY1234");
+        let r = app.post_form("/report", &as_refs(&good)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("SUSPECTED HUMAN TRAFFICKING DY1234 28NOV HEL-ATH NOURG REF "));
+        // Sending the same form twice (a double tap) stores it once.
+        let again = app.post_form("/report", &as_refs(&good)).await;
+        assert_eq!(again.status, StatusCode::OK);
+        let mine = app.get("/reports").await;
+        assert_eq!(mine.body.matches("DY1234 2026-11-28").count(), 1, "{}", mine.body);
+        assert!(mine.body.contains("Received"));
+        assert!(!mine.body.contains("both passports"), "no case details in the reporter's list");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn report_pages_are_for_reporters_and_the_shell_is_served() {
+    let db: TestDb = sightline_storage::testing::sqlite().await.unwrap();
+    let mut app = TestApp::with_content(db).await;
+    assert_eq!(app.get("/report").await.location.as_deref(), Some("/login"));
+    let sw = app.get("/sw.js").await;
+    assert_eq!(sw.status, StatusCode::OK);
+    assert!(sw.headers["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(sw.body.contains("'/report'"));
+    assert_eq!(app.get("/static/report.js").await.status, StatusCode::OK);
+    let exit = app.get("/quick-exit").await;
+    assert!(exit.body.contains("<title>Notes</title>") && !exit.body.to_lowercase().contains("trafficking"));
+    let doc = app.get("/api/v1/openapi.json").await.json();
+    assert!(doc["paths"]["/api/v1/reports/{id}"]["put"].is_object());
+    app.finish().await;
+}
