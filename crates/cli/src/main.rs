@@ -1,6 +1,7 @@
 //! `sightline`: the one binary. `serve` runs the web application; `migrate`,
 //! `admin …` and `audit verify` work on the same database from the shell.
 
+mod client;
 mod demo;
 mod keyfile;
 
@@ -73,6 +74,16 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Work with crew reports from the shell (the reference client).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// Work with the captain's relay message.
+    Relay {
+        #[command(subcommand)]
+        command: RelayCommand,
+    },
     /// Check the editable content (indicators, courses).
     Content {
         #[command(subcommand)]
@@ -126,6 +137,31 @@ enum AdminCommand {
     },
     /// List organisations.
     ListOrgs,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Send a report file (JSON, as in examples/report.json) with the same protocol as
+    /// the app's offline outbox: PUT /api/v1/reports/{id}. Safe to repeat.
+    Submit {
+        /// The report as JSON; its "id" field is the report's UUID.
+        file: PathBuf,
+        /// The server, e.g. https://sightline.example.org
+        #[arg(long, env = "SIGHTLINE_SERVER")]
+        server: String,
+        /// A personal API token of a user with the reporter role.
+        #[arg(long, env = "SIGHTLINE_TOKEN", hide_env_values = true)]
+        token: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RelayCommand {
+    /// Parse a relay message back into its fields.
+    Decode {
+        /// The message, e.g. "SUSPECTED HUMAN TRAFFICKING AY5 28NOV HEL-JFK NOURG REF …"
+        text: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -249,6 +285,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             result
         }
         Command::Content { command: ContentCommand::Check { content, json } } => Ok(content_check(&content, json)),
+        Command::Relay { command: RelayCommand::Decode { text } } => relay_decode(&text),
+        Command::Report { command: ReportCommand::Submit { file, server, token } } => {
+            tokio::task::spawn_blocking(move || client::submit(&file, &server, &token))
+                .await
+                .map_err(|e| Fatal(e.to_string()))?
+        }
         Command::Audit { db, command: AuditCommand::Verify } => {
             let database = open(&db).await?;
             let result = database.verify_audit_chain().await;
@@ -265,6 +307,17 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 Err(e) => Err(e.into()),
             }
         }
+    }
+}
+
+fn relay_decode(text: &str) -> Result<ExitCode, Fatal> {
+    match sightline_domain::report::RelayMessage::decode(text) {
+        Ok(m) => {
+            let out = serde_json::to_string_pretty(&m).map_err(|e| Fatal(e.to_string()))?;
+            println!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(Fatal(format!("not a relay message: {e}"))),
     }
 }
 

@@ -316,3 +316,45 @@ fn content_check_reports_and_serve_refuses_invalid_content() {
     assert!(err.lines().last().unwrap().starts_with("error: the content in"), "{err}");
     assert!(!data.join("sightline.db").exists(), "nothing started");
 }
+
+#[test]
+fn the_reference_client_submits_once_and_relay_messages_decode() {
+    let data = temp_dir();
+    let server = start(&["--demo"], &data, &[]);
+    let token = run(&["admin", "create-token", "--email", "crew@demo-airline.example"], &data);
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/report.json");
+    let url = format!("http://127.0.0.1:{}", server.port);
+    let submit = |file: &str| {
+        Command::new(BIN).args(["report", "submit", file, "--server", &url, "--token", &token]).output().unwrap()
+    };
+    let first = submit(example);
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stderr).contains("stored"));
+    let receipt: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    let relay = receipt["relay_message"].as_str().unwrap().to_owned();
+    let again = submit(example);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already stored"));
+
+    // The same id with other content is refused, and nothing changes.
+    let changed = data.join("changed.json");
+    let text = std::fs::read_to_string(example).unwrap().replace("grey hoodie", "blue coat");
+    std::fs::write(&changed, text).unwrap();
+    let clash = submit(changed.to_str().unwrap());
+    assert_eq!(clash.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&clash.stdout).contains("\"conflict\""));
+    assert_eq!(server.terminate(), 0);
+
+    // The relay message the server made decodes back to its fields.
+    let out = Command::new(BIN).args(["relay", "decode", &relay]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(m["flight"], "AY5");
+    assert_eq!((m["origin"].as_str(), m["destination"].as_str()), (Some("HEL"), Some("JFK")));
+    assert_eq!(m["seats"], serde_json::json!(["23A", "23B"]));
+    assert_eq!(m["reference"], receipt["reference"]);
+    let out = Command::new(BIN).args(["relay", "decode", "HELLO CAPTAIN"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: not a relay message"));
+}
