@@ -23,6 +23,8 @@ pub fn submit(file: &Path, server: &str, token: &str) -> Result<ExitCode, Fatal>
     let parsed: ReportFile =
         serde_json::from_str(&text).map_err(|e| Fatal(format!("{} is not a report file: {e}", file.display())))?;
     let url = format!("{}/api/v1/reports/{}", server.trim_end_matches('/'), parsed.id);
+    // TLS uses the same crypto provider as the rest of the build (aws-lc-rs).
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let mut res = agent
         .put(&url)

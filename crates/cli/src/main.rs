@@ -31,10 +31,10 @@ struct Cli {
 #[derive(Args, Clone)]
 struct DbArgs {
     /// Folder for the embedded SQLite database (and, later, key files).
-    #[arg(long, env = "SIGHTLINE_DATA", default_value = "./sightline-data")]
+    #[arg(long, env = "SIGHTLINE_DATA", default_value = "./sightline-data", global = true)]
     data: PathBuf,
     /// Use PostgreSQL instead of the embedded SQLite: postgres://user:pass@host/db
-    #[arg(long, env = "SIGHTLINE_DATABASE_URL")]
+    #[arg(long, env = "SIGHTLINE_DATABASE_URL", global = true)]
     database_url: Option<String>,
 }
 

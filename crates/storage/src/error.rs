@@ -26,6 +26,9 @@ pub enum StorageError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// A grouped write failed as a whole; nothing of it was written.
+    #[error("the grouped write failed: {0}")]
+    Batch(String),
 }
 
 impl From<sqlx::Error> for StorageError {

@@ -93,72 +93,108 @@ impl Db {
     /// # Errors
     /// [`StorageError::Conflict`] on `id`; a database error.
     pub async fn put_report(&self, r: &NewReport, now: OffsetDateTime) -> Result<Ingest> {
-        let audit = NewAuditEntry::new(AuditAction::ReportReceived)
-            .org(r.org_id)
-            .actor(r.reporter_id)
-            .target("report", r.id)
-            .detail(format!("{} {} {}-{}", r.reference, r.flight, r.origin, r.destination));
-        let inserted = crate::db_run!(self, |p| {
-            let mut tx = p.begin().await?;
-            let n = sqlx::query(
-                "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
-                 reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
-                 potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
-                 relay_message, sealed, wrapped_key) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-                 $21, $22, $23, $24, $25) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(r.id)
-            .bind(r.org_id.as_uuid())
-            .bind(r.reporter_id.as_uuid())
-            .bind(&r.reference)
-            .bind(&r.content_hash)
-            .bind(to_micros(now))
-            .bind(r.client_created_at.as_deref())
-            .bind(&r.reporter_role)
-            .bind(&r.phase)
-            .bind(&r.flight)
-            .bind(&r.flight_date)
-            .bind(&r.origin)
-            .bind(&r.destination)
-            .bind(r.scheduled_arrival.map(to_micros))
-            .bind(&r.seats)
-            .bind(r.potential_victims)
-            .bind(r.companions)
-            .bind(&r.indicators)
-            .bind(r.disclosed)
-            .bind(&r.companion_aware)
-            .bind(r.immediate_danger)
-            .bind(r.gate_passed)
-            .bind(&r.relay_message)
-            .bind(&r.sealed)
-            .bind(&r.wrapped_key)
-            .execute(&mut *tx)
+        self.put_reports(std::slice::from_ref(r), now)
             .await?
-            .rows_affected();
-            if n == 1 {
-                audit_in_tx!(tx, &audit, now);
-                tx.commit().await?;
-                true
-            } else {
-                tx.rollback().await?;
-                false
-            }
-        });
-        if inserted {
-            return Ok(Ingest::Created(self.report_summary(r.org_id, r.id).await?));
-        }
-        let existing: Option<(Uuid, Vec<u8>)> =
-            crate::db_run!(self, |p| sqlx::query_as("SELECT org_id, content_hash FROM reports WHERE id = $1")
+            .pop()
+            .unwrap_or(Err(StorageError::Corrupt("empty batch result".into())))
+    }
+
+    /// Store several reports in one transaction (group commit): one durable commit
+    /// acknowledges them all, each with its own audit entry. Each report gets its
+    /// own outcome, as [`Db::put_report`] describes; if the transaction fails, every
+    /// report fails and nothing is written.
+    ///
+    /// # Errors
+    /// A database error for the whole batch.
+    pub async fn put_reports(&self, batch: &[NewReport], now: OffsetDateTime) -> Result<Vec<Result<Ingest>>> {
+        let at = crate::from_micros(to_micros(now));
+        let inserted: Vec<bool> = crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let mut inserted = Vec::with_capacity(batch.len());
+            for r in batch {
+                let n = sqlx::query(
+                    "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
+                     reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
+                     potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
+                     relay_message, sealed, wrapped_key) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+                     $21, $22, $23, $24, $25) ON CONFLICT (id) DO NOTHING",
+                )
                 .bind(r.id)
-                .fetch_optional(p)
-                .await?);
-        match existing {
-            Some((org, hash)) if org == r.org_id.as_uuid() && hash == r.content_hash => {
-                Ok(Ingest::Replayed(self.report_summary(r.org_id, r.id).await?))
+                .bind(r.org_id.as_uuid())
+                .bind(r.reporter_id.as_uuid())
+                .bind(&r.reference)
+                .bind(&r.content_hash)
+                .bind(to_micros(now))
+                .bind(r.client_created_at.as_deref())
+                .bind(&r.reporter_role)
+                .bind(&r.phase)
+                .bind(&r.flight)
+                .bind(&r.flight_date)
+                .bind(&r.origin)
+                .bind(&r.destination)
+                .bind(r.scheduled_arrival.map(to_micros))
+                .bind(&r.seats)
+                .bind(r.potential_victims)
+                .bind(r.companions)
+                .bind(&r.indicators)
+                .bind(r.disclosed)
+                .bind(&r.companion_aware)
+                .bind(r.immediate_danger)
+                .bind(r.gate_passed)
+                .bind(&r.relay_message)
+                .bind(&r.sealed)
+                .bind(&r.wrapped_key)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                inserted.push(n == 1);
             }
-            _ => Err(StorageError::Conflict { field: "id" }),
+            // The audit entries go last, so the chain's lock is held only briefly.
+            for (r, ins) in batch.iter().zip(&inserted) {
+                if *ins {
+                    let audit = NewAuditEntry::new(AuditAction::ReportReceived)
+                        .org(r.org_id)
+                        .actor(r.reporter_id)
+                        .target("report", r.id)
+                        .detail(format!("{} {} {}-{}", r.reference, r.flight, r.origin, r.destination));
+                    audit_in_tx!(tx, &audit, now);
+                }
+            }
+            tx.commit().await?;
+            inserted
+        });
+        let mut out = Vec::with_capacity(batch.len());
+        for (r, ins) in batch.iter().zip(inserted) {
+            if ins {
+                out.push(Ok(Ingest::Created(ReportSummary {
+                    id: r.id,
+                    reference: r.reference.clone(),
+                    received_at: at,
+                    status: "received".into(),
+                    flight: r.flight.clone(),
+                    flight_date: r.flight_date.clone(),
+                    origin: r.origin.clone(),
+                    destination: r.destination.clone(),
+                    relay_message: r.relay_message.clone(),
+                    gate_passed: r.gate_passed,
+                    immediate_danger: r.immediate_danger,
+                })));
+                continue;
+            }
+            let existing: Option<(Uuid, Vec<u8>)> =
+                crate::db_run!(self, |p| sqlx::query_as("SELECT org_id, content_hash FROM reports WHERE id = $1")
+                    .bind(r.id)
+                    .fetch_optional(p)
+                    .await?);
+            out.push(match existing {
+                Some((org, hash)) if org == r.org_id.as_uuid() && hash == r.content_hash => {
+                    self.report_summary(r.org_id, r.id).await.map(Ingest::Replayed)
+                }
+                _ => Err(StorageError::Conflict { field: "id" }),
+            });
         }
+        Ok(out)
     }
 
     /// One report of the organisation, without its sealed part.

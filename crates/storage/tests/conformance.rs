@@ -77,6 +77,7 @@ on_both_engines!(
     anonymous_learners_get_certificates_only_for_passed_attempts,
     reports_are_stored_once_per_id,
     reports_are_private_to_their_organisation_and_reporter,
+    a_group_commit_gives_each_report_its_own_outcome,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -662,4 +663,30 @@ fn ingest_property(db: &Db) {
     let received = audits.entries.iter().filter(|e| e.action == "report.received").count();
     assert_eq!(received, distinct.len());
     tokio::task::block_in_place(|| rt.block_on(db.verify_audit_chain())).unwrap();
+}
+
+async fn a_group_commit_gives_each_report_its_own_outcome(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let (x, y, z) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    db.put_report(&report(z, a, u, 5), NOW).await.unwrap();
+    let batch = vec![
+        report(x, a, u, 1),
+        report(y, a, u, 2),
+        report(x, a, u, 1), // the same report twice in one batch: a replay
+        report(y, a, u, 3), // the same id with other content: a conflict
+        report(z, a, u, 5), // stored earlier: a replay
+    ];
+    let out = db.put_reports(&batch, NOW).await.unwrap();
+    assert!(matches!(out[0], Ok(Ingest::Created(_))));
+    assert!(matches!(out[1], Ok(Ingest::Created(_))));
+    assert!(matches!(out[2], Ok(Ingest::Replayed(_))), "{:?}", out[2]);
+    assert!(matches!(out[3], Err(StorageError::Conflict { field: "id" })));
+    assert!(matches!(out[4], Ok(Ingest::Replayed(_))));
+    assert_eq!(db.count_reports(a).await.unwrap(), 3);
+    assert_eq!(db.report_sealed(a, y).await.unwrap().0, vec![2; 64]);
+    let received =
+        db.audit_for_org(a, 50).await.unwrap().entries.iter().filter(|e| e.action == "report.received").count();
+    assert_eq!(received, 3);
+    assert_eq!(db.verify_audit_chain().await.unwrap() as usize, db.audit_after(0, 1000).await.unwrap().len());
 }

@@ -58,12 +58,16 @@ pub struct AppState {
     pub library: Arc<Library>,
     /// The master key that report text is sealed under (from the key file).
     pub keys: Arc<MasterKey>,
+    /// Group commit for crew reports.
+    pub ingest: reports::IngestQueue,
 }
 
 impl AppState {
     #[must_use]
+    /// Needs a running tokio runtime (it starts the report writer task).
     pub fn new(db: Db, config: Config, clock: Clock, keys: MasterKey) -> Self {
-        Self { db, config: Arc::new(config), clock, library: Arc::new(Library::empty()), keys: Arc::new(keys) }
+        let ingest = reports::IngestQueue::start(db.clone(), clock.clone());
+        Self { db, config: Arc::new(config), clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest }
     }
 
     /// Serve this content.

@@ -11,8 +11,66 @@ use sightline_domain::user::Role;
 use sightline_storage::{Ingest, NewReport, StorageError, UserRecord};
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::security::random_bytes;
+use crate::{AppState, Clock};
+
+/// Group commit for reports: one task takes every report waiting at that moment and
+/// stores them in one transaction, so one durable commit acknowledges many reports.
+/// Under light load a batch is a single report and nothing waits.
+#[derive(Clone)]
+pub struct IngestQueue {
+    tx: tokio::sync::mpsc::Sender<Job>,
+}
+
+type Job = (NewReport, tokio::sync::oneshot::Sender<Result<Ingest, StorageError>>);
+
+/// The most reports one commit takes.
+const MAX_BATCH: usize = 256;
+
+impl IngestQueue {
+    /// Start the writer task (needs a running tokio runtime).
+    #[must_use]
+    pub fn start(db: sightline_storage::Db, clock: Clock) -> Self {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Job>(4 * MAX_BATCH);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut jobs = vec![first];
+                while jobs.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(j) => jobs.push(j),
+                        Err(_) => break,
+                    }
+                }
+                let (reports, replies): (Vec<NewReport>, Vec<_>) = jobs.into_iter().unzip();
+                match db.put_reports(&reports, clock.now()).await {
+                    Ok(results) => {
+                        for (reply, result) in replies.into_iter().zip(results) {
+                            let _ = reply.send(result);
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, reports = reports.len(), "report batch failed; nothing written");
+                        let msg = e.to_string();
+                        for reply in replies {
+                            let _ = reply.send(Err(StorageError::Batch(msg.clone())));
+                        }
+                    }
+                }
+            }
+        });
+        Self { tx }
+    }
+
+    /// Store one report; returns after its batch committed.
+    ///
+    /// # Errors
+    /// As [`sightline_storage::Db::put_report`].
+    pub async fn put(&self, report: NewReport) -> Result<Ingest, StorageError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.tx.send((report, reply)).await.map_err(|_| StorageError::Batch("the writer has stopped".into()))?;
+        answer.await.map_err(|_| StorageError::Batch("the writer has stopped".into()))?
+    }
+}
 
 /// What the reporter's device gets back.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -127,7 +185,7 @@ pub async fn ingest(
         sealed: sealed.body,
         wrapped_key: sealed.wrapped_key,
     };
-    let (created, s) = match state.db.put_report(&new, state.now()).await? {
+    let (created, s) = match state.ingest.put(new).await? {
         Ingest::Created(s) => (true, s),
         Ingest::Replayed(s) => (false, s),
     };

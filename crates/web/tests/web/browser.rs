@@ -596,6 +596,12 @@ async fn reports_filed_offline_are_sent_once_when_the_server_returns() {
     assert_eq!(db.count_reports(org).await.unwrap(), 3);
     shot(&c, "24-outbox-sent").await;
 
+    // The free text typed on the device is not on the server's disk in clear.
+    let mut disk = std::fs::read(&db.location).unwrap();
+    disk.extend(std::fs::read(format!("{}-wal", db.location)).unwrap_or_default());
+    let phrase = b"kept both passports";
+    assert!(!disk.windows(phrase.len()).any(|w| w == phrase), "report text is encrypted at rest");
+
     // What the server stored matches what the device showed the captain.
     let user = db
         .user_by_email(&sightline_domain::user::Email::parse("aino@nordicwings.example").unwrap())

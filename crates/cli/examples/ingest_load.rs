@@ -1,0 +1,72 @@
+//! Benchmark (not a test): an open-loop load of crew reports at a fixed rate from many
+//! concurrent reporters, each `PUT /api/v1/reports/{new id}` acknowledged only after
+//! commit. Latency is measured from each request's *scheduled* send time, so a slow
+//! server is not hidden by the client waiting (no coordinated omission).
+//!
+//! `cargo run --release -p sightline --example ingest_load -- URL TOKEN RATE REPORTERS SECONDS`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::cast_precision_loss)]
+
+use std::time::{Duration, Instant};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let url = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:8080".into());
+    let token = args.get(2).cloned().expect("token");
+    let rate: f64 = args.get(3).map_or(1000.0, |s| s.parse().unwrap());
+    let reporters: usize = args.get(4).map_or(200, |s| s.parse().unwrap());
+    let seconds: u64 = args.get(5).map_or(15, |s| s.parse().unwrap());
+    let body = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/report.json")).unwrap();
+    let mut report: serde_json::Value = serde_json::from_str(&body).unwrap();
+    report.as_object_mut().unwrap().remove("id");
+    let report = serde_json::to_string(&report).unwrap();
+
+    let interval = Duration::from_secs_f64(reporters as f64 / rate);
+    let start = Instant::now() + Duration::from_millis(200);
+    let end = start + Duration::from_secs(seconds);
+    let handles: Vec<_> = (0..reporters)
+        .map(|i| {
+            let (url, token, report) = (url.clone(), token.clone(), report.clone());
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+                let mut lat = Vec::new();
+                let mut errors = 0u64;
+                let mut next = start + interval.mul_f64(i as f64 / reporters as f64);
+                while next < end {
+                    if let Some(wait) = next.checked_duration_since(Instant::now()) {
+                        std::thread::sleep(wait);
+                    }
+                    let id = uuid::Uuid::now_v7();
+                    let res = agent
+                        .put(&format!("{url}/api/v1/reports/{id}"))
+                        .header("Authorization", &format!("Bearer {token}"))
+                        .header("Content-Type", "application/json")
+                        .send(report.as_str());
+                    match res {
+                        Ok(r) if r.status().as_u16() == 201 => lat.push(next.elapsed()),
+                        _ => errors += 1,
+                    }
+                    next += interval;
+                }
+                (lat, errors)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for h in handles {
+        let (l, e) = h.join().unwrap();
+        all.extend(l);
+        errors += e;
+    }
+    all.sort();
+    let p = |q: f64| all.get(((all.len() as f64 - 1.0) * q) as usize).copied().unwrap_or_default();
+    println!(
+        "offered {rate:.0} req/s from {reporters} reporters for {seconds} s: {} stored ({:.0}/s), {errors} errors; \
+         latency p50 {:?} p99 {:?} max {:?}",
+        all.len(),
+        all.len() as f64 / seconds as f64,
+        p(0.5),
+        p(0.99),
+        all.last().copied().unwrap_or_default()
+    );
+}
