@@ -15,7 +15,7 @@ trap 'kill -TERM $pid 2>/dev/null; rm -rf "$out"' EXIT
 until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.01; done
 if [ -n "$url" ]; then engine=postgres; else engine=sqlite; fi
 echo "machine: $(nproc) cores; engine: $engine"
-export TOKEN=$(SIGHTLINE_DATA="$out/data" target/release/sightline admin create-token --email crew@demo-airline.example ${url:+--database-url "$url"})
+export TOKEN=$(target/release/sightline admin create-token --email crew@demo-airline.example --data "$out/data" ${url:+--database-url "$url"})
 
 echo "-- report page shell transferred (gzip): HTML + CSS + JS + icon"
 jar="$out/jar"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Durable-ingest benchmark (issue 4): an open-loop load of reports at RATE per second
+# from REPORTERS concurrent reporters for SECONDS, on SQLite or PostgreSQL.
+#   cargo build --release -p sightline --bins --examples && bench/ingest.sh [postgres-url]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=18993
+url=${1:-}
+rate=${RATE:-1000}; reporters=${REPORTERS:-200}; seconds=${SECONDS_RUN:-15}
+out=$(mktemp -d)
+args=(serve --demo --listen "127.0.0.1:$port" --data "$out/data")
+[ -n "$url" ] && args+=(--database-url "$url")
+target/release/sightline "${args[@]}" >/dev/null 2>&1 &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; rm -rf "$out"' EXIT
+until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.01; done
+token=$(target/release/sightline admin create-token --email crew@demo-airline.example --data "$out/data" ${url:+--database-url "$url"})
+if [ -n "$url" ]; then echo "engine: postgres"; else echo "engine: sqlite (synchronous=FULL)"; fi
+target/release/examples/ingest_load "http://127.0.0.1:$port" "$token" "$rate" "$reporters" "$seconds"
+echo "RSS after: $(ps -o rss= -p $pid | awk '{printf "%.1f MB", $1/1024}')"
