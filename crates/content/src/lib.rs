@@ -14,6 +14,7 @@ use sightline_domain::learn::{
     Audience, CONTENT_LANGS, Course, CourseText, FALLBACK_LANG, Lesson, Localised, Question,
 };
 use sightline_domain::report::{Airport, AirportLookup};
+use sightline_domain::triage::Directory;
 
 /// Fewest questions in a staff course's bank, and in the public course's.
 pub const MIN_STAFF_QUESTIONS: usize = 20;
@@ -30,6 +31,8 @@ pub struct Library {
     pub indicators: Catalogue,
     pub courses: Vec<Course>,
     pub airports: Airports,
+    /// Whom the desk contacts at a destination (`content/directory.toml`).
+    pub directory: Directory,
 }
 
 /// The bundled airport data (`content/airports.csv`, generated from `airportsdata`).
@@ -71,6 +74,7 @@ impl Library {
             },
             courses: Vec::new(),
             airports: Airports::default(),
+            directory: Directory::default(),
         }
     }
 
@@ -253,7 +257,8 @@ pub fn load(dir: &Path) -> Report {
         }
     }
     let airports = load_airports(&mut c, &dir.join("airports.csv"));
-    let library = indicators.map(|indicators| Library { indicators, courses, airports });
+    let directory = load_directory(&mut c, &dir.join("directory.toml"));
+    let library = indicators.map(|indicators| Library { indicators, courses, airports, directory });
     Report { library, problems: c.problems, stats }
 }
 
@@ -266,6 +271,17 @@ fn load_indicators(c: &mut Collector, path: &Path) -> Option<Catalogue> {
         c.error(path, line, message);
     }
     Some(cat)
+}
+
+fn load_directory(c: &mut Collector, path: &Path) -> Directory {
+    let Some(text) = read(c, path) else { return Directory::default() };
+    let Some(directory) = parse_toml::<Directory>(c, path, &text) else { return Directory::default() };
+    let starts: Vec<usize> =
+        text.lines().enumerate().filter(|(_, l)| l.trim() == "[[entry]]").map(|(i, _)| i + 1).collect();
+    for (i, message) in directory.problems() {
+        c.error(path, starts.get(i).copied(), message);
+    }
+    directory
 }
 
 fn load_airports(c: &mut Collector, path: &Path) -> Airports {

@@ -23,6 +23,10 @@ fn the_repository_content_is_valid() {
     let hel = library.airports.airport("HEL").expect("HEL");
     assert_eq!((hel.country.as_str(), hel.tz.as_str()), ("FI", "Europe/Helsinki"));
     assert!(library.airports.len() > 7_000);
+    let fi = library.directory.route("FI", "HEL");
+    assert!(fi.iter().any(|e| e.email.as_deref() == Some("ihmiskauppa@poliisi.fi")), "Finnish police");
+    assert!(fi.iter().any(|e| e.phone.as_deref() == Some("112")));
+    assert!(library.directory.entries.iter().all(|e| e.source.starts_with("http")));
 }
 
 /// A scratch copy of the real content to break in one way.

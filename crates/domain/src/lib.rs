@@ -14,6 +14,7 @@ pub mod report;
 pub mod roster;
 pub mod signin;
 pub mod totp;
+pub mod triage;
 pub mod user;
 
 pub use error::FieldError;
