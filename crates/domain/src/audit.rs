@@ -42,6 +42,11 @@ pub enum AuditAction {
     CertificateRevoked,
     PositionChanged,
     ReportReceived,
+    ReportViewed,
+    CaseTransition,
+    CaseAssigned,
+    CaseNoteAdded,
+    CaseEscalated,
 }
 
 impl AuditAction {
@@ -72,6 +77,11 @@ impl AuditAction {
             Self::CertificateRevoked => "certificate.revoked",
             Self::PositionChanged => "user.position_changed",
             Self::ReportReceived => "report.received",
+            Self::ReportViewed => "report.viewed",
+            Self::CaseTransition => "case.transition",
+            Self::CaseAssigned => "case.assigned",
+            Self::CaseNoteAdded => "case.note_added",
+            Self::CaseEscalated => "case.escalated",
         }
     }
 }

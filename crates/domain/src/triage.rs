@@ -95,7 +95,12 @@ pub struct Transition {
 /// # Errors
 /// `status`/`no-change`, `reason`/`reason-required`, `outcome`/`outcome-required`,
 /// `reason`/`too-long`.
-pub fn transition(from: CaseStatus, to: CaseStatus, reason: &str, outcome: Option<Outcome>) -> Result<Transition, FieldError> {
+pub fn transition(
+    from: CaseStatus,
+    to: CaseStatus,
+    reason: &str,
+    outcome: Option<Outcome>,
+) -> Result<Transition, FieldError> {
     let reason = reason.trim();
     if reason.chars().count() > 500 {
         return Err(FieldError::new("reason", "too-long"));
@@ -211,8 +216,8 @@ pub struct DirectoryEntry {
 
 /// EU member states (for the EU-wide 112 entry).
 const EU: [&str; 27] = [
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL",
-    "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT",
+    "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
 ];
 
 impl DirectoryEntry {
@@ -300,7 +305,10 @@ mod tests {
         let back = transition(Escalated, Acknowledged, "wrong flight", None).unwrap();
         assert_eq!(back.reason.as_deref(), Some("wrong flight"));
         assert_eq!(transition(HandedOver, Closed, "", None), Err(FieldError::new("outcome", "outcome-required")));
-        assert_eq!(transition(HandedOver, Closed, "", Some(Outcome::MetOnArrival)).unwrap().outcome, Some(Outcome::MetOnArrival));
+        assert_eq!(
+            transition(HandedOver, Closed, "", Some(Outcome::MetOnArrival)).unwrap().outcome,
+            Some(Outcome::MetOnArrival)
+        );
         assert_eq!(transition(Closed, Received, "reopened: new information", None).unwrap().to, Received);
         assert_eq!(transition(Received, Received, "", None), Err(FieldError::new("status", "no-change")));
     }
@@ -308,10 +316,17 @@ mod tests {
     #[test]
     fn timers_flag_due_escalation_and_late_acknowledgement() {
         let now = datetime!(2026-11-28 12:00 UTC);
-        let t = timers(CaseStatus::Received, now - Duration::minutes(6), Some(now + Duration::minutes(29)), DEFAULT_ESCALATE_BEFORE_LANDING, now);
+        let t = timers(
+            CaseStatus::Received,
+            now - Duration::minutes(6),
+            Some(now + Duration::minutes(29)),
+            DEFAULT_ESCALATE_BEFORE_LANDING,
+            now,
+        );
         assert!(t.escalation_due && t.unacknowledged_late);
         assert_eq!(countdown(t.to_landing.unwrap()), "29 min");
-        let t = timers(CaseStatus::Escalated, now, Some(now + Duration::minutes(10)), DEFAULT_ESCALATE_BEFORE_LANDING, now);
+        let t =
+            timers(CaseStatus::Escalated, now, Some(now + Duration::minutes(10)), DEFAULT_ESCALATE_BEFORE_LANDING, now);
         assert!(!t.escalation_due && !t.unacknowledged_late);
         assert_eq!(countdown(Duration::minutes(125)), "2 h 05 min");
         assert_eq!(countdown(Duration::minutes(-8)), "-8 min");

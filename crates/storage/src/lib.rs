@@ -103,6 +103,7 @@ mod orgs;
 mod reports;
 pub mod testing;
 mod time_conv;
+mod triage;
 mod users;
 
 use std::path::Path;
@@ -121,6 +122,7 @@ pub use orgs::Organisation;
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
 pub use time_conv::{from_micros, to_micros};
+pub use triage::{CaseEvent, CaseRecord, Contact, QueueFilter};
 pub use users::{NewUser, UserRecord};
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

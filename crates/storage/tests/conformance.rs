@@ -11,7 +11,9 @@ use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::roster;
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::testing::{self, PG_ENV};
-use sightline_storage::{Db, Ingest, Learner, NewCertificate, NewReport, NewSession, NewUser, StorageError};
+use sightline_storage::{
+    Contact, Db, Ingest, Learner, NewCertificate, NewReport, NewSession, NewUser, QueueFilter, StorageError,
+};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
@@ -78,6 +80,8 @@ on_both_engines!(
     reports_are_stored_once_per_id,
     reports_are_private_to_their_organisation_and_reporter,
     a_group_commit_gives_each_report_its_own_outcome,
+    the_queue_orders_by_danger_then_landing_then_age,
+    case_changes_are_versioned_evented_and_audited,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -689,4 +693,99 @@ async fn a_group_commit_gives_each_report_its_own_outcome(db: &Db) {
         db.audit_for_org(a, 50).await.unwrap().entries.iter().filter(|e| e.action == "report.received").count();
     assert_eq!(received, 3);
     assert_eq!(db.verify_audit_chain().await.unwrap() as usize, db.audit_after(0, 1000).await.unwrap().len());
+}
+
+async fn the_queue_orders_by_danger_then_landing_then_age(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let ub = user(db, b, "crew@b.example", &[Role::Reporter]).await;
+    let mk = |variant: u8, danger: bool, arrival: Option<i64>, flight: &str| {
+        let mut r = report(uuid::Uuid::now_v7(), a, u, variant);
+        r.immediate_danger = danger;
+        r.scheduled_arrival = arrival.map(|m| NOW + Duration::minutes(m));
+        r.flight = flight.into();
+        r
+    };
+    let late_landing = mk(1, false, Some(300), "AY1");
+    let soon_landing = mk(3, false, Some(20), "AY2");
+    let unknown_landing = mk(5, false, None, "AY3");
+    let danger = mk(7, true, Some(600), "AY4");
+    for (i, r) in [&late_landing, &soon_landing, &unknown_landing, &danger].into_iter().enumerate() {
+        db.put_report(r, NOW + Duration::seconds(i as i64)).await.unwrap();
+    }
+    db.put_report(&report(uuid::Uuid::now_v7(), b, ub, 9), NOW).await.unwrap();
+    let q: Vec<_> = db.queue(a, &QueueFilter::default(), 50).await.unwrap().into_iter().map(|c| c.id).collect();
+    assert_eq!(q, vec![danger.id, soon_landing.id, late_landing.id, unknown_landing.id]);
+    let only: Vec<_> = db
+        .queue(a, &QueueFilter { flight: Some("AY2".into()), ..QueueFilter::default() }, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(only, vec![soon_landing.id]);
+    let by_dest =
+        db.queue(a, &QueueFilter { destination: Some("JFK".into()), ..QueueFilter::default() }, 50).await.unwrap();
+    assert_eq!(by_dest.len(), 4);
+    assert!(matches!(db.case(b, danger.id).await, Err(StorageError::NotFound)), "another organisation's case");
+}
+
+async fn case_changes_are_versioned_evented_and_audited(db: &Db) {
+    use sightline_domain::triage::{CaseStatus, Outcome, transition};
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let other = user(db, b, "desk@b.example", &[Role::DeskAnalyst]).await;
+    let id = uuid::Uuid::now_v7();
+    db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
+    let c = db.case(a, id).await.unwrap();
+    assert_eq!((c.status.as_str(), c.version), ("received", 0));
+
+    let ack = transition(CaseStatus::Received, CaseStatus::Acknowledged, "", None).unwrap();
+    let v1 = db.transition_case(a, id, 0, &ack, analyst, NOW).await.unwrap();
+    assert_eq!(v1, 1);
+    // A second analyst working from the old version gets a conflict; nothing changes.
+    let err = db.transition_case(a, id, 0, &ack, analyst, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "version" }), "{err:?}");
+    assert!(
+        matches!(db.assign_case(a, id, 1, Some(other), analyst, NOW).await, Err(StorageError::NotFound)),
+        "not a colleague"
+    );
+    let v2 = db.assign_case(a, id, v1, Some(analyst), analyst, NOW).await.unwrap();
+    db.add_case_note(a, id, (vec![1; 48], vec![2; 72]), analyst, NOW).await.unwrap();
+    let contact = Contact {
+        organisation: "Police of Finland".into(),
+        kind: "police".into(),
+        method: "phone".into(),
+        reference: "FI-123".into(),
+        gate_override: None,
+    };
+    let v3 = db.record_contact(a, id, v2, &contact, analyst, NOW + Duration::minutes(3)).await.unwrap();
+    let c = db.case(a, id).await.unwrap();
+    assert_eq!((c.status.as_str(), c.version, c.assigned_to), ("escalated", v3, Some(analyst)));
+    assert_eq!(c.escalated_at, Some(NOW + Duration::minutes(3)));
+    let handed = transition(CaseStatus::Escalated, CaseStatus::HandedOver, "", None).unwrap();
+    let v4 = db.transition_case(a, id, v3, &handed, analyst, NOW + Duration::minutes(4)).await.unwrap();
+    let close = transition(CaseStatus::HandedOver, CaseStatus::Closed, "", Some(Outcome::MetOnArrival)).unwrap();
+    db.transition_case(a, id, v4, &close, analyst, NOW + Duration::minutes(5)).await.unwrap();
+    let c = db.case(a, id).await.unwrap();
+    assert_eq!((c.status.as_str(), c.outcome.as_deref()), ("closed", Some("met_on_arrival")));
+    assert_eq!(db.reports_of(a, u, 5).await.unwrap()[0].status, "closed", "the reporter sees the status");
+
+    let kinds: Vec<String> = db.case_events(a, id).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, vec!["transition", "assignment", "note", "contact", "transition", "transition"]);
+    let notes = db.case_events(a, id).await.unwrap().into_iter().find(|e| e.kind == "note").unwrap();
+    assert_eq!(notes.sealed, Some((vec![1; 48], vec![2; 72])));
+    let actions: Vec<String> = db.audit_for_org(a, 20).await.unwrap().entries.into_iter().map(|e| e.action).collect();
+    for want in ["case.transition", "case.assigned", "case.note_added", "case.escalated"] {
+        assert!(actions.iter().any(|x| x == want), "{want}");
+    }
+    assert!(matches!(db.add_case_note(b, id, (vec![], vec![]), other, NOW).await, Err(StorageError::NotFound)));
+    let n = db.notifications(a, NOW - Duration::days(1), NOW + Duration::days(1)).await.unwrap();
+    assert_eq!(n.len(), 1);
+    let (_, first) = &n[0];
+    assert_eq!(first.as_ref().map(|f| (f.0, f.1.as_str())), Some((NOW + Duration::minutes(3), "Police of Finland")));
+    db.verify_audit_chain().await.unwrap();
 }
