@@ -124,7 +124,15 @@ pub fn router(state: AppState) -> Router {
         .route("/verify/{code}", get(pages::learn::verify))
         .route("/report", get(pages::report::form).post(pages::report::submit))
         .route("/reports", get(pages::report::mine))
-        .route("/quick-exit", get(pages::report::quick_exit));
+        .route("/quick-exit", get(pages::report::quick_exit))
+        .route("/desk", get(pages::desk::queue))
+        .route("/desk/rows", get(pages::desk::queue_rows))
+        .route("/desk/compliance.csv", get(pages::desk::compliance_csv))
+        .route("/desk/cases/{id}", get(pages::desk::case))
+        .route("/desk/cases/{id}/transition", post(pages::desk::transition))
+        .route("/desk/cases/{id}/assign", post(pages::desk::assign))
+        .route("/desk/cases/{id}/note", post(pages::desk::note))
+        .route("/desk/cases/{id}/escalate", post(pages::desk::escalate));
 
     Router::new()
         .merge(pages)
@@ -136,6 +144,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/notes.svg", get(middleware::notes_icon))
         .route("/static/report.js", get(middleware::report_js))
         .route("/sw.js", get(middleware::service_worker))
+        .route("/static/desk.js", get(middleware::desk_js))
         .fallback(middleware::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_cookie))
         .layer(axum::middleware::from_fn(middleware::security_headers))

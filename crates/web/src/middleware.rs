@@ -63,6 +63,12 @@ const FAVICON: &str = include_str!("../static/favicon.svg");
 const NOTES_ICON: &str = include_str!("../static/notes.svg");
 const REPORT_JS: &str = include_str!("../static/report.js");
 const SERVICE_WORKER: &str = include_str!("../static/sw.js");
+const DESK_JS: &str = include_str!("../static/desk.js");
+
+/// The desk's script: refreshes the queue every few seconds.
+pub async fn desk_js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], DESK_JS).into_response()
+}
 
 /// The neutral icon of the report pages.
 pub async fn notes_icon() -> Response {

@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each module is one screen or flow; handlers stay thin:
 //! parse the form into domain types, call storage, render.
 
+pub mod desk;
 pub mod home;
 pub mod learn;
 pub mod links;
@@ -38,6 +39,8 @@ pub struct Ctx {
 
 pub struct NavUser {
     pub name: String,
+    pub desk: bool,
+    pub reporter: bool,
     pub org_id: String,
     pub org_admin: bool,
     pub platform_admin: bool,
@@ -52,6 +55,8 @@ impl Ctx {
             path: v.path.clone(),
             user: v.user().map(|u| NavUser {
                 name: u.name.clone(),
+                desk: u.has_role(Role::DeskAnalyst),
+                reporter: u.has_role(Role::Reporter),
                 org_id: u.org_id.to_string(),
                 org_admin: u.has_role(Role::OrgAdmin) || u.has_role(Role::PlatformAdmin),
                 platform_admin: u.has_role(Role::PlatformAdmin),
