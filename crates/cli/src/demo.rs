@@ -4,6 +4,7 @@
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::learn::Audience;
 use sightline_domain::org::{OrgKind, OrgName};
+use sightline_domain::report::{AgeRange, PerceivedGender, PersonDescription, ReportInput};
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::{Db, NewUser};
 use time::OffsetDateTime;
@@ -91,4 +92,108 @@ pub async fn seed(db: &Db, now: OffsetDateTime) -> Result<(), Fatal> {
     }
     println!("  Desk analysts and admins set up two-factor sign-in on first sign-in.");
     Ok(())
+}
+
+/// Routes between airports in the bundled data (origin, destination, flight number).
+const ROUTES: [(&str, &str, &str); 16] = [
+    ("HEL", "JFK", "SL5"),
+    ("JFK", "HEL", "SL6"),
+    ("HEL", "BKK", "SL141"),
+    ("BKK", "HEL", "SL142"),
+    ("HEL", "ATH", "SL1331"),
+    ("ATH", "HEL", "SL1332"),
+    ("LHR", "HEL", "SL1340"),
+    ("HEL", "LHR", "SL1333"),
+    ("DXB", "HEL", "SL962"),
+    ("JNB", "DXB", "SL770"),
+    ("HEL", "ORD", "SL7"),
+    ("IST", "HEL", "SL1762"),
+    ("HEL", "KEF", "SL801"),
+    ("CDG", "HEL", "SL1572"),
+    ("HEL", "DOH", "SL6001"),
+    ("HEL", "ARN", "SL801"),
+];
+
+/// Indicator mixes crew plausibly tick (core-four signs are common, alone or with others).
+const MIXES: [&[&str]; 8] = [
+    &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"],
+    &["REL-NOT-GENUINE", "BEH-FEARFUL"],
+    &["TRV-NO-CLEAR-PLAN"],
+    &["DOC-HELD-BY-OTHER", "MOV-RESTRICTED", "BEH-FEARFUL"],
+    &["MOV-ANSWERED-FOR"],
+    &["TRV-NO-CLEAR-PLAN", "LUG-NONE-OR-TOO-LITTLE"],
+    &["MOV-RESTRICTED", "REL-NOT-GENUINE"],
+    &["BEH-FEARFUL", "COND-INJURIES"],
+];
+
+/// `sightline demo generate`: synthetic reports through the same validation and
+/// sealing as real ones, stored in group commits.
+pub async fn generate(
+    db: &Db,
+    library: &sightline_content::Library,
+    keys: &sightline_domain::crypto::MasterKey,
+    reporter: &str,
+    n: usize,
+) -> Result<std::process::ExitCode, Fatal> {
+    let email = Email::parse(reporter)?;
+    let user = db.user_by_email(&email).await?.ok_or_else(|| Fatal(format!("no user {reporter}; start `sightline serve --demo` once first")))?;
+    #[allow(clippy::disallowed_methods)]
+    let now = OffsetDateTime::now_utc();
+    let mut rng = sightline_domain::learn::Rng::from_seed(
+        u64::try_from(now.unix_timestamp_nanos() & 0xFFFF_FFFF_FFFF).unwrap_or(1).to_le_bytes(),
+    );
+    let mut batch = Vec::new();
+    let mut stored = 0;
+    for i in 0..n {
+        let (origin, destination, flight) = ROUTES[rng.below(ROUTES.len())];
+        let mix: Vec<String> = MIXES[rng.below(MIXES.len())]
+            .iter()
+            .filter(|c| library.indicators.get(c).is_some())
+            .map(|c| (*c).to_owned())
+            .collect();
+        let tz = sightline_domain::report::AirportLookup::airport(&library.airports, destination).map(|a| a.tz.clone()).unwrap_or_default();
+        // Arrivals from two hours ago to eighteen hours ahead, in destination local time.
+        let arrival = now + time::Duration::minutes(i64::try_from(rng.below(20 * 60)).unwrap_or(0) - 120);
+        let local = jiff_free_local(arrival, &tz);
+        let input = ReportInput {
+            reporter_role: ["cabin_crew", "cabin_crew", "gate", "check_in", "flight_deck"][rng.below(5)].into(),
+            phase: ["in_flight", "in_flight", "boarding", "check_in"][rng.below(4)].into(),
+            flight: flight.into(),
+            date: local.0,
+            origin: origin.into(),
+            destination: destination.into(),
+            scheduled_arrival: local.1,
+            seats: vec![format!("{}{}", 10 + rng.below(30), ["A", "B", "C", "D", "E", "F"][rng.below(6)])],
+            potential_victims: 1 + u8::try_from(rng.below(2)).unwrap_or(0),
+            companions: u8::try_from(rng.below(2)).unwrap_or(0),
+            indicators: mix,
+            victims: vec![PersonDescription { age_range: AgeRange::Teen, gender: PerceivedGender::Unknown, clothing: String::new() }],
+            companions_described: vec![],
+            disclosed: rng.below(12) == 0,
+            companion_aware: "unknown".into(),
+            immediate_danger: rng.below(20) == 0,
+            free_text: format!("Synthetic demo report {i}: details as a crew member might note them."),
+            considered_innocent_explanations: true,
+            client_created_at: None,
+        };
+        let report = sightline_web::reports::prepare(library, keys, &user, uuid::Uuid::now_v7(), &input)
+            .map_err(|e| Fatal(format!("generated report {i} was refused: {e:?}")))?;
+        batch.push(report);
+        if batch.len() == 500 {
+            stored += db.put_reports(&batch, now).await?.into_iter().filter(Result::is_ok).count();
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() {
+        stored += db.put_reports(&batch, now).await?.into_iter().filter(Result::is_ok).count();
+    }
+    println!("{stored} synthetic reports stored for {reporter}");
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The date and `HH:MM` of an instant in an IANA zone (UTC if the zone is unknown).
+fn jiff_free_local(t: OffsetDateTime, tz: &str) -> (String, String) {
+    let offset = sightline_domain::report::utc_offset_at(t, tz).unwrap_or(time::UtcOffset::UTC);
+    let l = t.to_offset(offset);
+    (format!("{:04}-{:02}-{:02}", l.year(), u8::from(l.month()), l.day()), format!("{:02}:{:02}", l.hour(), l.minute()))
 }

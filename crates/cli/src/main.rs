@@ -74,6 +74,13 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Demo data.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// Work with crew reports from the shell (the reference client).
     Report {
         #[command(subcommand)]
@@ -137,6 +144,26 @@ enum AdminCommand {
     },
     /// List organisations.
     ListOrgs,
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Create realistic synthetic reports (real airports, plausible indicator mixes,
+    /// arrivals spread over the next hours) for demos and benchmarks.
+    Generate {
+        /// How many reports.
+        #[arg(long, default_value_t = 50)]
+        reports: usize,
+        /// The reporter's e-mail (default: the demo airline's crew member).
+        #[arg(long, default_value = "crew@demo-airline.example")]
+        reporter: String,
+        /// The content folder (airports, indicators).
+        #[arg(long, env = "SIGHTLINE_CONTENT", default_value = "./content")]
+        content: PathBuf,
+        /// The master key file (as for `serve`; default: master.key in the data folder).
+        #[arg(long, env = "SIGHTLINE_KEY_FILE")]
+        key_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -286,6 +313,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         }
         Command::Content { command: ContentCommand::Check { content, json } } => Ok(content_check(&content, json)),
         Command::Relay { command: RelayCommand::Decode { text } } => relay_decode(&text),
+        Command::Demo { db, command: DemoCommand::Generate { reports, reporter, content, key_file } } => {
+            let library = sightline_content::load(&content)
+                .ok()
+                .ok_or_else(|| Fatal(format!("the content in {} is invalid; run `sightline content check`", content.display())))?;
+            let keys = keyfile::load_or_create(&key_file.unwrap_or_else(|| db.data.join("master.key")))?;
+            let database = open(&db).await?;
+            let result = demo::generate(&database, &library, &keys, &reporter, reports).await;
+            database.close().await;
+            result
+        }
         Command::Report { command: ReportCommand::Submit { file, server, token } } => {
             tokio::task::spawn_blocking(move || client::submit(&file, &server, &token))
                 .await

@@ -335,6 +335,14 @@ fn take<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> 
     r.map_err(|e| errors.push(e)).ok()
 }
 
+/// The UTC offset of an IANA zone at an instant.
+#[must_use]
+pub fn utc_offset_at(t: OffsetDateTime, tz: &str) -> Option<time::UtcOffset> {
+    let zone = jiff::tz::TimeZone::get(tz).ok()?;
+    let ts = jiff::Timestamp::from_second(t.unix_timestamp()).ok()?;
+    time::UtcOffset::from_whole_seconds(zone.to_offset(ts).seconds()).ok()
+}
+
 fn check_text(s: &str, field: &'static str, max: usize) -> Result<String, FieldError> {
     let t = s.trim();
     if t.chars().count() > max {

@@ -13,7 +13,7 @@ mod i18n;
 mod middleware;
 mod pages;
 pub mod pdf;
-mod reports;
+pub mod reports;
 mod security;
 mod visitor;
 

@@ -124,27 +124,25 @@ struct Sensitive<'a> {
     free_text: &'a str,
 }
 
-/// Validate, seal and store a report once.
+/// Validate and seal a report, ready to store (shared by the API, the form and
+/// `sightline demo generate`).
 ///
 /// # Errors
-/// See [`IngestError`].
-pub async fn ingest(
-    state: &AppState,
+/// [`IngestError::Invalid`] with every field problem, or an internal error.
+pub fn prepare(
+    library: &sightline_content::Library,
+    keys: &sightline_domain::crypto::MasterKey,
     user: &UserRecord,
     id: Uuid,
     input: &ReportInput,
-) -> Result<(bool, Receipt), IngestError> {
-    if !user.has_role(Role::Reporter) {
-        return Err(IngestError::Forbidden);
-    }
+) -> Result<NewReport, IngestError> {
     if id.is_nil() {
         return Err(IngestError::Invalid(vec![FieldError::new("id", "invalid-id")]));
     }
-    let lib = &state.library;
-    let parsed = input.parse(&lib.airports, &lib.indicators).map_err(IngestError::Invalid)?;
-    let gate = parsed.decision_gate(&lib.indicators);
+    let parsed = input.parse(&library.airports, &library.indicators).map_err(IngestError::Invalid)?;
+    let gate = parsed.decision_gate(&library.indicators);
     let reference = report::short_reference(id);
-    let relay = parsed.relay(&lib.indicators, &reference).encode();
+    let relay = parsed.relay(&library.indicators, &reference).encode();
     let canonical = serde_json::to_vec(&parsed).map_err(|e| IngestError::Internal(e.to_string()))?;
     let content_hash = Sha256::digest(&canonical).to_vec();
     let sensitive = serde_json::to_vec(&Sensitive {
@@ -158,8 +156,8 @@ pub async fn ingest(
         nonce: random_bytes::<24>().map_err(IngestError::Internal)?,
         wrap_nonce: random_bytes::<24>().map_err(IngestError::Internal)?,
     };
-    let sealed = state.keys.seal(user.org_id, id, &sensitive, &r).map_err(|e| IngestError::Internal(e.to_string()))?;
-    let new = NewReport {
+    let sealed = keys.seal(user.org_id, id, &sensitive, &r).map_err(|e| IngestError::Internal(e.to_string()))?;
+    Ok(NewReport {
         id,
         org_id: user.org_id,
         reporter_id: user.id,
@@ -184,7 +182,18 @@ pub async fn ingest(
         relay_message: relay,
         sealed: sealed.body,
         wrapped_key: sealed.wrapped_key,
-    };
+    })
+}
+
+/// Validate, seal and store a report once.
+///
+/// # Errors
+/// See [`IngestError`].
+pub async fn ingest(state: &AppState, user: &UserRecord, id: Uuid, input: &ReportInput) -> Result<(bool, Receipt), IngestError> {
+    if !user.has_role(Role::Reporter) {
+        return Err(IngestError::Forbidden);
+    }
+    let new = prepare(&state.library, &state.keys, user, id, input)?;
     let (created, s) = match state.ingest.put(new).await? {
         Ingest::Created(s) => (true, s),
         Ingest::Replayed(s) => (false, s),

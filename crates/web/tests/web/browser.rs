@@ -627,3 +627,161 @@ async fn reports_filed_offline_are_sent_once_when_the_server_returns() {
     server.stop().await;
     db.cleanup().await;
 }
+
+/// The Triage "done when": a reporter files a report offline; it syncs; the desk sees
+/// it with the landing countdown, acknowledges it, escalates it to the Finnish police
+/// entry for an arrival at HEL, hands it over; the reporter sees "handed to
+/// authorities"; the desk closes it; the audit chain verifies.
+#[tokio::test]
+async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
+    if !browser_available() {
+        return;
+    }
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let library = sightline_content::load(&sightline_content::default_dir()).ok().unwrap();
+    #[allow(clippy::disallowed_methods)]
+    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let base = format!("http://{addr}");
+    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone(), crate::support::test_key()).with_library(library);
+    let mut server = Restartable::start(state, Some(addr)).await;
+    let now = clock.now();
+    let org = db
+        .create_org(
+            &sightline_domain::org::OrgName::parse("Nordic Wings").unwrap(),
+            sightline_domain::org::OrgKind::Airline,
+            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated),
+            now,
+        )
+        .await
+        .unwrap();
+    let password = "tray table upright position";
+    for (email, role) in [("crew@nw.example", sightline_domain::user::Role::Reporter), ("desk@nw.example", sightline_domain::user::Role::DeskAnalyst)] {
+        db.create_user(
+            org,
+            &sightline_storage::NewUser {
+                name: sightline_domain::user::PersonName::parse(email.split('@').next().unwrap()).unwrap(),
+                email: sightline_domain::user::Email::parse(email).unwrap(),
+                roles: sightline_domain::user::Roles::of([role]),
+                base: None,
+                employee_id: None,
+                password_hash: Some(sightline_web::hash_password(password).unwrap()),
+                position: None,
+            },
+            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    let (_driver, c) = start_driver().await;
+    let sign_in = |email: &'static str| {
+        let c = c.clone();
+        let base = base.clone();
+        async move {
+            c.goto(&format!("{base}/login")).await.unwrap();
+            fill(&c, "#email", email).await;
+            fill(&c, "#password", password).await;
+            click_nav(&c, "form[action='/login'] button[type=submit]").await;
+        }
+    };
+    let sign_out = || {
+        let c = c.clone();
+        async move {
+            click_nav(&c, "form[action='/logout'] button").await;
+        }
+    };
+
+    // The reporter files offline.
+    sign_in("crew@nw.example").await;
+    c.goto(&format!("{base}/report")).await.unwrap();
+    c.execute_async("const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));", vec![])
+        .await
+        .unwrap();
+    c.refresh().await.unwrap();
+    server.stop().await;
+    let arrival = clock.now() + time::Duration::minutes(95);
+    let helsinki = arrival.to_offset(sightline_domain::report::utc_offset_at(arrival, "Europe/Helsinki").unwrap());
+    fill(&c, "#flight", "AY5").await;
+    fill(&c, "#origin", "JFK").await;
+    fill(&c, "#destination", "HEL").await;
+    c.execute(
+        "document.getElementById('date').value = arguments[0]; document.getElementById('scheduled_arrival').value = arguments[1];",
+        vec![
+            serde_json::json!(format!("{:04}-{:02}-{:02}", helsinki.year(), u8::from(helsinki.month()), helsinki.day())),
+            serde_json::json!(format!("{:02}:{:02}", helsinki.hour(), helsinki.minute())),
+        ],
+    )
+    .await
+    .unwrap();
+    fill(&c, "#seats", "31A 31B").await;
+    tick(&c, "DOC-HELD-BY-OTHER").await;
+    tick(&c, "MOV-ANSWERED-FOR").await;
+    fill(&c, "#free_text", "She said she does not know who will meet her.").await;
+    click(&c, "#considered").await;
+    click(&c, "#submit-report").await;
+    c.wait().for_element(Locator::Css("#relay-panel:not([hidden])")).await.unwrap();
+    server.restart().await;
+    click(&c, "#send-now").await;
+    for _ in 0..100 {
+        if outbox_states(&c).await == vec!["sent"] {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    assert_eq!(db.count_reports(org).await.unwrap(), 1);
+    c.goto(&format!("{base}/home")).await.unwrap();
+    sign_out().await;
+
+    // The desk: two-factor, then the queue with the countdown.
+    sign_in("desk@nw.example").await;
+    wait_path(&c, |p| p == "/account/two-factor").await;
+    let secret = text(&c, "#totp-secret").await.replace(' ', "");
+    fill(&c, "#code", &totp(&clock, &secret)).await;
+    click_nav(&c, "form[action='/account/two-factor'] button[type=submit]").await;
+    c.goto(&format!("{base}/desk")).await.unwrap();
+    let countdown = text(&c, "td.countdown").await;
+    assert!(countdown.starts_with("1 h 3") || countdown.starts_with("1 h 2"), "{countdown}");
+    shot(&c, "30-desk-queue").await;
+    click_nav(&c, "#queue-rows a").await;
+    assert!(c.source().await.unwrap().contains("She said she does not know who will meet her."));
+    let act = |form: &'static str| {
+        let c = c.clone();
+        async move { click_nav(&c, &format!("form[action$='/{form}'] button[type=submit]")).await }
+    };
+    c.find(Locator::Css("#to")).await.unwrap().select_by_value("acknowledged").await.unwrap();
+    act("transition").await;
+    let police = c.find(Locator::Css("label.contact-option")).await.unwrap().text().await.unwrap();
+    assert!(police.contains("Police of Finland"), "{police}");
+    fill(&c, "#reference", "HEL-PD-778").await;
+    act("escalate").await;
+    shot(&c, "31-desk-case").await;
+    c.find(Locator::Css("#to")).await.unwrap().select_by_value("handed_over").await.unwrap();
+    act("transition").await;
+    sign_out().await;
+
+    // The reporter hears back.
+    sign_in("crew@nw.example").await;
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    assert!(text(&c, "tbody").await.contains("Handed to authorities"));
+    shot(&c, "32-reporter-feedback").await;
+    sign_out().await;
+
+    // The desk closes the case.
+    clock.advance(time::Duration::seconds(31));
+    sign_in("desk@nw.example").await;
+    fill(&c, "#code", &totp(&clock, &secret)).await;
+    click_nav(&c, "form[action='/login/two-factor'] button[type=submit]").await;
+    c.goto(&format!("{base}/desk?status=handed_over")).await.unwrap();
+    click_nav(&c, "#queue-rows a").await;
+    c.find(Locator::Css("#to")).await.unwrap().select_by_value("closed").await.unwrap();
+    c.find(Locator::Css("#outcome")).await.unwrap().select_by_value("met_on_arrival").await.unwrap();
+    act("transition").await;
+    assert!(text(&c, "h1").await.contains("Closed"));
+    c.close().await.unwrap();
+    server.stop().await;
+    assert!(db.verify_audit_chain().await.unwrap() > 10);
+    db.cleanup().await;
+}

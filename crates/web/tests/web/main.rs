@@ -5,6 +5,7 @@
 
 mod api;
 mod browser;
+mod desk;
 mod flows;
 mod learn;
 mod reports;

@@ -1,0 +1,167 @@
+//! The security desk: queue, case, workflow with version conflicts, escalation from
+//! the routing directory, reporter feedback, compliance export, isolation.
+
+use axum::http::StatusCode;
+use sightline_domain::user::{Email, Role};
+
+use crate::support::{PASSWORD, TestApp, csrf_of, engines};
+
+async fn person(app: &TestApp, org_name: &str, email: &str, roles: &[Role]) -> sightline_domain::ids::OrgId {
+    let now = app.state.now();
+    let name = sightline_domain::org::OrgName::parse(org_name).unwrap();
+    let org = match app.state.db.org_by_name(&name).await {
+        Ok(o) => o.id,
+        Err(_) => app
+            .state
+            .db
+            .create_org(
+                &name,
+                sightline_domain::org::OrgKind::Airline,
+                sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated),
+                now,
+            )
+            .await
+            .unwrap(),
+    };
+    app.state
+        .db
+        .create_user(
+            org,
+            &sightline_storage::NewUser {
+                name: sightline_domain::user::PersonName::parse(email.split('@').next().unwrap()).unwrap(),
+                email: Email::parse(email).unwrap(),
+                roles: sightline_domain::user::Roles::of(roles.iter().copied()),
+                base: None,
+                employee_id: None,
+                password_hash: Some(sightline_web::hash_password(PASSWORD).unwrap()),
+                position: None,
+            },
+            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
+            now,
+        )
+        .await
+        .unwrap();
+    org
+}
+
+async fn token(app: &TestApp, email: &str) -> String {
+    let user = app.state.db.user_by_email(&Email::parse(email).unwrap()).await.unwrap().unwrap();
+    let t = sightline_web::new_token().unwrap();
+    app.state.db.create_api_token(&user, "t", &sightline_web::hash_token(&t), None, app.state.now()).await.unwrap();
+    t
+}
+
+fn report(indicators: &[&str], free_text: &str) -> String {
+    serde_json::json!({
+        "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
+        "origin": "JFK", "destination": "HEL", "scheduled_arrival": "13:10", "seats": ["23A"],
+        "potential_victims": 1, "companions": 1, "indicators": indicators,
+        "victims": [{"age_range": "teen", "gender": "female", "clothing": "grey hoodie"}],
+        "companion_aware": "no", "free_text": free_text, "considered_innocent_explanations": true
+    })
+    .to_string()
+}
+
+async fn analyst_signed_in(app: &mut TestApp, email: &str) {
+    let r = app.sign_in(email, PASSWORD).await;
+    assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "analysts enrol two-factor first");
+    app.enrol_two_factor().await;
+}
+
+async fn act(app: &mut TestApp, case: &str, action: &str, fields: &[(&str, &str)]) -> crate::support::Resp {
+    let page = app.get(case).await;
+    let version = crate::support::between(&page.body, "name=\"version\" value=\"", "\"");
+    let mut all = vec![("version", version.as_str())];
+    all.extend_from_slice(fields);
+    app.submit(case, &format!("{case}/{action}"), &all).await
+}
+
+#[tokio::test]
+async fn the_desk_works_a_case_from_queue_to_closed() {
+    for db in engines().await {
+        let mut desk = TestApp::with_content(db).await;
+        let org = person(&desk, "Nordic Wings", "crew@nw.example", &[Role::Reporter]).await;
+        person(&desk, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst]).await;
+        person(&desk, "Other Air", "desk@other.example", &[Role::DeskAnalyst]).await;
+        let crew_token = token(&desk, "crew@nw.example").await;
+        let id = uuid::Uuid::now_v7();
+        let r = desk
+            .api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew_token), Some(&report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "CANARY-desk-text")))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let reference = r.json()["reference"].as_str().unwrap().to_owned();
+        let weak = uuid::Uuid::now_v7();
+        desk.api("PUT", &format!("/api/v1/reports/{weak}"), Some(&crew_token), Some(&report(&["BEH-FEARFUL"], "one sign only"))).await;
+
+        // A reporter cannot open the desk.
+        let mut crew = desk.another_browser();
+        crew.sign_in("crew@nw.example", PASSWORD).await;
+        assert_eq!(crew.get("/desk").await.status, StatusCode::FORBIDDEN);
+
+        analyst_signed_in(&mut desk, "desk@nw.example").await;
+        let queue = desk.get("/desk").await;
+        assert_eq!(queue.status, StatusCode::OK);
+        assert!(queue.body.contains(&reference));
+        assert!(queue.body.contains("Below the gate"), "the one-sign report is marked");
+        let rows = desk.get("/desk/rows").await;
+        assert!(rows.body.contains(&reference) && !rows.body.contains("<html"));
+
+        let case = format!("/desk/cases/{id}");
+        let page = desk.get(&case).await;
+        assert!(page.body.contains("CANARY-desk-text"), "the analyst reads the decrypted text");
+        assert!(page.body.contains("Police of Finland"), "routed to the destination's authorities");
+        assert!(page.body.contains("Suspected human trafficking — AY5 on 2026-11-28, JFK to HEL"));
+        let viewed = desk.state.db.audit_for_org(org, 50).await.unwrap().entries.into_iter().filter(|e| e.action == "report.viewed").count();
+        assert_eq!(viewed, 1, "every view is audited");
+
+        // Acknowledge; a stale form (an old version) is refused with a conflict.
+        let stale = crate::support::between(&page.body, "name=\"version\" value=\"", "\"");
+        let r = act(&mut desk, &case, "transition", &[("to", "acknowledged")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = desk
+            .post_form(&format!("{case}/transition"), &[("csrf", &csrf_of(&page.body)), ("version", &stale), ("to", "escalated")])
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.body.contains("Someone else changed this case meanwhile"));
+        // Going back needs a reason.
+        let r = act(&mut desk, &case, "transition", &[("to", "received")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Escalate to the Finnish police (the first routed contact for HEL).
+        let r = act(&mut desk, &case, "escalate", &[("contact", "0"), ("method", "phone"), ("reference", "HEL-PD-778")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = desk.get(&case).await;
+        assert!(page.body.contains("Escalated") && page.body.contains("HEL-PD-778"));
+        let r = act(&mut desk, &case, "transition", &[("to", "handed_over")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(crew.get("/reports").await.body.contains("Handed to authorities"), "the reporter hears back");
+        let r = act(&mut desk, &case, "transition", &[("to", "closed")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "closing needs an outcome");
+        let r = act(&mut desk, &case, "transition", &[("to", "closed"), ("outcome", "met_on_arrival")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        act(&mut desk, &case, "note", &[("note", "Police met the aircraft at gate 32.")]).await;
+        assert!(desk.get(&case).await.body.contains("Police met the aircraft at gate 32."));
+        assert!(!desk.get("/desk").await.body.contains(&reference), "closed cases leave the queue");
+
+        // The one-sign report cannot be escalated without the analyst's reason.
+        let weak_case = format!("/desk/cases/{weak}");
+        let r = act(&mut desk, &weak_case, "escalate", &[("contact", "0"), ("method", "phone"), ("reference", "x")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = act(&mut desk, &weak_case, "escalate", &[("contact", "0"), ("method", "phone"), ("reference", "x"), ("gate_override", "captain reports a visible injury")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+        // The yearly record: each notification and when the police were told.
+        let csv = desk.get("/desk/compliance.csv?year=2027").await;
+        assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+        assert!(csv.body.lines().any(|l| l.contains(&reference) && l.contains(",yes,") && l.contains("Police of Finland")), "{}", csv.body);
+        assert_eq!(csv.body.lines().count(), 3, "header and two notifications");
+
+        // Another organisation's analyst sees nothing of it, and the attempt is audited.
+        let mut other = desk.another_browser();
+        analyst_signed_in(&mut other, "desk@other.example").await;
+        assert_eq!(other.get(&case).await.status, StatusCode::NOT_FOUND);
+        assert!(!other.get("/desk").await.body.contains(&reference));
+        desk.state.db.verify_audit_chain().await.unwrap();
+        desk.finish().await;
+    }
+}
