@@ -136,7 +136,10 @@ pub async fn generate(
     n: usize,
 ) -> Result<std::process::ExitCode, Fatal> {
     let email = Email::parse(reporter)?;
-    let user = db.user_by_email(&email).await?.ok_or_else(|| Fatal(format!("no user {reporter}; start `sightline serve --demo` once first")))?;
+    let user = db
+        .user_by_email(&email)
+        .await?
+        .ok_or_else(|| Fatal(format!("no user {reporter}; start `sightline serve --demo` once first")))?;
     #[allow(clippy::disallowed_methods)]
     let now = OffsetDateTime::now_utc();
     let mut rng = sightline_domain::learn::Rng::from_seed(
@@ -151,7 +154,9 @@ pub async fn generate(
             .filter(|c| library.indicators.get(c).is_some())
             .map(|c| (*c).to_owned())
             .collect();
-        let tz = sightline_domain::report::AirportLookup::airport(&library.airports, destination).map(|a| a.tz.clone()).unwrap_or_default();
+        let tz = sightline_domain::report::AirportLookup::airport(&library.airports, destination)
+            .map(|a| a.tz.clone())
+            .unwrap_or_default();
         // Arrivals from two hours ago to eighteen hours ahead, in destination local time.
         let arrival = now + time::Duration::minutes(i64::try_from(rng.below(20 * 60)).unwrap_or(0) - 120);
         let local = jiff_free_local(arrival, &tz);
@@ -167,7 +172,11 @@ pub async fn generate(
             potential_victims: 1 + u8::try_from(rng.below(2)).unwrap_or(0),
             companions: u8::try_from(rng.below(2)).unwrap_or(0),
             indicators: mix,
-            victims: vec![PersonDescription { age_range: AgeRange::Teen, gender: PerceivedGender::Unknown, clothing: String::new() }],
+            victims: vec![PersonDescription {
+                age_range: AgeRange::Teen,
+                gender: PerceivedGender::Unknown,
+                clothing: String::new(),
+            }],
             companions_described: vec![],
             disclosed: rng.below(12) == 0,
             companion_aware: "unknown".into(),

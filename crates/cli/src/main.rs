@@ -314,9 +314,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Content { command: ContentCommand::Check { content, json } } => Ok(content_check(&content, json)),
         Command::Relay { command: RelayCommand::Decode { text } } => relay_decode(&text),
         Command::Demo { db, command: DemoCommand::Generate { reports, reporter, content, key_file } } => {
-            let library = sightline_content::load(&content)
-                .ok()
-                .ok_or_else(|| Fatal(format!("the content in {} is invalid; run `sightline content check`", content.display())))?;
+            let library = sightline_content::load(&content).ok().ok_or_else(|| {
+                Fatal(format!("the content in {} is invalid; run `sightline content check`", content.display()))
+            })?;
             let keys = keyfile::load_or_create(&key_file.unwrap_or_else(|| db.data.join("master.key")))?;
             let database = open(&db).await?;
             let result = demo::generate(&database, &library, &keys, &reporter, reports).await;

@@ -116,9 +116,9 @@ impl Db {
                     "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
                      reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
                      potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
-                     relay_message, sealed, wrapped_key) \
+                     relay_message, sealed, wrapped_key, arrival_key) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-                     $21, $22, $23, $24, $25) ON CONFLICT (id) DO NOTHING",
+                     $21, $22, $23, $24, $25, $26) ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(r.id)
                 .bind(r.org_id.as_uuid())
@@ -145,6 +145,7 @@ impl Db {
                 .bind(&r.relay_message)
                 .bind(&r.sealed)
                 .bind(&r.wrapped_key)
+                .bind(r.scheduled_arrival.map_or(i64::MAX, to_micros))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

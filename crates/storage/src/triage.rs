@@ -188,7 +188,8 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn queue(&self, org: OrgId, f: &QueueFilter, limit: i64) -> Result<Vec<CaseRecord>> {
-        let mut sql = format!("SELECT {CASE_COLUMNS} FROM reports WHERE org_id = $1");
+        // Pick and order the ids from the covering index first; then read those rows.
+        let mut sql = "SELECT id FROM reports WHERE org_id = $1".to_owned();
         let mut binds: Vec<String> = Vec::new();
         let mut push = |col: &str, v: &str, sql: &mut String| {
             binds.push(v.to_owned());
@@ -196,7 +197,9 @@ impl Db {
         };
         if let Some(s) = f.status {
             push("status", s.as_str(), &mut sql);
-        } else if !f.include_closed {
+        }
+        if !f.include_closed && f.status != Some(CaseStatus::Closed) {
+            // Spelled exactly as the partial index's condition, so it is used.
             sql.push_str(" AND status <> 'closed'");
         }
         if let Some(v) = f.flight.as_deref().filter(|v| !v.is_empty()) {
@@ -209,17 +212,34 @@ impl Db {
             push("destination", v, &mut sql);
         }
         sql.push_str(&format!(
-            " ORDER BY immediate_danger DESC, (scheduled_arrival IS NULL), scheduled_arrival, received_at LIMIT ${}",
+            " ORDER BY immediate_danger DESC, arrival_key, received_at, id LIMIT ${}",
             binds.len() + 2
         ));
-        crate::db_run!(self, |p| {
-            let mut q = sqlx::query(&sql).bind(org.as_uuid());
+        let ids: Vec<(Uuid,)> = crate::db_run!(self, |p| {
+            let mut q = sqlx::query_as(&sql).bind(org.as_uuid());
             for b in &binds {
                 q = q.bind(b);
             }
-            let rows = q.bind(limit).fetch_all(p).await?;
-            rows.iter().map(to_case).collect()
-        })
+            q.bind(limit).fetch_all(p).await?
+        });
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // By primary key only: the ids were just chosen within this organisation (and a
+        // filter on org_id here would tempt the planner into scanning the org's rows).
+        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 1)).collect();
+        let fetch = format!("SELECT {CASE_COLUMNS} FROM reports WHERE id IN ({})", placeholders.join(", "));
+        let mut cases: Vec<CaseRecord> = crate::db_run!(self, |p| {
+            let mut q = sqlx::query(&fetch);
+            for (id,) in &ids {
+                q = q.bind(*id);
+            }
+            let rows = q.fetch_all(p).await?;
+            rows.iter().map(to_case).collect::<Result<Vec<_>>>()?
+        });
+        let order: std::collections::HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, (id,))| (*id, i)).collect();
+        cases.sort_by_key(|c| order.get(&c.id).copied().unwrap_or(usize::MAX));
+        Ok(cases)
     }
 
     /// One case of the organisation.

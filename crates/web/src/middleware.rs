@@ -67,7 +67,8 @@ const DESK_JS: &str = include_str!("../static/desk.js");
 
 /// The desk's script: refreshes the queue every few seconds.
 pub async fn desk_js() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], DESK_JS).into_response()
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], DESK_JS)
+        .into_response()
 }
 
 /// The neutral icon of the report pages.

@@ -189,7 +189,12 @@ pub fn prepare(
 ///
 /// # Errors
 /// See [`IngestError`].
-pub async fn ingest(state: &AppState, user: &UserRecord, id: Uuid, input: &ReportInput) -> Result<(bool, Receipt), IngestError> {
+pub async fn ingest(
+    state: &AppState,
+    user: &UserRecord,
+    id: Uuid,
+    input: &ReportInput,
+) -> Result<(bool, Receipt), IngestError> {
     if !user.has_role(Role::Reporter) {
         return Err(IngestError::Forbidden);
     }

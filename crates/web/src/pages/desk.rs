@@ -20,10 +20,13 @@ use time::{Date, Month, OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::{Ctx, FormErrors, render};
+use crate::AppState;
 use crate::error::PageError;
 use crate::security::random_bytes;
 use crate::visitor::Visitor;
-use crate::AppState;
+
+/// How many cases the queue shows (the most urgent; filters narrow it further).
+const QUEUE_ROWS: i64 = 100;
 
 fn analyst(v: &Visitor) -> Result<&UserRecord, PageError> {
     v.require_role(Role::DeskAnalyst)
@@ -52,8 +55,25 @@ impl QueueQuery {
         }
     }
     fn query_string(&self) -> String {
-        let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
-        format!("status={}&flight={}&date={}&destination={}", enc(&self.status), enc(&self.flight), enc(&self.date), enc(&self.destination))
+        let enc =
+            |s: &str| {
+                s.bytes()
+                    .map(|b| {
+                        if b.is_ascii_alphanumeric() || b == b'-' {
+                            (b as char).to_string()
+                        } else {
+                            format!("%{b:02X}")
+                        }
+                    })
+                    .collect::<String>()
+            };
+        format!(
+            "status={}&flight={}&date={}&destination={}",
+            enc(&self.status),
+            enc(&self.flight),
+            enc(&self.date),
+            enc(&self.destination)
+        )
     }
 }
 
@@ -79,7 +99,13 @@ fn rows(state: &AppState, me: &UserRecord, cases: Vec<CaseRecord>) -> Vec<Row> {
         .into_iter()
         .map(|c| {
             let status: CaseStatus = c.status.parse().unwrap_or(CaseStatus::Received);
-            let t = triage::timers(status, c.received_at, c.scheduled_arrival, triage::DEFAULT_ESCALATE_BEFORE_LANDING, now);
+            let t = triage::timers(
+                status,
+                c.received_at,
+                c.scheduled_arrival,
+                triage::DEFAULT_ESCALATE_BEFORE_LANDING,
+                now,
+            );
             Row {
                 id: c.id.to_string(),
                 reference: c.reference,
@@ -117,17 +143,25 @@ struct RowsPartial {
 }
 
 /// The queue: the organisation's open cases, most urgent first.
-pub async fn queue(State(state): State<AppState>, v: Visitor, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
+pub async fn queue(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
     let me = analyst(&v)?;
-    let cases = state.db.queue(me.org_id, &q.filter(), 500).await?;
+    let cases = state.db.queue(me.org_id, &q.filter(), QUEUE_ROWS).await?;
     let rows = rows(&state, me, cases);
     render(&QueuePage { ctx: Ctx::new(&v), query: q.query_string(), q, rows, statuses: CaseStatus::ALL })
 }
 
 /// The queue's rows alone, for the page to refresh itself every few seconds.
-pub async fn queue_rows(State(state): State<AppState>, v: Visitor, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
+pub async fn queue_rows(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, PageError> {
     let me = analyst(&v)?;
-    let cases = state.db.queue(me.org_id, &q.filter(), 500).await?;
+    let cases = state.db.queue(me.org_id, &q.filter(), QUEUE_ROWS).await?;
     let rows = rows(&state, me, cases);
     render(&RowsPartial { ctx: Ctx::new(&v), rows })
 }
@@ -221,7 +255,13 @@ fn describe(ctx: &Ctx, role: &str, p: &PersonDescription) -> String {
     s
 }
 
-fn open(state: &AppState, c_org: sightline_domain::ids::OrgId, id: Uuid, body: Vec<u8>, wrapped: Vec<u8>) -> Option<Vec<u8>> {
+fn open(
+    state: &AppState,
+    c_org: sightline_domain::ids::OrgId,
+    id: Uuid,
+    body: Vec<u8>,
+    wrapped: Vec<u8>,
+) -> Option<Vec<u8>> {
     state.keys.open(c_org, id, &Sealed { body, wrapped_key: wrapped }).ok()
 }
 
@@ -247,7 +287,8 @@ async fn case_page(
             (ind.map_or_else(|| code.to_owned(), |i| i.label.get(lang).to_owned()), ind.is_some_and(|i| i.core_four))
         })
         .collect();
-    let mut people: Vec<String> = sensitive.victims.iter().map(|p| describe(&ctx, "report-describe-victim", p)).collect();
+    let mut people: Vec<String> =
+        sensitive.victims.iter().map(|p| describe(&ctx, "report-describe-victim", p)).collect();
     people.extend(sensitive.companions_described.iter().map(|p| describe(&ctx, "report-describe-companion", p)));
     let users = state.db.list_users(me.org_id).await?;
     let names: HashMap<_, _> = users.iter().map(|u| (u.id, u.name.clone())).collect();
@@ -269,7 +310,11 @@ async fn case_page(
             "assignment" => ctx.t1(
                 "case-event-assigned",
                 "name",
-                &e.reason.as_deref().and_then(|r| r.parse().ok()).and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "—".into()),
+                &e.reason
+                    .as_deref()
+                    .and_then(|r| r.parse().ok())
+                    .and_then(|u| names.get(&u).cloned())
+                    .unwrap_or_else(|| "—".into()),
             ),
             "contact" => format!(
                 "{}: {} ({}, {}){}",
@@ -294,7 +339,8 @@ async fn case_page(
     let now = state.now();
     let countdown = c.scheduled_arrival.map(|a| triage::countdown(a - now)).unwrap_or_default();
     let dest = state.library.airports.airport(&c.destination);
-    let destination_name = dest.map_or_else(|| c.destination.clone(), |a| format!("{} ({}, {})", a.name, a.city, a.country));
+    let destination_name =
+        dest.map_or_else(|| c.destination.clone(), |a| format!("{} ({}, {})", a.name, a.city, a.country));
     let routed = dest.map(|a| state.library.directory.route(&a.country, &a.iata)).unwrap_or_default();
     let today = now.date();
     let contacts = routed
@@ -334,7 +380,12 @@ async fn case_page(
             .victims
             .iter()
             .chain(&sensitive.companions_described)
-            .map(|p| format!("{} {}{}.", p.age_range.as_str().replace('_', " "), p.gender.as_str(), if p.clothing.is_empty() { String::new() } else { format!(", {}", p.clothing) }))
+            .map(|p| format!(
+                "{} {}{}.",
+                p.age_range.as_str().replace('_', " "),
+                p.gender.as_str(),
+                if p.clothing.is_empty() { String::new() } else { format!(", {}", p.clothing) }
+            ))
             .collect::<Vec<_>>()
             .join(" "),
         role = c.reporter_role.replace('_', " "),
@@ -372,7 +423,11 @@ async fn case_page(
 pub async fn case(State(state): State<AppState>, v: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
     let me = analyst(&v)?.clone();
     let c = load_case(&state, &v, &me, &id).await?;
-    let entry = NewAuditEntry::new(AuditAction::ReportViewed).org(me.org_id).actor(me.id).target("report", c.id).ip(v.ip.clone());
+    let entry = NewAuditEntry::new(AuditAction::ReportViewed)
+        .org(me.org_id)
+        .actor(me.id)
+        .target("report", c.id)
+        .ip(v.ip.clone());
     state.db.append_audit(&entry, state.now()).await?;
     let page = case_page(&state, &v, &me, c, FormErrors::default(), None).await?;
     render(&page)
@@ -428,7 +483,9 @@ async fn done(
 fn storage_result(r: Result<i64, StorageError>) -> Result<Result<(), (StatusCode, FieldError)>, PageError> {
     match r {
         Ok(_) => Ok(Ok(())),
-        Err(StorageError::Conflict { .. }) => Ok(Err((StatusCode::CONFLICT, FieldError::new("version", "changed-meanwhile")))),
+        Err(StorageError::Conflict { .. }) => {
+            Ok(Err((StatusCode::CONFLICT, FieldError::new("version", "changed-meanwhile"))))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -479,14 +536,16 @@ pub async fn note(
     let text = f.note.trim();
     if text.is_empty() || text.chars().count() > 4000 {
         let code = if text.is_empty() { "required" } else { "too-long" };
-        return done(&state, &v, &me, c.id, Err((StatusCode::UNPROCESSABLE_ENTITY, FieldError::new("note", code)))).await;
+        return done(&state, &v, &me, c.id, Err((StatusCode::UNPROCESSABLE_ENTITY, FieldError::new("note", code))))
+            .await;
     }
     let r = SealRandom {
         data_key: random_bytes::<32>().map_err(PageError::Internal)?,
         nonce: random_bytes::<24>().map_err(PageError::Internal)?,
         wrap_nonce: random_bytes::<24>().map_err(PageError::Internal)?,
     };
-    let sealed = state.keys.seal(me.org_id, c.id, text.as_bytes(), &r).map_err(|e| PageError::Internal(e.to_string()))?;
+    let sealed =
+        state.keys.seal(me.org_id, c.id, text.as_bytes(), &r).map_err(|e| PageError::Internal(e.to_string()))?;
     state.db.add_case_note(me.org_id, c.id, (sealed.body, sealed.wrapped_key), me.id, state.now()).await?;
     done(&state, &v, &me, c.id, Ok(())).await
 }
@@ -536,13 +595,16 @@ pub struct YearQuery {
 
 /// Notifications received in a US federal fiscal year (1 Oct – 30 Sep) and, for each,
 /// whether and when a hotline or law enforcement was notified (49 U.S.C. 40118(g)).
-pub async fn compliance_csv(State(state): State<AppState>, v: Visitor, Query(q): Query<YearQuery>) -> Result<Response, PageError> {
+pub async fn compliance_csv(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, PageError> {
     let me = analyst(&v)?.clone();
     let now = state.now();
     let fy = q.year.unwrap_or(if u8::from(now.month()) >= 10 { now.year() + 1 } else { now.year() });
-    let start = |y: i32| {
-        Date::from_calendar_date(y, Month::October, 1).map(|d| d.with_time(Time::MIDNIGHT).assume_utc())
-    };
+    let start =
+        |y: i32| Date::from_calendar_date(y, Month::October, 1).map(|d| d.with_time(Time::MIDNIGHT).assume_utc());
     let (Ok(from), Ok(to)) = (start(fy - 1), start(fy)) else {
         return Err(PageError::NotFound);
     };
@@ -551,7 +613,8 @@ pub async fn compliance_csv(State(state): State<AppState>, v: Visitor, Query(q):
     let mut out = String::from(
         "fiscal_year,reference,received_at,flight,flight_date,origin,destination,notified_hotline_or_law_enforcement,notified_at,notified_organisation,notified_kind\n",
     );
-    let quote = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() };
+    let quote =
+        |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() };
     for (c, first) in &rows {
         let (yes, at, org, kind) = match first {
             Some((at, org, kind)) => ("yes", fmt(at), org.clone(), kind.clone()),

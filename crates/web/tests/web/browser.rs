@@ -92,8 +92,21 @@ async fn fill(c: &Client, css: &str, text: &str) {
     el.send_keys(text).await.unwrap();
 }
 
+/// Click an element, waiting (up to 10 s) until it exists and can be clicked.
 async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+    let mut last = None;
+    for _ in 0..100 {
+        match c.find(Locator::Css(css)).await {
+            Ok(el) => match el.click().await {
+                Ok(()) => return,
+                Err(e) => last = Some(e.to_string()),
+            },
+            Err(e) => last = Some(e.to_string()),
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    shot(c, "failed-click").await;
+    panic!("could not click {css}: {last:?}");
 }
 
 /// Click something that loads a new page, and wait until the new page has loaded
@@ -645,7 +658,8 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     let addr = probe.local_addr().unwrap();
     drop(probe);
     let base = format!("http://{addr}");
-    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone(), crate::support::test_key()).with_library(library);
+    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone(), crate::support::test_key())
+        .with_library(library);
     let mut server = Restartable::start(state, Some(addr)).await;
     let now = clock.now();
     let org = db
@@ -658,7 +672,10 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
         .await
         .unwrap();
     let password = "tray table upright position";
-    for (email, role) in [("crew@nw.example", sightline_domain::user::Role::Reporter), ("desk@nw.example", sightline_domain::user::Role::DeskAnalyst)] {
+    for (email, role) in [
+        ("crew@nw.example", sightline_domain::user::Role::Reporter),
+        ("desk@nw.example", sightline_domain::user::Role::DeskAnalyst),
+    ] {
         db.create_user(
             org,
             &sightline_storage::NewUser {
@@ -697,9 +714,12 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     // The reporter files offline.
     sign_in("crew@nw.example").await;
     c.goto(&format!("{base}/report")).await.unwrap();
-    c.execute_async("const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));", vec![])
-        .await
-        .unwrap();
+    c.execute_async(
+        "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));",
+        vec![],
+    )
+    .await
+    .unwrap();
     c.refresh().await.unwrap();
     server.stop().await;
     let arrival = clock.now() + time::Duration::minutes(95);

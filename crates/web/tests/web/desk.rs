@@ -86,12 +86,23 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         let crew_token = token(&desk, "crew@nw.example").await;
         let id = uuid::Uuid::now_v7();
         let r = desk
-            .api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew_token), Some(&report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "CANARY-desk-text")))
+            .api(
+                "PUT",
+                &format!("/api/v1/reports/{id}"),
+                Some(&crew_token),
+                Some(&report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "CANARY-desk-text")),
+            )
             .await;
         assert_eq!(r.status, StatusCode::CREATED);
         let reference = r.json()["reference"].as_str().unwrap().to_owned();
         let weak = uuid::Uuid::now_v7();
-        desk.api("PUT", &format!("/api/v1/reports/{weak}"), Some(&crew_token), Some(&report(&["BEH-FEARFUL"], "one sign only"))).await;
+        desk.api(
+            "PUT",
+            &format!("/api/v1/reports/{weak}"),
+            Some(&crew_token),
+            Some(&report(&["BEH-FEARFUL"], "one sign only")),
+        )
+        .await;
 
         // A reporter cannot open the desk.
         let mut crew = desk.another_browser();
@@ -111,7 +122,16 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         assert!(page.body.contains("CANARY-desk-text"), "the analyst reads the decrypted text");
         assert!(page.body.contains("Police of Finland"), "routed to the destination's authorities");
         assert!(page.body.contains("Suspected human trafficking — AY5 on 2026-11-28, JFK to HEL"));
-        let viewed = desk.state.db.audit_for_org(org, 50).await.unwrap().entries.into_iter().filter(|e| e.action == "report.viewed").count();
+        let viewed = desk
+            .state
+            .db
+            .audit_for_org(org, 50)
+            .await
+            .unwrap()
+            .entries
+            .into_iter()
+            .filter(|e| e.action == "report.viewed")
+            .count();
         assert_eq!(viewed, 1, "every view is audited");
 
         // Acknowledge; a stale form (an old version) is refused with a conflict.
@@ -119,7 +139,10 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         let r = act(&mut desk, &case, "transition", &[("to", "acknowledged")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let r = desk
-            .post_form(&format!("{case}/transition"), &[("csrf", &csrf_of(&page.body)), ("version", &stale), ("to", "escalated")])
+            .post_form(
+                &format!("{case}/transition"),
+                &[("csrf", &csrf_of(&page.body)), ("version", &stale), ("to", "escalated")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT);
         assert!(r.body.contains("Someone else changed this case meanwhile"));
@@ -128,7 +151,9 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         // Escalate to the Finnish police (the first routed contact for HEL).
-        let r = act(&mut desk, &case, "escalate", &[("contact", "0"), ("method", "phone"), ("reference", "HEL-PD-778")]).await;
+        let r =
+            act(&mut desk, &case, "escalate", &[("contact", "0"), ("method", "phone"), ("reference", "HEL-PD-778")])
+                .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let page = desk.get(&case).await;
         assert!(page.body.contains("Escalated") && page.body.contains("HEL-PD-778"));
@@ -145,15 +170,31 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
 
         // The one-sign report cannot be escalated without the analyst's reason.
         let weak_case = format!("/desk/cases/{weak}");
-        let r = act(&mut desk, &weak_case, "escalate", &[("contact", "0"), ("method", "phone"), ("reference", "x")]).await;
+        let r =
+            act(&mut desk, &weak_case, "escalate", &[("contact", "0"), ("method", "phone"), ("reference", "x")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let r = act(&mut desk, &weak_case, "escalate", &[("contact", "0"), ("method", "phone"), ("reference", "x"), ("gate_override", "captain reports a visible injury")]).await;
+        let r = act(
+            &mut desk,
+            &weak_case,
+            "escalate",
+            &[
+                ("contact", "0"),
+                ("method", "phone"),
+                ("reference", "x"),
+                ("gate_override", "captain reports a visible injury"),
+            ],
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
 
         // The yearly record: each notification and when the police were told.
         let csv = desk.get("/desk/compliance.csv?year=2027").await;
         assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
-        assert!(csv.body.lines().any(|l| l.contains(&reference) && l.contains(",yes,") && l.contains("Police of Finland")), "{}", csv.body);
+        assert!(
+            csv.body.lines().any(|l| l.contains(&reference) && l.contains(",yes,") && l.contains("Police of Finland")),
+            "{}",
+            csv.body
+        );
         assert_eq!(csv.body.lines().count(), 3, "header and two notifications");
 
         // Another organisation's analyst sees nothing of it, and the attempt is audited.
