@@ -47,6 +47,7 @@ pub enum AuditAction {
     CaseAssigned,
     CaseNoteAdded,
     CaseEscalated,
+    CaseMerged,
 }
 
 impl AuditAction {
@@ -82,6 +83,7 @@ impl AuditAction {
             Self::CaseAssigned => "case.assigned",
             Self::CaseNoteAdded => "case.note_added",
             Self::CaseEscalated => "case.escalated",
+            Self::CaseMerged => "case.merged",
         }
     }
 }

@@ -47,6 +47,8 @@ pub struct QueueFilter {
     pub flight: Option<String>,
     pub date: Option<String>,
     pub destination: Option<String>,
+    /// Include reports merged into other cases (compliance records count them).
+    pub include_merged: bool,
 }
 
 /// A case as the desk sees it (without the sealed text).
@@ -78,6 +80,8 @@ pub struct CaseRecord {
     pub acknowledged_at: Option<OffsetDateTime>,
     pub escalated_at: Option<OffsetDateTime>,
     pub outcome: Option<String>,
+    /// The case this report was merged into, if any.
+    pub merged_into: Option<Uuid>,
 }
 
 /// Something that happened on a case.
@@ -110,7 +114,8 @@ pub struct Contact {
 
 const CASE_COLUMNS: &str = "id, reference, reporter_id, received_at, status, version, assigned_to, reporter_role, phase, \
      flight, flight_date, origin, destination, scheduled_arrival, seats, potential_victims, companions, indicators, \
-     disclosed, companion_aware, immediate_danger, gate_passed, relay_message, acknowledged_at, escalated_at, outcome";
+     disclosed, companion_aware, immediate_danger, gate_passed, relay_message, acknowledged_at, escalated_at, outcome, \
+     merged_into";
 
 fn to_case(row: &impl CaseRow) -> Result<CaseRecord> {
     row.case()
@@ -157,6 +162,7 @@ macro_rules! impl_case_row {
                     acknowledged_at: r.try_get::<Option<i64>, _>("acknowledged_at")?.map(from_micros),
                     escalated_at: r.try_get::<Option<i64>, _>("escalated_at")?.map(from_micros),
                     outcome: r.try_get("outcome")?,
+                    merged_into: r.try_get("merged_into")?,
                 })
             }
         }
@@ -197,6 +203,9 @@ impl Db {
         };
         if let Some(s) = f.status {
             push("status", s.as_str(), &mut sql);
+        }
+        if !f.include_merged {
+            sql.push_str(" AND merged_into IS NULL");
         }
         if !f.include_closed && f.status != Some(CaseStatus::Closed) {
             // Spelled exactly as the partial index's condition, so it is used.
@@ -476,6 +485,140 @@ impl Db {
         Ok(version + 1)
     }
 
+    /// Other open reports that may be the same event: same flight and date, not merged,
+    /// not dismissed for this case. Nearest seats first.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn merge_suggestions(&self, org: OrgId, id: Uuid) -> Result<Vec<CaseRecord>> {
+        let case = self.case(org, id).await?;
+        let rows: Vec<(Uuid,)> =
+            crate::db_run!(self, |p| {
+                sqlx::query_as(
+            "SELECT r.id FROM reports r WHERE r.org_id = $1 AND r.flight = $2 AND r.flight_date = $3 AND r.id <> $4 \
+             AND r.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM merge_dismissals d \
+             WHERE (d.report_a = $4 AND d.report_b = r.id) OR (d.report_a = r.id AND d.report_b = $4)) \
+             ORDER BY r.received_at LIMIT 20"
+        )
+        .bind(org.as_uuid())
+        .bind(&case.flight)
+        .bind(&case.flight_date)
+        .bind(id)
+        .fetch_all(p)
+        .await?
+            });
+        let mut out = Vec::new();
+        for (other,) in rows {
+            out.push(self.case(org, other).await?);
+        }
+        let row_of = |seats: &str| -> Option<u32> {
+            seats
+                .split_whitespace()
+                .next()
+                .and_then(|s| s.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse().ok())
+        };
+        let mine = row_of(&case.seats);
+        out.sort_by_key(|c| match (mine, row_of(&c.seats)) {
+            (Some(a), Some(b)) => a.abs_diff(b),
+            _ => u32::MAX,
+        });
+        Ok(out)
+    }
+
+    /// Merge report `other` into case `into` (both of this organisation). The merged
+    /// report keeps its content and leaves the queue; audited on the case.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] for another organisation's report;
+    /// [`StorageError::Conflict`] if either is already merged elsewhere.
+    pub async fn merge_reports(
+        &self,
+        org: OrgId,
+        into: Uuid,
+        other: Uuid,
+        actor: UserId,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        self.case(org, into).await?;
+        let o = self.case(org, other).await?;
+        if into == other {
+            return Err(StorageError::Conflict { field: "merge" });
+        }
+        let audit = NewAuditEntry::new(AuditAction::CaseMerged)
+            .org(org)
+            .actor(actor)
+            .target("report", into)
+            .detail(o.reference.clone());
+        // Recorded as a note event (the events table's kinds are fixed by migration 0004).
+        let merged = format!("merged {}", o.reference);
+        let event = Event { kind: "note", from: None, to: None, reason: Some(&merged), sealed: None, contact: None };
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(
+                "UPDATE reports SET merged_into = $1, version = version + 1 WHERE org_id = $2 AND id = $3 AND merged_into IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM reports t WHERE t.id = $1 AND t.merged_into IS NOT NULL)",
+            )
+            .bind(into)
+            .bind(org.as_uuid())
+            .bind(other)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done != 1 {
+                tx.rollback().await?;
+                return Err(StorageError::Conflict { field: "merge" });
+            }
+            sqlx::query("UPDATE reports SET merged_into = $1 WHERE org_id = $2 AND merged_into = $3")
+                .bind(into)
+                .bind(org.as_uuid())
+                .bind(other)
+                .execute(&mut *tx)
+                .await?;
+            event_in_tx!(tx, org, into, actor, now, &event);
+            audit_in_tx!(tx, &audit, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Reports merged into this case.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn merged_reports(&self, org: OrgId, into: Uuid) -> Result<Vec<CaseRecord>> {
+        let ids: Vec<(Uuid,)> = crate::db_run!(self, |p| sqlx::query_as(
+            "SELECT id FROM reports WHERE org_id = $1 AND merged_into = $2 ORDER BY received_at"
+        )
+        .bind(org.as_uuid())
+        .bind(into)
+        .fetch_all(p)
+        .await?);
+        let mut out = Vec::new();
+        for (id,) in ids {
+            out.push(self.case(org, id).await?);
+        }
+        Ok(out)
+    }
+
+    /// Record that two reports are not the same event.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] for another organisation's report.
+    pub async fn dismiss_merge(&self, org: OrgId, a: Uuid, b: Uuid) -> Result<()> {
+        self.case(org, a).await?;
+        self.case(org, b).await?;
+        crate::db_run!(self, |p| sqlx::query(
+            "INSERT INTO merge_dismissals (org_id, report_a, report_b) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        )
+        .bind(org.as_uuid())
+        .bind(a)
+        .bind(b)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
     /// Per report received in `[from, to)`: when it was received and the first time
     /// law enforcement or a hotline was contacted (for annual compliance reports).
     ///
@@ -488,7 +631,11 @@ impl Db {
         to: OffsetDateTime,
     ) -> Result<Vec<(CaseRecord, Option<(OffsetDateTime, String, String)>)>> {
         let mut cases: Vec<CaseRecord> = self
-            .queue(org, &QueueFilter { include_closed: true, ..QueueFilter::default() }, 1_000_000)
+            .queue(
+                org,
+                &QueueFilter { include_closed: true, include_merged: true, ..QueueFilter::default() },
+                1_000_000,
+            )
             .await?
             .into_iter()
             .filter(|c| c.received_at >= from && c.received_at < to)
@@ -496,8 +643,9 @@ impl Db {
         cases.sort_by_key(|c| c.received_at);
         let mut out = Vec::with_capacity(cases.len());
         for c in cases {
+            // A merged report was notified through the case it joined.
             let first = self
-                .case_events(org, c.id)
+                .case_events(org, c.merged_into.unwrap_or(c.id))
                 .await?
                 .into_iter()
                 .find(|e| {

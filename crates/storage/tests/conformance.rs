@@ -82,6 +82,7 @@ on_both_engines!(
     a_group_commit_gives_each_report_its_own_outcome,
     the_queue_orders_by_danger_then_landing_then_age,
     case_changes_are_versioned_evented_and_audited,
+    reports_of_one_event_are_suggested_merged_or_dismissed,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -788,4 +789,42 @@ async fn case_changes_are_versioned_evented_and_audited(db: &Db) {
     let (_, first) = &n[0];
     assert_eq!(first.as_ref().map(|f| (f.0, f.1.as_str())), Some((NOW + Duration::minutes(3), "Police of Finland")));
     db.verify_audit_chain().await.unwrap();
+}
+
+async fn reports_of_one_event_are_suggested_merged_or_dismissed(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let ub = user(db, b, "crew@b.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let mk = |variant: u8, seats: &str, flight: &str| {
+        let mut r = report(uuid::Uuid::now_v7(), a, u, variant);
+        r.seats = seats.into();
+        r.flight = flight.into();
+        r
+    };
+    let first = mk(1, "23A", "AY5");
+    let near = mk(3, "24C", "AY5");
+    let far = mk(5, "41F", "AY5");
+    let other_flight = mk(7, "23B", "AY6");
+    for r in [&first, &near, &far, &other_flight] {
+        db.put_report(r, NOW).await.unwrap();
+    }
+    let mut foreign = report(uuid::Uuid::now_v7(), b, ub, 9);
+    foreign.flight = "AY5".into();
+    db.put_report(&foreign, NOW).await.unwrap();
+    let s: Vec<_> = db.merge_suggestions(a, first.id).await.unwrap().into_iter().map(|c| c.id).collect();
+    assert_eq!(s, vec![near.id, far.id], "same flight and date, this organisation only, nearest seats first");
+    db.merge_reports(a, first.id, near.id, analyst, NOW).await.unwrap();
+    assert!(
+        matches!(db.merge_reports(a, far.id, near.id, analyst, NOW).await, Err(StorageError::Conflict { .. })),
+        "merged once"
+    );
+    db.dismiss_merge(a, first.id, far.id).await.unwrap();
+    assert!(db.merge_suggestions(a, first.id).await.unwrap().is_empty());
+    let queue: Vec<_> = db.queue(a, &QueueFilter::default(), 50).await.unwrap().into_iter().map(|c| c.id).collect();
+    assert!(queue.contains(&first.id) && !queue.contains(&near.id), "a merged report leaves the queue");
+    assert_eq!(db.merged_reports(a, first.id).await.unwrap()[0].id, near.id);
+    assert_eq!(db.report_sealed(a, near.id).await.unwrap().0, vec![3; 64], "the original is kept");
+    assert!(matches!(db.merge_reports(a, first.id, foreign.id, analyst, NOW).await, Err(StorageError::NotFound)));
 }

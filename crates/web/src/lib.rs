@@ -132,7 +132,9 @@ pub fn router(state: AppState) -> Router {
         .route("/desk/cases/{id}/transition", post(pages::desk::transition))
         .route("/desk/cases/{id}/assign", post(pages::desk::assign))
         .route("/desk/cases/{id}/note", post(pages::desk::note))
-        .route("/desk/cases/{id}/escalate", post(pages::desk::escalate));
+        .route("/desk/cases/{id}/escalate", post(pages::desk::escalate))
+        .route("/desk/cases/{id}/merge", post(pages::desk::merge))
+        .route("/desk/cases/{id}/dismiss", post(pages::desk::dismiss));
 
     Router::new()
         .merge(pages)

@@ -52,6 +52,7 @@ impl QueueQuery {
             flight: Some(self.flight.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()),
             date: Some(self.date.trim().to_owned()).filter(|s| !s.is_empty()),
             destination: Some(self.destination.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()),
+            include_merged: false,
         }
     }
     fn query_string(&self) -> String {
@@ -216,6 +217,10 @@ struct CasePage {
     authority_message: String,
     errors: FormErrors,
     notice: Option<String>,
+    /// Other reports that may be the same event (same flight and date).
+    suggestions: Vec<(String, String, String)>,
+    /// Reports merged into this case.
+    merged: Vec<(String, String)>,
     /// Message keys for the status, role, phase and awareness.
     keys: (String, String, String, String),
 }
@@ -324,7 +329,10 @@ async fn case_page(
                 e.contact_reference.unwrap_or_default(),
                 e.reason.map(|r| format!(" — {}: {r}", ctx.t("case-gate-override"))).unwrap_or_default()
             ),
-            _ => ctx.t("case-event-note"),
+            _ => match (&note, &e.reason) {
+                (None, Some(r)) => ctx.t1("case-event-merged", "reference", r.trim_start_matches("merged ")),
+                _ => ctx.t("case-event-note"),
+            },
         };
         events.push(EventView { at: ctx.datetime(&e.at), who, text, note });
     }
@@ -393,7 +401,18 @@ async fn case_page(
         me = me.name,
         org = state.db.get_org(me.org_id).await?.name,
     );
+    let suggestions = state
+        .db
+        .merge_suggestions(me.org_id, c.id)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.to_string(), o.reference, o.seats))
+        .collect();
+    let merged =
+        state.db.merged_reports(me.org_id, c.id).await?.into_iter().map(|o| (o.id.to_string(), o.reference)).collect();
     Ok(CasePage {
+        suggestions,
+        merged,
         ctx,
         indicators,
         people,
@@ -638,4 +657,47 @@ pub async fn compliance_csv(
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct OtherForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    other: String,
+}
+
+/// Merge another report of the same event into this case (it keeps its content).
+pub async fn merge(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(f): Form<OtherForm>,
+) -> Result<Response, PageError> {
+    let me = analyst(&v)?.clone();
+    v.check_csrf(&f.csrf)?;
+    let c = load_case(&state, &v, &me, &id).await?;
+    let other = parse_case_id(&f.other)?;
+    let result = match state.db.merge_reports(me.org_id, c.id, other, me.id, state.now()).await {
+        Ok(()) => Ok(()),
+        Err(StorageError::Conflict { .. }) => {
+            Err((StatusCode::CONFLICT, FieldError::new("version", "changed-meanwhile")))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    done(&state, &v, &me, c.id, result).await
+}
+
+/// Say that another report is not the same event.
+pub async fn dismiss(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(f): Form<OtherForm>,
+) -> Result<Response, PageError> {
+    let me = analyst(&v)?.clone();
+    v.check_csrf(&f.csrf)?;
+    let c = load_case(&state, &v, &me, &id).await?;
+    state.db.dismiss_merge(me.org_id, c.id, parse_case_id(&f.other)?).await?;
+    done(&state, &v, &me, c.id, Ok(())).await
 }

@@ -187,6 +187,23 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
 
+        // Two reports of one event: the second is suggested on the first case and merged.
+        let twin = uuid::Uuid::now_v7();
+        let r = desk
+            .api(
+                "PUT",
+                &format!("/api/v1/reports/{twin}"),
+                Some(&crew_token),
+                Some(&report(&["REL-NOT-GENUINE", "DOC-HELD-BY-OTHER"], "seen from 24C")),
+            )
+            .await;
+        let twin_ref = r.json()["reference"].as_str().unwrap().to_owned();
+        let page = desk.get(&case).await;
+        assert!(page.body.contains("Possibly the same event") && page.body.contains(&twin_ref));
+        desk.submit(&case, &format!("{case}/merge"), &[("other", &twin.to_string())]).await;
+        assert!(desk.get(&case).await.body.contains("Merged into this case:"));
+        assert!(!desk.get("/desk").await.body.contains(&twin_ref), "the merged report leaves the queue");
+
         // The yearly record: each notification and when the police were told.
         let csv = desk.get("/desk/compliance.csv?year=2027").await;
         assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
@@ -195,7 +212,7 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
             "{}",
             csv.body
         );
-        assert_eq!(csv.body.lines().count(), 3, "header and two notifications");
+        assert_eq!(csv.body.lines().count(), 4, "header and three notifications");
 
         // Another organisation's analyst sees nothing of it, and the attempt is audited.
         let mut other = desk.another_browser();
