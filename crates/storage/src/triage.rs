@@ -492,9 +492,8 @@ impl Db {
     /// The database failed.
     pub async fn merge_suggestions(&self, org: OrgId, id: Uuid) -> Result<Vec<CaseRecord>> {
         let case = self.case(org, id).await?;
-        let rows: Vec<(Uuid,)> =
-            crate::db_run!(self, |p| {
-                sqlx::query_as(
+        let rows: Vec<(Uuid,)> = crate::db_run!(self, |p| {
+            sqlx::query_as(
             "SELECT r.id FROM reports r WHERE r.org_id = $1 AND r.flight = $2 AND r.flight_date = $3 AND r.id <> $4 \
              AND r.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM merge_dismissals d \
              WHERE (d.report_a = $4 AND d.report_b = r.id) OR (d.report_a = r.id AND d.report_b = $4)) \
@@ -506,7 +505,7 @@ impl Db {
         .bind(id)
         .fetch_all(p)
         .await?
-            });
+        });
         let mut out = Vec::new();
         for (other,) in rows {
             out.push(self.case(org, other).await?);

@@ -2,53 +2,16 @@
 //! the routing directory, reporter feedback, compliance export, isolation.
 
 use axum::http::StatusCode;
-use sightline_domain::user::{Email, Role};
+use sightline_domain::user::Role;
 
 use crate::support::{PASSWORD, TestApp, csrf_of, engines};
 
 async fn person(app: &TestApp, org_name: &str, email: &str, roles: &[Role]) -> sightline_domain::ids::OrgId {
-    let now = app.state.now();
-    let name = sightline_domain::org::OrgName::parse(org_name).unwrap();
-    let org = match app.state.db.org_by_name(&name).await {
-        Ok(o) => o.id,
-        Err(_) => app
-            .state
-            .db
-            .create_org(
-                &name,
-                sightline_domain::org::OrgKind::Airline,
-                sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated),
-                now,
-            )
-            .await
-            .unwrap(),
-    };
-    app.state
-        .db
-        .create_user(
-            org,
-            &sightline_storage::NewUser {
-                name: sightline_domain::user::PersonName::parse(email.split('@').next().unwrap()).unwrap(),
-                email: Email::parse(email).unwrap(),
-                roles: sightline_domain::user::Roles::of(roles.iter().copied()),
-                base: None,
-                employee_id: None,
-                password_hash: Some(sightline_web::hash_password(PASSWORD).unwrap()),
-                position: None,
-            },
-            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
-            now,
-        )
-        .await
-        .unwrap();
-    org
+    crate::support::make_person(&app.state.db, org_name, email, roles, None).await
 }
 
 async fn token(app: &TestApp, email: &str) -> String {
-    let user = app.state.db.user_by_email(&Email::parse(email).unwrap()).await.unwrap().unwrap();
-    let t = sightline_web::new_token().unwrap();
-    app.state.db.create_api_token(&user, "t", &sightline_web::hash_token(&t), None, app.state.now()).await.unwrap();
-    t
+    crate::support::token_for(&app.state.db, email).await
 }
 
 fn report(indicators: &[&str], free_text: &str) -> String {

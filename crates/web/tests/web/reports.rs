@@ -3,7 +3,7 @@
 //! or a database dump in clear).
 
 use axum::http::StatusCode;
-use sightline_domain::user::{Email, Role};
+use sightline_domain::user::Role;
 use sightline_storage::testing::TestDb;
 
 use crate::support::{PASSWORD, TestApp, csrf_of, engines};
@@ -16,43 +16,8 @@ async fn reporter(
     email: &str,
     roles: &[Role],
 ) -> (sightline_domain::ids::OrgId, String) {
-    let now = app.state.now();
-    let org = match app.state.db.org_by_name(&sightline_domain::org::OrgName::parse(org_name).unwrap()).await {
-        Ok(o) => o.id,
-        Err(_) => app
-            .state
-            .db
-            .create_org(
-                &sightline_domain::org::OrgName::parse(org_name).unwrap(),
-                sightline_domain::org::OrgKind::Airline,
-                sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated),
-                now,
-            )
-            .await
-            .unwrap(),
-    };
-    app.state
-        .db
-        .create_user(
-            org,
-            &sightline_storage::NewUser {
-                name: sightline_domain::user::PersonName::parse("Crew Member").unwrap(),
-                email: Email::parse(email).unwrap(),
-                roles: sightline_domain::user::Roles::of(roles.iter().copied()),
-                base: None,
-                employee_id: None,
-                password_hash: Some(sightline_web::hash_password(PASSWORD).unwrap()),
-                position: None,
-            },
-            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
-            now,
-        )
-        .await
-        .unwrap();
-    let user = app.state.db.user_by_email(&Email::parse(email).unwrap()).await.unwrap().unwrap();
-    let token = sightline_web::new_token().unwrap();
-    app.state.db.create_api_token(&user, "device", &sightline_web::hash_token(&token), None, now).await.unwrap();
-    (org, token)
+    let org = crate::support::make_person(&app.state.db, org_name, email, roles, None).await;
+    (org, crate::support::token_for(&app.state.db, email).await)
 }
 
 fn body(free_text: &str) -> String {

@@ -305,3 +305,57 @@ pub fn check_questions(html: &str) -> Vec<(String, Vec<(String, String)>)> {
     }
     out
 }
+
+/// Create (or reuse) an airline and a person in it with a password; returns the
+/// organisation's id. For tests that need someone other than the setup admin.
+pub async fn make_person(
+    db: &sightline_storage::Db,
+    org_name: &str,
+    email: &str,
+    roles: &[sightline_domain::user::Role],
+    position: Option<sightline_domain::learn::Audience>,
+) -> sightline_domain::ids::OrgId {
+    use sightline_domain::audit::{AuditAction, NewAuditEntry};
+    #[allow(clippy::disallowed_methods)]
+    let now = time::OffsetDateTime::now_utc();
+    let name = sightline_domain::org::OrgName::parse(org_name).unwrap();
+    let org = match db.org_by_name(&name).await {
+        Ok(o) => o.id,
+        Err(_) => db
+            .create_org(
+                &name,
+                sightline_domain::org::OrgKind::Airline,
+                NewAuditEntry::new(AuditAction::OrgCreated),
+                now,
+            )
+            .await
+            .unwrap(),
+    };
+    db.create_user(
+        org,
+        &sightline_storage::NewUser {
+            name: sightline_domain::user::PersonName::parse(email.split('@').next().unwrap()).unwrap(),
+            email: sightline_domain::user::Email::parse(email).unwrap(),
+            roles: sightline_domain::user::Roles::of(roles.iter().copied()),
+            base: None,
+            employee_id: None,
+            password_hash: Some(sightline_web::hash_password(PASSWORD).unwrap()),
+            position,
+        },
+        NewAuditEntry::new(AuditAction::UserCreated),
+        now,
+    )
+    .await
+    .unwrap();
+    org
+}
+
+/// A personal API token for a person.
+pub async fn token_for(db: &sightline_storage::Db, email: &str) -> String {
+    let user = db.user_by_email(&sightline_domain::user::Email::parse(email).unwrap()).await.unwrap().unwrap();
+    let t = sightline_web::new_token().unwrap();
+    #[allow(clippy::disallowed_methods)]
+    let now = time::OffsetDateTime::now_utc();
+    db.create_api_token(&user, "test", &sightline_web::hash_token(&t), None, now).await.unwrap();
+    t
+}
