@@ -61,6 +61,46 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], String> {
     Ok(bytes)
 }
 
+const SEALED_PREFIX: &str = "sealed:v1:";
+
+/// Seal a two-factor secret under the master key before it is stored (the server
+/// must read it back to check codes, so it cannot be a hash).
+///
+/// # Errors
+/// No randomness, or sealing failed.
+pub fn seal_totp_secret(
+    keys: &sightline_domain::crypto::MasterKey,
+    user: &sightline_storage::UserRecord,
+    secret_b32: &str,
+) -> Result<String, String> {
+    let r = sightline_domain::crypto::SealRandom {
+        data_key: random_bytes::<32>()?,
+        nonce: random_bytes::<24>()?,
+        wrap_nonce: random_bytes::<24>()?,
+    };
+    let sealed = keys.seal(user.org_id, user.id.as_uuid(), secret_b32.as_bytes(), &r).map_err(|e| e.to_string())?;
+    let b64 = data_encoding::BASE64URL_NOPAD;
+    Ok(format!("{SEALED_PREFIX}{}.{}", b64.encode(&sealed.body), b64.encode(&sealed.wrapped_key)))
+}
+
+/// Open a stored two-factor secret.
+#[must_use]
+pub fn open_totp_secret(
+    keys: &sightline_domain::crypto::MasterKey,
+    user: &sightline_storage::UserRecord,
+    stored: &str,
+) -> Option<sightline_domain::totp::TotpSecret> {
+    let rest = stored.strip_prefix(SEALED_PREFIX)?;
+    let (body, wrapped) = rest.split_once('.')?;
+    let b64 = data_encoding::BASE64URL_NOPAD;
+    let sealed = sightline_domain::crypto::Sealed {
+        body: b64.decode(body.as_bytes()).ok()?,
+        wrapped_key: b64.decode(wrapped.as_bytes()).ok()?,
+    };
+    let plain = keys.open(user.org_id, user.id.as_uuid(), &sealed).ok()?;
+    sightline_domain::totp::TotpSecret::from_base32(std::str::from_utf8(&plain).ok()?)
+}
+
 /// What is stored in place of a secret.
 #[must_use]
 pub fn hash_token(token: &str) -> Vec<u8> {

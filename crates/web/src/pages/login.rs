@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::signin;
-use sightline_domain::totp::{TotpSecret, normalise_recovery_code};
+use sightline_domain::totp::normalise_recovery_code;
 use sightline_domain::user::Email;
 use time::Duration;
 
@@ -147,7 +147,7 @@ pub async fn second_factor_submit(
         let page = SecondFactorPage { ctx: Ctx::new(&v), errors };
         return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response());
     }
-    let secret = user.totp_secret.as_deref().and_then(TotpSecret::from_base32);
+    let secret = user.totp_secret.as_deref().and_then(|s| crate::security::open_totp_secret(&state.keys, user, s));
     let by_totp = match secret.and_then(|s| s.verify(&f.code, now.unix_timestamp(), user.totp_last_step)) {
         Some(step) => state.db.use_totp_step(user.id, step).await?,
         None => false,

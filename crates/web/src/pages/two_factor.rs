@@ -54,11 +54,15 @@ async fn enrol_page(state: &AppState, v: &Visitor, errors: FormErrors) -> Result
         };
         return render(&page);
     }
-    let secret = match user.totp_pending_secret.as_deref().and_then(TotpSecret::from_base32) {
+    let pending =
+        user.totp_pending_secret.as_deref().and_then(|s| crate::security::open_totp_secret(&state.keys, user, s));
+    let secret = match pending {
         Some(s) => s,
         None => {
             let s = TotpSecret::from_bytes(random_bytes::<20>().map_err(PageError::Internal)?);
-            state.db.set_pending_totp(user.org_id, user.id, &s.to_base32()).await?;
+            let sealed =
+                crate::security::seal_totp_secret(&state.keys, user, &s.to_base32()).map_err(PageError::Internal)?;
+            state.db.set_pending_totp(user.org_id, user.id, &sealed).await?;
             s
         }
     };
@@ -107,7 +111,8 @@ pub async fn submit(
     }
     let user = &session.user;
     let now = state.now();
-    let pending = user.totp_pending_secret.as_deref().and_then(TotpSecret::from_base32);
+    let pending =
+        user.totp_pending_secret.as_deref().and_then(|s| crate::security::open_totp_secret(&state.keys, user, s));
     let step = pending.as_ref().and_then(|s| s.verify(&f.code, now.unix_timestamp(), None));
     let (Some(secret), Some(step)) = (pending, step) else {
         let mut errors = FormErrors::default();
@@ -121,7 +126,9 @@ pub async fn submit(
         hashes.push(hash_token(&normalise_recovery_code(&code)));
         codes.push(code);
     }
-    state.db.enable_totp(user, &secret.to_base32(), step, &hashes, v.ip.clone(), now).await?;
+    let sealed =
+        crate::security::seal_totp_secret(&state.keys, user, &secret.to_base32()).map_err(PageError::Internal)?;
+    state.db.enable_totp(user, &sealed, step, &hashes, v.ip.clone(), now).await?;
     state.db.pass_two_factor(hash).await?;
     render(&DonePage { ctx: Ctx::new(&v), codes })
 }

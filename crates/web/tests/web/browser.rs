@@ -566,7 +566,15 @@ async fn reports_filed_offline_are_sent_once_when_the_server_returns() {
         assert!(relay.len() <= 220);
         if n == 0 {
             click(&c, "#copy-relay").await;
-            assert!(!text(&c, "#copy-status").await.is_empty(), "copied");
+            let mut copied = String::new();
+            for _ in 0..50 {
+                copied = text(&c, "#copy-status").await;
+                if !copied.is_empty() {
+                    break;
+                }
+                tokio::time::sleep(StdDuration::from_millis(100)).await;
+            }
+            assert_eq!(copied, "Copied.");
             shot(&c, "22-relay-message-offline").await;
         }
         relays.push(relay);

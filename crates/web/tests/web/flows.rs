@@ -15,6 +15,16 @@ async fn setup_creates_admin_who_must_enrol_two_factor() {
         assert_eq!(bad.status, StatusCode::GONE);
         let secret = app.set_up_platform_admin().await;
         assert_eq!(secret.len(), 32);
+        // The secret is sealed at rest: the database holds neither it nor its base32.
+        let admin = app
+            .state
+            .db
+            .user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let stored = admin.totp_secret.unwrap();
+        assert!(stored.starts_with("sealed:v1:") && !stored.contains(&secret), "{stored}");
         let home = app.get("/home").await;
         assert_eq!(home.status, StatusCode::OK);
         assert!(home.body.contains("Welcome, Pat Admin"), "{}", home.body);
