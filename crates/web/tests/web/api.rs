@@ -26,13 +26,7 @@ async fn api_tokens_and_error_envelope() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         app.set_up_platform_admin().await;
-        let admin = app
-            .state
-            .db
-            .user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap())
-            .await
-            .unwrap()
-            .unwrap();
+        let admin = app.user("pat@operator.example").await;
         let token = sightline_web::new_token().unwrap();
         let now = app.state.now();
         app.state.db.create_api_token(&admin, "test", &sightline_web::hash_token(&token), None, now).await.unwrap();
@@ -85,13 +79,7 @@ async fn api_tokens_and_error_envelope() {
         assert_eq!(r.json().as_array().unwrap().len(), 1);
 
         // A reporter's token cannot administer anything, and sees no other organisation.
-        let anna = app
-            .state
-            .db
-            .user_by_email(&sightline_domain::user::Email::parse("anna@nw.example").unwrap())
-            .await
-            .unwrap()
-            .unwrap();
+        let anna = app.user("anna@nw.example").await;
         let anna_token = sightline_web::new_token().unwrap();
         app.state.db.create_api_token(&anna, "t", &sightline_web::hash_token(&anna_token), None, now).await.unwrap();
         assert_eq!(

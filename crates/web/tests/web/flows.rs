@@ -16,13 +16,7 @@ async fn setup_creates_admin_who_must_enrol_two_factor() {
         let secret = app.set_up_platform_admin().await;
         assert_eq!(secret.len(), 32);
         // The secret is sealed at rest: the database holds neither it nor its base32.
-        let admin = app
-            .state
-            .db
-            .user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap())
-            .await
-            .unwrap()
-            .unwrap();
+        let admin = app.user("pat@operator.example").await;
         let stored = admin.totp_secret.unwrap();
         assert!(stored.starts_with("sealed:v1:") && !stored.contains(&secret), "{stored}");
         let home = app.get("/home").await;
@@ -231,14 +225,7 @@ async fn sign_in_is_throttled_per_account_and_audited() {
         let r = other.sign_in("pat@operator.example", PASSWORD).await;
         assert_eq!(r.location.as_deref(), Some("/login/two-factor"));
 
-        let org = app
-            .state
-            .db
-            .user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap())
-            .await
-            .unwrap()
-            .unwrap()
-            .org_id;
+        let org = app.user("pat@operator.example").await.org_id;
         let actions: Vec<String> =
             app.state.db.audit_for_org(org, 50).await.unwrap().entries.into_iter().map(|e| e.action).collect();
         assert_eq!(actions.iter().filter(|a| *a == "auth.sign_in_failed").count(), 5);
@@ -267,13 +254,7 @@ async fn roster_import_reports_each_bad_row_and_imports_nothing() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         app.set_up_platform_admin().await;
-        let me = app
-            .state
-            .db
-            .user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap())
-            .await
-            .unwrap()
-            .unwrap();
+        let me = app.user("pat@operator.example").await;
         let page = format!("/orgs/{}/users", me.org_id);
         let csrf = csrf_of(&app.get(&page).await.body);
         let action = format!("/orgs/{}/roster", me.org_id);
@@ -313,24 +294,12 @@ async fn admin_issues_reset_link_and_roles_change() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         app.set_up_platform_admin().await;
-        let me = app
-            .state
-            .db
-            .user_by_email(&sightline_domain::user::Email::parse("pat@operator.example").unwrap())
-            .await
-            .unwrap()
-            .unwrap();
+        let me = app.user("pat@operator.example").await;
         let page = format!("/orgs/{}/users", me.org_id);
         let csrf = csrf_of(&app.get(&page).await.body);
         let roster = "name,email,role\nBo Gate,bo@op.example,learner\n";
         app.post_multipart(&format!("/orgs/{}/roster", me.org_id), &csrf, roster.as_bytes()).await;
-        let bo = app
-            .state
-            .db
-            .user_by_email(&sightline_domain::user::Email::parse("bo@op.example").unwrap())
-            .await
-            .unwrap()
-            .unwrap();
+        let bo = app.user("bo@op.example").await;
 
         let r =
             app.submit(&page, &format!("/orgs/{}/users/{}/roles", me.org_id, bo.id), &[("role_reporter", "on")]).await;

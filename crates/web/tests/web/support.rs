@@ -179,6 +179,11 @@ impl TestApp {
         r
     }
 
+    /// The account with this e-mail address.
+    pub async fn user(&self, email: &str) -> sightline_storage::UserRecord {
+        self.state.db.user_by_email(&sightline_domain::user::Email::parse(email).unwrap()).await.unwrap().unwrap()
+    }
+
     /// The six-digit code an authenticator app would show now for `secret`.
     pub fn totp(&self, secret: &str) -> String {
         TotpSecret::from_base32(secret).unwrap().code_at(self.state.now().unix_timestamp())
