@@ -397,6 +397,11 @@ async fn pages_carry_security_headers_and_are_not_cached() {
         assert!(r.headers["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
         let cookie = r.headers["set-cookie"].to_str().unwrap();
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+        // The CSP forbids inline styles, so no template may rely on them.
+        for f in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")).unwrap() {
+            let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+            assert!(!text.contains(" style=\""), "inline style would be blocked by the CSP");
+        }
         let css = app.get("/static/style.css").await;
         assert_eq!(css.status, StatusCode::OK);
         assert!(css.headers["cache-control"].to_str().unwrap().contains("max-age"));
