@@ -22,7 +22,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::error::{ApiError, ErrorBody, ErrorEnvelope};
 use crate::security::{constant_time_eq, hash_token};
-use crate::visitor::{Gate, client_ip};
+use crate::visitor::client_ip;
 use crate::{AppState, cookies};
 
 #[derive(OpenApi)]
@@ -94,7 +94,6 @@ impl FromRequestParts<AppState> for ApiUser {
                 return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "X-CSRF-Token is missing or wrong"));
             }
         }
-        let _ = Gate::Open;
         Ok(ApiUser(session.user))
     }
 }
@@ -207,7 +206,7 @@ pub async fn list_organisations(State(state): State<AppState>, ApiUser(u): ApiUs
 pub async fn create_organisation(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    parts: Parts2,
+    client: ClientAddr,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     if !u.has_role(Role::PlatformAdmin) {
@@ -216,7 +215,7 @@ pub async fn create_organisation(
     let input: NewOrganisationIn = parse_json(&body)?;
     let name = OrgName::parse(&input.name)?;
     let kind: OrgKind = input.kind.parse()?;
-    let audit = NewAuditEntry::new(AuditAction::OrgCreated).actor(u.id).ip(parts.ip);
+    let audit = NewAuditEntry::new(AuditAction::OrgCreated).actor(u.id).ip(client.ip);
     let id = state.db.create_org(&name, kind, audit, state.now()).await?;
     let o = state.db.get_org(id).await?;
     let out = OrganisationOut {
@@ -230,11 +229,11 @@ pub async fn create_organisation(
 }
 
 /// The client address, for audit entries.
-pub struct Parts2 {
+pub struct ClientAddr {
     ip: Option<String>,
 }
 
-impl FromRequestParts<AppState> for Parts2 {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
         Ok(Self { ip: client_ip(parts) })
@@ -316,7 +315,7 @@ pub async fn list_users(
 pub async fn create_user(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
-    parts: Parts2,
+    client: ClientAddr,
     Path(org): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -339,7 +338,7 @@ pub async fn create_user(
             Some(p) => Some(p.parse()?),
         },
     };
-    let audit = NewAuditEntry::new(AuditAction::UserCreated).actor(u.id).ip(parts.ip);
+    let audit = NewAuditEntry::new(AuditAction::UserCreated).actor(u.id).ip(client.ip);
     let id = state.db.create_user(org, &new, audit, state.now()).await?;
     let created = state.db.get_user(org, id).await?;
     Ok((StatusCode::CREATED, Json(UserOut::from(created))).into_response())
