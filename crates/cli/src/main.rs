@@ -144,6 +144,19 @@ enum AdminCommand {
     },
     /// List organisations.
     ListOrgs,
+    /// Send the organisation's desk alerts (new and unacknowledged reports) to a
+    /// webhook; prints the signing secret once.
+    SetWebhook {
+        /// The organisation's name or id.
+        #[arg(long)]
+        org: String,
+        /// Where to POST alerts (https://…).
+        #[arg(long)]
+        url: String,
+        /// The master key file (as for `serve`; default: master.key in the data folder).
+        #[arg(long, env = "SIGHTLINE_KEY_FILE")]
+        key_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -305,6 +318,25 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             database.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Admin { db, command: AdminCommand::SetWebhook { org, url, key_file } } => {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(Fatal("--url must be an http(s) address".into()));
+            }
+            let keys = keyfile::load_or_create(&key_file.unwrap_or_else(|| db.data.join("master.key")))?;
+            let database = open(&db).await?;
+            let org = find_org(&database, &org).await?;
+            let state = AppState::new(database.clone(), Config::new("http://localhost"), Clock::System, keys);
+            let (sealed, secret) = sightline_web::alerts::new_webhook_secret(&state, org)?;
+            database.set_alert_webhook(org, &url, &sealed, state.now()).await?;
+            let entry = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org).detail(format!("webhook {url}"));
+            database.append_audit(&entry, state.now()).await?;
+            database.close().await;
+            println!("{secret}");
+            eprintln!(
+                "alerts for this organisation now go to {url}; verify X-Sightline-Signature with the secret above"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Admin { db, command } => {
             let database = open(&db).await?;
             let result = admin(&database, command).await;
@@ -457,12 +489,23 @@ async fn serve(
         }
     });
 
+    let alert_state = state.clone();
+    let alerter = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sightline_web::alerts::run_once(&alert_state).await {
+                tracing::warn!(error = %e, "desk alerts pass failed");
+            }
+        }
+    });
     let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| Fatal(format!("server error: {e}")))?;
     purger.abort();
+    alerter.abort();
     database.close().await;
     println!("Sightline stopped.");
     Ok(ExitCode::SUCCESS)
@@ -547,6 +590,7 @@ async fn admin(db: &Db, command: AdminCommand) -> Result<ExitCode, Fatal> {
             db.create_api_token(&user, &name, &sightline_web::hash_token(&token), expires, now).await?;
             println!("{token}");
         }
+        AdminCommand::SetWebhook { .. } => return Err(Fatal("handled above".into())),
         AdminCommand::ListOrgs => {
             for o in db.list_orgs().await? {
                 println!("{}\t{}\t{}\t{} users", o.id, o.kind, o.name, o.user_count);

@@ -222,9 +222,15 @@ async fn admin_commands_and_audit_verify_detects_tampering() {
     assert!(resp.contains("aino@nw.example"));
     assert_eq!(server.terminate(), 0);
 
+    let out = run(&["admin", "set-webhook", "--org", "Nordic Wings", "--url", "https://desk.example/hook"], &data);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim().len(), 43, "the signing secret, printed once");
+    let out = run(&["admin", "set-webhook", "--org", "Nordic Wings", "--url", "ftp://x"], &data);
+    assert_eq!(out.status.code(), Some(2));
+
     let out = run(&["audit", "verify"], &data);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("audit chain intact: 3 entries verified"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("audit chain intact: 4 entries verified"));
 
     // Someone edits the log behind Sightline's back.
     let db = sightline_storage::Db::open_sqlite(&data.join("sightline.db")).await.unwrap();

@@ -48,6 +48,7 @@ pub enum AuditAction {
     CaseNoteAdded,
     CaseEscalated,
     CaseMerged,
+    AlertsConfigured,
 }
 
 impl AuditAction {
@@ -84,6 +85,7 @@ impl AuditAction {
             Self::CaseNoteAdded => "case.note_added",
             Self::CaseEscalated => "case.escalated",
             Self::CaseMerged => "case.merged",
+            Self::AlertsConfigured => "org.alerts_configured",
         }
     }
 }

@@ -95,6 +95,7 @@ macro_rules! insert_cert {
     }};
 }
 
+mod alerts;
 mod audit;
 mod auth;
 mod error;
@@ -114,6 +115,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub use alerts::AlertTarget;
 pub use audit::AuditPage;
 pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordReset, SessionRecord};
 pub use error::StorageError;

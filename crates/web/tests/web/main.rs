@@ -3,6 +3,7 @@
 //! and a real headless Chromium for the browser test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod alerts;
 mod api;
 mod browser;
 mod desk;

@@ -1,0 +1,96 @@
+//! Alert settings and the record of alerts sent (each alert goes out once).
+
+use sightline_domain::ids::OrgId;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Db, Result, to_micros};
+
+/// Where an organisation's desk wants alerts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertTarget {
+    pub org_id: OrgId,
+    pub webhook_url: String,
+    /// Sealed (the web layer opens it with the master key).
+    pub webhook_secret: String,
+}
+
+impl Db {
+    /// Set (or replace) an organisation's alert webhook.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn set_alert_webhook(
+        &self,
+        org: OrgId,
+        url: &str,
+        sealed_secret: &str,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        crate::db_run!(self, |p| sqlx::query(
+            "INSERT INTO org_alerts (org_id, webhook_url, webhook_secret, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (org_id) DO UPDATE SET webhook_url = excluded.webhook_url, \
+             webhook_secret = excluded.webhook_secret, updated_at = excluded.updated_at"
+        )
+        .bind(org.as_uuid())
+        .bind(url)
+        .bind(sealed_secret)
+        .bind(to_micros(now))
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Every organisation's alert target.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn alert_targets(&self) -> Result<Vec<AlertTarget>> {
+        let rows: Vec<(Uuid, String, String)> = crate::db_run!(self, |p| sqlx::query_as(
+            "SELECT org_id, webhook_url, webhook_secret FROM org_alerts ORDER BY org_id"
+        )
+        .fetch_all(p)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(o, url, secret)| AlertTarget {
+                org_id: OrgId::from_uuid(o),
+                webhook_url: url,
+                webhook_secret: secret,
+            })
+            .collect())
+    }
+
+    /// Claim the right to send alert `kind` for a report. Returns false if it was
+    /// already sent (or is being sent).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn claim_alert(&self, report: Uuid, kind: &str, now: OffsetDateTime) -> Result<bool> {
+        let n = crate::db_run!(self, |p| sqlx::query(
+            "INSERT INTO alerts_sent (report_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        )
+        .bind(report)
+        .bind(kind)
+        .bind(to_micros(now))
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// Give a claimed alert back (sending failed; it will be tried again).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn release_alert(&self, report: Uuid, kind: &str) -> Result<()> {
+        crate::db_run!(self, |p| sqlx::query("DELETE FROM alerts_sent WHERE report_id = $1 AND kind = $2")
+            .bind(report)
+            .bind(kind)
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+}

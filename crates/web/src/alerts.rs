@@ -1,0 +1,134 @@
+//! Alerts to the desk on duty: a signed webhook for each new report and for each
+//! report still unacknowledged after five minutes. Alerts carry triage facts only —
+//! never descriptions or free text — and each goes out once.
+//!
+//! The receiver checks `X-Sightline-Signature: sha256=<hex HMAC-SHA256(secret, body)>`.
+
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use sha2::Sha256;
+use sightline_domain::crypto::{SealRandom, Sealed};
+use sightline_domain::ids::OrgId;
+use sightline_domain::triage::{self, ACK_WITHIN};
+use sightline_storage::{CaseRecord, QueueFilter};
+
+use crate::AppState;
+use crate::security::random_bytes;
+
+#[derive(Serialize)]
+struct Alert<'a> {
+    event: &'a str,
+    reference: &'a str,
+    flight: &'a str,
+    flight_date: &'a str,
+    origin: &'a str,
+    destination: &'a str,
+    immediate_danger: bool,
+    minutes_to_landing: Option<i64>,
+    received_at: String,
+    case_url: String,
+}
+
+/// The signature a receiver checks.
+#[must_use]
+pub fn signature(secret: &[u8], body: &[u8]) -> String {
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret) else { return String::new() };
+    mac.update(body);
+    format!("sha256={}", data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes()))
+}
+
+/// Seal a new webhook secret for storage; returns (sealed, the secret to give the
+/// receiver's owner once).
+///
+/// # Errors
+/// No randomness, or sealing failed.
+pub fn new_webhook_secret(state: &AppState, org: OrgId) -> Result<(String, String), String> {
+    let secret = crate::security::new_token()?;
+    let r =
+        SealRandom { data_key: random_bytes::<32>()?, nonce: random_bytes::<24>()?, wrap_nonce: random_bytes::<24>()? };
+    let sealed = state.keys.seal(org, org.as_uuid(), secret.as_bytes(), &r).map_err(|e| e.to_string())?;
+    let b64 = data_encoding::BASE64URL_NOPAD;
+    Ok((format!("sealed:v1:{}.{}", b64.encode(&sealed.body), b64.encode(&sealed.wrapped_key)), secret))
+}
+
+fn open_secret(state: &AppState, org: OrgId, stored: &str) -> Option<Vec<u8>> {
+    let (body, wrapped) = stored.strip_prefix("sealed:v1:")?.split_once('.')?;
+    let b64 = data_encoding::BASE64URL_NOPAD;
+    let sealed = Sealed { body: b64.decode(body.as_bytes()).ok()?, wrapped_key: b64.decode(wrapped.as_bytes()).ok()? };
+    state.keys.open(org, org.as_uuid(), &sealed).ok()
+}
+
+fn post(url: &str, secret: &[u8], event: &str, body: Vec<u8>) -> Result<(), String> {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .build()
+        .into();
+    let res = agent
+        .post(url)
+        .header("Content-Type", "application/json")
+        .header("X-Sightline-Event", event)
+        .header("X-Sightline-Signature", &signature(secret, &body))
+        .send(&body[..])
+        .map_err(|e| e.to_string())?;
+    if res.status().is_success() { Ok(()) } else { Err(format!("HTTP {}", res.status())) }
+}
+
+/// One pass: send every alert that is due. Returns how many were delivered. Safe
+/// to run from several places: an alert is claimed before it is sent.
+///
+/// # Errors
+/// A database error (delivery failures are logged and retried on the next pass).
+pub async fn run_once(state: &AppState) -> Result<usize, sightline_storage::StorageError> {
+    let now = state.now();
+    let mut sent = 0;
+    for target in state.db.alert_targets().await? {
+        let Some(secret) = open_secret(state, target.org_id, &target.webhook_secret) else {
+            tracing::warn!(org = %target.org_id, "alert webhook secret cannot be opened with this key");
+            continue;
+        };
+        let filter = QueueFilter { status: Some(triage::CaseStatus::Received), ..QueueFilter::default() };
+        let waiting: Vec<CaseRecord> = state.db.queue(target.org_id, &filter, 500).await?;
+        for c in waiting {
+            let mut kinds = vec!["new"];
+            if now - c.received_at > ACK_WITHIN {
+                kinds.push("unacknowledged");
+            }
+            for kind in kinds {
+                if !state.db.claim_alert(c.id, kind, now).await? {
+                    continue;
+                }
+                let alert = Alert {
+                    event: if kind == "new" { "report.new" } else { "report.unacknowledged" },
+                    reference: &c.reference,
+                    flight: &c.flight,
+                    flight_date: &c.flight_date,
+                    origin: &c.origin,
+                    destination: &c.destination,
+                    immediate_danger: c.immediate_danger,
+                    minutes_to_landing: c.scheduled_arrival.map(|a| (a - now).whole_minutes()),
+                    received_at: c
+                        .received_at
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default(),
+                    case_url: state.link(&format!("/desk/cases/{}", c.id)),
+                };
+                let body = serde_json::to_vec(&alert).unwrap_or_default();
+                let (url, key, event) = (target.webhook_url.clone(), secret.clone(), alert.event.to_owned());
+                let delivered = tokio::task::spawn_blocking(move || post(&url, &key, &event, body))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r);
+                match delivered {
+                    Ok(()) => sent += 1,
+                    Err(e) => {
+                        tracing::warn!(org = %target.org_id, error = %e, "alert not delivered; will retry");
+                        state.db.release_alert(c.id, kind).await?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(sent)
+}

@@ -1,0 +1,100 @@
+//! Desk alerts: a signed webhook for new and for unacknowledged reports, each once,
+//! with no report text in it. The receiver is a real HTTP server on loopback.
+
+use std::sync::{Arc, Mutex};
+
+use axum::http::{HeaderMap, StatusCode};
+use sightline_domain::user::Role;
+use time::Duration;
+
+use crate::support::{TestApp, engines, make_person, token_for};
+
+type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
+
+async fn receiver() -> (String, Received) {
+    let got: Received = Arc::default();
+    let sink = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push((headers, body));
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, got)
+}
+
+#[tokio::test]
+async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
+    for db in engines().await {
+        let mut app = TestApp::with_content(db).await;
+        let org = make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+        let token = token_for(&app.state.db, "crew@nw.example").await;
+        let (url, got) = receiver().await;
+        let (sealed, secret) = sightline_web::alerts::new_webhook_secret(&app.state, org).unwrap();
+        app.state.db.set_alert_webhook(org, &url, &sealed, app.state.now()).await.unwrap();
+        assert!(!sealed.contains(&secret), "the signing secret is sealed at rest");
+
+        let body = serde_json::json!({
+            "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
+            "origin": "JFK", "destination": "HEL", "potential_victims": 1, "companion_aware": "no",
+            "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "free_text": "SECRET-TEXT-7731",
+            "considered_innocent_explanations": true
+        })
+        .to_string();
+        let id = uuid::Uuid::now_v7();
+        let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(&token), Some(&body)).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "sent once");
+        {
+            let got = got.lock().unwrap();
+            let (headers, payload) = &got[0];
+            assert_eq!(headers["x-sightline-event"], "report.new");
+            let sig = headers["x-sightline-signature"].to_str().unwrap();
+            assert_eq!(
+                sig,
+                sightline_web::alerts::signature(secret.as_bytes(), payload.as_bytes()),
+                "a valid signature"
+            );
+            assert_ne!(sig, sightline_web::alerts::signature(b"wrong secret", payload.as_bytes()));
+            let j: serde_json::Value = serde_json::from_str(payload).unwrap();
+            assert_eq!(j["flight"], "AY5");
+            assert!(j["case_url"].as_str().unwrap().ends_with(&format!("/desk/cases/{id}")));
+            assert!(!payload.contains("SECRET-TEXT"), "no report text in alerts");
+        }
+
+        // Five minutes later and still not acknowledged: one more alert.
+        app.state.clock.advance(Duration::minutes(6));
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
+        assert_eq!(got.lock().unwrap()[1].0["x-sightline-event"], "report.unacknowledged");
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0);
+
+        // An acknowledged report raises nothing; an unreachable hook is retried later.
+        make_person(&app.state.db, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst], None).await;
+        let desk = app.user("desk@nw.example").await;
+        let t = sightline_domain::triage::transition(
+            sightline_domain::triage::CaseStatus::Received,
+            sightline_domain::triage::CaseStatus::Acknowledged,
+            "",
+            None,
+        )
+        .unwrap();
+        app.state.db.transition_case(org, id, 0, &t, desk.id, app.state.now()).await.unwrap();
+        let id2 = uuid::Uuid::now_v7();
+        app.api("PUT", &format!("/api/v1/reports/{id2}"), Some(&token), Some(&body)).await;
+        app.state.db.set_alert_webhook(org, "http://127.0.0.1:9/nothing-here", &sealed, app.state.now()).await.unwrap();
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "delivery failed");
+        app.state.db.set_alert_webhook(org, &url, &sealed, app.state.now()).await.unwrap();
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1, "retried and delivered");
+        assert_eq!(got.lock().unwrap().len(), 3);
+        app.finish().await;
+    }
+}
