@@ -61,6 +61,13 @@ enum Command {
         /// report text cannot be read.
         #[arg(long, env = "SIGHTLINE_KEY_FILE")]
         key_file: Option<PathBuf>,
+        /// SMTP relay for desk alert e-mails, e.g. smtp://relay.example:25 or
+        /// smtps://user:pass@relay.example (none: no alert e-mails).
+        #[arg(long, env = "SIGHTLINE_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// Sender of desk alert e-mails.
+        #[arg(long, env = "SIGHTLINE_SMTP_FROM", default_value = "sightline@localhost")]
+        smtp_from: String,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -144,6 +151,14 @@ enum AdminCommand {
     },
     /// List organisations.
     ListOrgs,
+    /// Send the organisation's desk alerts by e-mail to this address (needs
+    /// `serve --smtp-url`).
+    SetAlertEmail {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+    },
     /// Send the organisation's desk alerts (new and unacknowledged reports) to a
     /// webhook; prints the signing secret once.
     SetWebhook {
@@ -308,9 +323,10 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
-        Command::Serve { db, listen, public_url, demo, content, key_file } => {
+        Command::Serve { db, listen, public_url, demo, content, key_file, smtp_url, smtp_from } => {
             let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
-            serve(db, listen, public_url, demo, &content, &key_file).await
+            let smtp = smtp_url.map(|url| (url, smtp_from));
+            serve(db, listen, public_url, demo, &content, &key_file, smtp).await
         }
         Command::Migrate { db } => {
             let database = open(&db).await?;
@@ -438,6 +454,7 @@ async fn serve(
     demo: bool,
     content: &Path,
     key_file: &Path,
+    smtp: Option<(String, String)>,
 ) -> Result<ExitCode, Fatal> {
     // Content first: the server refuses to start on invalid content, with the same
     // messages as `sightline content check`.
@@ -457,7 +474,11 @@ async fn serve(
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
-    let state = AppState::new(database.clone(), Config::new(&public_url), Clock::System, keys).with_library(library);
+    let mut config = Config::new(&public_url);
+    if let Some((url, from)) = &smtp {
+        config = config.with_smtp(url, from);
+    }
+    let state = AppState::new(database.clone(), config, Clock::System, keys).with_library(library);
     let shutdown = shutdown_signal()?;
     let now = state.now();
 
@@ -591,6 +612,14 @@ async fn admin(db: &Db, command: AdminCommand) -> Result<ExitCode, Fatal> {
             println!("{token}");
         }
         AdminCommand::SetWebhook { .. } => return Err(Fatal("handled above".into())),
+        AdminCommand::SetAlertEmail { org, email } => {
+            let org = find_org(db, &org).await?;
+            let email = Email::parse(&email).map_err(|e| Fatal(format!("--email: {e}")))?;
+            db.set_alert_email(org, email.as_str(), now).await?;
+            let entry = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org).detail(format!("e-mail {email}"));
+            db.append_audit(&entry, now).await?;
+            println!("alerts for this organisation also go to {email}");
+        }
         AdminCommand::ListOrgs => {
             for o in db.list_orgs().await? {
                 println!("{}\t{}\t{}\t{} users", o.id, o.kind, o.name, o.user_count);

@@ -62,6 +62,67 @@ impl Db {
             .collect())
     }
 
+    /// Set (or replace) the desk's alert e-mail address.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn set_alert_email(&self, org: OrgId, email: &str, now: OffsetDateTime) -> Result<()> {
+        crate::db_run!(self, |p| sqlx::query(
+            "INSERT INTO org_alert_emails (org_id, email, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (org_id) DO UPDATE SET email = excluded.email, updated_at = excluded.updated_at"
+        )
+        .bind(org.as_uuid())
+        .bind(email)
+        .bind(to_micros(now))
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Every organisation's alert e-mail address.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn alert_emails(&self) -> Result<Vec<(OrgId, String)>> {
+        let rows: Vec<(Uuid, String)> =
+            crate::db_run!(self, |p| sqlx::query_as("SELECT org_id, email FROM org_alert_emails ORDER BY org_id")
+                .fetch_all(p)
+                .await?);
+        Ok(rows.into_iter().map(|(o, e)| (OrgId::from_uuid(o), e)).collect())
+    }
+
+    /// As [`Db::claim_alert`], for the e-mail channel.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn claim_email_alert(&self, report: Uuid, kind: &str, now: OffsetDateTime) -> Result<bool> {
+        let n = crate::db_run!(self, |p| sqlx::query(
+            "INSERT INTO alerts_emailed (report_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        )
+        .bind(report)
+        .bind(kind)
+        .bind(to_micros(now))
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// As [`Db::release_alert`], for the e-mail channel.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn release_email_alert(&self, report: Uuid, kind: &str) -> Result<()> {
+        crate::db_run!(self, |p| sqlx::query("DELETE FROM alerts_emailed WHERE report_id = $1 AND kind = $2")
+            .bind(report)
+            .bind(kind)
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
     /// Claim the right to send alert `kind` for a report. Returns false if it was
     /// already sent (or is being sent).
     ///

@@ -1,5 +1,5 @@
-//! Alerts to the desk on duty: a signed webhook for each new report and for each
-//! report still unacknowledged after five minutes. Alerts carry triage facts only —
+//! Alerts to the desk on duty, by signed webhook and by e-mail, for each new report
+//! and for each report still unacknowledged after five minutes. Alerts carry triage facts only —
 //! never descriptions or free text — and each goes out once.
 //!
 //! The receiver checks `X-Sightline-Signature: sha256=<hex HMAC-SHA256(secret, body)>`.
@@ -75,8 +75,37 @@ fn post(url: &str, secret: &[u8], event: &str, body: Vec<u8>) -> Result<(), Stri
     if res.status().is_success() { Ok(()) } else { Err(format!("HTTP {}", res.status())) }
 }
 
-/// One pass: send every alert that is due. Returns how many were delivered. Safe
-/// to run from several places: an alert is claimed before it is sent.
+fn due(c: &CaseRecord, now: time::OffsetDateTime) -> Vec<&'static str> {
+    let mut kinds = vec!["new"];
+    if now - c.received_at > ACK_WITHIN {
+        kinds.push("unacknowledged");
+    }
+    kinds
+}
+
+fn alert<'a>(state: &AppState, c: &'a CaseRecord, kind: &str, now: time::OffsetDateTime) -> Alert<'a> {
+    Alert {
+        event: if kind == "new" { "report.new" } else { "report.unacknowledged" },
+        reference: &c.reference,
+        flight: &c.flight,
+        flight_date: &c.flight_date,
+        origin: &c.origin,
+        destination: &c.destination,
+        immediate_danger: c.immediate_danger,
+        minutes_to_landing: c.scheduled_arrival.map(|a| (a - now).whole_minutes()),
+        received_at: c.received_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        case_url: state.link(&format!("/desk/cases/{}", c.id)),
+    }
+}
+
+async fn waiting(state: &AppState, org: OrgId) -> Result<Vec<CaseRecord>, sightline_storage::StorageError> {
+    let filter = QueueFilter { status: Some(triage::CaseStatus::Received), ..QueueFilter::default() };
+    state.db.queue(org, &filter, 500).await
+}
+
+/// One pass: send every alert that is due, by webhook and by e-mail. Returns how
+/// many were delivered. Safe to run from several places: an alert is claimed before
+/// it is sent, and given back if delivery fails.
 ///
 /// # Errors
 /// A database error (delivery failures are logged and retried on the next pass).
@@ -88,34 +117,14 @@ pub async fn run_once(state: &AppState) -> Result<usize, sightline_storage::Stor
             tracing::warn!(org = %target.org_id, "alert webhook secret cannot be opened with this key");
             continue;
         };
-        let filter = QueueFilter { status: Some(triage::CaseStatus::Received), ..QueueFilter::default() };
-        let waiting: Vec<CaseRecord> = state.db.queue(target.org_id, &filter, 500).await?;
-        for c in waiting {
-            let mut kinds = vec!["new"];
-            if now - c.received_at > ACK_WITHIN {
-                kinds.push("unacknowledged");
-            }
-            for kind in kinds {
+        for c in waiting(state, target.org_id).await? {
+            for kind in due(&c, now) {
                 if !state.db.claim_alert(c.id, kind, now).await? {
                     continue;
                 }
-                let alert = Alert {
-                    event: if kind == "new" { "report.new" } else { "report.unacknowledged" },
-                    reference: &c.reference,
-                    flight: &c.flight,
-                    flight_date: &c.flight_date,
-                    origin: &c.origin,
-                    destination: &c.destination,
-                    immediate_danger: c.immediate_danger,
-                    minutes_to_landing: c.scheduled_arrival.map(|a| (a - now).whole_minutes()),
-                    received_at: c
-                        .received_at
-                        .format(&time::format_description::well_known::Rfc3339)
-                        .unwrap_or_default(),
-                    case_url: state.link(&format!("/desk/cases/{}", c.id)),
-                };
-                let body = serde_json::to_vec(&alert).unwrap_or_default();
-                let (url, key, event) = (target.webhook_url.clone(), secret.clone(), alert.event.to_owned());
+                let a = alert(state, &c, kind, now);
+                let body = serde_json::to_vec(&a).unwrap_or_default();
+                let (url, key, event) = (target.webhook_url.clone(), secret.clone(), a.event.to_owned());
                 let delivered = tokio::task::spawn_blocking(move || post(&url, &key, &event, body))
                     .await
                     .map_err(|e| e.to_string())
@@ -125,6 +134,76 @@ pub async fn run_once(state: &AppState) -> Result<usize, sightline_storage::Stor
                     Err(e) => {
                         tracing::warn!(org = %target.org_id, error = %e, "alert not delivered; will retry");
                         state.db.release_alert(c.id, kind).await?;
+                    }
+                }
+            }
+        }
+    }
+    if let Some(smtp) = &state.config.smtp {
+        sent += email_pass(state, smtp, now).await?;
+    }
+    Ok(sent)
+}
+
+async fn email_pass(
+    state: &AppState,
+    smtp: &crate::Smtp,
+    now: time::OffsetDateTime,
+) -> Result<usize, sightline_storage::StorageError> {
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp.url) {
+        Ok(b) => b.build(),
+        Err(e) => {
+            tracing::warn!(error = %e, "the SMTP URL is not usable; no alert e-mails");
+            return Ok(0);
+        }
+    };
+    let Ok(from) = smtp.from.parse() else {
+        tracing::warn!(from = %smtp.from, "the alert sender address is not valid; no alert e-mails");
+        return Ok(0);
+    };
+    let mut sent = 0;
+    for (org, to) in state.db.alert_emails().await? {
+        let Ok(to) = to.parse() else { continue };
+        for c in waiting(state, org).await? {
+            for kind in due(&c, now) {
+                if !state.db.claim_email_alert(c.id, kind, now).await? {
+                    continue;
+                }
+                let a = alert(state, &c, kind, now);
+                let subject = format!(
+                    "[Sightline] {}{} {} {} {}-{}",
+                    if c.immediate_danger { "IMMEDIATE DANGER: " } else { "" },
+                    if kind == "new" { "New report" } else { "Not acknowledged after 5 min:" },
+                    c.reference,
+                    c.flight,
+                    c.origin,
+                    c.destination
+                );
+                let body = format!(
+                    "A crew report needs the desk.\n\nReference: {}\nFlight: {} {}\nRoute: {}-{}\nLanding in: {}\nImmediate danger: {}\nReceived: {}\n\nOpen the case: {}\n\nReport details are only in Sightline.\n",
+                    a.reference,
+                    a.flight,
+                    a.flight_date,
+                    a.origin,
+                    a.destination,
+                    a.minutes_to_landing.map_or_else(|| "unknown".to_owned(), |m| format!("{m} min")),
+                    if a.immediate_danger { "yes" } else { "no" },
+                    a.received_at,
+                    a.case_url
+                );
+                let message =
+                    Message::builder().from(Clone::clone(&from)).to(Clone::clone(&to)).subject(subject).body(body);
+                let delivered = match message {
+                    Ok(m) => transport.send(m).await.map(|_| ()).map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                match delivered {
+                    Ok(()) => sent += 1,
+                    Err(e) => {
+                        tracing::warn!(org = %org, error = %e, "alert e-mail not delivered; will retry");
+                        state.db.release_email_alert(c.id, kind).await?;
                     }
                 }
             }

@@ -39,13 +39,29 @@ pub struct Config {
     pub public_url: String,
     /// Mark cookies `Secure` (on whenever `public_url` is https).
     pub secure_cookies: bool,
+    /// Where desk alert e-mails go out (`smtp://host:port`, `smtps://…`), and from whom.
+    pub smtp: Option<Smtp>,
+}
+
+/// An SMTP relay for desk alerts.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub url: String,
+    pub from: String,
 }
 
 impl Config {
     #[must_use]
     pub fn new(public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/').to_owned();
-        Self { secure_cookies: public_url.starts_with("https://"), public_url }
+        Self { secure_cookies: public_url.starts_with("https://"), public_url, smtp: None }
+    }
+
+    /// Send desk alerts by e-mail through this relay.
+    #[must_use]
+    pub fn with_smtp(mut self, url: &str, from: &str) -> Self {
+        self.smtp = Some(Smtp { url: url.to_owned(), from: from.to_owned() });
+        self
     }
 }
 

@@ -98,3 +98,109 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
         app.finish().await;
     }
 }
+
+/// A real SMTP server on loopback (Python's aiosmtpd), writing what it receives to
+/// an mbox file; or a clear skip where it is not installed (never in CI).
+struct SmtpServer {
+    child: std::process::Child,
+    port: u16,
+    mbox: std::path::PathBuf,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn smtp_server() -> Option<SmtpServer> {
+    let available =
+        std::process::Command::new("python3").args(["-c", "import aiosmtpd"]).status().is_ok_and(|s| s.success());
+    if !available {
+        assert!(std::env::var_os("CI").is_none(), "CI must run the e-mail test: pip install aiosmtpd");
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "SKIPPED alert e-mail test: python3 module aiosmtpd is not installed");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mbox = std::env::temp_dir().join(format!("sightline-mbox-{}", uuid::Uuid::now_v7()));
+    let mut child = std::process::Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(&mbox)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(SmtpServer { child, port, mbox });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("aiosmtpd did not start");
+}
+
+fn mailbox(dir: &std::path::Path) -> Vec<String> {
+    // aiosmtpd's Mailbox handler keeps a maildir-style mailbox at this path.
+    let mut out = Vec::new();
+    for sub in ["new", "cur"] {
+        if let Ok(rd) = std::fs::read_dir(dir.join(sub)) {
+            for e in rd.flatten() {
+                out.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+    }
+    if out.is_empty()
+        && let Ok(text) = std::fs::read_to_string(dir)
+    {
+        out.extend(text.split("\nFrom ").map(str::to_owned).filter(|m| !m.trim().is_empty()));
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
+    let Some(smtp) = smtp_server() else { return };
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let mut app = TestApp::with_content(db).await;
+    let mut state = app.state.clone();
+    let mut config = (*state.config).clone();
+    config = config.with_smtp(&format!("smtp://127.0.0.1:{}", smtp.port), "sightline@nordicwings.example");
+    state.config = std::sync::Arc::new(config);
+    let org = make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+    let token = token_for(&app.state.db, "crew@nw.example").await;
+    app.state.db.set_alert_email(org, "desk@nordicwings.example", app.state.now()).await.unwrap();
+    let body = serde_json::json!({
+        "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
+        "origin": "JFK", "destination": "HEL", "potential_victims": 1, "companion_aware": "no", "immediate_danger": true,
+        "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "free_text": "SECRET-TEXT-4410",
+        "considered_innocent_explanations": true
+    })
+    .to_string();
+    let r = app.api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&token), Some(&body)).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let reference = r.json()["reference"].as_str().unwrap().to_owned();
+
+    assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 1);
+    assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 0, "sent once");
+    let mut mails = Vec::new();
+    for _ in 0..50 {
+        mails = mailbox(&smtp.mbox);
+        if !mails.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(mails.len(), 1, "one e-mail arrived");
+    let mail = &mails[0];
+    assert!(mail.contains("To: desk@nordicwings.example"), "{mail}");
+    assert!(
+        mail.contains(&format!("Subject: [Sightline] IMMEDIATE DANGER: New report {reference} AY5 JFK-HEL")),
+        "{mail}"
+    );
+    assert!(!mail.contains("SECRET-TEXT"), "no report text in e-mail");
+    app.finish().await;
+}
