@@ -15,6 +15,22 @@ pub struct AlertTarget {
     pub webhook_secret: String,
 }
 
+/// How an alert goes out; each channel keeps its own record of what was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertChannel {
+    Webhook,
+    Email,
+}
+
+impl AlertChannel {
+    const fn table(self) -> &'static str {
+        match self {
+            Self::Webhook => "alerts_sent",
+            Self::Email => "alerts_emailed",
+        }
+    }
+}
+
 impl Db {
     /// Set (or replace) an organisation's alert webhook.
     ///
@@ -92,52 +108,29 @@ impl Db {
         Ok(rows.into_iter().map(|(o, e)| (OrgId::from_uuid(o), e)).collect())
     }
 
-    /// As [`Db::claim_alert`], for the e-mail channel.
+    /// Claim the right to send alert `kind` for a report on `channel`. Returns
+    /// false if it was already sent (or is being sent).
     ///
     /// # Errors
     /// The database failed.
-    pub async fn claim_email_alert(&self, report: Uuid, kind: &str, now: OffsetDateTime) -> Result<bool> {
-        let n = crate::db_run!(self, |p| sqlx::query(
-            "INSERT INTO alerts_emailed (report_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
-        )
-        .bind(report)
-        .bind(kind)
-        .bind(to_micros(now))
-        .execute(p)
-        .await?
-        .rows_affected());
-        Ok(n == 1)
-    }
-
-    /// As [`Db::release_alert`], for the e-mail channel.
-    ///
-    /// # Errors
-    /// The database failed.
-    pub async fn release_email_alert(&self, report: Uuid, kind: &str) -> Result<()> {
-        crate::db_run!(self, |p| sqlx::query("DELETE FROM alerts_emailed WHERE report_id = $1 AND kind = $2")
+    pub async fn claim_alert(
+        &self,
+        channel: AlertChannel,
+        report: Uuid,
+        kind: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let sql = format!(
+            "INSERT INTO {} (report_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            channel.table()
+        );
+        let n = crate::db_run!(self, |p| sqlx::query(&sql)
             .bind(report)
             .bind(kind)
+            .bind(to_micros(now))
             .execute(p)
             .await?
             .rows_affected());
-        Ok(())
-    }
-
-    /// Claim the right to send alert `kind` for a report. Returns false if it was
-    /// already sent (or is being sent).
-    ///
-    /// # Errors
-    /// The database failed.
-    pub async fn claim_alert(&self, report: Uuid, kind: &str, now: OffsetDateTime) -> Result<bool> {
-        let n = crate::db_run!(self, |p| sqlx::query(
-            "INSERT INTO alerts_sent (report_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
-        )
-        .bind(report)
-        .bind(kind)
-        .bind(to_micros(now))
-        .execute(p)
-        .await?
-        .rows_affected());
         Ok(n == 1)
     }
 
@@ -145,13 +138,9 @@ impl Db {
     ///
     /// # Errors
     /// The database failed.
-    pub async fn release_alert(&self, report: Uuid, kind: &str) -> Result<()> {
-        crate::db_run!(self, |p| sqlx::query("DELETE FROM alerts_sent WHERE report_id = $1 AND kind = $2")
-            .bind(report)
-            .bind(kind)
-            .execute(p)
-            .await?
-            .rows_affected());
+    pub async fn release_alert(&self, channel: AlertChannel, report: Uuid, kind: &str) -> Result<()> {
+        let sql = format!("DELETE FROM {} WHERE report_id = $1 AND kind = $2", channel.table());
+        crate::db_run!(self, |p| sqlx::query(&sql).bind(report).bind(kind).execute(p).await?.rows_affected());
         Ok(())
     }
 }

@@ -12,7 +12,8 @@ use sightline_domain::roster;
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::testing::{self, PG_ENV};
 use sightline_storage::{
-    Contact, Db, Ingest, Learner, NewCertificate, NewReport, NewSession, NewUser, QueueFilter, StorageError,
+    AlertChannel, Contact, Db, Ingest, Learner, NewCertificate, NewReport, NewSession, NewUser, QueueFilter,
+    StorageError,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -83,6 +84,7 @@ on_both_engines!(
     the_queue_orders_by_danger_then_landing_then_age,
     case_changes_are_versioned_evented_and_audited,
     reports_of_one_event_are_suggested_merged_or_dismissed,
+    each_alert_is_claimed_once_per_channel_and_can_be_given_back,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -827,4 +829,23 @@ async fn reports_of_one_event_are_suggested_merged_or_dismissed(db: &Db) {
     assert_eq!(db.merged_reports(a, first.id).await.unwrap()[0].id, near.id);
     assert_eq!(db.report_sealed(a, near.id).await.unwrap().0, vec![3; 64], "the original is kept");
     assert!(matches!(db.merge_reports(a, first.id, foreign.id, analyst, NOW).await, Err(StorageError::NotFound)));
+}
+
+async fn each_alert_is_claimed_once_per_channel_and_can_be_given_back(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let id = uuid::Uuid::now_v7();
+    db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
+    for channel in [AlertChannel::Webhook, AlertChannel::Email] {
+        assert!(db.claim_alert(channel, id, "new", NOW).await.unwrap(), "{channel:?}: first claim wins");
+        assert!(!db.claim_alert(channel, id, "new", NOW).await.unwrap(), "{channel:?}: second claim loses");
+        assert!(db.claim_alert(channel, id, "unacknowledged", NOW).await.unwrap(), "{channel:?}: other kind");
+        db.release_alert(channel, id, "new").await.unwrap();
+        assert!(db.claim_alert(channel, id, "new", NOW).await.unwrap(), "{channel:?}: given back, claimable again");
+    }
+    let err = db.claim_alert(AlertChannel::Email, id, "bogus", NOW).await;
+    assert!(err.is_err(), "unknown kinds are refused by the schema");
+    db.set_alert_email(a, "desk@a.example", NOW).await.unwrap();
+    db.set_alert_email(a, "ops@a.example", NOW).await.unwrap();
+    assert_eq!(db.alert_emails().await.unwrap(), vec![(a, "ops@a.example".to_owned())], "replaced, not added");
 }

@@ -10,7 +10,7 @@ use sha2::Sha256;
 use sightline_domain::crypto::{SealRandom, Sealed};
 use sightline_domain::ids::OrgId;
 use sightline_domain::triage::{self, ACK_WITHIN};
-use sightline_storage::{CaseRecord, QueueFilter};
+use sightline_storage::{AlertChannel, CaseRecord, QueueFilter};
 
 use crate::AppState;
 use crate::security::random_bytes;
@@ -119,7 +119,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, sightline_storage::Stor
         };
         for c in waiting(state, target.org_id).await? {
             for kind in due(&c, now) {
-                if !state.db.claim_alert(c.id, kind, now).await? {
+                if !state.db.claim_alert(AlertChannel::Webhook, c.id, kind, now).await? {
                     continue;
                 }
                 let a = alert(state, &c, kind, now);
@@ -133,7 +133,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, sightline_storage::Stor
                     Ok(()) => sent += 1,
                     Err(e) => {
                         tracing::warn!(org = %target.org_id, error = %e, "alert not delivered; will retry");
-                        state.db.release_alert(c.id, kind).await?;
+                        state.db.release_alert(AlertChannel::Webhook, c.id, kind).await?;
                     }
                 }
             }
@@ -168,7 +168,7 @@ async fn email_pass(
         let Ok(to) = to.parse() else { continue };
         for c in waiting(state, org).await? {
             for kind in due(&c, now) {
-                if !state.db.claim_email_alert(c.id, kind, now).await? {
+                if !state.db.claim_alert(AlertChannel::Email, c.id, kind, now).await? {
                     continue;
                 }
                 let a = alert(state, &c, kind, now);
@@ -203,7 +203,7 @@ async fn email_pass(
                     Ok(()) => sent += 1,
                     Err(e) => {
                         tracing::warn!(org = %org, error = %e, "alert e-mail not delivered; will retry");
-                        state.db.release_email_alert(c.id, kind).await?;
+                        state.db.release_alert(AlertChannel::Email, c.id, kind).await?;
                     }
                 }
             }
