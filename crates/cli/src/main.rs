@@ -325,7 +325,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
         Command::Serve { db, listen, public_url, demo, content, key_file, smtp_url, smtp_from } => {
             let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
-            let smtp = smtp_url.map(|url| (url, smtp_from));
+            // Checked before anything is opened or created.
+            let smtp = smtp_url.map(|url| sightline_web::Smtp::parse(&url, &smtp_from)).transpose().map_err(Fatal)?;
             serve(db, listen, public_url, demo, &content, &key_file, smtp).await
         }
         Command::Migrate { db } => {
@@ -454,7 +455,7 @@ async fn serve(
     demo: bool,
     content: &Path,
     key_file: &Path,
-    smtp: Option<(String, String)>,
+    smtp: Option<sightline_web::Smtp>,
 ) -> Result<ExitCode, Fatal> {
     // Content first: the server refuses to start on invalid content, with the same
     // messages as `sightline content check`.
@@ -475,8 +476,8 @@ async fn serve(
         tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
     let mut config = Config::new(&public_url);
-    if let Some((url, from)) = &smtp {
-        config = config.with_smtp(url, from);
+    if let Some(smtp) = smtp {
+        config = config.with_smtp(smtp);
     }
     let state = AppState::new(database.clone(), config, Clock::System, keys).with_library(library);
     let shutdown = shutdown_signal()?;

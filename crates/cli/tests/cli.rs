@@ -127,6 +127,17 @@ fn bad_invocations_exit_2_with_one_clear_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: cannot connect to PostgreSQL"), "{err}");
     assert!(!err.contains("secret"), "the password is never printed: {err}");
+
+    let out = run(&["serve", "--listen", "127.0.0.1:0", "--smtp-url", "imap://mail:secret@x"], &data);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: --smtp-url is not a usable SMTP URL"), "{err}");
+    assert!(!err.contains("secret"), "the password is never printed: {err}");
+    let out =
+        run(&["serve", "--listen", "127.0.0.1:0", "--smtp-url", "smtp://127.0.0.1:25", "--smtp-from", "nobody"], &data);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: --smtp-from \"nobody\" is not an e-mail address"), "{err}");
 }
 
 #[test]

@@ -50,6 +50,21 @@ pub struct Smtp {
     pub from: String,
 }
 
+impl Smtp {
+    /// Check the relay URL and the sender address before the server starts.
+    ///
+    /// # Errors
+    /// A message saying which of the two is unusable and why.
+    pub fn parse(url: &str, from: &str) -> Result<Self, String> {
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("--smtp-url is not a usable SMTP URL: {e}"))?;
+        from.parse::<lettre::message::Mailbox>()
+            .map_err(|e| format!("--smtp-from {from:?} is not an e-mail address: {e}"))?;
+        Ok(Self { url: url.to_owned(), from: from.to_owned() })
+    }
+}
+
 impl Config {
     #[must_use]
     pub fn new(public_url: &str) -> Self {
@@ -59,8 +74,8 @@ impl Config {
 
     /// Send desk alerts by e-mail through this relay.
     #[must_use]
-    pub fn with_smtp(mut self, url: &str, from: &str) -> Self {
-        self.smtp = Some(Smtp { url: url.to_owned(), from: from.to_owned() });
+    pub fn with_smtp(mut self, smtp: Smtp) -> Self {
+        self.smtp = Some(smtp);
         self
     }
 }

@@ -168,7 +168,10 @@ async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
     let mut app = TestApp::with_content(db).await;
     let mut state = app.state.clone();
     let mut config = (*state.config).clone();
-    config = config.with_smtp(&format!("smtp://127.0.0.1:{}", smtp.port), "sightline@nordicwings.example");
+    config = config.with_smtp(
+        sightline_web::Smtp::parse(&format!("smtp://127.0.0.1:{}", smtp.port), "sightline@nordicwings.example")
+            .unwrap(),
+    );
     state.config = std::sync::Arc::new(config);
     let org = make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
     let token = token_for(&app.state.db, "crew@nw.example").await;
