@@ -205,5 +205,20 @@ async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
         "{mail}"
     );
     assert!(!mail.contains("SECRET-TEXT"), "no report text in e-mail");
+
+    // Still not acknowledged five minutes later: exactly one more e-mail.
+    state.clock.advance(Duration::minutes(6));
+    assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 1);
+    assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 0, "sent once");
+    for _ in 0..50 {
+        mails = mailbox(&smtp.mbox);
+        if mails.len() > 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(mails.len(), 2, "the follow-up arrived");
+    assert!(mails.iter().any(|m| m.contains("Not acknowledged after 5 min:")), "{mails:?}");
+    assert!(mails.iter().all(|m| !m.contains("SECRET-TEXT")), "no report text in e-mail");
     app.finish().await;
 }
