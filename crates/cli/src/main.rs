@@ -159,6 +159,15 @@ enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// How many minutes before scheduled landing the desk is told to escalate
+    /// (5–240; default 30).
+    SetEscalationLead {
+        /// The organisation's name or id.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        minutes: i64,
+    },
     /// Send the organisation's desk alerts (new and unacknowledged reports) to a
     /// webhook; prints the signing secret once.
     SetWebhook {
@@ -620,6 +629,18 @@ async fn admin(db: &Db, command: AdminCommand) -> Result<ExitCode, Fatal> {
             let entry = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org).detail(format!("e-mail {email}"));
             db.append_audit(&entry, now).await?;
             println!("alerts for this organisation also go to {email}");
+        }
+        AdminCommand::SetEscalationLead { org, minutes } => {
+            let lead = sightline_domain::triage::EscalationLead::from_minutes(minutes).map_err(|_| {
+                Fatal(format!(
+                    "--minutes must be a whole number from {} to {}",
+                    sightline_domain::triage::EscalationLead::MIN_MINUTES,
+                    sightline_domain::triage::EscalationLead::MAX_MINUTES
+                ))
+            })?;
+            let org = find_org(db, &org).await?;
+            db.set_escalation_lead(org, lead, None, now).await?;
+            println!("the desk is told to escalate {} minutes before scheduled landing", lead.minutes());
         }
         AdminCommand::ListOrgs => {
             for o in db.list_orgs().await? {

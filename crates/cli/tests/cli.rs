@@ -138,6 +138,11 @@ fn bad_invocations_exit_2_with_one_clear_line() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: --smtp-from \"nobody\" is not an e-mail address"), "{err}");
+
+    let out = run(&["admin", "set-escalation-lead", "--org", "Nobody", "--minutes", "600"], &data);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: --minutes must be a whole number from 5 to 240"), "{err}");
 }
 
 #[test]
@@ -238,10 +243,13 @@ async fn admin_commands_and_audit_verify_detects_tampering() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim().len(), 43, "the signing secret, printed once");
     let out = run(&["admin", "set-webhook", "--org", "Nordic Wings", "--url", "ftp://x"], &data);
     assert_eq!(out.status.code(), Some(2));
+    let out = run(&["admin", "set-escalation-lead", "--org", "Nordic Wings", "--minutes", "45"], &data);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("45 minutes before scheduled landing"));
 
     let out = run(&["audit", "verify"], &data);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("audit chain intact: 4 entries verified"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("audit chain intact: 5 entries verified"));
 
     // Someone edits the log behind Sightline's back.
     let db = sightline_storage::Db::open_sqlite(&data.join("sightline.db")).await.unwrap();

@@ -49,6 +49,7 @@ pub enum AuditAction {
     CaseEscalated,
     CaseMerged,
     AlertsConfigured,
+    EscalationLeadChanged,
 }
 
 impl AuditAction {
@@ -86,6 +87,7 @@ impl AuditAction {
             Self::CaseEscalated => "case.escalated",
             Self::CaseMerged => "case.merged",
             Self::AlertsConfigured => "org.alerts_configured",
+            Self::EscalationLeadChanged => "org.escalation_lead_changed",
         }
     }
 }

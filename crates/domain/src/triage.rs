@@ -124,6 +124,43 @@ pub fn transition(
 
 /// Escalation is due this long before scheduled landing (per organisation, default).
 pub const DEFAULT_ESCALATE_BEFORE_LANDING: Duration = Duration::minutes(30);
+
+/// How long before scheduled landing an organisation wants escalation flagged:
+/// whole minutes from 5 to 240 (authorities need time to reach the gate; more than
+/// four hours ahead is no longer "before landing" for a desk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EscalationLead(i64);
+
+impl EscalationLead {
+    pub const MIN_MINUTES: i64 = 5;
+    pub const MAX_MINUTES: i64 = 240;
+
+    /// # Errors
+    /// A field error on `minutes` outside 5–240.
+    pub fn from_minutes(minutes: i64) -> Result<Self, FieldError> {
+        if (Self::MIN_MINUTES..=Self::MAX_MINUTES).contains(&minutes) {
+            Ok(Self(minutes))
+        } else {
+            Err(FieldError::new("minutes", "out-of-range"))
+        }
+    }
+
+    #[must_use]
+    pub const fn minutes(self) -> i64 {
+        self.0
+    }
+
+    #[must_use]
+    pub const fn duration(self) -> Duration {
+        Duration::minutes(self.0)
+    }
+}
+
+impl Default for EscalationLead {
+    fn default() -> Self {
+        Self(DEFAULT_ESCALATE_BEFORE_LANDING.whole_minutes())
+    }
+}
 /// A report not acknowledged within this long is highlighted.
 pub const ACK_WITHIN: Duration = Duration::minutes(5);
 
@@ -365,5 +402,15 @@ mod tests {
         assert!(d.entries[3].is_stale(date!(2026 - 11 - 28)));
         assert!(!d.entries[1].is_stale(date!(2026 - 11 - 28)));
         assert!(d.problems().is_empty());
+    }
+
+    #[test]
+    fn escalation_lead_is_whole_minutes_from_5_to_240() {
+        assert_eq!(EscalationLead::default().duration(), DEFAULT_ESCALATE_BEFORE_LANDING);
+        assert_eq!(EscalationLead::from_minutes(5).map(EscalationLead::minutes), Ok(5));
+        assert_eq!(EscalationLead::from_minutes(240).map(EscalationLead::minutes), Ok(240));
+        for bad in [-30, 0, 4, 241, 10_000] {
+            assert_eq!(EscalationLead::from_minutes(bad), Err(FieldError::new("minutes", "out-of-range")), "{bad}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
-use sightline_domain::triage::{CaseStatus, Transition};
+use sightline_domain::triage::{CaseStatus, EscalationLead, Transition};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -355,6 +355,61 @@ impl Db {
             tx.commit().await?;
         });
         Ok(version + 1)
+    }
+
+    /// Set how long before scheduled landing the organisation's desk wants
+    /// escalation flagged; audited in the same transaction.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] for an unknown organisation; the database failed.
+    pub async fn set_escalation_lead(
+        &self,
+        org: OrgId,
+        lead: EscalationLead,
+        actor: Option<UserId>,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        self.get_org(org).await?;
+        let mut audit = NewAuditEntry::new(AuditAction::EscalationLeadChanged)
+            .org(org)
+            .detail(format!("{} minutes before landing", lead.minutes()));
+        if let Some(a) = actor {
+            audit = audit.actor(a);
+        }
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO org_desk_settings (org_id, escalate_before_landing, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (org_id) DO UPDATE SET escalate_before_landing = excluded.escalate_before_landing, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(org.as_uuid())
+            .bind(lead.minutes())
+            .bind(to_micros(now))
+            .execute(&mut *tx)
+            .await?;
+            audit_in_tx!(tx, &audit, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The organisation's escalation lead time (the default when never set).
+    ///
+    /// # Errors
+    /// The database failed, or holds a value outside the allowed range.
+    pub async fn escalation_lead(&self, org: OrgId) -> Result<EscalationLead> {
+        let row: Option<(i64,)> = crate::db_run!(self, |p| sqlx::query_as(
+            "SELECT escalate_before_landing FROM org_desk_settings WHERE org_id = $1"
+        )
+        .bind(org.as_uuid())
+        .fetch_optional(p)
+        .await?);
+        match row {
+            None => Ok(EscalationLead::default()),
+            Some((m,)) => EscalationLead::from_minutes(m)
+                .map_err(|_| StorageError::Corrupt(format!("escalation lead {m} minutes is out of range"))),
+        }
     }
 
     /// Assign a case to an analyst of the organisation (or to nobody), if it is still

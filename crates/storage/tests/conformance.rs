@@ -85,6 +85,7 @@ on_both_engines!(
     case_changes_are_versioned_evented_and_audited,
     reports_of_one_event_are_suggested_merged_or_dismissed,
     each_alert_is_claimed_once_per_channel_and_can_be_given_back,
+    the_escalation_lead_is_per_organisation_and_audited,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -848,4 +849,24 @@ async fn each_alert_is_claimed_once_per_channel_and_can_be_given_back(db: &Db) {
     db.set_alert_email(a, "desk@a.example", NOW).await.unwrap();
     db.set_alert_email(a, "ops@a.example", NOW).await.unwrap();
     assert_eq!(db.alert_emails().await.unwrap(), vec![(a, "ops@a.example".to_owned())], "replaced, not added");
+}
+
+async fn the_escalation_lead_is_per_organisation_and_audited(db: &Db) {
+    use sightline_domain::triage::EscalationLead;
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    assert_eq!(db.escalation_lead(a).await.unwrap(), EscalationLead::default(), "30 minutes until set");
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    db.set_escalation_lead(a, EscalationLead::from_minutes(45).unwrap(), Some(admin), NOW).await.unwrap();
+    db.set_escalation_lead(a, EscalationLead::from_minutes(60).unwrap(), None, NOW).await.unwrap();
+    assert_eq!(db.escalation_lead(a).await.unwrap().minutes(), 60, "replaced");
+    assert_eq!(db.escalation_lead(b).await.unwrap().minutes(), 30, "another organisation is untouched");
+    let audits = db.audit_for_org(a, 10).await.unwrap().entries;
+    let changes: Vec<_> = audits.iter().filter(|e| e.action == "org.escalation_lead_changed").collect();
+    assert_eq!(changes.len(), 2, "each change is audited");
+    assert!(changes.iter().any(|e| e.detail == "60 minutes before landing" && e.actor.is_none()));
+    assert!(changes.iter().any(|e| e.detail == "45 minutes before landing" && e.actor == Some(admin)));
+    let unknown = OrgId::from_uuid(uuid::Uuid::now_v7());
+    let err = db.set_escalation_lead(unknown, EscalationLead::default(), None, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::NotFound), "{err:?}");
 }

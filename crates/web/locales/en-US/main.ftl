@@ -391,6 +391,7 @@ desk-landing = Landing in
 desk-age = Received
 desk-danger = Immediate danger
 desk-escalate-now = Escalate now
+desk-escalation-lead = "Escalate now" is shown { $minutes } minutes before scheduled landing (set by your organisation).
 desk-gate-not-passed = Below the gate
 desk-unacknowledged = Not acknowledged
 desk-mine = (yours)

@@ -391,6 +391,7 @@ desk-landing = Laskeutumiseen
 desk-age = Vastaanotettu
 desk-danger = Välitön vaara
 desk-escalate-now = Ilmoita nyt eteenpäin
+desk-escalation-lead = "Ilmoita nyt eteenpäin" näkyy { $minutes } minuuttia ennen aikataulun mukaista laskeutumista (organisaatiosi asetus).
 desk-gate-not-passed = Kynnys ei ylittynyt
 desk-unacknowledged = Kuittaamatta
 desk-mine = (sinun)

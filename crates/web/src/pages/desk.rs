@@ -94,19 +94,13 @@ pub struct Row {
     pub assigned_to_me: bool,
 }
 
-fn rows(state: &AppState, me: &UserRecord, cases: Vec<CaseRecord>) -> Vec<Row> {
+fn rows(state: &AppState, me: &UserRecord, lead: triage::EscalationLead, cases: Vec<CaseRecord>) -> Vec<Row> {
     let now = state.now();
     cases
         .into_iter()
         .map(|c| {
             let status: CaseStatus = c.status.parse().unwrap_or(CaseStatus::Received);
-            let t = triage::timers(
-                status,
-                c.received_at,
-                c.scheduled_arrival,
-                triage::DEFAULT_ESCALATE_BEFORE_LANDING,
-                now,
-            );
+            let t = triage::timers(status, c.received_at, c.scheduled_arrival, lead.duration(), now);
             Row {
                 id: c.id.to_string(),
                 reference: c.reference,
@@ -134,6 +128,7 @@ struct QueuePage {
     query: String,
     rows: Vec<Row>,
     statuses: [CaseStatus; 5],
+    lead_minutes: String,
 }
 
 #[derive(Template)]
@@ -151,8 +146,10 @@ pub async fn queue(
 ) -> Result<Response, PageError> {
     let me = analyst(&v)?;
     let cases = state.db.queue(me.org_id, &q.filter(), QUEUE_ROWS).await?;
-    let rows = rows(&state, me, cases);
-    render(&QueuePage { ctx: Ctx::new(&v), query: q.query_string(), q, rows, statuses: CaseStatus::ALL })
+    let lead = state.db.escalation_lead(me.org_id).await?;
+    let rows = rows(&state, me, lead, cases);
+    let lead_minutes = lead.minutes().to_string();
+    render(&QueuePage { ctx: Ctx::new(&v), query: q.query_string(), q, rows, statuses: CaseStatus::ALL, lead_minutes })
 }
 
 /// The queue's rows alone, for the page to refresh itself every few seconds.
@@ -163,7 +160,8 @@ pub async fn queue_rows(
 ) -> Result<Response, PageError> {
     let me = analyst(&v)?;
     let cases = state.db.queue(me.org_id, &q.filter(), QUEUE_ROWS).await?;
-    let rows = rows(&state, me, cases);
+    let lead = state.db.escalation_lead(me.org_id).await?;
+    let rows = rows(&state, me, lead, cases);
     render(&RowsPartial { ctx: Ctx::new(&v), rows })
 }
 

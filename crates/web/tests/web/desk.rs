@@ -186,3 +186,37 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         desk.finish().await;
     }
 }
+
+#[tokio::test]
+async fn escalate_now_follows_the_organisations_lead_time() {
+    for db in engines().await {
+        let mut desk = TestApp::with_content(db).await;
+        let org = person(&desk, "Nordic Wings", "crew@nw.example", &[Role::Reporter]).await;
+        person(&desk, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst]).await;
+        let other = person(&desk, "Other Air", "desk@other.example", &[Role::DeskAnalyst]).await;
+        let crew_token = token(&desk, "crew@nw.example").await;
+        let body = report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "lead time");
+        let r =
+            desk.api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&crew_token), Some(&body)).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        analyst_signed_in(&mut desk, "desk@nw.example").await;
+        let flag = "<span class=\"tag warn\">Escalate now</span>";
+
+        // Landing is 2 h 10 min away (13:10 Helsinki time, the clock at 09:00 UTC).
+        let queue = desk.get("/desk").await;
+        assert!(queue.body.contains("shown 30 minutes before scheduled landing"), "the default is stated");
+        assert!(!queue.body.contains(flag), "30 minutes ahead: not yet due");
+
+        let lead = sightline_domain::triage::EscalationLead::from_minutes(150).unwrap();
+        desk.state.db.set_escalation_lead(org, lead, None, desk.state.now()).await.unwrap();
+        let queue = desk.get("/desk").await;
+        assert!(queue.body.contains("shown 150 minutes before scheduled landing"));
+        assert!(queue.body.contains(flag), "150 minutes ahead: due now");
+        assert!(desk.get("/desk/rows").await.body.contains(flag), "the live rows agree");
+        assert_eq!(
+            desk.state.db.escalation_lead(other).await.unwrap().minutes(),
+            30,
+            "other organisations keep theirs"
+        );
+    }
+}
