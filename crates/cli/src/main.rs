@@ -214,7 +214,7 @@ enum ReportCommand {
         #[arg(long, env = "SIGHTLINE_SERVER")]
         server: String,
         /// A personal API token of a user with the reporter role.
-        #[arg(long, env = "SIGHTLINE_TOKEN", hide_env_values = true)]
+        #[arg(long, env = "SIGHTLINE_TOKEN", hide_env_values = true, allow_hyphen_values = true)]
         token: String,
     },
 }

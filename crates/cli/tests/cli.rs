@@ -139,6 +139,13 @@ fn bad_invocations_exit_2_with_one_clear_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: --smtp-from \"nobody\" is not an e-mail address"), "{err}");
 
+    // API tokens are base64url and may start with '-': still a value, not a flag.
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/report.json");
+    let out = run(&["report", "submit", example, "--server", "http://127.0.0.1:1", "--token", "-Mabc"], &data);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("unexpected argument"), "{err}");
+    assert!(err.contains("127.0.0.1:1"), "it tried to reach the server: {err}");
+
     let out = run(&["admin", "set-escalation-lead", "--org", "Nobody", "--minutes", "600"], &data);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

@@ -144,6 +144,7 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{org}/audit", get(pages::users::audit))
         .route("/orgs/{org}/users/{user}/position", post(pages::users::set_position))
         .route("/orgs/{org}/training", get(pages::learn::training))
+        .route("/orgs/{org}/settings", get(pages::settings::form).post(pages::settings::submit))
         .route("/orgs/{org}/certificates/{code}/revoke", post(pages::learn::revoke))
         .route("/learn", get(pages::learn::list))
         .route("/learn/{course}", get(pages::learn::course))

@@ -268,6 +268,11 @@ verify-valid-until = Valid until
 
 ## Training compliance
 training-heading = Training
+settings-heading = Desk settings
+settings-lead-label = Minutes before scheduled landing to show "Escalate now"
+settings-lead-hint = Whole minutes from 5 to 240. Give the destination's authorities enough time to meet the aircraft. The default is 30.
+settings-save = Save
+settings-saved = Saved. The desk queue uses the new time at once.
 training-summary = { $valid } people hold a valid certificate for their position; { $due } are due for training.
 
 ## Report (the page title and icon are neutral on purpose)

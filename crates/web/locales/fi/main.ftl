@@ -268,6 +268,11 @@ verify-valid-until = Voimassa asti
 
 ## Koulutuksen seuranta
 training-heading = Koulutus
+settings-heading = Tilannekeskuksen asetukset
+settings-lead-label = Montako minuuttia ennen aikataulun mukaista laskeutumista näytetään "Ilmoita nyt eteenpäin"
+settings-lead-hint = Kokonaisia minuutteja 5–240. Anna kohdemaan viranomaisille riittävästi aikaa ehtiä koneelle. Oletus on 30.
+settings-save = Tallenna
+settings-saved = Tallennettu. Jono käyttää uutta aikaa heti.
 training-summary = Voimassa oleva todistus omaan tehtävään: { $valid } henkilöä; koulutus erääntynyt tai suorittamatta: { $due }.
 
 ## Ilmoitus (sivun otsikko ja kuvake ovat tarkoituksella neutraaleja)

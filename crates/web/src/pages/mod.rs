@@ -8,6 +8,7 @@ pub mod links;
 pub mod login;
 pub mod orgs;
 pub mod report;
+pub mod settings;
 pub mod setup;
 pub mod two_factor;
 pub mod users;

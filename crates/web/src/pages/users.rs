@@ -27,7 +27,7 @@ pub const INVITATION_DAYS: i64 = 14;
 /// Password reset links stay valid this long.
 pub const RESET_HOURS: i64 = 24;
 
-fn parse_org(s: &str) -> Result<OrgId, PageError> {
+pub(super) fn parse_org(s: &str) -> Result<OrgId, PageError> {
     s.parse().map_err(|_| PageError::NotFound)
 }
 
@@ -137,7 +137,7 @@ pub async fn list(State(state): State<AppState>, v: Visitor, Path(org): Path<Str
 }
 
 /// Record a user's attempt to open another organisation's pages, then refuse.
-async fn denied_if_foreign(state: &AppState, v: &Visitor, org: OrgId) -> Result<(), PageError> {
+pub(super) async fn denied_if_foreign(state: &AppState, v: &Visitor, org: OrgId) -> Result<(), PageError> {
     if let Err(PageError::NotFound) = v.require_org_admin(org) {
         if let Some(u) = v.user() {
             let entry = NewAuditEntry::new(AuditAction::CrossOrgAccessDenied)

@@ -214,6 +214,18 @@ async fn new_user_journey_in_chromium_on_a_phone() {
     let link = c.find(Locator::Css("#made-link")).await.unwrap().prop("value").await.unwrap().unwrap();
     assert!(link.starts_with(&format!("{base}/invite/")), "{link}");
     shot(&c, "05-invitation-link").await;
+
+    // The airline's desk settings: a bad lead time is refused with the input kept, a good one saved.
+    click_nav(&c, "a[href$='/settings']").await;
+    fill(&c, "#minutes", "300").await;
+    click_nav(&c, "form[action$='/settings'] button[type=submit]").await;
+    assert!(text(&c, "#minutes-error").await.contains("allowed range"));
+    assert_eq!(c.find(Locator::Css("#minutes")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("300"));
+    shot(&c, "05b-desk-settings-error").await;
+    fill(&c, "#minutes", "45").await;
+    click_nav(&c, "form[action$='/settings'] button[type=submit]").await;
+    assert!(c.source().await.unwrap().contains("Saved."));
+    shot(&c, "05c-desk-settings-saved").await;
     click_nav(&c, "form[action='/logout'] button").await;
     wait_path(&c, |p| p == "/login").await;
 

@@ -220,3 +220,42 @@ async fn escalate_now_follows_the_organisations_lead_time() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_organisation_admin_sets_the_lead_time_in_the_browser() {
+    for db in engines().await {
+        let mut admin = TestApp::with_content(db).await;
+        let org = person(&admin, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin]).await;
+        person(&admin, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst]).await;
+        let other = person(&admin, "Other Air", "admin@other.example", &[Role::OrgAdmin]).await;
+        let page = format!("/orgs/{org}/settings");
+
+        let mut analyst = admin.another_browser();
+        analyst_signed_in(&mut analyst, "desk@nw.example").await;
+        assert_eq!(analyst.get(&page).await.status, StatusCode::FORBIDDEN, "desk analysts cannot change it");
+
+        analyst_signed_in(&mut admin, "admin@nw.example").await;
+        let form = admin.get(&page).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("name=\"minutes\"") && form.body.contains("value=\"30\""), "the default is shown");
+        assert_eq!(admin.get(&format!("/orgs/{other}/settings")).await.status, StatusCode::NOT_FOUND);
+
+        for bad in ["999", "ten", ""] {
+            let r = admin.submit(&page, &page, &[("minutes", bad)]).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+            assert!(r.body.contains("Enter a number from the allowed range."), "{bad:?}");
+            assert!(r.body.contains(&format!("value=\"{bad}\"")), "the input is kept: {bad:?}");
+            assert!(r.body.contains("aria-invalid=\"true\""));
+        }
+        assert_eq!(admin.state.db.escalation_lead(org).await.unwrap().minutes(), 30, "nothing was saved");
+
+        let r = admin.submit(&page, &page, &[("minutes", " 150 ")]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("Saved.") && r.body.contains("value=\"150\""));
+        assert_eq!(admin.state.db.escalation_lead(org).await.unwrap().minutes(), 150);
+        assert_eq!(admin.state.db.escalation_lead(other).await.unwrap().minutes(), 30);
+        let trail = admin.get(&format!("/orgs/{org}/audit")).await;
+        assert!(trail.body.contains("org.escalation_lead_changed"), "audited");
+        assert!(analyst.get("/desk").await.body.contains("shown 150 minutes before scheduled landing"));
+    }
+}
