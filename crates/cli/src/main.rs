@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::user::{Email, NewPassword, PersonName, Roles};
-use sightline_storage::{Db, NewUser, StorageError};
+use sightline_storage::{AlertChange, Db, NewUser, StorageError};
 use sightline_web::{AppState, Clock, Config};
 use time::Duration;
 
@@ -68,6 +68,10 @@ enum Command {
         /// Sender of desk alert e-mails.
         #[arg(long, env = "SIGHTLINE_SMTP_FROM", default_value = "sightline@localhost")]
         smtp_from: String,
+        /// Let organisation admins point alert webhooks at loopback or private-network
+        /// addresses (for a desk system on the operator's own network).
+        #[arg(long, env = "SIGHTLINE_ALLOW_PRIVATE_WEBHOOKS")]
+        allow_private_webhooks: bool,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -102,6 +106,13 @@ enum Command {
     Content {
         #[command(subcommand)]
         command: ContentCommand,
+    },
+    /// Work with the routing directory that platform admins keep in the browser.
+    Directory {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        command: DirectoryCommand,
     },
     /// Work with the audit trail.
     Audit {
@@ -243,6 +254,17 @@ enum ContentCommand {
 }
 
 #[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Write the entries in use, in content/directory.toml's format (to review the
+    /// changes made in the browser, or bring them back into the content folder).
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Check the hash chain; exits 0 when intact, 1 naming the first broken entry.
     Verify,
@@ -332,11 +354,28 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
-        Command::Serve { db, listen, public_url, demo, content, key_file, smtp_url, smtp_from } => {
+        Command::Serve {
+            db,
+            listen,
+            public_url,
+            demo,
+            content,
+            key_file,
+            smtp_url,
+            smtp_from,
+            allow_private_webhooks,
+        } => {
             let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
             // Checked before anything is opened or created.
             let smtp = smtp_url.map(|url| sightline_web::Smtp::parse(&url, &smtp_from)).transpose().map_err(Fatal)?;
-            serve(db, listen, public_url, demo, &content, &key_file, smtp).await
+            let mut config = Config::new(&public_url.unwrap_or_else(|| format!("http://{listen}")));
+            if let Some(smtp) = smtp {
+                config = config.with_smtp(smtp);
+            }
+            if allow_private_webhooks {
+                config = config.allowing_private_webhooks();
+            }
+            serve(db, listen, demo, &content, &key_file, config).await
         }
         Command::Migrate { db } => {
             let database = open(&db).await?;
@@ -345,17 +384,17 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin { db, command: AdminCommand::SetWebhook { org, url, key_file } } => {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err(Fatal("--url must be an http(s) address".into()));
-            }
+            let url = sightline_domain::triage::WebhookUrl::parse(&url)
+                .map_err(|_| Fatal("--url must be an http(s) address without a user name or password".into()))?;
             let keys = keyfile::load_or_create(&key_file.unwrap_or_else(|| db.data.join("master.key")))?;
             let database = open(&db).await?;
             let org = find_org(&database, &org).await?;
             let state = AppState::new(database.clone(), Config::new("http://localhost"), Clock::System, keys);
             let (sealed, secret) = sightline_web::alerts::new_webhook_secret(&state, org)?;
-            database.set_alert_webhook(org, &url, &sealed, state.now()).await?;
+            let url = url.as_str();
             let entry = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org).detail(format!("webhook {url}"));
-            database.append_audit(&entry, state.now()).await?;
+            let change = AlertChange::Webhook { url, sealed_secret: &sealed };
+            database.configure_alerts(org, change, &entry, state.now()).await?;
             database.close().await;
             println!("{secret}");
             eprintln!(
@@ -385,6 +424,23 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             tokio::task::spawn_blocking(move || client::submit(&file, &server, &token))
                 .await
                 .map_err(|e| Fatal(e.to_string()))?
+        }
+        Command::Directory { db, command: DirectoryCommand::Export { output } } => {
+            let database = open(&db).await?;
+            let entries = database.directory().await;
+            database.close().await;
+            let entries: Vec<_> = entries?.into_iter().map(|s| s.entry).collect();
+            #[allow(clippy::disallowed_methods)]
+            let today = time::OffsetDateTime::now_utc().date().to_string();
+            let text = sightline_content::directory_toml(&entries, &today).map_err(Fatal)?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+                    println!("wrote {} entries to {}", entries.len(), path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Audit { db, command: AuditCommand::Verify } => {
             let database = open(&db).await?;
@@ -460,11 +516,10 @@ fn content_check(dir: &Path, json: bool) -> ExitCode {
 async fn serve(
     db: DbArgs,
     listen: SocketAddr,
-    public_url: Option<String>,
     demo: bool,
     content: &Path,
     key_file: &Path,
-    smtp: Option<sightline_web::Smtp>,
+    config: Config,
 ) -> Result<ExitCode, Fatal> {
     // Content first: the server refuses to start on invalid content, with the same
     // messages as `sightline content check`.
@@ -483,15 +538,14 @@ async fn serve(
     let keys = keyfile::load_or_create(key_file)?;
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
-    let public_url = public_url.unwrap_or_else(|| format!("http://{listen}"));
-    let mut config = Config::new(&public_url);
-    if let Some(smtp) = smtp {
-        config = config.with_smtp(smtp);
-    }
     let state = AppState::new(database.clone(), config, Clock::System, keys).with_library(library);
     let shutdown = shutdown_signal()?;
     let now = state.now();
 
+    let seeded = state.seed_directory().await?;
+    if seeded > 0 {
+        println!("Routing directory: added {seeded} entries from {}", content.join("directory.toml").display());
+    }
     if demo {
         demo::seed(&database, now).await?;
     }
@@ -625,9 +679,8 @@ async fn admin(db: &Db, command: AdminCommand) -> Result<ExitCode, Fatal> {
         AdminCommand::SetAlertEmail { org, email } => {
             let org = find_org(db, &org).await?;
             let email = Email::parse(&email).map_err(|e| Fatal(format!("--email: {e}")))?;
-            db.set_alert_email(org, email.as_str(), now).await?;
             let entry = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org).detail(format!("e-mail {email}"));
-            db.append_audit(&entry, now).await?;
+            db.configure_alerts(org, AlertChange::Email(email.as_str()), &entry, now).await?;
             println!("alerts for this organisation also go to {email}");
         }
         AdminCommand::SetEscalationLead { org, minutes } => {

@@ -179,7 +179,19 @@ fn serve_prints_setup_link_answers_health_and_stops_cleanly() {
         String::from_utf8_lossy(&out.stderr).starts_with(&format!("error: cannot listen on 127.0.0.1:{}", server.port))
     );
 
+    assert!(server.stdout.iter().any(|l| l.starts_with("Routing directory: added ")), "seeded at start");
     assert_eq!(server.terminate(), 0, "SIGTERM shuts down gracefully with exit code 0");
+
+    // The directory the server seeded exports as a valid data file with the same entries.
+    let export = data.join("directory.toml");
+    let out = run(&["directory", "export", "--output", export.to_str().unwrap()], &data);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&export).unwrap();
+    let parsed: sightline_domain::directory::Directory = toml::from_str(&text).unwrap();
+    let shipped: sightline_domain::directory::Directory =
+        toml::from_str(&std::fs::read_to_string(Path::new(CONTENT).join("directory.toml")).unwrap()).unwrap();
+    assert_eq!(parsed.entries.len(), shipped.entries.len());
+    assert!(parsed.entries.iter().all(|e| shipped.entries.contains(e)));
 }
 
 #[test]
@@ -256,7 +268,10 @@ async fn admin_commands_and_audit_verify_detects_tampering() {
 
     let out = run(&["audit", "verify"], &data);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("audit chain intact: 5 entries verified"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("audit chain intact: 6 entries verified"),
+        "5 admin actions and the directory seed"
+    );
 
     // Someone edits the log behind Sightline's back.
     let db = sightline_storage::Db::open_sqlite(&data.join("sightline.db")).await.unwrap();

@@ -9,12 +9,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use sightline_domain::directory::{Directory, DirectoryEntry};
 use sightline_domain::indicators::Catalogue;
 use sightline_domain::learn::{
     Audience, CONTENT_LANGS, Course, CourseText, FALLBACK_LANG, Lesson, Localised, Question,
 };
 use sightline_domain::report::{Airport, AirportLookup};
-use sightline_domain::triage::Directory;
 
 /// Fewest questions in a staff course's bank, and in the public course's.
 pub const MIN_STAFF_QUESTIONS: usize = 20;
@@ -605,4 +605,24 @@ fn load_course(c: &mut Collector, folder: &Path, indicators: Option<&Catalogue>)
 #[must_use]
 pub fn default_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../content")
+}
+
+/// The directory written in the data file's format (`content/directory.toml`), for
+/// `sightline directory export`: what platform admins changed in the browser can be
+/// reviewed and brought back into the content folder.
+///
+/// # Errors
+/// An entry could not be written as TOML.
+pub fn directory_toml(entries: &[DirectoryEntry], exported_on: &str) -> Result<String, String> {
+    let directory = Directory { schema_version: 1, entries: entries.to_vec() };
+    let body = toml::to_string(&directory).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "# Sightline routing directory, exported from the database on {exported_on} by\n\
+         # `sightline directory export`. Same format as content/directory.toml: check every\n\
+         # number at its official source before relying on it; never copy one from memory.\n\
+         #\n\
+         # kind: police | border_guard | national_hotline | victim_assistance | emergency\n\
+         # country: ISO 3166-1 alpha-2, or \"EU\" for every EU member state\n\
+         # airport: an IATA code, when the contact is for one airport only (optional)\n\n{body}"
+    ))
 }

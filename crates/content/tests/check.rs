@@ -130,3 +130,36 @@ fn a_toml_syntax_error_names_its_line() {
     assert_eq!(text.lines().nth(line - 1).unwrap(), "this is not toml");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn an_exported_directory_is_a_valid_data_file_with_the_same_entries() {
+    let library = load(&default_dir()).ok().unwrap();
+    let text = sightline_content::directory_toml(&library.directory.entries, "2026-11-28").unwrap();
+    assert!(text.starts_with("# Sightline routing directory, exported"));
+    let dir = scratch();
+    std::fs::write(dir.join("directory.toml"), &text).unwrap();
+    let report = load(&dir);
+    assert!(report.errors() == 0, "{:?}", report.problems);
+    assert_eq!(report.ok().unwrap().directory.entries, library.directory.entries, "round trip");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_directory_entry_without_a_source_link_or_listed_twice_is_named() {
+    let dir = scratch();
+    edit(&dir.join("directory.toml"), |t| {
+        let t = t.replacen(
+            "source = \"https://ihmiskauppa.fi/en/human-trafficking/anti-trafficking-action-in-finland/pre-trial-investigation-authorities\"",
+            "source = \"from a colleague\"",
+            1,
+        );
+        let first = t.find("[[entry]]").unwrap();
+        let second = t[first + 1..].find("[[entry]]").unwrap() + first + 1;
+        let copy = t[first..second].to_owned();
+        format!("{t}\n{copy}")
+    });
+    let errors = errors_of(&dir);
+    assert!(errors.iter().any(|e| e.contains("directory.toml:15") && e.contains("source")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("listed twice")), "{errors:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

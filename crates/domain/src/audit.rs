@@ -50,6 +50,10 @@ pub enum AuditAction {
     CaseMerged,
     AlertsConfigured,
     EscalationLeadChanged,
+    /// A platform admin added, changed or removed a routing-directory entry.
+    DirectoryChanged,
+    /// Entries new in the content file were added to the routing directory.
+    DirectorySeeded,
 }
 
 impl AuditAction {
@@ -88,6 +92,8 @@ impl AuditAction {
             Self::CaseMerged => "case.merged",
             Self::AlertsConfigured => "org.alerts_configured",
             Self::EscalationLeadChanged => "org.escalation_lead_changed",
+            Self::DirectoryChanged => "directory.changed",
+            Self::DirectorySeeded => "directory.seeded",
         }
     }
 }

@@ -71,3 +71,7 @@ id_type!(
     /// An admin-issued password reset link.
     PasswordResetId
 );
+id_type!(
+    /// An entry of the routing directory (platform-wide, not an organisation's).
+    DirectoryEntryId
+);

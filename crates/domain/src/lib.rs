@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod crypto;
+pub mod directory;
 pub mod error;
 pub mod ids;
 pub mod indicators;

@@ -1,11 +1,11 @@
-//! Triage: the case workflow the security desk follows, the routing directory that
-//! says whom to call at a destination, and the queue's ordering and timers.
+//! Triage: the case workflow the security desk follows and the queue's ordering
+//! and timers (whom to call lives in [`crate::directory`]).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, OffsetDateTime};
+use time::{Duration, OffsetDateTime};
 
 use crate::FieldError;
 
@@ -199,139 +199,64 @@ pub fn countdown(d: Duration) -> String {
     if m >= 60 { format!("{sign}{} h {:02} min", m / 60, m % 60) } else { format!("{sign}{m} min") }
 }
 
-// ----- the routing directory ------------------------------------------------------------
+/// Where a desk's alert webhook posts: an http(s) address of at most 500 characters.
+/// Production deployments should use https; plain http is accepted for a desk system
+/// on the same private network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookUrl(String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContactKind {
-    Police,
-    BorderGuard,
-    NationalHotline,
-    VictimAssistance,
-    Emergency,
-}
-
-impl ContactKind {
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Police => "police",
-            Self::BorderGuard => "border_guard",
-            Self::NationalHotline => "national_hotline",
-            Self::VictimAssistance => "victim_assistance",
-            Self::Emergency => "emergency",
+impl WebhookUrl {
+    /// # Errors
+    /// `webhook_url`/`required`, `webhook_url`/`too-long` or `webhook_url`/`invalid-url`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(FieldError::new("webhook_url", "required"));
         }
+        if s.len() > 500 {
+            return Err(FieldError::new("webhook_url", "too-long"));
+        }
+        let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+        let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
+        let ok = host.is_some_and(|h| !h.is_empty() && !h.starts_with(':') && !h.contains('@'))
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+        if ok { Ok(Self(s.to_owned())) } else { Err(FieldError::new("webhook_url", "invalid-url")) }
     }
-    /// Law enforcement or a hotline (what US carriers must report having notified).
     #[must_use]
-    pub const fn is_law_enforcement_or_hotline(self) -> bool {
-        matches!(self, Self::Police | Self::BorderGuard | Self::NationalHotline | Self::Emergency)
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DirectoryEntry {
-    /// ISO 3166-1 alpha-2, or `EU`.
-    pub country: String,
-    #[serde(default)]
-    pub airport: Option<String>,
-    pub organisation: String,
-    pub kind: ContactKind,
-    #[serde(default)]
-    pub phone: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub hours: String,
-    #[serde(default)]
-    pub languages: Vec<String>,
-    pub source: String,
-    /// `YYYY-MM-DD`.
-    pub last_verified: String,
-}
-
-/// EU member states (for the EU-wide 112 entry).
-const EU: [&str; 27] = [
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT",
-    "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-];
-
-impl DirectoryEntry {
-    /// The date it was last checked, if it parses.
+    /// The host names this machine or a private network by a literal address or
+    /// `localhost` (loopback, RFC 1918, link-local, unique-local, unspecified).
     #[must_use]
-    pub fn verified_on(&self) -> Option<Date> {
-        let f = time::macros::format_description!("[year]-[month]-[day]");
-        Date::parse(&self.last_verified, &f).ok()
-    }
-    /// Older than twelve months since it was checked (or never checked).
-    #[must_use]
-    pub fn is_stale(&self, today: Date) -> bool {
-        self.verified_on().is_none_or(|d| today - d > Duration::days(365))
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Directory {
-    #[serde(default)]
-    pub schema_version: u32,
-    #[serde(rename = "entry", default)]
-    pub entries: Vec<DirectoryEntry>,
-}
-
-impl Directory {
-    /// Contacts for a destination: that airport's own first, then the country's
-    /// (police and border guard before hotlines and emergency), then EU-wide ones.
-    #[must_use]
-    pub fn route(&self, country: &str, airport: &str) -> Vec<&DirectoryEntry> {
-        let rank = |e: &DirectoryEntry| match e.kind {
-            ContactKind::Police | ContactKind::BorderGuard => 0,
-            ContactKind::NationalHotline => 1,
-            ContactKind::Emergency => 2,
-            ContactKind::VictimAssistance => 3,
+    pub fn is_private_host(&self) -> bool {
+        let rest = self.0.split_once("://").map_or("", |(_, r)| r);
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
         };
-        let mut out: Vec<&DirectoryEntry> =
-            self.entries.iter().filter(|e| e.airport.as_deref() == Some(airport) && e.country == country).collect();
-        let mut national: Vec<&DirectoryEntry> =
-            self.entries.iter().filter(|e| e.country == country && e.airport.is_none()).collect();
-        national.sort_by_key(|e| rank(e));
-        out.extend(national);
-        let has_emergency = out.iter().any(|e| e.kind == ContactKind::Emergency);
-        if EU.contains(&country) && !has_emergency {
-            out.extend(self.entries.iter().filter(|e| e.country == "EU"));
+        let host = host.to_ascii_lowercase();
+        if host == "localhost" || host.ends_with(".localhost") {
+            return true;
         }
-        out
-    }
-
-    /// Every rule an entry must keep, as (entry index, message).
-    #[must_use]
-    pub fn problems(&self) -> Vec<(usize, String)> {
-        let mut out = Vec::new();
-        for (i, e) in self.entries.iter().enumerate() {
-            if !(e.country == "EU" || (e.country.len() == 2 && e.country.bytes().all(|b| b.is_ascii_uppercase()))) {
-                out.push((i, format!("country {:?} must be a two-letter code or EU", e.country)));
+        match host.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(ip)) => {
+                ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
             }
-            if e.phone.is_none() && e.email.is_none() {
-                out.push((i, format!("{}: needs a phone or an e-mail", e.organisation)));
+            Ok(std::net::IpAddr::V6(ip)) => {
+                let first = ip.segments()[0];
+                ip.is_loopback() || ip.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
             }
-            if !(e.source.starts_with("https://") || e.source.starts_with("http://")) {
-                out.push((i, format!("{}: the source must be a link", e.organisation)));
-            }
-            if e.verified_on().is_none() {
-                out.push((i, format!("{}: last_verified must be YYYY-MM-DD", e.organisation)));
-            }
-            if e.airport.as_ref().is_some_and(|a| a.len() != 3) {
-                out.push((i, format!("{}: airport must be an IATA code", e.organisation)));
-            }
+            Err(_) => false,
         }
-        out
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::{date, datetime};
+    use time::macros::datetime;
 
     #[test]
     fn forward_is_free_back_needs_a_reason_close_needs_an_outcome() {
@@ -369,41 +294,6 @@ mod tests {
         assert_eq!(countdown(Duration::minutes(-8)), "-8 min");
     }
 
-    fn entry(country: &str, kind: ContactKind, verified: &str) -> DirectoryEntry {
-        DirectoryEntry {
-            country: country.into(),
-            airport: None,
-            organisation: format!("{country} {}", kind.as_str()),
-            kind,
-            phone: Some("1".into()),
-            email: None,
-            hours: String::new(),
-            languages: vec![],
-            source: "https://example.org".into(),
-            last_verified: verified.into(),
-        }
-    }
-
-    #[test]
-    fn routing_prefers_the_destination_and_falls_back_to_eu_112() {
-        let d = Directory {
-            schema_version: 1,
-            entries: vec![
-                entry("FI", ContactKind::VictimAssistance, "2026-11-28"),
-                entry("FI", ContactKind::Police, "2026-11-28"),
-                entry("EU", ContactKind::Emergency, "2026-11-28"),
-                entry("US", ContactKind::Police, "2024-01-01"),
-            ],
-        };
-        let fi: Vec<&str> = d.route("FI", "HEL").iter().map(|e| e.organisation.as_str()).collect();
-        assert_eq!(fi, vec!["FI police", "FI victim_assistance", "EU emergency"]);
-        assert_eq!(d.route("SE", "ARN").len(), 1, "EU-wide 112 for an EU country without entries");
-        assert!(d.route("JP", "NRT").is_empty());
-        assert!(d.entries[3].is_stale(date!(2026 - 11 - 28)));
-        assert!(!d.entries[1].is_stale(date!(2026 - 11 - 28)));
-        assert!(d.problems().is_empty());
-    }
-
     #[test]
     fn escalation_lead_is_whole_minutes_from_5_to_240() {
         assert_eq!(EscalationLead::default().duration(), DEFAULT_ESCALATE_BEFORE_LANDING);
@@ -411,6 +301,37 @@ mod tests {
         assert_eq!(EscalationLead::from_minutes(240).map(EscalationLead::minutes), Ok(240));
         for bad in [-30, 0, 4, 241, 10_000] {
             assert_eq!(EscalationLead::from_minutes(bad), Err(FieldError::new("minutes", "out-of-range")), "{bad}");
+        }
+    }
+
+    #[test]
+    fn webhook_addresses_are_http_links_without_credentials() {
+        assert_eq!(WebhookUrl::parse(" https://desk.example/hook ").unwrap().as_str(), "https://desk.example/hook");
+        assert!(WebhookUrl::parse("http://10.0.0.5:8080/alerts").is_ok());
+        for (bad, code) in [
+            ("", "required"),
+            ("desk.example/hook", "invalid-url"),
+            ("ftp://desk.example", "invalid-url"),
+            ("https://", "invalid-url"),
+            ("https://user:pw@desk.example/", "invalid-url"),
+            ("https://desk.example/a b", "invalid-url"),
+        ] {
+            assert_eq!(WebhookUrl::parse(bad), Err(FieldError::new("webhook_url", code)), "{bad}");
+        }
+        assert_eq!(WebhookUrl::parse(&format!("https://x.example/{}", "a".repeat(500))).unwrap_err().code, "too-long");
+        for private in [
+            "http://localhost:8080/x",
+            "http://127.0.0.1/x",
+            "https://10.1.2.3/",
+            "http://192.168.0.9",
+            "http://169.254.169.254/latest",
+            "http://[::1]:9/",
+            "http://[fd00::1]/",
+        ] {
+            assert!(WebhookUrl::parse(private).unwrap().is_private_host(), "{private}");
+        }
+        for public in ["https://desk.example/hook", "https://93.184.216.34/x", "https://[2001:db8::1]/"] {
+            assert!(!WebhookUrl::parse(public).unwrap().is_private_host(), "{public}");
         }
     }
 }

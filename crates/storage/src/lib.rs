@@ -71,6 +71,19 @@ macro_rules! audit_in_tx {
     }};
 }
 
+/// Run a version-guarded `UPDATE … WHERE … AND version = $n` inside the open
+/// transaction `$tx`. If it changed no row, someone else saved first: roll back and
+/// return [`StorageError::Conflict`] on `version`, so nothing is overwritten.
+macro_rules! update_if_version {
+    ($tx:ident, $query:expr) => {{
+        let done = $query.execute(&mut *$tx).await?.rows_affected();
+        if done != 1 {
+            $tx.rollback().await?;
+            return Err($crate::StorageError::Conflict { field: "version" });
+        }
+    }};
+}
+
 /// Insert a certificate inside an open transaction.
 macro_rules! insert_cert {
     ($tx:expr, $c:expr, $org:expr, $user:expr) => {{
@@ -98,6 +111,7 @@ macro_rules! insert_cert {
 mod alerts;
 mod audit;
 mod auth;
+mod directory;
 mod error;
 mod learn;
 mod orgs;
@@ -115,9 +129,10 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
-pub use alerts::{AlertChannel, AlertTarget};
+pub use alerts::{AlertChange, AlertChannel, AlertTarget};
 pub use audit::AuditPage;
 pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordReset, SessionRecord};
+pub use directory::{DirectoryChange, StoredEntry};
 pub use error::StorageError;
 pub use learn::{Attempt, Certificate, Learner, NewCertificate};
 pub use orgs::Organisation;

@@ -327,29 +327,25 @@ impl Db {
         };
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let done = sqlx::query(
-                "UPDATE reports SET version = version + 1, status = $1, \
-                 outcome = CASE WHEN $1 = 'closed' THEN $2 ELSE NULL END, \
-                 acknowledged_at = CASE WHEN $1 = 'acknowledged' AND acknowledged_at IS NULL THEN $3 ELSE acknowledged_at END, \
-                 escalated_at = CASE WHEN $1 = 'escalated' AND escalated_at IS NULL THEN $3 ELSE escalated_at END, \
-                 handed_over_at = CASE WHEN $1 = 'handed_over' AND handed_over_at IS NULL THEN $3 ELSE handed_over_at END, \
-                 closed_at = CASE WHEN $1 = 'closed' THEN $3 ELSE NULL END \
-                 WHERE org_id = $4 AND id = $5 AND version = $6 AND status = $7",
-            )
-            .bind(t.to.as_str())
-            .bind(t.outcome.map(|o| o.as_str()))
-            .bind(to_micros(now))
-            .bind(org.as_uuid())
-            .bind(id)
-            .bind(i32::try_from(version).unwrap_or(i32::MAX))
-            .bind(t.from.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if done != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::Conflict { field: "version" });
-            }
+            update_if_version!(
+                tx,
+                sqlx::query(
+                    "UPDATE reports SET version = version + 1, status = $1, \
+                     outcome = CASE WHEN $1 = 'closed' THEN $2 ELSE NULL END, \
+                     acknowledged_at = CASE WHEN $1 = 'acknowledged' AND acknowledged_at IS NULL THEN $3 ELSE acknowledged_at END, \
+                     escalated_at = CASE WHEN $1 = 'escalated' AND escalated_at IS NULL THEN $3 ELSE escalated_at END, \
+                     handed_over_at = CASE WHEN $1 = 'handed_over' AND handed_over_at IS NULL THEN $3 ELSE handed_over_at END, \
+                     closed_at = CASE WHEN $1 = 'closed' THEN $3 ELSE NULL END \
+                     WHERE org_id = $4 AND id = $5 AND version = $6 AND status = $7",
+                )
+                .bind(t.to.as_str())
+                .bind(t.outcome.map(|o| o.as_str()))
+                .bind(to_micros(now))
+                .bind(org.as_uuid())
+                .bind(id)
+                .bind(i32::try_from(version).unwrap_or(i32::MAX))
+                .bind(t.from.as_str())
+            );
             event_in_tx!(tx, org, id, actor, now, &event);
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
@@ -440,20 +436,16 @@ impl Db {
         let event = Event { kind: "assignment", from: None, to: None, reason: Some(&who), sealed: None, contact: None };
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let done = sqlx::query(
-                "UPDATE reports SET version = version + 1, assigned_to = $1 WHERE org_id = $2 AND id = $3 AND version = $4",
-            )
-            .bind(to.map(|u| u.as_uuid()))
-            .bind(org.as_uuid())
-            .bind(id)
-            .bind(i32::try_from(version).unwrap_or(i32::MAX))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if done != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::Conflict { field: "version" });
-            }
+            update_if_version!(
+                tx,
+                sqlx::query(
+                    "UPDATE reports SET version = version + 1, assigned_to = $1 WHERE org_id = $2 AND id = $3 AND version = $4",
+                )
+                .bind(to.map(|u| u.as_uuid()))
+                .bind(org.as_uuid())
+                .bind(id)
+                .bind(i32::try_from(version).unwrap_or(i32::MAX))
+            );
             event_in_tx!(tx, org, id, actor, now, &event);
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
@@ -517,22 +509,18 @@ impl Db {
         };
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let done = sqlx::query(
-                "UPDATE reports SET version = version + 1, \
+            update_if_version!(
+                tx,
+                sqlx::query(
+                    "UPDATE reports SET version = version + 1, \
                  status = CASE WHEN status IN ('received', 'acknowledged') THEN 'escalated' ELSE status END, \
                  escalated_at = COALESCE(escalated_at, $1) WHERE org_id = $2 AND id = $3 AND version = $4",
-            )
-            .bind(to_micros(now))
-            .bind(org.as_uuid())
-            .bind(id)
-            .bind(i32::try_from(version).unwrap_or(i32::MAX))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if done != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::Conflict { field: "version" });
-            }
+                )
+                .bind(to_micros(now))
+                .bind(org.as_uuid())
+                .bind(id)
+                .bind(i32::try_from(version).unwrap_or(i32::MAX))
+            );
             event_in_tx!(tx, org, id, actor, now, &event);
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;

@@ -12,8 +12,8 @@ use sightline_domain::roster;
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::testing::{self, PG_ENV};
 use sightline_storage::{
-    AlertChannel, Contact, Db, Ingest, Learner, NewCertificate, NewReport, NewSession, NewUser, QueueFilter,
-    StorageError,
+    AlertChange, AlertChannel, Contact, Db, Ingest, Learner, NewCertificate, NewReport, NewSession, NewUser,
+    QueueFilter, StorageError,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -86,6 +86,7 @@ on_both_engines!(
     reports_of_one_event_are_suggested_merged_or_dismissed,
     each_alert_is_claimed_once_per_channel_and_can_be_given_back,
     the_escalation_lead_is_per_organisation_and_audited,
+    the_directory_is_seeded_once_and_every_change_is_kept,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -846,9 +847,22 @@ async fn each_alert_is_claimed_once_per_channel_and_can_be_given_back(db: &Db) {
     }
     let err = db.claim_alert(AlertChannel::Email, id, "bogus", NOW).await;
     assert!(err.is_err(), "unknown kinds are refused by the schema");
-    db.set_alert_email(a, "desk@a.example", NOW).await.unwrap();
-    db.set_alert_email(a, "ops@a.example", NOW).await.unwrap();
+    let audit = NewAuditEntry::new(AuditAction::AlertsConfigured).org(a);
+    db.configure_alerts(a, AlertChange::Email("desk@a.example"), &audit, NOW).await.unwrap();
+    db.configure_alerts(a, AlertChange::Email("ops@a.example"), &audit, NOW).await.unwrap();
     assert_eq!(db.alert_emails().await.unwrap(), vec![(a, "ops@a.example".to_owned())], "replaced, not added");
+    let hook = AlertChange::Webhook { url: "https://desk.a.example/hook", sealed_secret: "sealed:v1:x.y" };
+    db.configure_alerts(a, hook, &audit, NOW).await.unwrap();
+    assert_eq!(
+        db.alert_settings(a).await.unwrap(),
+        (Some("https://desk.a.example/hook".to_owned()), Some("ops@a.example".to_owned()))
+    );
+    db.configure_alerts(a, AlertChange::NoEmail, &audit, NOW).await.unwrap();
+    db.configure_alerts(a, AlertChange::NoWebhook, &audit, NOW).await.unwrap();
+    assert_eq!(db.alert_settings(a).await.unwrap(), (None, None), "both stopped");
+    assert!(db.alert_targets().await.unwrap().is_empty() && db.alert_emails().await.unwrap().is_empty());
+    let audited = db.audit_for_org(a, 20).await.unwrap().entries;
+    assert_eq!(audited.iter().filter(|e| e.action == "org.alerts_configured").count(), 5, "each change audited");
 }
 
 async fn the_escalation_lead_is_per_organisation_and_audited(db: &Db) {
@@ -869,4 +883,90 @@ async fn the_escalation_lead_is_per_organisation_and_audited(db: &Db) {
     let unknown = OrgId::from_uuid(uuid::Uuid::now_v7());
     let err = db.set_escalation_lead(unknown, EscalationLead::default(), None, NOW).await.unwrap_err();
     assert!(matches!(err, StorageError::NotFound), "{err:?}");
+}
+
+async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
+    use sightline_domain::directory::{ContactKind, DirectoryEntry};
+    let entry = |country: &str, kind: ContactKind, name: &str| DirectoryEntry {
+        country: country.into(),
+        airport: None,
+        organisation: name.into(),
+        kind,
+        phone: Some("112".into()),
+        email: None,
+        hours: "24/7".into(),
+        languages: vec!["fi".into()],
+        source: "https://example.org/contacts".into(),
+        last_verified: "2026-11-01".into(),
+    };
+    let police = entry("FI", ContactKind::Police, "Finnish police");
+    let eu = entry("EU", ContactKind::Emergency, "European emergency number");
+    let us = entry("US", ContactKind::NationalHotline, "US hotline");
+    assert_eq!(db.seed_directory(&[police.clone(), eu.clone(), us.clone()], NOW).await.unwrap(), 3);
+    assert_eq!(db.seed_directory(&[police.clone(), eu.clone(), us.clone()], NOW).await.unwrap(), 0, "seeded once");
+    let all = db.directory().await.unwrap();
+    assert_eq!(all.iter().map(|e| e.entry.country.as_str()).collect::<Vec<_>>(), vec!["EU", "FI", "US"]);
+    assert!(all.iter().all(|e| e.seeded && e.version == 1 && e.updated_by.is_none()));
+    let fi = db.directory_for("FI").await.unwrap();
+    assert_eq!(fi.len(), 2, "the country's entries and the EU-wide ones");
+
+    let a = org(db, "Platform").await;
+    let admin = user(db, a, "admin@platform.example", &[Role::PlatformAdmin]).await;
+    let me = (a, admin);
+    let police_id = all.iter().find(|e| e.entry.country == "FI").unwrap().id;
+
+    // An edit moves the version; a stale version is refused and writes nothing.
+    let mut moved = police.clone();
+    moved.phone = Some("+358 295 480 181".into());
+    moved.last_verified = "2026-11-28".into();
+    assert_eq!(db.update_directory_entry(police_id, 1, &moved, me, NOW).await.unwrap(), 2);
+    let mut other = police.clone();
+    other.hours = "Office hours".into();
+    let err = db.update_directory_entry(police_id, 1, &other, me, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "version" }), "{err:?}");
+    let now = db.directory_entry(police_id).await.unwrap();
+    assert_eq!((now.version, now.entry.clone(), now.updated_by.as_deref()), (2, moved.clone(), Some("Test Person")));
+    assert_eq!(db.update_directory_entry(police_id, 2, &moved, me, NOW).await.unwrap(), 2, "no change, no version");
+
+    // A new entry, then a removal with a reason; the removed one is out of routing.
+    let hel = DirectoryEntry { airport: Some("HEL".into()), ..entry("FI", ContactKind::BorderGuard, "HEL border") };
+    let hel_id = db.create_directory_entry(&hel, me, NOW + Duration::minutes(1)).await.unwrap();
+    assert_eq!(db.directory_for("FI").await.unwrap().len(), 3);
+    let err = db.remove_directory_entry(hel_id, 7, "closed", me, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { .. }), "{err:?}");
+    db.remove_directory_entry(hel_id, 1, "unit merged into the national one", me, NOW + Duration::minutes(2))
+        .await
+        .unwrap();
+    assert_eq!(db.directory_for("FI").await.unwrap().len(), 2);
+    assert!(db.directory_entry(hel_id).await.unwrap().removed_at.is_some());
+    let err = db.update_directory_entry(hel_id, 2, &hel, me, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::NotFound), "a removed entry cannot be edited: {err:?}");
+
+    // Seeding again brings back neither the edited nor the removed entry.
+    assert_eq!(db.seed_directory(&[police, eu, us, hel], NOW).await.unwrap(), 1, "only the new file entry");
+    assert_eq!(db.directory_entry(police_id).await.unwrap().entry, moved, "the edit stands");
+
+    // The history keeps every version with who and when; it is append-only.
+    let history = db.directory_history(police_id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|c| (c.version, c.change.as_str())).collect::<Vec<_>>(),
+        [(2, "updated"), (1, "seeded")]
+    );
+    assert_eq!(history[0].actor.as_deref(), Some("Test Person"));
+    assert_eq!(history[1].entry.phone.as_deref(), Some("112"), "the old number is kept");
+    let removed = db.directory_history(hel_id).await.unwrap();
+    assert_eq!(removed[0].reason.as_deref(), Some("unit merged into the national one"));
+    let latest = db.directory_changes(2).await.unwrap();
+    assert_eq!(latest.len(), 2);
+    assert_eq!(latest[0].change, "removed", "newest first");
+    assert!(testing::execute(db, "UPDATE directory_history SET body = '{}'").await.is_err());
+    assert!(testing::execute(db, "DELETE FROM directory_history").await.is_err());
+
+    let audits = db.audit_for_org(a, 20).await.unwrap().entries;
+    let changes: Vec<_> = audits.iter().filter(|e| e.action == "directory.changed").collect();
+    assert_eq!(changes.len(), 3, "update, create and remove are audited: {changes:?}");
+    assert!(changes.iter().all(|e| e.actor == Some(admin)));
+    assert!(db.verify_audit_chain().await.is_ok());
+    let missing = sightline_domain::ids::DirectoryEntryId::new();
+    assert!(matches!(db.directory_entry(missing).await.unwrap_err(), StorageError::NotFound));
 }

@@ -28,13 +28,14 @@ use crate::{AppState, cookies};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sightline API", description = "Sightline's JSON API. Every error uses one envelope: `{\"error\":{\"code\",\"message\",\"field\"}}`."),
-    paths(healthz, readyz, me, list_organisations, create_organisation, list_users, create_user, put_report),
-    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, crate::reports::Receipt)),
+    paths(healthz, readyz, me, list_organisations, create_organisation, list_users, create_user, put_report, directory),
+    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, crate::reports::Receipt, DirectoryEntryOut)),
     modifiers(&BearerAuth),
     tags(
         (name = "system", description = "Health"),
         (name = "accounts", description = "Organisations and people"),
-        (name = "reports", description = "Crew reports, sent from the device's outbox")
+        (name = "reports", description = "Crew reports, sent from the device's outbox"),
+        (name = "triage", description = "What the security desk needs: whom to contact at a destination")
     )
 )]
 pub struct ApiDoc;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .route("/organisations", get(list_organisations).post(create_organisation))
         .route("/organisations/{org}/users", get(list_users).post(create_user))
         .route("/reports/{id}", axum::routing::put(put_report))
+        .route("/directory", get(directory))
 }
 
 async fn openapi() -> Response {
@@ -391,4 +393,86 @@ pub async fn put_report(
             ))
         }
     }
+}
+
+/// A routing-directory entry: whom the desk contacts at a destination.
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryEntryOut {
+    id: String,
+    /// Goes up by one with every change (the history keeps each version).
+    version: i64,
+    /// ISO 3166-1 alpha-2, or `EU` for every EU member state.
+    country: String,
+    /// IATA code, when the contact serves one airport only.
+    airport: Option<String>,
+    organisation: String,
+    /// `police`, `border_guard`, `national_hotline`, `victim_assistance` or `emergency`.
+    kind: &'static str,
+    phone: Option<String>,
+    email: Option<String>,
+    hours: String,
+    languages: Vec<String>,
+    /// The official page the details were checked against.
+    source: String,
+    /// `YYYY-MM-DD`.
+    last_verified: String,
+    /// Not checked for over twelve months: check at the source before relying on it.
+    stale: bool,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct DirectoryQuery {
+    /// An arrival airport (IATA): only its contacts, in the order the desk is offered them.
+    destination: Option<String>,
+}
+
+/// The routing directory (desk analysts and administrators). With `destination`, the
+/// contacts for an arrival there: the airport's own, then the country's, then EU-wide.
+#[utoipa::path(get, path = "/api/v1/directory", tag = "triage", security(("bearer" = [])), params(DirectoryQuery),
+    responses((status = 200, body = [DirectoryEntryOut]), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
+pub async fn directory(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    axum::extract::Query(q): axum::extract::Query<DirectoryQuery>,
+) -> Result<Response, ApiError> {
+    if ![Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin].into_iter().any(|r| u.has_role(r)) {
+        return Err(ApiError::forbidden());
+    }
+    let entries = match q.destination.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => state.db.directory().await?,
+        Some(code) => {
+            use sightline_domain::report::AirportLookup;
+            let airport = state
+                .library
+                .airports
+                .airport(&code.to_ascii_uppercase())
+                .ok_or(sightline_domain::FieldError::new("destination", "unknown-airport"))?;
+            let all = state.db.directory_for(&airport.country).await?;
+            sightline_domain::directory::route(&all, |s| &s.entry, &airport.country, &airport.iata)
+                .into_iter()
+                .cloned()
+                .collect()
+        }
+    };
+    let today = state.now().date();
+    let out: Vec<DirectoryEntryOut> = entries
+        .into_iter()
+        .map(|s| DirectoryEntryOut {
+            id: s.id.to_string(),
+            version: s.version,
+            stale: s.entry.is_stale(today),
+            kind: s.entry.kind.as_str(),
+            country: s.entry.country,
+            airport: s.entry.airport,
+            organisation: s.entry.organisation,
+            phone: s.entry.phone,
+            email: s.entry.email,
+            hours: s.entry.hours,
+            languages: s.entry.languages,
+            source: s.entry.source,
+            last_verified: s.entry.last_verified,
+        })
+        .collect();
+    Ok(Json(out).into_response())
 }

@@ -41,6 +41,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Where desk alert e-mails go out (`smtp://host:port`, `smtps://…`), and from whom.
     pub smtp: Option<Smtp>,
+    /// Let organisation admins point webhooks at loopback and private-network
+    /// addresses (off: a tenant must not make the server post into its own network).
+    pub allow_private_webhooks: bool,
 }
 
 /// An SMTP relay for desk alerts.
@@ -69,7 +72,20 @@ impl Config {
     #[must_use]
     pub fn new(public_url: &str) -> Self {
         let public_url = public_url.trim_end_matches('/').to_owned();
-        Self { secure_cookies: public_url.starts_with("https://"), public_url, smtp: None }
+        Self {
+            secure_cookies: public_url.starts_with("https://"),
+            public_url,
+            smtp: None,
+            allow_private_webhooks: false,
+        }
+    }
+
+    /// Accept webhooks to loopback and private-network addresses (a desk system on
+    /// the operator's own network).
+    #[must_use]
+    pub const fn allowing_private_webhooks(mut self) -> Self {
+        self.allow_private_webhooks = true;
+        self
     }
 
     /// Send desk alerts by e-mail through this relay.
@@ -109,6 +125,15 @@ impl AppState {
         self
     }
 
+    /// Add the content's routing-directory entries that the database has never held
+    /// (platform admins' edits and removals stand). Returns how many were added.
+    ///
+    /// # Errors
+    /// The database failed; nothing was added.
+    pub async fn seed_directory(&self) -> Result<usize, sightline_storage::StorageError> {
+        self.db.seed_directory(&self.library.directory.entries, self.now()).await
+    }
+
     /// The current time, from the configured clock.
     #[must_use]
     pub fn now(&self) -> OffsetDateTime {
@@ -145,6 +170,8 @@ pub fn router(state: AppState) -> Router {
         .route("/orgs/{org}/users/{user}/position", post(pages::users::set_position))
         .route("/orgs/{org}/training", get(pages::learn::training))
         .route("/orgs/{org}/settings", get(pages::settings::form).post(pages::settings::submit))
+        .route("/orgs/{org}/settings/alert-email", post(pages::settings::alert_email))
+        .route("/orgs/{org}/settings/webhook", post(pages::settings::webhook))
         .route("/orgs/{org}/certificates/{code}/revoke", post(pages::learn::revoke))
         .route("/learn", get(pages::learn::list))
         .route("/learn/{course}", get(pages::learn::course))
@@ -158,6 +185,10 @@ pub fn router(state: AppState) -> Router {
         .route("/report", get(pages::report::form).post(pages::report::submit))
         .route("/reports", get(pages::report::mine))
         .route("/quick-exit", get(pages::report::quick_exit))
+        .route("/directory", get(pages::directory::list).post(pages::directory::create))
+        .route("/directory/new", get(pages::directory::new_form))
+        .route("/directory/{id}", get(pages::directory::show).post(pages::directory::update))
+        .route("/directory/{id}/remove", post(pages::directory::remove))
         .route("/desk", get(pages::desk::queue))
         .route("/desk/rows", get(pages::desk::queue_rows))
         .route("/desk/compliance.csv", get(pages::desk::compliance_csv))

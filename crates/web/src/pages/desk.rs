@@ -12,10 +12,12 @@ use serde::Deserialize;
 use sightline_domain::FieldError;
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::crypto::{SealRandom, Sealed};
+use sightline_domain::directory;
+use sightline_domain::ids::DirectoryEntryId;
 use sightline_domain::report::{AirportLookup, PersonDescription};
 use sightline_domain::triage::{self, CaseStatus, Outcome};
 use sightline_domain::user::Role;
-use sightline_storage::{CaseRecord, Contact, QueueFilter, StorageError, UserRecord};
+use sightline_storage::{CaseRecord, Contact, QueueFilter, StorageError, StoredEntry, UserRecord};
 use time::{Date, Month, OffsetDateTime, Time};
 use uuid::Uuid;
 
@@ -185,7 +187,8 @@ pub struct EventView {
 }
 
 pub struct ContactOption {
-    pub index: usize,
+    pub id: String,
+    pub first: bool,
     pub organisation: String,
     pub kind: String,
     pub phone: String,
@@ -347,13 +350,15 @@ async fn case_page(
     let dest = state.library.airports.airport(&c.destination);
     let destination_name =
         dest.map_or_else(|| c.destination.clone(), |a| format!("{} ({}, {})", a.name, a.city, a.country));
-    let routed = dest.map(|a| state.library.directory.route(&a.country, &a.iata)).unwrap_or_default();
+    let routed = routed_contacts(state, &c).await?;
     let today = now.date();
     let contacts = routed
         .iter()
         .enumerate()
-        .map(|(index, e)| ContactOption {
-            index,
+        .map(|(i, s)| (i, s.id, &s.entry))
+        .map(|(i, id, e)| ContactOption {
+            id: id.to_string(),
+            first: i == 0,
             organisation: e.organisation.clone(),
             kind: e.kind.as_str().to_owned(),
             phone: e.phone.clone().unwrap_or_default(),
@@ -567,6 +572,13 @@ pub async fn note(
     done(&state, &v, &me, c.id, Ok(())).await
 }
 
+/// The directory's contacts for a case's destination, in the order the desk is offered them.
+async fn routed_contacts(state: &AppState, c: &CaseRecord) -> Result<Vec<StoredEntry>, PageError> {
+    let Some(dest) = state.library.airports.airport(&c.destination) else { return Ok(Vec::new()) };
+    let entries = state.db.directory_for(&dest.country).await?;
+    Ok(directory::route(&entries, |s| &s.entry, &dest.country, &dest.iata).into_iter().cloned().collect())
+}
+
 /// Record the hand-off to an authority from the routed directory. A report that did
 /// not pass the decision gate needs the analyst's reason.
 pub async fn escalate(
@@ -578,9 +590,8 @@ pub async fn escalate(
     let me = analyst(&v)?.clone();
     v.check_csrf(&f.csrf)?;
     let c = load_case(&state, &v, &me, &id).await?;
-    let dest = state.library.airports.airport(&c.destination);
-    let routed = dest.map(|a| state.library.directory.route(&a.country, &a.iata)).unwrap_or_default();
-    let chosen = f.contact.parse::<usize>().ok().and_then(|i| routed.get(i));
+    let routed = routed_contacts(&state, &c).await?;
+    let chosen = f.contact.parse::<DirectoryEntryId>().ok().and_then(|id| routed.into_iter().find(|s| s.id == id));
     let invalid = |field, code| Err((StatusCode::UNPROCESSABLE_ENTITY, FieldError::new(field, code)));
     let result = if chosen.is_none() {
         invalid("contact", "required")
@@ -591,7 +602,7 @@ pub async fn escalate(
     } else if !c.gate_passed && f.gate_override.trim().is_empty() {
         invalid("gate_override", "reason-required")
     } else {
-        let e = chosen.ok_or(PageError::NotFound)?;
+        let e = chosen.map(|s| s.entry).ok_or(PageError::NotFound)?;
         let contact = Contact {
             organisation: e.organisation.clone(),
             kind: e.kind.as_str().to_owned(),

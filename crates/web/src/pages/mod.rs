@@ -2,6 +2,7 @@
 //! parse the form into domain types, call storage, render.
 
 pub mod desk;
+pub mod directory;
 pub mod home;
 pub mod learn;
 pub mod links;

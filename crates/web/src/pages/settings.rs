@@ -1,13 +1,17 @@
 //! An organisation's desk settings, for its administrators: how long before
-//! scheduled landing the queue flags "Escalate now".
+//! scheduled landing the queue flags "Escalate now", and where the desk on duty is
+//! alerted (an e-mail address, a signed webhook). Every change is audited.
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use sightline_domain::FieldError;
-use sightline_domain::triage::EscalationLead;
-use sightline_storage::Organisation;
+use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::ids::OrgId;
+use sightline_domain::triage::{EscalationLead, WebhookUrl};
+use sightline_domain::user::Email;
+use sightline_storage::{AlertChange, Organisation};
 
 use super::users::{denied_if_foreign, parse_org};
 use super::{Ctx, FormErrors, render, render_invalid};
@@ -21,8 +25,16 @@ struct SettingsPage {
     ctx: Ctx,
     org: Organisation,
     minutes: String,
+    alert_email: String,
+    webhook_url: String,
+    /// The webhook is set (the URL field may hold a rejected new value).
+    has_webhook: bool,
+    /// A new signing secret, shown once.
+    new_secret: Option<String>,
+    smtp_configured: bool,
     errors: FormErrors,
-    saved: bool,
+    /// Message key of what was just saved.
+    saved: Option<&'static str>,
     min: i64,
     max: i64,
 }
@@ -33,26 +45,62 @@ pub struct SettingsForm {
     csrf: String,
     #[serde(default)]
     minutes: String,
+    #[serde(default)]
+    alert_email: String,
+    #[serde(default)]
+    webhook_url: String,
+    /// `stop` turns the channel off.
+    #[serde(default)]
+    action: String,
 }
 
-fn page(v: &Visitor, org: Organisation, minutes: String, errors: FormErrors, saved: bool) -> SettingsPage {
-    SettingsPage {
+/// The page as stored now; handlers then overlay what the person typed.
+async fn page(state: &AppState, v: &Visitor, org: OrgId) -> Result<SettingsPage, PageError> {
+    let lead = state.db.escalation_lead(org).await?;
+    let (hook, email) = state.db.alert_settings(org).await?;
+    Ok(SettingsPage {
         ctx: Ctx::new(v),
-        org,
-        minutes,
-        errors,
-        saved,
+        org: state.db.get_org(org).await?,
+        minutes: lead.minutes().to_string(),
+        alert_email: email.unwrap_or_default(),
+        has_webhook: hook.is_some(),
+        webhook_url: hook.unwrap_or_default(),
+        new_secret: None,
+        smtp_configured: state.config.smtp.is_some(),
+        errors: FormErrors::default(),
+        saved: None,
         min: EscalationLead::MIN_MINUTES,
         max: EscalationLead::MAX_MINUTES,
+    })
+}
+
+/// The organisation, if this visitor administers it and sent the form's token.
+async fn admin_of(
+    state: &AppState,
+    v: &Visitor,
+    org: &str,
+    csrf: Option<&str>,
+) -> Result<(OrgId, NewAuditEntry), PageError> {
+    let org = parse_org(org)?;
+    denied_if_foreign(state, v, org).await?;
+    let me = v.require_org_admin(org)?;
+    if let Some(token) = csrf {
+        v.check_csrf(token)?;
     }
+    let audit = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org).actor(me.id).ip(v.ip.clone());
+    Ok((org, audit))
+}
+
+/// The page as stored now, with a note of what was just saved.
+async fn saved(state: &AppState, v: &Visitor, org: OrgId, what: &'static str) -> Result<Response, PageError> {
+    let mut p = page(state, v, org).await?;
+    p.saved = Some(what);
+    render(&p)
 }
 
 pub async fn form(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
-    let org = parse_org(&org)?;
-    denied_if_foreign(&state, &v, org).await?;
-    v.require_org_admin(org)?;
-    let lead = state.db.escalation_lead(org).await?;
-    render(&page(&v, state.db.get_org(org).await?, lead.minutes().to_string(), FormErrors::default(), false))
+    let (org, _) = admin_of(&state, &v, &org, None).await?;
+    render(&page(&state, &v, org).await?)
 }
 
 pub async fn submit(
@@ -61,10 +109,8 @@ pub async fn submit(
     Path(org): Path<String>,
     Form(f): Form<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let org = parse_org(&org)?;
-    denied_if_foreign(&state, &v, org).await?;
+    let (org, _) = admin_of(&state, &v, &org, Some(&f.csrf)).await?;
     let me = v.require_org_admin(org)?.clone();
-    v.check_csrf(&f.csrf)?;
     let parsed = f
         .minutes
         .trim()
@@ -73,8 +119,79 @@ pub async fn submit(
         .and_then(EscalationLead::from_minutes);
     let mut errors = FormErrors::default();
     let Some(lead) = errors.take(v.lang, parsed) else {
-        return render_invalid(&page(&v, state.db.get_org(org).await?, f.minutes, errors, false));
+        let mut p = page(&state, &v, org).await?;
+        p.minutes = f.minutes;
+        p.errors = errors;
+        return render_invalid(&p);
     };
     state.db.set_escalation_lead(org, lead, Some(me.id), state.now()).await?;
-    render(&page(&v, state.db.get_org(org).await?, lead.minutes().to_string(), errors, true))
+    saved(&state, &v, org, "settings-saved").await
+}
+
+/// Set, replace or stop the desk's alert e-mail address (empty stops it).
+pub async fn alert_email(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(org): Path<String>,
+    Form(f): Form<SettingsForm>,
+) -> Result<Response, PageError> {
+    let (org, audit) = admin_of(&state, &v, &org, Some(&f.csrf)).await?;
+    let typed = f.alert_email.trim();
+    let (change, what) = if typed.is_empty() {
+        (None, "settings-email-stopped")
+    } else {
+        match Email::parse(typed) {
+            Ok(email) => (Some(email), "settings-email-saved"),
+            Err(e) => {
+                let mut p = page(&state, &v, org).await?;
+                p.alert_email = f.alert_email;
+                p.errors.add(v.lang, &FieldError::new("alert_email", e.code));
+                return render_invalid(&p);
+            }
+        }
+    };
+    let detail = change.as_ref().map_or_else(|| "e-mail alerts stopped".to_owned(), |e| format!("e-mail {e}"));
+    let change = change.as_ref().map_or(AlertChange::NoEmail, |e| AlertChange::Email(e.as_str()));
+    state.db.configure_alerts(org, change, &audit.detail(detail), state.now()).await?;
+    saved(&state, &v, org, what).await
+}
+
+/// Set or replace the desk's webhook (a new signing secret each time, shown once),
+/// or stop it.
+pub async fn webhook(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(org): Path<String>,
+    Form(f): Form<SettingsForm>,
+) -> Result<Response, PageError> {
+    let (org, audit) = admin_of(&state, &v, &org, Some(&f.csrf)).await?;
+    if f.action == "stop" {
+        let audit = audit.detail("webhook stopped");
+        state.db.configure_alerts(org, AlertChange::NoWebhook, &audit, state.now()).await?;
+        return saved(&state, &v, org, "settings-webhook-stopped").await;
+    }
+    let parsed = WebhookUrl::parse(&f.webhook_url).and_then(|u| {
+        if u.is_private_host() && !state.config.allow_private_webhooks {
+            Err(FieldError::new("webhook_url", "private-address"))
+        } else {
+            Ok(u)
+        }
+    });
+    let url = match parsed {
+        Ok(url) => url,
+        Err(e) => {
+            let mut p = page(&state, &v, org).await?;
+            p.webhook_url = f.webhook_url;
+            p.errors.add(v.lang, &e);
+            return render_invalid(&p);
+        }
+    };
+    let (sealed, secret) = crate::alerts::new_webhook_secret(&state, org).map_err(PageError::Internal)?;
+    let audit = audit.detail(format!("webhook {}", url.as_str()));
+    let change = AlertChange::Webhook { url: url.as_str(), sealed_secret: &sealed };
+    state.db.configure_alerts(org, change, &audit, state.now()).await?;
+    let mut p = page(&state, &v, org).await?;
+    p.saved = Some("settings-webhook-saved");
+    p.new_secret = Some(secret);
+    render(&p)
 }

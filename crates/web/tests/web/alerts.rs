@@ -4,10 +4,19 @@
 use std::sync::{Arc, Mutex};
 
 use axum::http::{HeaderMap, StatusCode};
+use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::ids::OrgId;
 use sightline_domain::user::Role;
+use sightline_storage::AlertChange;
 use time::Duration;
 
 use crate::support::{TestApp, engines, make_person, token_for};
+
+async fn set_webhook(app: &TestApp, org: OrgId, url: &str, sealed: &str) {
+    let audit = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org);
+    let change = AlertChange::Webhook { url, sealed_secret: sealed };
+    app.state.db.configure_alerts(org, change, &audit, app.state.now()).await.unwrap();
+}
 
 type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
 
@@ -38,7 +47,7 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
         let token = token_for(&app.state.db, "crew@nw.example").await;
         let (url, got) = receiver().await;
         let (sealed, secret) = sightline_web::alerts::new_webhook_secret(&app.state, org).unwrap();
-        app.state.db.set_alert_webhook(org, &url, &sealed, app.state.now()).await.unwrap();
+        set_webhook(&app, org, &url, &sealed).await;
         assert!(!sealed.contains(&secret), "the signing secret is sealed at rest");
 
         let body = serde_json::json!({
@@ -90,9 +99,9 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
         app.state.db.transition_case(org, id, 0, &t, desk.id, app.state.now()).await.unwrap();
         let id2 = uuid::Uuid::now_v7();
         app.api("PUT", &format!("/api/v1/reports/{id2}"), Some(&token), Some(&body)).await;
-        app.state.db.set_alert_webhook(org, "http://127.0.0.1:9/nothing-here", &sealed, app.state.now()).await.unwrap();
+        set_webhook(&app, org, "http://127.0.0.1:9/nothing-here", &sealed).await;
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "delivery failed");
-        app.state.db.set_alert_webhook(org, &url, &sealed, app.state.now()).await.unwrap();
+        set_webhook(&app, org, &url, &sealed).await;
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1, "retried and delivered");
         assert_eq!(got.lock().unwrap().len(), 3);
         app.finish().await;
@@ -175,7 +184,9 @@ async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
     state.config = std::sync::Arc::new(config);
     let org = make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
     let token = token_for(&app.state.db, "crew@nw.example").await;
-    app.state.db.set_alert_email(org, "desk@nordicwings.example", app.state.now()).await.unwrap();
+    let audit = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org);
+    let change = AlertChange::Email("desk@nordicwings.example");
+    app.state.db.configure_alerts(org, change, &audit, app.state.now()).await.unwrap();
     let body = serde_json::json!({
         "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
         "origin": "JFK", "destination": "HEL", "potential_victims": 1, "companion_aware": "no", "immediate_danger": true,
@@ -221,4 +232,83 @@ async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
     assert!(mails.iter().any(|m| m.contains("Not acknowledged after 5 min:")), "{mails:?}");
     assert!(mails.iter().all(|m| !m.contains("SECRET-TEXT")), "no report text in e-mail");
     app.finish().await;
+}
+
+#[tokio::test]
+async fn an_organisation_admin_sets_where_the_desk_is_alerted_in_the_browser() {
+    for db in engines().await {
+        let mut admin = TestApp::with_content(db).await;
+        let org = make_person(&admin.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
+        make_person(&admin.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+        let other = make_person(&admin.state.db, "Other Air", "admin@other.example", &[Role::OrgAdmin], None).await;
+        let r = admin.sign_in("admin@nw.example", crate::support::PASSWORD).await;
+        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
+        admin.enrol_two_factor().await;
+        let page = format!("/orgs/{org}/settings");
+        let email = format!("{page}/alert-email");
+        let hook = format!("{page}/webhook");
+        let form = admin.get(&page).await;
+        assert!(form.body.contains("no mail relay configured"), "the admin learns e-mail needs SMTP");
+
+        // Bad input: 422 at the field, the input kept, nothing saved.
+        let r = admin.submit(&page, &email, &[("alert_email", "desk at nordicwings")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("value=\"desk at nordicwings\"") && r.body.contains("aria-invalid=\"true\""));
+        let r =
+            admin.submit(&page, &hook, &[("webhook_url", "desk.nordicwings.example/hook"), ("action", "save")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Enter an address starting with https://"));
+        assert!(r.body.contains("value=\"desk.nordicwings.example/hook\""));
+        assert_eq!(admin.state.db.alert_settings(org).await.unwrap(), (None, None));
+
+        // The e-mail address and the webhook; the secret is shown once and signs the alerts.
+        let r = admin.submit(&page, &email, &[("alert_email", " Desk@NordicWings.example ")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("value=\"desk@nordicwings.example\""));
+        let (url, got) = receiver().await;
+        let r = admin.submit(&page, &hook, &[("webhook_url", &url), ("action", "save")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a tenant cannot aim the server at its loopback");
+        assert!(r.body.contains("private network or this machine"));
+        admin.reconfigure(sightline_web::Config::allowing_private_webhooks);
+        let r = admin.submit(&page, &hook, &[("webhook_url", &url), ("action", "save")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let secret = crate::support::between(&r.body, "<code id=\"webhook-secret\">", "</code>");
+        assert_eq!(secret.len(), 43);
+        assert!(!admin.get(&page).await.body.contains(&secret), "shown once");
+        let crew = token_for(&admin.state.db, "crew@nw.example").await;
+        let body = serde_json::json!({
+            "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
+            "origin": "JFK", "destination": "HEL", "potential_victims": 1, "companion_aware": "no",
+            "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "free_text": "",
+            "considered_innocent_explanations": true
+        });
+        let id = uuid::Uuid::now_v7();
+        let r = admin.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew), Some(&body.to_string())).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        assert_eq!(sightline_web::alerts::run_once(&admin.state).await.unwrap(), 1);
+        {
+            let got = got.lock().unwrap();
+            let (headers, payload) = &got[0];
+            let sig = headers["x-sightline-signature"].to_str().unwrap();
+            assert_eq!(sig, sightline_web::alerts::signature(secret.as_bytes(), payload.as_bytes()));
+        }
+
+        // Another organisation's settings do not exist for this admin; CSRF is required.
+        assert_eq!(admin.get(&format!("/orgs/{other}/settings")).await.status, StatusCode::NOT_FOUND);
+        let r = admin.post_form(&email, &[("alert_email", "x@y.example")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // Stopping both.
+        let r = admin.submit(&page, &email, &[("alert_email", "")]).await;
+        assert!(r.body.contains("E-mail alerts are stopped."));
+        let r = admin.submit(&page, &hook, &[("webhook_url", &url), ("action", "stop")]).await;
+        assert!(r.body.contains("The webhook is stopped."));
+        assert_eq!(admin.state.db.alert_settings(org).await.unwrap(), (None, None));
+        let trail = admin.state.db.audit_for_org(org, 50).await.unwrap().entries;
+        let configured: Vec<_> = trail.iter().filter(|e| e.action == "org.alerts_configured").collect();
+        assert_eq!(configured.len(), 4, "two settings, two stops");
+        let me = admin.user("admin@nw.example").await.id;
+        assert!(configured.iter().all(|e| e.actor == Some(me)));
+        admin.finish().await;
+    }
 }

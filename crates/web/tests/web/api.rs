@@ -130,7 +130,14 @@ async fn openapi_document_describes_the_api() {
     assert_eq!(r.status, StatusCode::OK);
     let doc = r.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/me", "/api/v1/organisations", "/api/v1/organisations/{org}/users", "/healthz", "/readyz"] {
+    for path in [
+        "/api/v1/me",
+        "/api/v1/organisations",
+        "/api/v1/organisations/{org}/users",
+        "/healthz",
+        "/readyz",
+        "/api/v1/directory",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
     assert!(doc["components"]["schemas"]["ErrorEnvelope"].is_object());

@@ -226,6 +226,31 @@ async fn new_user_journey_in_chromium_on_a_phone() {
     click_nav(&c, "form[action$='/settings'] button[type=submit]").await;
     assert!(c.source().await.unwrap().contains("Saved."));
     shot(&c, "05c-desk-settings-saved").await;
+    fill(&c, "#alert_email", "desk@nordicwings.example").await;
+    click_nav(&c, "form[action$='/alert-email'] button[type=submit]").await;
+    assert!(c.source().await.unwrap().contains("Alerts are e-mailed to this address"));
+    fill(&c, "#webhook_url", "https://desk.nordicwings.example/sightline").await;
+    click_nav(&c, "form[action$='/webhook'] button[value=save]").await;
+    assert_eq!(text(&c, "#webhook-secret").await.len(), 43, "the signing secret is shown once");
+    c.execute("document.getElementById('alerts-h').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "05c2-desk-alerts").await;
+
+    // The routing directory: the admin re-checks an entry; the old version stays in the history.
+    let library = sightline_content::load(&sightline_content::default_dir()).ok().unwrap();
+    assert!(db.seed_directory(&library.directory.entries, clock.now()).await.unwrap() > 5);
+    click_nav(&c, "nav a[href='/directory']").await;
+    shot(&c, "05d-directory").await;
+    click_nav(&c, "table.directory a[href^='/directory/']").await;
+    fill(&c, "#source", "not a link").await;
+    click_nav(&c, "#entry-form button[type=submit]").await;
+    assert!(text(&c, ".alert.error").await.contains("https://"));
+    shot(&c, "05e-directory-entry-error").await;
+    fill(&c, "#source", "https://112.fi/en/").await;
+    fill(&c, "#hours", "24/7, every day").await;
+    click_nav(&c, "#entry-form button[type=submit]").await;
+    assert!(text(&c, "ul.history").await.contains("Pat Admin"));
+    c.execute("document.getElementById('history-h').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "05f-directory-entry-history").await;
     click_nav(&c, "form[action='/logout'] button").await;
     wait_path(&c, |p| p == "/login").await;
 
@@ -680,6 +705,7 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     let base = format!("http://{addr}");
     let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone(), crate::support::test_key())
         .with_library(library);
+    state.seed_directory().await.unwrap();
     let mut server = Restartable::start(state, Some(addr)).await;
     let now = clock.now();
     let org = db

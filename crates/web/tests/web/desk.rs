@@ -34,8 +34,14 @@ async fn analyst_signed_in(app: &mut TestApp, email: &str) {
 async fn act(app: &mut TestApp, case: &str, action: &str, fields: &[(&str, &str)]) -> crate::support::Resp {
     let page = app.get(case).await;
     let version = crate::support::between(&page.body, "name=\"version\" value=\"", "\"");
+    // "first" stands for the first routed contact's directory id.
+    let first = if page.body.contains("name=\"contact\" value=\"") {
+        crate::support::between(&page.body, "name=\"contact\" value=\"", "\"")
+    } else {
+        String::new()
+    };
     let mut all = vec![("version", version.as_str())];
-    all.extend_from_slice(fields);
+    all.extend(fields.iter().map(|&(k, v)| (k, if k == "contact" && v == "first" { first.as_str() } else { v })));
     app.submit(case, &format!("{case}/{action}"), &all).await
 }
 
@@ -114,9 +120,13 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         // Escalate to the Finnish police (the first routed contact for HEL).
-        let r =
-            act(&mut desk, &case, "escalate", &[("contact", "0"), ("method", "phone"), ("reference", "HEL-PD-778")])
-                .await;
+        let r = act(
+            &mut desk,
+            &case,
+            "escalate",
+            &[("contact", "first"), ("method", "phone"), ("reference", "HEL-PD-778")],
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let page = desk.get(&case).await;
         assert!(page.body.contains("Escalated") && page.body.contains("HEL-PD-778"));
@@ -134,14 +144,15 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         // The one-sign report cannot be escalated without the analyst's reason.
         let weak_case = format!("/desk/cases/{weak}");
         let r =
-            act(&mut desk, &weak_case, "escalate", &[("contact", "0"), ("method", "phone"), ("reference", "x")]).await;
+            act(&mut desk, &weak_case, "escalate", &[("contact", "first"), ("method", "phone"), ("reference", "x")])
+                .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let r = act(
             &mut desk,
             &weak_case,
             "escalate",
             &[
-                ("contact", "0"),
+                ("contact", "first"),
                 ("method", "phone"),
                 ("reference", "x"),
                 ("gate_override", "captain reports a visible injury"),

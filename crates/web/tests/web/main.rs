@@ -7,6 +7,7 @@ mod alerts;
 mod api;
 mod browser;
 mod desk;
+mod directory;
 mod flows;
 mod learn;
 mod reports;

@@ -77,8 +77,15 @@ impl TestApp {
         let library =
             sightline_content::load(&sightline_content::default_dir()).ok().expect("repository content is valid");
         app.state = app.state.clone().with_library(library);
+        app.state.seed_directory().await.unwrap();
         app.router = sightline_web::router(app.state.clone());
         app
+    }
+
+    /// The same server with a changed configuration.
+    pub fn reconfigure(&mut self, f: impl FnOnce(Config) -> Config) {
+        self.state.config = std::sync::Arc::new(f((*self.state.config).clone()));
+        self.router = sightline_web::router(self.state.clone());
     }
 
     /// A second browser on the same server.

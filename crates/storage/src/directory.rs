@@ -1,0 +1,348 @@
+//! The routing directory: platform-wide (not an organisation's data), seeded from
+//! `content/directory.toml`, kept current by platform administrators. Every version
+//! of every entry stays in `directory_history` (append-only) with who and when, and
+//! each change is also an audit entry in the acting administrator's organisation.
+
+use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::directory::DirectoryEntry;
+use sightline_domain::ids::{DirectoryEntryId, OrgId, UserId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Db, Result, StorageError, from_micros, to_micros};
+
+/// A directory entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntry {
+    pub id: DirectoryEntryId,
+    pub version: i64,
+    pub entry: DirectoryEntry,
+    /// It came from the content file.
+    pub seeded: bool,
+    pub updated_at: OffsetDateTime,
+    /// The name of whoever changed it last (none for the content file).
+    pub updated_by: Option<String>,
+    pub removed_at: Option<OffsetDateTime>,
+}
+
+impl AsRef<DirectoryEntry> for StoredEntry {
+    fn as_ref(&self) -> &DirectoryEntry {
+        &self.entry
+    }
+}
+
+/// One version of an entry in the change history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryChange {
+    pub entry_id: DirectoryEntryId,
+    pub version: i64,
+    /// `seeded`, `created`, `updated` or `removed`.
+    pub change: String,
+    /// The entry as it was after the change.
+    pub entry: DirectoryEntry,
+    pub reason: Option<String>,
+    pub actor: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+type EntryRow = (Uuid, i64, String, Option<String>, i64, Option<String>, Option<i64>);
+type ChangeRow = (Uuid, i64, String, String, Option<String>, Option<String>, i64);
+
+const ENTRY_COLUMNS: &str = "SELECT e.id, e.version, e.body, e.seed_key, e.updated_at, u.name, e.removed_at \
+     FROM directory_entries e LEFT JOIN users u ON u.id = e.updated_by";
+const CHANGE_COLUMNS: &str = "SELECT h.entry_id, h.version, h.change, h.body, h.reason, u.name, h.at \
+     FROM directory_history h LEFT JOIN users u ON u.id = h.actor_id";
+
+fn body(e: &DirectoryEntry) -> Result<String> {
+    serde_json::to_string(e).map_err(|e| StorageError::Corrupt(format!("directory entry: {e}")))
+}
+
+fn parse_body(s: &str) -> Result<DirectoryEntry> {
+    serde_json::from_str(s).map_err(|e| StorageError::Corrupt(format!("directory entry: {e}")))
+}
+
+fn entry_of(r: EntryRow) -> Result<StoredEntry> {
+    Ok(StoredEntry {
+        id: DirectoryEntryId::from_uuid(r.0),
+        version: r.1,
+        entry: parse_body(&r.2)?,
+        seeded: r.3.is_some(),
+        updated_at: from_micros(r.4),
+        updated_by: r.5,
+        removed_at: r.6.map(from_micros),
+    })
+}
+
+fn change_of(r: ChangeRow) -> Result<DirectoryChange> {
+    Ok(DirectoryChange {
+        entry_id: DirectoryEntryId::from_uuid(r.0),
+        version: r.1,
+        change: r.2,
+        entry: parse_body(&r.3)?,
+        reason: r.4,
+        actor: r.5,
+        at: from_micros(r.6),
+    })
+}
+
+/// Sort for reading: by country, then country-wide before airports, then kind and name.
+fn sorted(mut v: Vec<StoredEntry>) -> Vec<StoredEntry> {
+    v.sort_by(|a, b| {
+        let key = |s: &StoredEntry| {
+            (s.entry.country.clone(), s.entry.airport.clone(), s.entry.kind.as_str(), s.entry.organisation.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+    v
+}
+
+/// Append a version to the history inside an open transaction.
+macro_rules! history_in_tx {
+    ($tx:expr, $id:expr, $version:expr, $change:expr, $body:expr, $reason:expr, $actor:expr, $now:expr) => {
+        sqlx::query(
+            "INSERT INTO directory_history (id, entry_id, version, change, body, reason, actor_id, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(Uuid::now_v7())
+        .bind($id)
+        .bind($version)
+        .bind($change)
+        .bind($body)
+        .bind($reason)
+        .bind($actor)
+        .bind(to_micros($now))
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
+impl Db {
+    /// Add the content file's entries that the database has never held (by
+    /// [`DirectoryEntry::seed_key`]); entries edited or removed by an administrator
+    /// stay as they are. Returns how many were added.
+    ///
+    /// # Errors
+    /// The database failed; nothing was added.
+    pub async fn seed_directory(&self, entries: &[DirectoryEntry], now: OffsetDateTime) -> Result<usize> {
+        let mut rows = Vec::with_capacity(entries.len());
+        for e in entries {
+            rows.push((Uuid::now_v7(), e.seed_key(), body(e)?, e));
+        }
+        let added = crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let mut added = 0usize;
+            for (id, key, text, e) in &rows {
+                let n = sqlx::query(
+                    "INSERT INTO directory_entries (id, seed_key, country, airport, body, version, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, 1, $6, $6) ON CONFLICT (seed_key) DO NOTHING",
+                )
+                .bind(id)
+                .bind(key)
+                .bind(&e.country)
+                .bind(e.airport.as_deref())
+                .bind(text)
+                .bind(to_micros(now))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 1 {
+                    history_in_tx!(tx, id, 1i64, "seeded", text, None::<&str>, None::<Uuid>, now);
+                    added += 1;
+                }
+            }
+            if added > 0 {
+                let audit = NewAuditEntry::new(AuditAction::DirectorySeeded)
+                    .detail(format!("{added} entries from the content file"));
+                audit_in_tx!(tx, &audit, now);
+            }
+            tx.commit().await?;
+            added
+        });
+        Ok(added)
+    }
+
+    /// Every entry in use, sorted by country.
+    ///
+    /// # Errors
+    /// The database failed or holds an entry that does not parse.
+    pub async fn directory(&self) -> Result<Vec<StoredEntry>> {
+        let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL");
+        let rows: Vec<EntryRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
+    }
+
+    /// Entries in use for one country, together with the EU-wide ones (what
+    /// [`sightline_domain::directory::route`] needs for a destination there).
+    ///
+    /// # Errors
+    /// As [`Db::directory`].
+    pub async fn directory_for(&self, country: &str) -> Result<Vec<StoredEntry>> {
+        let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL AND e.country IN ($1, 'EU')");
+        let rows: Vec<EntryRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).bind(country).fetch_all(p).await?);
+        rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
+    }
+
+    /// One entry, removed or not.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`]; the database failed.
+    pub async fn directory_entry(&self, id: DirectoryEntryId) -> Result<StoredEntry> {
+        let sql = format!("{ENTRY_COLUMNS} WHERE e.id = $1");
+        let row: EntryRow = crate::db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_one(p).await?);
+        entry_of(row)
+    }
+
+    /// Add an entry (a platform administrator's act, audited in their organisation).
+    ///
+    /// # Errors
+    /// The database failed; nothing was written.
+    pub async fn create_directory_entry(
+        &self,
+        entry: &DirectoryEntry,
+        actor: (OrgId, UserId),
+        now: OffsetDateTime,
+    ) -> Result<DirectoryEntryId> {
+        let id = DirectoryEntryId::new();
+        let text = body(entry)?;
+        let audit = NewAuditEntry::new(AuditAction::DirectoryChanged)
+            .org(actor.0)
+            .actor(actor.1)
+            .target("directory_entry", id)
+            .detail(format!("created: {} ({})", entry.organisation, entry.country));
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO directory_entries (id, country, airport, body, version, created_at, updated_at, updated_by) \
+                 VALUES ($1, $2, $3, $4, 1, $5, $5, $6)",
+            )
+            .bind(id.as_uuid())
+            .bind(&entry.country)
+            .bind(entry.airport.as_deref())
+            .bind(&text)
+            .bind(to_micros(now))
+            .bind(actor.1.as_uuid())
+            .execute(&mut *tx)
+            .await?;
+            history_in_tx!(tx, id.as_uuid(), 1i64, "created", &text, None::<&str>, Some(actor.1.as_uuid()), now);
+            audit_in_tx!(tx, &audit, now);
+            tx.commit().await?;
+        });
+        Ok(id)
+    }
+
+    /// Replace an entry if it is still at `version` and in use; returns the new version.
+    /// Saving an unchanged entry writes nothing.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] for an unknown or removed entry;
+    /// [`StorageError::Conflict`] on `version` when someone else saved it meanwhile.
+    pub async fn update_directory_entry(
+        &self,
+        id: DirectoryEntryId,
+        version: i64,
+        entry: &DirectoryEntry,
+        actor: (OrgId, UserId),
+        now: OffsetDateTime,
+    ) -> Result<i64> {
+        let current = self.directory_entry(id).await?;
+        if current.removed_at.is_some() {
+            return Err(StorageError::NotFound);
+        }
+        if current.version != version {
+            return Err(StorageError::Conflict { field: "version" });
+        }
+        if current.entry == *entry {
+            return Ok(version);
+        }
+        let text = body(entry)?;
+        let audit = NewAuditEntry::new(AuditAction::DirectoryChanged)
+            .org(actor.0)
+            .actor(actor.1)
+            .target("directory_entry", id)
+            .detail(format!("updated to version {}: {} ({})", version + 1, entry.organisation, entry.country));
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            update_if_version!(
+                tx,
+                sqlx::query(
+                    "UPDATE directory_entries SET country = $1, airport = $2, body = $3, version = version + 1, \
+                 updated_at = $4, updated_by = $5 WHERE id = $6 AND version = $7 AND removed_at IS NULL",
+                )
+                .bind(&entry.country)
+                .bind(entry.airport.as_deref())
+                .bind(&text)
+                .bind(to_micros(now))
+                .bind(actor.1.as_uuid())
+                .bind(id.as_uuid())
+                .bind(version)
+            );
+            history_in_tx!(tx, id.as_uuid(), version + 1, "updated", &text, None::<&str>, Some(actor.1.as_uuid()), now);
+            audit_in_tx!(tx, &audit, now);
+            tx.commit().await?;
+        });
+        Ok(version + 1)
+    }
+
+    /// Take an entry out of use, with the reason; it stays in the history.
+    ///
+    /// # Errors
+    /// As [`Db::update_directory_entry`].
+    pub async fn remove_directory_entry(
+        &self,
+        id: DirectoryEntryId,
+        version: i64,
+        reason: &str,
+        actor: (OrgId, UserId),
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let current = self.directory_entry(id).await?;
+        if current.removed_at.is_some() {
+            return Err(StorageError::NotFound);
+        }
+        let text = body(&current.entry)?;
+        let audit = NewAuditEntry::new(AuditAction::DirectoryChanged)
+            .org(actor.0)
+            .actor(actor.1)
+            .target("directory_entry", id)
+            .detail(format!("removed: {} ({}): {reason}", current.entry.organisation, current.entry.country));
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            update_if_version!(
+                tx,
+                sqlx::query(
+                    "UPDATE directory_entries SET version = version + 1, updated_at = $1, updated_by = $2, removed_at = $1 \
+                     WHERE id = $3 AND version = $4 AND removed_at IS NULL",
+                )
+                .bind(to_micros(now))
+                .bind(actor.1.as_uuid())
+                .bind(id.as_uuid())
+                .bind(version)
+            );
+            history_in_tx!(tx, id.as_uuid(), version + 1, "removed", &text, Some(reason), Some(actor.1.as_uuid()), now);
+            audit_in_tx!(tx, &audit, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Every version of one entry, newest first.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn directory_history(&self, id: DirectoryEntryId) -> Result<Vec<DirectoryChange>> {
+        let sql = format!("{CHANGE_COLUMNS} WHERE h.entry_id = $1 ORDER BY h.version DESC");
+        let rows: Vec<ChangeRow> =
+            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_all(p).await?);
+        rows.into_iter().map(change_of).collect()
+    }
+
+    /// The latest changes across the directory, newest first.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn directory_changes(&self, limit: i64) -> Result<Vec<DirectoryChange>> {
+        let sql = format!("{CHANGE_COLUMNS} ORDER BY h.at DESC, h.id DESC LIMIT $1");
+        let rows: Vec<ChangeRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).bind(limit).fetch_all(p).await?);
+        rows.into_iter().map(change_of).collect()
+    }
+}

@@ -1,0 +1,326 @@
+//! The routing directory in the browser: desk analysts and organisation admins read
+//! it; platform administrators add, correct, re-verify and remove entries. Every
+//! change keeps the previous version (who, when, what it said) and is audited.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sightline_domain::directory::{ContactKind, DirectoryDraft, DirectoryEntry};
+use sightline_domain::ids::DirectoryEntryId;
+use sightline_domain::user::Role;
+use sightline_storage::{DirectoryChange, StorageError, StoredEntry, UserRecord};
+
+use super::{Ctx, FormErrors, render, render_invalid};
+use crate::AppState;
+use crate::error::PageError;
+use crate::visitor::Visitor;
+
+/// How many recent changes the directory page lists.
+const RECENT_CHANGES: i64 = 15;
+
+/// Who may read the directory: the desk, admins.
+fn reader(v: &Visitor) -> Result<&UserRecord, PageError> {
+    let u = v.require_user()?;
+    let ok = [Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin].into_iter().any(|r| u.has_role(r));
+    if ok { Ok(u) } else { Err(PageError::Forbidden) }
+}
+
+pub struct Row {
+    pub id: String,
+    pub entry: DirectoryEntry,
+    pub stale: bool,
+    pub updated: String,
+}
+
+pub struct ChangeView {
+    pub entry_id: String,
+    pub version: i64,
+    pub change: String,
+    pub organisation: String,
+    pub country: String,
+    pub who: String,
+    pub at: String,
+    pub reason: String,
+    /// (field label's message key, before, after) against the previous version.
+    pub diff: Vec<(&'static str, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    country: String,
+    stale_only: bool,
+    summary: String,
+    can_edit: bool,
+    changes: Vec<ChangeView>,
+}
+
+#[derive(Template)]
+#[template(path = "directory_entry.html")]
+struct EntryPage {
+    ctx: Ctx,
+    /// None for a new entry.
+    id: Option<String>,
+    version: i64,
+    form: DirectoryDraft,
+    errors: FormErrors,
+    kinds: [ContactKind; 5],
+    history: Vec<ChangeView>,
+    removed: bool,
+    stale: bool,
+    saved: bool,
+    today: String,
+    /// A removal reason typed before an error.
+    reason: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    stale: String,
+}
+
+fn who(ctx: &Ctx, name: Option<String>) -> String {
+    name.unwrap_or_else(|| ctx.t("directory-content-file"))
+}
+
+/// The fields that differ between two versions of an entry.
+fn diff(before: Option<&DirectoryEntry>, after: &DirectoryEntry) -> Vec<(&'static str, String, String)> {
+    let Some(before) = before else { return Vec::new() };
+    let (b, a) = (DirectoryDraft::of(before), DirectoryDraft::of(after));
+    [
+        ("directory-country", &b.country, &a.country),
+        ("directory-airport", &b.airport, &a.airport),
+        ("directory-organisation", &b.organisation, &a.organisation),
+        ("directory-kind", &b.kind, &a.kind),
+        ("directory-phone", &b.phone, &a.phone),
+        ("directory-email", &b.email, &a.email),
+        ("directory-hours", &b.hours, &a.hours),
+        ("directory-languages", &b.languages, &a.languages),
+        ("directory-source", &b.source, &a.source),
+        ("directory-last-verified", &b.last_verified, &a.last_verified),
+    ]
+    .into_iter()
+    .filter(|(_, b, a)| b != a)
+    .map(|(f, b, a)| (f, b.clone(), a.clone()))
+    .collect()
+}
+
+/// One entry's history (newest first) with what each version changed.
+fn history_view(ctx: &Ctx, history: Vec<DirectoryChange>) -> Vec<ChangeView> {
+    let older: Vec<Option<DirectoryEntry>> =
+        (0..history.len()).map(|i| history.get(i + 1).map(|c| c.entry.clone())).collect();
+    history.into_iter().zip(older).map(|(c, before)| change_view(ctx, c, before.as_ref())).collect()
+}
+
+fn change_view(ctx: &Ctx, c: DirectoryChange, before: Option<&DirectoryEntry>) -> ChangeView {
+    ChangeView {
+        entry_id: c.entry_id.to_string(),
+        version: c.version,
+        change: c.change.clone(),
+        organisation: c.entry.organisation.clone(),
+        country: c.entry.country.clone(),
+        diff: diff(before, &c.entry),
+        who: who(ctx, c.actor),
+        at: ctx.datetime(&c.at),
+        reason: c.reason.unwrap_or_default(),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let me = reader(&v)?;
+    let can_edit = me.has_role(Role::PlatformAdmin);
+    let ctx = Ctx::new(&v);
+    let today = state.now().date();
+    let all = state.db.directory().await?;
+    let stale_count = all.iter().filter(|s| s.entry.is_stale(today)).count();
+    let total = all.len();
+    let country = q.country.trim().to_ascii_uppercase();
+    let stale_only = !q.stale.is_empty();
+    let rows = all
+        .into_iter()
+        .filter(|s| country.is_empty() || s.entry.country == country)
+        .filter(|s| !stale_only || s.entry.is_stale(today))
+        .map(|s: StoredEntry| Row {
+            id: s.id.to_string(),
+            stale: s.entry.is_stale(today),
+            updated: format!("{} · {}", ctx.date(&s.updated_at), who(&ctx, s.updated_by)),
+            entry: s.entry,
+        })
+        .collect();
+    let changes =
+        state.db.directory_changes(RECENT_CHANGES).await?.into_iter().map(|c| change_view(&ctx, c, None)).collect();
+    let summary =
+        v.lang.t_args("directory-summary", &[("total", total.to_string()), ("stale", stale_count.to_string())]);
+    render(&ListPage { ctx, rows, country, stale_only, summary, can_edit, changes })
+}
+
+fn entry_page(v: &Visitor, state: &AppState, id: Option<&StoredEntry>, form: DirectoryDraft) -> EntryPage {
+    let today = state.now().date();
+    EntryPage {
+        ctx: Ctx::new(v),
+        id: id.map(|s| s.id.to_string()),
+        version: id.map_or(0, |s| s.version),
+        stale: id.is_some_and(|s| s.entry.is_stale(today)),
+        removed: id.is_some_and(|s| s.removed_at.is_some()),
+        form,
+        errors: FormErrors::default(),
+        kinds: ContactKind::ALL,
+        history: Vec::new(),
+        saved: false,
+        today: today.to_string(),
+        reason: String::new(),
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+    v.require_role(Role::PlatformAdmin)?;
+    let today = state.now().date().to_string();
+    let form = DirectoryDraft { kind: "police".into(), last_verified: today, ..DirectoryDraft::default() };
+    render(&entry_page(&v, &state, None, form))
+}
+
+#[derive(Deserialize)]
+pub struct EntryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(flatten)]
+    draft: DirectoryDraft,
+}
+
+fn with_errors(mut page: EntryPage, v: &Visitor, errors: &[sightline_domain::FieldError]) -> EntryPage {
+    for e in errors {
+        page.errors.add(v.lang, e);
+    }
+    page
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    v: Visitor,
+    Form(f): Form<EntryForm>,
+) -> Result<Response, PageError> {
+    let me = v.require_role(Role::PlatformAdmin)?.clone();
+    v.check_csrf(&f.csrf)?;
+    match f.draft.parse(state.now().date()) {
+        Ok(entry) => {
+            let id = state.db.create_directory_entry(&entry, (me.org_id, me.id), state.now()).await?;
+            Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response())
+        }
+        Err(errors) => render_invalid(&with_errors(entry_page(&v, &state, None, f.draft), &v, &errors)),
+    }
+}
+
+fn parse_id(id: &str) -> Result<DirectoryEntryId, PageError> {
+    id.parse().map_err(|_| PageError::NotFound)
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    v.require_role(Role::PlatformAdmin)?;
+    let stored = state.db.directory_entry(parse_id(&id)?).await?;
+    let mut page = entry_page(&v, &state, Some(&stored), DirectoryDraft::of(&stored.entry));
+    page.history = history_view(&page.ctx, state.db.directory_history(stored.id).await?);
+    page.saved = !q.saved.is_empty();
+    render(&page)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(f): Form<EntryForm>,
+) -> Result<Response, PageError> {
+    let me = v.require_role(Role::PlatformAdmin)?.clone();
+    v.check_csrf(&f.csrf)?;
+    let id = parse_id(&id)?;
+    let stored = state.db.directory_entry(id).await?;
+    let entry = match f.draft.parse(state.now().date()) {
+        Ok(entry) => entry,
+        Err(errors) => {
+            let mut page = with_errors(entry_page(&v, &state, Some(&stored), f.draft), &v, &errors);
+            page.version = f.version;
+            page.history = history_view(&page.ctx, state.db.directory_history(id).await?);
+            return render_invalid(&page);
+        }
+    };
+    match state.db.update_directory_entry(id, f.version, &entry, (me.org_id, me.id), state.now()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),
+        Err(StorageError::Conflict { .. }) => {
+            // Someone saved meanwhile: keep what this person typed, show the other
+            // change in the history, and let them save again over the latest version.
+            let latest = state.db.directory_entry(id).await?;
+            let mut page = entry_page(&v, &state, Some(&latest), f.draft);
+            page.errors.add_message("version", v.lang.t("error-directory-changed-meanwhile"));
+            page.history = history_view(&page.ctx, state.db.directory_history(id).await?);
+            Ok((StatusCode::CONFLICT, Html(page.render()?)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(f): Form<RemoveForm>,
+) -> Result<Response, PageError> {
+    let me = v.require_role(Role::PlatformAdmin)?.clone();
+    v.check_csrf(&f.csrf)?;
+    let id = parse_id(&id)?;
+    let stored = state.db.directory_entry(id).await?;
+    let reason = f.reason.trim();
+    let problem = if reason.is_empty() {
+        Some("error-reason-required")
+    } else if reason.chars().count() > 500 || reason.chars().any(char::is_control) {
+        Some("error-too-long")
+    } else {
+        None
+    };
+    let (status, message) = match problem {
+        Some(key) => (StatusCode::UNPROCESSABLE_ENTITY, v.lang.t(key)),
+        None => match state.db.remove_directory_entry(id, f.version, reason, (me.org_id, me.id), state.now()).await {
+            Ok(()) => return Ok(Redirect::to("/directory").into_response()),
+            Err(StorageError::Conflict { .. }) => (StatusCode::CONFLICT, v.lang.t("error-directory-changed-meanwhile")),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let latest = state.db.directory_entry(id).await?;
+    let mut page = entry_page(&v, &state, Some(&latest), DirectoryDraft::of(&stored.entry));
+    page.errors.add_message("reason", message);
+    page.reason = f.reason;
+    page.history = history_view(&page.ctx, state.db.directory_history(id).await?);
+    Ok((status, Html(page.render()?)).into_response())
+}
