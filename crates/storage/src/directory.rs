@@ -171,6 +171,16 @@ impl Db {
         rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
     }
 
+    /// Entries taken out of use, most recently removed first.
+    ///
+    /// # Errors
+    /// As [`Db::directory`].
+    pub async fn removed_directory(&self) -> Result<Vec<StoredEntry>> {
+        let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NOT NULL ORDER BY e.removed_at DESC");
+        let rows: Vec<EntryRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        rows.into_iter().map(entry_of).collect()
+    }
+
     /// Entries in use for one country, together with the EU-wide ones (what
     /// [`sightline_domain::directory::route`] needs for a destination there).
     ///
@@ -295,30 +305,61 @@ impl Db {
         actor: (OrgId, UserId),
         now: OffsetDateTime,
     ) -> Result<()> {
+        self.set_removed(id, version, true, reason, actor, now).await
+    }
+
+    /// Put a removed entry back in use, with the reason.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] for an unknown entry or one in use;
+    /// [`StorageError::Conflict`] on `version` when someone else changed it meanwhile.
+    pub async fn restore_directory_entry(
+        &self,
+        id: DirectoryEntryId,
+        version: i64,
+        reason: &str,
+        actor: (OrgId, UserId),
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        self.set_removed(id, version, false, reason, actor, now).await
+    }
+
+    async fn set_removed(
+        &self,
+        id: DirectoryEntryId,
+        version: i64,
+        remove: bool,
+        reason: &str,
+        actor: (OrgId, UserId),
+        now: OffsetDateTime,
+    ) -> Result<()> {
         let current = self.directory_entry(id).await?;
-        if current.removed_at.is_some() {
+        if current.removed_at.is_some() == remove {
             return Err(StorageError::NotFound);
         }
+        let change = if remove { "removed" } else { "restored" };
         let text = body(&current.entry)?;
         let audit = NewAuditEntry::new(AuditAction::DirectoryChanged)
             .org(actor.0)
             .actor(actor.1)
             .target("directory_entry", id)
-            .detail(format!("removed: {} ({}): {reason}", current.entry.organisation, current.entry.country));
+            .detail(format!("{change}: {} ({}): {reason}", current.entry.organisation, current.entry.country));
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
             update_if_version!(
                 tx,
                 sqlx::query(
-                    "UPDATE directory_entries SET version = version + 1, updated_at = $1, updated_by = $2, removed_at = $1 \
-                     WHERE id = $3 AND version = $4 AND removed_at IS NULL",
+                    "UPDATE directory_entries SET version = version + 1, updated_at = $1, updated_by = $2, removed_at = $3 \
+                     WHERE id = $4 AND version = $5 AND (removed_at IS NULL) = $6",
                 )
                 .bind(to_micros(now))
                 .bind(actor.1.as_uuid())
+                .bind(remove.then(|| to_micros(now)))
                 .bind(id.as_uuid())
                 .bind(version)
+                .bind(remove)
             );
-            history_in_tx!(tx, id.as_uuid(), version + 1, "removed", &text, Some(reason), Some(actor.1.as_uuid()), now);
+            history_in_tx!(tx, id.as_uuid(), version + 1, change, &text, Some(reason), Some(actor.1.as_uuid()), now);
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
         });

@@ -934,13 +934,23 @@ async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
     assert_eq!(db.directory_for("FI").await.unwrap().len(), 3);
     let err = db.remove_directory_entry(hel_id, 7, "closed", me, NOW).await.unwrap_err();
     assert!(matches!(err, StorageError::Conflict { .. }), "{err:?}");
-    db.remove_directory_entry(hel_id, 1, "unit merged into the national one", me, NOW + Duration::minutes(2))
-        .await
-        .unwrap();
+    db.remove_directory_entry(hel_id, 1, "closing soon", me, NOW + Duration::minutes(2)).await.unwrap();
     assert_eq!(db.directory_for("FI").await.unwrap().len(), 2);
     assert!(db.directory_entry(hel_id).await.unwrap().removed_at.is_some());
     let err = db.update_directory_entry(hel_id, 2, &hel, me, NOW).await.unwrap_err();
     assert!(matches!(err, StorageError::NotFound), "a removed entry cannot be edited: {err:?}");
+
+    let err = db.remove_directory_entry(hel_id, 2, "again", me, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::NotFound), "removed once: {err:?}");
+    assert_eq!(db.removed_directory().await.unwrap().iter().map(|e| e.id).collect::<Vec<_>>(), vec![hel_id]);
+    db.restore_directory_entry(hel_id, 2, "removed by mistake", me, NOW + Duration::minutes(3)).await.unwrap();
+    assert_eq!(db.directory_for("FI").await.unwrap().len(), 3, "back in use");
+    assert!(db.removed_directory().await.unwrap().is_empty());
+    let err = db.restore_directory_entry(hel_id, 3, "twice", me, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::NotFound), "only a removed entry can be restored: {err:?}");
+    db.remove_directory_entry(hel_id, 3, "unit merged into the national one", me, NOW + Duration::minutes(4))
+        .await
+        .unwrap();
 
     // Seeding again brings back neither the edited nor the removed entry.
     assert_eq!(db.seed_directory(&[police, eu, us, hel], NOW).await.unwrap(), 1, "only the new file entry");
@@ -956,6 +966,8 @@ async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
     assert_eq!(history[1].entry.phone.as_deref(), Some("112"), "the old number is kept");
     let removed = db.directory_history(hel_id).await.unwrap();
     assert_eq!(removed[0].reason.as_deref(), Some("unit merged into the national one"));
+    let changes: Vec<&str> = removed.iter().map(|c| c.change.as_str()).collect();
+    assert_eq!(changes, ["removed", "restored", "removed", "created"]);
     let latest = db.directory_changes(2).await.unwrap();
     assert_eq!(latest.len(), 2);
     assert_eq!(latest[0].change, "removed", "newest first");
@@ -964,7 +976,7 @@ async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
 
     let audits = db.audit_for_org(a, 20).await.unwrap().entries;
     let changes: Vec<_> = audits.iter().filter(|e| e.action == "directory.changed").collect();
-    assert_eq!(changes.len(), 3, "update, create and remove are audited: {changes:?}");
+    assert_eq!(changes.len(), 5, "update, create, remove, restore, remove are audited: {changes:?}");
     assert!(changes.iter().all(|e| e.actor == Some(admin)));
     assert!(db.verify_audit_chain().await.is_ok());
     let missing = sightline_domain::ids::DirectoryEntryId::new();

@@ -189,6 +189,7 @@ pub fn router(state: AppState) -> Router {
         .route("/directory/new", get(pages::directory::new_form))
         .route("/directory/{id}", get(pages::directory::show).post(pages::directory::update))
         .route("/directory/{id}/remove", post(pages::directory::remove))
+        .route("/directory/{id}/restore", post(pages::directory::restore))
         .route("/desk", get(pages::desk::queue))
         .route("/desk/rows", get(pages::desk::queue_rows))
         .route("/desk/compliance.csv", get(pages::desk::compliance_csv))

@@ -54,6 +54,7 @@ struct ListPage {
     rows: Vec<Row>,
     country: String,
     stale_only: bool,
+    show_removed: bool,
     summary: String,
     can_edit: bool,
     changes: Vec<ChangeView>,
@@ -78,12 +79,22 @@ struct EntryPage {
     reason: String,
 }
 
+impl EntryPage {
+    /// What the entry's second form does: take it out of use, or put it back.
+    const fn removal_action(&self) -> &'static str {
+        if self.removed { "restore" } else { "remove" }
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
     country: String,
     #[serde(default)]
     stale: String,
+    /// Show the removed entries instead (platform admins).
+    #[serde(default)]
+    removed: String,
 }
 
 fn who(ctx: &Ctx, name: Option<String>) -> String {
@@ -145,6 +156,8 @@ pub async fn list(
     let all = state.db.directory().await?;
     let stale_count = all.iter().filter(|s| s.entry.is_stale(today)).count();
     let total = all.len();
+    let show_removed = can_edit && !q.removed.is_empty();
+    let all = if show_removed { state.db.removed_directory().await? } else { all };
     let country = q.country.trim().to_ascii_uppercase();
     let stale_only = !q.stale.is_empty();
     let rows = all
@@ -162,7 +175,7 @@ pub async fn list(
         state.db.directory_changes(RECENT_CHANGES).await?.into_iter().map(|c| change_view(&ctx, c, None)).collect();
     let summary =
         v.lang.t_args("directory-summary", &[("total", total.to_string()), ("stale", stale_count.to_string())]);
-    render(&ListPage { ctx, rows, country, stale_only, summary, can_edit, changes })
+    render(&ListPage { ctx, rows, country, stale_only, show_removed, summary, can_edit, changes })
 }
 
 fn entry_page(v: &Visitor, state: &AppState, id: Option<&StoredEntry>, form: DirectoryDraft) -> EntryPage {
@@ -291,15 +304,36 @@ pub struct RemoveForm {
     reason: String,
 }
 
+/// Take an entry out of use (a reason is required; the history keeps it).
 pub async fn remove(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
     Form(f): Form<RemoveForm>,
 ) -> Result<Response, PageError> {
+    change_removal(&state, &v, &id, f, true).await
+}
+
+/// Put a removed entry back in use (a reason is required).
+pub async fn restore(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(f): Form<RemoveForm>,
+) -> Result<Response, PageError> {
+    change_removal(&state, &v, &id, f, false).await
+}
+
+async fn change_removal(
+    state: &AppState,
+    v: &Visitor,
+    id: &str,
+    f: RemoveForm,
+    remove: bool,
+) -> Result<Response, PageError> {
     let me = v.require_role(Role::PlatformAdmin)?.clone();
     v.check_csrf(&f.csrf)?;
-    let id = parse_id(&id)?;
+    let id = parse_id(id)?;
     let stored = state.db.directory_entry(id).await?;
     let reason = f.reason.trim();
     let problem = if reason.is_empty() {
@@ -309,16 +343,27 @@ pub async fn remove(
     } else {
         None
     };
+    let actor = (me.org_id, me.id);
     let (status, message) = match problem {
         Some(key) => (StatusCode::UNPROCESSABLE_ENTITY, v.lang.t(key)),
-        None => match state.db.remove_directory_entry(id, f.version, reason, (me.org_id, me.id), state.now()).await {
-            Ok(()) => return Ok(Redirect::to("/directory").into_response()),
-            Err(StorageError::Conflict { .. }) => (StatusCode::CONFLICT, v.lang.t("error-directory-changed-meanwhile")),
-            Err(e) => return Err(e.into()),
-        },
+        None => {
+            let done = if remove {
+                state.db.remove_directory_entry(id, f.version, reason, actor, state.now()).await
+            } else {
+                state.db.restore_directory_entry(id, f.version, reason, actor, state.now()).await
+            };
+            match done {
+                Ok(()) if remove => return Ok(Redirect::to("/directory").into_response()),
+                Ok(()) => return Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),
+                Err(StorageError::Conflict { .. } | StorageError::NotFound) => {
+                    (StatusCode::CONFLICT, v.lang.t("error-directory-changed-meanwhile"))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     };
     let latest = state.db.directory_entry(id).await?;
-    let mut page = entry_page(&v, &state, Some(&latest), DirectoryDraft::of(&stored.entry));
+    let mut page = entry_page(v, state, Some(&latest), DirectoryDraft::of(&stored.entry));
     page.errors.add_message("reason", message);
     page.reason = f.reason;
     page.history = history_view(&page.ctx, state.db.directory_history(id).await?);

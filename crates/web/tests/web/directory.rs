@@ -177,6 +177,18 @@ async fn platform_admins_keep_the_directory_and_the_desk_uses_it_at_once() {
         let case = desk.get(&format!("/desk/cases/{id}")).await;
         assert!(!case.body.contains("Police of Finland"), "no longer offered");
         assert_eq!(admin.state.seed_directory().await.unwrap(), 0, "a restart does not bring it back");
+        let removed = admin.get("/directory?removed=1").await;
+        assert!(between(&removed.body, "<tbody>", "</tbody>").contains("Police of Finland"));
+
+        // A removal can be undone, with a reason; the desk is offered it again.
+        let restore = format!("{edit}/restore");
+        let r = admin.submit(&edit, &restore, &[("version", "3"), ("reason", "")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = admin.submit(&edit, &restore, &[("version", "3"), ("reason", "Removed by mistake")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(desk.get(&format!("/desk/cases/{id}")).await.body.contains("Police of Finland"));
+        let page = admin.get(&edit).await;
+        assert!(page.body.contains("Version 4") && page.body.contains("Removed by mistake"));
 
         // The desk reads the directory but cannot change it; CSRF is required.
         let read = desk.get("/directory").await;
@@ -197,7 +209,7 @@ async fn platform_admins_keep_the_directory_and_the_desk_uses_it_at_once() {
         let operator = admin.user("pat@operator.example").await.org_id;
         let audits = admin.state.db.audit_for_org(operator, 50).await.unwrap().entries;
         let changes = audits.iter().filter(|e| e.action == "directory.changed").count();
-        assert_eq!(changes, 3, "create, update, remove");
+        assert_eq!(changes, 4, "create, update, remove, restore");
         assert!(admin.state.db.verify_audit_chain().await.is_ok());
         admin.finish().await;
     }
