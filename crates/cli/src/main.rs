@@ -561,28 +561,15 @@ async fn serve(
         database.engine().as_str()
     );
 
-    let purge_db = database.clone();
-    let purge_clock = state.clock.clone();
-    let purger = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            let now = purge_clock.now();
-            if let Err(e) = purge_db.purge_expired(now, now - Duration::days(1)).await {
-                tracing::warn!(error = %e, "purge of expired sessions failed");
-            }
-        }
+    let purger = every(3600, "purge of expired sessions", state.clone(), |s| async move {
+        let now = s.now();
+        s.db.purge_expired(now, now - Duration::days(1)).await.map(|_| ())
     });
-
-    let alert_state = state.clone();
-    let alerter = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
-        loop {
-            tick.tick().await;
-            if let Err(e) = sightline_web::alerts::run_once(&alert_state).await {
-                tracing::warn!(error = %e, "desk alerts pass failed");
-            }
-        }
+    let alerter = every(15, "desk alerts pass", state.clone(), |s| async move {
+        sightline_web::alerts::run_once(&s).await.map(|_| ())
+    });
+    let mailer = every(10, "e-mail delivery pass", state.clone(), |s| async move {
+        sightline_web::mail::run_once(&s).await.map(|_| ())
     });
     let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
@@ -591,9 +578,28 @@ async fn serve(
         .map_err(|e| Fatal(format!("server error: {e}")))?;
     purger.abort();
     alerter.abort();
+    mailer.abort();
     database.close().await;
     println!("Sightline stopped.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Run `job` every `seconds` in the background, logging (not stopping on) failures.
+fn every<F, Fut, E>(seconds: u64, what: &'static str, state: AppState, job: F) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), E>> + Send,
+    E: std::fmt::Display,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(seconds));
+        loop {
+            tick.tick().await;
+            if let Err(e) = job(state.clone()).await {
+                tracing::warn!(error = %e, "{what} failed");
+            }
+        }
+    })
 }
 
 /// Listen for SIGINT and SIGTERM. The handlers are installed when this is called

@@ -13,7 +13,10 @@ use uuid::Uuid;
 
 use crate::orgs::insert_org_in_tx;
 use crate::users::insert_user_in_tx;
-use crate::{Db, NewUser, Result, StorageError, UserRecord, from_micros, to_micros};
+use crate::{Db, NewMail, NewUser, Result, StorageError, UserRecord, from_micros, to_micros};
+
+/// How long the record of a delivered (or abandoned) e-mail is kept for admins.
+pub const MAIL_RECORD_DAYS: i64 = 90;
 
 /// A session about to be stored.
 #[derive(Debug, Clone)]
@@ -225,18 +228,24 @@ impl Db {
         Ok(())
     }
 
-    /// Remove expired sessions and old sign-in attempts. Returns rows removed.
+    /// Remove expired sessions, old sign-in attempts, and the record of e-mails
+    /// delivered or given up more than 90 days ago. Returns rows removed.
     ///
     /// # Errors
     /// The database failed.
     pub async fn purge_expired(&self, now: OffsetDateTime, attempts_before: OffsetDateTime) -> Result<u64> {
+        let mail_before = to_micros(now - time::Duration::days(MAIL_RECORD_DAYS));
         crate::db_run!(self, |p| {
             let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(to_micros(now)).execute(p).await?;
             let b = sqlx::query("DELETE FROM login_attempts WHERE at < $1")
                 .bind(to_micros(attempts_before))
                 .execute(p)
                 .await?;
-            Ok(a.rows_affected() + b.rows_affected())
+            let c = sqlx::query("DELETE FROM mail_outbox WHERE COALESCE(sent_at, gave_up_at) < $1")
+                .bind(mail_before)
+                .execute(p)
+                .await?;
+            Ok(a.rows_affected() + b.rows_affected() + c.rows_affected())
         })
     }
 
@@ -539,6 +548,7 @@ impl Db {
         roles: &Roles,
         token_hash: &[u8],
         expires_at: OffsetDateTime,
+        mail: Option<&NewMail>,
         now: OffsetDateTime,
     ) -> Result<InvitationId> {
         if self.user_by_email(email).await?.is_some() {
@@ -568,6 +578,9 @@ impl Db {
             .bind(to_micros(expires_at))
             .execute(&mut *tx)
             .await?;
+            if let Some(m) = mail {
+                mail_in_tx!(tx, org, m, now);
+            }
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
         });
@@ -659,10 +672,12 @@ impl Db {
 
     // ----- password resets ----------------------------------------------------
 
-    /// Issue a reset link for a user of `org` (by an admin) and audit it.
+    /// Issue a reset link for a user of `org` (by an admin) and audit it; `mail`, the
+    /// e-mail carrying the link, is queued in the same transaction.
     ///
     /// # Errors
     /// [`StorageError::NotFound`] if the user is not in `org`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_password_reset(
         &self,
         org: OrgId,
@@ -670,6 +685,7 @@ impl Db {
         by: UserId,
         token_hash: &[u8],
         expires_at: OffsetDateTime,
+        mail: Option<&NewMail>,
         now: OffsetDateTime,
     ) -> Result<PasswordResetId> {
         self.get_user(org, user).await?;
@@ -690,6 +706,9 @@ impl Db {
             .bind(to_micros(expires_at))
             .execute(&mut *tx)
             .await?;
+            if let Some(m) = mail {
+                mail_in_tx!(tx, org, m, now);
+            }
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
         });

@@ -84,6 +84,28 @@ macro_rules! update_if_version {
     }};
 }
 
+/// Queue an e-mail inside an open transaction (the link it carries commits with it).
+macro_rules! mail_in_tx {
+    ($tx:expr, $org:expr, $mail:expr, $now:expr) => {{
+        let m: &$crate::NewMail = $mail;
+        sqlx::query(
+            "INSERT INTO mail_outbox (id, org_id, to_addr, kind, subject, sealed_body, wrapped_key, created_at, \
+             expires_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8)",
+        )
+        .bind(m.id)
+        .bind($org.as_uuid())
+        .bind(&m.to)
+        .bind(m.kind.as_str())
+        .bind(&m.subject)
+        .bind(&m.sealed.0)
+        .bind(&m.sealed.1)
+        .bind($crate::to_micros($now))
+        .bind($crate::to_micros(m.expires_at))
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
 /// Insert a certificate inside an open transaction.
 macro_rules! insert_cert {
     ($tx:expr, $c:expr, $org:expr, $user:expr) => {{
@@ -114,6 +136,7 @@ mod auth;
 mod directory;
 mod error;
 mod learn;
+mod mail;
 mod orgs;
 mod reports;
 pub mod testing;
@@ -135,12 +158,13 @@ pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordRe
 pub use directory::{DirectoryChange, StoredEntry};
 pub use error::StorageError;
 pub use learn::{Attempt, Certificate, Learner, NewCertificate};
+pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
 pub use orgs::Organisation;
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
 pub use time_conv::{from_micros, to_micros};
 pub use triage::{CaseEvent, CaseRecord, Contact, QueueFilter};
-pub use users::{NewUser, UserRecord};
+pub use users::{NewUser, UserRecord, WelcomeLink};
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 

@@ -10,7 +10,7 @@ use sightline_domain::user::{Email, PersonName, Role, Roles};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Db, Result, StorageError, from_micros};
+use crate::{Db, Result, StorageError, from_micros, to_micros};
 
 /// A user about to be created.
 #[derive(Debug, Clone)]
@@ -25,6 +25,13 @@ pub struct NewUser {
     pub password_hash: Option<String>,
     /// The job the person does (decides their course); optional.
     pub position: Option<Audience>,
+}
+
+/// A first-password link for one imported person, and the e-mail that carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WelcomeLink {
+    pub token_hash: Vec<u8>,
+    pub mail: crate::NewMail,
 }
 
 /// A user as stored.
@@ -171,8 +178,12 @@ impl Db {
         org: OrgId,
         rows: &[RosterRow],
         audit: NewAuditEntry,
+        welcome: &[WelcomeLink],
         now: OffsetDateTime,
     ) -> Result<usize> {
+        if !welcome.is_empty() && welcome.len() != rows.len() {
+            return Err(StorageError::Batch("one welcome link per roster row".into()));
+        }
         let audit = audit.org(org).target("organisation", org).detail(format!("{} users", rows.len()));
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
@@ -190,7 +201,7 @@ impl Db {
                 tx.rollback().await?;
                 return Err(StorageError::RosterConflicts(conflicts));
             }
-            for row in rows {
+            for (i, row) in rows.iter().enumerate() {
                 let id = UserId::new();
                 let new = NewUser {
                     name: row.name.clone(),
@@ -202,6 +213,22 @@ impl Db {
                     position: row.position,
                 };
                 insert_user_in_tx!(tx, id, org, &new, now);
+                if let Some(w) = welcome.get(i) {
+                    sqlx::query(
+                        "INSERT INTO password_resets (id, org_id, user_id, token_hash, created_by, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(Uuid::now_v7())
+                    .bind(org.as_uuid())
+                    .bind(id.as_uuid())
+                    .bind(&w.token_hash)
+                    .bind(audit.actor.map(|a| a.as_uuid()))
+                    .bind(to_micros(now))
+                    .bind(to_micros(w.mail.expires_at))
+                    .execute(&mut *tx)
+                    .await?;
+                    mail_in_tx!(tx, org, &w.mail, now);
+                }
             }
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;

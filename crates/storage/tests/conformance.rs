@@ -12,8 +12,8 @@ use sightline_domain::roster;
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::testing::{self, PG_ENV};
 use sightline_storage::{
-    AlertChange, AlertChannel, Contact, Db, Ingest, Learner, NewCertificate, NewReport, NewSession, NewUser,
-    QueueFilter, StorageError,
+    AlertChange, AlertChannel, Contact, Db, Ingest, Learner, MailKind, NewCertificate, NewMail, NewReport, NewSession,
+    NewUser, QueueFilter, StorageError, WelcomeLink,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -87,6 +87,7 @@ on_both_engines!(
     each_alert_is_claimed_once_per_channel_and_can_be_given_back,
     the_escalation_lead_is_per_organisation_and_audited,
     the_directory_is_seeded_once_and_every_change_is_kept,
+    e_mails_are_queued_with_their_link_and_delivered_once,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -210,7 +211,7 @@ async fn roster_import_is_all_or_nothing(db: &Db) {
                Two,taken@a.example,learner,,\n\
                Three,three@a.example,learner;reporter,OUL,3\n";
     let rows = roster::parse(csv.as_bytes()).unwrap();
-    let err = db.import_roster(a, &rows, NewAuditEntry::new(AuditAction::RosterImported), NOW).await.unwrap_err();
+    let err = db.import_roster(a, &rows, NewAuditEntry::new(AuditAction::RosterImported), &[], NOW).await.unwrap_err();
     match err {
         StorageError::RosterConflicts(c) => assert_eq!(c, vec![(3, "taken@a.example".to_owned())]),
         other => panic!("unexpected {other:?}"),
@@ -218,7 +219,7 @@ async fn roster_import_is_all_or_nothing(db: &Db) {
     assert_eq!(db.list_users(a).await.unwrap().len(), 1, "nothing of the file was imported");
 
     let good: Vec<_> = rows.into_iter().filter(|r| r.line != 3).collect();
-    assert_eq!(db.import_roster(a, &good, NewAuditEntry::new(AuditAction::RosterImported), NOW).await.unwrap(), 2);
+    assert_eq!(db.import_roster(a, &good, NewAuditEntry::new(AuditAction::RosterImported), &[], NOW).await.unwrap(), 2);
     let users = db.list_users(a).await.unwrap();
     assert_eq!(users.len(), 3);
     let three = users.iter().find(|u| u.email == "three@a.example").unwrap();
@@ -270,11 +271,11 @@ async fn invitation_can_be_accepted_once(db: &Db) {
     let email = Email::parse("new@a.example").unwrap();
     let name = PersonName::parse("New Person").unwrap();
     let roles = Roles::of([Role::DeskAnalyst, Role::Learner]);
-    db.create_invitation(a, admin, &email, &name, &roles, &[5; 32], NOW + Duration::days(7), NOW).await.unwrap();
+    db.create_invitation(a, admin, &email, &name, &roles, &[5; 32], NOW + Duration::days(7), None, NOW).await.unwrap();
     // Inviting an address that already has an account is refused.
     let taken = Email::parse("admin@a.example").unwrap();
     assert!(matches!(
-        db.create_invitation(a, admin, &taken, &name, &roles, &[6; 32], NOW + Duration::days(7), NOW).await,
+        db.create_invitation(a, admin, &taken, &name, &roles, &[6; 32], NOW + Duration::days(7), None, NOW).await,
         Err(StorageError::Conflict { field: "email" })
     ));
     let inv = db.open_invitation(&[5; 32], NOW).await.unwrap().unwrap();
@@ -308,10 +309,10 @@ async fn password_reset_sets_password_and_ends_sessions(db: &Db) {
     db.create_session(&s, NOW).await.unwrap();
     // An admin of another organisation cannot issue a link for this user.
     assert!(matches!(
-        db.create_password_reset(b, u, admin, &[4; 32], NOW + Duration::hours(24), NOW).await,
+        db.create_password_reset(b, u, admin, &[4; 32], NOW + Duration::hours(24), None, NOW).await,
         Err(StorageError::NotFound)
     ));
-    db.create_password_reset(a, u, admin, &[4; 32], NOW + Duration::hours(24), NOW).await.unwrap();
+    db.create_password_reset(a, u, admin, &[4; 32], NOW + Duration::hours(24), None, NOW).await.unwrap();
     assert_eq!(db.open_password_reset(&[4; 32], NOW).await.unwrap().unwrap().user.id, u);
     db.complete_password_reset(&[4; 32], "$argon2id$new", None, NOW).await.unwrap();
     assert_eq!(db.get_user(a, u).await.unwrap().password_hash.as_deref(), Some("$argon2id$new"));
@@ -981,4 +982,99 @@ async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
     assert!(db.verify_audit_chain().await.is_ok());
     let missing = sightline_domain::ids::DirectoryEntryId::new();
     assert!(matches!(db.directory_entry(missing).await.unwrap_err(), StorageError::NotFound));
+}
+
+fn mail(to: &str, kind: MailKind) -> NewMail {
+    NewMail {
+        id: uuid::Uuid::now_v7(),
+        to: to.into(),
+        kind,
+        subject: "Your Sightline link".into(),
+        sealed: (vec![1, 2, 3], vec![4, 5, 6]),
+        expires_at: NOW + Duration::days(7),
+    }
+}
+
+async fn e_mails_are_queued_with_their_link_and_delivered_once(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let u = user(db, a, "crew@a.example", &[Role::Learner]).await;
+
+    // The e-mail commits with its link, or neither does.
+    let email = Email::parse("new@a.example").unwrap();
+    let name = PersonName::parse("New Person").unwrap();
+    let roles = Roles::of([Role::Learner]);
+    let invite = mail("new@a.example", MailKind::Invitation);
+    db.create_invitation(a, admin, &email, &name, &roles, &[7; 32], NOW + Duration::days(14), Some(&invite), NOW)
+        .await
+        .unwrap();
+    let taken = Email::parse("crew@a.example").unwrap();
+    let refused = mail("crew@a.example", MailKind::Invitation);
+    assert!(db.create_invitation(a, admin, &taken, &name, &roles, &[8; 32], NOW, Some(&refused), NOW).await.is_err());
+    let reset = mail("crew@a.example", MailKind::Reset);
+    db.create_password_reset(a, u, admin, &[9; 32], NOW + Duration::hours(24), Some(&reset), NOW).await.unwrap();
+    let rows = roster::parse(b"name,email,role\nAino,aino@a.example,learner\nBo,bo@a.example,learner\n").unwrap();
+    let welcome: Vec<WelcomeLink> = ["aino@a.example", "bo@a.example"]
+        .iter()
+        .enumerate()
+        .map(|(i, to)| WelcomeLink {
+            token_hash: vec![20 + u8::try_from(i).unwrap(); 32],
+            mail: mail(to, MailKind::Welcome),
+        })
+        .collect();
+    let audit = NewAuditEntry::new(AuditAction::RosterImported).actor(admin);
+    assert!(db.import_roster(a, &rows, audit.clone(), &welcome[..1], NOW).await.is_err(), "one link per row");
+    db.import_roster(a, &rows, audit, &welcome, NOW).await.unwrap();
+    let bo = db.user_by_email(&Email::parse("bo@a.example").unwrap()).await.unwrap().unwrap();
+    let link = db.open_password_reset(&[21; 32], NOW).await.unwrap().unwrap();
+    assert_eq!(link.user.id, bo.id, "Bo's welcome link sets Bo's password");
+
+    let due = db.due_mail(NOW, 10).await.unwrap();
+    let to: Vec<&str> = due.iter().map(|m| m.to.as_str()).collect();
+    assert_eq!(
+        to,
+        ["new@a.example", "crew@a.example", "aino@a.example", "bo@a.example"],
+        "the refused one is not queued"
+    );
+    assert!(due.iter().all(|m| m.sealed == (vec![1, 2, 3], vec![4, 5, 6]) && m.attempts == 0));
+
+    // One sender wins each e-mail; a delivered one is done and its body wiped.
+    let first = &due[0];
+    assert!(db.claim_mail(first.id, NOW, NOW + Duration::minutes(2)).await.unwrap());
+    assert!(!db.claim_mail(first.id, NOW, NOW + Duration::minutes(2)).await.unwrap(), "taken");
+    db.mail_sent(first.id, NOW).await.unwrap();
+    assert!(!db.claim_mail(first.id, NOW + Duration::hours(1), NOW + Duration::hours(2)).await.unwrap(), "done");
+    // A failed one comes back at its retry time; a given-up one never does.
+    let second = &due[1];
+    assert!(db.claim_mail(second.id, NOW, NOW + Duration::minutes(2)).await.unwrap());
+    db.mail_failed(second.id, "connection refused", Some(NOW + Duration::minutes(5)), NOW).await.unwrap();
+    assert!(!db.due_mail(NOW + Duration::minutes(4), 10).await.unwrap().iter().any(|m| m.id == second.id));
+    let again = db.due_mail(NOW + Duration::minutes(5), 10).await.unwrap();
+    assert_eq!(again.iter().find(|m| m.id == second.id).unwrap().attempts, 1);
+    let third = &due[2];
+    db.mail_failed(third.id, "mailbox unavailable", None, NOW).await.unwrap();
+    assert!(!db.due_mail(NOW + Duration::days(30), 10).await.unwrap().iter().any(|m| m.id == third.id));
+
+    // Each organisation sees only its own, without bodies.
+    let status = db.mail_status(a, 10).await.unwrap();
+    assert_eq!(status.len(), 4);
+    let of = |to: &str| status.iter().find(|s| s.to == to).unwrap();
+    assert!(of("new@a.example").sent_at.is_some());
+    assert_eq!(of("crew@a.example").last_error.as_deref(), Some("connection refused"));
+    assert!(of("aino@a.example").gave_up_at.is_some());
+    assert!(db.mail_status(b, 10).await.unwrap().is_empty());
+    assert_eq!(
+        testing::execute(db, "UPDATE mail_outbox SET to_addr = to_addr WHERE sealed_body IS NULL").await.unwrap(),
+        2,
+        "bodies of the sent and the given-up e-mails are wiped"
+    );
+
+    // The record of finished e-mails goes after 90 days; waiting ones stay.
+    db.purge_expired(NOW + Duration::days(89), NOW).await.unwrap();
+    assert_eq!(db.mail_status(a, 10).await.unwrap().len(), 4);
+    db.purge_expired(NOW + Duration::days(91), NOW).await.unwrap();
+    let mut left: Vec<String> = db.mail_status(a, 10).await.unwrap().into_iter().map(|s| s.to).collect();
+    left.sort();
+    assert_eq!(left, ["bo@a.example", "crew@a.example"], "the sent and the given-up are gone");
 }

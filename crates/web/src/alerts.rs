@@ -150,22 +150,15 @@ async fn email_pass(
     smtp: &crate::Smtp,
     now: time::OffsetDateTime,
 ) -> Result<usize, sightline_storage::StorageError> {
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp.url) {
-        Ok(b) => b.build(),
+    let (transport, from) = match crate::mail::transport(smtp) {
+        Ok(t) => t,
         Err(e) => {
-            tracing::warn!(error = %e, "the SMTP URL is not usable; no alert e-mails");
+            tracing::warn!(error = %e, "the SMTP settings are not usable; no alert e-mails");
             return Ok(0);
         }
     };
-    let Ok(from) = smtp.from.parse() else {
-        tracing::warn!(from = %smtp.from, "the alert sender address is not valid; no alert e-mails");
-        return Ok(0);
-    };
     let mut sent = 0;
     for (org, to) in state.db.alert_emails().await? {
-        let Ok(to) = to.parse() else { continue };
         for c in waiting(state, org).await? {
             for kind in due(&c, now) {
                 if !state.db.claim_alert(AlertChannel::Email, c.id, kind, now).await? {
@@ -193,12 +186,7 @@ async fn email_pass(
                     a.received_at,
                     a.case_url
                 );
-                let message =
-                    Message::builder().from(Clone::clone(&from)).to(Clone::clone(&to)).subject(subject).body(body);
-                let delivered = match message {
-                    Ok(m) => transport.send(m).await.map(|_| ()).map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
+                let delivered = crate::mail::send(&transport, &from, &to, subject, body).await;
                 match delivered {
                     Ok(()) => sent += 1,
                     Err(e) => {

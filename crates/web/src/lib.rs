@@ -11,6 +11,7 @@ mod clock;
 mod cookies;
 mod error;
 mod i18n;
+pub mod mail;
 mod middleware;
 mod pages;
 pub mod pdf;

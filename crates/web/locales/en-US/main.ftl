@@ -535,3 +535,51 @@ directory-show-in-use = Entries in use
 directory-removed-heading = Removed entries
 directory-restore = Put this entry back in use
 directory-restore-reason = Why it is put back (kept in the history)
+
+# E-mails with links (invitation, first password, reset)
+invite-send-email = E-mail the link to them
+invite-link-emailed = The invitation for { $email } will be e-mailed within a minute (valid for { $days } days). The same link, if you need it:
+reset-link-emailed = A password reset link for { $email } will be e-mailed within a minute (valid for { $hours } hours). The same link, if you need it:
+users-reset-email = E-mail reset link
+roster-send-email = E-mail each person a link to set their password (valid 7 days)
+roster-imported-emailed = Imported { $count } people. Each will get an e-mail with a link to set their password.
+mail-not-configured = To e-mail links, the operator sets up a mail relay (serve --smtp-url). Until then, copy the link and send it yourself.
+mails-heading = E-mails from Sightline
+mails-help = Links sent to your people. Waiting e-mails are retried for as long as their link is valid; if one fails, make a new link and pass it on another way.
+mails-what = What
+mails-queued = Queued
+mails-sent = Sent
+mails-waiting = Waiting
+mails-failed = Not delivered
+mails-kind-invitation = Invitation
+mails-kind-welcome = First password
+mails-kind-reset = Password reset
+mail-footer = Sightline helps aviation staff recognise potential human trafficking and report it safely. This is an automatic message; replies are not read.
+mail-invitation-subject = { $org } invites you to Sightline
+mail-invitation-body =
+    Hello { $name },
+
+    { $org } has invited you to Sightline, where aviation staff learn to recognise signs of potential human trafficking and report what they see, safely and discreetly.
+
+    Open this link to create your account. It works once, until { $until }:
+    { $url }
+
+    If you were not expecting this, you can ignore it: nothing happens without the link.
+mail-welcome-subject = Your Sightline account at { $org }
+mail-welcome-body =
+    Hello { $name },
+
+    { $org } has created a Sightline account for you. Sightline is where aviation staff learn to recognise signs of potential human trafficking and report what they see, safely and discreetly.
+
+    Open this link to choose your password. It works once, until { $until }:
+    { $url }
+
+    If the link has expired, ask your Sightline administrator for a new one.
+mail-reset-subject = Set a new Sightline password
+mail-reset-body =
+    Hello { $name },
+
+    An administrator at { $org } has made a link for you to set a new Sightline password. It works once, until { $until }:
+    { $url }
+
+    If you did not ask for this, tell your administrator. Your current password keeps working until the link is used.

@@ -535,3 +535,51 @@ directory-show-in-use = Käytössä olevat merkinnät
 directory-removed-heading = Poistetut merkinnät
 directory-restore = Palauta merkintä käyttöön
 directory-restore-reason = Miksi se palautetaan (säilyy historiassa)
+
+# E-mails with links (invitation, first password, reset)
+invite-send-email = Lähetä linkki sähköpostilla
+invite-link-emailed = Kutsu osoitteelle { $email } lähtee sähköpostilla minuutin kuluessa (voimassa { $days } vrk). Sama linkki tarvittaessa:
+reset-link-emailed = Salasanan palautuslinkki osoitteelle { $email } lähtee sähköpostilla minuutin kuluessa (voimassa { $hours } h). Sama linkki tarvittaessa:
+users-reset-email = Lähetä palautuslinkki sähköpostilla
+roster-send-email = Lähetä jokaiselle sähköpostilla linkki salasanan asettamiseen (voimassa 7 vrk)
+roster-imported-emailed = Tuotuja henkilöitä: { $count }. Jokainen saa sähköpostilla linkin salasanan asettamiseen.
+mail-not-configured = Jotta linkit voi lähettää sähköpostilla, ylläpito määrittää postipalvelimen (serve --smtp-url). Siihen asti kopioi linkki ja lähetä se itse.
+mails-heading = Sightlinen lähettämät sähköpostit
+mails-help = Henkilöillenne lähetetyt linkit. Odottavia viestejä yritetään uudelleen niin kauan kuin linkki on voimassa; jos viesti ei mene perille, tee uusi linkki ja välitä se muuta kautta.
+mails-what = Mikä
+mails-queued = Jonoon
+mails-sent = Lähetetty
+mails-waiting = Odottaa
+mails-failed = Ei toimitettu
+mails-kind-invitation = Kutsu
+mails-kind-welcome = Ensimmäinen salasana
+mails-kind-reset = Salasanan palautus
+mail-footer = Sightline auttaa ilmailualan henkilöstöä tunnistamaan mahdollisen ihmiskaupan ja ilmoittamaan siitä turvallisesti. Tämä on automaattinen viesti; vastauksia ei lueta.
+mail-invitation-subject = { $org } kutsuu sinut Sightlineen
+mail-invitation-body =
+    Hei { $name },
+
+    { $org } on kutsunut sinut Sightlineen, jossa ilmailualan henkilöstö oppii tunnistamaan mahdollisen ihmiskaupan merkkejä ja ilmoittamaan havainnoistaan turvallisesti ja huomaamattomasti.
+
+    Avaa tämä linkki luodaksesi tilisi. Se toimii kerran, { $until } asti:
+    { $url }
+
+    Jos et odottanut tätä viestiä, voit jättää sen huomiotta: mitään ei tapahdu ilman linkkiä.
+mail-welcome-subject = Sightline-tilisi organisaatiossa { $org }
+mail-welcome-body =
+    Hei { $name },
+
+    { $org } on luonut sinulle Sightline-tilin. Sightlinessa ilmailualan henkilöstö oppii tunnistamaan mahdollisen ihmiskaupan merkkejä ja ilmoittamaan havainnoistaan turvallisesti ja huomaamattomasti.
+
+    Avaa tämä linkki valitaksesi salasanasi. Se toimii kerran, { $until } asti:
+    { $url }
+
+    Jos linkki on vanhentunut, pyydä Sightline-ylläpitäjältäsi uusi.
+mail-reset-subject = Aseta uusi Sightline-salasana
+mail-reset-body =
+    Hei { $name },
+
+    Organisaation { $org } ylläpitäjä on tehnyt sinulle linkin uuden Sightline-salasanan asettamiseen. Se toimii kerran, { $until } asti:
+    { $url }
+
+    Jos et pyytänyt tätä, kerro ylläpitäjällesi. Nykyinen salasanasi toimii, kunnes linkkiä käytetään.

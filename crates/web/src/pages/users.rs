@@ -13,7 +13,9 @@ use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::learn::Audience;
 use sightline_domain::roster;
 use sightline_domain::user::{Email, PersonName, Role, Roles};
-use sightline_storage::{Invitation, Organisation, StorageError, UserRecord};
+use sightline_storage::{
+    Invitation, MailKind, MailStatus, NewMail, Organisation, StorageError, UserRecord, WelcomeLink,
+};
 use time::Duration;
 
 use super::{Ctx, FormErrors, render};
@@ -26,6 +28,8 @@ use crate::visitor::Visitor;
 pub const INVITATION_DAYS: i64 = 14;
 /// Password reset links stay valid this long.
 pub const RESET_HOURS: i64 = 24;
+/// First-password links e-mailed to people imported from a roster stay valid this long.
+pub const WELCOME_DAYS: i64 = 7;
 
 pub(super) fn parse_org(s: &str) -> Result<OrgId, PageError> {
     s.parse().map_err(|_| PageError::NotFound)
@@ -51,6 +55,9 @@ pub struct InviteForm {
     pub role_org_admin: Option<String>,
     #[serde(default)]
     pub role_platform_admin: Option<String>,
+    /// E-mail the link (needs an SMTP relay).
+    #[serde(default)]
+    pub send_email: Option<String>,
 }
 
 impl InviteForm {
@@ -91,6 +98,9 @@ struct UsersPage {
     errors: FormErrors,
     now: time::OffsetDateTime,
     positions: [Audience; 4],
+    /// The server can send e-mail.
+    can_email: bool,
+    mails: Vec<MailStatus>,
 }
 
 async fn page(
@@ -117,6 +127,8 @@ async fn page(
         errors,
         now: state.now(),
         positions: Audience::STAFF,
+        can_email: state.config.smtp.is_some(),
+        mails: state.db.mail_status(org, 20).await?,
     };
     let html = axum::response::Html(p.render()?);
     Ok(if bad { (StatusCode::UNPROCESSABLE_ENTITY, html).into_response() } else { html.into_response() })
@@ -130,10 +142,30 @@ pub async fn list(State(state): State<AppState>, v: Visitor, Path(org): Path<Str
         &v,
         org,
         None,
-        InviteForm { role_learner: Some("on".into()), ..InviteForm::default() },
+        InviteForm { role_learner: Some("on".into()), send_email: Some("on".into()), ..InviteForm::default() },
         FormErrors::default(),
     )
     .await
+}
+
+/// The letter carrying a link, sealed for the outbox, if the admin asked for one
+/// and the server can send e-mail.
+#[allow(clippy::too_many_arguments)]
+fn letter_if(
+    state: &AppState,
+    v: &Visitor,
+    wanted: bool,
+    org: &Organisation,
+    kind: MailKind,
+    (to, name): (&str, &str),
+    url: &str,
+    expires_at: time::OffsetDateTime,
+) -> Result<Option<NewMail>, PageError> {
+    if !wanted || state.config.smtp.is_none() {
+        return Ok(None);
+    }
+    let l = crate::mail::Letter { kind, lang: v.lang, to, name, org: &org.name, url, expires_at };
+    crate::mail::letter(state, org.id, &l).map(Some).map_err(PageError::Internal)
 }
 
 /// Record a user's attempt to open another organisation's pages, then refuse.
@@ -177,33 +209,33 @@ pub async fn invite(
     };
     let token = new_token().map_err(PageError::Internal)?;
     let now = state.now();
+    let expires_at = now + Duration::days(INVITATION_DAYS);
+    let url = state.link(&format!("/invite/{token}"));
+    let organisation = state.db.get_org(org).await?;
+    let who = (email.as_str(), name.as_str());
+    let mail =
+        letter_if(&state, &v, f.send_email.is_some(), &organisation, MailKind::Invitation, who, &url, expires_at)?;
     match state
         .db
-        .create_invitation(
-            org,
-            me.id,
-            &email,
-            &name,
-            &roles,
-            &hash_token(&token),
-            now + Duration::days(INVITATION_DAYS),
-            now,
-        )
+        .create_invitation(org, me.id, &email, &name, &roles, &hash_token(&token), expires_at, mail.as_ref(), now)
         .await
     {
         Ok(_) => {
+            let key = if mail.is_some() { "invite-link-emailed" } else { "invite-link-made" };
             let notice = Notice::Link {
-                text: v
-                    .lang
-                    .t_args("invite-link-made", &[("email", email.to_string()), ("days", INVITATION_DAYS.to_string())]),
-                url: state.link(&format!("/invite/{token}")),
+                text: v.lang.t_args(key, &[("email", email.to_string()), ("days", INVITATION_DAYS.to_string())]),
+                url,
             };
             page(
                 &state,
                 &v,
                 org,
                 Some(notice),
-                InviteForm { role_learner: Some("on".into()), ..InviteForm::default() },
+                InviteForm {
+                    role_learner: Some("on".into()),
+                    send_email: f.send_email.clone(),
+                    ..InviteForm::default()
+                },
                 FormErrors::default(),
             )
             .await
@@ -227,10 +259,12 @@ pub async fn roster(
     let me = v.require_org_admin(org)?.clone();
     let mut csrf = String::new();
     let mut file: Option<Vec<u8>> = None;
+    let mut send_email = false;
     while let Ok(Some(field)) = multipart.next_field().await {
         match field.name() {
             Some("csrf") => csrf = field.text().await.unwrap_or_default(),
             Some("file") => file = field.bytes().await.ok().map(|b| b.to_vec()),
+            Some("send_email") => send_email = true,
             _ => {}
         }
     }
@@ -264,9 +298,24 @@ pub async fn roster(
             .await;
     }
     let audit = NewAuditEntry::new(AuditAction::RosterImported).actor(me.id).ip(v.ip.clone());
-    match state.db.import_roster(org, &rows, audit, state.now()).await {
+    let mut welcome = Vec::new();
+    if send_email && state.config.smtp.is_some() {
+        let organisation = state.db.get_org(org).await?;
+        let expires_at = state.now() + Duration::days(WELCOME_DAYS);
+        for row in &rows {
+            let token = new_token().map_err(PageError::Internal)?;
+            let url = state.link(&format!("/reset/{token}"));
+            let who = (row.email.as_str(), row.name.as_str());
+            let mail = letter_if(&state, &v, true, &organisation, MailKind::Welcome, who, &url, expires_at)?;
+            if let Some(mail) = mail {
+                welcome.push(WelcomeLink { token_hash: hash_token(&token), mail });
+            }
+        }
+    }
+    match state.db.import_roster(org, &rows, audit, &welcome, state.now()).await {
         Ok(n) => {
-            let notice = Notice::Done(v.lang.t_args("roster-imported", &[("count", n.to_string())]));
+            let key = if welcome.is_empty() { "roster-imported" } else { "roster-imported-emailed" };
+            let notice = Notice::Done(v.lang.t_args(key, &[("count", n.to_string())]));
             page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
         }
         Err(StorageError::RosterConflicts(c)) => {
@@ -349,6 +398,9 @@ pub async fn set_position(
 pub struct CsrfOnly {
     #[serde(default)]
     csrf: String,
+    /// E-mail the link (needs an SMTP relay).
+    #[serde(default)]
+    send_email: Option<String>,
 }
 
 pub async fn reset_link(
@@ -365,14 +417,15 @@ pub async fn reset_link(
     let target = state.db.get_user(org, user).await?;
     let token = new_token().map_err(PageError::Internal)?;
     let now = state.now();
-    state
-        .db
-        .create_password_reset(org, user, me.id, &hash_token(&token), now + Duration::hours(RESET_HOURS), now)
-        .await?;
-    let notice = Notice::Link {
-        text: v.lang.t_args("reset-link-made", &[("email", target.email), ("hours", RESET_HOURS.to_string())]),
-        url: state.link(&format!("/reset/{token}")),
-    };
+    let expires_at = now + Duration::hours(RESET_HOURS);
+    let url = state.link(&format!("/reset/{token}"));
+    let organisation = state.db.get_org(org).await?;
+    let who = (target.email.as_str(), target.name.as_str());
+    let mail = letter_if(&state, &v, f.send_email.is_some(), &organisation, MailKind::Reset, who, &url, expires_at)?;
+    state.db.create_password_reset(org, user, me.id, &hash_token(&token), expires_at, mail.as_ref(), now).await?;
+    let key = if mail.is_some() { "reset-link-emailed" } else { "reset-link-made" };
+    let notice =
+        Notice::Link { text: v.lang.t_args(key, &[("email", target.email), ("hours", RESET_HOURS.to_string())]), url };
     page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
 }
 

@@ -110,10 +110,10 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
 
 /// A real SMTP server on loopback (Python's aiosmtpd), writing what it receives to
 /// an mbox file; or a clear skip where it is not installed (never in CI).
-struct SmtpServer {
+pub struct SmtpServer {
     child: std::process::Child,
-    port: u16,
-    mbox: std::path::PathBuf,
+    pub port: u16,
+    pub mbox: std::path::PathBuf,
 }
 
 impl Drop for SmtpServer {
@@ -123,7 +123,7 @@ impl Drop for SmtpServer {
     }
 }
 
-fn smtp_server() -> Option<SmtpServer> {
+pub fn smtp_server() -> Option<SmtpServer> {
     let available =
         std::process::Command::new("python3").args(["-c", "import aiosmtpd"]).status().is_ok_and(|s| s.success());
     if !available {
@@ -152,7 +152,7 @@ fn smtp_server() -> Option<SmtpServer> {
     panic!("aiosmtpd did not start");
 }
 
-fn mailbox(dir: &std::path::Path) -> Vec<String> {
+pub fn mailbox(dir: &std::path::Path) -> Vec<String> {
     // aiosmtpd's Mailbox handler keeps a maildir-style mailbox at this path.
     let mut out = Vec::new();
     for sub in ["new", "cur"] {

@@ -169,7 +169,10 @@ async fn new_user_journey_in_chromium_on_a_phone() {
     let base = format!("http://{addr}");
     #[allow(clippy::disallowed_methods)]
     let clock = Clock::fixed(time::OffsetDateTime::now_utc());
-    let state = AppState::new(db.db.clone(), Config::new(&base), clock.clone(), crate::support::test_key());
+    // A mail relay that is down: e-mailed links wait in the outbox, and the page says so.
+    let relay = sightline_web::Smtp::parse("smtp://127.0.0.1:1", "sightline@operator.example").unwrap();
+    let config = Config::new(&base).with_smtp(relay);
+    let state = AppState::new(db.db.clone(), config, clock.clone(), crate::support::test_key());
     let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
@@ -214,6 +217,9 @@ async fn new_user_journey_in_chromium_on_a_phone() {
     let link = c.find(Locator::Css("#made-link")).await.unwrap().prop("value").await.unwrap().unwrap();
     assert!(link.starts_with(&format!("{base}/invite/")), "{link}");
     shot(&c, "05-invitation-link").await;
+    assert!(text(&c, "table.mails").await.contains("aino@nordicwings.example"), "the e-mail waits in the outbox");
+    c.execute("document.getElementById('mails-h').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "05a-invitation-e-mail-waiting").await;
 
     // The airline's desk settings: a bad lead time is refused with the input kept, a good one saved.
     click_nav(&c, "a[href$='/settings']").await;

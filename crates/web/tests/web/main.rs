@@ -10,5 +10,6 @@ mod desk;
 mod directory;
 mod flows;
 mod learn;
+mod mail;
 mod reports;
 mod support;

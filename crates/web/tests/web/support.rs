@@ -154,11 +154,19 @@ impl TestApp {
     }
 
     pub async fn post_multipart(&mut self, path: &str, csrf: &str, file: &[u8]) -> Resp {
+        self.post_multipart_with(path, &[("csrf", csrf)], file).await
+    }
+
+    /// A multipart form with these text fields and a CSV file.
+    pub async fn post_multipart_with(&mut self, path: &str, fields: &[(&str, &str)], file: &[u8]) -> Resp {
         let boundary = "----sightline-test-boundary";
         let mut body = Vec::new();
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
-        );
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
         body.extend_from_slice(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
         );

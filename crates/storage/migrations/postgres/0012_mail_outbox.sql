@@ -1,0 +1,22 @@
+-- E-mails Sightline sends people (invitations, password links), written in the same
+-- transaction as the link they carry and delivered later by the server, so none is
+-- lost when the mail relay is down. The body holds a one-time link, so it is sealed
+-- under the master key like report text, and wiped once delivered.
+CREATE TABLE mail_outbox (
+    id               UUID PRIMARY KEY,
+    org_id           UUID NOT NULL REFERENCES organisations(id),
+    to_addr          TEXT NOT NULL,
+    kind             TEXT NOT NULL CHECK (kind IN ('invitation', 'welcome', 'reset')),
+    subject          TEXT NOT NULL,
+    sealed_body      BYTEA,
+    wrapped_key      BYTEA,
+    created_at       BIGINT NOT NULL,
+    expires_at       BIGINT NOT NULL,
+    next_attempt_at  BIGINT NOT NULL,
+    attempts         BIGINT NOT NULL DEFAULT 0,
+    sent_at          BIGINT,
+    gave_up_at       BIGINT,
+    last_error       TEXT
+);
+CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE sent_at IS NULL AND gave_up_at IS NULL;
+CREATE INDEX mail_outbox_org ON mail_outbox (org_id, created_at);
