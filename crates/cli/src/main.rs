@@ -568,6 +568,9 @@ async fn serve(
     let alerter = every(15, "desk alerts pass", state.clone(), |s| async move {
         sightline_web::alerts::run_once(&s).await.map(|_| ())
     });
+    let reminder = every(3600, "certificate reminders", state.clone(), |s| async move {
+        sightline_web::mail::remind_once(&s).await.map(|_| ())
+    });
     let mailer = every(10, "e-mail delivery pass", state.clone(), |s| async move {
         sightline_web::mail::run_once(&s).await.map(|_| ())
     });
@@ -579,6 +582,7 @@ async fn serve(
     purger.abort();
     alerter.abort();
     mailer.abort();
+    reminder.abort();
     database.close().await;
     println!("Sightline stopped.");
     Ok(ExitCode::SUCCESS)

@@ -46,6 +46,21 @@ pub struct Certificate {
     pub revoke_reason: Option<String>,
 }
 
+/// A staff certificate that expires soon, and whom to remind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderDue {
+    pub certificate: Uuid,
+    pub org_id: OrgId,
+    pub email: String,
+    pub name: String,
+    pub locale: Option<String>,
+    pub course_id: String,
+    pub lang: String,
+    pub valid_until: OffsetDateTime,
+}
+
+type ReminderRow = (Uuid, Uuid, String, String, Option<String>, String, String, i64);
+
 /// A certificate to issue.
 #[derive(Debug, Clone)]
 pub struct NewCertificate {
@@ -370,5 +385,78 @@ impl Db {
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// Staff certificates expiring after `now` and by `horizon` whose holder has not
+    /// been reminded, is active, and holds no newer certificate for the course.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn certificates_due_reminder(
+        &self,
+        now: OffsetDateTime,
+        horizon: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<ReminderDue>> {
+        let rows: Vec<ReminderRow> = crate::db_run!(self, |p| sqlx::query_as(
+            "SELECT c.id, c.org_id, u.email, u.name, u.locale, c.course_id, c.lang, c.valid_until \
+             FROM certificates c JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id \
+             WHERE c.reminded_at IS NULL AND c.revoked_at IS NULL AND c.valid_until > $1 AND c.valid_until <= $2 \
+             AND u.active = TRUE AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.user_id = c.user_id \
+             AND n.course_id = c.course_id AND n.revoked_at IS NULL AND n.valid_until > c.valid_until) \
+             ORDER BY c.valid_until LIMIT $3"
+        )
+        .bind(to_micros(now))
+        .bind(to_micros(horizon))
+        .bind(limit)
+        .fetch_all(p)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| ReminderDue {
+                certificate: r.0,
+                org_id: OrgId::from_uuid(r.1),
+                email: r.2,
+                name: r.3,
+                locale: r.4,
+                course_id: r.5,
+                lang: r.6,
+                valid_until: from_micros(r.7),
+            })
+            .collect())
+    }
+
+    /// Mark a certificate's holder reminded and queue the e-mail, in one transaction.
+    /// Returns false if someone else reminded them first.
+    ///
+    /// # Errors
+    /// The database failed; nothing was written.
+    pub async fn remind_certificate(
+        &self,
+        org: OrgId,
+        certificate: Uuid,
+        mail: &crate::NewMail,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let done = crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
+                "UPDATE certificates SET reminded_at = $1 WHERE id = $2 AND org_id = $3 AND reminded_at IS NULL",
+            )
+            .bind(to_micros(now))
+            .bind(certificate)
+            .bind(org.as_uuid())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 1 {
+                mail_in_tx!(tx, org, mail, now);
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            n == 1
+        });
+        Ok(done)
     }
 }

@@ -157,7 +157,7 @@ pub use audit::AuditPage;
 pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordReset, SessionRecord};
 pub use directory::{DirectoryChange, StoredEntry};
 pub use error::StorageError;
-pub use learn::{Attempt, Certificate, Learner, NewCertificate};
+pub use learn::{Attempt, Certificate, Learner, NewCertificate, ReminderDue};
 pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
 pub use orgs::Organisation;
 pub use reports::{Ingest, NewReport, ReportSummary};

@@ -19,6 +19,8 @@ pub enum MailKind {
     Welcome,
     /// A password reset link issued by an administrator.
     Reset,
+    /// A staff certificate expires soon: take the course's check again.
+    Reminder,
 }
 
 impl MailKind {
@@ -28,6 +30,7 @@ impl MailKind {
             Self::Invitation => "invitation",
             Self::Welcome => "welcome",
             Self::Reset => "reset",
+            Self::Reminder => "reminder",
         }
     }
 }

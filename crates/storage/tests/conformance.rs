@@ -88,6 +88,7 @@ on_both_engines!(
     the_escalation_lead_is_per_organisation_and_audited,
     the_directory_is_seeded_once_and_every_change_is_kept,
     e_mails_are_queued_with_their_link_and_delivered_once,
+    certificate_holders_are_reminded_once_before_expiry,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -1077,4 +1078,42 @@ async fn e_mails_are_queued_with_their_link_and_delivered_once(db: &Db) {
     let mut left: Vec<String> = db.mail_status(a, 10).await.unwrap().into_iter().map(|s| s.to).collect();
     left.sort();
     assert_eq!(left, ["bo@a.example", "crew@a.example"], "the sent and the given-up are gone");
+}
+
+async fn certificate_holders_are_reminded_once_before_expiry(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let mut issue = async |email: &str, code: &str, at: OffsetDateTime| {
+        let uid = match db.user_by_email(&Email::parse(email).unwrap()).await.unwrap() {
+            Some(u) => u.id,
+            None => user(db, a, email, &[Role::Learner]).await,
+        };
+        let learner = Learner::User { org: a, user: uid };
+        let id = db.create_attempt(&learner, "cabin-crew", "en", "[]", at).await.unwrap();
+        let c = NewCertificate { issued_at: at, valid_until: at + Duration::days(365), ..cert(code, id) };
+        db.submit_attempt(&learner, id, "[]", 90, true, Some(&c), at).await.unwrap();
+    };
+    issue("due@a.example", "SL-DUE0-0000-0001", NOW).await;
+    issue("later@a.example", "SL-LATE-0000-0001", NOW + Duration::days(60)).await;
+    issue("renewed@a.example", "SL-RENE-0000-0001", NOW).await;
+    issue("renewed@a.example", "SL-RENE-0000-0002", NOW + Duration::days(300)).await;
+    issue("revoked@a.example", "SL-REVO-0000-0001", NOW).await;
+    db.revoke_certificate(a, "SL-REVO-0000-0001", admin, "issued in error", NOW).await.unwrap();
+
+    let now = NOW + Duration::days(340);
+    let due = db.certificates_due_reminder(now, now + Duration::days(30), 10).await.unwrap();
+    let who: Vec<&str> = due.iter().map(|d| d.email.as_str()).collect();
+    assert_eq!(who, ["due@a.example"], "not the later, the renewed or the revoked one");
+    assert_eq!((due[0].course_id.as_str(), due[0].valid_until), ("cabin-crew", NOW + Duration::days(365)));
+    let m = mail("due@a.example", MailKind::Reminder);
+    assert!(db.remind_certificate(a, due[0].certificate, &m, now).await.unwrap());
+    let again = mail("due@a.example", MailKind::Reminder);
+    assert!(!db.remind_certificate(a, due[0].certificate, &again, now).await.unwrap(), "once");
+    assert!(db.certificates_due_reminder(now, now + Duration::days(30), 10).await.unwrap().is_empty());
+    assert_eq!(db.due_mail(now, 10).await.unwrap().len(), 1, "one e-mail queued with the mark");
+    let other = org(db, "Airline B").await;
+    let m = mail("x@b.example", MailKind::Reminder);
+    assert!(!db.remind_certificate(other, due[0].certificate, &m, now).await.unwrap(), "another organisation's");
+    let expired = db.certificates_due_reminder(NOW + Duration::days(366), NOW + Duration::days(400), 10).await.unwrap();
+    assert!(!expired.iter().any(|d| d.email == "due@a.example"), "never after expiry");
 }

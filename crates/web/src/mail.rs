@@ -68,6 +68,8 @@ pub(crate) struct Letter<'a> {
     pub org: &'a str,
     pub url: &'a str,
     pub expires_at: OffsetDateTime,
+    /// The course, for reminders (empty otherwise).
+    pub course: &'a str,
 }
 
 /// Write and seal a letter for the outbox.
@@ -83,7 +85,13 @@ pub(crate) fn letter(state: &AppState, org: OrgId, l: &Letter<'_>) -> Result<New
         l.expires_at.hour(),
         l.expires_at.minute()
     );
-    let args = [("name", l.name.to_owned()), ("org", l.org.to_owned()), ("url", l.url.to_owned()), ("until", until)];
+    let args = [
+        ("name", l.name.to_owned()),
+        ("org", l.org.to_owned()),
+        ("url", l.url.to_owned()),
+        ("until", until),
+        ("course", l.course.to_owned()),
+    ];
     let kind = l.kind.as_str();
     let subject = l.lang.t_args(&format!("mail-{kind}-subject"), &args);
     let body = format!("{}\n\n-- \n{}\n", l.lang.t_args(&format!("mail-{kind}-body"), &args), l.lang.t("mail-footer"));
@@ -152,4 +160,47 @@ pub async fn run_once(state: &AppState) -> Result<usize, StorageError> {
         }
     }
     Ok(sent)
+}
+
+/// Remind holders of staff certificates this long before they expire.
+pub const REMIND_BEFORE: Duration = Duration::days(30);
+
+/// Queue a reminder e-mail for each staff certificate expiring within
+/// [`REMIND_BEFORE`] (once per certificate; not for holders who already renewed).
+/// Without an SMTP relay nothing is queued, so nobody is marked reminded.
+///
+/// # Errors
+/// The database failed.
+pub async fn remind_once(state: &AppState) -> Result<usize, StorageError> {
+    if state.config.smtp.is_none() {
+        return Ok(0);
+    }
+    let now = state.now();
+    let mut queued = 0;
+    for due in state.db.certificates_due_reminder(now, now + REMIND_BEFORE, 200).await? {
+        let lang = due.locale.as_deref().and_then(Lang::from_code).unwrap_or(Lang::En);
+        let course = state.library.course(&due.course_id);
+        let title = course.map_or(due.course_id.as_str(), |c| c.title.get(lang.code()));
+        let org = state.db.get_org(due.org_id).await?;
+        let url = state.link(&format!("/learn/{}", due.course_id));
+        let l = Letter {
+            kind: MailKind::Reminder,
+            lang,
+            to: &due.email,
+            name: &due.name,
+            org: &org.name,
+            url: &url,
+            expires_at: due.valid_until,
+            course: title,
+        };
+        match letter(state, due.org_id, &l) {
+            Ok(mail) => {
+                if state.db.remind_certificate(due.org_id, due.certificate, &mail, now).await? {
+                    queued += 1;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot write a certificate reminder"),
+        }
+    }
+    Ok(queued)
 }

@@ -6,7 +6,7 @@ CREATE TABLE mail_outbox (
     id               UUID PRIMARY KEY,
     org_id           UUID NOT NULL REFERENCES organisations(id),
     to_addr          TEXT NOT NULL,
-    kind             TEXT NOT NULL CHECK (kind IN ('invitation', 'welcome', 'reset')),
+    kind             TEXT NOT NULL CHECK (kind IN ('invitation', 'welcome', 'reset', 'reminder')),
     subject          TEXT NOT NULL,
     sealed_body      BYTEA,
     wrapped_key      BYTEA,

@@ -6,7 +6,7 @@ CREATE TABLE mail_outbox (
     id               BLOB PRIMARY KEY NOT NULL,
     org_id           BLOB NOT NULL REFERENCES organisations(id),
     to_addr          TEXT NOT NULL,
-    kind             TEXT NOT NULL CHECK (kind IN ('invitation', 'welcome', 'reset')),
+    kind             TEXT NOT NULL CHECK (kind IN ('invitation', 'welcome', 'reset', 'reminder')),
     subject          TEXT NOT NULL,
     sealed_body      BLOB,
     wrapped_key      BLOB,

@@ -583,3 +583,14 @@ mail-reset-body =
     { $url }
 
     If you did not ask for this, tell your administrator. Your current password keeps working until the link is used.
+mails-kind-reminder = Certificate reminder
+mail-reminder-subject = Your Sightline certificate expires soon: { $course }
+mail-reminder-body =
+    Hello { $name },
+
+    Your Sightline certificate for "{ $course }" at { $org } is valid until { $until }. Training is renewed every year: please go through the course again and pass its check before then.
+
+    Open the course:
+    { $url }
+
+    If you have already renewed it, you can ignore this message.

@@ -583,3 +583,14 @@ mail-reset-body =
     { $url }
 
     Jos et pyytänyt tätä, kerro ylläpitäjällesi. Nykyinen salasanasi toimii, kunnes linkkiä käytetään.
+mails-kind-reminder = Todistuksen muistutus
+mail-reminder-subject = Sightline-todistuksesi vanhenee pian: { $course }
+mail-reminder-body =
+    Hei { $name },
+
+    Sightline-todistuksesi kurssista "{ $course }" ({ $org }) on voimassa { $until } asti. Koulutus uusitaan vuosittain: käy kurssi uudelleen läpi ja suorita sen tarkistus ennen sitä.
+
+    Avaa kurssi:
+    { $url }
+
+    Jos olet jo uusinut sen, voit jättää tämän viestin huomiotta.

@@ -164,7 +164,7 @@ fn letter_if(
     if !wanted || state.config.smtp.is_none() {
         return Ok(None);
     }
-    let l = crate::mail::Letter { kind, lang: v.lang, to, name, org: &org.name, url, expires_at };
+    let l = crate::mail::Letter { kind, lang: v.lang, to, name, org: &org.name, url, expires_at, course: "" };
     crate::mail::letter(state, org.id, &l).map(Some).map_err(PageError::Internal)
 }
 

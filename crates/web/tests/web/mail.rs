@@ -125,3 +125,53 @@ async fn links_are_e_mailed_through_the_outbox_and_work() {
         admin.finish().await;
     }
 }
+
+#[tokio::test]
+async fn certificate_holders_are_reminded_by_e_mail_a_month_before_expiry() {
+    for db in engines().await {
+        let Some(smtp) = smtp_server() else { return };
+        let mut app = TestApp::with_content(db).await;
+        let org = make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Learner], None).await;
+        let crew = app.user("crew@nw.example").await;
+        let now = app.state.now();
+        let learner = sightline_storage::Learner::User { org, user: crew.id };
+        let attempt = app.state.db.create_attempt(&learner, "cabin-crew", "en", "[]", now).await.unwrap();
+        let cert = sightline_storage::NewCertificate {
+            code: "SL-REMI-NDME-0001".into(),
+            attempt_id: attempt,
+            name: "crew".into(),
+            course_id: "cabin-crew".into(),
+            lang: "en".into(),
+            issued_at: now - Duration::days(340),
+            valid_until: now + Duration::days(25),
+        };
+        app.state.db.submit_attempt(&learner, attempt, "[]", 90, true, Some(&cert), now).await.unwrap();
+
+        // Without a mail relay nobody is marked reminded.
+        assert_eq!(sightline_web::mail::remind_once(&app.state).await.unwrap(), 0);
+        let horizon = now + sightline_web::mail::REMIND_BEFORE;
+        assert_eq!(app.state.db.certificates_due_reminder(now, horizon, 10).await.unwrap().len(), 1);
+
+        app.reconfigure(|c| {
+            c.with_smtp(
+                sightline_web::Smtp::parse(&format!("smtp://127.0.0.1:{}", smtp.port), "sightline@nw.example").unwrap(),
+            )
+        });
+        assert_eq!(sightline_web::mail::remind_once(&app.state).await.unwrap(), 1);
+        assert_eq!(sightline_web::mail::remind_once(&app.state).await.unwrap(), 0, "once per certificate");
+        assert_eq!(sightline_web::mail::run_once(&app.state).await.unwrap(), 1);
+        let mut mails = Vec::new();
+        for _ in 0..50 {
+            mails = mailbox(&smtp.mbox);
+            if !mails.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let m = mails[0].replace("=\r\n", "").replace("=\n", "");
+        assert!(m.contains("To: crew@nw.example"), "{m}");
+        assert!(m.contains("Subject: Your Sightline certificate expires soon: "), "{m}");
+        assert!(m.contains("http://sightline.test/learn/cabin-crew"), "{m}");
+        app.finish().await;
+    }
+}
