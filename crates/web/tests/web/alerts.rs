@@ -152,7 +152,21 @@ pub fn smtp_server() -> Option<SmtpServer> {
     panic!("aiosmtpd did not start");
 }
 
-pub fn mailbox(dir: &std::path::Path) -> Vec<String> {
+/// The mailbox once it holds at least `n` messages (waiting up to 5 s for the server
+/// to write them), with quoted-printable soft line breaks undone.
+pub async fn wait_for_mail(dir: &std::path::Path, n: usize) -> Vec<String> {
+    let mut mails = Vec::new();
+    for _ in 0..50 {
+        mails = mailbox(dir);
+        if mails.len() >= n {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    mails.into_iter().map(|m| m.replace("=\r\n", "").replace("=\n", "")).collect()
+}
+
+fn mailbox(dir: &std::path::Path) -> Vec<String> {
     // aiosmtpd's Mailbox handler keeps a maildir-style mailbox at this path.
     let mut out = Vec::new();
     for sub in ["new", "cur"] {
@@ -200,14 +214,7 @@ async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
 
     assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 1);
     assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 0, "sent once");
-    let mut mails = Vec::new();
-    for _ in 0..50 {
-        mails = mailbox(&smtp.mbox);
-        if !mails.is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let mails = wait_for_mail(&smtp.mbox, 1).await;
     assert_eq!(mails.len(), 1, "one e-mail arrived");
     let mail = &mails[0];
     assert!(mail.contains("To: desk@nordicwings.example"), "{mail}");
@@ -221,13 +228,7 @@ async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
     state.clock.advance(Duration::minutes(6));
     assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 1);
     assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 0, "sent once");
-    for _ in 0..50 {
-        mails = mailbox(&smtp.mbox);
-        if mails.len() > 1 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let mails = wait_for_mail(&smtp.mbox, 2).await;
     assert_eq!(mails.len(), 2, "the follow-up arrived");
     assert!(mails.iter().any(|m| m.contains("Not acknowledged after 5 min:")), "{mails:?}");
     assert!(mails.iter().all(|m| !m.contains("SECRET-TEXT")), "no report text in e-mail");

@@ -6,15 +6,13 @@ use axum::http::StatusCode;
 use sightline_domain::user::Role;
 use time::Duration;
 
-use crate::alerts::{mailbox, smtp_server};
+use crate::alerts::{smtp_server, wait_for_mail};
 use crate::support::{PASSWORD, TestApp, between, csrf_of, engines, make_person};
 
-/// The links (`/invite/…` or `/reset/…`) in the delivered e-mails, oldest first.
-fn links(mbox: &std::path::Path, kind: &str) -> Vec<(String, String)> {
+/// The links (`/invite/…` or `/reset/…`) in the delivered e-mails, once `n` have arrived.
+async fn links(mbox: &std::path::Path, n: usize, kind: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for m in mailbox(mbox) {
-        // Undo quoted-printable soft line breaks before looking.
-        let m = m.replace("=\r\n", "").replace("=\n", "");
+    for m in wait_for_mail(mbox, n).await {
         let to = m.lines().find_map(|l| l.strip_prefix("To: ")).unwrap_or_default().trim().to_owned();
         if let Some(at) = m.find(&format!("http://sightline.test/{kind}/")) {
             let url: String = m[at..].chars().take_while(|c| !c.is_whitespace()).collect();
@@ -69,14 +67,7 @@ async fn links_are_e_mailed_through_the_outbox_and_work() {
         admin.state.clock.advance(Duration::minutes(2));
         assert_eq!(sightline_web::mail::run_once(&admin.state).await.unwrap(), 1);
         assert_eq!(sightline_web::mail::run_once(&admin.state).await.unwrap(), 0, "once");
-        let mut got = Vec::new();
-        for _ in 0..50 {
-            got = links(&smtp.mbox, "invite");
-            if !got.is_empty() {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        let got = links(&smtp.mbox, 1, "invite").await;
         assert_eq!(got, vec![("aino@nw.example".to_owned(), shown.clone())]);
         let mut aino = admin.another_browser();
         let path = shown.trim_start_matches("http://sightline.test");
@@ -98,14 +89,7 @@ async fn links_are_e_mailed_through_the_outbox_and_work() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("Each will get an e-mail"));
         assert_eq!(sightline_web::mail::run_once(&admin.state).await.unwrap(), 2);
-        let mut resets = Vec::new();
-        for _ in 0..50 {
-            resets = links(&smtp.mbox, "reset");
-            if resets.len() == 2 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        let resets = links(&smtp.mbox, 3, "reset").await;
         let mut to: Vec<&str> = resets.iter().map(|(t, _)| t.as_str()).collect();
         to.sort_unstable();
         assert_eq!(to, ["bo@nw.example", "cai@nw.example"]);
@@ -160,15 +144,8 @@ async fn certificate_holders_are_reminded_by_e_mail_a_month_before_expiry() {
         assert_eq!(sightline_web::mail::remind_once(&app.state).await.unwrap(), 1);
         assert_eq!(sightline_web::mail::remind_once(&app.state).await.unwrap(), 0, "once per certificate");
         assert_eq!(sightline_web::mail::run_once(&app.state).await.unwrap(), 1);
-        let mut mails = Vec::new();
-        for _ in 0..50 {
-            mails = mailbox(&smtp.mbox);
-            if !mails.is_empty() {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        let m = mails[0].replace("=\r\n", "").replace("=\n", "");
+        let mails = wait_for_mail(&smtp.mbox, 1).await;
+        let m = &mails[0];
         assert!(m.contains("To: crew@nw.example"), "{m}");
         assert!(m.contains("Subject: Your Sightline certificate expires soon: "), "{m}");
         assert!(m.contains("http://sightline.test/learn/cabin-crew"), "{m}");
