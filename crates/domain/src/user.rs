@@ -182,6 +182,45 @@ impl fmt::Display for PersonName {
     }
 }
 
+/// The label a person gives one of their API tokens: 1 to 60 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenName(String);
+
+impl TokenName {
+    /// # Errors
+    /// `name`/`required`, `name`/`too-long` or `name`/`control-characters`.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        parse_display_text(input, "name", 1, 60).map(Self)
+    }
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How long a token made in the browser stays valid: 30, 90 or 365 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenLifetime(i64);
+
+impl TokenLifetime {
+    pub const CHOICES: [i64; 3] = [30, 90, 365];
+    /// # Errors
+    /// `days`/`unknown-value` for anything but the choices.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        input
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| Self::CHOICES.contains(d))
+            .map(Self)
+            .ok_or(FieldError::new("days", "unknown-value"))
+    }
+    #[must_use]
+    pub const fn days(self) -> i64 {
+        self.0
+    }
+}
+
 /// A new password. Follows OWASP's current advice: length over composition rules,
 /// 12 to 128 characters, not all the same character, not the e-mail address.
 pub struct NewPassword(String);
@@ -303,5 +342,16 @@ mod tests {
         assert_eq!(parse_optional_short("  ", "base", 10), Ok(None));
         assert_eq!(parse_optional_short(" HEL ", "base", 10), Ok(Some("HEL".to_owned())));
         assert!(parse_optional_short("HELSINKI-VANTAA", "base", 10).is_err());
+    }
+
+    #[test]
+    fn token_names_and_lifetimes_are_parsed() {
+        assert_eq!(TokenName::parse("  desk integration ").unwrap().as_str(), "desk integration");
+        assert_eq!(TokenName::parse(" ").unwrap_err(), FieldError::new("name", "required"));
+        assert_eq!(TokenName::parse(&"x".repeat(61)).unwrap_err(), FieldError::new("name", "too-long"));
+        assert_eq!(TokenLifetime::parse("90").unwrap().days(), 90);
+        for bad in ["0", "7", "forever", "", "-30"] {
+            assert_eq!(TokenLifetime::parse(bad).unwrap_err(), FieldError::new("days", "unknown-value"), "{bad}");
+        }
     }
 }

@@ -158,6 +158,8 @@ pub fn router(state: AppState) -> Router {
         .route("/login/two-factor", get(pages::login::second_factor_form).post(pages::login::second_factor_submit))
         .route("/logout", post(pages::login::logout))
         .route("/account/two-factor", get(pages::two_factor::form).post(pages::two_factor::submit))
+        .route("/account/tokens", get(pages::tokens::list).post(pages::tokens::create))
+        .route("/account/tokens/{id}/revoke", post(pages::tokens::revoke))
         .route("/lang", post(pages::home::set_lang))
         .route("/invite/{token}", get(pages::links::invite_form).post(pages::links::invite_submit))
         .route("/reset/{token}", get(pages::links::reset_form).post(pages::links::reset_submit))

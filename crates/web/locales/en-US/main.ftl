@@ -594,3 +594,22 @@ mail-reminder-body =
     { $url }
 
     If you have already renewed it, you can ignore this message.
+
+# API tokens
+tokens-heading = API tokens
+tokens-lead = A token lets a program act as you: the reference client (sightline report submit) or your desk's own systems. Keep it secret like a password, give each program its own, and revoke any you no longer use.
+tokens-made = Copy this token now. It is shown only once.
+tokens-how = Send it as "Authorization: Bearer <token>" to the API under /api/v1 (described at /api/v1/openapi.json).
+tokens-name = Name
+tokens-name-hint = What it is for, for example "desk system" or "reporting tablet".
+tokens-created = Made
+tokens-expires = Expires
+tokens-revoke = Revoke
+tokens-none = No tokens yet.
+tokens-new = Make a token
+tokens-lifetime = Valid for
+tokens-days = { $days } days
+tokens-create = Make token
+tokens-state-active = Active
+tokens-state-expired = Expired
+tokens-state-revoked = Revoked

@@ -594,3 +594,22 @@ mail-reminder-body =
     { $url }
 
     Jos olet jo uusinut sen, voit jättää tämän viestin huomiotta.
+
+# API tokens
+tokens-heading = API-avaimet
+tokens-lead = Avaimella ohjelma voi toimia puolestasi: viiteasiakas (sightline report submit) tai tilannekeskuksenne omat järjestelmät. Pidä avain salassa kuten salasana, anna jokaiselle ohjelmalle oma avaimensa ja peru ne, joita et enää käytä.
+tokens-made = Kopioi tämä avain nyt. Se näytetään vain kerran.
+tokens-how = Lähetä se otsakkeena "Authorization: Bearer <avain>" rajapintaan /api/v1 (kuvaus osoitteessa /api/v1/openapi.json).
+tokens-name = Nimi
+tokens-name-hint = Mihin se on tarkoitettu, esimerkiksi "päivystysjärjestelmä" tai "ilmoitustabletti".
+tokens-created = Luotu
+tokens-expires = Vanhenee
+tokens-revoke = Peru
+tokens-none = Ei vielä avaimia.
+tokens-new = Luo avain
+tokens-lifetime = Voimassa
+tokens-days = { $days } vrk
+tokens-create = Luo avain
+tokens-state-active = Voimassa
+tokens-state-expired = Vanhentunut
+tokens-state-revoked = Peruttu

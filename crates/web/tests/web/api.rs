@@ -2,7 +2,9 @@
 
 use axum::http::StatusCode;
 
-use crate::support::{TestApp, engines};
+use sightline_domain::user::Role;
+
+use crate::support::{TestApp, between, engines};
 
 #[tokio::test]
 async fn health_and_readiness_report_the_engine() {
@@ -142,4 +144,53 @@ async fn openapi_document_describes_the_api() {
     }
     assert!(doc["components"]["schemas"]["ErrorEnvelope"].is_object());
     app.finish().await;
+}
+
+#[tokio::test]
+async fn people_make_use_and_revoke_their_own_tokens_in_the_browser() {
+    for db in engines().await {
+        let mut crew = TestApp::new(db).await;
+        crate::support::make_person(&crew.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+        crate::support::make_person(&crew.state.db, "Nordic Wings", "other@nw.example", &[Role::Reporter], None).await;
+        crew.sign_in("crew@nw.example", crate::support::PASSWORD).await;
+        let page = crew.get("/account/tokens").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("No tokens yet."));
+
+        // Bad input: 422 at the fields, the name kept, nothing made.
+        let long = "n".repeat(61);
+        let r = crew.submit("/account/tokens", "/account/tokens", &[("name", &long), ("days", "7")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains(&format!("value=\"{long}\"")) && r.body.contains("aria-invalid=\"true\""));
+        assert!(r.body.contains("Choose one of the options."));
+        let me = crew.user("crew@nw.example").await;
+        assert!(crew.state.db.list_api_tokens(me.org_id, me.id).await.unwrap().is_empty());
+
+        // Made and shown once; it works on the API until revoked.
+        let r =
+            crew.submit("/account/tokens", "/account/tokens", &[("name", "reporting tablet"), ("days", "30")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let token = between(&r.body, "<code id=\"new-token\">", "</code>");
+        assert!(r.body.contains("reporting tablet") && r.body.contains("2026-12-28"), "expires in 30 days");
+        assert!(!crew.get("/account/tokens").await.body.contains(&token), "shown once");
+        let mut client = crew.another_browser();
+        assert_eq!(client.api("GET", "/api/v1/me", Some(&token), None).await.status, StatusCode::OK);
+        let id = crew.state.db.list_api_tokens(me.org_id, me.id).await.unwrap()[0].id;
+
+        // Someone else cannot revoke it; CSRF is required; the owner can.
+        let mut other = crew.another_browser();
+        other.sign_in("other@nw.example", crate::support::PASSWORD).await;
+        let revoke = format!("/account/tokens/{id}/revoke");
+        assert_eq!(other.submit("/account/tokens", &revoke, &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(crew.post_form(&revoke, &[("csrf", "wrong")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(client.api("GET", "/api/v1/me", Some(&token), None).await.status, StatusCode::OK);
+        let r = crew.submit("/account/tokens", &revoke, &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(crew.get("/account/tokens").await.body.contains("Revoked"));
+        assert_eq!(client.api("GET", "/api/v1/me", Some(&token), None).await.status, StatusCode::UNAUTHORIZED);
+        let trail = crew.state.db.audit_for_org(me.org_id, 20).await.unwrap().entries;
+        assert!(trail.iter().any(|e| e.action == "api_token.created" && e.actor == Some(me.id)));
+        assert!(trail.iter().any(|e| e.action == "api_token.revoked" && e.actor == Some(me.id)));
+        crew.finish().await;
+    }
 }

@@ -204,6 +204,11 @@ async fn new_user_journey_in_chromium_on_a_phone() {
     click_nav(&c, "main a.button").await;
     wait_path(&c, |p| p == "/home").await;
     shot(&c, "04-admin-home").await;
+    click_nav(&c, "a[href='/account/tokens']").await;
+    fill(&c, "#name", "desk system").await;
+    click_nav(&c, "form[action='/account/tokens'] button[type=submit]").await;
+    assert_eq!(text(&c, "#new-token").await.len(), 43, "the token is shown once");
+    shot(&c, "04b-api-token").await;
 
     // 3. Create an airline, invite a desk analyst.
     c.goto(&format!("{base}/admin/organisations")).await.unwrap();
