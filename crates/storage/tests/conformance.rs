@@ -1083,7 +1083,7 @@ async fn e_mails_are_queued_with_their_link_and_delivered_once(db: &Db) {
 async fn certificate_holders_are_reminded_once_before_expiry(db: &Db) {
     let a = org(db, "Airline A").await;
     let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
-    let mut issue = async |email: &str, code: &str, at: OffsetDateTime| {
+    let issue = async |email: &str, code: &str, at: OffsetDateTime| {
         let uid = match db.user_by_email(&Email::parse(email).unwrap()).await.unwrap() {
             Some(u) => u.id,
             None => user(db, a, email, &[Role::Learner]).await,
