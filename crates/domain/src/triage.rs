@@ -240,15 +240,22 @@ impl WebhookUrl {
         if host == "localhost" || host.ends_with(".localhost") {
             return true;
         }
-        match host.parse::<std::net::IpAddr>() {
-            Ok(std::net::IpAddr::V4(ip)) => {
-                ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
-            }
-            Ok(std::net::IpAddr::V6(ip)) => {
-                let first = ip.segments()[0];
-                ip.is_loopback() || ip.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
-            }
-            Err(_) => false,
+        host.parse::<std::net::IpAddr>().is_ok_and(is_private_ip)
+    }
+}
+
+/// This machine, a private network, link-local or unspecified (v4 and v6).
+#[must_use]
+pub fn is_private_ip(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(ip) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
+        std::net::IpAddr::V6(ip) => {
+            let first = ip.segments()[0];
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || ip.to_ipv4_mapped().is_some_and(|v4| is_private_ip(std::net::IpAddr::V4(v4)))
         }
     }
 }

@@ -58,7 +58,37 @@ fn open_secret(state: &AppState, org: OrgId, stored: &str) -> Option<Vec<u8>> {
     state.keys.open(org, org.as_uuid(), &sealed).ok()
 }
 
-fn post(url: &str, secret: &[u8], event: &str, body: Vec<u8>) -> Result<(), String> {
+/// Refuse a webhook whose host resolves to this machine or a private network, unless
+/// the operator allows that. Checked again just before sending, because a public
+/// name can point at a private address.
+///
+/// # Errors
+/// The host does not resolve, or resolves to a private address.
+pub fn check_destination(url: &str, allow_private: bool) -> Result<(), String> {
+    if allow_private {
+        return Ok(());
+    }
+    let parsed = sightline_domain::triage::WebhookUrl::parse(url).map_err(|e| e.to_string())?;
+    if parsed.is_private_host() {
+        return Err("the webhook address is on a private network".into());
+    }
+    let rest = url.split_once("://").map_or("", |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let default_port = if url.starts_with("https://") { 443 } else { 80 };
+    let with_port = if authority.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+        authority.to_owned()
+    } else {
+        format!("{authority}:{default_port}")
+    };
+    let addrs: Vec<std::net::SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&with_port)
+        .map_err(|e| format!("cannot resolve the webhook host: {e}"))?
+        .collect();
+    let private = addrs.iter().any(|a| sightline_domain::triage::is_private_ip(a.ip()));
+    if private { Err("the webhook host resolves to a private address".into()) } else { Ok(()) }
+}
+
+fn post(url: &str, secret: &[u8], event: &str, body: Vec<u8>, allow_private: bool) -> Result<(), String> {
+    check_destination(url, allow_private)?;
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -125,7 +155,8 @@ pub async fn run_once(state: &AppState) -> Result<usize, sightline_storage::Stor
                 let a = alert(state, &c, kind, now);
                 let body = serde_json::to_vec(&a).unwrap_or_default();
                 let (url, key, event) = (target.webhook_url.clone(), secret.clone(), a.event.to_owned());
-                let delivered = tokio::task::spawn_blocking(move || post(&url, &key, &event, body))
+                let allow = state.config.allow_private_webhooks;
+                let delivered = tokio::task::spawn_blocking(move || post(&url, &key, &event, body, allow))
                     .await
                     .map_err(|e| e.to_string())
                     .and_then(|r| r);

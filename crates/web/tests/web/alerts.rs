@@ -61,6 +61,11 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
         let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(&token), Some(&body)).await;
         assert_eq!(r.status, StatusCode::CREATED);
 
+        // The receiver is on loopback: refused at send time unless the operator allows
+        // private addresses, and the alert is kept for the next pass, not lost.
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0);
+        assert!(got.lock().unwrap().is_empty());
+        app.reconfigure(sightline_web::Config::allowing_private_webhooks);
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "sent once");
         {
@@ -312,4 +317,16 @@ async fn an_organisation_admin_sets_where_the_desk_is_alerted_in_the_browser() {
         assert!(configured.iter().all(|e| e.actor == Some(me)));
         admin.finish().await;
     }
+}
+
+#[test]
+fn webhook_hosts_are_resolved_and_private_ones_refused_at_send_time() {
+    use sightline_web::alerts::check_destination;
+    // `localhost` resolves to loopback everywhere; so does a literal loopback address.
+    for url in ["http://localhost:9/hook", "http://127.0.0.1:9/hook", "http://[::1]:9/hook"] {
+        assert!(check_destination(url, false).is_err(), "{url}");
+        assert!(check_destination(url, true).is_ok(), "{url}: allowed by the operator");
+    }
+    let err = check_destination("https://no-such-host.invalid/hook", false).unwrap_err();
+    assert!(err.contains("cannot resolve"), "{err}");
 }
