@@ -613,3 +613,4 @@ tokens-create = Make token
 tokens-state-active = Active
 tokens-state-expired = Expired
 tokens-state-revoked = Revoked
+case-contact-other = Another authority from the directory (for example the origin's, if the aircraft turns back)

@@ -613,3 +613,4 @@ tokens-create = Luo avain
 tokens-state-active = Voimassa
 tokens-state-expired = Vanhentunut
 tokens-state-revoked = Peruttu
+case-contact-other = Muu viranomainen hakemistosta (esimerkiksi lähtömaan, jos kone kääntyy takaisin)

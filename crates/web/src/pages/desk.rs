@@ -215,6 +215,8 @@ struct CasePage {
     countdown: String,
     destination_name: String,
     contacts: Vec<ContactOption>,
+    /// Every entry in use, for "another authority": (id, "FI · organisation (kind)").
+    directory: Vec<(String, String)>,
     authority_message: String,
     errors: FormErrors,
     notice: Option<String>,
@@ -428,6 +430,17 @@ async fn case_page(
         countdown,
         destination_name,
         contacts,
+        directory: state
+            .db
+            .directory()
+            .await?
+            .into_iter()
+            .map(|s| {
+                let place = s.entry.airport.as_deref().map_or_else(String::new, |a| format!(" {a}"));
+                let label = format!("{}{place} · {} ({})", s.entry.country, s.entry.organisation, s.entry.kind);
+                (s.id.to_string(), label)
+            })
+            .collect(),
         authority_message,
         errors,
         notice,
@@ -473,6 +486,9 @@ pub struct ActionForm {
     assignee: String,
     #[serde(default)]
     contact: String,
+    /// The directory entry when `contact` is `other`.
+    #[serde(default)]
+    contact_other: String,
     #[serde(default)]
     method: String,
     #[serde(default)]
@@ -590,8 +606,21 @@ pub async fn escalate(
     let me = analyst(&v)?.clone();
     v.check_csrf(&f.csrf)?;
     let c = load_case(&state, &v, &me, &id).await?;
-    let routed = routed_contacts(&state, &c).await?;
-    let chosen = f.contact.parse::<DirectoryEntryId>().ok().and_then(|id| routed.into_iter().find(|s| s.id == id));
+    // A routed contact, or ("other") any entry in use elsewhere in the directory — say
+    // the origin's authorities when the aircraft turns back.
+    let chosen = if f.contact == "other" {
+        match f.contact_other.parse::<DirectoryEntryId>() {
+            Ok(id) => match state.db.directory_entry(id).await {
+                Ok(s) if s.removed_at.is_none() => Some(s),
+                Ok(_) | Err(StorageError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => None,
+        }
+    } else {
+        let routed = routed_contacts(&state, &c).await?;
+        f.contact.parse::<DirectoryEntryId>().ok().and_then(|id| routed.into_iter().find(|s| s.id == id))
+    };
     let invalid = |field, code| Err((StatusCode::UNPROCESSABLE_ENTITY, FieldError::new(field, code)));
     let result = if chosen.is_none() {
         invalid("contact", "required")

@@ -833,6 +833,8 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     let police = c.find(Locator::Css("label.contact-option")).await.unwrap().text().await.unwrap();
     assert!(police.contains("Police of Finland"), "{police}");
     fill(&c, "#reference", "HEL-PD-778").await;
+    c.execute("document.getElementById('contact_other').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "30b-desk-escalate").await;
     act("escalate").await;
     shot(&c, "31-desk-case").await;
     c.find(Locator::Css("#to")).await.unwrap().select_by_value("handed_over").await.unwrap();

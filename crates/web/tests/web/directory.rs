@@ -114,6 +114,27 @@ async fn platform_admins_keep_the_directory_and_the_desk_uses_it_at_once() {
         let r = desk.api("GET", "/api/v1/directory", Some(&crew), None).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
 
+        // The desk may also record a contact outside the routing, from the directory.
+        let case_url = format!("/desk/cases/{id}");
+        let escalate = format!("{case_url}/escalate");
+        let hsi = entry_id(&admin, "HSI Tip Line").await;
+        let page = desk.get(&case_url).await;
+        assert!(page.body.contains(&format!("<option value=\"{hsi}\">US · HSI Tip Line")));
+        let version = between(&page.body, "name=\"version\" value=\"", "\"");
+        let bad = [("version", version.as_str()), ("contact", "other"), ("contact_other", "nope"), ("method", "phone")];
+        let r = desk.submit(&case_url, &escalate, &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields = [
+            ("version", version.as_str()),
+            ("contact", "other"),
+            ("contact_other", hsi.as_str()),
+            ("method", "phone"),
+            ("reference", "HSI-2026-1"),
+        ];
+        let r = desk.submit(&case_url, &escalate, &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert!(desk.get(&case_url).await.body.contains("HSI-2026-1"));
+
         // Correct the Finnish police entry: a new version, the old one kept with who and when.
         let police = entry_id(&admin, "Police of Finland").await;
         let edit = format!("/directory/{police}");
