@@ -1,11 +1,18 @@
 //! Certificate PDFs, written directly: one A4 landscape page, the PDF base-14 fonts
 //! Helvetica and Helvetica-Bold (WinAnsiEncoding), vector lines and a vector QR code.
-//! No font files, so a certificate is a few kilobytes and renders the same everywhere.
-//! Characters outside Windows-1252 are transliterated where a close Latin letter
-//! exists (Ł → L) and shown as `?` otherwise; the verification page always shows the
-//! exact name.
+//! No font files for Western names, so a certificate is a few kilobytes and renders
+//! the same everywhere. A name with letters outside Windows-1252 (Greek, Cyrillic,
+//! Central European, Vietnamese …) is written in DejaVu Sans Bold instead, embedded as
+//! a subset of just its letters (a CID font with a ToUnicode map, so it can be
+//! searched and copied). Scripts that need shaping or right-to-left ordering (Arabic,
+//! Hebrew, Indic …) and letters the font lacks fall back to transliteration (Ł → L)
+//! or `?`; the verification page always shows the exact name.
 
 use qrcode::{Color, QrCode};
+use std::collections::BTreeMap;
+
+/// DejaVu Sans Bold (Bitstream Vera licence; see static/fonts/DejaVu-LICENSE.txt).
+static NAME_FONT: &[u8] = include_bytes!("../static/fonts/DejaVuSans-Bold.ttf");
 
 /// What the certificate says, already in its language.
 pub struct CertificateText<'a> {
@@ -154,6 +161,130 @@ fn pdf_string(s: &str) -> Vec<u8> {
     out
 }
 
+/// A name written in the embedded font: glyphs of a subset, and what the PDF needs.
+struct EmbeddedName {
+    /// The subset's glyph id (used as CID) for each character of the name.
+    cids: Vec<u16>,
+    /// Advance per CID, per 1000 em.
+    widths: BTreeMap<u16, u32>,
+    /// The character each CID shows (for copy and search).
+    unicode: BTreeMap<u16, char>,
+    subset: Vec<u8>,
+    /// `[x0 y0 x1 y1]`, ascent, descent, cap height, per 1000 em.
+    bbox: [i32; 4],
+    ascent: i32,
+    descent: i32,
+    cap_height: i32,
+}
+
+/// Characters whose correct display needs shaping or right-to-left ordering, which
+/// this writer does not do.
+fn needs_shaping(c: char) -> bool {
+    matches!(u32::from(c), 0x0590..=0x08FF | 0x0900..=0x0DFF | 0x0E00..=0x0EFF | 0xFB1D..=0xFEFF)
+}
+
+/// The name in the embedded font, when Windows-1252 cannot show it and the font can.
+fn embed_name(name: &str) -> Option<EmbeddedName> {
+    if name.chars().all(|c| win_ansi(c) != b'?' || c == '?') || name.chars().any(needs_shaping) {
+        return None;
+    }
+    let face = ttf_parser::Face::parse(NAME_FONT, 0).ok()?;
+    let per_em = f32::from(face.units_per_em());
+    #[allow(clippy::cast_possible_truncation)]
+    let scale = |v: f32| (v * 1000.0 / per_em).round() as i32;
+    let mut remapper = subsetter::GlyphRemapper::new();
+    let mut cids = Vec::new();
+    let mut widths = BTreeMap::new();
+    let mut unicode = BTreeMap::new();
+    for c in name.chars() {
+        let gid = face.glyph_index(c)?;
+        let cid = remapper.remap(gid.0);
+        let advance = scale(f32::from(face.glyph_hor_advance(gid).unwrap_or(0)));
+        widths.insert(cid, u32::try_from(advance).unwrap_or(0));
+        unicode.insert(cid, c);
+        cids.push(cid);
+    }
+    let subset = subsetter::subset(NAME_FONT, 0, &remapper).ok()?;
+    let b = face.global_bounding_box();
+    Some(EmbeddedName {
+        cids,
+        widths,
+        unicode,
+        subset,
+        bbox: [
+            scale(f32::from(b.x_min)),
+            scale(f32::from(b.y_min)),
+            scale(f32::from(b.x_max)),
+            scale(f32::from(b.y_max)),
+        ],
+        ascent: scale(f32::from(face.ascender())),
+        descent: scale(f32::from(face.descender())),
+        cap_height: scale(f32::from(face.capital_height().unwrap_or(face.ascender()))),
+    })
+}
+
+impl EmbeddedName {
+    fn width(&self, size: f32) -> f32 {
+        #[allow(clippy::cast_precision_loss)]
+        let units: f32 = self.cids.iter().map(|c| self.widths.get(c).copied().unwrap_or(0) as f32).sum();
+        units * size / 1000.0
+    }
+
+    /// The PDF objects for font resource `first` (Type0 font, CID font, descriptor,
+    /// font file, ToUnicode map), numbered from `first`.
+    fn objects(&self, first: usize) -> Vec<Vec<u8>> {
+        const NAME: &str = "SLNAME+DejaVuSans-Bold";
+        let w: String = self.widths.iter().map(|(cid, w)| format!("{cid} [{w}] ")).collect();
+        let [x0, y0, x1, y1] = self.bbox;
+        let mut file =
+            format!("<< /Length {} /Length1 {} >>\nstream\n", self.subset.len(), self.subset.len()).into_bytes();
+        file.extend_from_slice(&self.subset);
+        file.extend_from_slice(b"\nendstream");
+        let mut cmap = String::from(
+            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+             /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+             /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+             1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+        );
+        cmap.push_str(&format!("{} beginbfchar\n", self.unicode.len()));
+        for (cid, c) in &self.unicode {
+            let utf16: String = c.encode_utf16(&mut [0; 2]).iter().map(|u| format!("{u:04X}")).collect();
+            cmap.push_str(&format!("<{cid:04X}> <{utf16}>\n"));
+        }
+        cmap.push_str("endbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+        let mut to_unicode = format!("<< /Length {} >>\nstream\n", cmap.len()).into_bytes();
+        to_unicode.extend_from_slice(cmap.as_bytes());
+        to_unicode.extend_from_slice(b"endstream");
+        vec![
+            format!(
+                "<< /Type /Font /Subtype /Type0 /BaseFont /{NAME} /Encoding /Identity-H \
+                 /DescendantFonts [{} 0 R] /ToUnicode {} 0 R >>",
+                first + 1,
+                first + 4
+            )
+            .into_bytes(),
+            format!(
+                "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{NAME} \
+                 /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
+                 /FontDescriptor {} 0 R /W [{w}] /CIDToGIDMap /Identity >>",
+                first + 2
+            )
+            .into_bytes(),
+            format!(
+                "<< /Type /FontDescriptor /FontName /{NAME} /Flags 32 /FontBBox [{x0} {y0} {x1} {y1}] \
+                 /ItalicAngle 0 /Ascent {} /Descent {} /CapHeight {} /StemV 120 /FontFile2 {} 0 R >>",
+                self.ascent,
+                self.descent,
+                self.cap_height,
+                first + 3
+            )
+            .into_bytes(),
+            file,
+            to_unicode,
+        ]
+    }
+}
+
 struct Page {
     ops: Vec<u8>,
 }
@@ -172,6 +303,16 @@ impl Page {
         }
         let x = cx - text_width(s, size, bold) / 2.0;
         self.text(s, x, y, size, bold, color);
+    }
+    /// A name in the embedded font (`/F3`), centred like [`Page::centred`].
+    fn centred_embedded(&mut self, e: &EmbeddedName, y: f32, (size, color): (f32, &str), max_width: f32) {
+        let mut size = size;
+        while e.width(size) > max_width && size > 8.0 {
+            size -= 0.5;
+        }
+        let x = W / 2.0 - e.width(size) / 2.0;
+        let hex: String = e.cids.iter().map(|c| format!("{c:04X}")).collect();
+        self.raw(&format!("BT {color} rg /F3 {size:.1} Tf {x:.2} {y:.2} Td <{hex}> Tj ET"));
     }
     fn text(&mut self, s: &str, x: f32, y: f32, size: f32, bold: bool, color: &str) {
         let font = if bold { "F2" } else { "F1" };
@@ -193,7 +334,11 @@ pub fn certificate(t: &CertificateText<'_>) -> Vec<u8> {
     p.centred(t.brand, 512.0, (15.0, true, NAVY), 600.0);
     p.centred(t.heading, 458.0, (30.0, true, NAVY), 680.0);
     p.centred(t.certifies, 408.0, (13.0, false, INK), 680.0);
-    p.centred(t.name, 362.0, (32.0, true, INK), 680.0);
+    let embedded = embed_name(t.name);
+    match &embedded {
+        Some(e) => p.centred_embedded(e, 362.0, (32.0, INK), 680.0),
+        None => p.centred(t.name, 362.0, (32.0, true, INK), 680.0),
+    }
     p.centred(t.completed, 326.0, (13.0, false, INK), 680.0);
     p.centred(t.course, 292.0, (19.0, true, NAVY), 680.0);
     p.centred(t.language_line, 264.0, (11.5, false, INK), 680.0);
@@ -239,12 +384,13 @@ pub fn certificate(t: &CertificateText<'_>) -> Vec<u8> {
         p.raw("f");
     }
 
-    let objects: Vec<Vec<u8>> = vec![
+    let f3 = if embedded.is_some() { " /F3 8 0 R" } else { "" };
+    let mut objects: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {W:.0} {H:.0}] \
-             /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>"
+             /Resources << /Font << /F1 4 0 R /F2 5 0 R{f3} >> >> /Contents 6 0 R >>"
         )
         .into_bytes(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
@@ -256,12 +402,15 @@ pub fn certificate(t: &CertificateText<'_>) -> Vec<u8> {
             s
         },
         {
-            let mut s = b"<< /Title ".to_vec();
-            s.extend_from_slice(&pdf_string(&format!("{} - {}", t.heading, t.name)));
-            s.extend_from_slice(b" /Producer (Sightline) >>");
-            s
+            // The title as UTF-16 (a PDF text string), so any name shows exactly.
+            let title: String =
+                format!("{} - {}", t.heading, t.name).encode_utf16().map(|u| format!("{u:04X}")).collect();
+            format!("<< /Title <FEFF{title}> /Producer (Sightline) >>").into_bytes()
         },
     ];
+    if let Some(e) = &embedded {
+        objects.extend(e.objects(8));
+    }
     let mut out = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
     let mut offsets = Vec::with_capacity(objects.len());
     for (i, obj) in objects.iter().enumerate() {
@@ -322,6 +471,44 @@ mod tests {
         assert!(pdf[first_obj..].starts_with(b"1 0 obj"));
         // Finnish letters are encoded as Windows-1252 bytes.
         assert!(pdf.windows(4).any(|w| w == b"(\xC4ij\xE4" || w == [b'(', 0xC4, b'i', b'j']));
+    }
+
+    #[test]
+    fn names_beyond_windows_1252_are_written_in_an_embedded_subset() {
+        let name = "Олена Ковальчук-Παπαδοπούλου";
+        let pdf = sample(name);
+        assert!(pdf.len() < 200 * 1024, "{} bytes", pdf.len());
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("/Subtype /Type0") && text.contains("/ToUnicode 12 0 R") && text.contains("/F3 8 0 R"));
+        let e = embed_name(name).unwrap();
+        assert_eq!(e.unicode.len(), name.chars().collect::<std::collections::HashSet<_>>().len());
+        let back: String = e.cids.iter().map(|c| e.unicode[c]).collect();
+        assert_eq!(back, name, "the ToUnicode map gives the name back");
+        assert!(e.subset.len() < 40 * 1024, "a subset, not the whole font: {} bytes", e.subset.len());
+        assert!(ttf_parser::Face::parse(&e.subset, 0).is_ok(), "the subset is a font");
+        let hex: String = e.cids.iter().map(|c| format!("{c:04X}")).collect();
+        assert!(text.contains(&format!("<{hex}> Tj")));
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("sample-certificate-cyrillic-greek.pdf");
+        std::fs::write(&file, &pdf).unwrap();
+        // Where poppler is installed (always in CI), its text extraction reads the name.
+        match std::process::Command::new("pdftotext").arg(&file).arg("-").output() {
+            Ok(out) => {
+                assert!(String::from_utf8_lossy(&out.stdout).contains(name), "{}", String::from_utf8_lossy(&out.stdout))
+            }
+            Err(_) => {
+                assert!(std::env::var_os("CI").is_none(), "CI must check the PDF text: install poppler-utils");
+                let _ = std::io::Write::write_all(
+                    &mut std::io::stderr(),
+                    b"SKIPPED pdftotext check: poppler-utils missing\n",
+                );
+            }
+        }
+        // Western names stay in the built-in fonts; right-to-left scripts are not embedded.
+        assert!(embed_name("Äijä Öberg").is_none());
+        assert!(embed_name("مريم").is_none());
+        assert!(!String::from_utf8_lossy(&sample("Äijä Öberg")).contains("/Type0"));
     }
 
     #[test]
