@@ -233,6 +233,20 @@ fn parse_case_id(s: &str) -> Result<Uuid, PageError> {
 }
 
 /// Another organisation's case (or none) is "not found", and the attempt is audited.
+/// A state-changing request on a case: the analyst, after the CSRF check, and the
+/// case (another organisation's is "not found", and audited).
+async fn case_action(
+    state: &AppState,
+    v: &Visitor,
+    id: &str,
+    csrf: &str,
+) -> Result<(UserRecord, CaseRecord), PageError> {
+    let me = analyst(v)?.clone();
+    v.check_csrf(csrf)?;
+    let c = load_case(state, v, &me, id).await?;
+    Ok((me, c))
+}
+
 async fn load_case(state: &AppState, v: &Visitor, me: &UserRecord, id: &str) -> Result<CaseRecord, PageError> {
     let id = parse_case_id(id)?;
     match state.db.case(me.org_id, id).await {
@@ -534,9 +548,7 @@ pub async fn transition(
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let me = analyst(&v)?.clone();
-    v.check_csrf(&f.csrf)?;
-    let c = load_case(&state, &v, &me, &id).await?;
+    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
     let from: CaseStatus = c.status.parse().unwrap_or(CaseStatus::Received);
     let to: Result<CaseStatus, _> = f.to.parse();
     let outcome = f.outcome.parse::<Outcome>().ok();
@@ -554,9 +566,7 @@ pub async fn assign(
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let me = analyst(&v)?.clone();
-    v.check_csrf(&f.csrf)?;
-    let c = load_case(&state, &v, &me, &id).await?;
+    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
     let to = if f.assignee.is_empty() { None } else { Some(f.assignee.parse().map_err(|_| PageError::NotFound)?) };
     let result = storage_result(state.db.assign_case(me.org_id, c.id, f.version, to, me.id, state.now()).await)?;
     done(&state, &v, &me, c.id, result).await
@@ -568,9 +578,7 @@ pub async fn note(
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let me = analyst(&v)?.clone();
-    v.check_csrf(&f.csrf)?;
-    let c = load_case(&state, &v, &me, &id).await?;
+    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
     let text = f.note.trim();
     if text.is_empty() || text.chars().count() > 4000 {
         let code = if text.is_empty() { "required" } else { "too-long" };
@@ -603,9 +611,7 @@ pub async fn escalate(
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let me = analyst(&v)?.clone();
-    v.check_csrf(&f.csrf)?;
-    let c = load_case(&state, &v, &me, &id).await?;
+    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
     // A routed contact, or ("other") any entry in use elsewhere in the directory — say
     // the origin's authorities when the aircraft turns back.
     let chosen = if f.contact == "other" {
@@ -712,9 +718,7 @@ pub async fn merge(
     Path(id): Path<String>,
     Form(f): Form<OtherForm>,
 ) -> Result<Response, PageError> {
-    let me = analyst(&v)?.clone();
-    v.check_csrf(&f.csrf)?;
-    let c = load_case(&state, &v, &me, &id).await?;
+    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
     let other = parse_case_id(&f.other)?;
     let result = match state.db.merge_reports(me.org_id, c.id, other, me.id, state.now()).await {
         Ok(()) => Ok(()),
@@ -733,9 +737,7 @@ pub async fn dismiss(
     Path(id): Path<String>,
     Form(f): Form<OtherForm>,
 ) -> Result<Response, PageError> {
-    let me = analyst(&v)?.clone();
-    v.check_csrf(&f.csrf)?;
-    let c = load_case(&state, &v, &me, &id).await?;
+    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
     state.db.dismiss_merge(me.org_id, c.id, parse_case_id(&f.other)?).await?;
     done(&state, &v, &me, c.id, Ok(())).await
 }

@@ -13,7 +13,7 @@ use sightline_domain::triage::{EscalationLead, WebhookUrl};
 use sightline_domain::user::Email;
 use sightline_storage::{AlertChange, Organisation};
 
-use super::users::{denied_if_foreign, parse_org};
+use super::users::org_admin_action;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
@@ -74,23 +74,18 @@ async fn page(state: &AppState, v: &Visitor, org: OrgId) -> Result<SettingsPage,
     })
 }
 
-/// The organisation, if this visitor administers it and sent the form's token.
+/// The organisation, if this visitor administers it and sent the form's token, and
+/// the audit entry an alert change will carry.
 async fn admin_of(
     state: &AppState,
     v: &Visitor,
     org: &str,
     csrf: Option<&str>,
 ) -> Result<(OrgId, NewAuditEntry), PageError> {
-    let org = parse_org(org)?;
-    denied_if_foreign(state, v, org).await?;
-    let me = v.require_org_admin(org)?;
-    if let Some(token) = csrf {
-        v.check_csrf(token)?;
-    }
+    let (org, me) = org_admin_action(state, v, org, csrf).await?;
     let audit = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org).actor(me.id).ip(v.ip.clone());
     Ok((org, audit))
 }
-
 /// The page as stored now, with a note of what was just saved.
 async fn saved(state: &AppState, v: &Visitor, org: OrgId, what: &'static str) -> Result<Response, PageError> {
     let mut p = page(state, v, org).await?;

@@ -168,6 +168,24 @@ fn letter_if(
     crate::mail::letter(state, org.id, &l).map(Some).map_err(PageError::Internal)
 }
 
+/// A request on an organisation's people or settings: the organisation, and the admin
+/// making it (another organisation's pages are "not found", and the attempt audited),
+/// after the CSRF check when the form's token is given.
+pub(super) async fn org_admin_action(
+    state: &AppState,
+    v: &Visitor,
+    org: &str,
+    csrf: Option<&str>,
+) -> Result<(OrgId, UserRecord), PageError> {
+    let org = parse_org(org)?;
+    denied_if_foreign(state, v, org).await?;
+    let me = v.require_org_admin(org)?.clone();
+    if let Some(token) = csrf {
+        v.check_csrf(token)?;
+    }
+    Ok((org, me))
+}
+
 /// Record a user's attempt to open another organisation's pages, then refuse.
 pub(super) async fn denied_if_foreign(state: &AppState, v: &Visitor, org: OrgId) -> Result<(), PageError> {
     if let Err(PageError::NotFound) = v.require_org_admin(org) {
@@ -190,10 +208,7 @@ pub async fn invite(
     Path(org): Path<String>,
     Form(f): Form<InviteForm>,
 ) -> Result<Response, PageError> {
-    let org = parse_org(&org)?;
-    denied_if_foreign(&state, &v, org).await?;
-    let me = v.require_org_admin(org)?.clone();
-    v.check_csrf(&f.csrf)?;
+    let (org, me) = org_admin_action(&state, &v, &org, Some(&f.csrf)).await?;
     let mut errors = FormErrors::default();
     let email = errors.take(v.lang, Email::parse(&f.email));
     let name = errors.take(v.lang, PersonName::parse(&f.name));
@@ -254,9 +269,8 @@ pub async fn roster(
     Path(org): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let org = parse_org(&org)?;
-    denied_if_foreign(&state, &v, org).await?;
-    let me = v.require_org_admin(org)?.clone();
+    // The CSRF token arrives inside the multipart body; it is checked once read.
+    let (org, me) = org_admin_action(&state, &v, &org, None).await?;
     let mut csrf = String::new();
     let mut file: Option<Vec<u8>> = None;
     let mut send_email = false;
@@ -332,10 +346,7 @@ pub async fn set_roles(
     Path((org, user)): Path<(String, String)>,
     Form(f): Form<InviteForm>,
 ) -> Result<Response, PageError> {
-    let org = parse_org(&org)?;
-    denied_if_foreign(&state, &v, org).await?;
-    let me = v.require_org_admin(org)?.clone();
-    v.check_csrf(&f.csrf)?;
+    let (org, me) = org_admin_action(&state, &v, &org, Some(&f.csrf)).await?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
     let roles = f.roles();
     let target = state.db.get_user(org, user).await?;
@@ -372,10 +383,7 @@ pub async fn set_position(
     Path((org, user)): Path<(String, String)>,
     Form(f): Form<PositionForm>,
 ) -> Result<Response, PageError> {
-    let org = parse_org(&org)?;
-    denied_if_foreign(&state, &v, org).await?;
-    let me = v.require_org_admin(org)?.clone();
-    v.check_csrf(&f.csrf)?;
+    let (org, me) = org_admin_action(&state, &v, &org, Some(&f.csrf)).await?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
     let position = match f.position.trim() {
         "" => None,
@@ -409,10 +417,7 @@ pub async fn reset_link(
     Path((org, user)): Path<(String, String)>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    let org = parse_org(&org)?;
-    denied_if_foreign(&state, &v, org).await?;
-    let me = v.require_org_admin(org)?.clone();
-    v.check_csrf(&f.csrf)?;
+    let (org, me) = org_admin_action(&state, &v, &org, Some(&f.csrf)).await?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
     let target = state.db.get_user(org, user).await?;
     let token = new_token().map_err(PageError::Internal)?;
