@@ -14,6 +14,8 @@ use sightline_domain::totp::TotpSecret;
 use sightline_web::{AppState, Clock, Config};
 use time::Duration;
 
+use crate::support::{make_named_person, make_person};
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -347,33 +349,10 @@ async fn crew_member_takes_the_finnish_course_in_chromium() {
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 
     // The airline and the crew member exist (as an admin would have made them).
-    let now = clock.now();
-    let org = db
-        .create_org(
-            &sightline_domain::org::OrgName::parse("Nordic Wings").unwrap(),
-            sightline_domain::org::OrgKind::Airline,
-            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated),
-            now,
-        )
-        .await
-        .unwrap();
-    let password = "tray table upright position";
-    db.create_user(
-        org,
-        &sightline_storage::NewUser {
-            name: sightline_domain::user::PersonName::parse("Aino Virtanen").unwrap(),
-            email: sightline_domain::user::Email::parse("aino@nordicwings.example").unwrap(),
-            roles: sightline_domain::user::Roles::of([sightline_domain::user::Role::Learner]),
-            base: Some("HEL".into()),
-            employee_id: None,
-            password_hash: Some(sightline_web::hash_password(password).unwrap()),
-            position: Some(sightline_domain::learn::Audience::CabinCrew),
-        },
-        sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
-        now,
-    )
-    .await
-    .unwrap();
+    let password = crate::support::PASSWORD;
+    let aino = ("Aino Virtanen", "aino@nordicwings.example");
+    let cabin = Some(sightline_domain::learn::Audience::CabinCrew);
+    make_named_person(&db, "Nordic Wings", aino, &[sightline_domain::user::Role::Learner], Some("HEL"), cabin).await;
 
     let (_driver, c) = start_driver().await;
     c.goto(&format!("{base}/login")).await.unwrap();
@@ -536,33 +515,11 @@ async fn reports_filed_offline_are_sent_once_when_the_server_returns() {
         .with_library(library);
     let mut server = Restartable::start(state, Some(addr)).await;
 
-    let now = clock.now();
-    let org = db
-        .create_org(
-            &sightline_domain::org::OrgName::parse("Nordic Wings").unwrap(),
-            sightline_domain::org::OrgKind::Airline,
-            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated),
-            now,
-        )
-        .await
-        .unwrap();
-    let password = "tray table upright position";
-    db.create_user(
-        org,
-        &sightline_storage::NewUser {
-            name: sightline_domain::user::PersonName::parse("Aino Virtanen").unwrap(),
-            email: sightline_domain::user::Email::parse("aino@nordicwings.example").unwrap(),
-            roles: sightline_domain::user::Roles::of([sightline_domain::user::Role::Reporter]),
-            base: None,
-            employee_id: None,
-            password_hash: Some(sightline_web::hash_password(password).unwrap()),
-            position: Some(sightline_domain::learn::Audience::CabinCrew),
-        },
-        sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
-        now,
-    )
-    .await
-    .unwrap();
+    let password = crate::support::PASSWORD;
+    let aino = ("Aino Virtanen", "aino@nordicwings.example");
+    let cabin = Some(sightline_domain::learn::Audience::CabinCrew);
+    let org =
+        make_named_person(&db, "Nordic Wings", aino, &[sightline_domain::user::Role::Reporter], None, cabin).await;
 
     let (_driver, c) = start_driver().await;
     c.goto(&format!("{base}/login")).await.unwrap();
@@ -718,38 +675,10 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
         .with_library(library);
     state.seed_directory().await.unwrap();
     let mut server = Restartable::start(state, Some(addr)).await;
-    let now = clock.now();
-    let org = db
-        .create_org(
-            &sightline_domain::org::OrgName::parse("Nordic Wings").unwrap(),
-            sightline_domain::org::OrgKind::Airline,
-            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated),
-            now,
-        )
-        .await
-        .unwrap();
-    let password = "tray table upright position";
-    for (email, role) in [
-        ("crew@nw.example", sightline_domain::user::Role::Reporter),
-        ("desk@nw.example", sightline_domain::user::Role::DeskAnalyst),
-    ] {
-        db.create_user(
-            org,
-            &sightline_storage::NewUser {
-                name: sightline_domain::user::PersonName::parse(email.split('@').next().unwrap()).unwrap(),
-                email: sightline_domain::user::Email::parse(email).unwrap(),
-                roles: sightline_domain::user::Roles::of([role]),
-                base: None,
-                employee_id: None,
-                password_hash: Some(sightline_web::hash_password(password).unwrap()),
-                position: None,
-            },
-            sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
-            now,
-        )
-        .await
-        .unwrap();
-    }
+    let password = crate::support::PASSWORD;
+    let org =
+        make_person(&db, "Nordic Wings", "crew@nw.example", &[sightline_domain::user::Role::Reporter], None).await;
+    make_person(&db, "Nordic Wings", "desk@nw.example", &[sightline_domain::user::Role::DeskAnalyst], None).await;
     let (_driver, c) = start_driver().await;
     let sign_in = |email: &'static str| {
         let c = c.clone();

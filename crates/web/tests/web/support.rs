@@ -335,15 +335,28 @@ pub async fn make_person(
     roles: &[sightline_domain::user::Role],
     position: Option<sightline_domain::learn::Audience>,
 ) -> sightline_domain::ids::OrgId {
+    let name = email.split('@').next().unwrap();
+    make_named_person(db, org_name, (name, email), roles, None, position).await
+}
+
+/// An airline (made if missing) and a person in it with the test password.
+pub async fn make_named_person(
+    db: &sightline_storage::Db,
+    org_name: &str,
+    (name, email): (&str, &str),
+    roles: &[sightline_domain::user::Role],
+    base: Option<&str>,
+    position: Option<sightline_domain::learn::Audience>,
+) -> sightline_domain::ids::OrgId {
     use sightline_domain::audit::{AuditAction, NewAuditEntry};
     #[allow(clippy::disallowed_methods)]
     let now = time::OffsetDateTime::now_utc();
-    let name = sightline_domain::org::OrgName::parse(org_name).unwrap();
-    let org = match db.org_by_name(&name).await {
+    let org_name = sightline_domain::org::OrgName::parse(org_name).unwrap();
+    let org = match db.org_by_name(&org_name).await {
         Ok(o) => o.id,
         Err(_) => db
             .create_org(
-                &name,
+                &org_name,
                 sightline_domain::org::OrgKind::Airline,
                 NewAuditEntry::new(AuditAction::OrgCreated),
                 now,
@@ -354,10 +367,10 @@ pub async fn make_person(
     db.create_user(
         org,
         &sightline_storage::NewUser {
-            name: sightline_domain::user::PersonName::parse(email.split('@').next().unwrap()).unwrap(),
+            name: sightline_domain::user::PersonName::parse(name).unwrap(),
             email: sightline_domain::user::Email::parse(email).unwrap(),
             roles: sightline_domain::user::Roles::of(roles.iter().copied()),
-            base: None,
+            base: base.map(str::to_owned),
             employee_id: None,
             password_hash: Some(sightline_web::hash_password(PASSWORD).unwrap()),
             position,
