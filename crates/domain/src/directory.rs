@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
 use crate::FieldError;
+use crate::report::Iata;
 use crate::user::Email;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -141,7 +142,8 @@ impl DirectoryEntry {
         };
         let upper = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_uppercase());
         check(self.country == "EU" || upper(&self.country, 2), "country", "invalid-country");
-        check(self.airport.as_deref().is_none_or(|a| upper(a, 3)), "airport", "invalid-airport");
+        let canonical_iata = |a: &str| Iata::parse_code(a).is_ok_and(|i| i.as_str() == a);
+        check(self.airport.as_deref().is_none_or(canonical_iata), "airport", "invalid-airport");
         let org = self.organisation.trim();
         check(!org.is_empty(), "organisation", "required");
         check(org.chars().count() <= 200, "organisation", "too-long");

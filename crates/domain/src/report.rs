@@ -68,6 +68,23 @@ simple_enum!(
     Awareness, "companion_aware" { No => "no", Yes => "yes", Unknown => "unknown" }
 );
 
+/// Serde for a parsed string newtype: read through its parser, write as the string.
+macro_rules! string_newtype {
+    ($t:ident, $parse:ident) => {
+        impl TryFrom<String> for $t {
+            type Error = FieldError;
+            fn try_from(s: String) -> Result<Self, FieldError> {
+                Self::$parse(&s)
+            }
+        }
+        impl From<$t> for String {
+            fn from(v: $t) -> Self {
+                v.0
+            }
+        }
+    };
+}
+
 /// An airline flight number: a two-character airline designator (not two digits)
 /// and 1–4 digits with an optional suffix letter, e.g. `AY123`, `9W1`, `U21234A`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -103,17 +120,7 @@ impl FlightNumber {
     }
 }
 
-impl TryFrom<String> for FlightNumber {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        Self::parse(&s)
-    }
-}
-impl From<FlightNumber> for String {
-    fn from(f: FlightNumber) -> Self {
-        f.0
-    }
-}
+string_newtype!(FlightNumber, parse);
 
 /// Three upper-case letters. Whether the airport exists is checked against the
 /// bundled airport data by the caller ([`AirportLookup`]).
@@ -137,17 +144,7 @@ impl Iata {
         &self.0
     }
 }
-impl TryFrom<String> for Iata {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        Self::parse_code(&s)
-    }
-}
-impl From<Iata> for String {
-    fn from(i: Iata) -> Self {
-        i.0
-    }
-}
+string_newtype!(Iata, parse_code);
 
 /// A seat such as `23A` or `4K`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -171,17 +168,7 @@ impl Seat {
         &self.0
     }
 }
-impl TryFrom<String> for Seat {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        Self::parse(&s)
-    }
-}
-impl From<Seat> for String {
-    fn from(s: Seat) -> Self {
-        s.0
-    }
-}
+string_newtype!(Seat, parse);
 
 /// What the product knows of an airport.
 #[derive(Debug, Clone, PartialEq, Eq)]
