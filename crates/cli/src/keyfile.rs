@@ -26,7 +26,7 @@ fn parse(text: &str) -> Option<MasterKey> {
 
 fn create(path: &Path) -> Result<MasterKey, Fatal> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Fatal(format!("cannot create {}: {e}", dir.display())))?;
+        private_dir(dir)?;
     }
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).map_err(|e| Fatal(format!("no randomness for a new key: {e}")))?;
@@ -43,4 +43,51 @@ fn create(path: &Path) -> Result<MasterKey, Fatal> {
         .map_err(|e| Fatal(format!("cannot write key file {}: {e}", path.display())))?;
     eprintln!("Created a new master key at {}. Back it up: report text cannot be read without it.", path.display());
     Ok(MasterKey::from_bytes(key))
+}
+
+/// Create a folder (and its parents) that only its owner can enter (0700 on Unix).
+/// An existing folder is left as it is: the operator may have chosen its mode.
+///
+/// # Errors
+/// The folder cannot be created.
+pub fn private_dir(dir: &Path) -> Result<(), Fatal> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| Fatal(format!("cannot create data directory {}: {e}", dir.display())))
+}
+
+/// Make sure a database file is readable by its owner only (0600 on Unix): created
+/// so if missing (SQLite then gives its -wal and -shm files the same mode), tightened
+/// if it exists with a looser mode.
+///
+/// # Errors
+/// The file cannot be created or its mode changed.
+pub fn private_file(path: &Path) -> Result<(), Fatal> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let f = options.open(path).map_err(|e| Fatal(format!("cannot open {}: {e}", path.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = f.metadata().map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            f.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| Fatal(format!("cannot make {} private: {e}", path.display())))?;
+        }
+    }
+    drop(f);
+    Ok(())
 }

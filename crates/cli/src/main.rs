@@ -310,10 +310,10 @@ async fn open(db: &DbArgs) -> Result<Db, Fatal> {
             )));
         }
         None => {
-            std::fs::create_dir_all(&db.data)
-                .map_err(|e| Fatal(format!("cannot create data directory {}: {e}", db.data.display())))?;
+            keyfile::private_dir(&db.data)?;
             check_writable(&db.data)?;
             let path = db.data.join("sightline.db");
+            keyfile::private_file(&path)?;
             Db::open_sqlite(&path)
                 .await
                 .map_err(|e| Fatal(format!("cannot open {}: {}", path.display(), root_cause(&e))))?

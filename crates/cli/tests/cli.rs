@@ -404,4 +404,33 @@ fn the_reference_client_submits_once_and_relay_messages_decode() {
     let out = Command::new(BIN).args(["relay", "decode", "HELLO CAPTAIN"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: not a relay message"));
+    // Issue 9: a non-ASCII date panicked (exit 101); now it is a clear error.
+    let out = Command::new(BIN)
+        .args(["relay", "decode", "SUSPECTED HUMAN TRAFFICKING AY5 1\u{e9}AB HEL-JFK NOURG REF X PAX 1+0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: not a relay message"));
+}
+
+/// Issue 9: `sightline.db` was created world-readable (0644). The data folder the
+/// server creates is 0700 and the database (and SQLite's -wal file) 0600.
+#[cfg(unix)]
+#[test]
+fn the_data_folder_and_database_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let data = temp_dir().join("fresh").join("data");
+    let server = start(&[], &data, &[]);
+    assert_eq!(http_get(server.port, "/healthz").unwrap().0, 200);
+    assert_eq!(mode(&data), 0o700, "data folder");
+    for f in ["sightline.db", "sightline.db-wal", "master.key"] {
+        assert_eq!(mode(&data.join(f)), 0o600, "{f}");
+    }
+    assert_eq!(server.terminate(), 0);
+    // A database left readable by others (an old install) is tightened at start.
+    std::fs::set_permissions(data.join("sightline.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let server = start(&[], &data, &[]);
+    assert_eq!(mode(&data.join("sightline.db")), 0o600);
+    assert_eq!(server.terminate(), 0);
 }

@@ -639,7 +639,8 @@ impl RelayMessage {
         let flight = next("flight")?;
         FlightNumber::parse(&flight).map_err(|_| format!("bad flight {flight}"))?;
         let date = next("date")?;
-        if date.len() != 5 {
+        // ASCII first: the day and month are sliced by byte.
+        if date.len() != 5 || !date.is_ascii() {
             return Err(format!("bad date {date}"));
         }
         let day: u8 = date[..2].parse().map_err(|_| format!("bad date {date}"))?;

@@ -44,6 +44,41 @@ impl AlertChannel {
             Self::Email => "alerts_emailed",
         }
     }
+    /// Where organisations set this channel up.
+    const fn targets(self) -> &'static str {
+        match self {
+            Self::Webhook => "org_alerts",
+            Self::Email => "org_alert_emails",
+        }
+    }
+    /// The channel's name in a delivery id.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Webhook => "webhook",
+            Self::Email => "email",
+        }
+    }
+}
+
+/// An alert waiting in a channel's outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueAlert {
+    pub org_id: OrgId,
+    pub report_id: Uuid,
+    /// `new` or `unacknowledged`.
+    pub kind: String,
+    /// Delivery attempts so far.
+    pub attempts: i64,
+}
+
+impl DueAlert {
+    /// The same for every attempt of this alert, on every node: receivers drop
+    /// repeats by it (`X-Sightline-Delivery`, the e-mail's Message-ID).
+    #[must_use]
+    pub fn delivery_id(&self, channel: AlertChannel) -> String {
+        format!("{}-{}-{}", channel.as_str(), self.report_id, self.kind)
+    }
 }
 
 impl Db {
@@ -154,8 +189,75 @@ impl Db {
         Ok(rows.into_iter().map(|(o, e)| (OrgId::from_uuid(o), e)).collect())
     }
 
-    /// Claim the right to send alert `kind` for a report on `channel`. Returns
-    /// false if it was already sent (or is being sent).
+    /// Put every alert that is due into `channel`'s outbox, for every organisation
+    /// that has the channel set up: a `new` alert for each waiting report (status
+    /// `received`, not merged), and an `unacknowledged` one for each received before
+    /// `unacknowledged_before`. One statement per kind covers every waiting report,
+    /// however many; an alert already in the outbox is left as it is. Returns how
+    /// many were added.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn enqueue_alerts(
+        &self,
+        channel: AlertChannel,
+        unacknowledged_before: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<u64> {
+        let sql = format!(
+            "INSERT INTO {table} (report_id, kind, sent_at, state, lease_until, attempts) \
+             SELECT r.id, $1, $2, 'pending', 0, 0 FROM reports r \
+             WHERE r.status = 'received' AND r.merged_into IS NULL AND r.received_at < $3 \
+             AND r.org_id IN (SELECT org_id FROM {targets}) \
+             ON CONFLICT (report_id, kind) DO NOTHING",
+            table = channel.table(),
+            targets = channel.targets(),
+        );
+        let mut added = 0;
+        for (kind, before) in [("new", i64::MAX), ("unacknowledged", to_micros(unacknowledged_before))] {
+            added += crate::db_run!(self, |p| sqlx::query(&sql)
+                .bind(kind)
+                .bind(to_micros(now))
+                .bind(before)
+                .execute(p)
+                .await?
+                .rows_affected());
+        }
+        Ok(added)
+    }
+
+    /// Up to `limit` alerts of `channel` that may be sent now (pending, not leased,
+    /// their report still waiting), oldest report first. Call again after handling
+    /// them: each one handled is leased or delivered, so the next call returns the
+    /// next ones.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn due_alerts(&self, channel: AlertChannel, now: OffsetDateTime, limit: i64) -> Result<Vec<DueAlert>> {
+        let sql = format!(
+            "SELECT r.org_id, a.report_id, a.kind, a.attempts FROM {table} a JOIN reports r ON r.id = a.report_id \
+             WHERE a.state = 'pending' AND a.lease_until <= $1 AND r.status = 'received' \
+             AND r.org_id IN (SELECT org_id FROM {targets}) \
+             ORDER BY r.received_at, r.id, a.kind LIMIT $2",
+            table = channel.table(),
+            targets = channel.targets(),
+        );
+        let rows: Vec<(Uuid, Uuid, String, i64)> =
+            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(to_micros(now)).bind(limit).fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(org, report, kind, attempts)| DueAlert {
+                org_id: OrgId::from_uuid(org),
+                report_id: report,
+                kind,
+                attempts,
+            })
+            .collect())
+    }
+
+    /// Lease a pending alert until `lease_until` before sending it. Returns false if
+    /// it was delivered or another sender holds a lease on it. A sender that dies
+    /// after this leaves the alert to be sent again once the lease ends.
     ///
     /// # Errors
     /// The database failed.
@@ -165,14 +267,17 @@ impl Db {
         report: Uuid,
         kind: &str,
         now: OffsetDateTime,
+        lease_until: OffsetDateTime,
     ) -> Result<bool> {
         let sql = format!(
-            "INSERT INTO {} (report_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            "UPDATE {} SET lease_until = $3, attempts = attempts + 1 \
+             WHERE report_id = $1 AND kind = $2 AND state = 'pending' AND lease_until <= $4",
             channel.table()
         );
         let n = crate::db_run!(self, |p| sqlx::query(&sql)
             .bind(report)
             .bind(kind)
+            .bind(to_micros(lease_until))
             .bind(to_micros(now))
             .execute(p)
             .await?
@@ -180,13 +285,66 @@ impl Db {
         Ok(n == 1)
     }
 
-    /// Give a claimed alert back (sending failed; it will be tried again).
+    /// A claimed alert was delivered: it is never sent again.
     ///
     /// # Errors
     /// The database failed.
-    pub async fn release_alert(&self, channel: AlertChannel, report: Uuid, kind: &str) -> Result<()> {
-        let sql = format!("DELETE FROM {} WHERE report_id = $1 AND kind = $2", channel.table());
-        crate::db_run!(self, |p| sqlx::query(&sql).bind(report).bind(kind).execute(p).await?.rows_affected());
+    pub async fn alert_delivered(
+        &self,
+        channel: AlertChannel,
+        report: Uuid,
+        kind: &str,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let sql =
+            format!("UPDATE {} SET state = 'sent', sent_at = $3 WHERE report_id = $1 AND kind = $2", channel.table());
+        crate::db_run!(self, |p| sqlx::query(&sql)
+            .bind(report)
+            .bind(kind)
+            .bind(to_micros(now))
+            .execute(p)
+            .await?
+            .rows_affected());
         Ok(())
+    }
+
+    /// Delivering a claimed alert failed: try again from `retry_at` (its lease is
+    /// shortened or lengthened to then).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn alert_failed(
+        &self,
+        channel: AlertChannel,
+        report: Uuid,
+        kind: &str,
+        retry_at: OffsetDateTime,
+    ) -> Result<()> {
+        let sql = format!(
+            "UPDATE {} SET lease_until = $3 WHERE report_id = $1 AND kind = $2 AND state = 'pending'",
+            channel.table()
+        );
+        crate::db_run!(self, |p| sqlx::query(&sql)
+            .bind(report)
+            .bind(kind)
+            .bind(to_micros(retry_at))
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// How many of `channel`'s alerts were delivered, and how many wait.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn alert_counts(&self, channel: AlertChannel) -> Result<(i64, i64)> {
+        let sql = format!(
+            "SELECT COALESCE(SUM(CASE WHEN state = 'sent' THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) FROM {}",
+            channel.table()
+        );
+        let (sent, pending): (i64, i64) = crate::db_run!(self, |p| sqlx::query_as(&sql).fetch_one(p).await?);
+        Ok((sent, pending))
     }
 }

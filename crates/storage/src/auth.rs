@@ -241,6 +241,10 @@ impl Db {
                 .bind(to_micros(attempts_before))
                 .execute(p)
                 .await?;
+            sqlx::query("DELETE FROM login_throttle_locks WHERE at < $1")
+                .bind(to_micros(attempts_before))
+                .execute(p)
+                .await?;
             let c = sqlx::query("DELETE FROM mail_outbox WHERE COALESCE(sent_at, gave_up_at) < $1")
                 .bind(mail_before)
                 .execute(p)
@@ -251,30 +255,80 @@ impl Db {
 
     // ----- sign-in attempts ---------------------------------------------------
 
+    /// Reserve a sign-in attempt before checking the secret, atomically: with the
+    /// account's and the address's lock rows held, count the failures since `since`
+    /// (reserved attempts count as failures until [`Db::finish_login_attempt`]
+    /// records a success), and either refuse (`None`, when `throttled` says so) or
+    /// record this attempt as a failure and return its id. Concurrent attempts are
+    /// counted one after another, so a burst never checks more than the limit.
+    ///
     /// # Errors
-    /// The database failed.
-    pub async fn record_login_attempt(
+    /// The database failed; nothing was reserved.
+    pub async fn reserve_login_attempt(
         &self,
         email: &str,
         ip: &str,
-        succeeded: bool,
+        since: OffsetDateTime,
         now: OffsetDateTime,
-    ) -> Result<()> {
-        crate::db_run!(self, |p| sqlx::query(
-            "INSERT INTO login_attempts (id, email, ip, at, succeeded) VALUES ($1, $2, $3, $4, $5)"
-        )
-        .bind(Uuid::now_v7())
-        .bind(email)
-        .bind(ip)
-        .bind(to_micros(now))
-        .bind(succeeded)
-        .execute(p)
-        .await?
-        .rows_affected());
+        throttled: fn(LoginFailures) -> bool,
+    ) -> Result<Option<Uuid>> {
+        let id = Uuid::now_v7();
+        crate::db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            // Always the account's lock first, then the address's: one order, no deadlock.
+            for key in [format!("account:{email}"), format!("address:{ip}")] {
+                sqlx::query(
+                    "INSERT INTO login_throttle_locks (key, at) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET at = excluded.at",
+                )
+                .bind(key)
+                .bind(to_micros(now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            let (a, b): (i64, i64) = sqlx::query_as(
+                "SELECT \
+                   (SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at > $3 AND NOT succeeded), \
+                   (SELECT COUNT(*) FROM login_attempts WHERE ip = $2 AND at > $3 AND NOT succeeded)",
+            )
+            .bind(email)
+            .bind(ip)
+            .bind(to_micros(since))
+            .fetch_one(&mut *tx)
+            .await?;
+            if throttled(LoginFailures { for_account: a, from_address: b }) {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            sqlx::query("INSERT INTO login_attempts (id, email, ip, at, succeeded) VALUES ($1, $2, $3, $4, FALSE)")
+                .bind(id)
+                .bind(email)
+                .bind(ip)
+                .bind(to_micros(now))
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(Some(id))
+    }
+
+    /// Record how a reserved attempt ended (a reserved attempt counts as a failure
+    /// until this marks it a success).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn finish_login_attempt(&self, attempt: Uuid, succeeded: bool) -> Result<()> {
+        crate::db_run!(self, |p| sqlx::query("UPDATE login_attempts SET succeeded = $2 WHERE id = $1")
+            .bind(attempt)
+            .bind(succeeded)
+            .execute(p)
+            .await?
+            .rows_affected());
         Ok(())
     }
 
-    /// Failed attempts since `since` for this account and from this address.
+    /// Failed (and still reserved) attempts since `since` for this account and from
+    /// this address.
     ///
     /// # Errors
     /// The database failed.

@@ -152,7 +152,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
-pub use alerts::{AlertChange, AlertChannel, AlertTarget};
+pub use alerts::{AlertChange, AlertChannel, AlertTarget, DueAlert};
 pub use audit::AuditPage;
 pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordReset, SessionRecord};
 pub use directory::{DirectoryChange, StoredEntry};

@@ -70,6 +70,7 @@ on_both_engines!(
     password_reset_sets_password_and_ends_sessions,
     setup_link_creates_one_platform_admin,
     login_failures_are_counted_per_account_and_address,
+    concurrent_sign_in_reservations_never_pass_the_limit,
     totp_steps_and_recovery_codes_cannot_be_reused,
     audit_chain_verifies_and_detects_tampering,
     concurrent_audit_appends_keep_one_chain,
@@ -84,7 +85,7 @@ on_both_engines!(
     the_queue_orders_by_danger_then_landing_then_age,
     case_changes_are_versioned_evented_and_audited,
     reports_of_one_event_are_suggested_merged_or_dismissed,
-    each_alert_is_claimed_once_per_channel_and_can_be_given_back,
+    alerts_go_through_an_outbox_with_a_lease,
     the_escalation_lead_is_per_organisation_and_audited,
     the_directory_is_seeded_once_and_every_change_is_kept,
     e_mails_are_queued_with_their_link_and_delivered_once,
@@ -347,16 +348,64 @@ async fn setup_link_creates_one_platform_admin(db: &Db) {
 }
 
 async fn login_failures_are_counted_per_account_and_address(db: &Db) {
+    let since = NOW - Duration::minutes(15);
+    let never = |_: sightline_storage::LoginFailures| false;
+    let attempt = |email: &'static str, ip: &'static str, ok: bool, at: OffsetDateTime| async move {
+        let id = db.reserve_login_attempt(email, ip, since, at, never).await.unwrap().unwrap();
+        db.finish_login_attempt(id, ok).await.unwrap();
+    };
     for i in 0..3 {
-        db.record_login_attempt("anna@a.example", "10.0.0.1", false, NOW + Duration::seconds(i)).await.unwrap();
+        attempt("anna@a.example", "10.0.0.1", false, NOW + Duration::seconds(i)).await;
     }
-    db.record_login_attempt("ben@a.example", "10.0.0.1", false, NOW).await.unwrap();
-    db.record_login_attempt("anna@a.example", "10.0.0.2", true, NOW).await.unwrap();
-    let f = db.login_failures("anna@a.example", "10.0.0.1", NOW - Duration::minutes(15)).await.unwrap();
+    attempt("ben@a.example", "10.0.0.1", false, NOW).await;
+    attempt("anna@a.example", "10.0.0.2", true, NOW).await;
+    let f = db.login_failures("anna@a.example", "10.0.0.1", since).await.unwrap();
     assert_eq!((f.for_account, f.from_address), (3, 4));
     let later = db.login_failures("anna@a.example", "10.0.0.1", NOW + Duration::seconds(1)).await.unwrap();
     assert_eq!((later.for_account, later.from_address), (1, 1));
-    assert_eq!(db.purge_expired(NOW, NOW + Duration::seconds(1)).await.unwrap(), 3);
+    // A reserved attempt counts as a failure until it is marked a success.
+    let pending = db.reserve_login_attempt("cleo@a.example", "10.0.0.3", since, NOW, never).await.unwrap().unwrap();
+    assert_eq!(db.login_failures("cleo@a.example", "10.0.0.3", since).await.unwrap().for_account, 1);
+    db.finish_login_attempt(pending, true).await.unwrap();
+    assert_eq!(db.login_failures("cleo@a.example", "10.0.0.3", since).await.unwrap().for_account, 0);
+    // The policy sees the counts and may refuse; a refusal records nothing.
+    let at_three = |f: sightline_storage::LoginFailures| f.for_account >= 3;
+    assert_eq!(db.reserve_login_attempt("anna@a.example", "10.0.0.9", since, NOW, at_three).await.unwrap(), None);
+    assert_eq!(db.login_failures("anna@a.example", "10.0.0.9", since).await.unwrap().for_account, 3);
+    assert_eq!(db.purge_expired(NOW, NOW + Duration::seconds(1)).await.unwrap(), 4);
+}
+
+/// Issue 9: concurrent attempts read the count before any was recorded, so all
+/// passed the throttle. Reservations under the lock rows are counted one by one.
+async fn concurrent_sign_in_reservations_never_pass_the_limit(db: &Db) {
+    let since = NOW - Duration::minutes(15);
+    let limit = |f: sightline_storage::LoginFailures| f.for_account >= 5 || f.from_address >= 20;
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let db = db.clone();
+        let ip = if i % 2 == 0 { "10.0.0.1" } else { "10.0.0.2" };
+        tasks.push(tokio::spawn(async move {
+            db.reserve_login_attempt("anna@a.example", ip, since, NOW, limit).await.unwrap()
+        }));
+    }
+    let mut reserved = 0;
+    for t in tasks {
+        reserved += usize::from(t.await.unwrap().is_some());
+    }
+    assert_eq!(reserved, 5, "exactly the account's limit is reserved");
+    // Per address too: 30 accounts from one address, at once.
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            db.reserve_login_attempt(&format!("guess{i}@a.example"), "10.9.9.9", since, NOW, limit).await.unwrap()
+        }));
+    }
+    let mut reserved = 0;
+    for t in tasks {
+        reserved += usize::from(t.await.unwrap().is_some());
+    }
+    assert_eq!(reserved, 20, "exactly the address's limit is reserved");
 }
 
 async fn totp_steps_and_recovery_codes_cannot_be_reused(db: &Db) {
@@ -835,20 +884,90 @@ async fn reports_of_one_event_are_suggested_merged_or_dismissed(db: &Db) {
     assert!(matches!(db.merge_reports(a, first.id, foreign.id, analyst, NOW).await, Err(StorageError::NotFound)));
 }
 
-async fn each_alert_is_claimed_once_per_channel_and_can_be_given_back(db: &Db) {
+async fn alerts_go_through_an_outbox_with_a_lease(db: &Db) {
     let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
     let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
-    let id = uuid::Uuid::now_v7();
-    db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
-    for channel in [AlertChannel::Webhook, AlertChannel::Email] {
-        assert!(db.claim_alert(channel, id, "new", NOW).await.unwrap(), "{channel:?}: first claim wins");
-        assert!(!db.claim_alert(channel, id, "new", NOW).await.unwrap(), "{channel:?}: second claim loses");
-        assert!(db.claim_alert(channel, id, "unacknowledged", NOW).await.unwrap(), "{channel:?}: other kind");
-        db.release_alert(channel, id, "new").await.unwrap();
-        assert!(db.claim_alert(channel, id, "new", NOW).await.unwrap(), "{channel:?}: given back, claimable again");
+    let ub = user(db, b, "crew@b.example", &[Role::Reporter]).await;
+    let setup = NewAuditEntry::new(AuditAction::AlertsConfigured).org(a);
+    let hook = AlertChange::Webhook { url: "https://desk.a.example/hook", sealed_secret: "sealed:v1:x.y" };
+    db.configure_alerts(a, hook, &setup, NOW).await.unwrap();
+    db.configure_alerts(a, AlertChange::Email("desk@a.example"), &setup, NOW).await.unwrap();
+    // More waiting reports than the old pass looked at (it stopped at 500), received
+    // over time; and one of an organisation without alerts.
+    let mut ids = Vec::new();
+    for chunk in 0..7_i64 {
+        let batch: Vec<NewReport> = (0..90).map(|_| report(uuid::Uuid::now_v7(), a, u, 1)).collect();
+        ids.extend(batch.iter().map(|r| r.id));
+        for r in db.put_reports(&batch, NOW + Duration::seconds(chunk)).await.unwrap() {
+            assert!(matches!(r, Ok(Ingest::Created(_))));
+        }
     }
-    let err = db.claim_alert(AlertChannel::Email, id, "bogus", NOW).await;
-    assert!(err.is_err(), "unknown kinds are refused by the schema");
+    db.put_report(&report(uuid::Uuid::now_v7(), b, ub, 1), NOW).await.unwrap();
+    let later = NOW + Duration::minutes(1);
+    for channel in [AlertChannel::Webhook, AlertChannel::Email] {
+        assert_eq!(db.enqueue_alerts(channel, later - Duration::minutes(5), later).await.unwrap(), 630);
+        assert_eq!(db.enqueue_alerts(channel, later - Duration::minutes(5), later).await.unwrap(), 0, "once");
+        // Page through the outbox as the sender does: every waiting case, oldest first.
+        let mut seen = Vec::new();
+        loop {
+            let page = db.due_alerts(channel, later, 100).await.unwrap();
+            if page.is_empty() {
+                break;
+            }
+            for due in page {
+                assert_eq!((due.org_id, due.kind.as_str(), due.attempts), (a, "new", 0));
+                assert!(
+                    db.claim_alert(channel, due.report_id, "new", later, later + Duration::minutes(2)).await.unwrap()
+                );
+                seen.push(due.report_id);
+            }
+        }
+        assert_eq!(seen.len(), 630, "{channel:?}: every waiting case");
+        let mut sorted = seen.clone();
+        sorted.sort_by_key(|id| ids.iter().position(|x| x == id));
+        assert_eq!(seen, sorted, "{channel:?}: oldest first");
+        // A leased alert is nobody else's; a sender that died leaves it to the next
+        // sender once the lease is over.
+        let first = seen[0];
+        assert!(!db.claim_alert(channel, first, "new", later, later + Duration::minutes(2)).await.unwrap());
+        let after_lease = later + Duration::minutes(3);
+        let due = db.due_alerts(channel, after_lease, 1000).await.unwrap();
+        assert_eq!(due.len(), 630, "{channel:?}: nothing delivered yet, all due again");
+        assert_eq!(due[0].attempts, 1);
+        // Racing senders: exactly one wins the lease.
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                db.claim_alert(channel, first, "new", after_lease, after_lease + Duration::minutes(2)).await.unwrap()
+            }));
+        }
+        let mut winners = 0;
+        for t in tasks {
+            winners += usize::from(t.await.unwrap());
+        }
+        assert_eq!(winners, 1, "{channel:?}: one lease");
+        db.alert_delivered(channel, first, "new", after_lease).await.unwrap();
+        assert!(
+            !db.claim_alert(channel, first, "new", NOW + Duration::days(1), NOW + Duration::days(2)).await.unwrap()
+        );
+        // A failed delivery waits for its retry time.
+        let second = seen[1];
+        assert!(db.claim_alert(channel, second, "new", after_lease, after_lease + Duration::minutes(2)).await.unwrap());
+        db.alert_failed(channel, second, "new", after_lease + Duration::seconds(30)).await.unwrap();
+        let due_ids = |d: Vec<sightline_storage::DueAlert>| d.into_iter().map(|x| x.report_id).collect::<Vec<_>>();
+        assert!(!due_ids(db.due_alerts(channel, after_lease, 1000).await.unwrap()).contains(&second));
+        assert!(
+            due_ids(db.due_alerts(channel, after_lease + Duration::seconds(30), 1000).await.unwrap()).contains(&second)
+        );
+        assert_eq!(db.alert_counts(channel).await.unwrap(), (1, 629));
+        // Five minutes after a report arrived it is also due as unacknowledged.
+        let much_later = NOW + Duration::minutes(10);
+        assert_eq!(db.enqueue_alerts(channel, much_later - Duration::minutes(5), much_later).await.unwrap(), 630);
+    }
+    db.configure_alerts(a, AlertChange::NoWebhook, &setup, NOW).await.unwrap();
+    db.configure_alerts(a, AlertChange::NoEmail, &setup, NOW).await.unwrap();
     let audit = NewAuditEntry::new(AuditAction::AlertsConfigured).org(a);
     db.configure_alerts(a, AlertChange::Email("desk@a.example"), &audit, NOW).await.unwrap();
     db.configure_alerts(a, AlertChange::Email("ops@a.example"), &audit, NOW).await.unwrap();
@@ -863,8 +982,8 @@ async fn each_alert_is_claimed_once_per_channel_and_can_be_given_back(db: &Db) {
     db.configure_alerts(a, AlertChange::NoWebhook, &audit, NOW).await.unwrap();
     assert_eq!(db.alert_settings(a).await.unwrap(), (None, None), "both stopped");
     assert!(db.alert_targets().await.unwrap().is_empty() && db.alert_emails().await.unwrap().is_empty());
-    let audited = db.audit_for_org(a, 20).await.unwrap().entries;
-    assert_eq!(audited.iter().filter(|e| e.action == "org.alerts_configured").count(), 5, "each change audited");
+    let audited = db.audit_for_org(a, 2000).await.unwrap().entries;
+    assert_eq!(audited.iter().filter(|e| e.action == "org.alerts_configured").count(), 9, "each change audited");
 }
 
 async fn the_escalation_lead_is_per_organisation_and_audited(db: &Db) {

@@ -9,8 +9,8 @@ use serde::Serialize;
 use sha2::Sha256;
 use sightline_domain::crypto::{SealRandom, Sealed};
 use sightline_domain::ids::OrgId;
-use sightline_domain::triage::{self, ACK_WITHIN};
-use sightline_storage::{AlertChannel, CaseRecord, QueueFilter};
+use sightline_domain::triage::ACK_WITHIN;
+use sightline_storage::{AlertChannel, CaseRecord, DueAlert};
 
 use crate::AppState;
 use crate::security::random_bytes;
@@ -59,8 +59,7 @@ fn open_secret(state: &AppState, org: OrgId, stored: &str) -> Option<Vec<u8>> {
 }
 
 /// Refuse a webhook whose host resolves to this machine or a private network, unless
-/// the operator allows that. Checked again just before sending, because a public
-/// name can point at a private address.
+/// the operator allows that (checked when an admin saves the address).
 ///
 /// # Errors
 /// The host does not resolve, or resolves to a private address.
@@ -72,45 +71,90 @@ pub fn check_destination(url: &str, allow_private: bool) -> Result<(), String> {
     if parsed.is_private_host() {
         return Err("the webhook address is on a private network".into());
     }
-    let rest = url.split_once("://").map_or("", |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let default_port = if url.starts_with("https://") { 443 } else { 80 };
-    let with_port = if authority.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
-        authority.to_owned()
-    } else {
-        format!("{authority}:{default_port}")
-    };
-    let addrs: Vec<std::net::SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&with_port)
-        .map_err(|e| format!("cannot resolve the webhook host: {e}"))?
-        .collect();
-    let private = addrs.iter().any(|a| sightline_domain::triage::is_private_ip(a.ip()));
-    if private { Err("the webhook host resolves to a private address".into()) } else { Ok(()) }
+    let uri: ureq::http::Uri = url.parse().map_err(|e: ureq::http::uri::InvalidUri| e.to_string())?;
+    public_addresses(&uri, false).map(|_| ())
 }
 
-fn post(url: &str, secret: &[u8], event: &str, body: Vec<u8>, allow_private: bool) -> Result<(), String> {
-    check_destination(url, allow_private)?;
+/// Resolve the URI's host once and keep only addresses the webhook may reach:
+/// an error if none is left (or any is private, unless allowed). The HTTP client
+/// connects only to what this returns, so the address checked is the address used.
+fn public_addresses(
+    uri: &ureq::http::Uri,
+    allow_private: bool,
+) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, String> {
+    let host = uri.host().ok_or("the webhook address has no host")?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("https") { 443 } else { 80 });
+    let found: Vec<std::net::SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+        .map_err(|e| format!("cannot resolve the webhook host: {e}"))?
+        .collect();
+    if !allow_private && found.iter().any(|a| sightline_domain::triage::is_private_ip(a.ip())) {
+        return Err("the webhook host resolves to a private address".into());
+    }
+    let mut out =
+        ureq::unversioned::resolver::ResolvedSocketAddrs::from_fn(|_| std::net::SocketAddr::from(([0, 0, 0, 0], 0)));
+    out.truncate(0);
+    for a in found.into_iter().take(16) {
+        out.push(a);
+    }
+    if out.is_empty() { Err("the webhook host has no address".into()) } else { Ok(out) }
+}
+
+/// The webhook client's resolver: resolves once, refuses private addresses unless
+/// allowed, and hands the client exactly the addresses it checked (no second lookup
+/// a hostile name server could answer differently).
+#[derive(Debug)]
+struct CheckedResolver {
+    allow_private: bool,
+}
+
+impl ureq::unversioned::resolver::Resolver for CheckedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        _config: &ureq::config::Config,
+        _timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        public_addresses(uri, self.allow_private).map_err(|e| {
+            tracing::warn!(error = %e, "webhook destination refused");
+            ureq::Error::HostNotFound
+        })
+    }
+}
+
+/// How long one webhook delivery may take.
+const WEBHOOK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// POST one alert. No redirects are followed, no proxy is used, and the connection
+/// goes only to addresses that passed the check.
+fn post(url: &str, secret: &[u8], event: &str, delivery: &str, body: &[u8], allow_private: bool) -> Result<(), String> {
+    if !allow_private {
+        let parsed = sightline_domain::triage::WebhookUrl::parse(url).map_err(|e| e.to_string())?;
+        if parsed.is_private_host() {
+            return Err("the webhook address is on a private network".into());
+        }
+    }
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(std::time::Duration::from_secs(10)))
-        .build()
-        .into();
+        .max_redirects(0)
+        .proxy(None)
+        .timeout_global(Some(WEBHOOK_TIMEOUT))
+        .build();
+    let agent = ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        CheckedResolver { allow_private },
+    );
     let res = agent
         .post(url)
         .header("Content-Type", "application/json")
         .header("X-Sightline-Event", event)
-        .header("X-Sightline-Signature", &signature(secret, &body))
-        .send(&body[..])
+        .header("X-Sightline-Delivery", delivery)
+        .header("X-Sightline-Signature", &signature(secret, body))
+        .send(body)
         .map_err(|e| e.to_string())?;
     if res.status().is_success() { Ok(()) } else { Err(format!("HTTP {}", res.status())) }
-}
-
-fn due(c: &CaseRecord, now: time::OffsetDateTime) -> Vec<&'static str> {
-    let mut kinds = vec!["new"];
-    if now - c.received_at > ACK_WITHIN {
-        kinds.push("unacknowledged");
-    }
-    kinds
 }
 
 fn alert<'a>(state: &AppState, c: &'a CaseRecord, kind: &str, now: time::OffsetDateTime) -> Alert<'a> {
@@ -128,52 +172,101 @@ fn alert<'a>(state: &AppState, c: &'a CaseRecord, kind: &str, now: time::OffsetD
     }
 }
 
-async fn waiting(state: &AppState, org: OrgId) -> Result<Vec<CaseRecord>, sightline_storage::StorageError> {
-    let filter = QueueFilter { status: Some(triage::CaseStatus::Received), ..QueueFilter::default() };
-    state.db.queue(org, &filter, 500).await
+/// How many alerts one page of the outbox holds.
+const PAGE: i64 = 100;
+/// A sender's lease on an alert: longer than one delivery may take, so two senders
+/// never send the same alert at once.
+const LEASE: time::Duration = time::Duration::minutes(2);
+
+/// When to try a failed alert again: 15 s, 30 s, 1 min, … at most 5 minutes. Alerts
+/// are never given up while their case waits.
+fn retry_after(attempts: i64) -> time::Duration {
+    let exp = u32::try_from(attempts.clamp(1, 6) - 1).unwrap_or(0);
+    time::Duration::seconds(15 * 2_i64.pow(exp)).min(time::Duration::minutes(5))
 }
 
-/// One pass: send every alert that is due, by webhook and by e-mail. Returns how
-/// many were delivered. Safe to run from several places: an alert is claimed before
-/// it is sent, and given back if delivery fails.
+/// One pass: put every alert that is due into each channel's outbox, then deliver
+/// the outbox page by page, oldest report first, until nothing is due. Returns how
+/// many were delivered. Safe to run on several nodes at once: each alert is leased
+/// before it is sent, marked delivered after, and retried with back-off if delivery
+/// fails; a sender that dies mid-way leaves the alert to the next pass after the
+/// lease. Receivers drop repeats by `X-Sightline-Delivery`.
 ///
 /// # Errors
-/// A database error (delivery failures are logged and retried on the next pass).
+/// A database error (delivery failures are logged and retried on a later pass).
 pub async fn run_once(state: &AppState) -> Result<usize, sightline_storage::StorageError> {
     let now = state.now();
     let mut sent = 0;
-    for target in state.db.alert_targets().await? {
-        let Some(secret) = open_secret(state, target.org_id, &target.webhook_secret) else {
-            tracing::warn!(org = %target.org_id, "alert webhook secret cannot be opened with this key");
-            continue;
-        };
-        for c in waiting(state, target.org_id).await? {
-            for kind in due(&c, now) {
-                if !state.db.claim_alert(AlertChannel::Webhook, c.id, kind, now).await? {
-                    continue;
-                }
-                let a = alert(state, &c, kind, now);
-                let body = serde_json::to_vec(&a).unwrap_or_default();
-                let (url, key, event) = (target.webhook_url.clone(), secret.clone(), a.event.to_owned());
-                let allow = state.config.allow_private_webhooks;
-                let delivered = tokio::task::spawn_blocking(move || post(&url, &key, &event, body, allow))
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| r);
-                match delivered {
-                    Ok(()) => sent += 1,
-                    Err(e) => {
-                        tracing::warn!(org = %target.org_id, error = %e, "alert not delivered; will retry");
-                        state.db.release_alert(AlertChannel::Webhook, c.id, kind).await?;
-                    }
-                }
-            }
+    state.db.enqueue_alerts(AlertChannel::Webhook, now - ACK_WITHIN, now).await?;
+    let targets = state.db.alert_targets().await?;
+    let mut handled = 0;
+    loop {
+        let due = state.db.due_alerts(AlertChannel::Webhook, now, PAGE).await?;
+        for a in &due {
+            let Some(target) = targets.iter().find(|t| t.org_id == a.org_id) else { continue };
+            sent += usize::from(deliver_webhook(state, target, a, now).await?);
+        }
+        handled += due.len();
+        if i64::try_from(due.len()).unwrap_or(PAGE) < PAGE || handled > 1_000_000 {
+            break;
         }
     }
     if let Some(smtp) = &state.config.smtp {
         sent += email_pass(state, smtp, now).await?;
     }
     Ok(sent)
+}
+
+/// Lease, send and record one webhook alert. Returns whether it was delivered now.
+async fn deliver_webhook(
+    state: &AppState,
+    target: &sightline_storage::AlertTarget,
+    a: &DueAlert,
+    now: time::OffsetDateTime,
+) -> Result<bool, sightline_storage::StorageError> {
+    let channel = AlertChannel::Webhook;
+    if !state.db.claim_alert(channel, a.report_id, &a.kind, now, now + LEASE).await? {
+        return Ok(false);
+    }
+    let outcome =
+        match (open_secret(state, target.org_id, &target.webhook_secret), state.db.case(a.org_id, a.report_id).await) {
+            (None, _) => Err("the webhook secret cannot be opened with this key".to_owned()),
+            (Some(_), Err(e)) => Err(e.to_string()),
+            (Some(secret), Ok(c)) => {
+                let alert = alert(state, &c, &a.kind, now);
+                let body = serde_json::to_vec(&alert).unwrap_or_default();
+                let (url, event, delivery) =
+                    (target.webhook_url.clone(), alert.event.to_owned(), a.delivery_id(channel));
+                let allow = state.config.allow_private_webhooks;
+                tokio::task::spawn_blocking(move || post(&url, &secret, &event, &delivery, &body, allow))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r)
+            }
+        };
+    finish(state, channel, a, outcome, now).await
+}
+
+/// Record how a delivery went: delivered for good, or retried after a back-off.
+async fn finish(
+    state: &AppState,
+    channel: AlertChannel,
+    a: &DueAlert,
+    outcome: Result<(), String>,
+    now: time::OffsetDateTime,
+) -> Result<bool, sightline_storage::StorageError> {
+    match outcome {
+        Ok(()) => {
+            state.db.alert_delivered(channel, a.report_id, &a.kind, state.now()).await?;
+            Ok(true)
+        }
+        Err(e) => {
+            let attempts = a.attempts + 1;
+            tracing::warn!(org = %a.org_id, channel = channel.as_str(), attempts, error = %e, "alert not delivered; will retry");
+            state.db.alert_failed(channel, a.report_id, &a.kind, now + retry_after(attempts)).await?;
+            Ok(false)
+        }
+    }
 }
 
 async fn email_pass(
@@ -188,45 +281,59 @@ async fn email_pass(
             return Ok(0);
         }
     };
+    let channel = AlertChannel::Email;
+    state.db.enqueue_alerts(channel, now - ACK_WITHIN, now).await?;
+    let addresses = state.db.alert_emails().await?;
     let mut sent = 0;
-    for (org, to) in state.db.alert_emails().await? {
-        for c in waiting(state, org).await? {
-            for kind in due(&c, now) {
-                if !state.db.claim_alert(AlertChannel::Email, c.id, kind, now).await? {
-                    continue;
-                }
-                let a = alert(state, &c, kind, now);
-                let subject = format!(
-                    "[Sightline] {}{} {} {} {}-{}",
-                    if c.immediate_danger { "IMMEDIATE DANGER: " } else { "" },
-                    if kind == "new" { "New report" } else { "Not acknowledged after 5 min:" },
-                    c.reference,
-                    c.flight,
-                    c.origin,
-                    c.destination
-                );
-                let body = format!(
-                    "A crew report needs the desk.\n\nReference: {}\nFlight: {} {}\nRoute: {}-{}\nLanding in: {}\nImmediate danger: {}\nReceived: {}\n\nOpen the case: {}\n\nReport details are only in Sightline.\n",
-                    a.reference,
-                    a.flight,
-                    a.flight_date,
-                    a.origin,
-                    a.destination,
-                    a.minutes_to_landing.map_or_else(|| "unknown".to_owned(), |m| format!("{m} min")),
-                    if a.immediate_danger { "yes" } else { "no" },
-                    a.received_at,
-                    a.case_url
-                );
-                let delivered = crate::mail::send(&transport, &from, &to, subject, body).await;
-                match delivered {
-                    Ok(()) => sent += 1,
-                    Err(e) => {
-                        tracing::warn!(org = %org, error = %e, "alert e-mail not delivered; will retry");
-                        state.db.release_alert(AlertChannel::Email, c.id, kind).await?;
-                    }
-                }
+    let mut handled = 0;
+    loop {
+        let due = state.db.due_alerts(channel, now, PAGE).await?;
+        for a in &due {
+            let Some((_, to)) = addresses.iter().find(|(org, _)| *org == a.org_id) else { continue };
+            if !state.db.claim_alert(channel, a.report_id, &a.kind, now, now + LEASE).await? {
+                continue;
             }
+            let outcome = match state.db.case(a.org_id, a.report_id).await {
+                Err(e) => Err(e.to_string()),
+                Ok(c) => {
+                    let (subject, body) = alert_email(state, &c, &a.kind, now);
+                    let id = format!("<{}@sightline>", a.delivery_id(channel));
+                    crate::mail::send(&transport, &from, to, subject, body, Some(id)).await
+                }
+            };
+            sent += usize::from(finish(state, channel, a, outcome, now).await?);
+        }
+        handled += due.len();
+        if i64::try_from(due.len()).unwrap_or(PAGE) < PAGE || handled > 1_000_000 {
+            break;
         }
     }
     Ok(sent)
+}
+
+/// The subject and text of an alert e-mail: triage facts only.
+fn alert_email(state: &AppState, c: &CaseRecord, kind: &str, now: time::OffsetDateTime) -> (String, String) {
+    let a = alert(state, c, kind, now);
+    let subject = format!(
+        "[Sightline] {}{} {} {} {}-{}",
+        if c.immediate_danger { "IMMEDIATE DANGER: " } else { "" },
+        if kind == "new" { "New report" } else { "Not acknowledged after 5 min:" },
+        c.reference,
+        c.flight,
+        c.origin,
+        c.destination
+    );
+    let body = format!(
+        "A crew report needs the desk.\n\nReference: {}\nFlight: {} {}\nRoute: {}-{}\nLanding in: {}\nImmediate danger: {}\nReceived: {}\n\nOpen the case: {}\n\nReport details are only in Sightline.\n",
+        a.reference,
+        a.flight,
+        a.flight_date,
+        a.origin,
+        a.destination,
+        a.minutes_to_landing.map_or_else(|| "unknown".to_owned(), |m| format!("{m} min")),
+        if a.immediate_danger { "yes" } else { "no" },
+        a.received_at,
+        a.case_url
+    );
+    (subject, body)
 }

@@ -51,10 +51,16 @@ pub async fn send(
     to: &str,
     subject: String,
     body: String,
+    message_id: Option<String>,
 ) -> Result<(), String> {
     let to: lettre::message::Mailbox = to.parse().map_err(|e: lettre::address::AddressError| e.to_string())?;
-    let message =
-        Message::builder().from(from.clone()).to(to).subject(subject).body(body).map_err(|e| e.to_string())?;
+    let message = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(subject)
+        .message_id(message_id)
+        .body(body)
+        .map_err(|e| e.to_string())?;
     transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
 }
 
@@ -141,7 +147,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, StorageError> {
         let delivered = match state.keys.open(m.org_id, m.id, &sealed) {
             Ok(body) => {
                 let body = String::from_utf8_lossy(&body).into_owned();
-                send(&transport, &from, &m.to, m.subject.clone(), body).await
+                send(&transport, &from, &m.to, m.subject.clone(), body, None).await
             }
             Err(e) => Err(format!("cannot open the sealed body: {e}")),
         };

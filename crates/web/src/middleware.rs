@@ -36,8 +36,9 @@ pub async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: 
 }
 
 /// Headers every response carries. Pages and API answers are never cached: they
-/// may show personal data.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// may show personal data. Served over https (an `https://` public URL), browsers are
+/// told to use https only for a year (HSTS).
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let is_static = path.starts_with("/static/") || path == "/favicon.svg" || path == "/sw.js";
     let mut res = next.run(req).await;
@@ -54,6 +55,9 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     );
     if !is_static {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.secure_cookies {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     res
 }

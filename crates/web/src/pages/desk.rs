@@ -673,28 +673,45 @@ pub async fn compliance_csv(
     };
     let rows = state.db.notifications(me.org_id, from, to).await?;
     let fmt = |t: &OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    let mut out = String::from(
-        "fiscal_year,reference,received_at,flight,flight_date,origin,destination,notified_hotline_or_law_enforcement,notified_at,notified_organisation,notified_kind\n",
-    );
-    let quote =
-        |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "fiscal_year",
+        "reference",
+        "received_at",
+        "flight",
+        "flight_date",
+        "origin",
+        "destination",
+        "notified_hotline_or_law_enforcement",
+        "notified_at",
+        "notified_organisation",
+        "notified_kind",
+    ];
+    let csv_error = |e: csv::Error| PageError::Internal(format!("compliance CSV: {e}"));
+    w.write_record(header).map_err(csv_error)?;
     for (c, first) in &rows {
         let (yes, at, org, kind) = match first {
             Some((at, org, kind)) => ("yes", fmt(at), org.clone(), kind.clone()),
             None => ("no", String::new(), String::new(), String::new()),
         };
-        out.push_str(&format!(
-            "{fy},{},{},{},{},{},{},{yes},{at},{},{}\n",
-            c.reference,
+        let record = [
+            fy.to_string(),
+            c.reference.clone(),
             fmt(&c.received_at),
-            c.flight,
-            c.flight_date,
-            c.origin,
-            c.destination,
-            quote(&org),
-            kind
-        ));
+            c.flight.clone(),
+            c.flight_date.clone(),
+            c.origin.clone(),
+            c.destination.clone(),
+            yes.to_owned(),
+            at,
+            org,
+            kind,
+        ];
+        // Every cell is made safe to open in a spreadsheet (no formula injection).
+        w.write_record(record.iter().map(|v| sightline_domain::export::spreadsheet_cell(v).into_owned()))
+            .map_err(csv_error)?;
     }
+    let out = w.into_inner().map_err(|e| PageError::Internal(format!("compliance CSV: {e}")))?;
     let mut res = out.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"sightline-notifications-FY{fy}.csv\"")) {

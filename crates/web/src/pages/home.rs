@@ -81,8 +81,8 @@ pub async fn set_lang(
     if let Some(s) = &v.session {
         state.db.set_locale(s.user.org_id, s.user.id, lang.code()).await?;
     }
-    // Only local paths: never an open redirect.
-    let back = if f.back.starts_with('/') && !f.back.starts_with("//") { f.back.as_str() } else { "/" };
+    // Only paths on this site, however a browser reads them: never an open redirect.
+    let back = sightline_domain::navigation::same_origin_path(&f.back).unwrap_or("/");
     let cookie = cookies::set(cookies::LANG, lang.code(), Some(365 * 24 * 3600), state.config.secure_cookies);
     see_other_with_cookie(back, &cookie)
 }

@@ -53,9 +53,8 @@ pub async fn submit(
     let now = state.now();
     let ip = v.ip.clone().unwrap_or_else(|| "unknown".into());
     let email_key = f.email.trim().to_lowercase();
-    let failures = state.db.login_failures(&email_key, &ip, now - Duration::minutes(signin::WINDOW_MINUTES)).await?;
     let mut errors = FormErrors::default();
-    if signin::is_throttled(failures.for_account, failures.from_address) {
+    let Some(attempt) = reserve_attempt(&state, &email_key, &ip, now).await? else {
         let mut entry = NewAuditEntry::new(AuditAction::SignInThrottled).detail(email_key.clone()).ip(v.ip.clone());
         if let Some(u) = known_user(&state, &email_key).await? {
             entry = entry.org(u.org_id).target("user", u.id);
@@ -65,7 +64,7 @@ pub async fn submit(
         f.password.clear();
         let page = LoginPage { ctx: Ctx::new(&v), form: f, errors };
         return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response());
-    }
+    };
 
     let user = match Email::parse(&f.email) {
         Ok(email) => state.db.user_by_email(&email).await?,
@@ -74,7 +73,7 @@ pub async fn submit(
     let password = std::mem::take(&mut f.password);
     let stored = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref())).await?;
-    state.db.record_login_attempt(&email_key, &ip, ok, now).await?;
+    state.db.finish_login_attempt(attempt, ok).await?;
     let Some(user) = user.filter(|_| ok) else {
         let mut entry = NewAuditEntry::new(AuditAction::SignInFailed).detail(email_key).ip(v.ip.clone());
         if let Some(u) = known_user(&state, &f.email).await? {
@@ -95,6 +94,21 @@ pub async fn submit(
         let to = if user.roles.require_two_factor() { "/account/two-factor" } else { "/home" };
         start_session(&state, &user, false, to).await
     }
+}
+
+/// Reserve a sign-in attempt (password, two-factor code or recovery code) before
+/// checking it, or `None` when the account or the address is throttled. The count
+/// and the reservation are one atomic step, so concurrent attempts cannot slip past
+/// the limit.
+async fn reserve_attempt(
+    state: &AppState,
+    account: &str,
+    ip: &str,
+    now: time::OffsetDateTime,
+) -> Result<Option<uuid::Uuid>, PageError> {
+    let since = now - Duration::minutes(signin::WINDOW_MINUTES);
+    let throttled = |f: sightline_storage::LoginFailures| signin::is_throttled(f.for_account, f.from_address);
+    Ok(state.db.reserve_login_attempt(account, ip, since, now, throttled).await?)
 }
 
 /// The account an attempt named, if it exists (to file the audit entry under its
@@ -140,13 +154,12 @@ pub async fn second_factor_submit(
     let user = &session.user;
     let now = state.now();
     let ip = v.ip.clone().unwrap_or_else(|| "unknown".into());
-    let failures = state.db.login_failures(&user.email, &ip, now - Duration::minutes(signin::WINDOW_MINUTES)).await?;
     let mut errors = FormErrors::default();
-    if signin::is_throttled(failures.for_account, failures.from_address) {
+    let Some(attempt) = reserve_attempt(&state, &user.email, &ip, now).await? else {
         errors.add_message("code", v.lang.t("error-throttled"));
         let page = SecondFactorPage { ctx: Ctx::new(&v), errors };
         return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response());
-    }
+    };
     let secret = user.totp_secret.as_deref().and_then(|s| crate::security::open_totp_secret(&state.keys, user, s));
     let by_totp = match secret.and_then(|s| s.verify(&f.code, now.unix_timestamp(), user.totp_last_step)) {
         Some(step) => state.db.use_totp_step(user.id, step).await?,
@@ -156,7 +169,7 @@ pub async fn second_factor_submit(
         let code = normalise_recovery_code(&f.code);
         code.len() == 16 && state.db.use_recovery_code(user, &hash_token(&code), now).await?
     };
-    state.db.record_login_attempt(&user.email, &ip, ok, now).await?;
+    state.db.finish_login_attempt(attempt, ok).await?;
     if !ok {
         state.db.audit_user_event(user, AuditAction::TwoFactorFailed, v.ip.clone(), now).await?;
         errors.add_message("code", v.lang.t("error-code-wrong"));

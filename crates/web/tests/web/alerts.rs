@@ -66,6 +66,9 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0);
         assert!(got.lock().unwrap().is_empty());
         app.reconfigure(sightline_web::Config::allowing_private_webhooks);
+        // A failed delivery is retried after a back-off (15 s after the first failure).
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "not before its retry time");
+        app.state.clock.advance(Duration::seconds(15));
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "sent once");
         {
@@ -107,6 +110,7 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
         set_webhook(&app, org, "http://127.0.0.1:9/nothing-here", &sealed).await;
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "delivery failed");
         set_webhook(&app, org, &url, &sealed).await;
+        app.state.clock.advance(Duration::seconds(15));
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1, "retried and delivered");
         assert_eq!(got.lock().unwrap().len(), 3);
         app.finish().await;
@@ -329,4 +333,115 @@ fn webhook_hosts_are_resolved_and_private_ones_refused_at_send_time() {
     }
     let err = check_destination("https://no-such-host.invalid/hook", false).unwrap_err();
     assert!(err.contains("cannot resolve"), "{err}");
+}
+
+/// A receiver whose answers are scripted: each request takes the next status (the
+/// last one repeats), and a redirect points at `/elsewhere` on the same server.
+async fn scripted_receiver(statuses: Vec<u16>) -> (String, Received, Received) {
+    let got: Received = Arc::default();
+    let elsewhere: Received = Arc::default();
+    let (sink, other) = (got.clone(), elsewhere.clone());
+    let script = Arc::new(Mutex::new(statuses));
+    let app = axum::Router::new()
+        .route(
+            "/hook",
+            axum::routing::post(move |headers: HeaderMap, body: String| {
+                let (sink, script) = (sink.clone(), script.clone());
+                async move {
+                    sink.lock().unwrap().push((headers, body));
+                    let mut s = script.lock().unwrap();
+                    let code = if s.len() > 1 { s.remove(0) } else { s[0] };
+                    let status = StatusCode::from_u16(code).unwrap();
+                    (status, [(axum::http::header::LOCATION, "/elsewhere")])
+                }
+            }),
+        )
+        .route(
+            "/elsewhere",
+            axum::routing::any(move |headers: HeaderMap, body: String| {
+                let other = other.clone();
+                async move {
+                    other.lock().unwrap().push((headers, body));
+                    StatusCode::NO_CONTENT
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, got, elsewhere)
+}
+
+async fn file_report(app: &mut TestApp, token: &str) -> uuid::Uuid {
+    let body = serde_json::json!({
+        "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
+        "origin": "JFK", "destination": "HEL", "potential_victims": 1, "companion_aware": "no",
+        "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "considered_innocent_explanations": true
+    })
+    .to_string();
+    let id = uuid::Uuid::now_v7();
+    let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(token), Some(&body)).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    id
+}
+
+/// Issue 9: a 302 was followed, signature header and all; and a failed or slow
+/// delivery came twice with nothing to tell the copies apart. Now redirects are
+/// refused (and retried like any failure), and every attempt carries the same
+/// `X-Sightline-Delivery` id.
+#[tokio::test]
+async fn webhooks_follow_no_redirect_and_repeat_one_delivery_id() {
+    for db in engines().await {
+        let mut app = TestApp::with_content(db).await;
+        app.reconfigure(sightline_web::Config::allowing_private_webhooks);
+        let org = make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+        let token = token_for(&app.state.db, "crew@nw.example").await;
+        let (url, got, elsewhere) = scripted_receiver(vec![302, 500, 204]).await;
+        let (sealed, _) = sightline_web::alerts::new_webhook_secret(&app.state, org).unwrap();
+        set_webhook(&app, org, &url, &sealed).await;
+        let id = file_report(&mut app, &token).await;
+
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "a redirect is not a delivery");
+        assert!(elsewhere.lock().unwrap().is_empty(), "the redirect was not followed");
+        app.state.clock.advance(Duration::seconds(15));
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "500: retried later");
+        app.state.clock.advance(Duration::seconds(29));
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "back-off grows: 30 s");
+        app.state.clock.advance(Duration::seconds(1));
+        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
+        let got = got.lock().unwrap();
+        assert_eq!(got.len(), 3);
+        let ids: Vec<&str> = got.iter().map(|(h, _)| h["x-sightline-delivery"].to_str().unwrap()).collect();
+        assert_eq!(ids[0], format!("webhook-{id}-new"));
+        assert!(ids.iter().all(|d| *d == ids[0]), "one id for every attempt: {ids:?}");
+        assert!(elsewhere.lock().unwrap().is_empty());
+        app.finish().await;
+    }
+}
+
+/// Issue 9: the address was checked, then the client resolved the name again. The
+/// client now connects only to addresses its own resolver checked: a stored webhook
+/// whose host is no private address by its spelling but resolves to this machine
+/// (`127.1`, which the system resolver reads as 127.0.0.1) is never called.
+#[tokio::test]
+async fn the_webhook_client_connects_only_to_checked_addresses() {
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let mut app = TestApp::with_content(db).await;
+    let org = make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+    let token = token_for(&app.state.db, "crew@nw.example").await;
+    let (url, got) = receiver().await;
+    let by_name = url.replace("127.0.0.1", "127.1");
+    let stored = sightline_domain::triage::WebhookUrl::parse(&by_name).unwrap();
+    assert!(!stored.is_private_host(), "only resolving shows where it points");
+    let (sealed, _) = sightline_web::alerts::new_webhook_secret(&app.state, org).unwrap();
+    set_webhook(&app, org, &by_name, &sealed).await;
+    file_report(&mut app, &token).await;
+    assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0);
+    assert!(got.lock().unwrap().is_empty(), "a host resolving to loopback is never connected to");
+    // Allowed by the operator, the same name is reached (so the refusal above was the check).
+    app.reconfigure(sightline_web::Config::allowing_private_webhooks);
+    app.state.clock.advance(Duration::seconds(15));
+    assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
+    assert_eq!(got.lock().unwrap().len(), 1);
+    app.finish().await;
 }

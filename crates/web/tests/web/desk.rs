@@ -270,3 +270,60 @@ async fn an_organisation_admin_sets_the_lead_time_in_the_browser() {
         assert!(analyst.get("/desk").await.body.contains("shown 150 minutes before scheduled landing"));
     }
 }
+
+/// Issue 9: a value starting with `=`, `+`, `-` or `@` reached the compliance CSV as
+/// is, so a spreadsheet would run it as a formula. Cells are now made safe.
+#[tokio::test]
+async fn the_compliance_csv_never_carries_a_formula() {
+    for db in engines().await {
+        let mut desk = TestApp::with_content(db).await;
+        let org = person(&desk, "Nordic Wings", "crew@nw.example", &[Role::Reporter]).await;
+        person(&desk, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst]).await;
+        let analyst = desk.user("desk@nw.example").await;
+        // A directory entry whose name a hostile or careless edit made a formula.
+        let evil = "=HYPERLINK(\"http://evil.example\",\"Police\")";
+        let entry = sightline_domain::directory::DirectoryEntry {
+            country: "FI".into(),
+            airport: Some("HEL".into()),
+            organisation: evil.into(),
+            kind: "police".parse().unwrap(),
+            phone: Some("+358 295 419 800".into()),
+            email: None,
+            hours: String::new(),
+            languages: vec!["en".into()],
+            source: "https://poliisi.fi/en/contact-information".into(),
+            last_verified: "2026-11-01".into(),
+        };
+        let entry_id = desk.state.db.create_directory_entry(&entry, (org, analyst.id), desk.state.now()).await.unwrap();
+        let crew_token = token(&desk, "crew@nw.example").await;
+        let id = uuid::Uuid::now_v7();
+        let r = desk
+            .api(
+                "PUT",
+                &format!("/api/v1/reports/{id}"),
+                Some(&crew_token),
+                Some(&report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "-1+1")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        analyst_signed_in(&mut desk, "desk@nw.example").await;
+        let case = format!("/desk/cases/{id}");
+        let r = act(
+            &mut desk,
+            &case,
+            "escalate",
+            &[("contact", &entry_id.to_string()), ("method", "phone"), ("reference", "@SUM(1)")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let csv = desk.get("/desk/compliance.csv?year=2027").await;
+        let mut rows = csv::Reader::from_reader(csv.body.as_bytes());
+        let cells: Vec<String> =
+            rows.records().flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>()).collect();
+        assert!(cells.iter().any(|c| c == &format!("'{evil}")), "{}", csv.body);
+        for c in &cells {
+            assert!(!c.starts_with(['=', '+', '-', '@']), "formula cell {c:?} in {}", csv.body);
+        }
+        desk.finish().await;
+    }
+}

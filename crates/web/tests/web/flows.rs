@@ -373,8 +373,13 @@ async fn language_is_negotiated_and_remembered() {
         assert!(fi.body.contains("<html lang=\"fi\">"));
         assert!(fi.body.contains("Kirjaudu"), "{}", fi.body);
         // Open redirects are not possible through the language switch.
-        let r = app.submit("/login", "/lang", &[("lang", "en"), ("back", "//evil.example/")]).await;
-        assert_eq!(r.location.as_deref(), Some("/"));
+        // Issue 9: a backslash or a tab (which browsers drop) also made `//`.
+        for evil in
+            ["//evil.example/", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "https://evil.example"]
+        {
+            let r = app.submit("/login", "/lang", &[("lang", "en"), ("back", evil)]).await;
+            assert_eq!(r.location.as_deref(), Some("/"), "{evil:?}");
+        }
 
         let mut finnish_browser = app.another_browser();
         let req = axum::http::Request::get("/")
@@ -405,6 +410,77 @@ async fn pages_carry_security_headers_and_are_not_cached() {
         let css = app.get("/static/style.css").await;
         assert_eq!(css.status, StatusCode::OK);
         assert!(css.headers["cache-control"].to_str().unwrap().contains("max-age"));
+        // Plain http (a local trial): no HSTS, which would lock the browser out.
+        assert!(r.headers.get("strict-transport-security").is_none());
+        // Issue 9: an https public URL now also sends HSTS, on pages and the API alike.
+        app.reconfigure(|_| sightline_web::Config::new("https://sightline.example"));
+        for path in ["/login", "/api/v1/me", "/static/style.css"] {
+            let r = app.get(path).await;
+            assert_eq!(r.headers["strict-transport-security"], "max-age=31536000; includeSubDomains", "{path}");
+        }
+        app.finish().await;
+    }
+}
+
+/// Issue 9: 40 simultaneous wrong passwords to one account were all checked (the
+/// limit is 5), and 60 simultaneous two-factor codes got 8 checks. The attempt is
+/// now reserved atomically before the secret is checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_sign_in_attempts_checks_at_most_the_limit() {
+    for db in engines().await {
+        let mut app = TestApp::new(db).await;
+        let secret = app.set_up_platform_admin().await;
+        let org = app.user("pat@operator.example").await.org_id;
+
+        // 40 browsers, one address, wrong passwords, all at once.
+        let mut browsers = Vec::new();
+        for _ in 0..40 {
+            let mut b = app.another_browser();
+            let csrf = csrf_of(&b.get("/login").await.body);
+            browsers.push((b, csrf));
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for (mut b, csrf) in browsers {
+            tasks.spawn(async move {
+                b.post_form(
+                    "/login",
+                    &[("csrf", &csrf), ("email", "pat@operator.example"), ("password", "wrong password 123")],
+                )
+                .await
+                .status
+            });
+        }
+        let statuses: Vec<StatusCode> = tasks.join_all().await;
+        let checked = statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count();
+        let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+        assert_eq!(checked + refused, 40, "{statuses:?}");
+        assert!(checked <= 5, "{checked} wrong passwords were checked; the limit is 5");
+        let failed = app.state.db.audit_for_org(org, 200).await.unwrap().entries;
+        assert!(failed.iter().filter(|e| e.action == "auth.sign_in_failed").count() <= 5);
+
+        // Two-factor codes: a fresh window, one signed-in session, 60 wrong codes at once.
+        app.state.clock.advance(Duration::minutes(16));
+        let mut me = app.another_browser();
+        me.ip = [127, 0, 0, 3];
+        let r = me.sign_in("pat@operator.example", PASSWORD).await;
+        assert_eq!(r.location.as_deref(), Some("/login/two-factor"));
+        let csrf = csrf_of(&me.get("/login/two-factor").await.body);
+        let right = me.totp(&secret);
+        let wrong = if right == "000000" { "111111" } else { "000000" };
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..60 {
+            let mut b = me.another_browser();
+            b.ip = me.ip;
+            b.cookies.clone_from(&me.cookies);
+            let csrf = csrf.clone();
+            tasks.spawn(
+                async move { b.post_form("/login/two-factor", &[("csrf", &csrf), ("code", wrong)]).await.status },
+            );
+        }
+        let statuses: Vec<StatusCode> = tasks.join_all().await;
+        let checked = statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count();
+        assert!(checked <= 5, "{checked} two-factor codes were checked; the limit is 5: {statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 60 - checked);
         app.finish().await;
     }
 }
