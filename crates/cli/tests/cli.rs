@@ -420,8 +420,10 @@ fn the_reference_client_submits_once_and_relay_messages_decode() {
 fn the_data_folder_and_database_are_private() {
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-    let data = temp_dir().join("fresh").join("data");
-    let server = start(&[], &data, &[]);
+    let logs = temp_dir();
+    let data = logs.join("fresh").join("data");
+    let flag = ["--data", data.to_str().unwrap()];
+    let server = start(&flag, &logs, &[]);
     assert_eq!(http_get(server.port, "/healthz").unwrap().0, 200);
     assert_eq!(mode(&data), 0o700, "data folder");
     for f in ["sightline.db", "sightline.db-wal", "master.key"] {
@@ -430,7 +432,7 @@ fn the_data_folder_and_database_are_private() {
     assert_eq!(server.terminate(), 0);
     // A database left readable by others (an old install) is tightened at start.
     std::fs::set_permissions(data.join("sightline.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
-    let server = start(&[], &data, &[]);
+    let server = start(&flag, &logs, &[]);
     assert_eq!(mode(&data.join("sightline.db")), 0o600);
     assert_eq!(server.terminate(), 0);
 }
