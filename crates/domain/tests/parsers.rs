@@ -8,7 +8,10 @@ use proptest::prelude::*;
 use sightline_domain::directory::DirectoryDraft;
 use sightline_domain::learn::Audience;
 use sightline_domain::org::{OrgKind, OrgName};
-use sightline_domain::report::{FlightNumber, Iata, RelayMessage, Seat};
+use sightline_domain::report::{
+    AgeRange, Airport, AirportLookup, FlightNumber, Iata, IndicatorLookup, PerceivedGender, PersonDescription,
+    RelayMessage, ReportInput, Seat,
+};
 use sightline_domain::totp::{TotpSecret, normalise_recovery_code};
 use sightline_domain::triage::{CaseStatus, Outcome, WebhookUrl};
 use sightline_domain::user::{Email, NewPassword, PersonName, Role, Roles, TokenLifetime, TokenName};
@@ -67,6 +70,61 @@ fn all_parsers(s: &str) {
     let _ = draft.parse(today);
 }
 
+/// Knows every airport code (in one time zone) and every indicator code starting
+/// with `A`, so generated reports get past the lookups and exercise the rest.
+struct Everything(Airport);
+
+impl AirportLookup for Everything {
+    fn airport(&self, _iata: &str) -> Option<&Airport> {
+        Some(&self.0)
+    }
+}
+
+impl IndicatorLookup for Everything {
+    fn short_code(&self, code: &str) -> Option<&str> {
+        code.starts_with('A').then_some("AX")
+    }
+    fn is_core_four(&self, code: &str) -> bool {
+        code.len() == 2
+    }
+}
+
+fn everything() -> Everything {
+    Everything(Airport {
+        iata: "HEL".into(),
+        name: "Helsinki".into(),
+        city: "Helsinki".into(),
+        country: "FI".into(),
+        tz: "Europe/Helsinki".into(),
+    })
+}
+
+/// A report as a device (or an attacker) might send it: every text field the string.
+fn report_from(s: &str, n: u8, flags: bool) -> ReportInput {
+    let person = PersonDescription { age_range: AgeRange::ALL[0], gender: PerceivedGender::ALL[0], clothing: s.into() };
+    ReportInput {
+        reporter_role: s.into(),
+        phase: s.into(),
+        flight: s.into(),
+        date: s.into(),
+        origin: s.into(),
+        destination: s.into(),
+        scheduled_arrival: s.into(),
+        seats: vec![s.into(), s.to_uppercase()],
+        potential_victims: n,
+        companions: n.wrapping_mul(7),
+        indicators: vec![s.into(), format!("A{s}")],
+        victims: vec![person.clone()],
+        companions_described: vec![person],
+        disclosed: flags,
+        companion_aware: s.into(),
+        immediate_danger: !flags,
+        free_text: s.into(),
+        considered_innocent_explanations: flags,
+        client_created_at: Some(s.into()),
+    }
+}
+
 #[test]
 fn relay_decode_refuses_a_non_ascii_date() {
     // Found by the issue 9 probe: exited 101 (a panic slicing inside 'é').
@@ -87,5 +145,14 @@ proptest! {
     #[test]
     fn no_parser_panics(s in input()) {
         all_parsers(&s);
+    }
+
+    #[test]
+    fn no_report_panics_the_parser(s in input(), n in any::<u8>(), flags in any::<bool>()) {
+        let lookups = everything();
+        if let Ok(report) = report_from(&s, n, flags).parse(&lookups, &lookups) {
+            let _ = report.decision_gate(&lookups);
+            let _ = RelayMessage::decode(&report.relay(&lookups, "REF1").encode());
+        }
     }
 }

@@ -409,12 +409,8 @@ async fn webhooks_follow_no_redirect_and_repeat_one_delivery_id() {
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "back-off grows: 30 s");
         app.state.clock.advance(Duration::seconds(1));
         assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
-        let ids: Vec<String> = got
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(h, _)| h["x-sightline-delivery"].to_str().unwrap().to_owned())
-            .collect();
+        let ids: Vec<String> =
+            got.lock().unwrap().iter().map(|(h, _)| h["x-sightline-delivery"].to_str().unwrap().to_owned()).collect();
         assert_eq!(ids.len(), 3);
         assert_eq!(ids[0], format!("webhook-{id}-new"));
         assert!(ids.iter().all(|d| *d == ids[0]), "one id for every attempt: {ids:?}");
