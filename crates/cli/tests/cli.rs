@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 use sightline_storage::testing;
 
+#[path = "cli/probes.rs"]
+mod probes;
+
 const BIN: &str = env!("CARGO_BIN_EXE_sightline");
 const CONTENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content");
 

@@ -208,6 +208,8 @@ pub const MAX_CLOTHING: usize = 120;
 pub const MAX_SEATS: usize = 8;
 pub const MAX_PERSONS: u8 = 20;
 pub const MAX_INDICATORS: usize = 20;
+/// The longest device time accepted (RFC 3339 with nanoseconds and an offset is 35).
+pub const MAX_CLIENT_TIME: usize = 40;
 
 /// A report as a device sends it (`PUT /api/v1/reports/{id}`): strings and numbers,
 /// not yet trusted.
@@ -272,6 +274,11 @@ pub struct Report {
     pub companion_aware: Awareness,
     pub immediate_danger: bool,
     pub free_text: String,
+    /// When the device says it made the report (informational). Not serialised, so
+    /// not part of the content hash: reports stored before it was parsed still
+    /// replay as the same content.
+    #[serde(skip)]
+    pub client_created_at: Option<OffsetDateTime>,
 }
 
 fn parse_date(s: &str) -> Result<Date, FieldError> {
@@ -330,15 +337,37 @@ pub fn utc_offset_at(t: OffsetDateTime, tz: &str) -> Option<time::UtcOffset> {
     time::UtcOffset::from_whole_seconds(zone.to_offset(ts).seconds()).ok()
 }
 
+/// Free text: lines and tabs are kept (a browser's CR LF, or a lone CR, becomes LF);
+/// any other control character is refused.
 fn check_text(s: &str, field: &'static str, max: usize) -> Result<String, FieldError> {
-    let t = s.trim();
+    if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(FieldError::new(field, "control-characters"));
+    }
+    let t = s.trim().replace("\r\n", "\n").replace('\r', "\n");
     if t.chars().count() > max {
         return Err(FieldError::new(field, "too-long"));
     }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(FieldError::new(field, "control-characters"));
+    Ok(t)
+}
+
+/// A one-line value: no control character at all (checked before it is parsed, so
+/// the field is named for what is wrong with it).
+fn one_line<'s>(field: &'static str, s: &'s str) -> Result<&'s str, FieldError> {
+    if s.chars().any(char::is_control) { Err(FieldError::new(field, "control-characters")) } else { Ok(s) }
+}
+
+/// The device's clock: RFC 3339 of bounded length, or nothing.
+fn parse_client_time(s: Option<&str>) -> Result<Option<OffsetDateTime>, FieldError> {
+    const FIELD: &str = "client_created_at";
+    let Some(s) = s.map(|s| one_line(FIELD, s)).transpose()?.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if s.len() > MAX_CLIENT_TIME {
+        return Err(FieldError::new(FIELD, "too-long"));
     }
-    Ok(t.to_owned())
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map(Some)
+        .map_err(|_| FieldError::new(FIELD, "invalid-timestamp"))
 }
 
 fn check_people(v: &[PersonDescription], field: &'static str, max: u8) -> Result<Vec<PersonDescription>, FieldError> {
@@ -361,12 +390,14 @@ impl ReportInput {
         indicators: &impl IndicatorLookup,
     ) -> Result<Report, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let reporter_role = take(&mut errors, self.reporter_role.parse::<ReporterRole>());
-        let phase = take(&mut errors, self.phase.parse::<Phase>());
-        let flight = take(&mut errors, FlightNumber::parse(&self.flight));
-        let date = take(&mut errors, parse_date(&self.date));
+        let reporter_role =
+            take(&mut errors, one_line("reporter_role", &self.reporter_role).and_then(str::parse::<ReporterRole>));
+        let phase = take(&mut errors, one_line("phase", &self.phase).and_then(str::parse::<Phase>));
+        let flight = take(&mut errors, one_line("flight", &self.flight).and_then(FlightNumber::parse));
+        let date = take(&mut errors, one_line("date", &self.date).and_then(parse_date));
         let airport = |code: &str, field: &'static str| -> Result<Iata, FieldError> {
-            let iata = Iata::parse_code(code).map_err(|_| FieldError::new(field, "invalid-airport"))?;
+            let iata =
+                Iata::parse_code(one_line(field, code)?).map_err(|_| FieldError::new(field, "invalid-airport"))?;
             airports.airport(iata.as_str()).ok_or(FieldError::new(field, "unknown-airport"))?;
             Ok(iata)
         };
@@ -375,7 +406,7 @@ impl ReportInput {
         let arrival_time = if self.scheduled_arrival.trim().is_empty() {
             Some(None)
         } else {
-            take(&mut errors, parse_hhmm(&self.scheduled_arrival).map(Some))
+            take(&mut errors, one_line("scheduled_arrival", &self.scheduled_arrival).and_then(parse_hhmm).map(Some))
         };
         let seats = if self.seats.len() > MAX_SEATS {
             take(&mut errors, Err(FieldError::new("seats", "too-many")))
@@ -385,7 +416,7 @@ impl ReportInput {
                 self.seats
                     .iter()
                     .filter(|s| !s.trim().is_empty())
-                    .map(|s| Seat::parse(s))
+                    .map(|s| one_line("seats", s).and_then(Seat::parse))
                     .collect::<Result<Vec<_>, _>>(),
             )
         };
@@ -404,7 +435,9 @@ impl ReportInput {
             take(&mut errors, Err::<(), _>(FieldError::new("indicators", "too-many")));
         }
         for code in &self.indicators {
-            if indicators.short_code(code).is_none() {
+            if let Err(e) = one_line("indicators", code) {
+                take(&mut errors, Err::<(), _>(e));
+            } else if indicators.short_code(code).is_none() {
                 take(&mut errors, Err::<(), _>(FieldError::new("indicators", "unknown-indicator")));
             } else if !codes.contains(code) {
                 codes.push(code.clone());
@@ -415,8 +448,10 @@ impl ReportInput {
         let victims = take(&mut errors, check_people(&self.victims, "victims", MAX_PERSONS));
         let companions_described =
             take(&mut errors, check_people(&self.companions_described, "companions_described", MAX_PERSONS));
-        let companion_aware = take(&mut errors, self.companion_aware.parse::<Awareness>());
+        let companion_aware =
+            take(&mut errors, one_line("companion_aware", &self.companion_aware).and_then(str::parse::<Awareness>));
         let free_text = take(&mut errors, check_text(&self.free_text, "free_text", MAX_TEXT));
+        let client_created_at = take(&mut errors, parse_client_time(self.client_created_at.as_deref()));
         if codes.is_empty() && !self.disclosed && !self.immediate_danger && self.free_text.trim().is_empty() {
             take(&mut errors, Err::<(), _>(FieldError::new("indicators", "nothing-reported")));
         }
@@ -449,6 +484,7 @@ impl ReportInput {
             companions_described,
             companion_aware,
             free_text,
+            client_created_at,
         ) {
             (
                 Some(reporter_role),
@@ -465,6 +501,7 @@ impl ReportInput {
                 Some(companions_described),
                 Some(companion_aware),
                 Some(free_text),
+                Some(client_created_at),
             ) => Ok(Report {
                 reporter_role,
                 phase,
@@ -483,6 +520,7 @@ impl ReportInput {
                 companion_aware,
                 immediate_danger: self.immediate_danger,
                 free_text,
+                client_created_at,
             }),
             _ => Err(vec![FieldError::new("report", "invalid")]),
         }
@@ -840,6 +878,75 @@ mod tests {
         let mut j = input();
         j.indicators = vec!["BEH-FEARFUL".into(), "LUG-NONE".into()];
         assert!(!j.parse(&airports(), &Ind).unwrap().decision_gate(&Ind).passed, "no core-four sign");
+    }
+
+    /// Issue 9: a control character in any field is refused at that field, on both
+    /// engines alike, before it can reach the database (PostgreSQL refuses NUL in
+    /// text; SQLite would store it).
+    #[test]
+    fn control_characters_are_refused_at_every_field() {
+        type Patch = fn(&mut ReportInput, &str);
+        let fields: [(&str, Patch); 14] = [
+            ("reporter_role", |i, c| i.reporter_role = format!("cabin_crew{c}")),
+            ("phase", |i, c| i.phase = format!("{c}in_flight")),
+            ("flight", |i, c| i.flight = format!("AY{c}123")),
+            ("date", |i, c| i.date = format!("2026-11-28{c}")),
+            ("origin", |i, c| i.origin = format!("HEL{c}")),
+            ("destination", |i, c| i.destination = format!("J{c}FK")),
+            ("scheduled_arrival", |i, c| i.scheduled_arrival = format!("14:35{c}")),
+            ("seats", |i, c| i.seats = vec!["23A".into(), format!("23{c}B")]),
+            ("indicators", |i, c| i.indicators.push(format!("BEH-FEARFUL{c}"))),
+            ("victims", |i, c| i.victims[0].clothing = format!("red{c}hoodie")),
+            ("companions_described", |i, c| {
+                i.companions_described = vec![PersonDescription {
+                    age_range: AgeRange::Adult,
+                    gender: PerceivedGender::Male,
+                    clothing: format!("suit{c}"),
+                }];
+            }),
+            ("companion_aware", |i, c| i.companion_aware = format!("no{c}")),
+            ("free_text", |i, c| i.free_text = format!("He answered{c} for her.")),
+            ("client_created_at", |i, c| i.client_created_at = Some(format!("2026-11-28T09:00:00{c}Z"))),
+        ];
+        for c in ["\u{0}", "\u{1}", "\u{1b}", "\u{7f}", "\u{9b}", "\u{85}"] {
+            for (field, patch) in &fields {
+                let mut i = input();
+                patch(&mut i, c);
+                let errs = i.parse(&airports(), &Ind).unwrap_err();
+                let got: Vec<(&str, &str)> = errs.iter().map(|e| (e.field, e.code)).collect();
+                assert_eq!(got, vec![(*field, "control-characters")], "{c:?} in {field}");
+            }
+        }
+        // Free text keeps its lines and tabs (a browser's CR LF becomes LF).
+        let mut i = input();
+        i.free_text = "Seat 23B:\r\n\tkept both passports.\rAnswered for her.".into();
+        assert_eq!(
+            i.parse(&airports(), &Ind).unwrap().free_text,
+            "Seat 23B:\n\tkept both passports.\nAnswered for her."
+        );
+    }
+
+    /// The device's clock is an RFC 3339 time of bounded length, or nothing.
+    #[test]
+    fn the_client_time_is_rfc_3339_or_nothing() {
+        for (value, code) in [
+            ("yesterday", "invalid-timestamp"),
+            ("2026-11-28", "invalid-timestamp"),
+            ("2026-13-28T09:00:00Z", "invalid-timestamp"),
+            ("2026-11-28T09:00:00", "invalid-timestamp"),
+            ("2026-11-28T09:00:00.123456789012345678901234567890Z", "too-long"),
+        ] {
+            let mut i = input();
+            i.client_created_at = Some(value.into());
+            let errs = i.parse(&airports(), &Ind).unwrap_err();
+            let got: Vec<(&str, &str)> = errs.iter().map(|e| (e.field, e.code)).collect();
+            assert_eq!(got, vec![("client_created_at", code)], "{value}");
+        }
+        for ok in [None, Some(""), Some("2026-11-28T09:00:00.123Z"), Some("2026-11-28T11:00:00+02:00")] {
+            let mut i = input();
+            i.client_created_at = ok.map(str::to_owned);
+            assert!(i.parse(&airports(), &Ind).is_ok(), "{ok:?}");
+        }
     }
 
     #[test]

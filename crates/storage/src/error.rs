@@ -29,18 +29,43 @@ pub enum StorageError {
     /// A grouped write failed as a whole; nothing of it was written.
     #[error("the grouped write failed: {0}")]
     Batch(String),
+    /// The database refused the work for contention, not for its content: a
+    /// deadlock or serialization failure (PostgreSQL 40P01, 40001), a busy or locked
+    /// SQLite database, or no free connection in time. Nothing was written; the same
+    /// work may succeed if tried again.
+    #[error("the database is busy, try again: {0}")]
+    Busy(String),
 }
 
 impl From<sqlx::Error> for StorageError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => Self::NotFound,
+            sqlx::Error::PoolTimedOut => Self::Busy("no database connection was free in time".into()),
+            sqlx::Error::Database(d) if is_contention(d.code().as_deref()) => Self::Busy(d.message().to_owned()),
             other => Self::Database(other),
         }
     }
 }
 
+/// Is this database error code a deadlock, a serialization failure or a busy/locked
+/// database? PostgreSQL gives a SQLSTATE; SQLite its (extended) result code, whose
+/// low byte is the primary code (5 busy, 6 locked).
+fn is_contention(code: Option<&str>) -> bool {
+    match code {
+        Some("40P01" | "40001") => true,
+        Some(c) => c.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6)),
+        None => false,
+    }
+}
+
 impl StorageError {
+    /// Worth trying again unchanged: see [`StorageError::Busy`].
+    #[must_use]
+    pub const fn is_retryable(&self) -> bool {
+        matches!(self, Self::Busy(_))
+    }
+
     /// Map a unique-constraint violation to [`StorageError::Conflict`] on `field`.
     pub(crate) fn unique(field: &'static str) -> impl Fn(sqlx::Error) -> Self {
         move |e| match &e {

@@ -100,19 +100,31 @@ impl Db {
     }
 
     /// Store several reports in one transaction (group commit): one durable commit
-    /// acknowledges them all, each with its own audit entry. Each report gets its
-    /// own outcome, as [`Db::put_report`] describes; if the transaction fails, every
-    /// report fails and nothing is written.
+    /// acknowledges them all, each with its own audit entry, and each report gets
+    /// its own outcome, as [`Db::put_report`] describes.
+    ///
+    /// A report that fails fails alone: each insert runs in its own savepoint, so a
+    /// report the database refuses (or that lost a deadlock) is rolled back to its
+    /// savepoint and the others commit. Lock order is the same in every batch, so two
+    /// writers (two server nodes) do not deadlock: reports are inserted in ascending
+    /// id order (stable, so of two reports with one id the earlier in `batch` wins),
+    /// and the audit entries, which lock `audit_head`, go last.
     ///
     /// # Errors
-    /// A database error for the whole batch.
+    /// A database error for the whole batch (nothing is written); per report,
+    /// [`StorageError::Conflict`] on `id`, [`StorageError::Busy`] (try again) or
+    /// another database error.
     pub async fn put_reports(&self, batch: &[NewReport], now: OffsetDateTime) -> Result<Vec<Result<Ingest>>> {
         let at = crate::from_micros(to_micros(now));
-        let inserted: Vec<bool> = crate::db_run!(self, |p| {
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by_key(|&i| batch[i].id);
+        let inserted: Vec<Result<bool>> = crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let mut inserted = Vec::with_capacity(batch.len());
-            for r in batch {
-                let n = sqlx::query(
+            let mut inserted: Vec<Result<bool>> = batch.iter().map(|_| Ok(false)).collect();
+            for &i in &order {
+                let r = &batch[i];
+                let mut one = sqlx::Acquire::begin(&mut *tx).await?;
+                let done = sqlx::query(
                     "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
                      reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
                      potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
@@ -146,14 +158,23 @@ impl Db {
                 .bind(&r.sealed)
                 .bind(&r.wrapped_key)
                 .bind(r.scheduled_arrival.map_or(i64::MAX, to_micros))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                inserted.push(n == 1);
+                .execute(&mut *one)
+                .await;
+                inserted[i] = match done {
+                    Ok(done) => {
+                        one.commit().await?;
+                        Ok(done.rows_affected() == 1)
+                    }
+                    Err(e) => {
+                        one.rollback().await?;
+                        Err(StorageError::from(e))
+                    }
+                };
             }
             // The audit entries go last, so the chain's lock is held only briefly.
-            for (r, ins) in batch.iter().zip(&inserted) {
-                if *ins {
+            for &i in &order {
+                let r = &batch[i];
+                if matches!(inserted[i], Ok(true)) {
                     let audit = NewAuditEntry::new(AuditAction::ReportReceived)
                         .org(r.org_id)
                         .actor(r.reporter_id)
@@ -167,6 +188,13 @@ impl Db {
         });
         let mut out = Vec::with_capacity(batch.len());
         for (r, ins) in batch.iter().zip(inserted) {
+            let ins = match ins {
+                Ok(ins) => ins,
+                Err(e) => {
+                    out.push(Err(e));
+                    continue;
+                }
+            };
             if ins {
                 out.push(Ok(Ingest::Created(ReportSummary {
                     id: r.id,
@@ -183,16 +211,19 @@ impl Db {
                 })));
                 continue;
             }
-            let existing: Option<(Uuid, Vec<u8>)> =
+            // The batch has committed: from here a failure is this report's alone.
+            let existing: Result<Option<(Uuid, Vec<u8>)>> =
                 crate::db_run!(self, |p| sqlx::query_as("SELECT org_id, content_hash FROM reports WHERE id = $1")
                     .bind(r.id)
                     .fetch_optional(p)
-                    .await?);
+                    .await
+                    .map_err(StorageError::from));
             out.push(match existing {
-                Some((org, hash)) if org == r.org_id.as_uuid() && hash == r.content_hash => {
+                Err(e) => Err(e),
+                Ok(Some((org, hash))) if org == r.org_id.as_uuid() && hash == r.content_hash => {
                     self.report_summary(r.org_id, r.id).await.map(Ingest::Replayed)
                 }
-                _ => Err(StorageError::Conflict { field: "id" }),
+                Ok(_) => Err(StorageError::Conflict { field: "id" }),
             });
         }
         Ok(out)

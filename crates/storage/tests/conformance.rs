@@ -82,6 +82,8 @@ on_both_engines!(
     reports_are_stored_once_per_id,
     reports_are_private_to_their_organisation_and_reporter,
     a_group_commit_gives_each_report_its_own_outcome,
+    a_report_that_fails_in_a_group_commit_fails_alone,
+    concurrent_group_commits_of_the_same_ids_never_deadlock,
     the_queue_orders_by_danger_then_landing_then_age,
     case_changes_are_versioned_evented_and_audited,
     reports_of_one_event_are_suggested_merged_or_dismissed,
@@ -749,6 +751,73 @@ async fn a_group_commit_gives_each_report_its_own_outcome(db: &Db) {
         db.audit_for_org(a, 50).await.unwrap().entries.iter().filter(|e| e.action == "report.received").count();
     assert_eq!(received, 3);
     assert_eq!(db.verify_audit_chain().await.unwrap() as usize, db.audit_after(0, 1000).await.unwrap().len());
+}
+
+/// Issue 9: a report that fails inside a group commit fails alone; the others in its
+/// batch commit, each with its audit entry. The poison rows bypass validation here.
+async fn a_report_that_fails_in_a_group_commit_fails_alone(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let ids: Vec<uuid::Uuid> = (0..6).map(|_| uuid::Uuid::now_v7()).collect();
+    // Its reporter does not exist: a foreign-key violation on both engines.
+    let orphan = report(ids[1], a, UserId::new(), 2);
+    // PostgreSQL refuses NUL in text; SQLite stores it.
+    let mut nul = report(ids[3], a, u, 4);
+    nul.client_created_at = Some("\u{0}".into());
+    nul.flight = "AY\u{0}1".into();
+    let batch = vec![
+        report(ids[0], a, u, 1),
+        orphan,
+        report(ids[2], a, u, 3),
+        nul,
+        report(ids[4], a, u, 5),
+        report(ids[5], a, u, 6),
+    ];
+    let out = db.put_reports(&batch, NOW).await.expect("the batch commits without its bad reports");
+    for i in [0, 2, 4, 5] {
+        assert!(matches!(out[i], Ok(Ingest::Created(_))), "report {i}: {:?}", out[i]);
+    }
+    assert!(out[1].is_err(), "{:?}", out[1]);
+    let nul_stored = out[3].is_ok();
+    if db.engine() == sightline_storage::Engine::Postgres {
+        assert!(!nul_stored, "{:?}", out[3]);
+    }
+    let stored = 4 + i64::from(nul_stored);
+    assert_eq!(db.count_reports(a).await.unwrap(), stored);
+    let received =
+        db.audit_for_org(a, 50).await.unwrap().entries.iter().filter(|e| e.action == "report.received").count();
+    assert_eq!(received as i64, stored, "an audit entry for each stored report, none for a failed one");
+    db.verify_audit_chain().await.unwrap();
+    // The good ones are really there, and a retry of one is a replay.
+    assert!(matches!(db.put_report(&report(ids[2], a, u, 3), NOW).await, Ok(Ingest::Replayed(_))));
+}
+
+/// Issue 9: two writers (two server nodes on one database) storing the same ids at
+/// once, in opposite orders, never deadlock: each id is created by one of them and
+/// is a replay for the other.
+async fn concurrent_group_commits_of_the_same_ids_never_deadlock(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let (rounds, per_batch) = (5, 40);
+    for _ in 0..rounds {
+        let ids: Vec<uuid::Uuid> = (0..per_batch).map(|_| uuid::Uuid::now_v7()).collect();
+        let forward: Vec<NewReport> = ids.iter().map(|id| report(*id, a, u, 1)).collect();
+        let backward: Vec<NewReport> = forward.iter().rev().cloned().collect();
+        let (x, y) = tokio::join!(db.put_reports(&forward, NOW), db.put_reports(&backward, NOW));
+        let (x, y) = (x.expect("no deadlock"), y.expect("no deadlock"));
+        for i in 0..per_batch {
+            let pair = [&x[i], &y[per_batch - 1 - i]];
+            let created = pair.iter().filter(|r| matches!(r, Ok(Ingest::Created(_)))).count();
+            let replayed = pair.iter().filter(|r| matches!(r, Ok(Ingest::Replayed(_)))).count();
+            assert_eq!((created, replayed), (1, 1), "{pair:?}");
+        }
+    }
+    let total = i64::try_from(rounds * per_batch).unwrap();
+    assert_eq!(db.count_reports(a).await.unwrap(), total);
+    let received =
+        db.audit_for_org(a, 1_000).await.unwrap().entries.iter().filter(|e| e.action == "report.received").count();
+    assert_eq!(received as i64, total);
+    db.verify_audit_chain().await.unwrap();
 }
 
 async fn the_queue_orders_by_danger_then_landing_then_age(db: &Db) {

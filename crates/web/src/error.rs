@@ -154,6 +154,12 @@ impl From<StorageError> for ApiError {
                 field: Some(field),
             },
             StorageError::LinkUsedOrExpired => Self::new(StatusCode::GONE, "link-expired", e.to_string()),
+            // Contention left after the server's own retries: nothing was written,
+            // and the same request may succeed later.
+            StorageError::Busy(_) => {
+                tracing::warn!(error = %e, "database busy in API");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the server is busy; nothing was stored, try again")
+            }
             other => {
                 tracing::error!(error = %other, "storage error in API");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; nothing was half-written")

@@ -9,6 +9,7 @@ use sightline_domain::crypto::SealRandom;
 use sightline_domain::report::{self, PersonDescription, ReportInput};
 use sightline_domain::user::Role;
 use sightline_storage::{Ingest, NewReport, StorageError, UserRecord};
+use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use crate::security::random_bytes;
@@ -17,15 +18,27 @@ use crate::{AppState, Clock};
 /// Group commit for reports: one task takes every report waiting at that moment and
 /// stores them in one transaction, so one durable commit acknowledges many reports.
 /// Under light load a batch is a single report and nothing waits.
+///
+/// One report never fails another: storage gives each report of a batch its own
+/// outcome (a savepoint each). A batch the database refuses for contention (a
+/// deadlock or serialization failure, e.g. two nodes on one PostgreSQL, or a busy
+/// SQLite) is tried again, up to [`ATTEMPTS`] times with a short random back-off, and
+/// so is a report that alone lost a deadlock; only then does its sender get
+/// [`StorageError::Busy`] (503, try again — never a 500). A batch that fails as a
+/// whole for any other reason is written again one report per transaction, so the
+/// failure stays with the report that caused it.
 #[derive(Clone)]
 pub struct IngestQueue {
     tx: tokio::sync::mpsc::Sender<Job>,
 }
 
-type Job = (NewReport, tokio::sync::oneshot::Sender<Result<Ingest, StorageError>>);
+type Reply = tokio::sync::oneshot::Sender<Result<Ingest, StorageError>>;
+type Job = (NewReport, Reply);
 
 /// The most reports one commit takes.
 const MAX_BATCH: usize = 256;
+/// How many times a batch (or a report) refused for contention is tried.
+pub const ATTEMPTS: u32 = 6;
 
 impl IngestQueue {
     /// Start the writer task (needs a running tokio runtime).
@@ -41,21 +54,8 @@ impl IngestQueue {
                         Err(_) => break,
                     }
                 }
-                let (reports, replies): (Vec<NewReport>, Vec<_>) = jobs.into_iter().unzip();
-                match db.put_reports(&reports, clock.now()).await {
-                    Ok(results) => {
-                        for (reply, result) in replies.into_iter().zip(results) {
-                            let _ = reply.send(result);
-                        }
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, reports = reports.len(), "report batch failed; nothing written");
-                        let msg = e.to_string();
-                        for reply in replies {
-                            let _ = reply.send(Err(StorageError::Batch(msg.clone())));
-                        }
-                    }
-                }
+                let (reports, replies): (Vec<NewReport>, Vec<Reply>) = jobs.into_iter().unzip();
+                write_batch(&db, &clock, reports, replies).await;
             }
         });
         Self { tx }
@@ -70,6 +70,62 @@ impl IngestQueue {
         self.tx.send((report, reply)).await.map_err(|_| StorageError::Batch("the writer has stopped".into()))?;
         answer.await.map_err(|_| StorageError::Batch("the writer has stopped".into()))?
     }
+}
+
+/// Write one batch and answer each sender: retry contention, isolate other failures.
+async fn write_batch(db: &sightline_storage::Db, clock: &Clock, mut reports: Vec<NewReport>, mut replies: Vec<Reply>) {
+    let mut attempt = 1;
+    loop {
+        let results = match db.put_reports(&reports, clock.now()).await {
+            Ok(results) => results,
+            Err(e) if e.is_retryable() && attempt < ATTEMPTS => {
+                tracing::info!(error = %e, reports = reports.len(), attempt, "report batch met contention; trying again");
+                back_off(attempt).await;
+                attempt += 1;
+                continue;
+            }
+            Err(e) if reports.len() > 1 => {
+                tracing::warn!(error = %e, reports = reports.len(), "report batch failed; writing its reports one by one");
+                let mut one_by_one = Vec::with_capacity(reports.len());
+                for r in &reports {
+                    one_by_one.push(db.put_report(r, clock.now()).await);
+                }
+                one_by_one
+            }
+            Err(e) => vec![Err(e)],
+        };
+        let (mut again, mut again_replies) = (Vec::new(), Vec::new());
+        for ((report, reply), result) in reports.into_iter().zip(replies).zip(results) {
+            match result {
+                Err(e) if e.is_retryable() && attempt < ATTEMPTS => {
+                    again.push(report);
+                    again_replies.push(reply);
+                }
+                result => {
+                    if let Err(e) = &result
+                        && !matches!(e, StorageError::Conflict { .. })
+                    {
+                        tracing::error!(error = %e, id = %report.id, "report not stored");
+                    }
+                    let _ = reply.send(result);
+                }
+            }
+        }
+        if again.is_empty() {
+            return;
+        }
+        tracing::info!(reports = again.len(), attempt, "reports met contention; trying them again");
+        back_off(attempt).await;
+        attempt += 1;
+        (reports, replies) = (again, again_replies);
+    }
+}
+
+/// A short random pause before trying again: about 5 ms, doubling each attempt.
+async fn back_off(attempt: u32) {
+    let base = 5u64 << attempt.min(6);
+    let jitter = random_bytes::<1>().map_or(0, |b| u64::from(b[0])) * base / 255;
+    tokio::time::sleep(std::time::Duration::from_millis(base + jitter)).await;
 }
 
 /// What the reporter's device gets back.
@@ -163,7 +219,7 @@ pub fn prepare(
         reporter_id: user.id,
         reference,
         content_hash,
-        client_created_at: input.client_created_at.clone().map(|s| s.chars().take(40).collect()),
+        client_created_at: parsed.client_created_at.and_then(|t| t.format(&Rfc3339).ok()),
         reporter_role: parsed.reporter_role.as_str().to_owned(),
         phase: parsed.phase.as_str().to_owned(),
         flight: parsed.flight.as_str().to_owned(),
@@ -211,7 +267,7 @@ pub async fn ingest(
             status: reporter_status(&s.status).to_owned(),
             relay_message: s.relay_message,
             gate_passed: s.gate_passed,
-            received_at: s.received_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            received_at: s.received_at.format(&Rfc3339).unwrap_or_default(),
         },
     ))
 }

@@ -374,6 +374,7 @@ error-invalid-airport = Enter a three-letter airport code like HEL.
 error-unknown-airport = No airport has this code.
 error-invalid-date = Enter the date as YYYY-MM-DD.
 error-invalid-time = Enter the time as HH:MM.
+error-invalid-timestamp = Enter the time as an RFC 3339 timestamp, like 2026-11-28T09:00:00Z.
 error-invalid-seat = Enter seats like 23A, separated by spaces.
 error-out-of-range = Enter a number from the allowed range.
 error-too-many = Too many entries.

@@ -374,6 +374,7 @@ error-invalid-airport = Anna kolmikirjaiminen lentoaseman koodi, esimerkiksi HEL
 error-unknown-airport = Millään lentoasemalla ei ole tätä koodia.
 error-invalid-date = Anna päivämäärä muodossa VVVV-KK-PP.
 error-invalid-time = Anna kellonaika muodossa HH:MM.
+error-invalid-timestamp = Anna aika RFC 3339 -muodossa, esimerkiksi 2026-11-28T09:00:00Z.
 error-invalid-seat = Anna istumapaikat muodossa 23A välilyönnein erotettuina.
 error-out-of-range = Anna luku sallitulta väliltä.
 error-too-many = Liian monta merkintää.

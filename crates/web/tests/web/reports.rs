@@ -118,6 +118,78 @@ async fn put_is_idempotent_and_validates_at_the_field() {
     }
 }
 
+/// Issue 9, defect 1: one sender's bad reports are answered 422 at their field and
+/// never cause another sender's 5xx. 40 valid PUTs from airline A run concurrently
+/// with airline B's poison (NUL and other control characters in every kind of
+/// field), so that group commit really mixes them in one batch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_senders_bad_reports_never_fail_another_senders() {
+    for db in engines().await {
+        let app = TestApp::with_content(db).await;
+        let (org_a, token_a) = reporter(&app, "Airline A", "crew@a.example", &[Role::Reporter]).await;
+        let (org_b, token_b) = reporter(&app, "Airline B", "crew@b.example", &[Role::Reporter]).await;
+        let poisons: Vec<(&str, serde_json::Value)> = vec![
+            ("client_created_at", serde_json::json!("\u{0}")),
+            ("client_created_at", serde_json::json!("2026-11-28T09:00:00\u{0}Z")),
+            ("client_created_at", serde_json::json!("x".repeat(10_000))),
+            ("client_created_at", serde_json::json!("not a time")),
+            ("free_text", serde_json::json!("He answered\u{0} for her.")),
+            ("flight", serde_json::json!("AY\u{0}5")),
+            ("phase", serde_json::json!("in_flight\u{0}")),
+            ("seats", serde_json::json!(["23A", "23\u{1b}B"])),
+            ("indicators", serde_json::json!(["BEH-FEARFUL\u{0}"])),
+            ("victims", serde_json::json!([{"age_range": "teen", "gender": "female", "clothing": "grey\u{0}hoodie"}])),
+            ("companion_aware", serde_json::json!("no\u{7f}")),
+        ];
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let mut a = app.another_browser();
+            let token = token_a.clone();
+            tasks.spawn(async move {
+                let mut b: serde_json::Value = serde_json::from_str(&body(&format!("Report {i} from A."))).unwrap();
+                b["client_created_at"] = serde_json::json!("2026-11-28T09:00:00.123Z");
+                let id = uuid::Uuid::now_v7();
+                let r = a.api("PUT", &format!("/api/v1/reports/{id}"), Some(&token), Some(&b.to_string())).await;
+                ("A", None, r.status, r.body)
+            });
+        }
+        for _ in 0..2 {
+            for (field, value) in &poisons {
+                let mut a = app.another_browser();
+                let token = token_b.clone();
+                let mut b: serde_json::Value = serde_json::from_str(&body("From B.")).unwrap();
+                b[*field] = value.clone();
+                let field = *field;
+                tasks.spawn(async move {
+                    let id = uuid::Uuid::now_v7();
+                    let r = a.api("PUT", &format!("/api/v1/reports/{id}"), Some(&token), Some(&b.to_string())).await;
+                    ("B", Some(field), r.status, r.body)
+                });
+            }
+        }
+        let mut created = 0;
+        while let Some(done) = tasks.join_next().await {
+            let (sender, field, status, body) = done.unwrap();
+            assert!(!status.is_server_error(), "{sender}: {status} {body}");
+            match field {
+                None => {
+                    assert_eq!(status, StatusCode::CREATED, "{sender}: {body}");
+                    created += 1;
+                }
+                Some(field) => {
+                    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {body}");
+                    let e: serde_json::Value = serde_json::from_str(&body).unwrap();
+                    assert_eq!(e["error"]["field"], field, "{body}");
+                }
+            }
+        }
+        assert_eq!(created, 40);
+        assert_eq!(app.state.db.count_reports(org_a).await.unwrap(), 40);
+        assert_eq!(app.state.db.count_reports(org_b).await.unwrap(), 0);
+        app.finish().await;
+    }
+}
+
 fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     v.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
