@@ -5,6 +5,7 @@
 //! Handlers parse input into domain types, call storage, and render. Rules live in
 //! `sightline-domain`; SQL lives in `sightline-storage`.
 
+mod access;
 pub mod alerts;
 mod api;
 mod clock;
