@@ -5,32 +5,42 @@
 //! written to the audit trail as `access.cross_org_denied` (a mistyped id is not).
 
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::ids::OrgId;
 use sightline_storage::{Owned, StorageError, UserRecord};
 
 use crate::AppState;
 
-/// Who was refused: the signed-in person and their address.
+/// Who was refused: the signed-in person, their address, and the organisation the
+/// request acts for (their own, or the one a platform admin is administering).
 #[derive(Clone, Copy)]
 pub struct Asker<'a> {
     pub user: &'a UserRecord,
     pub ip: Option<&'a str>,
+    pub org: OrgId,
 }
 
 impl<'a> Asker<'a> {
     #[must_use]
     pub const fn new(user: &'a UserRecord, ip: Option<&'a str>) -> Self {
-        Self { user, ip }
+        Self { user, ip, org: user.org_id }
+    }
+
+    /// The request acts for `org` (an admin page of that organisation).
+    #[must_use]
+    pub const fn acting_for(mut self, org: OrgId) -> Self {
+        self.org = org;
+        self
     }
 }
 
-/// Record the attempt if `target` belongs to an organisation other than the asker's.
-/// Returns whether it did.
+/// Record the attempt if `target` belongs to an organisation other than the one the
+/// request acts for. Returns whether it did.
 ///
 /// # Errors
 /// The database failed.
 pub async fn record_if_foreign(state: &AppState, asker: Asker<'_>, target: Owned<'_>) -> Result<bool, StorageError> {
     let owner = state.db.owner_of(target).await?;
-    if owner.is_none_or(|o| o == asker.user.org_id) {
+    if owner.is_none_or(|o| o == asker.org) {
         return Ok(false);
     }
     let entry = NewAuditEntry::new(AuditAction::CrossOrgAccessDenied)

@@ -14,7 +14,6 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -56,14 +55,18 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+route_table! {
+    routes, add_routes;
+    "/openapi.json" => get(openapi);
+    "/me" => get(me);
+    "/organisations" => get(list_organisations).post(create_organisation);
+    "/organisations/{org}/users" => get(list_users).post(create_user);
+    "/reports/{id}" => put(put_report);
+    "/directory" => get(directory);
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/me", get(me))
-        .route("/organisations", get(list_organisations).post(create_organisation))
-        .route("/organisations/{org}/users", get(list_users).post(create_user))
-        .route("/reports/{id}", axum::routing::put(put_report))
-        .route("/directory", get(directory))
+    add_routes(Router::new())
 }
 
 async fn openapi() -> Response {

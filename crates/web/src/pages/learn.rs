@@ -914,7 +914,7 @@ pub async fn revoke(
         .db
         .revoke_certificate(org, &code, admin.id, &reason, state.now())
         .await
-        .or_refuse(&state, v.asker(&admin), Owned::Certificate(&code))
+        .or_refuse(&state, v.asker(&admin).acting_for(org), Owned::Certificate(&code))
         .await?;
     training_page(&state, &v, org, Some(v.lang.t_args("cert-revoked-done", &[("code", code)]))).await
 }

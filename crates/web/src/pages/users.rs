@@ -195,7 +195,8 @@ async fn person(
     org: OrgId,
     user: UserId,
 ) -> Result<UserRecord, PageError> {
-    Ok(state.db.get_user(org, user).await.or_refuse(state, v.asker(me), Owned::User(user)).await?)
+    let asker = v.asker(me).acting_for(org);
+    Ok(state.db.get_user(org, user).await.or_refuse(state, asker, Owned::User(user)).await?)
 }
 
 pub async fn invite(
