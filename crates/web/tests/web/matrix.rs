@@ -172,7 +172,7 @@ async fn enrol(app: &TestApp, people: &[UserRecord]) {
     }
 }
 
-async fn fixture(app: &mut TestApp, a: &[UserRecord]) -> Fixture {
+async fn fixture(app: &mut TestApp, a: &[UserRecord], code: &str) -> Fixture {
     let db = app.state.db.clone();
     let (learner, reporter) = (&a[0], &a[1]);
     // A report in A, sent by A's reporter through the API.
@@ -188,7 +188,7 @@ async fn fixture(app: &mut TestApp, a: &[UserRecord]) -> Fixture {
     let who = Learner::User { org: learner.org_id, user: learner.id };
     let now = app.state.now();
     let attempt = db.create_attempt(&who, &course, "en", "[]", now).await.unwrap();
-    let code = "MATRIX-0001".to_owned();
+    let code = code.to_owned();
     let cert = NewCertificate {
         code: code.clone(),
         attempt_id: attempt,
@@ -221,6 +221,7 @@ async fn request(
     (n, who): (usize, Option<&UserRecord>),
     method: &str,
     path: &str,
+    extra: &str,
 ) -> (u16, Option<String>) {
     app.ip = [127, 0, 1, u8::try_from(n).unwrap()];
     app.cookies.clear();
@@ -254,7 +255,7 @@ async fn request(
         // Sign-in with the person's own address (a wrong password): throttling counts
         // per account too.
         let email = who.map_or("nobody@matrix.example", |u| u.email.as_str());
-        let form = if path == "/login" { format!("csrf={CSRF}&email={email}") } else { format!("csrf={CSRF}") };
+        let form = if path == "/login" { format!("csrf={CSRF}&email={email}") } else { format!("csrf={CSRF}{extra}") };
         b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form))
     } else {
         b.body(Body::empty())
@@ -287,7 +288,7 @@ async fn every_route_answers_every_kind_of_person_as_the_matrix_says() {
         enrol(&app, &a).await;
         enrol(&app, &b).await;
         enrol(&app, std::slice::from_ref(&platform)).await;
-        let f = fixture(&mut app, &a).await;
+        let f = fixture(&mut app, &a, "MATRIX-0001").await;
         let people: Vec<Option<&UserRecord>> = std::iter::once(None)
             .chain(a.iter().map(Some))
             .chain(std::iter::once(Some(&platform)))
@@ -303,7 +304,7 @@ async fn every_route_answers_every_kind_of_person_as_the_matrix_says() {
             let path = f.path(route);
             let mut cells = Vec::new();
             for (n, who) in people.iter().enumerate() {
-                let (status, location) = request(&mut app, (n, *who), method, &path).await;
+                let (status, location) = request(&mut app, (n, *who), method, &path, "").await;
                 requests += 1;
                 let new = app.state.db.audit_after(seq, 1000).await.unwrap();
                 seq = new.last().map_or(seq, |e| e.seq);
@@ -354,6 +355,55 @@ async fn every_route_answers_every_kind_of_person_as_the_matrix_says() {
             println!("{}", printed.join("\n"));
         }
         assert!(wrong.is_empty(), "{} cells differ from MATRIX:\n{}", wrong.len(), wrong.join("\n"));
+        app.finish().await;
+    }
+}
+
+/// Inside one's own organisation's pages, a record of another organisation named in
+/// the path or the form (a person, a certificate, a case to merge, an assignee) is
+/// "not found" and audited; a mistyped id is "not found" and no one's attempt.
+#[tokio::test]
+async fn another_organisations_records_named_in_ones_own_pages_are_refused_and_audited() {
+    for db in engines().await {
+        let mut app = TestApp::with_content(db).await;
+        let a = airline(&app, "Airline A", "a.example").await;
+        let b = airline(&app, "Airline B", "b.example").await;
+        enrol(&app, &a).await;
+        enrol(&app, &b).await;
+        let fa = fixture(&mut app, &a, "MATRIX-A001").await;
+        let fb = fixture(&mut app, &b, "MATRIX-B001").await;
+        let (desk, admin) = (&a[2], &a[3]);
+        let (org, case, b_desk) = (&fa.org, format!("/desk/cases/{}", fa.report), b[2].id.to_string());
+        let mut seq = app.state.db.audit_after(0, i64::MAX).await.unwrap().last().map_or(0, |e| e.seq);
+        for (who, path, extra, (kind, id)) in [
+            (admin, format!("/orgs/{org}/users/{}/roles", fb.user), "&role_learner=on".to_owned(), ("user", &fb.user)),
+            (admin, format!("/orgs/{org}/users/{}/position", fb.user), String::new(), ("user", &fb.user)),
+            (admin, format!("/orgs/{org}/users/{}/reset", fb.user), String::new(), ("user", &fb.user)),
+            (admin, format!("/orgs/{org}/certificates/{}/revoke", fb.code), String::new(), ("certificate", &fb.code)),
+            (desk, format!("{case}/assign"), format!("&version=0&assignee={b_desk}"), ("user", &b_desk)),
+            (desk, format!("{case}/merge"), format!("&other={}", fb.report), ("report", &fb.report)),
+            (desk, format!("{case}/dismiss"), format!("&other={}", fb.report), ("report", &fb.report)),
+        ] {
+            let (status, _) = request(&mut app, (1, Some(who)), "post", &path, &extra).await;
+            assert_eq!(status, 404, "{path}");
+            let new = app.state.db.audit_after(seq, 100).await.unwrap();
+            seq = new.last().map_or(seq, |e| e.seq);
+            let denied: Vec<_> = new.iter().filter(|e| e.action == "access.cross_org_denied").collect();
+            assert_eq!(denied.len(), 1, "{path}: one entry");
+            let e = denied[0];
+            assert_eq!((e.actor, e.org_id), (Some(who.id), Some(who.org_id)), "{path}: by whom, in their trail");
+            assert_eq!((e.target_kind.as_deref(), e.target_id.as_deref()), (Some(kind), Some(id.as_str())), "{path}");
+        }
+        // Nothing of B's changed.
+        let b_user = app.state.db.get_user(b[0].org_id, b[0].id).await.unwrap();
+        assert_eq!(b_user.roles, b[0].roles);
+        assert!(app.state.db.certificate(&fb.code).await.unwrap().revoked_at.is_none());
+        // A mistyped id: not found, and no one's attempt on another organisation.
+        let (status, _) =
+            request(&mut app, (1, Some(desk)), "get", &format!("/desk/cases/{}", uuid::Uuid::now_v7()), "").await;
+        assert_eq!(status, 404);
+        let new = app.state.db.audit_after(seq, 100).await.unwrap();
+        assert!(new.iter().all(|e| e.action != "access.cross_org_denied"), "{new:?}");
         app.finish().await;
     }
 }
