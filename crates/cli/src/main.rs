@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::org::{OrgKind, OrgName};
-use sightline_domain::user::{Email, NewPassword, PersonName, Roles};
+use sightline_domain::user::{Email, NewPassword, PersonName, Roles, Scopes};
 use sightline_storage::{AlertChange, Db, NewUser, StorageError};
 use sightline_web::{AppState, Clock, Config};
 use time::Duration;
@@ -159,6 +159,11 @@ enum AdminCommand {
         /// Days until the token expires (none: never).
         #[arg(long)]
         days: Option<i64>,
+        /// What the token may do, comma-separated: `reports:write`, `read`, `admin`
+        /// (never beyond the person's roles). Default: least privilege —
+        /// `reports:write` for a reporter, `read` for anyone else.
+        #[arg(long)]
+        scopes: Option<String>,
     },
     /// List organisations.
     ListOrgs,
@@ -677,12 +682,19 @@ async fn admin(db: &Db, command: AdminCommand) -> Result<ExitCode, Fatal> {
             })?;
             println!("{id}");
         }
-        AdminCommand::CreateToken { email, name, days } => {
+        AdminCommand::CreateToken { email, name, days, scopes } => {
             let email = Email::parse(&email).map_err(|e| Fatal(format!("--email: {e}")))?;
             let user = db.user_by_email(&email).await?.ok_or_else(|| Fatal(format!("no user with e-mail {email}")))?;
+            let scopes = match scopes {
+                None => Scopes::default_for(&user.roles),
+                Some(s) => Scopes::parse_list(&s).and_then(|s| s.for_roles(&user.roles)).map_err(|e| {
+                    let allowed = Scopes::grantable(&user.roles);
+                    Fatal(format!("--scopes: {e} (this person's roles allow: {allowed})"))
+                })?,
+            };
             let token = sightline_web::new_token()?;
             let expires = days.map(|d| now + Duration::days(d));
-            db.create_api_token(&user, &name, &sightline_web::hash_token(&token), expires, now).await?;
+            db.create_api_token(&user, &name, &scopes, &sightline_web::hash_token(&token), expires, now).await?;
             println!("{token}");
         }
         AdminCommand::SetWebhook { .. } => return Err(Fatal("handled above".into())),

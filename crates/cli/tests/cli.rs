@@ -244,7 +244,19 @@ async fn admin_commands_and_audit_verify_detects_tampering() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = run(&["admin", "create-token", "--email", "aino@nw.example", "--name", "integration"], &data);
+    // Scopes never go beyond the person's roles.
+    let out = run(&["admin", "create-token", "--email", "aino@nw.example", "--scopes", "read,admin"], &data);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("scope-not-allowed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scopes = ["--scopes", "reports:write,read"];
+    let out = run(
+        &["admin", "create-token", "--email", "aino@nw.example", "--name", "integration", scopes[0], scopes[1]],
+        &data,
+    );
     assert!(out.status.success());
     let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert_eq!(token.len(), 43);

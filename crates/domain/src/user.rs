@@ -95,6 +95,21 @@ impl Roles {
     pub fn require_two_factor(&self) -> bool {
         self.0.iter().any(|r| r.requires_two_factor())
     }
+    /// The two-factor rule, the one place it is decided, for a browser session and an
+    /// API token alike: may a person holding these roles act, given whether they
+    /// have enrolled a second factor and whether this credential has passed it?
+    /// (An API token counts as having passed it: it only works once its holder has
+    /// enrolled.)
+    #[must_use]
+    pub fn two_factor_gate(&self, enrolled: bool, passed: bool) -> Gate {
+        if enrolled && !passed {
+            Gate::NeedsSecondFactor
+        } else if !enrolled && self.require_two_factor() {
+            Gate::NeedsEnrolment
+        } else {
+            Gate::Open
+        }
+    }
     /// Parse a list such as `"reporter; learner"` or `"desk_analyst,learner"`.
     ///
     /// # Errors
@@ -110,6 +125,132 @@ impl Roles {
             return Err(FieldError::new("role", "required"));
         }
         Ok(Self(roles))
+    }
+}
+
+/// What still stands between a signed-in person (or their API token) and the product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Open,
+    /// Enrolled, but this session has not passed the second factor yet.
+    NeedsSecondFactor,
+    /// Their roles require two-factor sign-in and they have not enrolled.
+    NeedsEnrolment,
+}
+
+/// What an API token may be used for, chosen when it is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    /// Send crew reports (`PUT /api/v1/reports/{id}`).
+    ReportsWrite,
+    /// Read: who am I, the directory, organisations and people (as the roles allow).
+    Read,
+    /// Administer: create organisations and people (as the roles allow).
+    Admin,
+}
+
+impl Scope {
+    pub const ALL: [Self; 3] = [Self::ReportsWrite, Self::Read, Self::Admin];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ReportsWrite => "reports:write",
+            Self::Read => "read",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// May a person with these roles hold a token with this scope? A scope never
+    /// grants more than the roles: reports need a reporter, administration an admin.
+    #[must_use]
+    pub fn grantable_to(self, roles: &Roles) -> bool {
+        match self {
+            Self::ReportsWrite => roles.contains(Role::Reporter),
+            Self::Read => !roles.is_empty(),
+            Self::Admin => roles.contains(Role::OrgAdmin) || roles.contains(Role::PlatformAdmin),
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Scope {
+    type Err = FieldError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or(FieldError::new("scopes", "unknown-scope"))
+    }
+}
+
+/// The scopes of one API token. Never empty once parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scopes(BTreeSet<Scope>);
+
+impl Scopes {
+    #[must_use]
+    pub fn of(scopes: impl IntoIterator<Item = Scope>) -> Self {
+        Self(scopes.into_iter().collect())
+    }
+    #[must_use]
+    pub fn contains(&self, scope: Scope) -> bool {
+        self.0.contains(&scope)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = Scope> + '_ {
+        self.0.iter().copied()
+    }
+    /// Every scope a person with these roles may give a token.
+    #[must_use]
+    pub fn grantable(roles: &Roles) -> Self {
+        Self::of(Scope::ALL.into_iter().filter(|s| s.grantable_to(roles)))
+    }
+    /// Least privilege: what a person's roles most need a token for — sending
+    /// reports for a reporter, reading for everyone else. Never administration.
+    #[must_use]
+    pub fn default_for(roles: &Roles) -> Self {
+        Self::of([if roles.contains(Role::Reporter) { Scope::ReportsWrite } else { Scope::Read }])
+    }
+    /// Parse a list such as `"reports:write,read"` (commas, semicolons or spaces).
+    ///
+    /// # Errors
+    /// `scopes`/`unknown-scope` or `scopes`/`required`.
+    pub fn parse_list(input: &str) -> Result<Self, FieldError> {
+        let scopes = input
+            .split([',', ';', ' '])
+            .filter(|s| !s.trim().is_empty())
+            .map(str::parse)
+            .collect::<Result<BTreeSet<Scope>, _>>()?;
+        if scopes.is_empty() {
+            return Err(FieldError::new("scopes", "required"));
+        }
+        Ok(Self(scopes))
+    }
+    /// These scopes, for a new token of a person with `roles`.
+    ///
+    /// # Errors
+    /// `scopes`/`required` when empty, `scopes`/`scope-not-allowed` when one goes
+    /// beyond the roles.
+    pub fn for_roles(self, roles: &Roles) -> Result<Self, FieldError> {
+        if self.0.is_empty() {
+            Err(FieldError::new("scopes", "required"))
+        } else if self.iter().all(|s| s.grantable_to(roles)) {
+            Ok(self)
+        } else {
+            Err(FieldError::new("scopes", "scope-not-allowed"))
+        }
+    }
+}
+
+impl fmt::Display for Scopes {
+    /// Comma-separated, in a fixed order (how they are stored).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.iter().map(Scope::as_str).collect::<Vec<_>>().join(","))
     }
 }
 
@@ -342,6 +483,37 @@ mod tests {
         assert_eq!(parse_optional_short("  ", "base", 10), Ok(None));
         assert_eq!(parse_optional_short(" HEL ", "base", 10), Ok(Some("HEL".to_owned())));
         assert!(parse_optional_short("HELSINKI-VANTAA", "base", 10).is_err());
+    }
+
+    #[test]
+    fn the_two_factor_gate_is_one_rule_for_sessions_and_tokens() {
+        let analyst = Roles::of([Role::DeskAnalyst]);
+        let crew = Roles::of([Role::Reporter]);
+        assert_eq!(analyst.two_factor_gate(false, false), Gate::NeedsEnrolment);
+        assert_eq!(analyst.two_factor_gate(false, true), Gate::NeedsEnrolment, "a token of a person never enrolled");
+        assert_eq!(analyst.two_factor_gate(true, false), Gate::NeedsSecondFactor);
+        assert_eq!(analyst.two_factor_gate(true, true), Gate::Open);
+        assert_eq!(crew.two_factor_gate(false, false), Gate::Open);
+        assert_eq!(crew.two_factor_gate(true, false), Gate::NeedsSecondFactor, "enrolled people always pass it");
+    }
+
+    #[test]
+    fn token_scopes_never_exceed_the_roles_and_default_to_least_privilege() {
+        let crew = Roles::of([Role::Reporter, Role::Learner]);
+        let admin = Roles::of([Role::OrgAdmin]);
+        assert_eq!(Scopes::default_for(&crew), Scopes::of([Scope::ReportsWrite]));
+        assert_eq!(Scopes::default_for(&admin), Scopes::of([Scope::Read]));
+        assert_eq!(Scopes::grantable(&crew), Scopes::of([Scope::ReportsWrite, Scope::Read]));
+        assert_eq!(Scopes::grantable(&admin), Scopes::of([Scope::Read, Scope::Admin]));
+        let both = Scopes::parse_list(" read, reports:write ").unwrap();
+        assert_eq!(both.to_string(), "reports:write,read");
+        assert_eq!(Scopes::parse_list(&both.to_string()).unwrap(), both);
+        assert!(both.clone().for_roles(&crew).is_ok());
+        assert_eq!(both.for_roles(&admin).unwrap_err(), FieldError::new("scopes", "scope-not-allowed"));
+        assert_eq!(Scopes::parse_list("admin").unwrap().for_roles(&crew).unwrap_err().code, "scope-not-allowed");
+        assert_eq!(Scopes::parse_list("write").unwrap_err(), FieldError::new("scopes", "unknown-scope"));
+        assert_eq!(Scopes::parse_list(" , ").unwrap_err(), FieldError::new("scopes", "required"));
+        assert_eq!(Scopes::default().for_roles(&crew).unwrap_err().code, "required");
     }
 
     #[test]

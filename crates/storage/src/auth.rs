@@ -7,7 +7,7 @@
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::{ApiTokenId, InvitationId, OrgId, PasswordResetId, UserId};
 use sightline_domain::org::{OrgKind, OrgName};
-use sightline_domain::user::{Email, PersonName, Role, Roles};
+use sightline_domain::user::{Email, PersonName, Role, Roles, Scopes};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -45,6 +45,8 @@ pub struct ApiTokenRecord {
     pub created_at: OffsetDateTime,
     pub expires_at: Option<OffsetDateTime>,
     pub revoked_at: Option<OffsetDateTime>,
+    /// What the token may be used for.
+    pub scopes: Scopes,
 }
 
 #[derive(Debug, Clone)]
@@ -74,7 +76,7 @@ pub struct LoginFailures {
     pub from_address: i64,
 }
 
-type TokenRow = (Uuid, String, i64, Option<i64>, Option<i64>);
+type TokenRow = (Uuid, String, i64, Option<i64>, Option<i64>, String);
 type InvitationRow = (Uuid, Uuid, String, String, String, String, i64, i64, Option<i64>);
 
 impl Db {
@@ -473,7 +475,7 @@ impl Db {
 
     // ----- API tokens ---------------------------------------------------------
 
-    /// Store a new personal API token (its hash) and audit it.
+    /// Store a new personal API token (its hash) with its scopes, and audit it.
     ///
     /// # Errors
     /// The database failed.
@@ -481,6 +483,7 @@ impl Db {
         &self,
         user: &UserRecord,
         name: &str,
+        scopes: &Scopes,
         hash: &[u8],
         expires_at: Option<OffsetDateTime>,
         now: OffsetDateTime,
@@ -490,12 +493,12 @@ impl Db {
             .org(user.org_id)
             .actor(user.id)
             .target("api_token", id)
-            .detail(name.to_owned());
+            .detail(format!("{name} ({scopes})"));
         crate::db_run!(self, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(
-                "INSERT INTO api_tokens (id, org_id, user_id, name, token_hash, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO api_tokens (id, org_id, user_id, name, token_hash, created_at, expires_at, scopes) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(id.as_uuid())
             .bind(user.org_id.as_uuid())
@@ -504,6 +507,7 @@ impl Db {
             .bind(hash)
             .bind(to_micros(now))
             .bind(expires_at.map(to_micros))
+            .bind(scopes.to_string())
             .execute(&mut *tx)
             .await?;
             audit_in_tx!(tx, &audit, now);
@@ -512,14 +516,14 @@ impl Db {
         Ok(id)
     }
 
-    /// The active user a live API token belongs to.
+    /// The active user a live API token belongs to, and the token's scopes.
     ///
     /// # Errors
     /// The database failed.
-    pub async fn user_by_api_token(&self, hash: &[u8], now: OffsetDateTime) -> Result<Option<UserRecord>> {
-        let row: Option<(Uuid,)> = crate::db_run!(self, |p| {
+    pub async fn user_by_api_token(&self, hash: &[u8], now: OffsetDateTime) -> Result<Option<(UserRecord, Scopes)>> {
+        let row: Option<(Uuid, String)> = crate::db_run!(self, |p| {
             sqlx::query_as(
-            "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id \
+            "SELECT t.user_id, t.scopes FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active"
         )
         .bind(hash)
@@ -529,7 +533,7 @@ impl Db {
         });
         match row {
             None => Ok(None),
-            Some((id,)) => self.get_user_by_id(UserId::from_uuid(id)).await.map(Some),
+            Some((id, scopes)) => Ok(Some((self.get_user_by_id(UserId::from_uuid(id)).await?, stored_scopes(&scopes)))),
         }
     }
 
@@ -539,7 +543,7 @@ impl Db {
     /// The database failed.
     pub async fn list_api_tokens(&self, org: OrgId, user: UserId) -> Result<Vec<ApiTokenRecord>> {
         let rows: Vec<TokenRow> = crate::db_run!(self, |p| sqlx::query_as(
-            "SELECT id, name, created_at, expires_at, revoked_at FROM api_tokens \
+            "SELECT id, name, created_at, expires_at, revoked_at, scopes FROM api_tokens \
              WHERE org_id = $1 AND user_id = $2 ORDER BY created_at DESC"
         )
         .bind(org.as_uuid())
@@ -554,6 +558,7 @@ impl Db {
                 created_at: from_micros(r.2),
                 expires_at: r.3.map(from_micros),
                 revoked_at: r.4.map(from_micros),
+                scopes: stored_scopes(&r.5),
             })
             .collect())
     }
@@ -831,11 +836,17 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id.as_uuid()).execute(&mut *tx).await?;
+            revoke_tokens_in_tx!(tx, user.org_id, user.id, Some(user.id), "password reset", now);
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
         });
         Ok(user)
     }
+}
+
+/// Scopes as stored; an empty or unreadable value grants nothing.
+fn stored_scopes(s: &str) -> Scopes {
+    Scopes::parse_list(s).unwrap_or_default()
 }
 
 fn to_invitation(r: InvitationRow) -> Result<Invitation> {

@@ -106,6 +106,36 @@ macro_rules! mail_in_tx {
     }};
 }
 
+/// Revoke every live API token of `$user` inside an open transaction `$tx`, and, when
+/// there were any, audit it once with the count and the reason (`$actor` did it).
+/// Used where a person's credentials or rights change: a password reset, a role change.
+macro_rules! revoke_tokens_in_tx {
+    ($tx:expr, $org:expr, $user:expr, $actor:expr, $reason:expr, $now:expr) => {{
+        let org: sightline_domain::ids::OrgId = $org;
+        let user: sightline_domain::ids::UserId = $user;
+        let n = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE org_id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind($crate::to_micros($now))
+        .bind(org.as_uuid())
+        .bind(user.as_uuid())
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            let mut entry =
+                sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::ApiTokenRevoked)
+                    .org(org)
+                    .target("user", user)
+                    .detail(format!("{n} token{}: {}", if n == 1 { "" } else { "s" }, $reason));
+            if let Some(actor) = $actor {
+                entry = entry.actor(actor);
+            }
+            audit_in_tx!($tx, &entry, $now);
+        }
+    }};
+}
+
 /// Insert a certificate inside an open transaction.
 macro_rules! insert_cert {
     ($tx:expr, $c:expr, $org:expr, $user:expr) => {{
@@ -159,7 +189,7 @@ pub use directory::{DirectoryChange, StoredEntry};
 pub use error::StorageError;
 pub use learn::{Attempt, Certificate, Learner, NewCertificate, ReminderDue};
 pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
-pub use orgs::Organisation;
+pub use orgs::{Organisation, Owned};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
 pub use time_conv::{from_micros, to_micros};

@@ -1,7 +1,7 @@
 //! Organisations.
 
 use sightline_domain::audit::NewAuditEntry;
-use sightline_domain::ids::OrgId;
+use sightline_domain::ids::{ApiTokenId, OrgId, UserId};
 use sightline_domain::org::{OrgKind, OrgName};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -15,6 +15,49 @@ pub struct Organisation {
     pub kind: OrgKind,
     pub created_at: OffsetDateTime,
     pub user_count: i64,
+}
+
+/// A record that belongs to one organisation, named by the id a request carried.
+/// [`Db::owner_of`] says whose it is, so that a refused request for another
+/// organisation's record can be told apart from a mistyped id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owned<'a> {
+    Organisation(OrgId),
+    User(UserId),
+    /// A crew report (a case on the desk).
+    Report(Uuid),
+    /// A certificate, by its code.
+    Certificate(&'a str),
+    ApiToken(ApiTokenId),
+    /// A knowledge-check attempt.
+    Attempt(Uuid),
+}
+
+impl Owned<'_> {
+    /// The audit trail's name for the kind of record.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Organisation(_) => "organisation",
+            Self::User(_) => "user",
+            Self::Report(_) => "report",
+            Self::Certificate(_) => "certificate",
+            Self::ApiToken(_) => "api_token",
+            Self::Attempt(_) => "check_attempt",
+        }
+    }
+
+    /// The id as the request carried it.
+    #[must_use]
+    pub fn id(&self) -> String {
+        match self {
+            Self::Organisation(id) => id.to_string(),
+            Self::User(id) => id.to_string(),
+            Self::Report(id) | Self::Attempt(id) => id.to_string(),
+            Self::Certificate(code) => (*code).to_owned(),
+            Self::ApiToken(id) => id.to_string(),
+        }
+    }
 }
 
 type OrgRow = (Uuid, String, String, i64, i64);
@@ -116,5 +159,35 @@ impl Db {
         let (n,): (i64,) =
             crate::db_run!(self, |p| sqlx::query_as("SELECT COUNT(*) FROM organisations").fetch_one(p).await?);
         Ok(n)
+    }
+
+    /// The organisation that holds this record, if it exists and belongs to one (an
+    /// anonymous learner's attempt or certificate belongs to none).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn owner_of(&self, target: Owned<'_>) -> Result<Option<OrgId>> {
+        let sql = match target {
+            Owned::Organisation(_) => "SELECT id FROM organisations WHERE id = $1",
+            Owned::User(_) => "SELECT org_id FROM users WHERE id = $1",
+            Owned::Report(_) => "SELECT org_id FROM reports WHERE id = $1",
+            Owned::Certificate(_) => "SELECT org_id FROM certificates WHERE code = $1",
+            Owned::ApiToken(_) => "SELECT org_id FROM api_tokens WHERE id = $1",
+            Owned::Attempt(_) => "SELECT org_id FROM check_attempts WHERE id = $1",
+        };
+        let id = match target {
+            Owned::Certificate(code) => {
+                let row: Option<(Option<Uuid>,)> =
+                    crate::db_run!(self, |p| sqlx::query_as(sql).bind(code).fetch_optional(p).await?);
+                return Ok(row.and_then(|r| r.0).map(OrgId::from_uuid));
+            }
+            Owned::Organisation(id) => id.as_uuid(),
+            Owned::User(id) => id.as_uuid(),
+            Owned::ApiToken(id) => id.as_uuid(),
+            Owned::Report(id) | Owned::Attempt(id) => id,
+        };
+        let row: Option<(Option<Uuid>,)> =
+            crate::db_run!(self, |p| sqlx::query_as(sql).bind(id).fetch_optional(p).await?);
+        Ok(row.and_then(|r| r.0).map(OrgId::from_uuid))
     }
 }

@@ -369,6 +369,10 @@ impl Db {
                     .await?;
             }
             audit_in_tx!(tx, &audit, now);
+            // Tokens were made for the old roles: they stop working with them.
+            if before.roles != *roles {
+                revoke_tokens_in_tx!(tx, org, user, audit.actor, "role change", now);
+            }
             tx.commit().await?;
         });
         Ok(())

@@ -9,7 +9,7 @@ use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::roster;
-use sightline_domain::user::{Email, PersonName, Role, Roles};
+use sightline_domain::user::{Email, PersonName, Role, Roles, Scope, Scopes};
 use sightline_storage::testing::{self, PG_ENV};
 use sightline_storage::{
     AlertChange, AlertChannel, Contact, Db, Ingest, Learner, MailKind, NewCertificate, NewMail, NewReport, NewSession,
@@ -68,6 +68,8 @@ on_both_engines!(
     api_tokens_authenticate_until_revoked_or_expired,
     invitation_can_be_accepted_once,
     password_reset_sets_password_and_ends_sessions,
+    a_password_reset_revokes_the_persons_api_tokens_audited,
+    a_role_change_revokes_the_persons_api_tokens_audited,
     setup_link_creates_one_platform_admin,
     login_failures_are_counted_per_account_and_address,
     concurrent_sign_in_reservations_never_pass_the_limit,
@@ -81,6 +83,7 @@ on_both_engines!(
     anonymous_learners_get_certificates_only_for_passed_attempts,
     reports_are_stored_once_per_id,
     reports_are_private_to_their_organisation_and_reporter,
+    the_owner_of_a_record_is_found_for_cross_organisation_checks,
     a_group_commit_gives_each_report_its_own_outcome,
     a_report_that_fails_in_a_group_commit_fails_alone,
     concurrent_group_commits_of_the_same_ids_never_deadlock,
@@ -111,6 +114,10 @@ mod postgres_property {
         super::ingest_property(&db);
         db.cleanup().await;
     }
+}
+
+fn reporting() -> Scopes {
+    Scopes::of([Scope::ReportsWrite])
 }
 
 async fn org(db: &Db, name: &str) -> OrgId {
@@ -259,11 +266,17 @@ async fn sessions_expire_and_can_be_ended(db: &Db) {
 async fn api_tokens_authenticate_until_revoked_or_expired(db: &Db) {
     let a = org(db, "Airline A").await;
     let u = db.get_user(a, user(db, a, "anna@a.example", &[Role::Reporter]).await).await.unwrap();
-    let t1 = db.create_api_token(&u, "ci", &[9; 32], None, NOW).await.unwrap();
-    db.create_api_token(&u, "short", &[8; 32], Some(NOW + Duration::minutes(5)), NOW).await.unwrap();
-    assert_eq!(db.user_by_api_token(&[9; 32], NOW).await.unwrap().unwrap().id, u.id);
+    let t1 = db.create_api_token(&u, "ci", &reporting(), &[9; 32], None, NOW).await.unwrap();
+    db.create_api_token(&u, "short", &reporting(), &[8; 32], Some(NOW + Duration::minutes(5)), NOW).await.unwrap();
+    let (holder, scopes) = db.user_by_api_token(&[9; 32], NOW).await.unwrap().unwrap();
+    assert_eq!((holder.id, scopes), (u.id, reporting()), "the holder and the token's scopes");
+    let both = Scopes::of([Scope::ReportsWrite, Scope::Read]);
+    db.create_api_token(&u, "both", &both, &[7; 32], None, NOW).await.unwrap();
+    assert_eq!(db.user_by_api_token(&[7; 32], NOW).await.unwrap().unwrap().1, both);
     assert!(db.user_by_api_token(&[8; 32], NOW + Duration::minutes(6)).await.unwrap().is_none());
-    assert_eq!(db.list_api_tokens(a, u.id).await.unwrap().len(), 2);
+    let listed = db.list_api_tokens(a, u.id).await.unwrap();
+    assert_eq!(listed.len(), 3);
+    assert!(listed.iter().any(|t| t.name == "both" && t.scopes == both));
     db.revoke_api_token(&u, t1, NOW).await.unwrap();
     assert!(db.user_by_api_token(&[9; 32], NOW).await.unwrap().is_none());
     assert!(matches!(db.revoke_api_token(&u, t1, NOW).await, Err(StorageError::NotFound)));
@@ -325,6 +338,51 @@ async fn password_reset_sets_password_and_ends_sessions(db: &Db) {
         db.complete_password_reset(&[4; 32], "$argon2id$again", None, NOW).await,
         Err(StorageError::LinkUsedOrExpired)
     ));
+}
+
+async fn a_password_reset_revokes_the_persons_api_tokens_audited(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let anna = db.get_user(a, user(db, a, "anna@a.example", &[Role::Reporter]).await).await.unwrap();
+    let bo = db.get_user(a, user(db, a, "bo@a.example", &[Role::Reporter]).await).await.unwrap();
+    db.create_api_token(&anna, "tablet", &reporting(), &[1; 32], None, NOW).await.unwrap();
+    db.create_api_token(&anna, "laptop", &reporting(), &[2; 32], None, NOW).await.unwrap();
+    db.create_api_token(&bo, "bo's", &reporting(), &[3; 32], None, NOW).await.unwrap();
+    db.create_password_reset(a, anna.id, admin, &[4; 32], NOW + Duration::hours(24), None, NOW).await.unwrap();
+    db.complete_password_reset(&[4; 32], "$argon2id$new", None, NOW).await.unwrap();
+    assert!(db.user_by_api_token(&[1; 32], NOW).await.unwrap().is_none(), "revoked with the reset");
+    assert!(db.user_by_api_token(&[2; 32], NOW).await.unwrap().is_none());
+    assert!(db.user_by_api_token(&[3; 32], NOW).await.unwrap().is_some(), "only that person's tokens");
+    assert!(db.list_api_tokens(a, anna.id).await.unwrap().iter().all(|t| t.revoked_at == Some(NOW)));
+    let trail = db.audit_for_org(a, 10).await.unwrap().entries;
+    let revoked: Vec<_> = trail.iter().filter(|e| e.action == "api_token.revoked").collect();
+    assert_eq!(revoked.len(), 1, "one entry for the reset, with the count");
+    assert_eq!(revoked[0].target_id, Some(anna.id.to_string()));
+    assert_eq!(revoked[0].detail, "2 tokens: password reset");
+    db.verify_audit_chain().await.unwrap();
+}
+
+async fn a_role_change_revokes_the_persons_api_tokens_audited(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let anna = db.get_user(a, user(db, a, "anna@a.example", &[Role::Reporter]).await).await.unwrap();
+    db.create_api_token(&anna, "tablet", &reporting(), &[1; 32], None, NOW).await.unwrap();
+    let change = |roles: Roles| async move {
+        db.set_roles(a, anna.id, &roles, NewAuditEntry::new(AuditAction::RolesChanged).actor(admin), NOW).await
+    };
+    // Saving the same roles changes nothing and keeps the token.
+    change(Roles::of([Role::Reporter])).await.unwrap();
+    assert!(db.user_by_api_token(&[1; 32], NOW).await.unwrap().is_some());
+    change(Roles::of([Role::Reporter, Role::DeskAnalyst])).await.unwrap();
+    assert!(db.user_by_api_token(&[1; 32], NOW).await.unwrap().is_none(), "revoked with the role change");
+    let trail = db.audit_for_org(a, 10).await.unwrap().entries;
+    let revoked = trail.iter().find(|e| e.action == "api_token.revoked").expect("the revocation is audited");
+    assert_eq!((revoked.actor, revoked.target_id.clone()), (Some(admin), Some(anna.id.to_string())));
+    assert_eq!(revoked.detail, "1 token: role change");
+    // Nothing left to revoke: no second entry.
+    change(Roles::of([Role::Reporter])).await.unwrap();
+    let n = db.audit_for_org(a, 20).await.unwrap().entries.iter().filter(|e| e.action == "api_token.revoked").count();
+    assert_eq!(n, 1);
 }
 
 async fn setup_link_creates_one_platform_admin(db: &Db) {
@@ -639,6 +697,34 @@ async fn reports_are_stored_once_per_id(db: &Db) {
         1,
         "one audit entry, not one per retry"
     );
+}
+
+async fn the_owner_of_a_record_is_found_for_cross_organisation_checks(db: &Db) {
+    use sightline_storage::Owned;
+    let a = org(db, "Airline A").await;
+    let u = db.get_user(a, user(db, a, "crew@a.example", &[Role::Reporter, Role::Learner]).await).await.unwrap();
+    let report_id = uuid::Uuid::now_v7();
+    db.put_report(&report(report_id, a, u.id, 1), NOW).await.unwrap();
+    let token = db.create_api_token(&u, "t", &Scopes::of([Scope::Read]), &[1; 32], None, NOW).await.unwrap();
+    let learner = Learner::User { org: a, user: u.id };
+    let attempt = db.create_attempt(&learner, "cabin-crew", "fi", "[]", NOW).await.unwrap();
+    db.submit_attempt(&learner, attempt, "[1]", 100, true, Some(&cert("OWNED-1", attempt)), NOW).await.unwrap();
+    let anon = Learner::Anonymous { hash: vec![7; 32] };
+    let anon_attempt = db.create_attempt(&anon, "public", "en", "[]", NOW).await.unwrap();
+    for target in [
+        Owned::Organisation(a),
+        Owned::User(u.id),
+        Owned::Report(report_id),
+        Owned::Certificate("OWNED-1"),
+        Owned::ApiToken(token),
+        Owned::Attempt(attempt),
+    ] {
+        assert_eq!(db.owner_of(target).await.unwrap(), Some(a), "{}", target.kind());
+    }
+    assert_eq!(db.owner_of(Owned::Attempt(anon_attempt)).await.unwrap(), None, "an anonymous learner's");
+    assert_eq!(db.owner_of(Owned::Report(uuid::Uuid::now_v7())).await.unwrap(), None, "no such report");
+    assert_eq!(db.owner_of(Owned::Certificate("NOPE")).await.unwrap(), None);
+    assert_eq!(db.owner_of(Owned::Organisation(OrgId::new())).await.unwrap(), None);
 }
 
 async fn reports_are_private_to_their_organisation_and_reporter(db: &Db) {

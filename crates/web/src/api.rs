@@ -3,23 +3,28 @@
 //! Authentication: `Authorization: Bearer <personal API token>`, or the browser's
 //! session cookie (then state-changing requests must echo the session's CSRF token in
 //! `X-CSRF-Token`). Errors always use the envelope in [`crate::error::ApiError`].
+//!
+//! Every handler names the token scope it needs in its extractor (`ApiUser<Read>`,
+//! `ApiUser<Admin>`, `ApiUser<ReportsWrite>`); a session acts with the person's roles.
 
 use axum::body::Bytes;
+use std::marker::PhantomData;
+
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::OrgId;
 use sightline_domain::org::{OrgKind, OrgName};
-use sightline_domain::user::{Email, PersonName, Role, Roles, parse_optional_short};
-use sightline_storage::{NewUser, UserRecord};
+use sightline_domain::user::{Email, Gate, PersonName, Role, Roles, Scope, Scopes, parse_optional_short};
+use sightline_storage::{NewUser, Owned, UserRecord};
 use utoipa::{OpenApi, ToSchema};
 
+use crate::access::{self, Asker};
 use crate::error::{ApiError, ErrorBody, ErrorEnvelope};
 use crate::security::{constant_time_eq, hash_token};
 use crate::visitor::client_ip;
@@ -50,54 +55,111 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+route_table! {
+    routes, add_routes;
+    "/openapi.json" => get(openapi);
+    "/me" => get(me);
+    "/organisations" => get(list_organisations).post(create_organisation);
+    "/organisations/{org}/users" => get(list_users).post(create_user);
+    "/reports/{id}" => put(put_report);
+    "/directory" => get(directory);
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/me", get(me))
-        .route("/organisations", get(list_organisations).post(create_organisation))
-        .route("/organisations/{org}/users", get(list_users).post(create_user))
-        .route("/reports/{id}", axum::routing::put(put_report))
-        .route("/directory", get(directory))
+    add_routes(Router::new())
 }
 
 async fn openapi() -> Response {
     Json(ApiDoc::openapi()).into_response()
 }
 
-/// The authenticated caller of an API request.
-pub struct ApiUser(pub UserRecord);
+/// The authenticated caller of an API request, whose credential carries the scope
+/// `S` ([`Read`], [`Admin`] or [`ReportsWrite`]): every handler says which it needs.
+pub struct ApiUser<S>(pub UserRecord, PhantomData<S>);
 
-impl FromRequestParts<AppState> for ApiUser {
+/// A token scope an endpoint needs.
+pub trait NeedsScope {
+    const SCOPE: Scope;
+}
+/// Reading (`read`).
+pub struct Read;
+/// Administering organisations and people (`admin`).
+pub struct Admin;
+/// Sending crew reports (`reports:write`).
+pub struct ReportsWrite;
+impl NeedsScope for Read {
+    const SCOPE: Scope = Scope::Read;
+}
+impl NeedsScope for Admin {
+    const SCOPE: Scope = Scope::Admin;
+}
+impl NeedsScope for ReportsWrite {
+    const SCOPE: Scope = Scope::ReportsWrite;
+}
+
+impl<S: NeedsScope> FromRequestParts<AppState> for ApiUser<S> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let now = state.now();
-        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
-            let token =
-                auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
-            let user = state.db.user_by_api_token(&hash_token(token.trim()), now).await?;
-            return user.map(ApiUser).ok_or_else(ApiError::unauthorized);
+        let Credential { user, scopes, second_factor_passed, csrf } = credential(parts, state).await?;
+        // The two-factor rule is the domain's, the same as for pages: a token counts
+        // as having passed the second factor, so it works once its holder has enrolled.
+        match user.roles.two_factor_gate(user.two_factor_enabled(), second_factor_passed) {
+            Gate::Open => {}
+            Gate::NeedsSecondFactor => return Err(ApiError::unauthorized()),
+            Gate::NeedsEnrolment => {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "two-factor-required",
+                    "your roles require two-factor sign-in: enrol at /account/two-factor, then use the API",
+                ));
+            }
         }
-        let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
-            return Err(ApiError::unauthorized());
-        };
-        let session = state.db.session(&hash_token(&token), now).await?.ok_or_else(ApiError::unauthorized)?;
-        let gate_open = if session.user.two_factor_enabled() {
-            session.two_factor_passed
-        } else {
-            !session.user.roles.require_two_factor()
-        };
-        if !gate_open {
-            return Err(ApiError::unauthorized());
-        }
-        if parts.method != Method::GET && parts.method != Method::HEAD {
+        if let Some(expected) = csrf.filter(|_| parts.method != Method::GET && parts.method != Method::HEAD) {
             let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
+            if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
                 return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "X-CSRF-Token is missing or wrong"));
             }
         }
-        Ok(ApiUser(session.user))
+        if scopes.is_some_and(|s| !s.contains(S::SCOPE)) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "insufficient-scope",
+                format!("this API token lacks the `{}` scope this endpoint needs", S::SCOPE),
+            ));
+        }
+        Ok(Self(user, PhantomData))
     }
+}
+
+/// Who sent the request.
+struct Credential {
+    user: UserRecord,
+    /// A bearer token's scopes; none for a session, which acts with the person's roles.
+    scopes: Option<Scopes>,
+    second_factor_passed: bool,
+    /// A session's CSRF token, which state-changing requests must echo.
+    csrf: Option<String>,
+}
+
+async fn credential(parts: &Parts, state: &AppState) -> Result<Credential, ApiError> {
+    let now = state.now();
+    if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
+        let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
+        let (user, scopes) =
+            state.db.user_by_api_token(&hash_token(token.trim()), now).await?.ok_or_else(ApiError::unauthorized)?;
+        return Ok(Credential { user, scopes: Some(scopes), second_factor_passed: true, csrf: None });
+    }
+    let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
+        return Err(ApiError::unauthorized());
+    };
+    let session = state.db.session(&hash_token(&token), now).await?.ok_or_else(ApiError::unauthorized)?;
+    Ok(Credential {
+        user: session.user,
+        scopes: None,
+        second_factor_passed: session.two_factor_passed,
+        csrf: Some(session.csrf_token),
+    })
 }
 
 fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
@@ -146,10 +208,10 @@ pub struct Me {
     two_factor: bool,
 }
 
-/// Who the token or session belongs to.
+/// Who the token or session belongs to (scope `read`).
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = Me), (status = 401, body = ErrorEnvelope)))]
-pub async fn me(ApiUser(u): ApiUser) -> Json<Me> {
+    responses((status = 200, body = Me), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)")))]
+pub async fn me(ApiUser(u, _): ApiUser<Read>) -> Json<Me> {
     Json(Me {
         id: u.id.to_string(),
         organisation_id: u.org_id.to_string(),
@@ -181,10 +243,13 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
-/// Every organisation (platform administrators only).
+/// Every organisation (platform administrators only; scope `read`).
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = [OrganisationOut]), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
-pub async fn list_organisations(State(state): State<AppState>, ApiUser(u): ApiUser) -> Result<Response, ApiError> {
+    responses((status = 200, body = [OrganisationOut]), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)")))]
+pub async fn list_organisations(
+    State(state): State<AppState>,
+    ApiUser(u, _): ApiUser<Read>,
+) -> Result<Response, ApiError> {
     if !u.has_role(Role::PlatformAdmin) {
         return Err(ApiError::forbidden());
     }
@@ -202,12 +267,12 @@ pub async fn list_organisations(State(state): State<AppState>, ApiUser(u): ApiUs
     Ok(Json(out).into_response())
 }
 
-/// Create an organisation (platform administrators only).
+/// Create an organisation (platform administrators only; scope `admin`).
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "accounts", security(("bearer" = [])), request_body = NewOrganisationIn,
-    responses((status = 201, body = OrganisationOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+    responses((status = 201, body = OrganisationOut), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 pub async fn create_organisation(
     State(state): State<AppState>,
-    ApiUser(u): ApiUser,
+    ApiUser(u, _): ApiUser<Admin>,
     client: ClientAddr,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -283,45 +348,48 @@ pub struct NewUserIn {
     position: Option<String>,
 }
 
-fn api_org_admin(u: &UserRecord, org: &str) -> Result<OrgId, ApiError> {
+/// The organisation `u` may administer. Another organisation is "not found", and the
+/// attempt is audited ([`crate::access`]).
+async fn api_org_admin(state: &AppState, u: &UserRecord, client: &ClientAddr, org: &str) -> Result<OrgId, ApiError> {
     let org: OrgId = org.parse().map_err(|_| ApiError::not_found())?;
     if u.has_role(Role::PlatformAdmin) || (u.org_id == org && u.has_role(Role::OrgAdmin)) {
         Ok(org)
     } else if u.org_id == org {
         Err(ApiError::forbidden())
     } else {
-        Err(ApiError::not_found())
+        Err(access::refuse(state, Asker::new(u, client.ip.as_deref()), Owned::Organisation(org)).await.into())
     }
 }
 
-/// The people of an organisation (its admins, or platform administrators).
+/// The people of an organisation (its admins, or platform administrators; scope `read`).
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/users", tag = "accounts", security(("bearer" = [])),
     params(("org" = String, Path, description = "Organisation id")),
-    responses((status = 200, body = [UserOut]), (status = 404, body = ErrorEnvelope)))]
+    responses((status = 200, body = [UserOut]), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"), (status = 404, body = ErrorEnvelope)))]
 pub async fn list_users(
     State(state): State<AppState>,
-    ApiUser(u): ApiUser,
+    ApiUser(u, _): ApiUser<Read>,
+    client: ClientAddr,
     Path(org): Path<String>,
 ) -> Result<Response, ApiError> {
-    let org = api_org_admin(&u, &org)?;
+    let org = api_org_admin(&state, &u, &client, &org).await?;
     state.db.get_org(org).await?;
     let users: Vec<UserOut> = state.db.list_users(org).await?.into_iter().map(UserOut::from).collect();
     Ok(Json(users).into_response())
 }
 
 /// Create a user without a password; an admin then issues a reset link (or the
-/// person is invited instead).
+/// person is invited instead). Scope `admin`.
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/users", tag = "accounts", security(("bearer" = [])),
     params(("org" = String, Path, description = "Organisation id")), request_body = NewUserIn,
-    responses((status = 201, body = UserOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+    responses((status = 201, body = UserOut), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 pub async fn create_user(
     State(state): State<AppState>,
-    ApiUser(u): ApiUser,
+    ApiUser(u, _): ApiUser<Admin>,
     client: ClientAddr,
     Path(org): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let org = api_org_admin(&u, &org)?;
+    let org = api_org_admin(&state, &u, &client, &org).await?;
     state.db.get_org(org).await?;
     let input: NewUserIn = parse_json(&body)?;
     let roles = Roles::parse_list(&input.roles.join(","))?;
@@ -349,19 +417,21 @@ pub async fn create_user(
 /// Store a crew report under the id the device chose. Idempotent: the same id with
 /// the same content answers 200 with the stored report; the same id with different
 /// content answers 409 and changes nothing. Acknowledged only after the report is
-/// committed.
+/// committed. Scope `reports:write`.
 #[utoipa::path(put, path = "/api/v1/reports/{id}", tag = "reports", security(("bearer" = [])),
     params(("id" = String, Path, description = "The report's UUID, generated by the device")),
     request_body(content = serde_json::Value, description = "The report (see `ReportInput` in the domain crate)"),
     responses(
         (status = 201, body = crate::reports::Receipt, description = "Stored now"),
         (status = 200, body = crate::reports::Receipt, description = "Already stored with this content"),
+        (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"),
         (status = 409, body = ErrorEnvelope, description = "This id holds different content"),
         (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it"),
     ))]
 pub async fn put_report(
     State(state): State<AppState>,
-    ApiUser(u): ApiUser,
+    ApiUser(u, _): ApiUser<ReportsWrite>,
+    client: ClientAddr,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -377,11 +447,16 @@ pub async fn put_report(
             let first = errors.into_iter().next().unwrap_or(sightline_domain::FieldError::new("report", "invalid"));
             Err(ApiError::from(first))
         }
-        Err(IngestError::Conflict) => Err(ApiError {
-            status: StatusCode::CONFLICT,
-            code: "conflict",
-            message: "a different report was already stored under this id; nothing was changed".into(),
-            field: Some("id"),
+        Err(IngestError::Conflict) => Err({
+            // The id is another organisation's report: still a conflict for the
+            // device (its outbox keeps the report), and an audited attempt.
+            access::record_if_foreign(&state, Asker::new(&u, client.ip.as_deref()), Owned::Report(id)).await?;
+            ApiError {
+                status: StatusCode::CONFLICT,
+                code: "conflict",
+                message: "a different report was already stored under this id; nothing was changed".into(),
+                field: Some("id"),
+            }
         }),
         Err(IngestError::Storage(e)) => Err(e.into()),
         Err(IngestError::Internal(e)) => {
@@ -426,14 +501,15 @@ pub struct DirectoryQuery {
     destination: Option<String>,
 }
 
-/// The routing directory (desk analysts and administrators). With `destination`, the
-/// contacts for an arrival there: the airport's own, then the country's, then EU-wide.
+/// The routing directory (desk analysts and administrators; scope `read`). With
+/// `destination`, the contacts for an arrival there: the airport's own, then the
+/// country's, then EU-wide.
 #[utoipa::path(get, path = "/api/v1/directory", tag = "triage", security(("bearer" = [])), params(DirectoryQuery),
-    responses((status = 200, body = [DirectoryEntryOut]), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+    responses((status = 200, body = [DirectoryEntryOut]), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"),
         (status = 422, body = ErrorEnvelope)))]
 pub async fn directory(
     State(state): State<AppState>,
-    ApiUser(u): ApiUser,
+    ApiUser(u, _): ApiUser<Read>,
     axum::extract::Query(q): axum::extract::Query<DirectoryQuery>,
 ) -> Result<Response, ApiError> {
     if ![Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin].into_iter().any(|r| u.has_role(r)) {

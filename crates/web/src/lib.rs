@@ -5,6 +5,23 @@
 //! Handlers parse input into domain types, call storage, and render. Rules live in
 //! `sightline-domain`; SQL lives in `sightline-storage`.
 
+/// Declare routes once: `$list()` names every (method, path) and `$build` adds them to
+/// a router, so the list cannot drift from what is served (the authorisation-matrix
+/// test reads the list and fails on a route it has no row for).
+macro_rules! route_table {
+    ($list:ident, $build:ident; $($path:literal => $first:ident($h:expr) $(.$more:ident($hm:expr))*;)*) => {
+        /// Every (method, path) this router serves, as it is built from them.
+        #[must_use]
+        pub fn $list() -> Vec<(&'static str, &'static str)> {
+            vec![$( (stringify!($first), $path) $(, (stringify!($more), $path))* ),*]
+        }
+        fn $build(router: axum::Router<AppState>) -> axum::Router<AppState> {
+            router $( .route($path, axum::routing::$first($h) $(.$more($hm))*) )*
+        }
+    };
+}
+
+mod access;
 pub mod alerts;
 mod api;
 mod clock;
@@ -22,7 +39,6 @@ mod visitor;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, post};
 use sightline_content::Library;
 use sightline_domain::crypto::MasterKey;
 use sightline_storage::Db;
@@ -148,73 +164,81 @@ impl AppState {
     }
 }
 
+route_table! {
+    own_routes, add_routes;
+    "/" => get(pages::home::landing);
+    "/home" => get(pages::home::home);
+    "/setup" => get(pages::setup::form).post(pages::setup::submit);
+    "/login" => get(pages::login::form).post(pages::login::submit);
+    "/login/two-factor" => get(pages::login::second_factor_form).post(pages::login::second_factor_submit);
+    "/logout" => post(pages::login::logout);
+    "/account/two-factor" => get(pages::two_factor::form).post(pages::two_factor::submit);
+    "/account/tokens" => get(pages::tokens::list).post(pages::tokens::create);
+    "/account/tokens/{id}/revoke" => post(pages::tokens::revoke);
+    "/lang" => post(pages::home::set_lang);
+    "/invite/{token}" => get(pages::links::invite_form).post(pages::links::invite_submit);
+    "/reset/{token}" => get(pages::links::reset_form).post(pages::links::reset_submit);
+    "/admin/organisations" => get(pages::orgs::list).post(pages::orgs::create);
+    "/orgs/{org}/users" => get(pages::users::list);
+    "/orgs/{org}/invitations" => post(pages::users::invite);
+    "/orgs/{org}/roster" => post(pages::users::roster);
+    "/orgs/{org}/users/{user}/roles" => post(pages::users::set_roles);
+    "/orgs/{org}/users/{user}/reset" => post(pages::users::reset_link);
+    "/orgs/{org}/audit" => get(pages::users::audit);
+    "/orgs/{org}/users/{user}/position" => post(pages::users::set_position);
+    "/orgs/{org}/training" => get(pages::learn::training);
+    "/orgs/{org}/settings" => get(pages::settings::form).post(pages::settings::submit);
+    "/orgs/{org}/settings/alert-email" => post(pages::settings::alert_email);
+    "/orgs/{org}/settings/webhook" => post(pages::settings::webhook);
+    "/orgs/{org}/certificates/{code}/revoke" => post(pages::learn::revoke);
+    "/learn" => get(pages::learn::list);
+    "/learn/{course}" => get(pages::learn::course);
+    "/learn/{course}/lessons/{slug}" => get(pages::learn::lesson);
+    "/learn/{course}/lessons/{slug}/done" => post(pages::learn::lesson_done);
+    "/learn/{course}/check" => post(pages::learn::start_check);
+    "/learn/{course}/check/{attempt}" => get(pages::learn::show_check).post(pages::learn::submit_check);
+    "/learn/{course}/check/{attempt}/certificate" => post(pages::learn::public_certificate);
+    "/certificates/{file}" => get(pages::learn::certificate_pdf);
+    "/verify/{code}" => get(pages::learn::verify);
+    "/report" => get(pages::report::form).post(pages::report::submit);
+    "/reports" => get(pages::report::mine);
+    "/quick-exit" => get(pages::report::quick_exit);
+    "/directory" => get(pages::directory::list).post(pages::directory::create);
+    "/directory/new" => get(pages::directory::new_form);
+    "/directory/{id}" => get(pages::directory::show).post(pages::directory::update);
+    "/directory/{id}/remove" => post(pages::directory::remove);
+    "/directory/{id}/restore" => post(pages::directory::restore);
+    "/desk" => get(pages::desk::queue);
+    "/desk/rows" => get(pages::desk::queue_rows);
+    "/desk/compliance.csv" => get(pages::desk::compliance_csv);
+    "/desk/cases/{id}" => get(pages::desk::case);
+    "/desk/cases/{id}/transition" => post(pages::desk::transition);
+    "/desk/cases/{id}/assign" => post(pages::desk::assign);
+    "/desk/cases/{id}/note" => post(pages::desk::note);
+    "/desk/cases/{id}/escalate" => post(pages::desk::escalate);
+    "/desk/cases/{id}/merge" => post(pages::desk::merge);
+    "/desk/cases/{id}/dismiss" => post(pages::desk::dismiss);
+    "/healthz" => get(api::healthz);
+    "/readyz" => get(api::readyz);
+    "/static/style.css" => get(middleware::stylesheet);
+    "/favicon.svg" => get(middleware::favicon);
+    "/static/notes.svg" => get(middleware::notes_icon);
+    "/static/report.js" => get(middleware::report_js);
+    "/sw.js" => get(middleware::service_worker);
+    "/static/desk.js" => get(middleware::desk_js);
+}
+
+/// Every (method, path) the application serves, the API's under `/api/v1` included.
+#[must_use]
+pub fn routes() -> Vec<(&'static str, String)> {
+    let api = api::routes().into_iter().map(|(m, p)| (m, format!("/api/v1{p}")));
+    own_routes().into_iter().map(|(m, p)| (m, p.to_owned())).chain(api).collect()
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    let pages = Router::new()
-        .route("/", get(pages::home::landing))
-        .route("/home", get(pages::home::home))
-        .route("/setup", get(pages::setup::form).post(pages::setup::submit))
-        .route("/login", get(pages::login::form).post(pages::login::submit))
-        .route("/login/two-factor", get(pages::login::second_factor_form).post(pages::login::second_factor_submit))
-        .route("/logout", post(pages::login::logout))
-        .route("/account/two-factor", get(pages::two_factor::form).post(pages::two_factor::submit))
-        .route("/account/tokens", get(pages::tokens::list).post(pages::tokens::create))
-        .route("/account/tokens/{id}/revoke", post(pages::tokens::revoke))
-        .route("/lang", post(pages::home::set_lang))
-        .route("/invite/{token}", get(pages::links::invite_form).post(pages::links::invite_submit))
-        .route("/reset/{token}", get(pages::links::reset_form).post(pages::links::reset_submit))
-        .route("/admin/organisations", get(pages::orgs::list).post(pages::orgs::create))
-        .route("/orgs/{org}/users", get(pages::users::list))
-        .route("/orgs/{org}/invitations", post(pages::users::invite))
-        .route("/orgs/{org}/roster", post(pages::users::roster))
-        .route("/orgs/{org}/users/{user}/roles", post(pages::users::set_roles))
-        .route("/orgs/{org}/users/{user}/reset", post(pages::users::reset_link))
-        .route("/orgs/{org}/audit", get(pages::users::audit))
-        .route("/orgs/{org}/users/{user}/position", post(pages::users::set_position))
-        .route("/orgs/{org}/training", get(pages::learn::training))
-        .route("/orgs/{org}/settings", get(pages::settings::form).post(pages::settings::submit))
-        .route("/orgs/{org}/settings/alert-email", post(pages::settings::alert_email))
-        .route("/orgs/{org}/settings/webhook", post(pages::settings::webhook))
-        .route("/orgs/{org}/certificates/{code}/revoke", post(pages::learn::revoke))
-        .route("/learn", get(pages::learn::list))
-        .route("/learn/{course}", get(pages::learn::course))
-        .route("/learn/{course}/lessons/{slug}", get(pages::learn::lesson))
-        .route("/learn/{course}/lessons/{slug}/done", post(pages::learn::lesson_done))
-        .route("/learn/{course}/check", post(pages::learn::start_check))
-        .route("/learn/{course}/check/{attempt}", get(pages::learn::show_check).post(pages::learn::submit_check))
-        .route("/learn/{course}/check/{attempt}/certificate", post(pages::learn::public_certificate))
-        .route("/certificates/{file}", get(pages::learn::certificate_pdf))
-        .route("/verify/{code}", get(pages::learn::verify))
-        .route("/report", get(pages::report::form).post(pages::report::submit))
-        .route("/reports", get(pages::report::mine))
-        .route("/quick-exit", get(pages::report::quick_exit))
-        .route("/directory", get(pages::directory::list).post(pages::directory::create))
-        .route("/directory/new", get(pages::directory::new_form))
-        .route("/directory/{id}", get(pages::directory::show).post(pages::directory::update))
-        .route("/directory/{id}/remove", post(pages::directory::remove))
-        .route("/directory/{id}/restore", post(pages::directory::restore))
-        .route("/desk", get(pages::desk::queue))
-        .route("/desk/rows", get(pages::desk::queue_rows))
-        .route("/desk/compliance.csv", get(pages::desk::compliance_csv))
-        .route("/desk/cases/{id}", get(pages::desk::case))
-        .route("/desk/cases/{id}/transition", post(pages::desk::transition))
-        .route("/desk/cases/{id}/assign", post(pages::desk::assign))
-        .route("/desk/cases/{id}/note", post(pages::desk::note))
-        .route("/desk/cases/{id}/escalate", post(pages::desk::escalate))
-        .route("/desk/cases/{id}/merge", post(pages::desk::merge))
-        .route("/desk/cases/{id}/dismiss", post(pages::desk::dismiss));
-
-    Router::new()
-        .merge(pages)
+    add_routes(Router::new())
         .nest("/api/v1", api::router())
-        .route("/healthz", get(api::healthz))
-        .route("/readyz", get(api::readyz))
-        .route("/static/style.css", get(middleware::stylesheet))
-        .route("/favicon.svg", get(middleware::favicon))
-        .route("/static/notes.svg", get(middleware::notes_icon))
-        .route("/static/report.js", get(middleware::report_js))
-        .route("/sw.js", get(middleware::service_worker))
-        .route("/static/desk.js", get(middleware::desk_js))
         .fallback(middleware::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_cookie))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))

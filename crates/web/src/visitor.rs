@@ -8,8 +8,9 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use sightline_domain::ids::OrgId;
 use sightline_domain::user::Role;
-use sightline_storage::{SessionRecord, UserRecord};
+use sightline_storage::{Owned, SessionRecord, UserRecord};
 
+use crate::access::{self, Asker};
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::middleware::CsrfCookie;
@@ -30,13 +31,9 @@ pub struct Visitor {
     pub public_done: Vec<String>,
 }
 
-/// What a signed-in page may still need before it can be shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Gate {
-    Open,
-    NeedsSecondFactor,
-    NeedsEnrolment,
-}
+/// What a signed-in page may still need before it can be shown (the domain's rule,
+/// shared with API tokens).
+pub use sightline_domain::user::Gate;
 
 impl Visitor {
     /// The signed-in user, if their session has passed every required factor.
@@ -49,13 +46,7 @@ impl Visitor {
     #[must_use]
     pub fn gate(&self) -> Option<Gate> {
         let s = self.session.as_ref()?;
-        Some(if s.user.two_factor_enabled() && !s.two_factor_passed {
-            Gate::NeedsSecondFactor
-        } else if !s.user.two_factor_enabled() && s.user.roles.require_two_factor() {
-            Gate::NeedsEnrolment
-        } else {
-            Gate::Open
-        })
+        Some(s.user.roles.two_factor_gate(s.user.two_factor_enabled(), s.two_factor_passed))
     }
 
     /// The signed-in user, or a redirect to the step they still owe.
@@ -81,12 +72,29 @@ impl Visitor {
     }
 
     /// The signed-in user, who may administer `org`: its organisation admin, or a
-    /// platform admin.
+    /// platform admin. Another organisation's pages do not exist for anyone else, and
+    /// the attempt is audited ([`crate::access`]).
     ///
     /// # Errors
-    /// As [`Self::require_user`], or [`PageError::NotFound`] (another organisation's
-    /// pages do not exist for this user).
-    pub fn require_org_admin(&self, org: OrgId) -> Result<&UserRecord, PageError> {
+    /// As [`Self::require_user`], [`PageError::Forbidden`] in one's own
+    /// organisation, or [`PageError::NotFound`].
+    pub async fn org_admin(&self, state: &AppState, org: OrgId) -> Result<&UserRecord, PageError> {
+        match (self.require_org_admin(org), self.user()) {
+            (Err(PageError::NotFound), Some(u)) => {
+                let asker = Asker::new(u, self.ip.as_deref());
+                Err(access::refuse(state, asker, Owned::Organisation(org)).await.into())
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// The person asking, for the record of a refusal ([`crate::access`]).
+    #[must_use]
+    pub fn asker<'a>(&'a self, user: &'a UserRecord) -> Asker<'a> {
+        Asker::new(user, self.ip.as_deref())
+    }
+
+    fn require_org_admin(&self, org: OrgId) -> Result<&UserRecord, PageError> {
         let user = self.require_user()?;
         if user.has_role(Role::PlatformAdmin) || (user.org_id == org && user.has_role(Role::OrgAdmin)) {
             Ok(user)

@@ -13,16 +13,17 @@ use sightline_domain::FieldError;
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::crypto::{SealRandom, Sealed};
 use sightline_domain::directory;
-use sightline_domain::ids::DirectoryEntryId;
+use sightline_domain::ids::{DirectoryEntryId, UserId};
 use sightline_domain::report::{AirportLookup, PersonDescription};
 use sightline_domain::triage::{self, CaseStatus, Outcome};
 use sightline_domain::user::Role;
-use sightline_storage::{CaseRecord, Contact, QueueFilter, StorageError, StoredEntry, UserRecord};
+use sightline_storage::{CaseRecord, Contact, Owned, QueueFilter, StorageError, StoredEntry, UserRecord};
 use time::{Date, Month, OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::{Ctx, FormErrors, render};
 use crate::AppState;
+use crate::access::OrRefuse;
 use crate::error::PageError;
 use crate::security::random_bytes;
 use crate::visitor::Visitor;
@@ -249,19 +250,7 @@ async fn case_action(
 
 async fn load_case(state: &AppState, v: &Visitor, me: &UserRecord, id: &str) -> Result<CaseRecord, PageError> {
     let id = parse_case_id(id)?;
-    match state.db.case(me.org_id, id).await {
-        Ok(c) => Ok(c),
-        Err(StorageError::NotFound) => {
-            let entry = NewAuditEntry::new(AuditAction::CrossOrgAccessDenied)
-                .org(me.org_id)
-                .actor(me.id)
-                .target("report", id)
-                .ip(v.ip.clone());
-            state.db.append_audit(&entry, state.now()).await?;
-            Err(PageError::NotFound)
-        }
-        Err(e) => Err(e.into()),
-    }
+    Ok(state.db.case(me.org_id, id).await.or_refuse(state, v.asker(me), Owned::Report(id)).await?)
 }
 
 fn describe(ctx: &Ctx, role: &str, p: &PersonDescription) -> String {
@@ -567,7 +556,11 @@ pub async fn assign(
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
     let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
-    let to = if f.assignee.is_empty() { None } else { Some(f.assignee.parse().map_err(|_| PageError::NotFound)?) };
+    let to: Option<UserId> =
+        if f.assignee.is_empty() { None } else { Some(f.assignee.parse().map_err(|_| PageError::NotFound)?) };
+    if let Some(u) = to {
+        state.db.get_user(me.org_id, u).await.or_refuse(&state, v.asker(&me), Owned::User(u)).await?;
+    }
     let result = storage_result(state.db.assign_case(me.org_id, c.id, f.version, to, me.id, state.now()).await)?;
     done(&state, &v, &me, c.id, result).await
 }
@@ -728,6 +721,12 @@ pub struct OtherForm {
     other: String,
 }
 
+/// The other report a merge or dismissal names: one of this organisation's (another
+/// organisation's is "not found", and audited).
+async fn other_case(state: &AppState, v: &Visitor, me: &UserRecord, other: &str) -> Result<Uuid, PageError> {
+    Ok(load_case(state, v, me, other).await?.id)
+}
+
 /// Merge another report of the same event into this case (it keeps its content).
 pub async fn merge(
     State(state): State<AppState>,
@@ -736,7 +735,7 @@ pub async fn merge(
     Form(f): Form<OtherForm>,
 ) -> Result<Response, PageError> {
     let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
-    let other = parse_case_id(&f.other)?;
+    let other = other_case(&state, &v, &me, &f.other).await?;
     let result = match state.db.merge_reports(me.org_id, c.id, other, me.id, state.now()).await {
         Ok(()) => Ok(()),
         Err(StorageError::Conflict { .. }) => {
@@ -755,6 +754,7 @@ pub async fn dismiss(
     Form(f): Form<OtherForm>,
 ) -> Result<Response, PageError> {
     let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
-    state.db.dismiss_merge(me.org_id, c.id, parse_case_id(&f.other)?).await?;
+    let other = other_case(&state, &v, &me, &f.other).await?;
+    state.db.dismiss_merge(me.org_id, c.id, other).await?;
     done(&state, &v, &me, c.id, Ok(())).await
 }

@@ -13,10 +13,11 @@ use sightline_domain::learn::{
     self, Audience, CertificateStatus, Course, Drawn, FALLBACK_LANG, GradeError, Graded, Rng,
 };
 use sightline_domain::user::{PersonName, Role};
-use sightline_storage::{Attempt, Certificate, Learner, NewCertificate, StorageError, UserRecord};
+use sightline_storage::{Attempt, Certificate, Learner, NewCertificate, Owned, StorageError, UserRecord};
 use uuid::Uuid;
 
 use super::{Ctx, FormErrors, render, see_other_with_cookie};
+use crate::access::{self, OrRefuse};
 use crate::error::PageError;
 use crate::security::{hash_token, new_token, random_bytes};
 use crate::visitor::Visitor;
@@ -536,7 +537,11 @@ async fn owned_attempt(
     attempt: &str,
 ) -> Result<(Learner, Attempt), PageError> {
     let who = learner(v, course)?.ok_or(PageError::NotFound)?;
-    let a = state.db.attempt(&who, parse_attempt(attempt)?).await?;
+    let id = parse_attempt(attempt)?;
+    let a = match (state.db.attempt(&who, id).await, v.user()) {
+        (Err(StorageError::NotFound), Some(u)) => Err(access::refuse(state, v.asker(u), Owned::Attempt(id)).await),
+        (result, _) => result,
+    }?;
     if a.course_id != course.id {
         return Err(PageError::NotFound);
     }
@@ -709,7 +714,10 @@ pub async fn certificate_pdf(
     let code = file.strip_suffix(".pdf").ok_or(PageError::NotFound)?;
     let c = state.db.certificate(code).await?;
     if !may_download(&state, &v, &c).await? {
-        return Err(PageError::NotFound);
+        return Err(match v.user() {
+            Some(u) => access::refuse(&state, v.asker(u), Owned::Certificate(&c.code)).await.into(),
+            None => PageError::NotFound,
+        });
     }
     let course = state.library.course(&c.course_id);
     // The certificate speaks the language the course was taken in, where the
@@ -839,7 +847,7 @@ async fn training_page(
     org: OrgId,
     notice: Option<String>,
 ) -> Result<Response, PageError> {
-    v.require_org_admin(org)?;
+    v.org_admin(state, org).await?;
     let o = state.db.get_org(org).await?;
     let users = state.db.list_users(org).await?;
     let certs = state.db.certificates_for_org(org).await?;
@@ -897,11 +905,16 @@ pub async fn revoke(
     Form(f): Form<RevokeForm>,
 ) -> Result<Response, PageError> {
     let org: OrgId = org.parse().map_err(|_| PageError::NotFound)?;
-    let admin = v.require_org_admin(org)?.clone();
+    let admin = v.org_admin(&state, org).await?.clone();
     v.check_csrf(&f.csrf)?;
     let reason = f.reason.trim();
     let reason = if reason.is_empty() { "revoked by an administrator" } else { reason };
     let reason: String = reason.chars().take(200).collect();
-    state.db.revoke_certificate(org, &code, admin.id, &reason, state.now()).await?;
+    state
+        .db
+        .revoke_certificate(org, &code, admin.id, &reason, state.now())
+        .await
+        .or_refuse(&state, v.asker(&admin).acting_for(org), Owned::Certificate(&code))
+        .await?;
     training_page(&state, &v, org, Some(v.lang.t_args("cert-revoked-done", &[("code", code)]))).await
 }

@@ -105,7 +105,7 @@ pub async fn submit(
     Form(f): Form<SettingsForm>,
 ) -> Result<Response, PageError> {
     let (org, _) = admin_of(&state, &v, &org, Some(&f.csrf)).await?;
-    let me = v.require_org_admin(org)?.clone();
+    let me = v.org_admin(&state, org).await?.clone();
     let parsed = f
         .minutes
         .trim()

@@ -1,18 +1,21 @@
 //! A person's own API tokens: for the reference client (`sightline report submit`)
-//! and for integrations. Made here with a name and a lifetime, shown once, listed
-//! with their state, revoked with one click. Each change is audited.
+//! and for integrations. Made here with a name, a lifetime and scopes (least
+//! privilege: only what the person's roles most need is preselected, and nothing
+//! beyond their roles can be chosen), shown once, listed with their state and
+//! scopes, revoked with one click. Each change is audited.
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_domain::ids::ApiTokenId;
-use sightline_domain::user::{TokenLifetime, TokenName};
-use sightline_storage::ApiTokenRecord;
+use sightline_domain::user::{Scope, Scopes, TokenLifetime, TokenName};
+use sightline_storage::{ApiTokenRecord, Owned};
 use time::Duration;
 
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
+use crate::access::OrRefuse;
 use crate::error::PageError;
 use crate::security::{hash_token, new_token};
 use crate::visitor::Visitor;
@@ -24,6 +27,7 @@ pub struct TokenRow {
     pub expires: String,
     /// `active`, `expired` or `revoked`.
     pub state: &'static str,
+    pub scopes: Vec<Scope>,
 }
 
 #[derive(Template)]
@@ -34,6 +38,8 @@ struct TokensPage {
     name: String,
     days: String,
     choices: [i64; 3],
+    /// The scopes this person may give a token, and whether each is ticked.
+    scopes: Vec<ScopeChoice>,
     errors: FormErrors,
     /// A token just made, shown this once.
     made: Option<String>,
@@ -47,10 +53,60 @@ pub struct TokenForm {
     name: String,
     #[serde(default)]
     days: String,
+    #[serde(default)]
+    scope_reports_write: Option<String>,
+    #[serde(default)]
+    scope_read: Option<String>,
+    #[serde(default)]
+    scope_admin: Option<String>,
 }
 
-async fn page(state: &AppState, v: &Visitor, name: String, days: String) -> Result<TokensPage, PageError> {
+impl TokenForm {
+    /// The scopes ticked (checkboxes, one field each).
+    fn scopes(&self) -> Scopes {
+        let ticked = [
+            (Scope::ReportsWrite, &self.scope_reports_write),
+            (Scope::Read, &self.scope_read),
+            (Scope::Admin, &self.scope_admin),
+        ];
+        Scopes::of(ticked.into_iter().filter(|(_, v)| v.is_some()).map(|(s, _)| s))
+    }
+}
+
+/// A scope's checkbox on the form.
+pub struct ScopeChoice {
+    /// As the API documents it, e.g. `reports:write`.
+    pub name: &'static str,
+    /// The form field, e.g. `scope_reports_write`.
+    pub field: String,
+    /// The message describing it, e.g. `tokens-scope-reports-write`.
+    pub key: String,
+    pub ticked: bool,
+}
+
+impl ScopeChoice {
+    fn new(scope: Scope, ticked: bool) -> Self {
+        let name = scope.as_str();
+        Self {
+            name,
+            field: format!("scope_{}", name.replace(':', "_")),
+            key: format!("tokens-scope-{}", name.replace(':', "-")),
+            ticked,
+        }
+    }
+}
+
+async fn page(
+    state: &AppState,
+    v: &Visitor,
+    name: String,
+    days: String,
+    ticked: Option<&Scopes>,
+) -> Result<TokensPage, PageError> {
     let me = v.require_user()?;
+    let default = Scopes::default_for(&me.roles);
+    let ticked = ticked.unwrap_or(&default);
+    let scopes = Scopes::grantable(&me.roles).iter().map(|s| ScopeChoice::new(s, ticked.contains(s))).collect();
     let ctx = Ctx::new(v);
     let now = state.now();
     let tokens = state
@@ -70,6 +126,7 @@ async fn page(state: &AppState, v: &Visitor, name: String, days: String) -> Resu
             } else {
                 "active"
             },
+            scopes: t.scopes.iter().collect(),
         })
         .collect();
     Ok(TokensPage {
@@ -78,13 +135,14 @@ async fn page(state: &AppState, v: &Visitor, name: String, days: String) -> Resu
         name,
         days,
         choices: TokenLifetime::CHOICES,
+        scopes,
         errors: FormErrors::default(),
         made: None,
     })
 }
 
 pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
-    render(&page(&state, &v, String::new(), "90".into()).await?)
+    render(&page(&state, &v, String::new(), "90".into(), None).await?)
 }
 
 pub async fn create(
@@ -97,16 +155,18 @@ pub async fn create(
     let mut errors = FormErrors::default();
     let name = errors.take(v.lang, TokenName::parse(&f.name));
     let days = errors.take(v.lang, TokenLifetime::parse(&f.days));
-    let (Some(name), Some(days)) = (name, days) else {
-        let mut p = page(&state, &v, f.name, f.days).await?;
+    let ticked = f.scopes();
+    let scopes = errors.take(v.lang, ticked.clone().for_roles(&me.roles));
+    let (Some(name), Some(days), Some(scopes)) = (name, days, scopes) else {
+        let mut p = page(&state, &v, f.name, f.days, Some(&ticked)).await?;
         p.errors = errors;
         return render_invalid(&p);
     };
     let token = new_token().map_err(PageError::Internal)?;
     let now = state.now();
     let expires = now + Duration::days(days.days());
-    state.db.create_api_token(&me, name.as_str(), &hash_token(&token), Some(expires), now).await?;
-    let mut p = page(&state, &v, String::new(), "90".into()).await?;
+    state.db.create_api_token(&me, name.as_str(), &scopes, &hash_token(&token), Some(expires), now).await?;
+    let mut p = page(&state, &v, String::new(), "90".into(), None).await?;
     p.made = Some(token);
     render(&p)
 }
@@ -126,7 +186,8 @@ pub async fn revoke(
     let me = v.require_user()?.clone();
     v.check_csrf(&f.csrf)?;
     let id: ApiTokenId = id.parse().map_err(|_| PageError::NotFound)?;
-    // Another person's token, or one already revoked, is "not found".
-    state.db.revoke_api_token(&me, id, state.now()).await?;
+    // Another person's token, or one already revoked, is "not found" (another
+    // organisation's is audited).
+    state.db.revoke_api_token(&me, id, state.now()).await.or_refuse(&state, v.asker(&me), Owned::ApiToken(id)).await?;
     Ok(Redirect::to("/account/tokens").into_response())
 }

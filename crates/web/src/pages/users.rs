@@ -14,12 +14,13 @@ use sightline_domain::learn::Audience;
 use sightline_domain::roster;
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::{
-    Invitation, MailKind, MailStatus, NewMail, Organisation, StorageError, UserRecord, WelcomeLink,
+    Invitation, MailKind, MailStatus, NewMail, Organisation, Owned, StorageError, UserRecord, WelcomeLink,
 };
 use time::Duration;
 
 use super::{Ctx, FormErrors, render};
 use crate::AppState;
+use crate::access::OrRefuse;
 use crate::error::PageError;
 use crate::security::{hash_token, new_token};
 use crate::visitor::Visitor;
@@ -111,7 +112,7 @@ async fn page(
     form: InviteForm,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let me = v.require_org_admin(org)?;
+    let me = v.org_admin(state, org).await?;
     let grantable =
         Role::ALL.into_iter().filter(|r| r.grantable_by_org_admin() || me.has_role(Role::PlatformAdmin)).collect();
     let bad = !errors.is_empty() || matches!(notice, Some(Notice::RowErrors(_)));
@@ -136,7 +137,7 @@ async fn page(
 
 pub async fn list(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
     let org = parse_org(&org)?;
-    denied_if_foreign(&state, &v, org).await?;
+    v.org_admin(&state, org).await?;
     page(
         &state,
         &v,
@@ -178,28 +179,24 @@ pub(super) async fn org_admin_action(
     csrf: Option<&str>,
 ) -> Result<(OrgId, UserRecord), PageError> {
     let org = parse_org(org)?;
-    denied_if_foreign(state, v, org).await?;
-    let me = v.require_org_admin(org)?.clone();
+    let me = v.org_admin(state, org).await?.clone();
     if let Some(token) = csrf {
         v.check_csrf(token)?;
     }
     Ok((org, me))
 }
 
-/// Record a user's attempt to open another organisation's pages, then refuse.
-pub(super) async fn denied_if_foreign(state: &AppState, v: &Visitor, org: OrgId) -> Result<(), PageError> {
-    if let Err(PageError::NotFound) = v.require_org_admin(org) {
-        if let Some(u) = v.user() {
-            let entry = NewAuditEntry::new(AuditAction::CrossOrgAccessDenied)
-                .org(u.org_id)
-                .actor(u.id)
-                .target("organisation", org)
-                .ip(v.ip.clone());
-            state.db.append_audit(&entry, state.now()).await?;
-        }
-        return Err(PageError::NotFound);
-    }
-    Ok(())
+/// A person of the organisation an admin acts on; anyone else's is "not found" (and
+/// another organisation's is audited).
+async fn person(
+    state: &AppState,
+    v: &Visitor,
+    me: &UserRecord,
+    org: OrgId,
+    user: UserId,
+) -> Result<UserRecord, PageError> {
+    let asker = v.asker(me).acting_for(org);
+    Ok(state.db.get_user(org, user).await.or_refuse(state, asker, Owned::User(user)).await?)
 }
 
 pub async fn invite(
@@ -349,7 +346,7 @@ pub async fn set_roles(
     let (org, me) = org_admin_action(&state, &v, &org, Some(&f.csrf)).await?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
     let roles = f.roles();
-    let target = state.db.get_user(org, user).await?;
+    let target = person(&state, &v, &me, org, user).await?;
     let touches_platform = roles.contains(Role::PlatformAdmin) != target.has_role(Role::PlatformAdmin);
     let mut errors = FormErrors::default();
     if touches_platform && !me.has_role(Role::PlatformAdmin) {
@@ -389,7 +386,7 @@ pub async fn set_position(
         "" => None,
         p => Some(p.parse::<Audience>().map_err(|_| PageError::NotFound)?),
     };
-    let target = state.db.get_user(org, user).await?;
+    let target = person(&state, &v, &me, org, user).await?;
     state.db.set_position(org, user, position).await?;
     let entry = NewAuditEntry::new(AuditAction::PositionChanged)
         .org(org)
@@ -419,7 +416,7 @@ pub async fn reset_link(
 ) -> Result<Response, PageError> {
     let (org, me) = org_admin_action(&state, &v, &org, Some(&f.csrf)).await?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
-    let target = state.db.get_user(org, user).await?;
+    let target = person(&state, &v, &me, org, user).await?;
     let token = new_token().map_err(PageError::Internal)?;
     let now = state.now();
     let expires_at = now + Duration::hours(RESET_HOURS);
@@ -463,8 +460,7 @@ fn short(id: &str) -> &str {
 
 pub async fn audit(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
     let org = parse_org(&org)?;
-    denied_if_foreign(&state, &v, org).await?;
-    v.require_org_admin(org)?;
+    v.org_admin(&state, org).await?;
     let org = state.db.get_org(org).await?;
     let entries = state.db.audit_for_org(org.id, 200).await?.entries;
     let names = state.db.list_users(org.id).await?.into_iter().map(|u| (u.id.to_string(), u.name)).collect();

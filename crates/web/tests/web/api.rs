@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 
-use sightline_domain::user::Role;
+use sightline_domain::user::{Role, Scopes};
 
 use crate::support::{TestApp, between, engines};
 
@@ -29,9 +29,7 @@ async fn api_tokens_and_error_envelope() {
         let mut app = TestApp::new(db).await;
         app.set_up_platform_admin().await;
         let admin = app.user("pat@operator.example").await;
-        let token = sightline_web::new_token().unwrap();
-        let now = app.state.now();
-        app.state.db.create_api_token(&admin, "test", &sightline_web::hash_token(&token), None, now).await.unwrap();
+        let token = crate::support::token_for(&app.state.db, "pat@operator.example").await;
 
         let r = app.api("GET", "/api/v1/me", None, None).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -82,8 +80,7 @@ async fn api_tokens_and_error_envelope() {
 
         // A reporter's token cannot administer anything, and sees no other organisation.
         let anna = app.user("anna@nw.example").await;
-        let anna_token = sightline_web::new_token().unwrap();
-        app.state.db.create_api_token(&anna, "t", &sightline_web::hash_token(&anna_token), None, now).await.unwrap();
+        let anna_token = crate::support::scoped_token(&app.state.db, &anna, &Scopes::grantable(&anna.roles)).await;
         assert_eq!(
             app.api("GET", "/api/v1/organisations", Some(&anna_token), None).await.status,
             StatusCode::FORBIDDEN
@@ -167,8 +164,13 @@ async fn people_make_use_and_revoke_their_own_tokens_in_the_browser() {
         assert!(crew.state.db.list_api_tokens(me.org_id, me.id).await.unwrap().is_empty());
 
         // Made and shown once; it works on the API until revoked.
-        let r =
-            crew.submit("/account/tokens", "/account/tokens", &[("name", "reporting tablet"), ("days", "30")]).await;
+        let r = crew
+            .submit(
+                "/account/tokens",
+                "/account/tokens",
+                &[("name", "reporting tablet"), ("days", "30"), ("scope_reports_write", "on"), ("scope_read", "on")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let token = between(&r.body, "<code id=\"new-token\">", "</code>");
         assert!(r.body.contains("reporting tablet") && r.body.contains("2026-12-28"), "expires in 30 days");
@@ -191,6 +193,116 @@ async fn people_make_use_and_revoke_their_own_tokens_in_the_browser() {
         let trail = crew.state.db.audit_for_org(me.org_id, 20).await.unwrap().entries;
         assert!(trail.iter().any(|e| e.action == "api_token.created" && e.actor == Some(me.id)));
         assert!(trail.iter().any(|e| e.action == "api_token.revoked" && e.actor == Some(me.id)));
+        crew.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_token_works_only_once_its_holder_has_the_two_factor_their_roles_require() {
+    use crate::support::{PASSWORD, make_person, token_for};
+    for db in engines().await {
+        let mut app = TestApp::new(db).await;
+        let org = make_person(&app.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
+        make_person(&app.state.db, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst], None).await;
+        make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+        let admin = token_for(&app.state.db, "admin@nw.example").await;
+        let desk = token_for(&app.state.db, "desk@nw.example").await;
+        let crew = token_for(&app.state.db, "crew@nw.example").await;
+        let users = format!("/api/v1/organisations/{org}/users");
+
+        // Never enrolled: the tokens of an admin and an analyst do nothing.
+        for (token, method, path, body) in [
+            (&admin, "GET", "/api/v1/me", None),
+            (&admin, "GET", users.as_str(), None),
+            (&admin, "POST", users.as_str(), Some(r#"{"name":"Eve","email":"eve@nw.example","roles":["org_admin"]}"#)),
+            (&desk, "GET", "/api/v1/directory", None),
+        ] {
+            let r = app.api(method, path, Some(token), body).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path}: {}", r.body);
+            assert_eq!(r.json()["error"]["code"], "two-factor-required", "{method} {path}");
+        }
+        assert!(
+            app.state
+                .db
+                .user_by_email(&sightline_domain::user::Email::parse("eve@nw.example").unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // A reporter's roles need no second factor.
+        assert_eq!(app.api("GET", "/api/v1/me", Some(&crew), None).await.status, StatusCode::OK);
+
+        // Once the admin has enrolled, the same token works.
+        let r = app.sign_in("admin@nw.example", PASSWORD).await;
+        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
+        app.enrol_two_factor().await;
+        let r = app.api("GET", &users, Some(&admin), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn token_scopes_are_chosen_at_creation_least_privilege_first_and_enforced() {
+    use crate::support::{PASSWORD, make_person, scoped_token};
+    use sightline_domain::user::Scope;
+    for db in engines().await {
+        let mut crew = TestApp::with_content(db).await;
+        let org =
+            make_person(&crew.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter, Role::Learner], None)
+                .await;
+        crew.sign_in("crew@nw.example", PASSWORD).await;
+
+        // Least privilege: only what a reporter most needs is ticked; nothing beyond
+        // the roles is offered.
+        let page = crew.get("/account/tokens").await;
+        assert!(page.body.contains(r#"name="scope_reports_write" checked"#), "{}", page.body);
+        assert!(page.body.contains(r#"name="scope_read">"#), "read offered, not ticked");
+        assert!(!page.body.contains("scope_admin"), "a reporter is not offered admin");
+        // ... nor granted it when the form is forged, and a token needs a scope.
+        for (fields, message) in [
+            (vec![("name", "x"), ("days", "30"), ("scope_admin", "on")], "Your roles do not allow this scope."),
+            (vec![("name", "x"), ("days", "30")], "This field is required."),
+        ] {
+            let r = crew.submit("/account/tokens", "/account/tokens", &fields).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+            assert!(r.body.contains(message), "{message}: {}", r.body);
+        }
+        let me = crew.user("crew@nw.example").await;
+        assert!(crew.state.db.list_api_tokens(org, me.id).await.unwrap().is_empty(), "nothing made");
+
+        // Made with the default: listed with its scope, and held to it.
+        let r = crew
+            .submit(
+                "/account/tokens",
+                "/account/tokens",
+                &[("name", "tablet"), ("days", "30"), ("scope_reports_write", "on")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let token = between(&r.body, "<code id=\"new-token\">", "</code>");
+        assert!(r.body.contains("<td class=\"scopes\"><code>reports:write</code></td>"), "{}", r.body);
+        let r = crew.api("GET", "/api/v1/me", Some(&token), None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert_eq!(r.json()["error"]["code"], "insufficient-scope");
+        assert!(r.json()["error"]["message"].as_str().unwrap().contains("`read`"), "names the scope");
+        let report = crate::reports::body("scoped");
+        let put = format!("/api/v1/reports/{}", uuid::Uuid::now_v7());
+        assert_eq!(crew.api("PUT", &put, Some(&token), Some(&report)).await.status, StatusCode::CREATED);
+
+        // An admin's read-only token reads but cannot create anyone.
+        make_person(&crew.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
+        let admin = crew.user("admin@nw.example").await;
+        crew.state.db.enable_totp(&admin, "JBSWY3DPEHPK3PXP", 0, &[], None, crew.state.now()).await.unwrap();
+        let read = scoped_token(&crew.state.db, &admin, &Scopes::of([Scope::Read])).await;
+        let users = format!("/api/v1/organisations/{org}/users");
+        assert_eq!(crew.api("GET", &users, Some(&read), None).await.status, StatusCode::OK);
+        let eve = r#"{"name":"Eve","email":"eve@nw.example","roles":["org_admin"]}"#;
+        let r = crew.api("POST", &users, Some(&read), Some(eve)).await;
+        assert_eq!((r.status, r.json()["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("insufficient-scope")));
+        assert!(r.json()["error"]["message"].as_str().unwrap().contains("`admin`"));
+        let full = scoped_token(&crew.state.db, &admin, &Scopes::of([Scope::Read, Scope::Admin])).await;
+        assert_eq!(crew.api("POST", &users, Some(&full), Some(eve)).await.status, StatusCode::CREATED);
         crew.finish().await;
     }
 }

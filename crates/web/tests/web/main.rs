@@ -11,5 +11,6 @@ mod directory;
 mod flows;
 mod learn;
 mod mail;
+mod matrix;
 mod reports;
 mod support;

@@ -20,7 +20,7 @@ async fn reporter(
     (org, crate::support::token_for(&app.state.db, email).await)
 }
 
-fn body(free_text: &str) -> String {
+pub fn body(free_text: &str) -> String {
     serde_json::json!({
         "reporter_role": "cabin_crew",
         "phase": "in_flight",

@@ -383,12 +383,21 @@ pub async fn make_named_person(
     org
 }
 
-/// A personal API token for a person.
+/// A personal API token for a person, with every scope their roles allow.
 pub async fn token_for(db: &sightline_storage::Db, email: &str) -> String {
     let user = db.user_by_email(&sightline_domain::user::Email::parse(email).unwrap()).await.unwrap().unwrap();
+    scoped_token(db, &user, &sightline_domain::user::Scopes::grantable(&user.roles)).await
+}
+
+/// A personal API token for a person with these scopes.
+pub async fn scoped_token(
+    db: &sightline_storage::Db,
+    user: &sightline_storage::UserRecord,
+    scopes: &sightline_domain::user::Scopes,
+) -> String {
     let t = sightline_web::new_token().unwrap();
     #[allow(clippy::disallowed_methods)]
     let now = time::OffsetDateTime::now_utc();
-    db.create_api_token(&user, "test", &sightline_web::hash_token(&t), None, now).await.unwrap();
+    db.create_api_token(user, "test", scopes, &sightline_web::hash_token(&t), None, now).await.unwrap();
     t
 }
