@@ -688,8 +688,17 @@ impl utoipa::PartialSchema for ReportBody {
                     .description(Some("When the device created it (informational)")),
             )
             .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .examples(example_report())
             .into()
     }
+}
+
+/// The repository's example report (without the file's `id`), so clients and
+/// fuzzers see a report the server accepts.
+fn example_report() -> Option<serde_json::Value> {
+    let mut report: serde_json::Value = serde_json::from_str(include_str!("../../../examples/report.json")).ok()?;
+    report.as_object_mut()?.remove("id");
+    Some(report)
 }
 
 #[cfg(test)]
