@@ -67,7 +67,10 @@ impl utoipa::Modify for ErrorResponses {
                 let mut errors: Vec<(&str, &str)> = Vec::new();
                 if op.security.is_some() {
                     errors.push(("401", "No valid API token or session"));
-                    errors.push(("403", "Not allowed for your roles, or a session call without its X-CSRF-Token"));
+                    errors.push((
+                        "403",
+                        "Not allowed for your roles or this token, or a session call without X-CSRF-Token",
+                    ));
                     errors.push(("500", "Internal error (logged); nothing was half-written"));
                 }
                 if in_query {
