@@ -10,7 +10,7 @@
 use axum::body::Bytes;
 use std::marker::PhantomData;
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -34,8 +34,8 @@ use crate::{AppState, cookies};
 #[openapi(
     info(title = "Sightline API", description = "Sightline's JSON API. Every error uses one envelope: `{\"error\":{\"code\",\"message\",\"field\"}}`."),
     paths(healthz, readyz, me, list_organisations, create_organisation, list_users, create_user, put_report, directory),
-    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, crate::reports::Receipt, DirectoryEntryOut)),
-    modifiers(&BearerAuth),
+    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, crate::reports::Receipt, DirectoryEntryOut, ReportBody)),
+    modifiers(&BearerAuth, &ErrorResponses),
     tags(
         (name = "system", description = "Health"),
         (name = "accounts", description = "Organisations and people"),
@@ -55,6 +55,57 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The error responses every operation can give, added to each from what it takes
+/// (credentials, a body, path or query parameters), so none is forgotten. Responses an
+/// operation lists itself (with a more precise description) are kept.
+struct ErrorResponses;
+impl utoipa::Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        for item in openapi.paths.paths.values_mut() {
+            for op in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.patch, &mut item.delete].into_iter().flatten()
+            {
+                let params = op.parameters.as_deref().unwrap_or_default();
+                let in_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
+                let in_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+                let mut errors: Vec<(&str, &str)> = Vec::new();
+                if op.security.is_some() {
+                    errors.push(("401", "No valid API token or session"));
+                    errors.push((
+                        "403",
+                        "Not allowed for your roles or this token, or a session call without X-CSRF-Token",
+                    ));
+                    errors.push(("500", "Internal error (logged); nothing was half-written"));
+                }
+                if in_query {
+                    errors.push(("400", "A query parameter is malformed or given twice"));
+                }
+                if op.request_body.is_some() {
+                    errors.push(("413", "The body is larger than the server accepts (2 MiB)"));
+                    errors.push(("415", "The body is not declared as JSON (Content-Type: application/json)"));
+                    errors.push(("422", "The body is not valid JSON for this operation, or a field is invalid"));
+                }
+                if in_path {
+                    errors.push(("422", "A path parameter is not a valid id; `field` names it"));
+                }
+                for (status, description) in errors {
+                    op.responses.responses.entry(status.to_owned()).or_insert_with(|| error_response(description));
+                }
+            }
+        }
+    }
+}
+
+fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorEnvelope"))).build())
+        .build()
+        .into()
+}
+
 route_table! {
     routes, add_routes;
     "/openapi.json" => get(openapi);
@@ -66,7 +117,16 @@ route_table! {
 }
 
 pub fn router() -> Router<AppState> {
-    add_routes(Router::new())
+    add_routes(Router::new()).fallback(no_such_endpoint).method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn no_such_endpoint() -> ApiError {
+    ApiError::for_status(StatusCode::NOT_FOUND)
+}
+
+/// A known path asked with a method it does not take (axum adds `Allow`).
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::for_status(StatusCode::METHOD_NOT_ALLOWED)
 }
 
 async fn openapi() -> Response {
@@ -162,9 +222,72 @@ async fn credential(parts: &Parts, state: &AppState) -> Result<Credential, ApiEr
     })
 }
 
-fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_body(format!("the request body is not valid JSON for this endpoint: {e}")))
+/// A request body declared as JSON: any other `Content-Type` is 415 and a body over
+/// the limit 413, both before the handler runs. The handler parses it
+/// ([`JsonBody::parse`], 422 when it does not fit) once it has checked the caller may
+/// ask at all.
+pub struct JsonBody(Bytes);
+
+impl FromRequest<AppState> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        if !crate::error::is_json(req.headers()) {
+            return Err(ApiError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+        }
+        Bytes::from_request(req, state).await.map(Self).map_err(|e| {
+            let mut err = ApiError::for_status(e.status());
+            err.message = e.body_text();
+            err
+        })
+    }
+}
+
+impl JsonBody {
+    fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_json::from_slice(&self.0)
+            .map_err(|e| ApiError::bad_body(format!("the request body is not valid JSON for this endpoint: {e}")))
+    }
+}
+
+/// Query parameters; a malformed or repeated one is 400 `invalid-query`.
+pub struct ApiQuery<T>(T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::try_from_uri(&parts.uri)
+            .map(|q| Self(q.0))
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid-query", e.body_text()))
+    }
+}
+
+/// The one path parameter of a route, as a UUID; anything else is 422 `invalid-id`
+/// naming `field`.
+async fn path_uuid(parts: &mut Parts, field: &'static str) -> Result<uuid::Uuid, ApiError> {
+    let Path(raw) = Path::<String>::from_request_parts(parts, &()).await.map_err(|_| ApiError::invalid_id(field))?;
+    uuid::Uuid::parse_str(&raw).map_err(|_| ApiError::invalid_id(field))
+}
+
+/// `{org}`: an organisation id.
+pub struct OrgParam(OrgId);
+
+impl<S: Send + Sync> FromRequestParts<S> for OrgParam {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        path_uuid(parts, "org").await.map(|id| Self(OrgId::from_uuid(id)))
+    }
+}
+
+/// `{id}`: the id a device chose for its report.
+pub struct ReportParam(uuid::Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReportParam {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        path_uuid(parts, "id").await.map(Self)
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -183,7 +306,7 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
 }
 
 /// Readiness: the database answers a query.
-#[utoipa::path(get, path = "/readyz", tag = "system", responses((status = 200, body = Health), (status = 503, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/readyz", tag = "system", responses((status = 200, body = Health), (status = 503, body = ErrorEnvelope, description = "The database did not answer")))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
         Ok(()) => {
@@ -210,7 +333,7 @@ pub struct Me {
 
 /// Who the token or session belongs to (scope `read`).
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = Me), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)")))]
+    responses((status = 200, body = Me)))]
 pub async fn me(ApiUser(u, _): ApiUser<Read>) -> Json<Me> {
     Json(Me {
         id: u.id.to_string(),
@@ -245,7 +368,7 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
 
 /// Every organisation (platform administrators only; scope `read`).
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = [OrganisationOut]), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)")))]
+    responses((status = 200, body = [OrganisationOut])))]
 pub async fn list_organisations(
     State(state): State<AppState>,
     ApiUser(u, _): ApiUser<Read>,
@@ -269,17 +392,19 @@ pub async fn list_organisations(
 
 /// Create an organisation (platform administrators only; scope `admin`).
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "accounts", security(("bearer" = [])), request_body = NewOrganisationIn,
-    responses((status = 201, body = OrganisationOut), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+    responses((status = 201, body = OrganisationOut),
+        (status = 409, body = ErrorEnvelope, description = "An organisation with this name exists"),
+        (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it")))]
 pub async fn create_organisation(
     State(state): State<AppState>,
     ApiUser(u, _): ApiUser<Admin>,
     client: ClientAddr,
-    body: Bytes,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     if !u.has_role(Role::PlatformAdmin) {
         return Err(ApiError::forbidden());
     }
-    let input: NewOrganisationIn = parse_json(&body)?;
+    let input: NewOrganisationIn = body.parse()?;
     let name = OrgName::parse(&input.name)?;
     let kind: OrgKind = input.kind.parse()?;
     let audit = NewAuditEntry::new(AuditAction::OrgCreated).actor(u.id).ip(client.ip);
@@ -350,8 +475,7 @@ pub struct NewUserIn {
 
 /// The organisation `u` may administer. Another organisation is "not found", and the
 /// attempt is audited ([`crate::access`]).
-async fn api_org_admin(state: &AppState, u: &UserRecord, client: &ClientAddr, org: &str) -> Result<OrgId, ApiError> {
-    let org: OrgId = org.parse().map_err(|_| ApiError::not_found())?;
+async fn api_org_admin(state: &AppState, u: &UserRecord, client: &ClientAddr, org: OrgId) -> Result<OrgId, ApiError> {
     if u.has_role(Role::PlatformAdmin) || (u.org_id == org && u.has_role(Role::OrgAdmin)) {
         Ok(org)
     } else if u.org_id == org {
@@ -363,15 +487,15 @@ async fn api_org_admin(state: &AppState, u: &UserRecord, client: &ClientAddr, or
 
 /// The people of an organisation (its admins, or platform administrators; scope `read`).
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/users", tag = "accounts", security(("bearer" = [])),
-    params(("org" = String, Path, description = "Organisation id")),
-    responses((status = 200, body = [UserOut]), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"), (status = 404, body = ErrorEnvelope)))]
+    params(("org" = uuid::Uuid, Path, description = "Organisation id")),
+    responses((status = 200, body = [UserOut]), (status = 404, body = ErrorEnvelope, description = "No such organisation, or not yours")))]
 pub async fn list_users(
     State(state): State<AppState>,
     ApiUser(u, _): ApiUser<Read>,
     client: ClientAddr,
-    Path(org): Path<String>,
+    OrgParam(org): OrgParam,
 ) -> Result<Response, ApiError> {
-    let org = api_org_admin(&state, &u, &client, &org).await?;
+    let org = api_org_admin(&state, &u, &client, org).await?;
     state.db.get_org(org).await?;
     let users: Vec<UserOut> = state.db.list_users(org).await?.into_iter().map(UserOut::from).collect();
     Ok(Json(users).into_response())
@@ -380,18 +504,20 @@ pub async fn list_users(
 /// Create a user without a password; an admin then issues a reset link (or the
 /// person is invited instead). Scope `admin`.
 #[utoipa::path(post, path = "/api/v1/organisations/{org}/users", tag = "accounts", security(("bearer" = [])),
-    params(("org" = String, Path, description = "Organisation id")), request_body = NewUserIn,
-    responses((status = 201, body = UserOut), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+    params(("org" = uuid::Uuid, Path, description = "Organisation id")), request_body = NewUserIn,
+    responses((status = 201, body = UserOut), (status = 404, body = ErrorEnvelope, description = "No such organisation, or not yours"),
+        (status = 409, body = ErrorEnvelope, description = "The e-mail address is already in use"),
+        (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it")))]
 pub async fn create_user(
     State(state): State<AppState>,
     ApiUser(u, _): ApiUser<Admin>,
     client: ClientAddr,
-    Path(org): Path<String>,
-    body: Bytes,
+    OrgParam(org): OrgParam,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let org = api_org_admin(&state, &u, &client, &org).await?;
+    let org = api_org_admin(&state, &u, &client, org).await?;
     state.db.get_org(org).await?;
-    let input: NewUserIn = parse_json(&body)?;
+    let input: NewUserIn = body.parse()?;
     let roles = Roles::parse_list(&input.roles.join(","))?;
     if roles.contains(Role::PlatformAdmin) && !u.has_role(Role::PlatformAdmin) {
         return Err(ApiError::forbidden());
@@ -419,8 +545,8 @@ pub async fn create_user(
 /// content answers 409 and changes nothing. Acknowledged only after the report is
 /// committed. Scope `reports:write`.
 #[utoipa::path(put, path = "/api/v1/reports/{id}", tag = "reports", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The report's UUID, generated by the device")),
-    request_body(content = serde_json::Value, description = "The report (see `ReportInput` in the domain crate)"),
+    params(("id" = uuid::Uuid, Path, description = "The report's UUID, generated by the device")),
+    request_body(content = ReportBody, description = "The report"),
     responses(
         (status = 201, body = crate::reports::Receipt, description = "Stored now"),
         (status = 200, body = crate::reports::Receipt, description = "Already stored with this content"),
@@ -432,13 +558,11 @@ pub async fn put_report(
     State(state): State<AppState>,
     ApiUser(u, _): ApiUser<ReportsWrite>,
     client: ClientAddr,
-    Path(id): Path<String>,
-    body: Bytes,
+    ReportParam(id): ReportParam,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     use crate::reports::{IngestError, ingest};
-    let id = uuid::Uuid::parse_str(&id)
-        .map_err(|_| ApiError::from(sightline_domain::FieldError::new("id", "invalid-id")))?;
-    let input: sightline_domain::report::ReportInput = parse_json(&body)?;
+    let input: sightline_domain::report::ReportInput = body.parse()?;
     match ingest(&state, &u, id, &input).await {
         Ok((true, receipt)) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
         Ok((false, receipt)) => Ok((StatusCode::OK, Json(receipt)).into_response()),
@@ -505,12 +629,12 @@ pub struct DirectoryQuery {
 /// `destination`, the contacts for an arrival there: the airport's own, then the
 /// country's, then EU-wide.
 #[utoipa::path(get, path = "/api/v1/directory", tag = "triage", security(("bearer" = [])), params(DirectoryQuery),
-    responses((status = 200, body = [DirectoryEntryOut]), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"),
-        (status = 422, body = ErrorEnvelope)))]
+    responses((status = 200, body = [DirectoryEntryOut]),
+        (status = 422, body = ErrorEnvelope, description = "`destination` is not a known airport")))]
 pub async fn directory(
     State(state): State<AppState>,
     ApiUser(u, _): ApiUser<Read>,
-    axum::extract::Query(q): axum::extract::Query<DirectoryQuery>,
+    ApiQuery(q): ApiQuery<DirectoryQuery>,
 ) -> Result<Response, ApiError> {
     if ![Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin].into_iter().any(|r| u.has_role(r)) {
         return Err(ApiError::forbidden());
@@ -551,4 +675,143 @@ pub async fn directory(
         })
         .collect();
     Ok(Json(out).into_response())
+}
+
+/// The body of `PUT /api/v1/reports/{id}` as OpenAPI describes it. The server reads
+/// the body into the domain's `ReportInput`, which knows nothing of OpenAPI; this
+/// mirror takes its choices (roles, phases, age ranges …) from the domain's lists, and
+/// a test checks its fields and which are required against `ReportInput` itself.
+pub struct ReportBody;
+
+impl ToSchema for ReportBody {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("ReportInput")
+    }
+}
+
+impl utoipa::PartialSchema for ReportBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use sightline_domain::report::{AgeRange, Awareness, PerceivedGender, Phase, ReporterRole};
+        use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, SchemaType, Type};
+
+        fn text(description: &str) -> ObjectBuilder {
+            ObjectBuilder::new().schema_type(Type::String).description(Some(description))
+        }
+        fn one_of<'a>(values: impl Iterator<Item = &'a str>, description: &str) -> ObjectBuilder {
+            text(description).enum_values(Some(values.collect::<Vec<_>>()))
+        }
+        fn count(description: &str) -> ObjectBuilder {
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0))
+                .maximum(Some(u8::MAX))
+                .description(Some(description))
+        }
+        fn flag(description: &str) -> ObjectBuilder {
+            ObjectBuilder::new().schema_type(Type::Boolean).description(Some(description))
+        }
+        fn list(items: ObjectBuilder, description: &str) -> ArrayBuilder {
+            ArrayBuilder::new().items(items).description(Some(description))
+        }
+        let person = || {
+            ObjectBuilder::new()
+                .description(Some(
+                    "A neutral description of one person. There is no field for ethnicity or appearance.",
+                ))
+                .property("age_range", one_of(AgeRange::ALL.iter().map(|v| v.as_str()), "Age as perceived"))
+                .required("age_range")
+                .property("gender", one_of(PerceivedGender::ALL.iter().map(|v| v.as_str()), "Gender as perceived"))
+                .required("gender")
+                .property("clothing", text("Clothing or another neutral identifying detail"))
+        };
+        ObjectBuilder::new()
+            .description(Some("A crew report as the device sends it."))
+            .property("reporter_role", one_of(ReporterRole::ALL.iter().map(|v| v.as_str()), "Who is reporting"))
+            .required("reporter_role")
+            .property("phase", one_of(Phase::ALL.iter().map(|v| v.as_str()), "When it was seen"))
+            .required("phase")
+            .property("flight", text("Flight number, e.g. `AY5`"))
+            .required("flight")
+            .property("date", text("Flight date, `YYYY-MM-DD`"))
+            .required("date")
+            .property("origin", text("Departure airport (IATA), e.g. `HEL`"))
+            .required("origin")
+            .property("destination", text("Arrival airport (IATA), e.g. `JFK`"))
+            .required("destination")
+            .property(
+                "scheduled_arrival",
+                text("Scheduled arrival, local time at the destination, `HH:MM`; may be empty"),
+            )
+            .property("seats", list(text("A seat such as `23A`"), "Seats of the people concerned"))
+            .required("potential_victims")
+            .property("potential_victims", count("How many potential victims"))
+            .property("companions", count("How many companions"))
+            .property("indicators", list(text("An indicator code from the catalogue"), "The signs seen"))
+            .property("victims", list(person(), "The potential victims, described neutrally"))
+            .property("companions_described", list(person(), "The companions, described neutrally"))
+            .property("disclosed", flag("Did the person say they need help?"))
+            .property(
+                "companion_aware",
+                one_of(Awareness::ALL.iter().map(|v| v.as_str()), "May the companion have noticed?"),
+            )
+            .required("companion_aware")
+            .property("immediate_danger", flag("Is someone in immediate danger?"))
+            .property("free_text", text("What was seen, in the reporter's words"))
+            .property("considered_innocent_explanations", flag("The reporter weighed the innocent explanations shown"))
+            .property(
+                "client_created_at",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                    .description(Some("When the device created it (informational)")),
+            )
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .examples(example_report())
+            .into()
+    }
+}
+
+/// The repository's example report (without the file's `id`), so clients and
+/// fuzzers see a report the server accepts.
+fn example_report() -> Option<serde_json::Value> {
+    let mut report: serde_json::Value = serde_json::from_str(include_str!("../../../examples/report.json")).ok()?;
+    report.as_object_mut()?.remove("id");
+    Some(report)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use sightline_domain::report::ReportInput;
+    use utoipa::PartialSchema;
+
+    /// The OpenAPI mirror of the report body has exactly `ReportInput`'s fields, and
+    /// marks required exactly those `ReportInput` cannot do without.
+    #[test]
+    fn the_report_schema_matches_the_domain_type() {
+        let example = include_str!("../../../examples/report.json");
+        let mut full: serde_json::Value = serde_json::from_str(example).unwrap();
+        full.as_object_mut().unwrap().remove("id");
+        full["client_created_at"] = "2026-11-28T10:00:00Z".into();
+        full["scheduled_arrival"] = "14:35".into();
+        let input: ReportInput = serde_json::from_value(full.clone()).unwrap();
+        let fields: Vec<String> = serde_json::to_value(&input).unwrap().as_object().unwrap().keys().cloned().collect();
+
+        let schema = serde_json::to_value(super::ReportBody::schema()).unwrap();
+        let mut properties: Vec<String> = schema["properties"].as_object().unwrap().keys().cloned().collect();
+        properties.sort();
+        let mut sorted = fields.clone();
+        sorted.sort();
+        assert_eq!(properties, sorted);
+        let required: Vec<&str> = schema["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        for field in &fields {
+            let mut without = full.clone();
+            without.as_object_mut().unwrap().remove(field);
+            let needed = serde_json::from_value::<ReportInput>(without).is_err();
+            assert_eq!(needed, required.contains(&field.as_str()), "{field}");
+        }
+        let mut extra = full;
+        extra["unknown"] = 1.into();
+        assert!(serde_json::from_value::<ReportInput>(extra).is_err(), "additionalProperties: false holds");
+        assert_eq!(schema["additionalProperties"], false);
+    }
 }

@@ -2,7 +2,7 @@
 //! a short page), [`ApiError`] for `/api/v1` (one JSON envelope with a stable code).
 
 use axum::Json;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 use sightline_domain::FieldError;
@@ -130,6 +130,36 @@ impl ApiError {
     pub fn bad_body(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-body", message)
     }
+    /// A path parameter that should be an id is not one.
+    #[must_use]
+    pub fn invalid_id(field: &'static str) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid-id",
+            message: format!("{field} must be a UUID"),
+            field: Some(field),
+        }
+    }
+    /// The error for a status that no handler chose (an unknown path, a method the
+    /// path does not take, a body over the limit): the envelope, with a stable code.
+    #[must_use]
+    pub fn for_status(status: StatusCode) -> Self {
+        let (code, message) = match status {
+            StatusCode::BAD_REQUEST => ("bad-request", "the request is malformed"),
+            StatusCode::NOT_FOUND => ("not-found", "no such endpoint"),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                ("method-not-allowed", "this path does not take this method; the Allow header lists those it takes")
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => ("body-too-large", "the request body is larger than the server accepts"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ("unsupported-media-type", "send the body as JSON, with Content-Type: application/json")
+            }
+            StatusCode::UNPROCESSABLE_ENTITY => ("invalid-body", "the request body is not valid for this endpoint"),
+            s if s.is_server_error() => ("internal", "internal error; nothing was half-written"),
+            _ => ("error", "the request was refused"),
+        };
+        Self::new(status, code, message)
+    }
 }
 
 impl From<FieldError> for ApiError {
@@ -181,4 +211,15 @@ impl IntoResponse for ApiError {
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         res
     }
+}
+
+/// Whether `Content-Type` says JSON (`application/json` or `application/*+json`, any
+/// parameters such as `charset`).
+#[must_use]
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let mime = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }

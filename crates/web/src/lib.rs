@@ -13,7 +13,9 @@ macro_rules! route_table {
         /// Every (method, path) this router serves, as it is built from them.
         #[must_use]
         pub fn $list() -> Vec<(&'static str, &'static str)> {
-            vec![$( (stringify!($first), $path) $(, (stringify!($more), $path))* ),*]
+            // `.fallback(…)` answers the methods a path does not take: not a route.
+            let all = vec![$( (stringify!($first), $path) $(, (stringify!($more), $path))* ),*];
+            all.into_iter().filter(|(method, _)| *method != "fallback").collect()
         }
         fn $build(router: axum::Router<AppState>) -> axum::Router<AppState> {
             router $( .route($path, axum::routing::$first($h) $(.$more($hm))*) )*
@@ -218,8 +220,8 @@ route_table! {
     "/desk/cases/{id}/escalate" => post(pages::desk::escalate);
     "/desk/cases/{id}/merge" => post(pages::desk::merge);
     "/desk/cases/{id}/dismiss" => post(pages::desk::dismiss);
-    "/healthz" => get(api::healthz);
-    "/readyz" => get(api::readyz);
+    "/healthz" => get(api::healthz).fallback(api::method_not_allowed);
+    "/readyz" => get(api::readyz).fallback(api::method_not_allowed);
     "/static/style.css" => get(middleware::stylesheet);
     "/favicon.svg" => get(middleware::favicon);
     "/static/notes.svg" => get(middleware::notes_icon);
@@ -241,6 +243,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .fallback(middleware::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_cookie))
+        .layer(axum::middleware::from_fn(middleware::api_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))

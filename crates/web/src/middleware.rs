@@ -104,6 +104,32 @@ pub async fn favicon() -> Response {
         .into_response()
 }
 
+/// The API's errors are the JSON envelope, whatever produced them. Handlers,
+/// extractors and the API router's fallbacks already answer with [`ApiError`]; this
+/// wraps anything else that would reach an API client as an error in another format
+/// (keeping its status and headers, such as `Allow`), and logs it so the cause is fixed.
+pub async fn api_errors(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
+    let path = api.then(|| path.to_owned());
+    let res = next.run(req).await;
+    let status = res.status();
+    let Some(path) = path else { return res };
+    if !(status.is_client_error() || status.is_server_error()) || crate::error::is_json(res.headers()) {
+        return res;
+    }
+    tracing::warn!(%status, path, "API error outside the envelope; wrapped");
+    let (parts, _) = res.into_parts();
+    let mut wrapped = crate::error::ApiError::for_status(status).into_response();
+    let own: Vec<header::HeaderName> = wrapped.headers().keys().cloned().collect();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_LENGTH && !own.contains(name) {
+            wrapped.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    wrapped
+}
+
 pub async fn not_found(req: Request) -> Response {
     if req.uri().path().starts_with("/api/") {
         return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not-found", "no such endpoint").into_response();

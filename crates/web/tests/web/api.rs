@@ -306,3 +306,171 @@ async fn token_scopes_are_chosen_at_creation_least_privilege_first_and_enforced(
         crew.finish().await;
     }
 }
+
+/// Asserts `r` is the API's error envelope with this status and code, and returns it.
+fn envelope(r: &crate::support::Resp, status: StatusCode, code: &str) -> serde_json::Value {
+    assert_eq!(r.status, status, "{}", r.body);
+    let ct = r.headers.get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    assert!(ct.starts_with("application/json"), "{status}: content-type {ct:?}, body {:?}", r.body);
+    assert_eq!(r.headers["cache-control"], "no-store");
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {:?}", r.body));
+    assert_eq!(j["error"]["code"], code, "{}", r.body);
+    assert!(!j["error"]["message"].as_str().unwrap().is_empty());
+    j
+}
+
+fn raw(
+    method: &str,
+    path: &str,
+    token: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> axum::http::Request<axum::body::Body> {
+    let mut b =
+        axum::http::Request::builder().method(method).uri(path).header("authorization", format!("Bearer {token}"));
+    if let Some(ct) = content_type {
+        b = b.header("content-type", ct);
+    }
+    b.body(axum::body::Body::from(body)).unwrap()
+}
+
+/// Issue 9, defect 11: every error under `/api/v1`, of any status, is the envelope —
+/// unknown paths, wrong methods, bodies too large, wrong content types, malformed
+/// queries, bad JSON and path parameters that are not ids.
+#[tokio::test]
+async fn every_api_error_is_the_envelope() {
+    for db in engines().await {
+        let mut app = TestApp::new(db).await;
+        app.set_up_platform_admin().await;
+        let token = crate::support::token_for(&app.state.db, "pat@operator.example").await;
+        let org = app.user("pat@operator.example").await.org_id;
+        let report = format!("/api/v1/reports/{}", uuid::Uuid::now_v7());
+        let users = format!("/api/v1/organisations/{org}/users");
+
+        // 404: nothing there.
+        envelope(&app.api("GET", "/api/v1/nothing-here", Some(&token), None).await, StatusCode::NOT_FOUND, "not-found");
+        envelope(&app.api("GET", "/api/v1/", None, None).await, StatusCode::NOT_FOUND, "not-found");
+
+        // 405: the path exists, the method does not; `Allow` says which do.
+        for (method, path) in [
+            ("POST", "/api/v1/me"),
+            ("DELETE", &report),
+            ("PATCH", "/api/v1/organisations"),
+            ("POST", "/healthz"),
+            ("PUT", "/readyz"),
+        ] {
+            let r = app.api(method, path, Some(&token), None).await;
+            envelope(&r, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed");
+            assert!(r.headers.contains_key("allow"), "{method} {path}");
+        }
+
+        // 413: more than the body limit (2 MiB).
+        let big = format!("{{\"name\":\"{}\",\"kind\":\"airline\"}}", "x".repeat(3 * 1024 * 1024));
+        let r = app
+            .send(raw("POST", "/api/v1/organisations", &token, Some("application/json"), big.clone().into_bytes()))
+            .await;
+        envelope(&r, StatusCode::PAYLOAD_TOO_LARGE, "body-too-large");
+        let r = app.send(raw("PUT", &report, &token, Some("application/json"), big.into_bytes())).await;
+        envelope(&r, StatusCode::PAYLOAD_TOO_LARGE, "body-too-large");
+
+        // 415: a body that is not declared as JSON.
+        let org_json = br#"{"name":"Nordic Wings","kind":"airline"}"#.to_vec();
+        for ct in [None, Some("text/plain"), Some("application/x-www-form-urlencoded"), Some("application/jsonx")] {
+            let r = app.send(raw("POST", "/api/v1/organisations", &token, ct, org_json.clone())).await;
+            envelope(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type");
+            let r = app.send(raw("PUT", &report, &token, ct, b"{}".to_vec())).await;
+            envelope(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type");
+            let r = app.send(raw("POST", &users, &token, ct, b"{}".to_vec())).await;
+            envelope(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type");
+        }
+        assert!(app.state.db.list_orgs().await.unwrap().iter().all(|o| o.name != "Nordic Wings"), "nothing made");
+        let r = app
+            .send(raw("POST", "/api/v1/organisations", &token, Some("application/json; charset=utf-8"), org_json))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "a charset parameter is fine: {}", r.body);
+
+        // 400: a malformed or duplicated query parameter.
+        let r = app.api("GET", "/api/v1/directory?destination=HEL&destination=JFK", Some(&token), None).await;
+        let j = envelope(&r, StatusCode::BAD_REQUEST, "invalid-query");
+        assert!(j["error"]["message"].as_str().unwrap().contains("destination"), "{j}");
+
+        // 422: JSON that does not parse, or does not fit the endpoint.
+        for body in ["{not json", "[]", r#"{"name":1,"kind":"airline"}"#, ""] {
+            let r = app.api("POST", "/api/v1/organisations", Some(&token), Some(body)).await;
+            envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid-body");
+            let r = app.api("PUT", &report, Some(&token), Some(body)).await;
+            envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid-body");
+        }
+
+        // 422 naming the field: a path parameter that is not an id.
+        for (method, path, field) in [
+            ("GET", "/api/v1/organisations/not-a-uuid/users", "org"),
+            ("POST", "/api/v1/organisations/not-a-uuid/users", "org"),
+            ("GET", "/api/v1/organisations/%FF/users", "org"),
+            ("PUT", "/api/v1/reports/not-a-uuid", "id"),
+            ("PUT", "/api/v1/reports/%FF%FE", "id"),
+        ] {
+            let r = app.api(method, path, Some(&token), Some("{}")).await;
+            let j = envelope(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid-id");
+            assert_eq!(j["error"]["field"], field, "{method} {path}");
+        }
+        app.finish().await;
+    }
+}
+
+/// Every operation in the OpenAPI document lists every status it can answer, each
+/// error with the envelope; the report body is a typed schema.
+#[tokio::test]
+async fn openapi_lists_every_status_with_the_envelope() {
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let mut app = TestApp::new(db).await;
+    let doc = app.get("/api/v1/openapi.json").await.json();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = op["responses"].as_object().unwrap();
+            let has = |s: &str| responses.contains_key(s);
+            let secured = op.get("security").is_some();
+            let with_body = op.get("requestBody").is_some();
+            let with_path_param = path.contains('{');
+            let mut expected: Vec<&str> = Vec::new();
+            if secured {
+                expected.extend(["401", "403", "500"]);
+            }
+            if with_body {
+                expected.extend(["413", "415", "422"]);
+            }
+            if with_path_param {
+                expected.push("422");
+            }
+            if path.contains("{org}") {
+                expected.push("404");
+            }
+            if op["parameters"].as_array().is_some_and(|p| p.iter().any(|p| p["in"] == "query")) {
+                expected.push("400");
+            }
+            for s in expected {
+                assert!(has(s), "{method} {path} does not list {s}");
+            }
+            for (status, r) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        r["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorEnvelope",
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(operations >= 9);
+    let body = &doc["paths"]["/api/v1/reports/{id}"]["put"]["requestBody"]["content"]["application/json"]["schema"];
+    let name = body["$ref"].as_str().unwrap_or_else(|| panic!("the report body is a named schema: {body}"));
+    let schema = &doc["components"]["schemas"][name.trim_start_matches("#/components/schemas/")];
+    for field in
+        ["reporter_role", "flight", "date", "origin", "destination", "potential_victims", "companion_aware", "victims"]
+    {
+        assert!(schema["properties"][field].is_object(), "{field} in {schema}");
+    }
+    app.finish().await;
+}
