@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 
-use sightline_domain::user::{Role, Scopes};
+use sightline_domain::user::{Role, Scope, Scopes};
 
 use crate::support::{TestApp, between, engines};
 
@@ -342,8 +342,11 @@ async fn every_api_error_is_the_envelope() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         app.set_up_platform_admin().await;
-        let token = crate::support::token_for(&app.state.db, "pat@operator.example").await;
-        let org = app.user("pat@operator.example").await.org_id;
+        // Every scope, so each request gets past the token's scopes to the error under test.
+        let pat = app.user("pat@operator.example").await;
+        let all = Scopes::of([Scope::Read, Scope::Admin, Scope::ReportsWrite]);
+        let token = crate::support::scoped_token(&app.state.db, &pat, &all).await;
+        let org = pat.org_id;
         let report = format!("/api/v1/reports/{}", uuid::Uuid::now_v7());
         let users = format!("/api/v1/organisations/{org}/users");
 
