@@ -119,18 +119,15 @@ impl Db {
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by_key(|&i| batch[i].id);
         let inserted: Vec<Result<bool>> = crate::db_run!(self, |p| {
-            let mut tx = p.begin().await?;
-            let mut inserted: Vec<Result<bool>> = batch.iter().map(|_| Ok(false)).collect();
-            for &i in &order {
+            let insert = |i: usize| {
                 let r = &batch[i];
-                let mut one = sqlx::Acquire::begin(&mut *tx).await?;
-                let done = sqlx::query(
-                    "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
-                     reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
-                     potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
-                     relay_message, sealed, wrapped_key, arrival_key) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-                     $21, $22, $23, $24, $25, $26) ON CONFLICT (id) DO NOTHING",
+                sqlx::query(
+                "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
+                reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
+                potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
+                relay_message, sealed, wrapped_key, arrival_key) \
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+                $21, $22, $23, $24, $25, $26) ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(r.id)
                 .bind(r.org_id.as_uuid())
@@ -158,33 +155,64 @@ impl Db {
                 .bind(&r.sealed)
                 .bind(&r.wrapped_key)
                 .bind(r.scheduled_arrival.map_or(i64::MAX, to_micros))
-                .execute(&mut *one)
-                .await;
-                inserted[i] = match done {
-                    Ok(done) => {
-                        one.commit().await?;
-                        Ok(done.rows_affected() == 1)
+            };
+            // First the whole batch in one transaction, with no per-report cost. Only if
+            // a report in it is refused is the batch written again with a savepoint
+            // around each report, so the refused one fails alone and the rest commit.
+            let mut written = None;
+            for isolated in [false, true] {
+                let mut tx = p.begin().await?;
+                let mut inserted: Vec<Result<bool>> = batch.iter().map(|_| Ok(false)).collect();
+                let mut refused = None;
+                for &i in &order {
+                    let done = if isolated {
+                        let mut one = sqlx::Acquire::begin(&mut *tx).await?;
+                        match insert(i).execute(&mut *one).await {
+                            Ok(d) => {
+                                one.commit().await?;
+                                Ok(d)
+                            }
+                            Err(e) => {
+                                one.rollback().await?;
+                                Err(e)
+                            }
+                        }
+                    } else {
+                        insert(i).execute(&mut *tx).await
+                    };
+                    match done {
+                        Ok(d) => inserted[i] = Ok(d.rows_affected() == 1),
+                        Err(e) if isolated => inserted[i] = Err(StorageError::from(e)),
+                        Err(e) => {
+                            refused = Some(StorageError::from(e));
+                            break;
+                        }
                     }
-                    Err(e) => {
-                        one.rollback().await?;
-                        Err(StorageError::from(e))
-                    }
-                };
-            }
-            // The audit entries go last, so the chain's lock is held only briefly.
-            for &i in &order {
-                let r = &batch[i];
-                if matches!(inserted[i], Ok(true)) {
-                    let audit = NewAuditEntry::new(AuditAction::ReportReceived)
-                        .org(r.org_id)
-                        .actor(r.reporter_id)
-                        .target("report", r.id)
-                        .detail(format!("{} {} {}-{}", r.reference, r.flight, r.origin, r.destination));
-                    audit_in_tx!(tx, &audit, now);
                 }
+                if let Some(e) = refused {
+                    tx.rollback().await?;
+                    if e.is_retryable() {
+                        return Err(e);
+                    }
+                    continue;
+                }
+                // The audit entries go last, so the chain's lock is held only briefly.
+                for &i in &order {
+                    let r = &batch[i];
+                    if matches!(inserted[i], Ok(true)) {
+                        let audit = NewAuditEntry::new(AuditAction::ReportReceived)
+                            .org(r.org_id)
+                            .actor(r.reporter_id)
+                            .target("report", r.id)
+                            .detail(format!("{} {} {}-{}", r.reference, r.flight, r.origin, r.destination));
+                        audit_in_tx!(tx, &audit, now);
+                    }
+                }
+                tx.commit().await?;
+                written = Some(inserted);
+                break;
             }
-            tx.commit().await?;
-            inserted
+            written.unwrap_or_default()
         });
         let mut out = Vec::with_capacity(batch.len());
         for (r, ins) in batch.iter().zip(inserted) {
