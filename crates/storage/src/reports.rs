@@ -103,9 +103,10 @@ impl Db {
     /// acknowledges them all, each with its own audit entry, and each report gets
     /// its own outcome, as [`Db::put_report`] describes.
     ///
-    /// A report that fails fails alone: each insert runs in its own savepoint, so a
-    /// report the database refuses (or that lost a deadlock) is rolled back to its
-    /// savepoint and the others commit. Lock order is the same in every batch, so two
+    /// A report that fails fails alone: the batch is first written in one
+    /// transaction; if the database refuses a report in it, the batch is written
+    /// again with each insert in its own savepoint, so the refused report is rolled
+    /// back to its savepoint and the others commit. Lock order is the same in every batch, so two
     /// writers (two server nodes) do not deadlock: reports are inserted in ascending
     /// id order (stable, so of two reports with one id the earlier in `batch` wins),
     /// and the audit entries, which lock `audit_head`, go last.

@@ -20,7 +20,7 @@ use crate::{AppState, Clock};
 /// Under light load a batch is a single report and nothing waits.
 ///
 /// One report never fails another: storage gives each report of a batch its own
-/// outcome (a savepoint each). A batch the database refuses for contention (a
+/// outcome (a refused report is rolled back alone, to a savepoint of its own). A batch the database refuses for contention (a
 /// deadlock or serialization failure, e.g. two nodes on one PostgreSQL, or a busy
 /// SQLite) is tried again, up to [`ATTEMPTS`] times with a short random back-off, and
 /// so is a report that alone lost a deadlock; only then does its sender get
