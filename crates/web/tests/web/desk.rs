@@ -25,6 +25,15 @@ fn report(indicators: &[&str], free_text: &str) -> String {
     .to_string()
 }
 
+/// File a report as the crew member with this token; returns its id and reference.
+async fn file(desk: &mut TestApp, crew_token: &str, indicators: &[&str], free_text: &str) -> (uuid::Uuid, String) {
+    let id = uuid::Uuid::now_v7();
+    let r =
+        desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(crew_token), Some(&report(indicators, free_text))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    (id, r.json()["reference"].as_str().unwrap().to_owned())
+}
+
 async fn analyst_signed_in(app: &mut TestApp, email: &str) {
     let r = app.sign_in(email, PASSWORD).await;
     assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "analysts enrol two-factor first");
@@ -53,25 +62,9 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         person(&desk, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst]).await;
         person(&desk, "Other Air", "desk@other.example", &[Role::DeskAnalyst]).await;
         let crew_token = token(&desk, "crew@nw.example").await;
-        let id = uuid::Uuid::now_v7();
-        let r = desk
-            .api(
-                "PUT",
-                &format!("/api/v1/reports/{id}"),
-                Some(&crew_token),
-                Some(&report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "CANARY-desk-text")),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED);
-        let reference = r.json()["reference"].as_str().unwrap().to_owned();
-        let weak = uuid::Uuid::now_v7();
-        desk.api(
-            "PUT",
-            &format!("/api/v1/reports/{weak}"),
-            Some(&crew_token),
-            Some(&report(&["BEH-FEARFUL"], "one sign only")),
-        )
-        .await;
+        let (id, reference) =
+            file(&mut desk, &crew_token, &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "CANARY-desk-text").await;
+        let (weak, _) = file(&mut desk, &crew_token, &["BEH-FEARFUL"], "one sign only").await;
 
         // A reporter cannot open the desk.
         let mut crew = desk.another_browser();
@@ -296,16 +289,7 @@ async fn the_compliance_csv_never_carries_a_formula() {
         };
         let entry_id = desk.state.db.create_directory_entry(&entry, (org, analyst.id), desk.state.now()).await.unwrap();
         let crew_token = token(&desk, "crew@nw.example").await;
-        let id = uuid::Uuid::now_v7();
-        let r = desk
-            .api(
-                "PUT",
-                &format!("/api/v1/reports/{id}"),
-                Some(&crew_token),
-                Some(&report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "-1+1")),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED);
+        let (id, _) = file(&mut desk, &crew_token, &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "-1+1").await;
         analyst_signed_in(&mut desk, "desk@nw.example").await;
         let case = format!("/desk/cases/{id}");
         let r = act(
