@@ -98,6 +98,8 @@ on_both_engines!(
     the_directory_is_seeded_once_and_every_change_is_kept,
     e_mails_are_queued_with_their_link_and_delivered_once,
     certificate_holders_are_reminded_once_before_expiry,
+    a_contact_takes_the_status_the_domain_rule_gives,
+    stored_values_that_do_not_parse_are_corrupt,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -1393,4 +1395,58 @@ async fn certificate_holders_are_reminded_once_before_expiry(db: &Db) {
     assert!(!db.remind_certificate(other, due[0].certificate, &m, now).await.unwrap(), "another organisation's");
     let expired = db.certificates_due_reminder(NOW + Duration::days(366), NOW + Duration::days(400), 10).await.unwrap();
     assert!(!expired.iter().any(|d| d.email == "due@a.example"), "never after expiry");
+}
+
+async fn a_contact_takes_the_status_the_domain_rule_gives(db: &Db) {
+    use sightline_domain::triage::{CaseStatus, status_after_contact, transition};
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let contact = Contact {
+        organisation: "Hotline".into(),
+        kind: ContactKind::NationalHotline,
+        method: "phone".into(),
+        reference: "H-1".into(),
+        gate_override: None,
+    };
+    // A case handed over keeps its status; the contact is still recorded and versioned.
+    let id = uuid::Uuid::now_v7();
+    db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
+    let handed = transition(CaseStatus::Received, CaseStatus::HandedOver, "", None).unwrap();
+    let v = db.transition_case(a, id, 0, &handed, analyst, NOW).await.unwrap();
+    let v = db.record_contact(a, id, v, &contact, analyst, NOW + Duration::minutes(1)).await.unwrap();
+    let c = db.case(a, id).await.unwrap();
+    assert_eq!((c.status, c.version), (status_after_contact(CaseStatus::HandedOver), v));
+    assert_eq!(c.status, CaseStatus::HandedOver);
+    let last = db.case_events(a, id).await.unwrap().pop().unwrap();
+    assert_eq!((last.from_status, last.to_status), (Some(CaseStatus::HandedOver), Some(CaseStatus::HandedOver)));
+    assert_eq!(last.contact_kind, Some(ContactKind::NationalHotline));
+    // From a stale version nothing is written.
+    let err = db.record_contact(a, id, v - 1, &contact, analyst, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "version" }), "{err:?}");
+    assert_eq!(db.case(a, id).await.unwrap().version, v);
+}
+
+async fn stored_values_that_do_not_parse_are_corrupt(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let id = uuid::Uuid::now_v7();
+    db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
+    let contact = Contact {
+        organisation: "Police".into(),
+        kind: ContactKind::Police,
+        method: "phone".into(),
+        reference: "P-1".into(),
+        gate_override: None,
+    };
+    db.record_contact(a, id, 0, &contact, analyst, NOW).await.unwrap();
+    // As someone with database access might leave them: values no enum knows.
+    testing::execute(db, "UPDATE case_events SET contact_kind = 'carrier_pigeon'").await.unwrap();
+    let err = db.case_events(a, id).await.unwrap_err();
+    assert!(matches!(&err, StorageError::Corrupt(m) if m.contains("carrier_pigeon")), "{err:?}");
+    testing::execute(db, "UPDATE reports SET reporter_role = 'stowaway'").await.unwrap();
+    let err = db.case(a, id).await.unwrap_err();
+    assert!(matches!(&err, StorageError::Corrupt(m) if m.contains("stowaway")), "{err:?}");
+    assert!(matches!(db.queue(a, &QueueFilter::default(), 10).await, Err(StorageError::Corrupt(_))), "never skipped");
 }
