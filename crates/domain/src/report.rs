@@ -2,7 +2,6 @@
 //! message for the captain. No I/O: airports and indicators are looked up through
 //! the traits the caller provides, and time zones come from the bundled tz database.
 
-
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime, Time};
 

@@ -251,7 +251,8 @@ impl Db {
             targets = channel.targets(),
         );
         let mut added = 0;
-        for (kind, before) in [(AlertKind::New, i64::MAX), (AlertKind::Unacknowledged, to_micros(unacknowledged_before))]
+        for (kind, before) in
+            [(AlertKind::New, i64::MAX), (AlertKind::Unacknowledged, to_micros(unacknowledged_before))]
         {
             added += db_run!(self, |p| sqlx::query(&sql)
                 .bind(kind.as_str())

@@ -75,8 +75,7 @@ impl Db {
     /// The database failed.
     pub async fn audit_after(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         let sql = format!("{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let rows: Vec<AuditRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(p).await?);
+        let rows: Vec<AuditRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(p).await?);
         Ok(rows.into_iter().map(to_entry).collect())
     }
 

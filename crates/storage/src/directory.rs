@@ -254,7 +254,16 @@ impl Db {
             .bind(actor.1.as_uuid())
             .execute(&mut *tx)
             .await?;
-            history_in_tx!(tx, id.as_uuid(), 1i64, DirectoryChangeKind::Created, &text, None::<&str>, Some(actor.1.as_uuid()), now);
+            history_in_tx!(
+                tx,
+                id.as_uuid(),
+                1i64,
+                DirectoryChangeKind::Created,
+                &text,
+                None::<&str>,
+                Some(actor.1.as_uuid()),
+                now
+            );
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
         });
@@ -307,7 +316,16 @@ impl Db {
                 .bind(id.as_uuid())
                 .bind(version)
             );
-            history_in_tx!(tx, id.as_uuid(), version + 1, DirectoryChangeKind::Updated, &text, None::<&str>, Some(actor.1.as_uuid()), now);
+            history_in_tx!(
+                tx,
+                id.as_uuid(),
+                version + 1,
+                DirectoryChangeKind::Updated,
+                &text,
+                None::<&str>,
+                Some(actor.1.as_uuid()),
+                now
+            );
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
         });
@@ -393,8 +411,7 @@ impl Db {
     /// The database failed.
     pub async fn directory_history(&self, id: DirectoryEntryId) -> Result<Vec<DirectoryChange>> {
         let sql = format!("{CHANGE_COLUMNS} WHERE h.entry_id = $1 ORDER BY h.version DESC");
-        let rows: Vec<ChangeRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_all(p).await?);
+        let rows: Vec<ChangeRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_all(p).await?);
         rows.into_iter().map(change_of).collect()
     }
 

@@ -367,8 +367,7 @@ impl Db {
     /// The database failed.
     pub async fn certificate_for_attempt(&self, attempt: Uuid) -> Result<Option<Certificate>> {
         let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE attempt_id = $1");
-        let row: Option<CertRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(attempt).fetch_optional(p).await?);
+        let row: Option<CertRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(attempt).fetch_optional(p).await?);
         Ok(row.map(to_cert))
     }
 
@@ -378,8 +377,7 @@ impl Db {
     /// The database failed.
     pub async fn certificates_for_org(&self, org: OrgId) -> Result<Vec<Certificate>> {
         let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE org_id = $1 ORDER BY issued_at DESC");
-        let rows: Vec<CertRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
+        let rows: Vec<CertRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
         Ok(rows.into_iter().map(to_cert).collect())
     }
 

@@ -149,4 +149,3 @@ macro_rules! insert_cert {
         .map_err(StorageError::unique("certificate"))?;
     }};
 }
-

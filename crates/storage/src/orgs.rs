@@ -144,8 +144,7 @@ impl Db {
     /// [`StorageError::NotFound`].
     pub async fn get_org(&self, id: OrgId) -> Result<Organisation> {
         let sql = format!("{SELECT} WHERE o.id = $1");
-        let row: Option<OrgRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_optional(p).await?);
+        let row: Option<OrgRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_optional(p).await?);
         row.map(to_org).transpose()?.ok_or(StorageError::NotFound)
     }
 
@@ -165,8 +164,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn count_orgs(&self) -> Result<i64> {
-        let n: i64 =
-            db_run!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(p).await?);
+        let n: i64 = db_run!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(p).await?);
         Ok(n)
     }
 
@@ -195,8 +193,7 @@ impl Db {
             Owned::ApiToken(id) => id.as_uuid(),
             Owned::Report(id) | Owned::Attempt(id) => id,
         };
-        let row: Option<Option<Uuid>> =
-            db_run!(self, |p| sqlx::query_scalar(sql).bind(id).fetch_optional(p).await?);
+        let row: Option<Option<Uuid>> = db_run!(self, |p| sqlx::query_scalar(sql).bind(id).fetch_optional(p).await?);
         Ok(row.flatten().map(OrgId::from_uuid))
     }
 }

@@ -311,13 +311,12 @@ impl Db {
     /// # Errors
     /// [`StorageError::NotFound`] if it is not this organisation's.
     pub async fn report_sealed(&self, org: OrgId, id: Uuid) -> Result<(Vec<u8>, Vec<u8>)> {
-        let row: Option<Sealed> = db_run!(self, |p| sqlx::query_as(
-            "SELECT sealed, wrapped_key FROM reports WHERE org_id = $1 AND id = $2"
-        )
-        .bind(org.as_uuid())
-        .bind(id)
-        .fetch_optional(p)
-        .await?);
+        let row: Option<Sealed> =
+            db_run!(self, |p| sqlx::query_as("SELECT sealed, wrapped_key FROM reports WHERE org_id = $1 AND id = $2")
+                .bind(org.as_uuid())
+                .bind(id)
+                .fetch_optional(p)
+                .await?);
         row.map(|r| (r.sealed, r.wrapped_key)).ok_or(StorageError::NotFound)
     }
 

@@ -6,9 +6,9 @@
 use std::io::Write;
 
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::directory::ContactKind;
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::org::{OrgKind, OrgName};
-use sightline_domain::directory::ContactKind;
 use sightline_domain::report::{Awareness, Phase, ReporterRole};
 use sightline_domain::roster;
 use sightline_domain::triage::{AlertKind, Outcome};
@@ -1078,7 +1078,9 @@ async fn alerts_go_through_an_outbox_with_a_lease(db: &Db) {
             for due in page {
                 assert_eq!((due.org_id, due.kind.as_str(), due.attempts), (a, "new", 0));
                 assert!(
-                    db.claim_alert(channel, due.report_id, AlertKind::New, later, later + Duration::minutes(2)).await.unwrap()
+                    db.claim_alert(channel, due.report_id, AlertKind::New, later, later + Duration::minutes(2))
+                        .await
+                        .unwrap()
                 );
                 seen.push(due.report_id);
             }
@@ -1100,7 +1102,9 @@ async fn alerts_go_through_an_outbox_with_a_lease(db: &Db) {
         for _ in 0..8 {
             let db = db.clone();
             tasks.push(tokio::spawn(async move {
-                db.claim_alert(channel, first, AlertKind::New, after_lease, after_lease + Duration::minutes(2)).await.unwrap()
+                db.claim_alert(channel, first, AlertKind::New, after_lease, after_lease + Duration::minutes(2))
+                    .await
+                    .unwrap()
             }));
         }
         let mut winners = 0;
@@ -1110,11 +1114,17 @@ async fn alerts_go_through_an_outbox_with_a_lease(db: &Db) {
         assert_eq!(winners, 1, "{channel:?}: one lease");
         db.alert_delivered(channel, first, AlertKind::New, after_lease).await.unwrap();
         assert!(
-            !db.claim_alert(channel, first, AlertKind::New, NOW + Duration::days(1), NOW + Duration::days(2)).await.unwrap()
+            !db.claim_alert(channel, first, AlertKind::New, NOW + Duration::days(1), NOW + Duration::days(2))
+                .await
+                .unwrap()
         );
         // A failed delivery waits for its retry time.
         let second = seen[1];
-        assert!(db.claim_alert(channel, second, AlertKind::New, after_lease, after_lease + Duration::minutes(2)).await.unwrap());
+        assert!(
+            db.claim_alert(channel, second, AlertKind::New, after_lease, after_lease + Duration::minutes(2))
+                .await
+                .unwrap()
+        );
         db.alert_failed(channel, second, AlertKind::New, after_lease + Duration::seconds(30)).await.unwrap();
         let due_ids = |d: Vec<sightline_storage::DueAlert>| d.into_iter().map(|x| x.report_id).collect::<Vec<_>>();
         assert!(!due_ids(db.due_alerts(channel, after_lease, 1000).await.unwrap()).contains(&second));

@@ -100,11 +100,10 @@ fn one(name: &str, t: Table) -> Schema {
 
 #[test]
 fn the_comparison_reports_each_kind_of_drift() {
-    let base = table(
-        &[("id", Type::Bytes, true), ("version", Type::BigInt, true), ("note", Type::Text, false)],
-        &["id"],
-    );
-    let same = table(&[("id", Type::Uuid, true), ("version", Type::BigInt, true), ("note", Type::Text, false)], &["id"]);
+    let base =
+        table(&[("id", Type::Bytes, true), ("version", Type::BigInt, true), ("note", Type::Text, false)], &["id"]);
+    let same =
+        table(&[("id", Type::Uuid, true), ("version", Type::BigInt, true), ("note", Type::Text, false)], &["id"]);
     assert!(schema::compare("a", &one("t", base.clone()), "b", &one("t", same)).is_empty(), "bytes match a UUID");
 
     // The drift this issue found: a version column of another width.

@@ -56,7 +56,6 @@ const INVITATION_COLUMNS: &str = "SELECT i.id, i.org_id, o.name AS org_name, i.e
      i.created_at, i.expires_at, i.accepted_at FROM invitations i JOIN organisations o ON o.id = i.org_id";
 
 impl Db {
-
     /// Store an invitation (its token hash) and audit it.
     ///
     /// # Errors
@@ -115,12 +114,10 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn open_invitation(&self, token_hash: &[u8], now: OffsetDateTime) -> Result<Option<Invitation>> {
-        let sql = format!("{INVITATION_COLUMNS} WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2");
-        let row: Option<InvitationRow> = db_run!(self, |p| sqlx::query_as(&sql)
-        .bind(token_hash)
-        .bind(to_micros(now))
-        .fetch_optional(p)
-        .await?);
+        let sql =
+            format!("{INVITATION_COLUMNS} WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2");
+        let row: Option<InvitationRow> =
+            db_run!(self, |p| sqlx::query_as(&sql).bind(token_hash).bind(to_micros(now)).fetch_optional(p).await?);
         row.map(to_invitation).transpose()
     }
 
@@ -130,10 +127,7 @@ impl Db {
     /// The database failed.
     pub async fn list_invitations(&self, org: OrgId) -> Result<Vec<Invitation>> {
         let sql = format!("{INVITATION_COLUMNS} WHERE i.org_id = $1 ORDER BY i.created_at DESC LIMIT 200");
-        let rows: Vec<InvitationRow> = db_run!(self, |p| sqlx::query_as(&sql)
-        .bind(org.as_uuid())
-        .fetch_all(p)
-        .await?);
+        let rows: Vec<InvitationRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
         rows.into_iter().map(to_invitation).collect()
     }
 
@@ -186,8 +180,6 @@ impl Db {
         });
         self.get_user(inv.org_id, user_id).await
     }
-
-
 
     /// Issue a reset link for a user of `org` (by an admin) and audit it; `mail`, the
     /// e-mail carrying the link, is queued in the same transaction.

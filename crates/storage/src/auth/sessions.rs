@@ -39,7 +39,6 @@ struct SessionRow {
 }
 
 impl Db {
-
     /// # Errors
     /// The database failed.
     pub async fn create_session(&self, s: &NewSession, now: OffsetDateTime) -> Result<()> {

@@ -11,7 +11,6 @@ use crate::users::insert_user_in_tx;
 use crate::{Db, NewUser, Result, StorageError, to_micros};
 
 impl Db {
-
     /// Store a setup token (hash) valid until `expires_at`.
     ///
     /// # Errors

@@ -32,7 +32,6 @@ const FAILURES: &str = "SELECT \
    (SELECT COUNT(*) FROM login_attempts WHERE ip = $2 AND at > $3 AND NOT succeeded) AS from_address";
 
 impl Db {
-
     /// Reserve a sign-in attempt before checking the secret, atomically: with the
     /// account's and the address's lock rows held, count the failures since `since`
     /// (reserved attempts count as failures until [`Db::finish_login_attempt`]

@@ -38,7 +38,6 @@ struct LiveToken {
 }
 
 impl Db {
-
     /// Store a new personal API token (its hash) with its scopes, and audit it.
     ///
     /// # Errors

@@ -8,21 +8,18 @@ use time::OffsetDateTime;
 use crate::{Db, Result, UserRecord, to_micros};
 
 impl Db {
-
     /// Keep a secret the user is enrolling with until they confirm a code.
     ///
     /// # Errors
     /// The database failed.
     pub async fn set_pending_totp(&self, org: OrgId, user: UserId, secret_b32: &str) -> Result<()> {
-        db_run!(self, |p| sqlx::query(
-            "UPDATE users SET totp_pending_secret = $1 WHERE org_id = $2 AND id = $3"
-        )
-        .bind(secret_b32)
-        .bind(org.as_uuid())
-        .bind(user.as_uuid())
-        .execute(p)
-        .await?
-        .rows_affected());
+        db_run!(self, |p| sqlx::query("UPDATE users SET totp_pending_secret = $1 WHERE org_id = $2 AND id = $3")
+            .bind(secret_b32)
+            .bind(org.as_uuid())
+            .bind(user.as_uuid())
+            .execute(p)
+            .await?
+            .rows_affected());
         Ok(())
     }
 

@@ -33,8 +33,12 @@ impl Db {
             format!("{} -> {}{}", t.from, t.to, t.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default());
         let audit =
             NewAuditEntry::new(AuditAction::CaseTransition).org(org).actor(actor).target("report", id).detail(detail);
-        let event =
-            Event { from: Some(t.from), to: Some(t.to), reason: t.reason.as_deref(), ..Event::of(CaseEventKind::Transition) };
+        let event = Event {
+            from: Some(t.from),
+            to: Some(t.to),
+            reason: t.reason.as_deref(),
+            ..Event::of(CaseEventKind::Transition)
+        };
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
             update_if_version!(

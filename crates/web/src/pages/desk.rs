@@ -102,7 +102,7 @@ fn rows(state: &AppState, me: &UserRecord, lead: triage::EscalationLead, cases: 
     cases
         .into_iter()
         .map(|c| {
-            let status: CaseStatus = c.status.parse().unwrap_or(CaseStatus::Received);
+            let status = c.status;
             let t = triage::timers(status, c.received_at, c.scheduled_arrival, lead.duration(), now);
             Row {
                 id: c.id.to_string(),
@@ -115,7 +115,7 @@ fn rows(state: &AppState, me: &UserRecord, lead: triage::EscalationLead, cases: 
                 escalation_due: t.escalation_due,
                 unacknowledged_late: t.unacknowledged_late,
                 age: triage::countdown(now - c.received_at),
-                status: c.status,
+                status: c.status.to_string(),
                 gate_passed: c.gate_passed,
                 assigned_to_me: c.assigned_to == Some(me.id),
             }
@@ -314,8 +314,8 @@ async fn case_page(
         let text = match e.kind.as_str() {
             "transition" => format!(
                 "{} → {}{}",
-                ctx.t(&format!("case-status-{}", e.from_status.as_deref().unwrap_or(""))),
-                ctx.t(&format!("case-status-{}", e.to_status.as_deref().unwrap_or(""))),
+                ctx.t(&format!("case-status-{}", e.from_status.map_or("", CaseStatus::as_str))),
+                ctx.t(&format!("case-status-{}", e.to_status.map_or("", CaseStatus::as_str))),
                 e.reason.map(|r| format!(" ({r})")).unwrap_or_default()
             ),
             "assignment" => ctx.t1(
@@ -342,7 +342,7 @@ async fn case_page(
         };
         events.push(EventView { at: ctx.datetime(&e.at), who, text, note });
     }
-    let status: CaseStatus = c.status.parse().unwrap_or(CaseStatus::Received);
+    let status = c.status;
     let next = CaseStatus::ALL.into_iter().filter(|s| *s != status).collect();
     let analysts = users
         .iter()
@@ -404,7 +404,7 @@ async fn case_page(
             ))
             .collect::<Vec<_>>()
             .join(" "),
-        role = c.reporter_role.replace('_', " "),
+        role = c.reporter_role.as_str().replace('_', " "),
         reference = c.reference,
         me = me.name,
         org = state.db.get_org(me.org_id).await?.name,
@@ -538,7 +538,7 @@ pub async fn transition(
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
     let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
-    let from: CaseStatus = c.status.parse().unwrap_or(CaseStatus::Received);
+    let from = c.status;
     let to: Result<CaseStatus, _> = f.to.parse();
     let outcome = f.outcome.parse::<Outcome>().ok();
     let checked = to.and_then(|to| triage::transition(from, to, &f.reason, outcome));
@@ -633,7 +633,7 @@ pub async fn escalate(
         let e = chosen.map(|s| s.entry).ok_or(PageError::NotFound)?;
         let contact = Contact {
             organisation: e.organisation.clone(),
-            kind: e.kind.as_str().to_owned(),
+            kind: e.kind,
             method: f.method.clone(),
             reference: f.reference.trim().to_owned(),
             gate_override: (!c.gate_passed).then(|| f.gate_override.trim().to_owned()),
@@ -684,7 +684,7 @@ pub async fn compliance_csv(
     w.write_record(header).map_err(csv_error)?;
     for (c, first) in &rows {
         let (yes, at, org, kind) = match first {
-            Some((at, org, kind)) => ("yes", fmt(at), org.clone(), kind.clone()),
+            Some((at, org, kind)) => ("yes", fmt(at), org.clone(), kind.to_string()),
             None => ("no", String::new(), String::new(), String::new()),
         };
         let record = [
