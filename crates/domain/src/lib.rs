@@ -32,6 +32,7 @@ macro_rules! simple_enum {
 }
 
 pub mod audit;
+pub mod authority;
 pub mod crypto;
 pub mod directory;
 pub mod error;
