@@ -109,7 +109,7 @@ fn rows(state: &AppState, me: &Caller, queue: Queue) -> Vec<Row> {
                 escalation_due: t.escalation_due,
                 unacknowledged_late: t.unacknowledged_late,
                 age: triage::countdown(now - c.received_at),
-                status: c.status,
+                status: c.status.to_string(),
                 gate_passed: c.gate_passed,
                 assigned_to_me: c.assigned_to == Some(me.id()),
             }
@@ -231,8 +231,8 @@ fn event_text(ctx: &Ctx, names: &HashMap<UserId, String>, e: CaseEvent, note: Op
     match e.kind.as_str() {
         "transition" => format!(
             "{} → {}{}",
-            ctx.t(&format!("case-status-{}", e.from_status.as_deref().unwrap_or(""))),
-            ctx.t(&format!("case-status-{}", e.to_status.as_deref().unwrap_or(""))),
+            ctx.t(&format!("case-status-{}", e.from_status.map_or("", CaseStatus::as_str))),
+            ctx.t(&format!("case-status-{}", e.to_status.map_or("", CaseStatus::as_str))),
             e.reason.map(|r| format!(" ({r})")).unwrap_or_default()
         ),
         "assignment" => ctx.t1(
@@ -515,7 +515,7 @@ pub async fn compliance_csv(
     w.write_record(header).map_err(csv_error)?;
     for (c, first) in &rows {
         let (yes, at, org, kind) = match first {
-            Some((at, org, kind)) => ("yes", fmt(at), org.clone(), kind.clone()),
+            Some((at, org, kind)) => ("yes", fmt(at), org.clone(), kind.to_string()),
             None => ("no", String::new(), String::new(), String::new()),
         };
         let record = [
