@@ -552,9 +552,10 @@ pub struct OtherForm {
     other: String,
 }
 
-/// The other report a merge or dismissal names.
-fn other_id(other: &str) -> Result<Uuid, PageError> {
-    parse_case_id(other)
+/// The other report a merge or dismissal names (one that is no id is no report of
+/// this organisation's: "not found", once the caller may ask at all).
+fn other_id(other: &str) -> Uuid {
+    Uuid::parse_str(other).unwrap_or(Uuid::nil())
 }
 
 /// Merge another report of the same event into this case (it keeps its content).
@@ -565,7 +566,7 @@ pub async fn merge(
     Form(f): Form<OtherForm>,
 ) -> Result<Response, PageError> {
     let (me, id) = case_action(&v, &id, &f.csrf)?;
-    let result = state.merge_cases(&me, id, other_id(&f.other)?).await;
+    let result = state.merge_cases(&me, id, other_id(&f.other)).await;
     done(&state, &v, &me, id, result).await
 }
 
@@ -577,6 +578,6 @@ pub async fn dismiss(
     Form(f): Form<OtherForm>,
 ) -> Result<Response, PageError> {
     let (me, id) = case_action(&v, &id, &f.csrf)?;
-    let result = state.dismiss_merge(&me, id, other_id(&f.other)?).await;
+    let result = state.dismiss_merge(&me, id, other_id(&f.other)).await;
     done(&state, &v, &me, id, result).await
 }
