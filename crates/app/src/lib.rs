@@ -12,9 +12,15 @@ pub mod access;
 mod caller;
 mod clock;
 pub mod desk;
+pub mod directory;
 mod error;
+mod orgs;
+pub mod people;
 pub mod reports;
 pub mod security;
+pub mod settings;
+pub mod tokens;
+mod two_factor;
 
 use std::sync::Arc;
 

@@ -17,13 +17,12 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use sightline_app::Caller;
-use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_app::people::NewPerson;
+use sightline_app::{AppError, Caller};
 use sightline_domain::ids::OrgId;
-use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::triage::CaseStatus;
-use sightline_domain::user::{Email, Gate, PersonName, Role, Roles, Scope, Scopes, parse_optional_short};
-use sightline_storage::{NewUser, Owned, QueueFilter, UserRecord};
+use sightline_domain::user::{Gate, Scope, Scopes};
+use sightline_storage::{Organisation, Owned, QueueFilter, UserRecord};
 use utoipa::{OpenApi, ToSchema};
 
 use crate::access::{self, Asker};
@@ -375,23 +374,33 @@ fn rfc3339(t: time::OffsetDateTime) -> String {
     responses((status = 200, body = [OrganisationOut])))]
 pub async fn list_organisations(
     State(state): State<AppState>,
-    ApiUser(u, _): ApiUser<Read>,
+    ApiUser(caller, _): ApiUser<Read>,
 ) -> Result<Response, ApiError> {
-    if !u.has_role(Role::PlatformAdmin) {
-        return Err(ApiError::forbidden());
-    }
-    let orgs = state.db.list_orgs().await?;
-    let out: Vec<OrganisationOut> = orgs
-        .into_iter()
-        .map(|o| OrganisationOut {
+    let orgs = state.list_orgs(&caller).await?;
+    Ok(Json(orgs.into_iter().map(OrganisationOut::from).collect::<Vec<_>>()).into_response())
+}
+
+impl From<Organisation> for OrganisationOut {
+    fn from(o: Organisation) -> Self {
+        Self {
             id: o.id.to_string(),
             name: o.name,
             kind: o.kind.as_str().into(),
             user_count: o.user_count,
             created_at: rfc3339(o.created_at),
-        })
-        .collect();
-    Ok(Json(out).into_response())
+        }
+    }
+}
+
+/// A use case's answer to a request whose body may not have parsed: the use case
+/// ran on an empty input first, so being refused (403, 404) comes before the body's
+/// own errors, as it always has; an empty input writes nothing.
+fn refused_first<T, B>(done: Result<T, AppError>, body: Result<B, ApiError>) -> Result<T, ApiError> {
+    match (done, body) {
+        (Err(e @ (AppError::Forbidden | AppError::NotFound)), _) => Err(e.into()),
+        (_, Err(e)) => Err(e),
+        (done, Ok(_)) => Ok(done?),
+    }
 }
 
 /// Create an organisation (platform administrators only; scope `admin`).
@@ -401,27 +410,13 @@ pub async fn list_organisations(
         (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it")))]
 pub async fn create_organisation(
     State(state): State<AppState>,
-    ApiUser(u, _): ApiUser<Admin>,
-    client: ClientAddr,
+    ApiUser(caller, _): ApiUser<Admin>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    if !u.has_role(Role::PlatformAdmin) {
-        return Err(ApiError::forbidden());
-    }
-    let input: NewOrganisationIn = body.parse()?;
-    let name = OrgName::parse(&input.name)?;
-    let kind: OrgKind = input.kind.parse()?;
-    let audit = NewAuditEntry::new(AuditAction::OrgCreated).actor(u.id).ip(client.ip);
-    let id = state.db.create_org(&name, kind, audit, state.now()).await?;
-    let o = state.db.get_org(id).await?;
-    let out = OrganisationOut {
-        id: o.id.to_string(),
-        name: o.name,
-        kind: o.kind.as_str().into(),
-        user_count: o.user_count,
-        created_at: rfc3339(o.created_at),
-    };
-    Ok((StatusCode::CREATED, Json(out)).into_response())
+    let input = body.parse::<NewOrganisationIn>();
+    let (name, kind) = input.as_ref().map_or(("", ""), |i| (i.name.as_str(), i.kind.as_str()));
+    let o = refused_first(state.create_org(&caller, name, kind).await, input)?;
+    Ok((StatusCode::CREATED, Json(OrganisationOut::from(o))).into_response())
 }
 
 /// The client address, for audit entries.
@@ -477,31 +472,16 @@ pub struct NewUserIn {
     position: Option<String>,
 }
 
-/// The organisation `u` may administer. Another organisation is "not found", and the
-/// attempt is audited ([`crate::access`]).
-async fn api_org_admin(state: &AppState, u: &UserRecord, client: &ClientAddr, org: OrgId) -> Result<OrgId, ApiError> {
-    if u.has_role(Role::PlatformAdmin) || (u.org_id == org && u.has_role(Role::OrgAdmin)) {
-        Ok(org)
-    } else if u.org_id == org {
-        Err(ApiError::forbidden())
-    } else {
-        Err(access::refuse(state, Asker::new(u, client.ip.as_deref()), Owned::Organisation(org)).await.into())
-    }
-}
-
 /// The people of an organisation (its admins, or platform administrators; scope `read`).
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/users", tag = "accounts", security(("bearer" = [])),
     params(("org" = uuid::Uuid, Path, description = "Organisation id")),
     responses((status = 200, body = [UserOut]), (status = 404, body = ErrorEnvelope, description = "No such organisation, or not yours")))]
 pub async fn list_users(
     State(state): State<AppState>,
-    ApiUser(u, _): ApiUser<Read>,
-    client: ClientAddr,
+    ApiUser(caller, _): ApiUser<Read>,
     OrgParam(org): OrgParam,
 ) -> Result<Response, ApiError> {
-    let org = api_org_admin(&state, &u, &client, org).await?;
-    state.db.get_org(org).await?;
-    let users: Vec<UserOut> = state.db.list_users(org).await?.into_iter().map(UserOut::from).collect();
+    let users: Vec<UserOut> = state.list_people(&caller, org).await?.into_iter().map(UserOut::from).collect();
     Ok(Json(users).into_response())
 }
 
@@ -514,33 +494,23 @@ pub async fn list_users(
         (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it")))]
 pub async fn create_user(
     State(state): State<AppState>,
-    ApiUser(u, _): ApiUser<Admin>,
-    client: ClientAddr,
+    ApiUser(caller, _): ApiUser<Admin>,
     OrgParam(org): OrgParam,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let org = api_org_admin(&state, &u, &client, org).await?;
-    state.db.get_org(org).await?;
-    let input: NewUserIn = body.parse()?;
-    let roles = Roles::parse_list(&input.roles.join(","))?;
-    if roles.contains(Role::PlatformAdmin) && !u.has_role(Role::PlatformAdmin) {
-        return Err(ApiError::forbidden());
-    }
-    let new = NewUser {
-        name: PersonName::parse(&input.name)?,
-        email: Email::parse(&input.email)?,
-        roles,
-        base: parse_optional_short(input.base.as_deref().unwrap_or(""), "base", 40)?,
-        employee_id: parse_optional_short(input.employee_id.as_deref().unwrap_or(""), "employee_id", 40)?,
-        password_hash: None,
-        position: match input.position.as_deref() {
-            None | Some("") => None,
-            Some(p) => Some(p.parse()?),
+    let input = body.parse::<NewUserIn>();
+    let person = input.as_ref().map_or_else(
+        |_| NewPerson::default(),
+        |i| NewPerson {
+            name: &i.name,
+            email: &i.email,
+            roles: &i.roles,
+            base: i.base.as_deref().unwrap_or(""),
+            employee_id: i.employee_id.as_deref().unwrap_or(""),
+            position: i.position.as_deref().unwrap_or(""),
         },
-    };
-    let audit = NewAuditEntry::new(AuditAction::UserCreated).actor(u.id).ip(client.ip);
-    let id = state.db.create_user(org, &new, audit, state.now()).await?;
-    let created = state.db.get_user(org, id).await?;
+    );
+    let created = refused_first(state.create_person(&caller, org, &person).await, input)?;
     Ok((StatusCode::CREATED, Json(UserOut::from(created))).into_response())
 }
 
@@ -743,28 +713,10 @@ pub struct DirectoryQuery {
         (status = 422, body = ErrorEnvelope, description = "`destination` is not a known airport")))]
 pub async fn directory(
     State(state): State<AppState>,
-    ApiUser(u, _): ApiUser<Read>,
+    ApiUser(caller, _): ApiUser<Read>,
     ApiQuery(q): ApiQuery<DirectoryQuery>,
 ) -> Result<Response, ApiError> {
-    if ![Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin].into_iter().any(|r| u.has_role(r)) {
-        return Err(ApiError::forbidden());
-    }
-    let entries = match q.destination.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => state.db.directory().await?,
-        Some(code) => {
-            use sightline_domain::report::AirportLookup;
-            let airport = state
-                .library
-                .airports
-                .airport(&code.to_ascii_uppercase())
-                .ok_or(sightline_domain::FieldError::new("destination", "unknown-airport"))?;
-            let all = state.db.directory_for(&airport.country).await?;
-            sightline_domain::directory::route(&all, |s| &s.entry, &airport.country, &airport.iata)
-                .into_iter()
-                .cloned()
-                .collect()
-        }
-    };
+    let entries = state.directory_for_destination(&caller, q.destination.as_deref()).await?;
     let today = state.now().date();
     let out: Vec<DirectoryEntryOut> = entries
         .into_iter()

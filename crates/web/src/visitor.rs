@@ -8,9 +8,9 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use sightline_domain::ids::OrgId;
 use sightline_domain::user::Role;
-use sightline_storage::{Owned, SessionRecord, UserRecord};
+use sightline_storage::{SessionRecord, UserRecord};
 
-use crate::access::{self, Asker};
+use crate::access::Asker;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::middleware::CsrfCookie;
@@ -83,38 +83,21 @@ impl Visitor {
         if user.has_role(role) { Ok(user) } else { Err(PageError::Forbidden) }
     }
 
-    /// The signed-in user, who may administer `org`: its organisation admin, or a
-    /// platform admin. Another organisation's pages do not exist for anyone else, and
-    /// the attempt is audited ([`crate::access`]).
+    /// The signed-in user, who may administer `org` (the application layer's rule,
+    /// [`sightline_app::App::administer`], with its audited refusal).
     ///
     /// # Errors
     /// As [`Self::require_user`], [`PageError::Forbidden`] in one's own
     /// organisation, or [`PageError::NotFound`].
     pub async fn org_admin(&self, state: &AppState, org: OrgId) -> Result<&UserRecord, PageError> {
-        match (self.require_org_admin(org), self.user()) {
-            (Err(PageError::NotFound), Some(u)) => {
-                let asker = Asker::new(u, self.ip.as_deref());
-                Err(access::refuse(&state.app, asker, Owned::Organisation(org)).await.into())
-            }
-            (result, _) => result,
-        }
+        state.administer(&self.caller()?, org).await?;
+        self.require_user()
     }
 
     /// The person asking, for the record of a refusal ([`crate::access`]).
     #[must_use]
     pub fn asker<'a>(&'a self, user: &'a UserRecord) -> Asker<'a> {
         Asker::new(user, self.ip.as_deref())
-    }
-
-    fn require_org_admin(&self, org: OrgId) -> Result<&UserRecord, PageError> {
-        let user = self.require_user()?;
-        if user.has_role(Role::PlatformAdmin) || (user.org_id == org && user.has_role(Role::OrgAdmin)) {
-            Ok(user)
-        } else if user.org_id == org {
-            Err(PageError::Forbidden)
-        } else {
-            Err(PageError::NotFound)
-        }
     }
 
     /// The token this visitor's forms must carry.

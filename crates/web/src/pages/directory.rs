@@ -7,25 +7,17 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use sightline_app::AppError;
+use sightline_app::directory::EntryFile;
+use sightline_domain::FieldError;
 use sightline_domain::directory::{ContactKind, DirectoryDraft, DirectoryEntry};
 use sightline_domain::ids::DirectoryEntryId;
-use sightline_domain::user::Role;
-use sightline_storage::{DirectoryChange, StorageError, StoredEntry, UserRecord};
+use sightline_storage::{DirectoryChange, StoredEntry};
 
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
 use crate::visitor::Visitor;
-
-/// How many recent changes the directory page lists.
-const RECENT_CHANGES: i64 = 15;
-
-/// Who may read the directory: the desk, admins.
-fn reader(v: &Visitor) -> Result<&UserRecord, PageError> {
-    let u = v.require_user()?;
-    let ok = [Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin].into_iter().any(|r| u.has_role(r));
-    if ok { Ok(u) } else { Err(PageError::Forbidden) }
-}
 
 pub struct Row {
     pub id: String,
@@ -149,18 +141,13 @@ pub async fn list(
     v: Visitor,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let me = reader(&v)?;
-    let can_edit = me.has_role(Role::PlatformAdmin);
+    let list = state.directory_list(&v.caller()?, !q.removed.is_empty()).await?;
     let ctx = Ctx::new(&v);
     let today = state.now().date();
-    let all = state.db.directory().await?;
-    let stale_count = all.iter().filter(|s| s.entry.is_stale(today)).count();
-    let total = all.len();
-    let show_removed = can_edit && !q.removed.is_empty();
-    let all = if show_removed { state.db.removed_directory().await? } else { all };
     let country = q.country.trim().to_ascii_uppercase();
     let stale_only = !q.stale.is_empty();
-    let rows = all
+    let rows = list
+        .entries
         .into_iter()
         .filter(|s| country.is_empty() || s.entry.country == country)
         .filter(|s| !stale_only || s.entry.is_stale(today))
@@ -171,10 +158,10 @@ pub async fn list(
             entry: s.entry,
         })
         .collect();
-    let changes =
-        state.db.directory_changes(RECENT_CHANGES).await?.into_iter().map(|c| change_view(&ctx, c, None)).collect();
+    let changes = list.changes.into_iter().map(|c| change_view(&ctx, c, None)).collect();
     let summary =
-        v.lang.t_args("directory-summary", &[("total", total.to_string()), ("stale", stale_count.to_string())]);
+        v.lang.t_args("directory-summary", &[("total", list.total.to_string()), ("stale", list.stale.to_string())]);
+    let (show_removed, can_edit) = (list.showing_removed, list.can_edit);
     render(&ListPage { ctx, rows, country, stale_only, show_removed, summary, can_edit, changes })
 }
 
@@ -196,10 +183,15 @@ fn entry_page(v: &Visitor, state: &AppState, id: Option<&StoredEntry>, form: Dir
     }
 }
 
+/// An entry's page: the entry as stored, the form as given, its history.
+fn file_page(v: &Visitor, state: &AppState, file: EntryFile, form: DirectoryDraft) -> EntryPage {
+    let mut page = entry_page(v, state, Some(&file.entry), form);
+    page.history = history_view(&page.ctx, file.history);
+    page
+}
+
 pub async fn new_form(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
-    v.require_role(Role::PlatformAdmin)?;
-    let today = state.now().date().to_string();
-    let form = DirectoryDraft { kind: "police".into(), last_verified: today, ..DirectoryDraft::default() };
+    let form = state.new_directory_draft(&v.caller()?)?;
     render(&entry_page(&v, &state, None, form))
 }
 
@@ -213,7 +205,7 @@ pub struct EntryForm {
     draft: DirectoryDraft,
 }
 
-fn with_errors(mut page: EntryPage, v: &Visitor, errors: &[sightline_domain::FieldError]) -> EntryPage {
+fn with_errors(mut page: EntryPage, v: &Visitor, errors: &[FieldError]) -> EntryPage {
     for e in errors {
         page.errors.add(v.lang, e);
     }
@@ -225,14 +217,14 @@ pub async fn create(
     v: Visitor,
     Form(f): Form<EntryForm>,
 ) -> Result<Response, PageError> {
-    let me = v.require_role(Role::PlatformAdmin)?.clone();
+    let me = v.caller()?;
     v.check_csrf(&f.csrf)?;
-    match f.draft.parse(state.now().date()) {
-        Ok(entry) => {
-            let id = state.db.create_directory_entry(&entry, (me.org_id, me.id), state.now()).await?;
-            Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response())
+    match state.create_directory_entry(&me, &f.draft).await {
+        Ok(id) => Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            render_invalid(&with_errors(entry_page(&v, &state, None, f.draft), &v, &errors))
         }
-        Err(errors) => render_invalid(&with_errors(entry_page(&v, &state, None, f.draft), &v, &errors)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -252,10 +244,10 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    v.require_role(Role::PlatformAdmin)?;
-    let stored = state.db.directory_entry(parse_id(&id)?).await?;
-    let mut page = entry_page(&v, &state, Some(&stored), DirectoryDraft::of(&stored.entry));
-    page.history = history_view(&page.ctx, state.db.directory_history(stored.id).await?);
+    let me = v.caller()?;
+    let file = state.directory_entry(&me, parse_id(&id)?).await?;
+    let form = DirectoryDraft::of(&file.entry.entry);
+    let mut page = file_page(&v, &state, file, form);
     page.saved = !q.saved.is_empty();
     render(&page)
 }
@@ -266,28 +258,22 @@ pub async fn update(
     Path(id): Path<String>,
     Form(f): Form<EntryForm>,
 ) -> Result<Response, PageError> {
-    let me = v.require_role(Role::PlatformAdmin)?.clone();
+    let me = v.caller()?;
     v.check_csrf(&f.csrf)?;
     let id = parse_id(&id)?;
-    let stored = state.db.directory_entry(id).await?;
-    let entry = match f.draft.parse(state.now().date()) {
-        Ok(entry) => entry,
-        Err(errors) => {
-            let mut page = with_errors(entry_page(&v, &state, Some(&stored), f.draft), &v, &errors);
+    match state.update_directory_entry(&me, id, f.version, &f.draft).await {
+        Ok(()) => Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let file = state.directory_entry(&me, id).await?;
+            let mut page = with_errors(file_page(&v, &state, file, f.draft), &v, &errors);
             page.version = f.version;
-            page.history = history_view(&page.ctx, state.db.directory_history(id).await?);
-            return render_invalid(&page);
+            render_invalid(&page)
         }
-    };
-    match state.db.update_directory_entry(id, f.version, &entry, (me.org_id, me.id), state.now()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),
-        Err(StorageError::Conflict { .. }) => {
+        Err(AppError::Conflict { .. }) => {
             // Someone saved meanwhile: keep what this person typed, show the other
             // change in the history, and let them save again over the latest version.
-            let latest = state.db.directory_entry(id).await?;
-            let mut page = entry_page(&v, &state, Some(&latest), f.draft);
+            let mut page = file_page(&v, &state, state.directory_entry(&me, id).await?, f.draft);
             page.errors.add_message("version", v.lang.t("error-directory-changed-meanwhile"));
-            page.history = history_view(&page.ctx, state.db.directory_history(id).await?);
             Ok((StatusCode::CONFLICT, Html(page.render()?)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -331,41 +317,23 @@ async fn change_removal(
     f: RemoveForm,
     remove: bool,
 ) -> Result<Response, PageError> {
-    let me = v.require_role(Role::PlatformAdmin)?.clone();
+    let me = v.caller()?;
     v.check_csrf(&f.csrf)?;
     let id = parse_id(id)?;
-    let stored = state.db.directory_entry(id).await?;
-    let reason = f.reason.trim();
-    let problem = if reason.is_empty() {
-        Some("error-reason-required")
-    } else if reason.chars().count() > 500 || reason.chars().any(char::is_control) {
-        Some("error-too-long")
-    } else {
-        None
-    };
-    let actor = (me.org_id, me.id);
-    let (status, message) = match problem {
-        Some(key) => (StatusCode::UNPROCESSABLE_ENTITY, v.lang.t(key)),
-        None => {
-            let done = if remove {
-                state.db.remove_directory_entry(id, f.version, reason, actor, state.now()).await
-            } else {
-                state.db.restore_directory_entry(id, f.version, reason, actor, state.now()).await
-            };
-            match done {
-                Ok(()) if remove => return Ok(Redirect::to("/directory").into_response()),
-                Ok(()) => return Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),
-                Err(StorageError::Conflict { .. } | StorageError::NotFound) => {
-                    (StatusCode::CONFLICT, v.lang.t("error-directory-changed-meanwhile"))
-                }
-                Err(e) => return Err(e.into()),
-            }
+    let (status, message) = match state.set_directory_entry_removed(&me, id, f.version, remove, &f.reason).await {
+        Ok(()) if remove => return Ok(Redirect::to("/directory").into_response()),
+        Ok(()) => return Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let key = errors.first().map_or("error-invalid".to_owned(), |e| format!("error-{}", e.code));
+            (StatusCode::UNPROCESSABLE_ENTITY, v.lang.t(&key))
         }
+        Err(AppError::Conflict { .. }) => (StatusCode::CONFLICT, v.lang.t("error-directory-changed-meanwhile")),
+        Err(e) => return Err(e.into()),
     };
-    let latest = state.db.directory_entry(id).await?;
-    let mut page = entry_page(v, state, Some(&latest), DirectoryDraft::of(&stored.entry));
+    let file = state.directory_entry(&me, id).await?;
+    let form = DirectoryDraft::of(&file.entry.entry);
+    let mut page = file_page(v, state, file, form);
     page.errors.add_message("reason", message);
     page.reason = f.reason;
-    page.history = history_view(&page.ctx, state.db.directory_history(id).await?);
     Ok((status, Html(page.render()?)).into_response())
 }

@@ -4,10 +4,9 @@ use askama::Template;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sightline_domain::audit::{AuditAction, NewAuditEntry};
-use sightline_domain::org::{OrgKind, OrgName};
-use sightline_domain::user::Role;
-use sightline_storage::{Organisation, StorageError};
+use sightline_app::AppError;
+use sightline_domain::org::OrgKind;
+use sightline_storage::Organisation;
 
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
@@ -35,8 +34,7 @@ struct OrgsPage {
 }
 
 pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
-    v.require_role(Role::PlatformAdmin)?;
-    let orgs = state.db.list_orgs().await?;
+    let orgs = state.list_orgs(&v.caller()?).await?;
     render(&OrgsPage {
         ctx: Ctx::new(&v),
         orgs,
@@ -47,19 +45,15 @@ pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response,
 }
 
 pub async fn create(State(state): State<AppState>, v: Visitor, Form(f): Form<OrgForm>) -> Result<Response, PageError> {
-    let admin = v.require_role(Role::PlatformAdmin)?;
+    let me = v.caller()?;
     v.check_csrf(&f.csrf)?;
     let mut errors = FormErrors::default();
-    let name = errors.take(v.lang, OrgName::parse(&f.name));
-    let kind = errors.take(v.lang, f.kind.parse::<OrgKind>());
-    if let (Some(name), Some(kind)) = (name, kind) {
-        let audit = NewAuditEntry::new(AuditAction::OrgCreated).actor(admin.id).ip(v.ip.clone());
-        match state.db.create_org(&name, kind, audit, state.now()).await {
-            Ok(id) => return Ok(Redirect::to(&format!("/orgs/{id}/users")).into_response()),
-            Err(StorageError::Conflict { .. }) => errors.add_message("name", v.lang.t("error-org-name-taken")),
-            Err(e) => return Err(e.into()),
-        }
+    match state.create_org(&me, &f.name, &f.kind).await {
+        Ok(org) => return Ok(Redirect::to(&format!("/orgs/{}/users", org.id)).into_response()),
+        Err(AppError::Conflict { .. }) => errors.add_message("name", v.lang.t("error-org-name-taken")),
+        Err(AppError::Invalid(list)) => list.iter().for_each(|e| errors.add(v.lang, e)),
+        Err(e) => return Err(e.into()),
     }
-    let orgs = state.db.list_orgs().await?;
+    let orgs = state.list_orgs(&me).await?;
     render_invalid(&OrgsPage { ctx: Ctx::new(&v), orgs, form: f, errors, kinds: OrgKind::ALL })
 }

@@ -6,12 +6,10 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::Response;
 use serde::Deserialize;
-use sightline_domain::FieldError;
-use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_app::{AppError, Caller};
 use sightline_domain::ids::OrgId;
-use sightline_domain::triage::{EscalationLead, WebhookUrl};
-use sightline_domain::user::Email;
-use sightline_storage::{AlertChange, Organisation};
+use sightline_domain::triage::EscalationLead;
+use sightline_storage::Organisation;
 
 use super::users::org_admin_action;
 use super::{Ctx, FormErrors, render, render_invalid};
@@ -55,16 +53,15 @@ pub struct SettingsForm {
 }
 
 /// The page as stored now; handlers then overlay what the person typed.
-async fn page(state: &AppState, v: &Visitor, org: OrgId) -> Result<SettingsPage, PageError> {
-    let lead = state.db.escalation_lead(org).await?;
-    let (hook, email) = state.db.alert_settings(org).await?;
+async fn page(state: &AppState, v: &Visitor, me: &Caller, org: OrgId) -> Result<SettingsPage, PageError> {
+    let s = state.org_settings(me, org).await?;
     Ok(SettingsPage {
         ctx: Ctx::new(v),
-        org: state.db.get_org(org).await?,
-        minutes: lead.minutes().to_string(),
-        alert_email: email.unwrap_or_default(),
-        has_webhook: hook.is_some(),
-        webhook_url: hook.unwrap_or_default(),
+        org: s.org,
+        minutes: s.lead.minutes().to_string(),
+        alert_email: s.alert_email.unwrap_or_default(),
+        has_webhook: s.webhook_url.is_some(),
+        webhook_url: s.webhook_url.unwrap_or_default(),
         new_secret: None,
         smtp_configured: state.config.smtp.is_some(),
         errors: FormErrors::default(),
@@ -74,28 +71,34 @@ async fn page(state: &AppState, v: &Visitor, org: OrgId) -> Result<SettingsPage,
     })
 }
 
-/// The organisation, if this visitor administers it and sent the form's token, and
-/// the audit entry an alert change will carry.
-async fn admin_of(
+/// After a change: the page as stored now with a note of what was saved, or, when
+/// the input was refused, with what the person typed and every message.
+async fn answer(
     state: &AppState,
     v: &Visitor,
-    org: &str,
-    csrf: Option<&str>,
-) -> Result<(OrgId, NewAuditEntry), PageError> {
-    let (org, me) = org_admin_action(state, v, org, csrf).await?;
-    let audit = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org).actor(me.id).ip(v.ip.clone());
-    Ok((org, audit))
-}
-/// The page as stored now, with a note of what was just saved.
-async fn saved(state: &AppState, v: &Visitor, org: OrgId, what: &'static str) -> Result<Response, PageError> {
-    let mut p = page(state, v, org).await?;
-    p.saved = Some(what);
-    render(&p)
+    (me, org): (&Caller, OrgId),
+    result: Result<(&'static str, Option<String>), AppError>,
+    typed: impl FnOnce(&mut SettingsPage),
+) -> Result<Response, PageError> {
+    let mut p = page(state, v, me, org).await?;
+    match result {
+        Ok((what, new_secret)) => {
+            p.saved = Some(what);
+            p.new_secret = new_secret;
+            render(&p)
+        }
+        Err(AppError::Invalid(list)) => {
+            typed(&mut p);
+            list.iter().for_each(|e| p.errors.add(v.lang, e));
+            render_invalid(&p)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn form(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
-    let (org, _) = admin_of(&state, &v, &org, None).await?;
-    render(&page(&state, &v, org).await?)
+    let (org, me) = org_admin_action(&v, &org, None)?;
+    render(&page(&state, &v, &me, org).await?)
 }
 
 pub async fn submit(
@@ -104,23 +107,9 @@ pub async fn submit(
     Path(org): Path<String>,
     Form(f): Form<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let (org, _) = admin_of(&state, &v, &org, Some(&f.csrf)).await?;
-    let me = v.org_admin(&state, org).await?.clone();
-    let parsed = f
-        .minutes
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| FieldError::new("minutes", "out-of-range"))
-        .and_then(EscalationLead::from_minutes);
-    let mut errors = FormErrors::default();
-    let Some(lead) = errors.take(v.lang, parsed) else {
-        let mut p = page(&state, &v, org).await?;
-        p.minutes = f.minutes;
-        p.errors = errors;
-        return render_invalid(&p);
-    };
-    state.db.set_escalation_lead(org, lead, Some(me.id), state.now()).await?;
-    saved(&state, &v, org, "settings-saved").await
+    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let result = state.set_escalation_lead(&me, org, &f.minutes).await.map(|()| ("settings-saved", None));
+    answer(&state, &v, (&me, org), result, |p| p.minutes = f.minutes).await
 }
 
 /// Set, replace or stop the desk's alert e-mail address (empty stops it).
@@ -130,25 +119,12 @@ pub async fn alert_email(
     Path(org): Path<String>,
     Form(f): Form<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let (org, audit) = admin_of(&state, &v, &org, Some(&f.csrf)).await?;
-    let typed = f.alert_email.trim();
-    let (change, what) = if typed.is_empty() {
-        (None, "settings-email-stopped")
-    } else {
-        match Email::parse(typed) {
-            Ok(email) => (Some(email), "settings-email-saved"),
-            Err(e) => {
-                let mut p = page(&state, &v, org).await?;
-                p.alert_email = f.alert_email;
-                p.errors.add(v.lang, &FieldError::new("alert_email", e.code));
-                return render_invalid(&p);
-            }
-        }
-    };
-    let detail = change.as_ref().map_or_else(|| "e-mail alerts stopped".to_owned(), |e| format!("e-mail {e}"));
-    let change = change.as_ref().map_or(AlertChange::NoEmail, |e| AlertChange::Email(e.as_str()));
-    state.db.configure_alerts(org, change, &audit.detail(detail), state.now()).await?;
-    saved(&state, &v, org, what).await
+    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let result = state
+        .set_alert_email(&me, org, &f.alert_email)
+        .await
+        .map(|stopped| (if stopped { "settings-email-stopped" } else { "settings-email-saved" }, None));
+    answer(&state, &v, (&me, org), result, |p| p.alert_email = f.alert_email).await
 }
 
 /// Set or replace the desk's webhook (a new signing secret each time, shown once),
@@ -159,34 +135,14 @@ pub async fn webhook(
     Path(org): Path<String>,
     Form(f): Form<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let (org, audit) = admin_of(&state, &v, &org, Some(&f.csrf)).await?;
+    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
     if f.action == "stop" {
-        let audit = audit.detail("webhook stopped");
-        state.db.configure_alerts(org, AlertChange::NoWebhook, &audit, state.now()).await?;
-        return saved(&state, &v, org, "settings-webhook-stopped").await;
+        let result = state.stop_alert_webhook(&me, org).await.map(|()| ("settings-webhook-stopped", None));
+        return answer(&state, &v, (&me, org), result, |_| ()).await;
     }
-    let parsed = WebhookUrl::parse(&f.webhook_url).and_then(|u| {
-        if u.is_private_host() && !state.config.allow_private_webhooks {
-            Err(FieldError::new("webhook_url", "private-address"))
-        } else {
-            Ok(u)
-        }
-    });
-    let url = match parsed {
-        Ok(url) => url,
-        Err(e) => {
-            let mut p = page(&state, &v, org).await?;
-            p.webhook_url = f.webhook_url;
-            p.errors.add(v.lang, &e);
-            return render_invalid(&p);
-        }
-    };
-    let (sealed, secret) = crate::alerts::new_webhook_secret(&state, org).map_err(PageError::Internal)?;
-    let audit = audit.detail(format!("webhook {}", url.as_str()));
-    let change = AlertChange::Webhook { url: url.as_str(), sealed_secret: &sealed };
-    state.db.configure_alerts(org, change, &audit, state.now()).await?;
-    let mut p = page(&state, &v, org).await?;
-    p.saved = Some("settings-webhook-saved");
-    p.new_secret = Some(secret);
-    render(&p)
+    let result = state
+        .set_alert_webhook(&me, org, &f.webhook_url, state.config.allow_private_webhooks)
+        .await
+        .map(|secret| ("settings-webhook-saved", Some(secret)));
+    answer(&state, &v, (&me, org), result, |p| p.webhook_url = f.webhook_url).await
 }

@@ -8,16 +8,15 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use sightline_app::tokens::{scope_choices, token_state};
+use sightline_app::{AppError, Caller};
 use sightline_domain::ids::ApiTokenId;
-use sightline_domain::user::{Scope, Scopes, TokenLifetime, TokenName};
-use sightline_storage::{ApiTokenRecord, Owned};
-use time::Duration;
+use sightline_domain::user::{Scope, Scopes, TokenLifetime};
+use sightline_storage::ApiTokenRecord;
 
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
-use crate::access::OrRefuse;
 use crate::error::PageError;
-use crate::security::{hash_token, new_token};
 use crate::visitor::Visitor;
 
 pub struct TokenRow {
@@ -99,33 +98,26 @@ impl ScopeChoice {
 async fn page(
     state: &AppState,
     v: &Visitor,
+    me: &Caller,
     name: String,
     days: String,
     ticked: Option<&Scopes>,
 ) -> Result<TokensPage, PageError> {
-    let me = v.require_user()?;
-    let default = Scopes::default_for(&me.roles);
+    let (grantable, default) = scope_choices(me);
     let ticked = ticked.unwrap_or(&default);
-    let scopes = Scopes::grantable(&me.roles).iter().map(|s| ScopeChoice::new(s, ticked.contains(s))).collect();
+    let scopes = grantable.iter().map(|s| ScopeChoice::new(s, ticked.contains(s))).collect();
     let ctx = Ctx::new(v);
     let now = state.now();
     let tokens = state
-        .db
-        .list_api_tokens(me.org_id, me.id)
+        .api_tokens(me)
         .await?
         .into_iter()
         .map(|t: ApiTokenRecord| TokenRow {
             id: t.id.to_string(),
+            state: token_state(&t, now),
             name: t.name,
             created: ctx.date(&t.created_at),
             expires: t.expires_at.map_or_else(|| "—".to_owned(), |e| ctx.date(&e)),
-            state: if t.revoked_at.is_some() {
-                "revoked"
-            } else if t.expires_at.is_some_and(|e| e <= now) {
-                "expired"
-            } else {
-                "active"
-            },
             scopes: t.scopes.iter().collect(),
         })
         .collect();
@@ -142,7 +134,8 @@ async fn page(
 }
 
 pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
-    render(&page(&state, &v, String::new(), "90".into(), None).await?)
+    let me = v.caller()?;
+    render(&page(&state, &v, &me, String::new(), "90".into(), None).await?)
 }
 
 pub async fn create(
@@ -150,25 +143,22 @@ pub async fn create(
     v: Visitor,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, PageError> {
-    let me = v.require_user()?.clone();
+    let me = v.caller()?;
     v.check_csrf(&f.csrf)?;
-    let mut errors = FormErrors::default();
-    let name = errors.take(v.lang, TokenName::parse(&f.name));
-    let days = errors.take(v.lang, TokenLifetime::parse(&f.days));
     let ticked = f.scopes();
-    let scopes = errors.take(v.lang, ticked.clone().for_roles(&me.roles));
-    let (Some(name), Some(days), Some(scopes)) = (name, days, scopes) else {
-        let mut p = page(&state, &v, f.name, f.days, Some(&ticked)).await?;
-        p.errors = errors;
-        return render_invalid(&p);
-    };
-    let token = new_token().map_err(PageError::Internal)?;
-    let now = state.now();
-    let expires = now + Duration::days(days.days());
-    state.db.create_api_token(&me, name.as_str(), &scopes, &hash_token(&token), Some(expires), now).await?;
-    let mut p = page(&state, &v, String::new(), "90".into(), None).await?;
-    p.made = Some(token);
-    render(&p)
+    match state.create_api_token(&me, &f.name, &f.days, ticked.clone()).await {
+        Ok(token) => {
+            let mut p = page(&state, &v, &me, String::new(), "90".into(), None).await?;
+            p.made = Some(token);
+            render(&p)
+        }
+        Err(AppError::Invalid(errors)) => {
+            let mut p = page(&state, &v, &me, f.name, f.days, Some(&ticked)).await?;
+            errors.iter().for_each(|e| p.errors.add(v.lang, e));
+            render_invalid(&p)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -183,11 +173,9 @@ pub async fn revoke(
     Path(id): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    let me = v.require_user()?.clone();
+    let me = v.caller()?;
     v.check_csrf(&f.csrf)?;
     let id: ApiTokenId = id.parse().map_err(|_| PageError::NotFound)?;
-    // Another person's token, or one already revoked, is "not found" (another
-    // organisation's is audited).
-    state.db.revoke_api_token(&me, id, state.now()).await.or_refuse(&state, v.asker(&me), Owned::ApiToken(id)).await?;
+    state.revoke_api_token(&me, id).await?;
     Ok(Redirect::to("/account/tokens").into_response())
 }

@@ -5,12 +5,11 @@ use askama::Template;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sightline_domain::totp::{RECOVERY_CODES, TotpSecret, format_recovery_code, normalise_recovery_code};
+use sightline_app::AppError;
 
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::security::{hash_token, random_bytes};
 use crate::visitor::{Gate, Visitor};
 
 #[derive(Template)]
@@ -43,7 +42,7 @@ async fn enrol_page(state: &AppState, v: &Visitor, errors: FormErrors) -> Result
     };
     let user = &session.user;
     let ctx = Ctx::new(v);
-    if user.two_factor_enabled() {
+    let Some(secret) = state.two_factor_secret(user).await? else {
         let page = EnrolPage {
             ctx,
             required: false,
@@ -53,18 +52,6 @@ async fn enrol_page(state: &AppState, v: &Visitor, errors: FormErrors) -> Result
             errors,
         };
         return render(&page);
-    }
-    let pending =
-        user.totp_pending_secret.as_deref().and_then(|s| crate::security::open_totp_secret(&state.keys, user, s));
-    let secret = match pending {
-        Some(s) => s,
-        None => {
-            let s = TotpSecret::from_bytes(random_bytes::<20>().map_err(PageError::Internal)?);
-            let sealed =
-                crate::security::seal_totp_secret(&state.keys, user, &s.to_base32()).map_err(PageError::Internal)?;
-            state.db.set_pending_totp(user.org_id, user.id, &sealed).await?;
-            s
-        }
     };
     let uri = secret.otpauth_uri("Sightline", &user.email);
     let b32 = secret.to_base32();
@@ -109,26 +96,13 @@ pub async fn submit(
     if v.gate() == Some(Gate::NeedsSecondFactor) || session.user.two_factor_enabled() {
         return Ok(Redirect::to("/login/two-factor").into_response());
     }
-    let user = &session.user;
-    let now = state.now();
-    let pending =
-        user.totp_pending_secret.as_deref().and_then(|s| crate::security::open_totp_secret(&state.keys, user, s));
-    let step = pending.as_ref().and_then(|s| s.verify(&f.code, now.unix_timestamp(), None));
-    let (Some(secret), Some(step)) = (pending, step) else {
-        let mut errors = FormErrors::default();
-        errors.add_message("code", v.lang.t("error-code-wrong"));
-        return enrol_page(&state, &v, errors).await;
-    };
-    let mut codes = Vec::with_capacity(RECOVERY_CODES);
-    let mut hashes = Vec::with_capacity(RECOVERY_CODES);
-    for _ in 0..RECOVERY_CODES {
-        let code = format_recovery_code(random_bytes::<10>().map_err(PageError::Internal)?);
-        hashes.push(hash_token(&normalise_recovery_code(&code)));
-        codes.push(code);
+    match state.enrol_two_factor(&session.user, hash, &f.code, v.ip.clone()).await {
+        Ok(codes) => render(&DonePage { ctx: Ctx::new(&v), codes }),
+        Err(AppError::Invalid(list)) => {
+            let mut errors = FormErrors::default();
+            list.iter().for_each(|e| errors.add(v.lang, e));
+            enrol_page(&state, &v, errors).await
+        }
+        Err(e) => Err(e.into()),
     }
-    let sealed =
-        crate::security::seal_totp_secret(&state.keys, user, &secret.to_base32()).map_err(PageError::Internal)?;
-    state.db.enable_totp(user, &sealed, step, &hashes, v.ip.clone(), now).await?;
-    state.db.pass_two_factor(hash).await?;
-    render(&DonePage { ctx: Ctx::new(&v), codes })
 }

@@ -8,29 +8,19 @@ use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use sightline_domain::audit::{AuditAction, AuditEntry, NewAuditEntry};
+use sightline_app::people::{INVITATION_DAYS, Invite, Letters, RESET_HOURS, RosterOutcome};
+use sightline_app::{AppError, Caller};
+use sightline_domain::audit::AuditEntry;
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::learn::Audience;
-use sightline_domain::roster;
-use sightline_domain::user::{Email, PersonName, Role, Roles};
-use sightline_storage::{
-    Invitation, MailKind, MailStatus, NewMail, Organisation, Owned, StorageError, UserRecord, WelcomeLink,
-};
-use time::Duration;
+use sightline_domain::user::{Role, Roles};
+use sightline_storage::{Invitation, MailKind, MailStatus, NewMail, Organisation, UserRecord};
 
 use super::{Ctx, FormErrors, render};
 use crate::AppState;
-use crate::access::OrRefuse;
 use crate::error::PageError;
-use crate::security::{hash_token, new_token};
+use crate::i18n::Lang;
 use crate::visitor::Visitor;
-
-/// Invitation links stay valid this long.
-pub const INVITATION_DAYS: i64 = 14;
-/// Password reset links stay valid this long.
-pub const RESET_HOURS: i64 = 24;
-/// First-password links e-mailed to people imported from a roster stay valid this long.
-pub const WELCOME_DAYS: i64 = 7;
 
 pub(super) fn parse_org(s: &str) -> Result<OrgId, PageError> {
     s.parse().map_err(|_| PageError::NotFound)
@@ -112,32 +102,35 @@ async fn page(
     form: InviteForm,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let me = v.org_admin(state, org).await?;
-    let grantable =
-        Role::ALL.into_iter().filter(|r| r.grantable_by_org_admin() || me.has_role(Role::PlatformAdmin)).collect();
+    let me = v.caller()?;
+    let people = state.people(&me, org).await?;
     let bad = !errors.is_empty() || matches!(notice, Some(Notice::RowErrors(_)));
     let p = UsersPage {
         ctx: Ctx::new(v),
-        org: state.db.get_org(org).await?,
-        users: state.db.list_users(org).await?,
-        invitations: state.db.list_invitations(org).await?.into_iter().filter(|i| i.accepted_at.is_none()).collect(),
-        grantable,
-        me: me.id,
+        org: people.org,
+        users: people.users,
+        invitations: people.invitations,
+        grantable: people.grantable,
+        me: me.id(),
         notice,
         form,
         errors,
         now: state.now(),
         positions: Audience::STAFF,
         can_email: state.config.smtp.is_some(),
-        mails: state.db.mail_status(org, 20).await?,
+        mails: people.mails,
     };
     let html = axum::response::Html(p.render()?);
     Ok(if bad { (StatusCode::UNPROCESSABLE_ENTITY, html).into_response() } else { html.into_response() })
 }
 
+/// The page again after a change, with its notice.
+async fn done(state: &AppState, v: &Visitor, org: OrgId, notice: Notice) -> Result<Response, PageError> {
+    page(state, v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
+}
+
 pub async fn list(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
     let org = parse_org(&org)?;
-    v.org_admin(&state, org).await?;
     page(
         &state,
         &v,
@@ -149,54 +142,50 @@ pub async fn list(State(state): State<AppState>, v: Visitor, Path(org): Path<Str
     .await
 }
 
-/// The letter carrying a link, sealed for the outbox, if the admin asked for one
-/// and the server can send e-mail.
-#[allow(clippy::too_many_arguments)]
-fn letter_if(
-    state: &AppState,
-    v: &Visitor,
-    wanted: bool,
-    org: &Organisation,
-    kind: MailKind,
-    (to, name): (&str, &str),
-    url: &str,
-    expires_at: time::OffsetDateTime,
-) -> Result<Option<NewMail>, PageError> {
-    if !wanted || state.config.smtp.is_none() {
-        return Ok(None);
-    }
-    let l = crate::mail::Letter { kind, lang: v.lang, to, name, org: &org.name, url, expires_at, course: "" };
-    crate::mail::letter(state, org.id, &l).map(Some).map_err(PageError::Internal)
+/// Links on this server and their letters, in the admin's language; e-mail only when
+/// the server has a relay.
+pub(crate) struct WebLetters<'a> {
+    pub state: &'a AppState,
+    pub lang: Lang,
 }
 
-/// A request on an organisation's people or settings: the organisation, and the admin
-/// making it (another organisation's pages are "not found", and the attempt audited),
-/// after the CSRF check when the form's token is given.
-pub(super) async fn org_admin_action(
-    state: &AppState,
-    v: &Visitor,
-    org: &str,
-    csrf: Option<&str>,
-) -> Result<(OrgId, UserRecord), PageError> {
+impl Letters for WebLetters<'_> {
+    fn link(&self, path: &str) -> String {
+        self.state.link(path)
+    }
+    fn letter(
+        &self,
+        org: &Organisation,
+        kind: MailKind,
+        (to, name): (&str, &str),
+        url: &str,
+        expires_at: time::OffsetDateTime,
+    ) -> Result<Option<NewMail>, String> {
+        if self.state.config.smtp.is_none() {
+            return Ok(None);
+        }
+        let l = crate::mail::Letter { kind, lang: self.lang, to, name, org: &org.name, url, expires_at, course: "" };
+        crate::mail::letter(self.state, org.id, &l).map(Some)
+    }
+}
+
+/// A request on an organisation's people or settings: the organisation and the
+/// caller, after the CSRF check when the form's token is given (whether they may
+/// administer it is the use case's to decide).
+pub(super) fn org_admin_action(v: &Visitor, org: &str, csrf: Option<&str>) -> Result<(OrgId, Caller), PageError> {
     let org = parse_org(org)?;
-    let me = v.org_admin(state, org).await?.clone();
+    let me = v.caller()?;
     if let Some(token) = csrf {
         v.check_csrf(token)?;
     }
     Ok((org, me))
 }
 
-/// A person of the organisation an admin acts on; anyone else's is "not found" (and
-/// another organisation's is audited).
-async fn person(
-    state: &AppState,
-    v: &Visitor,
-    me: &UserRecord,
-    org: OrgId,
-    user: UserId,
-) -> Result<UserRecord, PageError> {
-    let asker = v.asker(me).acting_for(org);
-    Ok(state.db.get_user(org, user).await.or_refuse(state, asker, Owned::User(user)).await?)
+/// The form's errors in the page's language.
+fn form_errors(lang: Lang, list: &[sightline_domain::FieldError]) -> FormErrors {
+    let mut errors = FormErrors::default();
+    list.iter().for_each(|e| errors.add(lang, e));
+    errors
 }
 
 pub async fn invite(
@@ -205,59 +194,30 @@ pub async fn invite(
     Path(org): Path<String>,
     Form(f): Form<InviteForm>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&state, &v, &org, Some(&f.csrf)).await?;
-    let mut errors = FormErrors::default();
-    let email = errors.take(v.lang, Email::parse(&f.email));
-    let name = errors.take(v.lang, PersonName::parse(&f.name));
-    let roles = f.roles();
-    if roles.is_empty() {
-        errors.add_message("role_learner", v.lang.t("error-role-required"));
-    }
-    if roles.contains(Role::PlatformAdmin) && !me.has_role(Role::PlatformAdmin) {
-        return Err(PageError::Forbidden);
-    }
-    let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
-        return page(&state, &v, org, None, f, errors).await;
-    };
-    let token = new_token().map_err(PageError::Internal)?;
-    let now = state.now();
-    let expires_at = now + Duration::days(INVITATION_DAYS);
-    let url = state.link(&format!("/invite/{token}"));
-    let organisation = state.db.get_org(org).await?;
-    let who = (email.as_str(), name.as_str());
-    let mail =
-        letter_if(&state, &v, f.send_email.is_some(), &organisation, MailKind::Invitation, who, &url, expires_at)?;
-    match state
-        .db
-        .create_invitation(org, me.id, &email, &name, &roles, &hash_token(&token), expires_at, mail.as_ref(), now)
-        .await
-    {
-        Ok(_) => {
-            let key = if mail.is_some() { "invite-link-emailed" } else { "invite-link-made" };
-            let notice = Notice::Link {
-                text: v.lang.t_args(key, &[("email", email.to_string()), ("days", INVITATION_DAYS.to_string())]),
-                url,
+    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let input = Invite { email: &f.email, name: &f.name, roles: f.roles(), send_email: f.send_email.is_some() };
+    let letters = WebLetters { state: &state, lang: v.lang };
+    let errors = match state.invite(&me, org, &input, &letters).await {
+        Ok(link) => {
+            let key = if link.emailed { "invite-link-emailed" } else { "invite-link-made" };
+            let text = v.lang.t_args(key, &[("email", link.to), ("days", INVITATION_DAYS.to_string())]);
+            let form = InviteForm {
+                role_learner: Some("on".into()),
+                send_email: f.send_email.clone(),
+                ..InviteForm::default()
             };
-            page(
-                &state,
-                &v,
-                org,
-                Some(notice),
-                InviteForm {
-                    role_learner: Some("on".into()),
-                    send_email: f.send_email.clone(),
-                    ..InviteForm::default()
-                },
-                FormErrors::default(),
-            )
-            .await
+            return page(&state, &v, org, Some(Notice::Link { text, url: link.url }), form, FormErrors::default())
+                .await;
         }
-        Err(StorageError::Conflict { .. }) => {
+        Err(AppError::Invalid(list)) => form_errors(v.lang, &list),
+        Err(AppError::Conflict { .. }) => {
+            let mut errors = FormErrors::default();
             errors.add_message("email", v.lang.t("error-email-taken"));
-            page(&state, &v, org, None, f, errors).await
+            errors
         }
-        Err(e) => Err(e.into()),
-    }
+        Err(e) => return Err(e.into()),
+    };
+    page(&state, &v, org, None, f, errors).await
 }
 
 pub async fn roster(
@@ -267,7 +227,7 @@ pub async fn roster(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     // The CSRF token arrives inside the multipart body; it is checked once read.
-    let (org, me) = org_admin_action(&state, &v, &org, None).await?;
+    let (org, me) = org_admin_action(&v, &org, None)?;
     let mut csrf = String::new();
     let mut file: Option<Vec<u8>> = None;
     let mut send_email = false;
@@ -281,60 +241,23 @@ pub async fn roster(
     }
     v.check_csrf(&csrf)?;
     let lang = v.lang;
-    let row_error = |line: usize, field: &str, code: &str| {
-        let key = format!("error-{code}");
-        let msg = if lang.has(&key) || crate::Lang::En.has(&key) { lang.t(&key) } else { lang.t("error-invalid") };
-        (line, field.to_owned(), msg)
+    let letters = WebLetters { state: &state, lang };
+    let notice = match state.import_roster(&me, org, file.as_deref(), send_email, &letters).await? {
+        RosterOutcome::Imported { count, emailed } => {
+            let key = if emailed { "roster-imported-emailed" } else { "roster-imported" };
+            Notice::Done(lang.t_args(key, &[("count", count.to_string())]))
+        }
+        RosterOutcome::Refused(rows) => Notice::RowErrors(
+            rows.into_iter()
+                .map(|r| {
+                    let key = format!("error-{}", r.error.code);
+                    let known = lang.has(&key) || Lang::En.has(&key);
+                    (r.line, r.error.field.to_owned(), if known { lang.t(&key) } else { lang.t("error-invalid") })
+                })
+                .collect(),
+        ),
     };
-    let bytes = file.filter(|b| !b.is_empty());
-    let Some(bytes) = bytes else {
-        let notice = Notice::RowErrors(vec![row_error(0, "file", "file-required")]);
-        return page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await;
-    };
-    let rows = match roster::parse(&bytes) {
-        Ok(rows) => rows,
-        Err(errs) => {
-            let list = errs.iter().map(|e| row_error(e.line, e.error.field, e.error.code)).collect();
-            return page(&state, &v, org, Some(Notice::RowErrors(list)), InviteForm::default(), FormErrors::default())
-                .await;
-        }
-    };
-    if rows.iter().any(|r| r.roles.contains(Role::PlatformAdmin)) && !me.has_role(Role::PlatformAdmin) {
-        let list = rows
-            .iter()
-            .filter(|r| r.roles.contains(Role::PlatformAdmin))
-            .map(|r| row_error(r.line, "role", "role-not-allowed"))
-            .collect();
-        return page(&state, &v, org, Some(Notice::RowErrors(list)), InviteForm::default(), FormErrors::default())
-            .await;
-    }
-    let audit = NewAuditEntry::new(AuditAction::RosterImported).actor(me.id).ip(v.ip.clone());
-    let mut welcome = Vec::new();
-    if send_email && state.config.smtp.is_some() {
-        let organisation = state.db.get_org(org).await?;
-        let expires_at = state.now() + Duration::days(WELCOME_DAYS);
-        for row in &rows {
-            let token = new_token().map_err(PageError::Internal)?;
-            let url = state.link(&format!("/reset/{token}"));
-            let who = (row.email.as_str(), row.name.as_str());
-            let mail = letter_if(&state, &v, true, &organisation, MailKind::Welcome, who, &url, expires_at)?;
-            if let Some(mail) = mail {
-                welcome.push(WelcomeLink { token_hash: hash_token(&token), mail });
-            }
-        }
-    }
-    match state.db.import_roster(org, &rows, audit, &welcome, state.now()).await {
-        Ok(n) => {
-            let key = if welcome.is_empty() { "roster-imported" } else { "roster-imported-emailed" };
-            let notice = Notice::Done(v.lang.t_args(key, &[("count", n.to_string())]));
-            page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
-        }
-        Err(StorageError::RosterConflicts(c)) => {
-            let list = c.into_iter().map(|(line, _)| row_error(line, "email", "email-taken")).collect();
-            page(&state, &v, org, Some(Notice::RowErrors(list)), InviteForm::default(), FormErrors::default()).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    done(&state, &v, org, notice).await
 }
 
 pub async fn set_roles(
@@ -343,27 +266,16 @@ pub async fn set_roles(
     Path((org, user)): Path<(String, String)>,
     Form(f): Form<InviteForm>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&state, &v, &org, Some(&f.csrf)).await?;
+    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
-    let roles = f.roles();
-    let target = person(&state, &v, &me, org, user).await?;
-    let touches_platform = roles.contains(Role::PlatformAdmin) != target.has_role(Role::PlatformAdmin);
-    let mut errors = FormErrors::default();
-    if touches_platform && !me.has_role(Role::PlatformAdmin) {
-        return Err(PageError::Forbidden);
+    let roles: Roles = f.roles();
+    match state.set_roles(&me, org, user, &roles).await {
+        Ok(target) => done(&state, &v, org, Notice::Done(v.lang.t_args("roles-saved", &[("name", target.name)]))).await,
+        Err(AppError::Invalid(list)) => {
+            page(&state, &v, org, None, InviteForm::default(), form_errors(v.lang, &list)).await
+        }
+        Err(e) => Err(e.into()),
     }
-    if roles.is_empty() {
-        errors.add_message("roles", v.lang.t("error-role-required"));
-    } else if user == me.id {
-        errors.add_message("roles", v.lang.t("error-own-roles"));
-    }
-    if !errors.is_empty() {
-        return page(&state, &v, org, None, InviteForm::default(), errors).await;
-    }
-    let audit = NewAuditEntry::new(AuditAction::RolesChanged).actor(me.id).ip(v.ip.clone());
-    state.db.set_roles(org, user, &roles, audit, state.now()).await?;
-    let notice = Notice::Done(v.lang.t_args("roles-saved", &[("name", target.name)]));
-    page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
 }
 
 #[derive(Deserialize)]
@@ -380,23 +292,10 @@ pub async fn set_position(
     Path((org, user)): Path<(String, String)>,
     Form(f): Form<PositionForm>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&state, &v, &org, Some(&f.csrf)).await?;
+    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
-    let position = match f.position.trim() {
-        "" => None,
-        p => Some(p.parse::<Audience>().map_err(|_| PageError::NotFound)?),
-    };
-    let target = person(&state, &v, &me, org, user).await?;
-    state.db.set_position(org, user, position).await?;
-    let entry = NewAuditEntry::new(AuditAction::PositionChanged)
-        .org(org)
-        .actor(me.id)
-        .target("user", user)
-        .detail(position.map_or("none", Audience::as_str).to_owned())
-        .ip(v.ip.clone());
-    state.db.append_audit(&entry, state.now()).await?;
-    let notice = Notice::Done(v.lang.t_args("position-saved", &[("name", target.name)]));
-    page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
+    let target = state.set_position(&me, org, user, &f.position).await?;
+    done(&state, &v, org, Notice::Done(v.lang.t_args("position-saved", &[("name", target.name)]))).await
 }
 
 #[derive(Deserialize)]
@@ -414,21 +313,13 @@ pub async fn reset_link(
     Path((org, user)): Path<(String, String)>,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&state, &v, &org, Some(&f.csrf)).await?;
+    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
-    let target = person(&state, &v, &me, org, user).await?;
-    let token = new_token().map_err(PageError::Internal)?;
-    let now = state.now();
-    let expires_at = now + Duration::hours(RESET_HOURS);
-    let url = state.link(&format!("/reset/{token}"));
-    let organisation = state.db.get_org(org).await?;
-    let who = (target.email.as_str(), target.name.as_str());
-    let mail = letter_if(&state, &v, f.send_email.is_some(), &organisation, MailKind::Reset, who, &url, expires_at)?;
-    state.db.create_password_reset(org, user, me.id, &hash_token(&token), expires_at, mail.as_ref(), now).await?;
-    let key = if mail.is_some() { "reset-link-emailed" } else { "reset-link-made" };
-    let notice =
-        Notice::Link { text: v.lang.t_args(key, &[("email", target.email), ("hours", RESET_HOURS.to_string())]), url };
-    page(&state, &v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
+    let letters = WebLetters { state: &state, lang: v.lang };
+    let link = state.reset_link(&me, org, user, f.send_email.is_some(), &letters).await?;
+    let key = if link.emailed { "reset-link-emailed" } else { "reset-link-made" };
+    let text = v.lang.t_args(key, &[("email", link.to), ("hours", RESET_HOURS.to_string())]);
+    done(&state, &v, org, Notice::Link { text, url: link.url }).await
 }
 
 #[derive(Template)]
@@ -459,10 +350,8 @@ fn short(id: &str) -> &str {
 }
 
 pub async fn audit(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
-    let org = parse_org(&org)?;
-    v.org_admin(&state, org).await?;
-    let org = state.db.get_org(org).await?;
-    let entries = state.db.audit_for_org(org.id, 200).await?.entries;
-    let names = state.db.list_users(org.id).await?.into_iter().map(|u| (u.id.to_string(), u.name)).collect();
+    let (org, me) = org_admin_action(&v, &org, None)?;
+    let (org, entries, people) = state.org_audit(&me, org).await?;
+    let names = people.into_iter().map(|u| (u.id.to_string(), u.name)).collect();
     render(&AuditPage { ctx: Ctx::new(&v), org, entries, names })
 }

@@ -1,0 +1,121 @@
+//! An organisation's desk settings, for its administrators: how long before
+//! scheduled landing the queue flags "Escalate now", and where the desk on duty is
+//! alerted (an e-mail address, a signed webhook). Every change is audited.
+
+use sightline_domain::FieldError;
+use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::ids::OrgId;
+use sightline_domain::triage::{EscalationLead, WebhookUrl};
+use sightline_domain::user::Email;
+use sightline_storage::{AlertChange, Organisation};
+
+use crate::security::{new_token, seal_random};
+use crate::{App, AppError, Caller, Result};
+
+/// An organisation's settings as stored.
+pub struct Settings {
+    pub org: Organisation,
+    pub lead: EscalationLead,
+    pub webhook_url: Option<String>,
+    pub alert_email: Option<String>,
+}
+
+impl App {
+    /// The organisation, if the caller administers it, and the audit entry an alert
+    /// change carries.
+    async fn alerts_admin(&self, caller: &Caller, org: OrgId) -> Result<(OrgId, NewAuditEntry)> {
+        let org = self.administer(caller, org).await?;
+        let audit = NewAuditEntry::new(AuditAction::AlertsConfigured)
+            .org(org)
+            .actor(caller.id())
+            .ip(caller.ip().map(str::to_owned));
+        Ok((org, audit))
+    }
+
+    /// The organisation's settings.
+    ///
+    /// # Errors
+    /// As [`Self::administer`]; no such organisation.
+    pub async fn org_settings(&self, caller: &Caller, org: OrgId) -> Result<Settings> {
+        let org = self.administer(caller, org).await?;
+        let lead = self.db.escalation_lead(org).await?;
+        let (webhook_url, alert_email) = self.db.alert_settings(org).await?;
+        Ok(Settings { org: self.db.get_org(org).await?, lead, webhook_url, alert_email })
+    }
+
+    /// Set the escalation lead time, in minutes (audited by storage).
+    ///
+    /// # Errors
+    /// As [`Self::administer`]; `minutes` out of range.
+    pub async fn set_escalation_lead(&self, caller: &Caller, org: OrgId, minutes: &str) -> Result<()> {
+        let org = self.administer(caller, org).await?;
+        let lead = minutes
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| FieldError::new("minutes", "out-of-range"))
+            .and_then(EscalationLead::from_minutes)?;
+        self.db.set_escalation_lead(org, lead, Some(caller.id()), self.now()).await?;
+        Ok(())
+    }
+
+    /// Set, replace or (empty) stop the desk's alert e-mail address. Returns whether
+    /// it was stopped.
+    ///
+    /// # Errors
+    /// As [`Self::administer`]; `alert_email` is not an address.
+    pub async fn set_alert_email(&self, caller: &Caller, org: OrgId, email: &str) -> Result<bool> {
+        let (org, audit) = self.alerts_admin(caller, org).await?;
+        let email = match email.trim() {
+            "" => None,
+            typed => Some(Email::parse(typed).map_err(|e| FieldError::new("alert_email", e.code))?),
+        };
+        let detail = email.as_ref().map_or_else(|| "e-mail alerts stopped".to_owned(), |e| format!("e-mail {e}"));
+        let change = email.as_ref().map_or(AlertChange::NoEmail, |e| AlertChange::Email(e.as_str()));
+        self.db.configure_alerts(org, change, &audit.detail(detail), self.now()).await?;
+        Ok(email.is_none())
+    }
+
+    /// Set or replace the desk's webhook with a new signing secret, returned to be
+    /// shown once. A private address is refused unless `allow_private` (tests, labs).
+    ///
+    /// # Errors
+    /// As [`Self::administer`]; `webhook_url` is invalid or private; no randomness.
+    pub async fn set_alert_webhook(
+        &self,
+        caller: &Caller,
+        org: OrgId,
+        url: &str,
+        allow_private: bool,
+    ) -> Result<String> {
+        let (org, audit) = self.alerts_admin(caller, org).await?;
+        let url = WebhookUrl::parse(url)?;
+        if url.is_private_host() && !allow_private {
+            return Err(FieldError::new("webhook_url", "private-address").into());
+        }
+        let (sealed, secret) = self.new_webhook_secret(org).map_err(AppError::Internal)?;
+        let audit = audit.detail(format!("webhook {}", url.as_str()));
+        let change = AlertChange::Webhook { url: url.as_str(), sealed_secret: &sealed };
+        self.db.configure_alerts(org, change, &audit, self.now()).await?;
+        Ok(secret)
+    }
+
+    /// Stop the desk's webhook.
+    ///
+    /// # Errors
+    /// As [`Self::administer`].
+    pub async fn stop_alert_webhook(&self, caller: &Caller, org: OrgId) -> Result<()> {
+        let (org, audit) = self.alerts_admin(caller, org).await?;
+        self.db.configure_alerts(org, AlertChange::NoWebhook, &audit.detail("webhook stopped"), self.now()).await?;
+        Ok(())
+    }
+
+    /// A new webhook signing secret: (sealed for storage, the secret to show once).
+    /// The same format the alert sender opens (`sealed:v1:<body>.<wrapped key>`).
+    fn new_webhook_secret(&self, org: OrgId) -> Result<(String, String), String> {
+        let secret = new_token()?;
+        let sealed =
+            self.keys.seal(org, org.as_uuid(), secret.as_bytes(), &seal_random()?).map_err(|e| e.to_string())?;
+        let b64 = data_encoding::BASE64URL_NOPAD;
+        Ok((format!("sealed:v1:{}.{}", b64.encode(&sealed.body), b64.encode(&sealed.wrapped_key)), secret))
+    }
+}
