@@ -2,7 +2,7 @@
 //!
 //! Authentication: `Authorization: Bearer <personal API token>`, or the browser's
 //! session cookie (then state-changing requests must echo the session's CSRF token in
-//! `X-CSRF-Token`). Errors always use the envelope in [`crate::error::ApiError`].
+//! `X-CSRF-Token`). Errors always use the one envelope, built by [`crate::error::WebError::render`].
 //!
 //! Every handler names the token scope it needs in its extractor (`ApiUser<Read>`,
 //! `ApiUser<Admin>`, `ApiUser<ReportsWrite>`); a session acts with the person's roles.
@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use sightline_domain::FieldErrors;
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::OrgId;
 use sightline_domain::org::{OrgKind, OrgName};
@@ -25,16 +26,16 @@ use sightline_storage::{NewUser, Owned, UserRecord};
 use utoipa::{OpenApi, ToSchema};
 
 use crate::access::{self, Asker};
-use crate::error::{ApiError, ErrorBody, ErrorEnvelope};
+use crate::error::{ApiError, ErrorBody, ErrorEnvelope, FieldErrorBody};
 use crate::security::{constant_time_eq, hash_token};
 use crate::visitor::client_ip;
 use crate::{AppState, cookies};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Sightline API", description = "Sightline's JSON API. Every error uses one envelope: `{\"error\":{\"code\",\"message\",\"field\"}}`."),
+    info(title = "Sightline API", description = "Sightline's JSON API. Every error uses one envelope: `{\"error\":{\"code\",\"message\",\"field\",\"fields\":[{\"field\",\"code\",\"message\"}]}}`; `fields` lists every input field at fault, `field` is the first."),
     paths(healthz, readyz, me, list_organisations, create_organisation, list_users, create_user, put_report, directory),
-    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, crate::reports::Receipt, DirectoryEntryOut, ReportBody)),
+    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, FieldErrorBody, crate::reports::Receipt, DirectoryEntryOut, ReportBody)),
     modifiers(&BearerAuth, &ErrorResponses),
     tags(
         (name = "system", description = "Health"),
@@ -235,11 +236,10 @@ impl FromRequest<AppState> for JsonBody {
         if !crate::error::is_json(req.headers()) {
             return Err(ApiError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
         }
-        Bytes::from_request(req, state).await.map(Self).map_err(|e| {
-            let mut err = ApiError::for_status(e.status());
-            err.message = e.body_text();
-            err
-        })
+        Bytes::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(|e| ApiError::for_status(e.status()).with_message(e.body_text()))
     }
 }
 
@@ -394,7 +394,7 @@ pub async fn list_organisations(
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "accounts", security(("bearer" = [])), request_body = NewOrganisationIn,
     responses((status = 201, body = OrganisationOut),
         (status = 409, body = ErrorEnvelope, description = "An organisation with this name exists"),
-        (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it")))]
+        (status = 422, body = ErrorEnvelope, description = "Fields are invalid; `fields` lists each, `field` names the first")))]
 pub async fn create_organisation(
     State(state): State<AppState>,
     ApiUser(u, _): ApiUser<Admin>,
@@ -405,8 +405,10 @@ pub async fn create_organisation(
         return Err(ApiError::forbidden());
     }
     let input: NewOrganisationIn = body.parse()?;
-    let name = OrgName::parse(&input.name)?;
-    let kind: OrgKind = input.kind.parse()?;
+    let mut errors = FieldErrors::new();
+    let name = errors.check(OrgName::parse(&input.name));
+    let kind = errors.check(input.kind.parse::<OrgKind>());
+    let (name, kind) = errors.or_value(|| name.zip(kind))?;
     let audit = NewAuditEntry::new(AuditAction::OrgCreated).actor(u.id).ip(client.ip);
     let id = state.db.create_org(&name, kind, audit, state.now()).await?;
     let o = state.db.get_org(id).await?;
@@ -507,7 +509,7 @@ pub async fn list_users(
     params(("org" = uuid::Uuid, Path, description = "Organisation id")), request_body = NewUserIn,
     responses((status = 201, body = UserOut), (status = 404, body = ErrorEnvelope, description = "No such organisation, or not yours"),
         (status = 409, body = ErrorEnvelope, description = "The e-mail address is already in use"),
-        (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it")))]
+        (status = 422, body = ErrorEnvelope, description = "Fields are invalid; `fields` lists each, `field` names the first")))]
 pub async fn create_user(
     State(state): State<AppState>,
     ApiUser(u, _): ApiUser<Admin>,
@@ -518,22 +520,31 @@ pub async fn create_user(
     let org = api_org_admin(&state, &u, &client, org).await?;
     state.db.get_org(org).await?;
     let input: NewUserIn = body.parse()?;
-    let roles = Roles::parse_list(&input.roles.join(","))?;
-    if roles.contains(Role::PlatformAdmin) && !u.has_role(Role::PlatformAdmin) {
+    let mut errors = FieldErrors::new();
+    let roles = errors.check(Roles::parse_list(&input.roles.join(",")));
+    if roles.as_ref().is_some_and(|r| r.contains(Role::PlatformAdmin)) && !u.has_role(Role::PlatformAdmin) {
         return Err(ApiError::forbidden());
     }
-    let new = NewUser {
-        name: PersonName::parse(&input.name)?,
-        email: Email::parse(&input.email)?,
-        roles,
-        base: parse_optional_short(input.base.as_deref().unwrap_or(""), "base", 40)?,
-        employee_id: parse_optional_short(input.employee_id.as_deref().unwrap_or(""), "employee_id", 40)?,
-        password_hash: None,
-        position: match input.position.as_deref() {
-            None | Some("") => None,
-            Some(p) => Some(p.parse()?),
-        },
-    };
+    let name = errors.check(PersonName::parse(&input.name));
+    let email = errors.check(Email::parse(&input.email));
+    let base = errors.check(parse_optional_short(input.base.as_deref().unwrap_or(""), "base", 40));
+    let employee_id =
+        errors.check(parse_optional_short(input.employee_id.as_deref().unwrap_or(""), "employee_id", 40));
+    let position = errors.check(match input.position.as_deref() {
+        None | Some("") => Ok(None),
+        Some(p) => p.parse().map(Some),
+    });
+    let new = errors.or_value(|| {
+        Some(NewUser {
+            name: name?,
+            email: email?,
+            roles: roles?,
+            base: base?,
+            employee_id: employee_id?,
+            password_hash: None,
+            position: position?,
+        })
+    })?;
     let audit = NewAuditEntry::new(AuditAction::UserCreated).actor(u.id).ip(client.ip);
     let id = state.db.create_user(org, &new, audit, state.now()).await?;
     let created = state.db.get_user(org, id).await?;
@@ -552,7 +563,7 @@ pub async fn create_user(
         (status = 200, body = crate::reports::Receipt, description = "Already stored with this content"),
         (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"),
         (status = 409, body = ErrorEnvelope, description = "This id holds different content"),
-        (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it"),
+        (status = 422, body = ErrorEnvelope, description = "Fields are invalid; `fields` lists each, `field` names the first"),
     ))]
 pub async fn put_report(
     State(state): State<AppState>,
@@ -567,30 +578,15 @@ pub async fn put_report(
         Ok((true, receipt)) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
         Ok((false, receipt)) => Ok((StatusCode::OK, Json(receipt)).into_response()),
         Err(IngestError::Forbidden) => Err(ApiError::forbidden()),
-        Err(IngestError::Invalid(errors)) => {
-            let first = errors.into_iter().next().unwrap_or(sightline_domain::FieldError::new("report", "invalid"));
-            Err(ApiError::from(first))
-        }
+        Err(IngestError::Invalid(errors)) => Err(ApiError::invalid(errors)),
         Err(IngestError::Conflict) => Err({
             // The id is another organisation's report: still a conflict for the
             // device (its outbox keeps the report), and an audited attempt.
             access::record_if_foreign(&state, Asker::new(&u, client.ip.as_deref()), Owned::Report(id)).await?;
-            ApiError {
-                status: StatusCode::CONFLICT,
-                code: "conflict",
-                message: "a different report was already stored under this id; nothing was changed".into(),
-                field: Some("id"),
-            }
+            ApiError::conflict("id", "a different report was already stored under this id; nothing was changed")
         }),
         Err(IngestError::Storage(e)) => Err(e.into()),
-        Err(IngestError::Internal(e)) => {
-            tracing::error!(error = %e, "report ingest failed");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error; nothing was half-written",
-            ))
-        }
+        Err(IngestError::Internal(e)) => Err(ApiError::Internal(format!("report ingest: {e}"))),
     }
 }
 

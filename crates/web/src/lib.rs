@@ -47,7 +47,7 @@ use sightline_storage::Db;
 use time::OffsetDateTime;
 
 pub use clock::Clock;
-pub use error::{ApiError, PageError};
+pub use error::{ApiError, FieldProblem, PageError, WebError};
 pub use i18n::Lang;
 pub use security::{hash_password, hash_token, new_token};
 
