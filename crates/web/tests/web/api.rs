@@ -69,8 +69,9 @@ async fn api_tokens_and_error_envelope() {
         let bad = r#"{"name":"","email":"bad","roles":["pilot"],"position":"captain"}"#;
         let r = app.api("POST", &path, Some(&token), Some(bad)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let j = r.json();
         let fields: Vec<&str> =
-            r.json()["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+            j["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
         assert_eq!(fields, ["role", "name", "email", "position"], "every invalid field: {}", r.body);
         let r = app
             .api(
