@@ -2,39 +2,10 @@
 //! message for the captain. No I/O: airports and indicators are looked up through
 //! the traits the caller provides, and time zones come from the bundled tz database.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime, Time};
 
 use crate::FieldError;
-
-macro_rules! simple_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident => $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-            #[must_use]
-            pub const fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $s),+ }
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
-        }
-        impl FromStr for $name {
-            type Err = FieldError;
-            fn from_str(s: &str) -> Result<Self, FieldError> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s.trim())
-                    .ok_or(FieldError::new($field, "unknown-value"))
-            }
-        }
-    };
-}
 
 simple_enum!(
     /// Who is reporting.
@@ -201,6 +172,36 @@ pub struct PersonDescription {
     /// Clothing or other neutral identifying detail, at most 120 characters.
     #[serde(default)]
     pub clothing: String,
+}
+
+/// The part of a report that is sealed at rest: who was seen and the reporter's own
+/// words. The one definition of its shape — the report is sealed in it and the desk
+/// opens it from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedText {
+    #[serde(default)]
+    pub victims: Vec<PersonDescription>,
+    #[serde(default)]
+    pub companions_described: Vec<PersonDescription>,
+    #[serde(default)]
+    pub free_text: String,
+}
+
+impl SealedText {
+    /// The sealed part of a parsed report.
+    #[must_use]
+    pub fn of(report: &Report) -> Self {
+        Self {
+            victims: report.victims.clone(),
+            companions_described: report.companions_described.clone(),
+            free_text: report.free_text.clone(),
+        }
+    }
+
+    /// Everyone described, potential victims first.
+    pub fn people(&self) -> impl Iterator<Item = &PersonDescription> {
+        self.victims.iter().chain(&self.companions_described)
+    }
 }
 
 pub const MAX_TEXT: usize = 2_000;

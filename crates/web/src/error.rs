@@ -12,6 +12,7 @@ use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
+use sightline_app::AppError;
 use sightline_domain::{FieldError, FieldErrors};
 use sightline_storage::StorageError;
 
@@ -266,6 +267,21 @@ impl From<StorageError> for WebError {
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the server is busy; nothing was stored, try again")
             }
             other => Self::Internal(format!("storage: {other}")),
+        }
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Forbidden => Self::Forbidden,
+            AppError::NotFound => Self::NotFound,
+            AppError::Invalid(list) => Self::invalid(list),
+            AppError::Conflict { field } => StorageError::Conflict { field }.into(),
+            AppError::LinkUsedOrExpired => StorageError::LinkUsedOrExpired.into(),
+            AppError::Busy(m) => StorageError::Busy(m).into(),
+            AppError::Storage(e) => e.into(),
+            AppError::Internal(detail) => Self::Internal(detail),
         }
     }
 }

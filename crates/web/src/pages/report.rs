@@ -356,7 +356,7 @@ pub async fn mine(State(state): State<AppState>, v: Visitor) -> Result<Response,
             received: ctx.datetime(&r.received_at),
             flight: format!("{} {}", r.flight, r.flight_date),
             route: format!("{}–{}", r.origin, r.destination),
-            status: reporter_status(&r.status),
+            status: reporter_status(r.status.as_str()),
         })
         .collect();
     render(&MinePage { ctx, rows })
