@@ -55,6 +55,12 @@ impl From<Vec<FieldError>> for AppError {
     }
 }
 
+impl From<sightline_domain::FieldErrors> for AppError {
+    fn from(e: sightline_domain::FieldErrors) -> Self {
+        Self::Invalid(e.0)
+    }
+}
+
 impl From<StorageError> for AppError {
     fn from(e: StorageError) -> Self {
         match e {

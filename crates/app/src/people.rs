@@ -4,6 +4,7 @@
 //! Authorisation is [`App::administer`]; another organisation's person is "not
 //! found", and the attempt audited.
 
+use sightline_domain::FieldErrors;
 use sightline_domain::FieldError;
 use sightline_domain::audit::{AuditAction, AuditEntry, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
@@ -327,26 +328,33 @@ impl App {
     ///
     /// # Errors
     /// As [`Self::administer`]; no such organisation; the roles are invalid (the
-    /// first error), or include platform admin without it ([`AppError::Forbidden`]);
-    /// every other field at fault; the address has an account ([`AppError::Conflict`]).
+    /// platform admin without it ([`AppError::Forbidden`]); every field at fault; the address has an account ([`AppError::Conflict`]).
     pub async fn create_person(&self, caller: &Caller, org: OrgId, p: &NewPerson<'_>) -> Result<UserRecord> {
         let org = self.administered_org(caller, org).await?.id;
-        let roles = Roles::parse_list(&p.roles.join(","))?;
-        if roles.contains(Role::PlatformAdmin) && !caller.has(Role::PlatformAdmin) {
+        let mut errors = FieldErrors::new();
+        let roles = errors.check(Roles::parse_list(&p.roles.join(",")));
+        if roles.as_ref().is_some_and(|r| r.contains(Role::PlatformAdmin)) && !caller.has(Role::PlatformAdmin) {
             return Err(AppError::Forbidden);
         }
-        let new = NewUser {
-            name: PersonName::parse(p.name)?,
-            email: Email::parse(p.email)?,
-            roles,
-            base: parse_optional_short(p.base, "base", 40)?,
-            employee_id: parse_optional_short(p.employee_id, "employee_id", 40)?,
-            password_hash: None,
-            position: match p.position {
-                "" => None,
-                s => Some(s.parse()?),
-            },
-        };
+        let name = errors.check(PersonName::parse(p.name));
+        let email = errors.check(Email::parse(p.email));
+        let base = errors.check(parse_optional_short(p.base, "base", 40));
+        let employee_id = errors.check(parse_optional_short(p.employee_id, "employee_id", 40));
+        let position = errors.check(match p.position {
+            "" => Ok(None),
+            s => s.parse().map(Some),
+        });
+        let new = errors.or_value(|| {
+            Some(NewUser {
+                name: name?,
+                email: email?,
+                roles: roles?,
+                base: base?,
+                employee_id: employee_id?,
+                password_hash: None,
+                position: position?,
+            })
+        })?;
         let id = self.db.create_user(org, &new, self.audit(caller, AuditAction::UserCreated), self.now()).await?;
         Ok(self.db.get_user(org, id).await?)
     }

@@ -49,4 +49,4 @@ pub mod totp;
 pub mod triage;
 pub mod user;
 
-pub use error::FieldError;
+pub use error::{FieldError, FieldErrors};

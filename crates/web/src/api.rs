@@ -2,7 +2,7 @@
 //!
 //! Authentication: `Authorization: Bearer <personal API token>`, or the browser's
 //! session cookie (then state-changing requests must echo the session's CSRF token in
-//! `X-CSRF-Token`). Errors always use the envelope in [`crate::error::ApiError`].
+//! `X-CSRF-Token`). Errors always use the one envelope, built by [`crate::error::WebError::render`].
 //!
 //! Every handler names the token scope it needs in its extractor (`ApiUser<Read>`,
 //! `ApiUser<Admin>`, `ApiUser<ReportsWrite>`); a session acts with the person's roles.
@@ -26,16 +26,16 @@ use sightline_storage::{Organisation, Owned, QueueFilter, UserRecord};
 use utoipa::{OpenApi, ToSchema};
 
 use crate::access::{self, Asker};
-use crate::error::{ApiError, ErrorBody, ErrorEnvelope};
+use crate::error::{ApiError, ErrorBody, ErrorEnvelope, FieldErrorBody};
 use crate::security::{constant_time_eq, hash_token};
 use crate::visitor::client_ip;
 use crate::{AppState, cookies};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Sightline API", description = "Sightline's JSON API. Every error uses one envelope: `{\"error\":{\"code\",\"message\",\"field\"}}`."),
+    info(title = "Sightline API", description = "Sightline's JSON API. Every error uses one envelope: `{\"error\":{\"code\",\"message\",\"field\",\"fields\":[{\"field\",\"code\",\"message\"}]}}`; `fields` lists every input field at fault, `field` is the first."),
     paths(healthz, readyz, me, list_organisations, create_organisation, list_users, create_user, put_report, directory, cases),
-    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, ReceiptOut, DirectoryEntryOut, CaseOut, ReportBody)),
+    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, FieldErrorBody, ReceiptOut, DirectoryEntryOut, CaseOut, ReportBody)),
     modifiers(&BearerAuth, &ErrorResponses),
     tags(
         (name = "system", description = "Health"),
@@ -238,11 +238,10 @@ impl FromRequest<AppState> for JsonBody {
         if !crate::error::is_json(req.headers()) {
             return Err(ApiError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
         }
-        Bytes::from_request(req, state).await.map(Self).map_err(|e| {
-            let mut err = ApiError::for_status(e.status());
-            err.message = e.body_text();
-            err
-        })
+        Bytes::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(|e| ApiError::for_status(e.status()).with_message(e.body_text()))
     }
 }
 
@@ -407,7 +406,7 @@ fn refused_first<T, B>(done: Result<T, AppError>, body: Result<B, ApiError>) -> 
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "accounts", security(("bearer" = [])), request_body = NewOrganisationIn,
     responses((status = 201, body = OrganisationOut),
         (status = 409, body = ErrorEnvelope, description = "An organisation with this name exists"),
-        (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it")))]
+        (status = 422, body = ErrorEnvelope, description = "Fields are invalid; `fields` lists each, `field` names the first")))]
 pub async fn create_organisation(
     State(state): State<AppState>,
     ApiUser(caller, _): ApiUser<Admin>,
@@ -491,7 +490,7 @@ pub async fn list_users(
     params(("org" = uuid::Uuid, Path, description = "Organisation id")), request_body = NewUserIn,
     responses((status = 201, body = UserOut), (status = 404, body = ErrorEnvelope, description = "No such organisation, or not yours"),
         (status = 409, body = ErrorEnvelope, description = "The e-mail address is already in use"),
-        (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it")))]
+        (status = 422, body = ErrorEnvelope, description = "Fields are invalid; `fields` lists each, `field` names the first")))]
 pub async fn create_user(
     State(state): State<AppState>,
     ApiUser(caller, _): ApiUser<Admin>,
@@ -548,7 +547,7 @@ impl From<crate::reports::Receipt> for ReceiptOut {
         (status = 200, body = ReceiptOut, description = "Already stored with this content"),
         (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"),
         (status = 409, body = ErrorEnvelope, description = "This id holds different content"),
-        (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it"),
+        (status = 422, body = ErrorEnvelope, description = "Fields are invalid; `fields` lists each, `field` names the first"),
     ))]
 pub async fn put_report(
     State(state): State<AppState>,
@@ -563,30 +562,15 @@ pub async fn put_report(
         Ok((true, receipt)) => Ok((StatusCode::CREATED, Json(ReceiptOut::from(receipt))).into_response()),
         Ok((false, receipt)) => Ok((StatusCode::OK, Json(ReceiptOut::from(receipt))).into_response()),
         Err(IngestError::Forbidden) => Err(ApiError::forbidden()),
-        Err(IngestError::Invalid(errors)) => {
-            let first = errors.into_iter().next().unwrap_or(sightline_domain::FieldError::new("report", "invalid"));
-            Err(ApiError::from(first))
-        }
+        Err(IngestError::Invalid(errors)) => Err(ApiError::invalid(errors)),
         Err(IngestError::Conflict) => Err({
             // The id is another organisation's report: still a conflict for the
             // device (its outbox keeps the report), and an audited attempt.
             access::record_if_foreign(&state, Asker::new(&u, client.ip.as_deref()), Owned::Report(id)).await?;
-            ApiError {
-                status: StatusCode::CONFLICT,
-                code: "conflict",
-                message: "a different report was already stored under this id; nothing was changed".into(),
-                field: Some("id"),
-            }
+            ApiError::conflict("id", "a different report was already stored under this id; nothing was changed")
         }),
         Err(IngestError::Storage(e)) => Err(e.into()),
-        Err(IngestError::Internal(e)) => {
-            tracing::error!(error = %e, "report ingest failed");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error; nothing was half-written",
-            ))
-        }
+        Err(IngestError::Internal(e)) => Err(ApiError::Internal(format!("report ingest: {e}"))),
     }
 }
 

@@ -41,7 +41,7 @@ use sightline_content::Library;
 use sightline_domain::crypto::MasterKey;
 use sightline_storage::Db;
 
-pub use error::{ApiError, PageError};
+pub use error::{ApiError, FieldProblem, PageError, WebError};
 pub use i18n::Lang;
 pub use sightline_app::security::{hash_password, hash_token, new_token};
 pub use sightline_app::{App, Clock, reports};

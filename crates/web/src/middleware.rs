@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::PageError;
+use crate::error::{PageError, Unrendered, WebError, is_json};
 use crate::security::new_token;
 use crate::{AppState, cookies};
 
@@ -104,35 +104,36 @@ pub async fn favicon() -> Response {
         .into_response()
 }
 
-/// The API's errors are the JSON envelope, whatever produced them. Handlers,
-/// extractors and the API router's fallbacks already answer with [`ApiError`]; this
-/// wraps anything else that would reach an API client as an error in another format
-/// (keeping its status and headers, such as `Allow`), and logs it so the cause is fixed.
+/// Where errors are rendered: every [`WebError`] a handler, extractor or inner layer
+/// answered with becomes its body here (the JSON envelope for API paths, a page
+/// elsewhere; see [`WebError::render`]). An API error that is not a `WebError` and not
+/// JSON (axum's own rejections, say) is wrapped in the envelope too, keeping its
+/// status and headers (such as `Allow`), and logged so the cause is fixed.
 pub async fn api_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
-    let path = api.then(|| path.to_owned());
-    let res = next.run(req).await;
+    let path = path.to_owned();
+    let mut res = next.run(req).await;
     let status = res.status();
-    let Some(path) = path else { return res };
-    if !(status.is_client_error() || status.is_server_error()) || crate::error::is_json(res.headers()) {
-        return res;
-    }
-    tracing::warn!(%status, path, "API error outside the envelope; wrapped");
+    let error = match res.extensions_mut().remove::<Unrendered>() {
+        Some(Unrendered(error)) => error,
+        None if api && (status.is_client_error() || status.is_server_error()) && !is_json(res.headers()) => {
+            tracing::warn!(%status, path, "API error outside the envelope; wrapped");
+            WebError::for_status(status)
+        }
+        None => return res,
+    };
     let (parts, _) = res.into_parts();
-    let mut wrapped = crate::error::ApiError::for_status(status).into_response();
-    let own: Vec<header::HeaderName> = wrapped.headers().keys().cloned().collect();
+    let mut rendered = error.render(api);
+    let own: Vec<header::HeaderName> = rendered.headers().keys().cloned().collect();
     for (name, value) in &parts.headers {
         if name != header::CONTENT_LENGTH && !own.contains(name) {
-            wrapped.headers_mut().append(name.clone(), value.clone());
+            rendered.headers_mut().append(name.clone(), value.clone());
         }
     }
-    wrapped
+    rendered
 }
 
-pub async fn not_found(req: Request) -> Response {
-    if req.uri().path().starts_with("/api/") {
-        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not-found", "no such endpoint").into_response();
-    }
-    PageError::NotFound.into_response()
+pub async fn not_found() -> WebError {
+    WebError::for_status(StatusCode::NOT_FOUND)
 }

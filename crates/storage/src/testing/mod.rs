@@ -16,13 +16,15 @@ use crate::{Db, Inner, Result, StorageError};
 /// create databases).
 pub const PG_ENV: &str = "SIGHTLINE_TEST_DATABASE_URL";
 
-/// A migrated database that is removed when dropped (best effort).
+/// A migrated database that is removed when dropped (best effort): the SQLite
+/// file's directory is deleted, the PostgreSQL database dropped (`WITH (FORCE)`, on a
+/// fresh connection in a thread of its own, so it works inside or outside a runtime).
 pub struct TestDb {
     pub db: Db,
     /// How to reach this database from another process: a SQLite file path or a
     /// PostgreSQL URL.
     pub location: String,
-    cleanup: Cleanup,
+    cleanup: Option<Cleanup>,
 }
 
 enum Cleanup {
@@ -47,7 +49,7 @@ pub async fn sqlite() -> Result<TestDb> {
     let path = dir.join("sightline.db");
     let db = Db::open_sqlite(&path).await?;
     db.migrate().await?;
-    Ok(TestDb { db, location: path.display().to_string(), cleanup: Cleanup::File(dir) })
+    Ok(TestDb { db, location: path.display().to_string(), cleanup: Some(Cleanup::File(dir)) })
 }
 
 /// The PostgreSQL admin URL for tests, if configured. In CI (`CI` set) a missing
@@ -84,18 +86,26 @@ pub async fn postgres(admin_url: &str) -> Result<TestDb> {
         .map_err(StorageError::connect)?;
     let db = Db(Inner::Pg(pool));
     db.migrate().await?;
-    Ok(TestDb { db, location, cleanup: Cleanup::PgDatabase { admin: Box::new(admin), name } })
+    Ok(TestDb { db, location, cleanup: Some(Cleanup::PgDatabase { admin: Box::new(admin), name }) })
 }
 
 impl TestDb {
     /// Close the pool and remove the database.
-    pub async fn cleanup(self) {
+    pub async fn cleanup(mut self) {
         self.db.close().await;
-        match self.cleanup {
-            Cleanup::File(dir) => {
+        if let Some(c) = self.cleanup.take() {
+            c.run().await;
+        }
+    }
+}
+
+impl Cleanup {
+    async fn run(self) {
+        match self {
+            Self::File(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
-            Cleanup::PgDatabase { admin, name } => {
+            Self::PgDatabase { admin, name } => {
                 if let Ok(mut conn) = (*admin).connect().await {
                     let _ =
                         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
@@ -103,6 +113,20 @@ impl TestDb {
                 }
             }
         }
+    }
+}
+
+impl Drop for TestDb {
+    /// A test that ends without [`TestDb::cleanup`] (a failed assertion, say) still
+    /// leaves nothing behind. Blocks until the database is gone.
+    fn drop(&mut self) {
+        let Some(c) = self.cleanup.take() else { return };
+        let worker = std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                rt.block_on(c.run());
+            }
+        });
+        let _ = worker.join();
     }
 }
 

@@ -196,15 +196,10 @@ fn mailbox(dir: &std::path::Path) -> Vec<String> {
 #[tokio::test]
 async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
     let Some(smtp) = smtp_server() else { return };
-    let db = sightline_storage::testing::sqlite().await.unwrap();
-    let mut app = TestApp::with_content(db).await;
-    let mut state = app.state.clone();
-    let mut config = (*state.config).clone();
-    config = config.with_smtp(
-        sightline_web::Smtp::parse(&format!("smtp://127.0.0.1:{}", smtp.port), "sightline@nordicwings.example")
-            .unwrap(),
-    );
-    state.config = std::sync::Arc::new(config);
+    let relay =
+        sightline_web::Smtp::parse(&format!("smtp://127.0.0.1:{}", smtp.port), "sightline@nordicwings.example").unwrap();
+    let mut app = TestApp::builder().with_content().with_smtp(relay).build().await;
+    let state = app.state.clone();
     let org = make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
     let token = token_for(&app.state.db, "crew@nw.example").await;
     let audit = NewAuditEntry::new(AuditAction::AlertsConfigured).org(org);
@@ -425,8 +420,7 @@ async fn webhooks_follow_no_redirect_and_repeat_one_delivery_id() {
 /// (`127.1`, which the system resolver reads as 127.0.0.1) is never called.
 #[tokio::test]
 async fn the_webhook_client_connects_only_to_checked_addresses() {
-    let db = sightline_storage::testing::sqlite().await.unwrap();
-    let mut app = TestApp::with_content(db).await;
+    let mut app = TestApp::builder().with_content().build().await;
     let org = make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
     let token = token_for(&app.state.db, "crew@nw.example").await;
     let (url, got) = receiver().await;

@@ -66,6 +66,13 @@ async fn api_tokens_and_error_envelope() {
             app.api("POST", &path, Some(&token), Some(r#"{"name":"Anna","email":"bad","roles":["reporter"]}"#)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.json()["error"]["field"], "email");
+        let bad = r#"{"name":"","email":"bad","roles":["pilot"],"position":"captain"}"#;
+        let r = app.api("POST", &path, Some(&token), Some(bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let j = r.json();
+        let fields: Vec<&str> =
+            j["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["role", "name", "email", "position"], "every invalid field: {}", r.body);
         let r = app
             .api(
                 "POST",
@@ -123,8 +130,7 @@ async fn session_cookie_api_calls_need_the_csrf_header_to_change_state() {
 
 #[tokio::test]
 async fn openapi_document_describes_the_api() {
-    let db = sightline_storage::testing::sqlite().await.unwrap();
-    let mut app = TestApp::new(db).await;
+    let mut app = TestApp::builder().build().await;
     let r = app.get("/api/v1/openapi.json").await;
     assert_eq!(r.status, StatusCode::OK);
     let doc = r.json();
@@ -425,8 +431,7 @@ async fn every_api_error_is_the_envelope() {
 /// error with the envelope; the report body is a typed schema.
 #[tokio::test]
 async fn openapi_lists_every_status_with_the_envelope() {
-    let db = sightline_storage::testing::sqlite().await.unwrap();
-    let mut app = TestApp::new(db).await;
+    let mut app = TestApp::builder().build().await;
     let doc = app.get("/api/v1/openapi.json").await.json();
     let mut operations = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {

@@ -13,4 +13,5 @@ mod learn;
 mod mail;
 mod matrix;
 mod reports;
+mod snapshot;
 mod support;

@@ -4,7 +4,6 @@
 
 use axum::http::StatusCode;
 use sightline_domain::user::Role;
-use sightline_storage::testing::TestDb;
 
 use crate::support::{PASSWORD, TestApp, csrf_of, engines};
 
@@ -95,10 +94,39 @@ async fn put_is_idempotent_and_validates_at_the_field() {
             assert_eq!(r.json()["error"]["field"], field);
             assert_eq!(r.json()["error"]["code"], code);
         }
+        // Three bad fields: every one is listed, in the order they are checked; the
+        // first is also the envelope's own `field` and `code`.
+        let mut b: serde_json::Value = serde_json::from_str(&body("x")).unwrap();
+        b["flight"] = "12345".into();
+        b["scheduled_arrival"] = "25:61".into();
+        b["considered_innocent_explanations"] = false.into();
+        let r = app
+            .api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&token), Some(&b.to_string()))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let e = &r.json()["error"];
+        let fields: Vec<(&str, &str)> = e["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["field"].as_str().unwrap(), f["code"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("flight", "invalid-flight"),
+                ("scheduled_arrival", "invalid-time"),
+                ("considered_innocent_explanations", "must-confirm")
+            ],
+            "{e}"
+        );
+        assert_eq!((e["field"].as_str(), e["code"].as_str()), (Some("flight"), Some("invalid-flight")));
+        assert!(e["fields"].as_array().unwrap().iter().all(|f| !f["message"].as_str().unwrap().is_empty()));
         let r = app
             .api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&token), Some("{\"flight\": 1}"))
             .await;
         assert_eq!(r.json()["error"]["code"], "invalid-body");
+        assert!(r.json()["error"].get("fields").is_none(), "no field named, no list");
         let r = app.api("PUT", "/api/v1/reports/not-a-uuid", Some(&token), Some(&body("x"))).await;
         assert_eq!(r.json()["error"]["field"], "id");
         assert_eq!(app.state.db.count_reports(org).await.unwrap(), 1, "no half-writes");
@@ -303,8 +331,7 @@ async fn the_plain_form_works_without_javascript_and_keeps_input_on_error() {
 
 #[tokio::test]
 async fn report_pages_are_for_reporters_and_the_shell_is_served() {
-    let db: TestDb = sightline_storage::testing::sqlite().await.unwrap();
-    let mut app = TestApp::with_content(db).await;
+    let mut app = TestApp::builder().with_content().build().await;
     assert_eq!(app.get("/report").await.location.as_deref(), Some("/login"));
     let sw = app.get("/sw.js").await;
     assert_eq!(sw.status, StatusCode::OK);

@@ -58,11 +58,55 @@ pub async fn engines() -> Vec<TestDb> {
     dbs
 }
 
-impl TestApp {
-    pub async fn new(db: TestDb) -> Self {
-        let clock = Clock::fixed(datetime!(2026-11-28 09:00:00 UTC));
-        let state = AppState::new(db.db.clone(), Config::new("http://sightline.test"), clock, test_key());
-        Self {
+/// How a [`TestApp`] is made, in the style of crates.io's test app:
+/// `TestApp::builder().with_content().with_clock(…).build().await`. Defaults: a fresh
+/// SQLite database, the clock fixed at 2026-11-28 09:00 UTC, `http://sightline.test`,
+/// no mail relay, the built-in sample content. The database is removed when the app
+/// (or [`TestApp::finish`]) drops it, on either engine.
+pub struct TestAppBuilder {
+    db: Option<TestDb>,
+    clock: Clock,
+    config: Config,
+    content: bool,
+}
+
+impl TestAppBuilder {
+    /// Run on this database (one of [`engines`]) instead of a fresh SQLite one.
+    pub fn on(mut self, db: TestDb) -> Self {
+        self.db = Some(db);
+        self
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Mail goes out through this relay.
+    pub fn with_smtp(mut self, smtp: sightline_web::Smtp) -> Self {
+        self.config = self.config.with_smtp(smtp);
+        self
+    }
+
+    /// Serve the repository's real courses and indicators, and its seeded directory.
+    pub fn with_content(mut self) -> Self {
+        self.content = true;
+        self
+    }
+
+    pub async fn build(self) -> TestApp {
+        let db = match self.db {
+            Some(db) => db,
+            None => testing::sqlite().await.unwrap(),
+        };
+        let mut state = AppState::new(db.db.clone(), self.config, self.clock, test_key());
+        if self.content {
+            let library =
+                sightline_content::load(&sightline_content::default_dir()).ok().expect("repository content is valid");
+            state = state.with_library(library);
+            state.seed_directory().await.unwrap();
+        }
+        TestApp {
             router: sightline_web::router(state.clone()),
             state,
             cookies: HashMap::new(),
@@ -70,16 +114,26 @@ impl TestApp {
             ip: [127, 0, 0, 1],
         }
     }
+}
 
-    /// The same app serving the repository's real courses and indicators.
+impl TestApp {
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder {
+            db: None,
+            clock: Clock::fixed(datetime!(2026-11-28 09:00:00 UTC)),
+            config: Config::new("http://sightline.test"),
+            content: false,
+        }
+    }
+
+    /// The default app on `db`.
+    pub async fn new(db: TestDb) -> Self {
+        Self::builder().on(db).build().await
+    }
+
+    /// The default app on `db`, serving the repository's real courses and indicators.
     pub async fn with_content(db: TestDb) -> Self {
-        let mut app = Self::new(db).await;
-        let library =
-            sightline_content::load(&sightline_content::default_dir()).ok().expect("repository content is valid");
-        app.state = app.state.clone().with_library(library);
-        app.state.seed_directory().await.unwrap();
-        app.router = sightline_web::router(app.state.clone());
-        app
+        Self::builder().on(db).with_content().build().await
     }
 
     /// The same server with a changed configuration.
@@ -99,6 +153,8 @@ impl TestApp {
         }
     }
 
+    /// Close the database's pool and remove the database now (dropping the app
+    /// removes it too, blocking).
     pub async fn finish(mut self) {
         if let Some(db) = self.db.take() {
             db.cleanup().await;
