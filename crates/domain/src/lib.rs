@@ -4,6 +4,7 @@
 //! runtime, an HTTP framework or a database driver. Time is always a parameter.
 
 pub mod audit;
+pub mod authority;
 pub mod crypto;
 pub mod directory;
 pub mod error;

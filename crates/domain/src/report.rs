@@ -203,6 +203,36 @@ pub struct PersonDescription {
     pub clothing: String,
 }
 
+/// The part of a report that is sealed at rest: who was seen and the reporter's own
+/// words. The one definition of its shape — the report is sealed in it and the desk
+/// opens it from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedText {
+    #[serde(default)]
+    pub victims: Vec<PersonDescription>,
+    #[serde(default)]
+    pub companions_described: Vec<PersonDescription>,
+    #[serde(default)]
+    pub free_text: String,
+}
+
+impl SealedText {
+    /// The sealed part of a parsed report.
+    #[must_use]
+    pub fn of(report: &Report) -> Self {
+        Self {
+            victims: report.victims.clone(),
+            companions_described: report.companions_described.clone(),
+            free_text: report.free_text.clone(),
+        }
+    }
+
+    /// Everyone described, potential victims first.
+    pub fn people(&self) -> impl Iterator<Item = &PersonDescription> {
+        self.victims.iter().chain(&self.companions_described)
+    }
+}
+
 pub const MAX_TEXT: usize = 2_000;
 pub const MAX_CLOTHING: usize = 120;
 pub const MAX_SEATS: usize = 8;

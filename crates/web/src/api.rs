@@ -17,11 +17,13 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use sightline_app::Caller;
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::OrgId;
 use sightline_domain::org::{OrgKind, OrgName};
+use sightline_domain::triage::CaseStatus;
 use sightline_domain::user::{Email, Gate, PersonName, Role, Roles, Scope, Scopes, parse_optional_short};
-use sightline_storage::{NewUser, Owned, UserRecord};
+use sightline_storage::{NewUser, Owned, QueueFilter, UserRecord};
 use utoipa::{OpenApi, ToSchema};
 
 use crate::access::{self, Asker};
@@ -33,8 +35,8 @@ use crate::{AppState, cookies};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sightline API", description = "Sightline's JSON API. Every error uses one envelope: `{\"error\":{\"code\",\"message\",\"field\"}}`."),
-    paths(healthz, readyz, me, list_organisations, create_organisation, list_users, create_user, put_report, directory),
-    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, crate::reports::Receipt, DirectoryEntryOut, ReportBody)),
+    paths(healthz, readyz, me, list_organisations, create_organisation, list_users, create_user, put_report, directory, cases),
+    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, ReceiptOut, DirectoryEntryOut, CaseOut, ReportBody)),
     modifiers(&BearerAuth, &ErrorResponses),
     tags(
         (name = "system", description = "Health"),
@@ -114,6 +116,7 @@ route_table! {
     "/organisations/{org}/users" => get(list_users).post(create_user);
     "/reports/{id}" => put(put_report);
     "/directory" => get(directory);
+    "/cases" => get(cases);
 }
 
 pub fn router() -> Router<AppState> {
@@ -135,7 +138,7 @@ async fn openapi() -> Response {
 
 /// The authenticated caller of an API request, whose credential carries the scope
 /// `S` ([`Read`], [`Admin`] or [`ReportsWrite`]): every handler says which it needs.
-pub struct ApiUser<S>(pub UserRecord, PhantomData<S>);
+pub struct ApiUser<S>(pub Caller, PhantomData<S>);
 
 /// A token scope an endpoint needs.
 pub trait NeedsScope {
@@ -162,19 +165,20 @@ impl<S: NeedsScope> FromRequestParts<AppState> for ApiUser<S> {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Credential { user, scopes, second_factor_passed, csrf } = credential(parts, state).await?;
-        // The two-factor rule is the domain's, the same as for pages: a token counts
-        // as having passed the second factor, so it works once its holder has enrolled.
-        match user.roles.two_factor_gate(user.two_factor_enabled(), second_factor_passed) {
-            Gate::Open => {}
-            Gate::NeedsSecondFactor => return Err(ApiError::unauthorized()),
-            Gate::NeedsEnrolment => {
+        // The two-factor rule is applied where every caller is made, the same as for
+        // pages: a token counts as having passed the second factor, so it works once
+        // its holder has enrolled.
+        let caller = match Caller::signed_in(user, second_factor_passed, client_ip(parts)) {
+            Ok(caller) => caller,
+            Err(Gate::NeedsSecondFactor | Gate::Open) => return Err(ApiError::unauthorized()),
+            Err(Gate::NeedsEnrolment) => {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "two-factor-required",
                     "your roles require two-factor sign-in: enrol at /account/two-factor, then use the API",
                 ));
             }
-        }
+        };
         if let Some(expected) = csrf.filter(|_| parts.method != Method::GET && parts.method != Method::HEAD) {
             let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
             if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
@@ -188,7 +192,7 @@ impl<S: NeedsScope> FromRequestParts<AppState> for ApiUser<S> {
                 format!("this API token lacks the `{}` scope this endpoint needs", S::SCOPE),
             ));
         }
-        Ok(Self(user, PhantomData))
+        Ok(Self(caller, PhantomData))
     }
 }
 
@@ -540,6 +544,28 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, Json(UserOut::from(created))).into_response())
 }
 
+/// What the reporter's device gets back.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Receipt)]
+pub struct ReceiptOut {
+    id: String,
+    /// Short reference for the reporter and the relay message.
+    reference: String,
+    /// received, being_handled, handed_to_authorities or closed.
+    status: String,
+    relay_message: String,
+    /// Did the report pass the decision gate (enough to leave the organisation)?
+    gate_passed: bool,
+    received_at: String,
+}
+
+impl From<crate::reports::Receipt> for ReceiptOut {
+    fn from(r: crate::reports::Receipt) -> Self {
+        let crate::reports::Receipt { id, reference, status, relay_message, gate_passed, received_at } = r;
+        Self { id, reference, status, relay_message, gate_passed, received_at }
+    }
+}
+
 /// Store a crew report under the id the device chose. Idempotent: the same id with
 /// the same content answers 200 with the stored report; the same id with different
 /// content answers 409 and changes nothing. Acknowledged only after the report is
@@ -548,8 +574,8 @@ pub async fn create_user(
     params(("id" = uuid::Uuid, Path, description = "The report's UUID, generated by the device")),
     request_body(content = ReportBody, description = "The report"),
     responses(
-        (status = 201, body = crate::reports::Receipt, description = "Stored now"),
-        (status = 200, body = crate::reports::Receipt, description = "Already stored with this content"),
+        (status = 201, body = ReceiptOut, description = "Stored now"),
+        (status = 200, body = ReceiptOut, description = "Already stored with this content"),
         (status = 403, body = ErrorEnvelope, description = "Not allowed: the roles (`forbidden`), two-factor not enrolled (`two-factor-required`) or the token lacks the scope (`insufficient-scope`)"),
         (status = 409, body = ErrorEnvelope, description = "This id holds different content"),
         (status = 422, body = ErrorEnvelope, description = "A field is invalid; `field` names it"),
@@ -564,8 +590,8 @@ pub async fn put_report(
     use crate::reports::{IngestError, ingest};
     let input: sightline_domain::report::ReportInput = body.parse()?;
     match ingest(&state, &u, id, &input).await {
-        Ok((true, receipt)) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
-        Ok((false, receipt)) => Ok((StatusCode::OK, Json(receipt)).into_response()),
+        Ok((true, receipt)) => Ok((StatusCode::CREATED, Json(ReceiptOut::from(receipt))).into_response()),
+        Ok((false, receipt)) => Ok((StatusCode::OK, Json(ReceiptOut::from(receipt))).into_response()),
         Err(IngestError::Forbidden) => Err(ApiError::forbidden()),
         Err(IngestError::Invalid(errors)) => {
             let first = errors.into_iter().next().unwrap_or(sightline_domain::FieldError::new("report", "invalid"));
@@ -592,6 +618,90 @@ pub async fn put_report(
             ))
         }
     }
+}
+
+/// A case on the desk's queue, without its sealed text (open it in the browser, where
+/// every opening is audited).
+#[derive(Serialize, ToSchema)]
+pub struct CaseOut {
+    id: String,
+    /// Short reference (the one in the captain's relay message).
+    reference: String,
+    /// `received`, `acknowledged`, `escalated`, `handed_over` or `closed`.
+    status: String,
+    /// Goes up by one with every change; a change must name the version it saw.
+    version: i64,
+    flight: String,
+    /// `YYYY-MM-DD`.
+    flight_date: String,
+    /// IATA.
+    origin: String,
+    /// IATA.
+    destination: String,
+    /// RFC 3339, when known.
+    scheduled_arrival: Option<String>,
+    immediate_danger: bool,
+    /// Did the report pass the decision gate?
+    gate_passed: bool,
+    /// RFC 3339.
+    received_at: String,
+    /// The analyst it is assigned to.
+    assigned_to: Option<String>,
+}
+
+impl From<sightline_storage::CaseRecord> for CaseOut {
+    fn from(c: sightline_storage::CaseRecord) -> Self {
+        Self {
+            id: c.id.to_string(),
+            reference: c.reference,
+            status: c.status.to_string(),
+            version: c.version,
+            flight: c.flight,
+            flight_date: c.flight_date,
+            origin: c.origin,
+            destination: c.destination,
+            scheduled_arrival: c.scheduled_arrival.map(rfc3339),
+            immediate_danger: c.immediate_danger,
+            gate_passed: c.gate_passed,
+            received_at: rfc3339(c.received_at),
+            assigned_to: c.assigned_to.map(|u| u.to_string()),
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CasesQuery {
+    /// `open` (every case not closed, the default) or one status: `received`,
+    /// `acknowledged`, `escalated`, `handed_over`, `closed`.
+    status: Option<String>,
+    /// At most this many, most urgent first (1–500, default 100).
+    limit: Option<i64>,
+}
+
+/// The desk's cases, most urgent first: immediate danger, then the time to landing
+/// (desk analysts, who need two-factor sign-in; scope `read`).
+#[utoipa::path(get, path = "/api/v1/cases", tag = "triage", security(("bearer" = [])), params(CasesQuery),
+    responses((status = 200, body = [CaseOut]),
+        (status = 422, body = ErrorEnvelope, description = "`status` or `limit` is not valid")))]
+pub async fn cases(
+    State(state): State<AppState>,
+    ApiUser(caller, _): ApiUser<Read>,
+    ApiQuery(q): ApiQuery<CasesQuery>,
+) -> Result<Response, ApiError> {
+    let filter = match q.status.as_deref().map(str::trim) {
+        None | Some("open") => QueueFilter::default(),
+        Some(s) => {
+            let status: CaseStatus = s.parse()?;
+            QueueFilter { status: Some(status), include_closed: status == CaseStatus::Closed, ..QueueFilter::default() }
+        }
+    };
+    let limit = match q.limit {
+        None => 100,
+        Some(n @ 1..=sightline_app::desk::MAX_QUEUE_ROWS) => n,
+        Some(_) => return Err(sightline_domain::FieldError::new("limit", "out-of-range").into()),
+    };
+    let queue = state.desk_queue(&caller, &filter, limit).await?;
+    Ok(Json(queue.cases.into_iter().map(CaseOut::from).collect::<Vec<_>>()).into_response())
 }
 
 /// A routing-directory entry: whom the desk contacts at a destination.

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
+use sightline_app::AppError;
 use sightline_domain::FieldError;
 use sightline_storage::StorageError;
 
@@ -25,6 +26,16 @@ impl From<StorageError> for PageError {
     fn from(e: StorageError) -> Self {
         match e {
             StorageError::NotFound => Self::NotFound,
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => Self::NotFound,
+            AppError::Forbidden => Self::Forbidden,
             other => Self::Internal(other.to_string()),
         }
     }
@@ -192,6 +203,26 @@ impl From<StorageError> for ApiError {
             }
             other => {
                 tracing::error!(error = %other, "storage error in API");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; nothing was half-written")
+            }
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Forbidden => Self::forbidden(),
+            AppError::NotFound => Self::not_found(),
+            AppError::Invalid(list) => {
+                list.into_iter().next().map_or_else(|| Self::bad_body("invalid input"), Self::from)
+            }
+            AppError::Conflict { field } => StorageError::Conflict { field }.into(),
+            AppError::LinkUsedOrExpired => StorageError::LinkUsedOrExpired.into(),
+            AppError::Busy(m) => StorageError::Busy(m).into(),
+            AppError::Storage(e) => e.into(),
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "internal error in API");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; nothing was half-written")
             }
         }

@@ -23,10 +23,8 @@ macro_rules! route_table {
     };
 }
 
-mod access;
 pub mod alerts;
 mod api;
-mod clock;
 mod cookies;
 mod error;
 mod i18n;
@@ -34,8 +32,6 @@ pub mod mail;
 mod middleware;
 mod pages;
 pub mod pdf;
-pub mod reports;
-mod security;
 mod visitor;
 
 use std::sync::Arc;
@@ -44,12 +40,12 @@ use axum::Router;
 use sightline_content::Library;
 use sightline_domain::crypto::MasterKey;
 use sightline_storage::Db;
-use time::OffsetDateTime;
 
-pub use clock::Clock;
 pub use error::{ApiError, PageError};
 pub use i18n::Lang;
-pub use security::{hash_password, hash_token, new_token};
+pub use sightline_app::security::{hash_password, hash_token, new_token};
+pub use sightline_app::{App, Clock, reports};
+use sightline_app::{access, security};
 /// The SMTP relay settings (the client lives in the jobs crate).
 pub use sightline_jobs::Smtp;
 
@@ -95,32 +91,32 @@ impl Config {
     }
 }
 
-/// Everything a handler can reach.
+/// Everything a handler can reach: the application layer (which derefs from here, so
+/// `state.now()` is the app's clock) and the web layer's own settings.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Db,
+    pub app: App,
     pub config: Arc<Config>,
-    pub clock: Clock,
-    /// Courses and indicators, loaded and checked at start.
-    pub library: Arc<Library>,
-    /// The master key that report text is sealed under (from the key file).
-    pub keys: Arc<MasterKey>,
-    /// Group commit for crew reports.
-    pub ingest: reports::IngestQueue,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 impl AppState {
     #[must_use]
     /// Needs a running tokio runtime (it starts the report writer task).
     pub fn new(db: Db, config: Config, clock: Clock, keys: MasterKey) -> Self {
-        let ingest = reports::IngestQueue::start(db.clone(), clock.clone());
-        Self { db, config: Arc::new(config), clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest }
+        Self { app: App::new(db, clock, keys), config: Arc::new(config) }
     }
 
     /// Serve this content.
     #[must_use]
     pub fn with_library(mut self, library: Library) -> Self {
-        self.library = Arc::new(library);
+        self.app = self.app.with_library(library);
         self
     }
 
@@ -131,12 +127,6 @@ impl AppState {
     /// The database failed; nothing was added.
     pub async fn seed_directory(&self) -> Result<usize, sightline_storage::StorageError> {
         self.db.seed_directory(&self.library.directory.entries, self.now()).await
-    }
-
-    /// The current time, from the configured clock.
-    #[must_use]
-    pub fn now(&self) -> OffsetDateTime {
-        self.clock.now()
     }
 
     /// An absolute link on this server.

@@ -16,12 +16,15 @@ use crate::i18n::Lang;
 use crate::middleware::CsrfCookie;
 use crate::security::{constant_time_eq, hash_token};
 use crate::{AppState, cookies};
+use sightline_app::Caller;
 
 /// The person making this request, signed in or not.
 pub struct Visitor {
     pub lang: Lang,
     pub session: Option<SessionRecord>,
     pub session_hash: Option<Vec<u8>>,
+    /// The session's person as a caller, or the gate they still have to pass.
+    caller: Option<Result<Caller, Gate>>,
     csrf_cookie: String,
     pub ip: Option<String>,
     pub path: String,
@@ -39,14 +42,23 @@ impl Visitor {
     /// The signed-in user, if their session has passed every required factor.
     #[must_use]
     pub fn user(&self) -> Option<&UserRecord> {
-        self.session.as_ref().filter(|_| self.gate() == Some(Gate::Open)).map(|s| &s.user)
+        self.caller.as_ref().and_then(|c| c.as_ref().ok()).map(Caller::user)
     }
 
-    /// Where the session stands, if there is one.
+    /// Where the session stands, if there is one (the rule is applied once, by
+    /// [`Caller::signed_in`]).
     #[must_use]
     pub fn gate(&self) -> Option<Gate> {
-        let s = self.session.as_ref()?;
-        Some(s.user.roles.two_factor_gate(s.user.two_factor_enabled(), s.two_factor_passed))
+        self.caller.as_ref().map(|c| c.as_ref().map_or_else(|g| *g, |_| Gate::Open))
+    }
+
+    /// The caller for the application layer, or a redirect to the step they still owe.
+    ///
+    /// # Errors
+    /// As [`Self::require_user`].
+    pub fn caller(&self) -> Result<Caller, PageError> {
+        self.require_user()?;
+        self.caller.clone().and_then(Result::ok).ok_or(PageError::Redirect("/login".into()))
     }
 
     /// The signed-in user, or a redirect to the step they still owe.
@@ -82,7 +94,7 @@ impl Visitor {
         match (self.require_org_admin(org), self.user()) {
             (Err(PageError::NotFound), Some(u)) => {
                 let asker = Asker::new(u, self.ip.as_deref());
-                Err(access::refuse(state, asker, Owned::Organisation(org)).await.into())
+                Err(access::refuse(&state.app, asker, Owned::Organisation(org)).await.into())
             }
             (result, _) => result,
         }
@@ -152,6 +164,8 @@ impl FromRequestParts<AppState> for Visitor {
             Some(h) => state.db.session(h, state.now()).await?,
             None => None,
         };
+        let ip = client_ip(parts);
+        let caller = session.as_ref().map(|s| Caller::signed_in(s.user.clone(), s.two_factor_passed, ip.clone()));
         let lang = negotiate(&parts.headers, session.as_ref().and_then(|s| s.user.locale.as_deref()));
         let csrf_cookie = parts.extensions.get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default();
         let anon_token = cookies::get(&parts.headers, cookies::ANON).filter(|t| t.len() >= 32);
@@ -162,8 +176,9 @@ impl FromRequestParts<AppState> for Visitor {
             lang,
             session,
             session_hash,
+            caller,
             csrf_cookie,
-            ip: client_ip(parts),
+            ip,
             path: parts.uri.path().to_owned(),
             anon_token,
             public_done,

@@ -9,31 +9,24 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use sightline_app::desk::{CaseFile, Escalation, Queue, status_of};
+use sightline_app::{AppError, Caller};
 use sightline_domain::FieldError;
-use sightline_domain::audit::{AuditAction, NewAuditEntry};
-use sightline_domain::crypto::{SealRandom, Sealed};
-use sightline_domain::directory;
-use sightline_domain::ids::{DirectoryEntryId, UserId};
+use sightline_domain::ids::UserId;
 use sightline_domain::report::{AirportLookup, PersonDescription};
 use sightline_domain::triage::{self, CaseStatus, Outcome};
 use sightline_domain::user::Role;
-use sightline_storage::{CaseRecord, Contact, Owned, QueueFilter, StorageError, StoredEntry, UserRecord};
-use time::{Date, Month, OffsetDateTime, Time};
+use sightline_storage::{CaseEvent, CaseRecord, QueueFilter};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Ctx, FormErrors, render};
 use crate::AppState;
-use crate::access::OrRefuse;
 use crate::error::PageError;
-use crate::security::random_bytes;
 use crate::visitor::Visitor;
 
 /// How many cases the queue shows (the most urgent; filters narrow it further).
 const QUEUE_ROWS: i64 = 100;
-
-fn analyst(v: &Visitor) -> Result<&UserRecord, PageError> {
-    v.require_role(Role::DeskAnalyst)
-}
 
 #[derive(Deserialize, Default, Clone)]
 pub struct QueueQuery {
@@ -97,13 +90,14 @@ pub struct Row {
     pub assigned_to_me: bool,
 }
 
-fn rows(state: &AppState, me: &UserRecord, lead: triage::EscalationLead, cases: Vec<CaseRecord>) -> Vec<Row> {
+fn rows(state: &AppState, me: &Caller, queue: Queue) -> Vec<Row> {
     let now = state.now();
-    cases
+    queue
+        .cases
         .into_iter()
         .map(|c| {
-            let status: CaseStatus = c.status.parse().unwrap_or(CaseStatus::Received);
-            let t = triage::timers(status, c.received_at, c.scheduled_arrival, lead.duration(), now);
+            let status = status_of(&c);
+            let t = triage::timers(status, c.received_at, c.scheduled_arrival, queue.lead.duration(), now);
             Row {
                 id: c.id.to_string(),
                 reference: c.reference,
@@ -117,7 +111,7 @@ fn rows(state: &AppState, me: &UserRecord, lead: triage::EscalationLead, cases: 
                 age: triage::countdown(now - c.received_at),
                 status: c.status,
                 gate_passed: c.gate_passed,
-                assigned_to_me: c.assigned_to == Some(me.id),
+                assigned_to_me: c.assigned_to == Some(me.id()),
             }
         })
         .collect()
@@ -147,11 +141,10 @@ pub async fn queue(
     v: Visitor,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, PageError> {
-    let me = analyst(&v)?;
-    let cases = state.db.queue(me.org_id, &q.filter(), QUEUE_ROWS).await?;
-    let lead = state.db.escalation_lead(me.org_id).await?;
-    let rows = rows(&state, me, lead, cases);
-    let lead_minutes = lead.minutes().to_string();
+    let me = v.caller()?;
+    let queue = state.desk_queue(&me, &q.filter(), QUEUE_ROWS).await?;
+    let lead_minutes = queue.lead.minutes().to_string();
+    let rows = rows(&state, &me, queue);
     render(&QueuePage { ctx: Ctx::new(&v), query: q.query_string(), q, rows, statuses: CaseStatus::ALL, lead_minutes })
 }
 
@@ -161,24 +154,12 @@ pub async fn queue_rows(
     v: Visitor,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, PageError> {
-    let me = analyst(&v)?;
-    let cases = state.db.queue(me.org_id, &q.filter(), QUEUE_ROWS).await?;
-    let lead = state.db.escalation_lead(me.org_id).await?;
-    let rows = rows(&state, me, lead, cases);
-    render(&RowsPartial { ctx: Ctx::new(&v), rows })
+    let me = v.caller()?;
+    let queue = state.desk_queue(&me, &q.filter(), QUEUE_ROWS).await?;
+    render(&RowsPartial { ctx: Ctx::new(&v), rows: rows(&state, &me, queue) })
 }
 
 // ----- the case -------------------------------------------------------------------------
-
-#[derive(Deserialize, Default)]
-struct Sensitive {
-    #[serde(default)]
-    victims: Vec<PersonDescription>,
-    #[serde(default)]
-    companions_described: Vec<PersonDescription>,
-    #[serde(default)]
-    free_text: String,
-}
 
 pub struct EventView {
     pub at: String,
@@ -233,26 +214,6 @@ fn parse_case_id(s: &str) -> Result<Uuid, PageError> {
     Uuid::parse_str(s).map_err(|_| PageError::NotFound)
 }
 
-/// Another organisation's case (or none) is "not found", and the attempt is audited.
-/// A state-changing request on a case: the analyst, after the CSRF check, and the
-/// case (another organisation's is "not found", and audited).
-async fn case_action(
-    state: &AppState,
-    v: &Visitor,
-    id: &str,
-    csrf: &str,
-) -> Result<(UserRecord, CaseRecord), PageError> {
-    let me = analyst(v)?.clone();
-    v.check_csrf(csrf)?;
-    let c = load_case(state, v, &me, id).await?;
-    Ok((me, c))
-}
-
-async fn load_case(state: &AppState, v: &Visitor, me: &UserRecord, id: &str) -> Result<CaseRecord, PageError> {
-    let id = parse_case_id(id)?;
-    Ok(state.db.case(me.org_id, id).await.or_refuse(state, v.asker(me), Owned::Report(id)).await?)
-}
-
 fn describe(ctx: &Ctx, role: &str, p: &PersonDescription) -> String {
     let mut s = format!(
         "{}: {}, {}",
@@ -266,30 +227,53 @@ fn describe(ctx: &Ctx, role: &str, p: &PersonDescription) -> String {
     s
 }
 
-fn open(
-    state: &AppState,
-    c_org: sightline_domain::ids::OrgId,
-    id: Uuid,
-    body: Vec<u8>,
-    wrapped: Vec<u8>,
-) -> Option<Vec<u8>> {
-    state.keys.open(c_org, id, &Sealed { body, wrapped_key: wrapped }).ok()
+fn event_text(ctx: &Ctx, names: &HashMap<UserId, String>, e: CaseEvent, note: Option<&String>) -> String {
+    match e.kind.as_str() {
+        "transition" => format!(
+            "{} → {}{}",
+            ctx.t(&format!("case-status-{}", e.from_status.as_deref().unwrap_or(""))),
+            ctx.t(&format!("case-status-{}", e.to_status.as_deref().unwrap_or(""))),
+            e.reason.map(|r| format!(" ({r})")).unwrap_or_default()
+        ),
+        "assignment" => ctx.t1(
+            "case-event-assigned",
+            "name",
+            &e.reason
+                .as_deref()
+                .and_then(|r| r.parse().ok())
+                .and_then(|u| names.get(&u).cloned())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        "contact" => format!(
+            "{}: {} ({}, {}){}",
+            ctx.t("case-event-contact"),
+            e.contact_org.unwrap_or_default(),
+            e.contact_method.unwrap_or_default(),
+            e.contact_reference.unwrap_or_default(),
+            e.reason.map(|r| format!(" — {}: {r}", ctx.t("case-gate-override"))).unwrap_or_default()
+        ),
+        _ => match (note, &e.reason) {
+            (None, Some(r)) => ctx.t1("case-event-merged", "reference", r.trim_start_matches("merged ")),
+            _ => ctx.t("case-event-note"),
+        },
+    }
 }
 
-async fn case_page(
-    state: &AppState,
-    v: &Visitor,
-    me: &UserRecord,
-    c: CaseRecord,
-    errors: FormErrors,
-    notice: Option<String>,
-) -> Result<CasePage, PageError> {
+fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) -> CasePage {
     let ctx = Ctx::new(v);
     let lang = v.lang.code();
-    let (body, wrapped) = state.db.report_sealed(me.org_id, c.id).await?;
-    let sensitive: Sensitive = open(state, me.org_id, c.id, body, wrapped)
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| PageError::Internal("the report text could not be opened with this server's key".into()))?;
+    let CaseFile {
+        case: c,
+        status,
+        text,
+        events,
+        people: users,
+        contacts,
+        directory,
+        authority_message,
+        suggestions,
+        merged,
+    } = file;
     let indicators = c
         .indicators
         .split_whitespace()
@@ -298,51 +282,18 @@ async fn case_page(
             (ind.map_or_else(|| code.to_owned(), |i| i.label.get(lang).to_owned()), ind.is_some_and(|i| i.core_four))
         })
         .collect();
-    let mut people: Vec<String> =
-        sensitive.victims.iter().map(|p| describe(&ctx, "report-describe-victim", p)).collect();
-    people.extend(sensitive.companions_described.iter().map(|p| describe(&ctx, "report-describe-companion", p)));
-    let users = state.db.list_users(me.org_id).await?;
+    let mut people: Vec<String> = text.victims.iter().map(|p| describe(&ctx, "report-describe-victim", p)).collect();
+    people.extend(text.companions_described.iter().map(|p| describe(&ctx, "report-describe-companion", p)));
     let names: HashMap<_, _> = users.iter().map(|u| (u.id, u.name.clone())).collect();
-    let mut events = Vec::new();
-    for e in state.db.case_events(me.org_id, c.id).await? {
-        let who = e.actor_id.and_then(|a| names.get(&a).cloned()).unwrap_or_default();
-        let note = e
-            .sealed
-            .clone()
-            .and_then(|(b, w)| open(state, me.org_id, c.id, b, w))
-            .map(|b| String::from_utf8_lossy(&b).into_owned());
-        let text = match e.kind.as_str() {
-            "transition" => format!(
-                "{} → {}{}",
-                ctx.t(&format!("case-status-{}", e.from_status.as_deref().unwrap_or(""))),
-                ctx.t(&format!("case-status-{}", e.to_status.as_deref().unwrap_or(""))),
-                e.reason.map(|r| format!(" ({r})")).unwrap_or_default()
-            ),
-            "assignment" => ctx.t1(
-                "case-event-assigned",
-                "name",
-                &e.reason
-                    .as_deref()
-                    .and_then(|r| r.parse().ok())
-                    .and_then(|u| names.get(&u).cloned())
-                    .unwrap_or_else(|| "—".into()),
-            ),
-            "contact" => format!(
-                "{}: {} ({}, {}){}",
-                ctx.t("case-event-contact"),
-                e.contact_org.unwrap_or_default(),
-                e.contact_method.unwrap_or_default(),
-                e.contact_reference.unwrap_or_default(),
-                e.reason.map(|r| format!(" — {}: {r}", ctx.t("case-gate-override"))).unwrap_or_default()
-            ),
-            _ => match (&note, &e.reason) {
-                (None, Some(r)) => ctx.t1("case-event-merged", "reference", r.trim_start_matches("merged ")),
-                _ => ctx.t("case-event-note"),
-            },
-        };
-        events.push(EventView { at: ctx.datetime(&e.at), who, text, note });
-    }
-    let status: CaseStatus = c.status.parse().unwrap_or(CaseStatus::Received);
+    let events = events
+        .into_iter()
+        .map(|(e, note)| {
+            let at = ctx.datetime(&e.at);
+            let who = e.actor_id.and_then(|a| names.get(&a).cloned()).unwrap_or_default();
+            let text = event_text(&ctx, &names, e, note.as_ref());
+            EventView { at, who, text, note }
+        })
+        .collect();
     let next = CaseStatus::ALL.into_iter().filter(|s| *s != status).collect();
     let analysts = users
         .iter()
@@ -355,76 +306,30 @@ async fn case_page(
     let dest = state.library.airports.airport(&c.destination);
     let destination_name =
         dest.map_or_else(|| c.destination.clone(), |a| format!("{} ({}, {})", a.name, a.city, a.country));
-    let routed = routed_contacts(state, &c).await?;
     let today = now.date();
-    let contacts = routed
+    let contacts = contacts
         .iter()
         .enumerate()
-        .map(|(i, s)| (i, s.id, &s.entry))
-        .map(|(i, id, e)| ContactOption {
-            id: id.to_string(),
+        .map(|(i, s)| ContactOption {
+            id: s.id.to_string(),
             first: i == 0,
-            organisation: e.organisation.clone(),
-            kind: e.kind.as_str().to_owned(),
-            phone: e.phone.clone().unwrap_or_default(),
-            email: e.email.clone().unwrap_or_default(),
-            hours: e.hours.clone(),
-            source: e.source.clone(),
-            verified: e.last_verified.clone(),
-            stale: e.is_stale(today),
+            organisation: s.entry.organisation.clone(),
+            kind: s.entry.kind.as_str().to_owned(),
+            phone: s.entry.phone.clone().unwrap_or_default(),
+            email: s.entry.email.clone().unwrap_or_default(),
+            hours: s.entry.hours.clone(),
+            source: s.entry.source.clone(),
+            verified: s.entry.last_verified.clone(),
+            stale: s.entry.is_stale(today),
         })
         .collect();
-    let arrival = c.scheduled_arrival.map(|a| ctx.datetime(&a)).unwrap_or_else(|| "—".into());
-    let authority_message = format!(
-        "Suspected human trafficking — {flight} on {date}, {origin} to {dest}, scheduled arrival {arrival}. \
-         Seats {seats}. Potential victims: {v}; companions: {co}. Observed: {inds}. {people} \
-         Reported by {role} (our reference {reference}). Please meet the aircraft. Call back: {me} at {org}.",
-        flight = c.flight,
-        date = c.flight_date,
-        origin = c.origin,
-        dest = c.destination,
-        seats = if c.seats.is_empty() { "unknown" } else { &c.seats },
-        v = c.potential_victims,
-        co = c.companions,
-        inds = c
-            .indicators
-            .split_whitespace()
-            .map(|code| state.library.indicators.get(code).map_or(code, |i| i.label.get("en")))
-            .collect::<Vec<_>>()
-            .join("; "),
-        people = sensitive
-            .victims
-            .iter()
-            .chain(&sensitive.companions_described)
-            .map(|p| format!(
-                "{} {}{}.",
-                p.age_range.as_str().replace('_', " "),
-                p.gender.as_str(),
-                if p.clothing.is_empty() { String::new() } else { format!(", {}", p.clothing) }
-            ))
-            .collect::<Vec<_>>()
-            .join(" "),
-        role = c.reporter_role.replace('_', " "),
-        reference = c.reference,
-        me = me.name,
-        org = state.db.get_org(me.org_id).await?.name,
-    );
-    let suggestions = state
-        .db
-        .merge_suggestions(me.org_id, c.id)
-        .await?
-        .into_iter()
-        .map(|o| (o.id.to_string(), o.reference, o.seats))
-        .collect();
-    let merged =
-        state.db.merged_reports(me.org_id, c.id).await?.into_iter().map(|o| (o.id.to_string(), o.reference)).collect();
-    Ok(CasePage {
-        suggestions,
-        merged,
+    CasePage {
+        suggestions: suggestions.into_iter().map(|o| (o.id.to_string(), o.reference, o.seats)).collect(),
+        merged: merged.into_iter().map(|o| (o.id.to_string(), o.reference)).collect(),
         ctx,
         indicators,
         people,
-        free_text: sensitive.free_text,
+        free_text: text.free_text,
         events,
         next,
         outcomes: Outcome::ALL,
@@ -433,10 +338,7 @@ async fn case_page(
         countdown,
         destination_name,
         contacts,
-        directory: state
-            .db
-            .directory()
-            .await?
+        directory: directory
             .into_iter()
             .map(|s| {
                 let place = s.entry.airport.as_deref().map_or_else(String::new, |a| format!(" {a}"));
@@ -446,7 +348,7 @@ async fn case_page(
             .collect(),
         authority_message,
         errors,
-        notice,
+        notice: None,
         keys: (
             format!("case-status-{}", c.status),
             format!("report-role-{}", c.reporter_role),
@@ -454,21 +356,14 @@ async fn case_page(
             format!("report-aware-{}", c.companion_aware),
         ),
         c,
-    })
+    }
 }
 
 /// The case. Opening it decrypts the report text, so every view is audited.
 pub async fn case(State(state): State<AppState>, v: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
-    let me = analyst(&v)?.clone();
-    let c = load_case(&state, &v, &me, &id).await?;
-    let entry = NewAuditEntry::new(AuditAction::ReportViewed)
-        .org(me.org_id)
-        .actor(me.id)
-        .target("report", c.id)
-        .ip(v.ip.clone());
-    state.db.append_audit(&entry, state.now()).await?;
-    let page = case_page(&state, &v, &me, c, FormErrors::default(), None).await?;
-    render(&page)
+    let me = v.caller()?;
+    let file = state.open_case(&me, parse_case_id(&id)?).await?;
+    render(&case_page(&state, &v, file, FormErrors::default()))
 }
 
 #[derive(Deserialize, Default)]
@@ -500,35 +395,35 @@ pub struct ActionForm {
     gate_override: String,
 }
 
-/// After a change: back to the case (PRG); on a problem, the case again with the
+/// A state-changing request on a case: the caller, after the CSRF check, and the
+/// case's id.
+fn case_action(v: &Visitor, id: &str, csrf: &str) -> Result<(Caller, Uuid), PageError> {
+    let me = v.caller()?;
+    v.check_csrf(csrf)?;
+    Ok((me, parse_case_id(id)?))
+}
+
+/// After a change: back to the case (PRG); on a problem, the case again with every
 /// message (a version conflict is a 409: someone else changed it first).
 async fn done(
     state: &AppState,
     v: &Visitor,
-    me: &UserRecord,
+    me: &Caller,
     id: Uuid,
-    result: Result<(), (StatusCode, FieldError)>,
+    result: Result<(), AppError>,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/desk/cases/{id}")).into_response()),
-        Err((status, e)) => {
-            let mut errors = FormErrors::default();
-            errors.add(v.lang, &e);
-            let c = state.db.case(me.org_id, id).await?;
-            let page = case_page(state, v, me, c, errors, None).await?;
-            Ok((status, Html(page.render()?)).into_response())
-        }
+    let (status, problems) = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/desk/cases/{id}")).into_response()),
+        Err(AppError::Invalid(list)) => (StatusCode::UNPROCESSABLE_ENTITY, list),
+        Err(AppError::Conflict { .. }) => (StatusCode::CONFLICT, vec![FieldError::new("version", "changed-meanwhile")]),
+        Err(e) => return Err(e.into()),
+    };
+    let mut errors = FormErrors::default();
+    for e in &problems {
+        errors.add(v.lang, e);
     }
-}
-
-fn storage_result(r: Result<i64, StorageError>) -> Result<Result<(), (StatusCode, FieldError)>, PageError> {
-    match r {
-        Ok(_) => Ok(Ok(())),
-        Err(StorageError::Conflict { .. }) => {
-            Ok(Err((StatusCode::CONFLICT, FieldError::new("version", "changed-meanwhile"))))
-        }
-        Err(e) => Err(e.into()),
-    }
+    let file = state.reopen_case(me, id).await?;
+    Ok((status, Html(case_page(state, v, file, errors).render()?)).into_response())
 }
 
 pub async fn transition(
@@ -537,16 +432,9 @@ pub async fn transition(
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
-    let from: CaseStatus = c.status.parse().unwrap_or(CaseStatus::Received);
-    let to: Result<CaseStatus, _> = f.to.parse();
-    let outcome = f.outcome.parse::<Outcome>().ok();
-    let checked = to.and_then(|to| triage::transition(from, to, &f.reason, outcome));
-    let result = match checked {
-        Ok(t) => storage_result(state.db.transition_case(me.org_id, c.id, f.version, &t, me.id, state.now()).await)?,
-        Err(e) => Err((StatusCode::UNPROCESSABLE_ENTITY, e)),
-    };
-    done(&state, &v, &me, c.id, result).await
+    let (me, id) = case_action(&v, &id, &f.csrf)?;
+    let result = state.transition_case(&me, id, f.version, &f.to, &f.reason, &f.outcome).await;
+    done(&state, &v, &me, id, result).await
 }
 
 pub async fn assign(
@@ -555,14 +443,11 @@ pub async fn assign(
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
+    let (me, id) = case_action(&v, &id, &f.csrf)?;
     let to: Option<UserId> =
         if f.assignee.is_empty() { None } else { Some(f.assignee.parse().map_err(|_| PageError::NotFound)?) };
-    if let Some(u) = to {
-        state.db.get_user(me.org_id, u).await.or_refuse(&state, v.asker(&me), Owned::User(u)).await?;
-    }
-    let result = storage_result(state.db.assign_case(me.org_id, c.id, f.version, to, me.id, state.now()).await)?;
-    done(&state, &v, &me, c.id, result).await
+    let result = state.assign_case(&me, id, f.version, to).await;
+    done(&state, &v, &me, id, result).await
 }
 
 pub async fn note(
@@ -571,29 +456,9 @@ pub async fn note(
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
-    let text = f.note.trim();
-    if text.is_empty() || text.chars().count() > 4000 {
-        let code = if text.is_empty() { "required" } else { "too-long" };
-        return done(&state, &v, &me, c.id, Err((StatusCode::UNPROCESSABLE_ENTITY, FieldError::new("note", code))))
-            .await;
-    }
-    let r = SealRandom {
-        data_key: random_bytes::<32>().map_err(PageError::Internal)?,
-        nonce: random_bytes::<24>().map_err(PageError::Internal)?,
-        wrap_nonce: random_bytes::<24>().map_err(PageError::Internal)?,
-    };
-    let sealed =
-        state.keys.seal(me.org_id, c.id, text.as_bytes(), &r).map_err(|e| PageError::Internal(e.to_string()))?;
-    state.db.add_case_note(me.org_id, c.id, (sealed.body, sealed.wrapped_key), me.id, state.now()).await?;
-    done(&state, &v, &me, c.id, Ok(())).await
-}
-
-/// The directory's contacts for a case's destination, in the order the desk is offered them.
-async fn routed_contacts(state: &AppState, c: &CaseRecord) -> Result<Vec<StoredEntry>, PageError> {
-    let Some(dest) = state.library.airports.airport(&c.destination) else { return Ok(Vec::new()) };
-    let entries = state.db.directory_for(&dest.country).await?;
-    Ok(directory::route(&entries, |s| &s.entry, &dest.country, &dest.iata).into_iter().cloned().collect())
+    let (me, id) = case_action(&v, &id, &f.csrf)?;
+    let result = state.note_case(&me, id, &f.note).await;
+    done(&state, &v, &me, id, result).await
 }
 
 /// Record the hand-off to an authority from the routed directory. A report that did
@@ -604,43 +469,16 @@ pub async fn escalate(
     Path(id): Path<String>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
-    // A routed contact, or ("other") any entry in use elsewhere in the directory — say
-    // the origin's authorities when the aircraft turns back.
-    let chosen = if f.contact == "other" {
-        match f.contact_other.parse::<DirectoryEntryId>() {
-            Ok(id) => match state.db.directory_entry(id).await {
-                Ok(s) if s.removed_at.is_none() => Some(s),
-                Ok(_) | Err(StorageError::NotFound) => None,
-                Err(e) => return Err(e.into()),
-            },
-            Err(_) => None,
-        }
-    } else {
-        let routed = routed_contacts(&state, &c).await?;
-        f.contact.parse::<DirectoryEntryId>().ok().and_then(|id| routed.into_iter().find(|s| s.id == id))
+    let (me, id) = case_action(&v, &id, &f.csrf)?;
+    let escalation = Escalation {
+        contact: f.contact,
+        contact_other: f.contact_other,
+        method: f.method,
+        reference: f.reference,
+        gate_override: f.gate_override,
     };
-    let invalid = |field, code| Err((StatusCode::UNPROCESSABLE_ENTITY, FieldError::new(field, code)));
-    let result = if chosen.is_none() {
-        invalid("contact", "required")
-    } else if !["phone", "email", "radio", "in_person", "other"].contains(&f.method.as_str()) {
-        invalid("method", "unknown-value")
-    } else if f.reference.chars().count() > 120 || f.gate_override.chars().count() > 500 {
-        invalid("reference", "too-long")
-    } else if !c.gate_passed && f.gate_override.trim().is_empty() {
-        invalid("gate_override", "reason-required")
-    } else {
-        let e = chosen.map(|s| s.entry).ok_or(PageError::NotFound)?;
-        let contact = Contact {
-            organisation: e.organisation.clone(),
-            kind: e.kind.as_str().to_owned(),
-            method: f.method.clone(),
-            reference: f.reference.trim().to_owned(),
-            gate_override: (!c.gate_passed).then(|| f.gate_override.trim().to_owned()),
-        };
-        storage_result(state.db.record_contact(me.org_id, c.id, f.version, &contact, me.id, state.now()).await)?
-    };
-    done(&state, &v, &me, c.id, result).await
+    let result = state.escalate_case(&me, id, f.version, &escalation).await;
+    done(&state, &v, &me, id, result).await
 }
 
 #[derive(Deserialize)]
@@ -656,15 +494,8 @@ pub async fn compliance_csv(
     v: Visitor,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, PageError> {
-    let me = analyst(&v)?.clone();
-    let now = state.now();
-    let fy = q.year.unwrap_or(if u8::from(now.month()) >= 10 { now.year() + 1 } else { now.year() });
-    let start =
-        |y: i32| Date::from_calendar_date(y, Month::October, 1).map(|d| d.with_time(Time::MIDNIGHT).assume_utc());
-    let (Ok(from), Ok(to)) = (start(fy - 1), start(fy)) else {
-        return Err(PageError::NotFound);
-    };
-    let rows = state.db.notifications(me.org_id, from, to).await?;
+    let me = v.caller()?;
+    let (fy, rows) = state.notifications(&me, q.year).await?;
     let fmt = |t: &OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -721,10 +552,9 @@ pub struct OtherForm {
     other: String,
 }
 
-/// The other report a merge or dismissal names: one of this organisation's (another
-/// organisation's is "not found", and audited).
-async fn other_case(state: &AppState, v: &Visitor, me: &UserRecord, other: &str) -> Result<Uuid, PageError> {
-    Ok(load_case(state, v, me, other).await?.id)
+/// The other report a merge or dismissal names.
+fn other_id(other: &str) -> Result<Uuid, PageError> {
+    parse_case_id(other)
 }
 
 /// Merge another report of the same event into this case (it keeps its content).
@@ -734,16 +564,9 @@ pub async fn merge(
     Path(id): Path<String>,
     Form(f): Form<OtherForm>,
 ) -> Result<Response, PageError> {
-    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
-    let other = other_case(&state, &v, &me, &f.other).await?;
-    let result = match state.db.merge_reports(me.org_id, c.id, other, me.id, state.now()).await {
-        Ok(()) => Ok(()),
-        Err(StorageError::Conflict { .. }) => {
-            Err((StatusCode::CONFLICT, FieldError::new("version", "changed-meanwhile")))
-        }
-        Err(e) => return Err(e.into()),
-    };
-    done(&state, &v, &me, c.id, result).await
+    let (me, id) = case_action(&v, &id, &f.csrf)?;
+    let result = state.merge_cases(&me, id, other_id(&f.other)?).await;
+    done(&state, &v, &me, id, result).await
 }
 
 /// Say that another report is not the same event.
@@ -753,8 +576,7 @@ pub async fn dismiss(
     Path(id): Path<String>,
     Form(f): Form<OtherForm>,
 ) -> Result<Response, PageError> {
-    let (me, c) = case_action(&state, &v, &id, &f.csrf).await?;
-    let other = other_case(&state, &v, &me, &f.other).await?;
-    state.db.dismiss_merge(me.org_id, c.id, other).await?;
-    done(&state, &v, &me, c.id, Ok(())).await
+    let (me, id) = case_action(&v, &id, &f.csrf)?;
+    let result = state.dismiss_merge(&me, id, other_id(&f.other)?).await;
+    done(&state, &v, &me, id, result).await
 }

@@ -61,6 +61,18 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], String> {
     Ok(bytes)
 }
 
+/// Fresh keys and nonces for sealing one record.
+///
+/// # Errors
+/// The system's random source failed.
+pub fn seal_random() -> Result<sightline_domain::crypto::SealRandom, String> {
+    Ok(sightline_domain::crypto::SealRandom {
+        data_key: random_bytes::<32>()?,
+        nonce: random_bytes::<24>()?,
+        wrap_nonce: random_bytes::<24>()?,
+    })
+}
+
 const SEALED_PREFIX: &str = "sealed:v1:";
 
 /// Seal a two-factor secret under the master key before it is stored (the server
@@ -73,11 +85,7 @@ pub fn seal_totp_secret(
     user: &sightline_storage::UserRecord,
     secret_b32: &str,
 ) -> Result<String, String> {
-    let r = sightline_domain::crypto::SealRandom {
-        data_key: random_bytes::<32>()?,
-        nonce: random_bytes::<24>()?,
-        wrap_nonce: random_bytes::<24>()?,
-    };
+    let r = seal_random()?;
     let sealed = keys.seal(user.org_id, user.id.as_uuid(), secret_b32.as_bytes(), &r).map_err(|e| e.to_string())?;
     let b64 = data_encoding::BASE64URL_NOPAD;
     Ok(format!("{SEALED_PREFIX}{}.{}", b64.encode(&sealed.body), b64.encode(&sealed.wrapped_key)))

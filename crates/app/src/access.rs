@@ -8,7 +8,7 @@ use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::OrgId;
 use sightline_storage::{Owned, StorageError, UserRecord};
 
-use crate::AppState;
+use crate::{App, Caller};
 
 /// Who was refused: the signed-in person, their address, and the organisation the
 /// request acts for (their own, or the one a platform admin is administering).
@@ -25,6 +25,12 @@ impl<'a> Asker<'a> {
         Self { user, ip, org: user.org_id }
     }
 
+    /// The caller of a use case.
+    #[must_use]
+    pub fn of(caller: &'a Caller) -> Self {
+        Self::new(caller.user(), caller.ip())
+    }
+
     /// The request acts for `org` (an admin page of that organisation).
     #[must_use]
     pub const fn acting_for(mut self, org: OrgId) -> Self {
@@ -38,8 +44,8 @@ impl<'a> Asker<'a> {
 ///
 /// # Errors
 /// The database failed.
-pub async fn record_if_foreign(state: &AppState, asker: Asker<'_>, target: Owned<'_>) -> Result<bool, StorageError> {
-    let owner = state.db.owner_of(target).await?;
+pub async fn record_if_foreign(app: &App, asker: Asker<'_>, target: Owned<'_>) -> Result<bool, StorageError> {
+    let owner = app.db.owner_of(target).await?;
     if owner.is_none_or(|o| o == asker.org) {
         return Ok(false);
     }
@@ -48,14 +54,14 @@ pub async fn record_if_foreign(state: &AppState, asker: Asker<'_>, target: Owned
         .actor(asker.user.id)
         .target(target.kind(), target.id())
         .ip(asker.ip.map(str::to_owned));
-    state.db.append_audit(&entry, state.now()).await?;
+    app.db.append_audit(&entry, app.now()).await?;
     Ok(true)
 }
 
 /// Refuse the asker `target`: the error to answer with is "not found" (pages and API
 /// map it to 404), after recording a cross-organisation attempt.
-pub async fn refuse(state: &AppState, asker: Asker<'_>, target: Owned<'_>) -> StorageError {
-    match record_if_foreign(state, asker, target).await {
+pub async fn refuse(app: &App, asker: Asker<'_>, target: Owned<'_>) -> StorageError {
+    match record_if_foreign(app, asker, target).await {
         Ok(_) => StorageError::NotFound,
         Err(e) => e,
     }
@@ -66,16 +72,16 @@ pub trait OrRefuse<T> {
     /// On [`StorageError::NotFound`], [`refuse`] the asker `target`.
     fn or_refuse(
         self,
-        state: &AppState,
+        app: &App,
         asker: Asker<'_>,
         target: Owned<'_>,
     ) -> impl Future<Output = Result<T, StorageError>> + Send;
 }
 
 impl<T: Send> OrRefuse<T> for Result<T, StorageError> {
-    async fn or_refuse(self, state: &AppState, asker: Asker<'_>, target: Owned<'_>) -> Result<T, StorageError> {
+    async fn or_refuse(self, app: &App, asker: Asker<'_>, target: Owned<'_>) -> Result<T, StorageError> {
         match self {
-            Err(StorageError::NotFound) => Err(refuse(state, asker, target).await),
+            Err(StorageError::NotFound) => Err(refuse(app, asker, target).await),
             other => other,
         }
     }

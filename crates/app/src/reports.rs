@@ -5,15 +5,14 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sightline_domain::FieldError;
-use sightline_domain::crypto::SealRandom;
-use sightline_domain::report::{self, PersonDescription, ReportInput};
+use sightline_domain::report::{self, ReportInput};
 use sightline_domain::user::Role;
 use sightline_storage::{Ingest, NewReport, StorageError, UserRecord};
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use crate::security::random_bytes;
-use crate::{AppState, Clock};
+use crate::{App, Clock};
 
 /// Group commit for reports: one task takes every report waiting at that moment and
 /// stores them in one transaction, so one durable commit acknowledges many reports.
@@ -129,7 +128,7 @@ async fn back_off(attempt: u32) {
 }
 
 /// What the reporter's device gets back.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Receipt {
     pub id: String,
     /// Short reference for the reporter and the relay message.
@@ -172,14 +171,6 @@ pub fn reporter_status(status: &str) -> &'static str {
     }
 }
 
-/// The sealed part of a report.
-#[derive(Serialize)]
-struct Sensitive<'a> {
-    victims: &'a [PersonDescription],
-    companions_described: &'a [PersonDescription],
-    free_text: &'a str,
-}
-
 /// Validate and seal a report, ready to store (shared by the API, the form and
 /// `sightline demo generate`).
 ///
@@ -201,17 +192,9 @@ pub fn prepare(
     let relay = parsed.relay(&library.indicators, &reference).encode();
     let canonical = serde_json::to_vec(&parsed).map_err(|e| IngestError::Internal(e.to_string()))?;
     let content_hash = Sha256::digest(&canonical).to_vec();
-    let sensitive = serde_json::to_vec(&Sensitive {
-        victims: &parsed.victims,
-        companions_described: &parsed.companions_described,
-        free_text: &parsed.free_text,
-    })
-    .map_err(|e| IngestError::Internal(e.to_string()))?;
-    let r = SealRandom {
-        data_key: random_bytes::<32>().map_err(IngestError::Internal)?,
-        nonce: random_bytes::<24>().map_err(IngestError::Internal)?,
-        wrap_nonce: random_bytes::<24>().map_err(IngestError::Internal)?,
-    };
+    let sensitive =
+        serde_json::to_vec(&report::SealedText::of(&parsed)).map_err(|e| IngestError::Internal(e.to_string()))?;
+    let r = crate::security::seal_random().map_err(IngestError::Internal)?;
     let sealed = keys.seal(user.org_id, id, &sensitive, &r).map_err(|e| IngestError::Internal(e.to_string()))?;
     Ok(NewReport {
         id,
@@ -246,7 +229,7 @@ pub fn prepare(
 /// # Errors
 /// See [`IngestError`].
 pub async fn ingest(
-    state: &AppState,
+    app: &App,
     user: &UserRecord,
     id: Uuid,
     input: &ReportInput,
@@ -254,8 +237,8 @@ pub async fn ingest(
     if !user.has_role(Role::Reporter) {
         return Err(IngestError::Forbidden);
     }
-    let new = prepare(&state.library, &state.keys, user, id, input)?;
-    let (created, s) = match state.ingest.put(new).await? {
+    let new = prepare(&app.library, &app.keys, user, id, input)?;
+    let (created, s) = match app.ingest.put(new).await? {
         Ingest::Created(s) => (true, s),
         Ingest::Replayed(s) => (false, s),
     };

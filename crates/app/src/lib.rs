@@ -1,0 +1,66 @@
+//! Sightline's application layer: one function per use case.
+//!
+//! Every use case takes the [`Caller`] (who asks, for which organisation, with which
+//! roles, whether their second factor passed), checks authorisation once, applies the
+//! domain's rules, calls storage, writes the audit entry, and returns domain types or
+//! plain records. Pages, the JSON API, background jobs and the command line call the
+//! same function, so a new channel never copies a rule. This crate knows no HTTP
+//! (no axum) and no SQL (no sqlx): its errors are [`AppError`], which the web layer
+//! maps to HTTP in one place.
+
+pub mod access;
+mod caller;
+mod clock;
+pub mod desk;
+mod error;
+pub mod reports;
+pub mod security;
+
+use std::sync::Arc;
+
+use sightline_content::Library;
+use sightline_domain::crypto::MasterKey;
+use sightline_storage::Db;
+use time::OffsetDateTime;
+
+pub use caller::Caller;
+pub use clock::Clock;
+pub use error::AppError;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// What every use case can reach: the database, the content, the master key and the
+/// clock. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Clock,
+    /// Courses, indicators, airports and the routing directory's seed, checked at start.
+    pub library: Arc<Library>,
+    /// The master key that report text, notes and secrets are sealed under.
+    pub keys: Arc<MasterKey>,
+    /// Group commit for crew reports.
+    pub ingest: reports::IngestQueue,
+}
+
+impl App {
+    /// Needs a running tokio runtime (it starts the report writer task).
+    #[must_use]
+    pub fn new(db: Db, clock: Clock, keys: MasterKey) -> Self {
+        let ingest = reports::IngestQueue::start(db.clone(), clock.clone());
+        Self { db, clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest }
+    }
+
+    /// Serve this content.
+    #[must_use]
+    pub fn with_library(mut self, library: Library) -> Self {
+        self.library = Arc::new(library);
+        self
+    }
+
+    /// The current time, from the configured clock.
+    #[must_use]
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+}
