@@ -566,49 +566,49 @@ async fn serve(
         database.engine().as_str()
     );
 
-    let purger = every(3600, "purge of expired sessions", state.clone(), |s| async move {
-        let now = s.now();
-        s.db.purge_expired(now, now - Duration::days(1)).await.map(|_| ())
-    });
-    let alerter = every(15, "desk alerts pass", state.clone(), |s| async move {
-        sightline_web::alerts::run_once(&s).await.map(|_| ())
-    });
-    let reminder = every(3600, "certificate reminders", state.clone(), |s| async move {
-        sightline_web::mail::remind_once(&s).await.map(|_| ())
-    });
-    let mailer = every(10, "e-mail delivery pass", state.clone(), |s| async move {
-        sightline_web::mail::run_once(&s).await.map(|_| ())
-    });
+    let jobs = background_jobs(&state).start();
     let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| Fatal(format!("server error: {e}")))?;
-    purger.abort();
-    alerter.abort();
-    mailer.abort();
-    reminder.abort();
+    if !jobs.stop(std::time::Duration::from_secs(30)).await {
+        tracing::warn!("background work still running after 30 s was cancelled; it resumes after its lease");
+    }
     database.close().await;
     println!("Sightline stopped.");
     Ok(ExitCode::SUCCESS)
 }
 
-/// Run `job` every `seconds` in the background, logging (not stopping on) failures.
-fn every<F, Fut, E>(seconds: u64, what: &'static str, state: AppState, job: F) -> tokio::task::JoinHandle<()>
-where
-    F: Fn(AppState) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = Result<(), E>> + Send,
-    E: std::fmt::Display,
-{
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(seconds));
-        loop {
-            tick.tick().await;
-            if let Err(e) = job(state.clone()).await {
-                tracing::warn!(error = %e, "{what} failed");
-            }
+/// The background jobs `serve` runs, each on its interval, from one runner.
+fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
+    use sightline_jobs::{Job, Runner};
+    use std::time::Duration as Every;
+    let s = state.clone();
+    let purge = Job::new("purge of expired sessions", Every::from_secs(3600), move || {
+        let s = s.clone();
+        async move {
+            let now = s.now();
+            s.db.purge_expired(now, now - Duration::days(1)).await
         }
-    })
+    });
+    let state = state.clone();
+    let ctx = move || state.jobs();
+    let (a, m, r) = (ctx.clone(), ctx.clone(), ctx);
+    Runner::new()
+        .job(purge)
+        .job(Job::new("desk alerts", Every::from_secs(15), move || {
+            let c = a();
+            async move { sightline_jobs::alerts::run_once(&c).await }
+        }))
+        .job(Job::new("e-mail delivery", Every::from_secs(10), move || {
+            let c = m();
+            async move { sightline_jobs::mail::run_once(&c).await }
+        }))
+        .job(Job::new("certificate reminders", Every::from_secs(3600), move || {
+            let c = r();
+            async move { sightline_jobs::reminders::run_once(&c).await }
+        }))
 }
 
 /// Listen for SIGINT and SIGTERM. The handlers are installed when this is called

@@ -3,6 +3,7 @@
 
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
+use subtle::ConstantTimeEq;
 
 pub const STEP_SECONDS: i64 = 30;
 pub const DIGITS: u32 = 6;
@@ -96,7 +97,7 @@ impl TotpSecret {
         let now_step = unix_seconds.div_euclid(STEP_SECONDS);
         (now_step - DRIFT_STEPS..=now_step + DRIFT_STEPS)
             .filter(|step| last_used_step.is_none_or(|last| *step > last))
-            .find(|step| format!("{:06}", self.code_for_step(*step)) == digits)
+            .find(|step| format!("{:06}", self.code_for_step(*step)).as_bytes().ct_eq(digits.as_bytes()).into())
     }
 }
 

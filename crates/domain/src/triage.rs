@@ -240,10 +240,16 @@ impl WebhookUrl {
         if s.len() > 500 {
             return Err(FieldError::new("webhook_url", "too-long"));
         }
-        let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
-        let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
-        let ok = host.is_some_and(|h| !h.is_empty() && !h.starts_with(':') && !h.contains('@'))
-            && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+        // The `url` crate would quietly percent-encode a space: refuse it as typed.
+        let parsed = url::Url::parse(s).ok().filter(|_| !s.chars().any(|c| c.is_whitespace() || c.is_control()));
+        let ok = parsed.is_some_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some_and(|h| !h.is_empty())
+                && u.username().is_empty()
+                && u.password().is_none()
+        });
+        // Kept as typed: `is_private_host` reads the host as spelled (the client then
+        // checks every address the name resolves to).
         if ok { Ok(Self(s.to_owned())) } else { Err(FieldError::new("webhook_url", "invalid-url")) }
     }
     #[must_use]

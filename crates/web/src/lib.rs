@@ -46,6 +46,8 @@ pub use i18n::Lang;
 pub use sightline_app::security::{hash_password, hash_token, new_token};
 pub use sightline_app::{App, Clock, reports};
 use sightline_app::{access, security};
+/// The SMTP relay settings (the client lives in the jobs crate).
+pub use sightline_jobs::Smtp;
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone)]
@@ -59,28 +61,6 @@ pub struct Config {
     /// Let organisation admins point webhooks at loopback and private-network
     /// addresses (off: a tenant must not make the server post into its own network).
     pub allow_private_webhooks: bool,
-}
-
-/// An SMTP relay for desk alerts.
-#[derive(Debug, Clone)]
-pub struct Smtp {
-    pub url: String,
-    pub from: String,
-}
-
-impl Smtp {
-    /// Check the relay URL and the sender address before the server starts.
-    ///
-    /// # Errors
-    /// A message saying which of the two is unusable and why.
-    pub fn parse(url: &str, from: &str) -> Result<Self, String> {
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
-            .map_err(|e| format!("--smtp-url is not a usable SMTP URL: {e}"))?;
-        from.parse::<lettre::message::Mailbox>()
-            .map_err(|e| format!("--smtp-from {from:?} is not an e-mail address: {e}"))?;
-        Ok(Self { url: url.to_owned(), from: from.to_owned() })
-    }
 }
 
 impl Config {
@@ -153,6 +133,32 @@ impl AppState {
     #[must_use]
     pub fn link(&self, path: &str) -> String {
         format!("{}{path}", self.config.public_url)
+    }
+
+    /// What the background jobs reach, as configured now: the database, the key, this
+    /// clock, the delivery settings, and the words for the letters they queue.
+    #[must_use]
+    pub fn jobs(&self) -> sightline_jobs::Context {
+        let clock = self.clock.clone();
+        sightline_jobs::Context {
+            db: self.db.clone(),
+            keys: self.keys.clone(),
+            clock: Arc::new(move || clock.now()),
+            public_url: self.config.public_url.clone(),
+            smtp: self.config.smtp.clone(),
+            allow_private_webhooks: self.config.allow_private_webhooks,
+            letters: Arc::new(self.clone()),
+        }
+    }
+}
+
+impl sightline_jobs::Letters for AppState {
+    fn reminder(
+        &self,
+        due: &sightline_storage::ReminderDue,
+        org_name: &str,
+    ) -> Result<sightline_storage::NewMail, String> {
+        mail::reminder(self, due, org_name)
     }
 }
 

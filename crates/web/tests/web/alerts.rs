@@ -63,14 +63,14 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
 
         // The receiver is on loopback: refused at send time unless the operator allows
         // private addresses, and the alert is kept for the next pass, not lost.
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0);
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 0);
         assert!(got.lock().unwrap().is_empty());
         app.reconfigure(sightline_web::Config::allowing_private_webhooks);
         // A failed delivery is retried after a back-off (15 s after the first failure).
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "not before its retry time");
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 0, "not before its retry time");
         app.state.clock.advance(Duration::seconds(15));
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "sent once");
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 1);
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 0, "sent once");
         {
             let got = got.lock().unwrap();
             let (headers, payload) = &got[0];
@@ -78,10 +78,10 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
             let sig = headers["x-sightline-signature"].to_str().unwrap();
             assert_eq!(
                 sig,
-                sightline_web::alerts::signature(secret.as_bytes(), payload.as_bytes()),
+                sightline_jobs::alerts::signature(secret.as_bytes(), payload.as_bytes()),
                 "a valid signature"
             );
-            assert_ne!(sig, sightline_web::alerts::signature(b"wrong secret", payload.as_bytes()));
+            assert_ne!(sig, sightline_jobs::alerts::signature(b"wrong secret", payload.as_bytes()));
             let j: serde_json::Value = serde_json::from_str(payload).unwrap();
             assert_eq!(j["flight"], "AY5");
             assert!(j["case_url"].as_str().unwrap().ends_with(&format!("/desk/cases/{id}")));
@@ -90,9 +90,9 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
 
         // Five minutes later and still not acknowledged: one more alert.
         app.state.clock.advance(Duration::minutes(6));
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 1);
         assert_eq!(got.lock().unwrap()[1].0["x-sightline-event"], "report.unacknowledged");
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0);
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 0);
 
         // An acknowledged report raises nothing; an unreachable hook is retried later.
         make_person(&app.state.db, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst], None).await;
@@ -108,10 +108,10 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
         let id2 = uuid::Uuid::now_v7();
         app.api("PUT", &format!("/api/v1/reports/{id2}"), Some(&token), Some(&body)).await;
         set_webhook(&app, org, "http://127.0.0.1:9/nothing-here", &sealed).await;
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "delivery failed");
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 0, "delivery failed");
         set_webhook(&app, org, &url, &sealed).await;
         app.state.clock.advance(Duration::seconds(15));
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1, "retried and delivered");
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 1, "retried and delivered");
         assert_eq!(got.lock().unwrap().len(), 3);
         app.finish().await;
     }
@@ -216,8 +216,8 @@ async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
     assert_eq!(r.status, StatusCode::CREATED);
     let reference = r.json()["reference"].as_str().unwrap().to_owned();
 
-    assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 1);
-    assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 0, "sent once");
+    assert_eq!(sightline_jobs::alerts::run_once(&state.jobs()).await.unwrap(), 1);
+    assert_eq!(sightline_jobs::alerts::run_once(&state.jobs()).await.unwrap(), 0, "sent once");
     let mails = wait_for_mail(&smtp.mbox, 1).await;
     assert_eq!(mails.len(), 1, "one e-mail arrived");
     let mail = &mails[0];
@@ -230,8 +230,8 @@ async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
 
     // Still not acknowledged five minutes later: exactly one more e-mail.
     state.clock.advance(Duration::minutes(6));
-    assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 1);
-    assert_eq!(sightline_web::alerts::run_once(&state).await.unwrap(), 0, "sent once");
+    assert_eq!(sightline_jobs::alerts::run_once(&state.jobs()).await.unwrap(), 1);
+    assert_eq!(sightline_jobs::alerts::run_once(&state.jobs()).await.unwrap(), 0, "sent once");
     let mails = wait_for_mail(&smtp.mbox, 2).await;
     assert_eq!(mails.len(), 2, "the follow-up arrived");
     assert!(mails.iter().any(|m| m.contains("Not acknowledged after 5 min:")), "{mails:?}");
@@ -290,12 +290,12 @@ async fn an_organisation_admin_sets_where_the_desk_is_alerted_in_the_browser() {
         let id = uuid::Uuid::now_v7();
         let r = admin.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew), Some(&body.to_string())).await;
         assert_eq!(r.status, StatusCode::CREATED);
-        assert_eq!(sightline_web::alerts::run_once(&admin.state).await.unwrap(), 1);
+        assert_eq!(sightline_jobs::alerts::run_once(&admin.state.jobs()).await.unwrap(), 1);
         {
             let got = got.lock().unwrap();
             let (headers, payload) = &got[0];
             let sig = headers["x-sightline-signature"].to_str().unwrap();
-            assert_eq!(sig, sightline_web::alerts::signature(secret.as_bytes(), payload.as_bytes()));
+            assert_eq!(sig, sightline_jobs::alerts::signature(secret.as_bytes(), payload.as_bytes()));
         }
 
         // Another organisation's settings do not exist for this admin; CSRF is required.
@@ -320,7 +320,7 @@ async fn an_organisation_admin_sets_where_the_desk_is_alerted_in_the_browser() {
 
 #[test]
 fn webhook_hosts_are_resolved_and_private_ones_refused_at_send_time() {
-    use sightline_web::alerts::check_destination;
+    use sightline_jobs::alerts::check_destination;
     // `localhost` resolves to loopback everywhere; so does a literal loopback address.
     for url in ["http://localhost:9/hook", "http://127.0.0.1:9/hook", "http://[::1]:9/hook"] {
         assert!(check_destination(url, false).is_err(), "{url}");
@@ -396,14 +396,18 @@ async fn webhooks_follow_no_redirect_and_repeat_one_delivery_id() {
         set_webhook(&app, org, &url, &sealed).await;
         let id = file_report(&mut app, &token).await;
 
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "a redirect is not a delivery");
+        assert_eq!(
+            sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(),
+            0,
+            "a redirect is not a delivery"
+        );
         assert!(elsewhere.lock().unwrap().is_empty(), "the redirect was not followed");
         app.state.clock.advance(Duration::seconds(15));
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "500: retried later");
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 0, "500: retried later");
         app.state.clock.advance(Duration::seconds(29));
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0, "back-off grows: 30 s");
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 0, "back-off grows: 30 s");
         app.state.clock.advance(Duration::seconds(1));
-        assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
+        assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 1);
         let ids: Vec<String> =
             got.lock().unwrap().iter().map(|(h, _)| h["x-sightline-delivery"].to_str().unwrap().to_owned()).collect();
         assert_eq!(ids.len(), 3);
@@ -430,12 +434,12 @@ async fn the_webhook_client_connects_only_to_checked_addresses() {
     let (sealed, _) = sightline_web::alerts::new_webhook_secret(&app.state, org).unwrap();
     set_webhook(&app, org, &by_name, &sealed).await;
     file_report(&mut app, &token).await;
-    assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 0);
+    assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 0);
     assert!(got.lock().unwrap().is_empty(), "a host resolving to loopback is never connected to");
     // Allowed by the operator, the same name is reached (so the refusal above was the check).
     app.reconfigure(sightline_web::Config::allowing_private_webhooks);
     app.state.clock.advance(Duration::seconds(15));
-    assert_eq!(sightline_web::alerts::run_once(&app.state).await.unwrap(), 1);
+    assert_eq!(sightline_jobs::alerts::run_once(&app.state.jobs()).await.unwrap(), 1);
     assert_eq!(got.lock().unwrap().len(), 1);
     app.finish().await;
 }

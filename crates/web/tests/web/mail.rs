@@ -54,7 +54,7 @@ async fn links_are_e_mailed_through_the_outbox_and_work() {
         assert_eq!(queued.len(), 1);
         let token = shown.rsplit('/').next().unwrap();
         assert!(!queued[0].sealed.0.windows(token.len()).any(|w| w == token.as_bytes()), "the link is sealed at rest");
-        assert_eq!(sightline_web::mail::run_once(&admin.state).await.unwrap(), 0);
+        assert_eq!(sightline_jobs::mail::run_once(&admin.state.jobs()).await.unwrap(), 0);
         let page = admin.get(&people).await;
         assert!(page.body.contains("Waiting"), "the admin sees it waiting");
 
@@ -65,8 +65,8 @@ async fn links_are_e_mailed_through_the_outbox_and_work() {
             )
         });
         admin.state.clock.advance(Duration::minutes(2));
-        assert_eq!(sightline_web::mail::run_once(&admin.state).await.unwrap(), 1);
-        assert_eq!(sightline_web::mail::run_once(&admin.state).await.unwrap(), 0, "once");
+        assert_eq!(sightline_jobs::mail::run_once(&admin.state.jobs()).await.unwrap(), 1);
+        assert_eq!(sightline_jobs::mail::run_once(&admin.state.jobs()).await.unwrap(), 0, "once");
         let got = links(&smtp.mbox, 1, "invite").await;
         assert_eq!(got, vec![("aino@nw.example".to_owned(), shown.clone())]);
         let mut aino = admin.another_browser();
@@ -88,7 +88,7 @@ async fn links_are_e_mailed_through_the_outbox_and_work() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("Each will get an e-mail"));
-        assert_eq!(sightline_web::mail::run_once(&admin.state).await.unwrap(), 2);
+        assert_eq!(sightline_jobs::mail::run_once(&admin.state.jobs()).await.unwrap(), 2);
         let resets = links(&smtp.mbox, 3, "reset").await;
         let mut to: Vec<&str> = resets.iter().map(|(t, _)| t.as_str()).collect();
         to.sort_unstable();
@@ -132,8 +132,8 @@ async fn certificate_holders_are_reminded_by_e_mail_a_month_before_expiry() {
         app.state.db.submit_attempt(&learner, attempt, "[]", 90, true, Some(&cert), now).await.unwrap();
 
         // Without a mail relay nobody is marked reminded.
-        assert_eq!(sightline_web::mail::remind_once(&app.state).await.unwrap(), 0);
-        let horizon = now + sightline_web::mail::REMIND_BEFORE;
+        assert_eq!(sightline_jobs::reminders::run_once(&app.state.jobs()).await.unwrap(), 0);
+        let horizon = now + sightline_jobs::reminders::REMIND_BEFORE;
         assert_eq!(app.state.db.certificates_due_reminder(now, horizon, 10).await.unwrap().len(), 1);
 
         app.reconfigure(|c| {
@@ -141,9 +141,9 @@ async fn certificate_holders_are_reminded_by_e_mail_a_month_before_expiry() {
                 sightline_web::Smtp::parse(&format!("smtp://127.0.0.1:{}", smtp.port), "sightline@nw.example").unwrap(),
             )
         });
-        assert_eq!(sightline_web::mail::remind_once(&app.state).await.unwrap(), 1);
-        assert_eq!(sightline_web::mail::remind_once(&app.state).await.unwrap(), 0, "once per certificate");
-        assert_eq!(sightline_web::mail::run_once(&app.state).await.unwrap(), 1);
+        assert_eq!(sightline_jobs::reminders::run_once(&app.state.jobs()).await.unwrap(), 1);
+        assert_eq!(sightline_jobs::reminders::run_once(&app.state.jobs()).await.unwrap(), 0, "once per certificate");
+        assert_eq!(sightline_jobs::mail::run_once(&app.state.jobs()).await.unwrap(), 1);
         let mails = wait_for_mail(&smtp.mbox, 1).await;
         let m = &mails[0];
         assert!(m.contains("To: crew@nw.example"), "{m}");

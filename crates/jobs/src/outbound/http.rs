@@ -1,0 +1,135 @@
+//! Signed webhooks over HTTP. The client resolves the host once, refuses private
+//! addresses (unless the operator allows them), connects only to the addresses it
+//! checked, follows no redirect and uses no proxy.
+//!
+//! The receiver checks `X-Sightline-Signature: sha256=<hex HMAC-SHA256(secret, body)>`.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use sightline_domain::triage::{WebhookUrl, is_private_ip};
+
+/// How long one webhook delivery may take.
+const WEBHOOK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The signature a receiver checks.
+#[must_use]
+pub fn signature(secret: &[u8], body: &[u8]) -> String {
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret) else { return String::new() };
+    mac.update(body);
+    format!("sha256={}", data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes()))
+}
+
+/// Refuse an address that is private by its spelling (unless allowed).
+fn refuse_private_spelling(url: &str, allow_private: bool) -> Result<(), String> {
+    if allow_private {
+        return Ok(());
+    }
+    let parsed = WebhookUrl::parse(url).map_err(|e| e.to_string())?;
+    if parsed.is_private_host() {
+        return Err("the webhook address is on a private network".into());
+    }
+    Ok(())
+}
+
+/// Refuse a webhook whose host resolves to this machine or a private network, unless
+/// the operator allows that.
+///
+/// # Errors
+/// The host does not resolve, or resolves to a private address.
+pub fn check_destination(url: &str, allow_private: bool) -> Result<(), String> {
+    if allow_private {
+        return Ok(());
+    }
+    refuse_private_spelling(url, false)?;
+    let uri: ureq::http::Uri = url.parse().map_err(|e: ureq::http::uri::InvalidUri| e.to_string())?;
+    public_addresses(&uri, false).map(|_| ())
+}
+
+/// Resolve the URI's host once and keep only addresses the webhook may reach:
+/// an error if none is left (or any is private, unless allowed). The HTTP client
+/// connects only to what this returns, so the address checked is the address used.
+fn public_addresses(
+    uri: &ureq::http::Uri,
+    allow_private: bool,
+) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, String> {
+    let host = uri.host().ok_or("the webhook address has no host")?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("https") { 443 } else { 80 });
+    let found: Vec<std::net::SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+        .map_err(|e| format!("cannot resolve the webhook host: {e}"))?
+        .collect();
+    if !allow_private && found.iter().any(|a| is_private_ip(a.ip())) {
+        return Err("the webhook host resolves to a private address".into());
+    }
+    let mut out =
+        ureq::unversioned::resolver::ResolvedSocketAddrs::from_fn(|_| std::net::SocketAddr::from(([0, 0, 0, 0], 0)));
+    out.truncate(0);
+    for a in found.into_iter().take(16) {
+        out.push(a);
+    }
+    if out.is_empty() { Err("the webhook host has no address".into()) } else { Ok(out) }
+}
+
+/// The webhook client's resolver: resolves once, refuses private addresses unless
+/// allowed, and hands the client exactly the addresses it checked (no second lookup
+/// a hostile name server could answer differently).
+#[derive(Debug)]
+struct CheckedResolver {
+    allow_private: bool,
+}
+
+impl ureq::unversioned::resolver::Resolver for CheckedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        _config: &ureq::config::Config,
+        _timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        public_addresses(uri, self.allow_private).map_err(|e| {
+            tracing::warn!(error = %e, "webhook destination refused");
+            ureq::Error::HostNotFound
+        })
+    }
+}
+
+/// One webhook delivery: where, signed with what, and what.
+pub struct Delivery<'a> {
+    pub url: &'a str,
+    pub secret: &'a [u8],
+    /// `X-Sightline-Event`.
+    pub event: &'a str,
+    /// `X-Sightline-Delivery`: the same on every attempt, so receivers drop repeats.
+    pub id: &'a str,
+    pub body: &'a [u8],
+}
+
+/// POST one webhook (blocking: run it off the async threads). No redirects are
+/// followed, no proxy is used, and the connection goes only to addresses that passed
+/// the check. Anything but a 2xx answer is a failure.
+///
+/// # Errors
+/// The address was refused, the connection failed, or the receiver did not accept.
+pub fn post(d: &Delivery<'_>, allow_private: bool) -> Result<(), String> {
+    refuse_private_spelling(d.url, allow_private)?;
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .timeout_global(Some(WEBHOOK_TIMEOUT))
+        .build();
+    let agent = ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        CheckedResolver { allow_private },
+    );
+    let res = agent
+        .post(d.url)
+        .header("Content-Type", "application/json")
+        .header("X-Sightline-Event", d.event)
+        .header("X-Sightline-Delivery", d.id)
+        .header("X-Sightline-Signature", &signature(d.secret, d.body))
+        .send(d.body)
+        .map_err(|e| e.to_string())?;
+    if res.status().is_success() { Ok(()) } else { Err(format!("HTTP {}", res.status())) }
+}
