@@ -4,8 +4,8 @@
 //! Authorisation is [`App::administer`]; another organisation's person is "not
 //! found", and the attempt audited.
 
-use sightline_domain::FieldErrors;
 use sightline_domain::FieldError;
+use sightline_domain::FieldErrors;
 use sightline_domain::audit::{AuditAction, AuditEntry, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::learn::Audience;

@@ -134,7 +134,9 @@ impl WebError {
     #[must_use]
     pub fn with_message(self, message: impl Into<String>) -> Self {
         match self {
-            Self::Refused { status, code, fields, .. } => Self::Refused { status, code, message: message.into(), fields },
+            Self::Refused { status, code, fields, .. } => {
+                Self::Refused { status, code, message: message.into(), fields }
+            }
             other => other,
         }
     }

@@ -196,8 +196,8 @@ fn mailbox(dir: &std::path::Path) -> Vec<String> {
 #[tokio::test]
 async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
     let Some(smtp) = smtp_server() else { return };
-    let relay =
-        sightline_web::Smtp::parse(&format!("smtp://127.0.0.1:{}", smtp.port), "sightline@nordicwings.example").unwrap();
+    let relay = sightline_web::Smtp::parse(&format!("smtp://127.0.0.1:{}", smtp.port), "sightline@nordicwings.example")
+        .unwrap();
     let mut app = TestApp::builder().with_content().with_smtp(relay).build().await;
     let state = app.state.clone();
     let org = make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
