@@ -13,6 +13,8 @@ mod caller;
 mod clock;
 pub mod desk;
 mod error;
+pub mod learn;
+pub mod pdf;
 pub mod reports;
 pub mod security;
 

@@ -582,41 +582,23 @@ impl From<crate::reports::Receipt> for ReceiptOut {
     ))]
 pub async fn put_report(
     State(state): State<AppState>,
-    ApiUser(u, _): ApiUser<ReportsWrite>,
-    client: ClientAddr,
+    ApiUser(caller, _): ApiUser<ReportsWrite>,
     ReportParam(id): ReportParam,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    use crate::reports::{IngestError, ingest};
     let input: sightline_domain::report::ReportInput = body.parse()?;
-    match ingest(&state, &u, id, &input).await {
+    match state.file_report(&caller, id, &input).await {
         Ok((true, receipt)) => Ok((StatusCode::CREATED, Json(ReceiptOut::from(receipt))).into_response()),
         Ok((false, receipt)) => Ok((StatusCode::OK, Json(ReceiptOut::from(receipt))).into_response()),
-        Err(IngestError::Forbidden) => Err(ApiError::forbidden()),
-        Err(IngestError::Invalid(errors)) => {
-            let first = errors.into_iter().next().unwrap_or(sightline_domain::FieldError::new("report", "invalid"));
-            Err(ApiError::from(first))
-        }
-        Err(IngestError::Conflict) => Err({
-            // The id is another organisation's report: still a conflict for the
-            // device (its outbox keeps the report), and an audited attempt.
-            access::record_if_foreign(&state, Asker::new(&u, client.ip.as_deref()), Owned::Report(id)).await?;
-            ApiError {
-                status: StatusCode::CONFLICT,
-                code: "conflict",
-                message: "a different report was already stored under this id; nothing was changed".into(),
-                field: Some("id"),
-            }
+        // The device's outbox keeps the report (a refused other organisation's id is
+        // audited by the app and answers the same).
+        Err(sightline_app::AppError::Conflict { .. }) => Err(ApiError {
+            status: StatusCode::CONFLICT,
+            code: "conflict",
+            message: "a different report was already stored under this id; nothing was changed".into(),
+            field: Some("id"),
         }),
-        Err(IngestError::Storage(e)) => Err(e.into()),
-        Err(IngestError::Internal(e)) => {
-            tracing::error!(error = %e, "report ingest failed");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error; nothing was half-written",
-            ))
-        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -31,7 +31,6 @@ mod i18n;
 pub mod mail;
 mod middleware;
 mod pages;
-pub mod pdf;
 mod visitor;
 
 use std::sync::Arc;
