@@ -225,10 +225,7 @@ impl App {
     /// No such course; the database failed.
     pub async fn progress(&self, who: &Learner, course: &str, public_done: &[String]) -> Result<Progress> {
         let course = self.course(course)?;
-        let done = match who.caller() {
-            Some(c) => self.db.lessons_done(c.org(), c.id(), &course.id).await?,
-            None => public_done.to_vec(),
-        };
+        let done = self.lessons_read(who, &course.id, public_done).await?;
         let attempts = match who.key() {
             Some(k) => self.db.attempts(&k, &course.id).await?,
             None => Vec::new(),
@@ -241,6 +238,18 @@ impl App {
             }
         }
         Ok(Progress { done, attempts, certificate })
+    }
+
+    /// The slugs of the lessons of `course` the learner has read (an anonymous
+    /// learner's, `public_done`, are kept in their browser).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn lessons_read(&self, who: &Learner, course: &str, public_done: &[String]) -> Result<Vec<String>> {
+        Ok(match who.caller() {
+            Some(c) => self.db.lessons_done(c.org(), c.id(), course).await?,
+            None => public_done.to_vec(),
+        })
     }
 
     /// Record that a signed-in person read a lesson (an anonymous learner's progress

@@ -249,7 +249,7 @@ pub async fn lesson(
     let lessons = course.lessons(&lang);
     let index = lessons.iter().position(|l| l.item.slug == slug).ok_or(PageError::NotFound)?;
     let l = &lessons[index];
-    let done = state.progress(&who, &course.id, &v.public_done).await?.done.contains(&slug);
+    let done = state.lessons_read(&who, &course.id, &v.public_done).await?.contains(&slug);
     render(&LessonPage {
         ctx: Ctx::new(&v),
         course_id: course.id.clone(),
