@@ -12,7 +12,7 @@ use sightline_domain::report::{AirportLookup, SealedText};
 use sightline_domain::triage::{self, CaseStatus, EscalationLead, Outcome};
 use sightline_domain::user::Role;
 use sightline_storage::{CaseEvent, CaseRecord, Contact, Owned, QueueFilter, StorageError, StoredEntry, UserRecord};
-use time::{Date, Month, OffsetDateTime, Time};
+use time::{Date, Month, Time};
 use uuid::Uuid;
 
 use crate::access::{Asker, OrRefuse};
@@ -63,10 +63,10 @@ pub struct Escalation {
     pub gate_override: String,
 }
 
-/// A case's stored status (records carry strings until storage returns domain types).
+/// A case's status (the record carries it as a [`CaseStatus`]).
 #[must_use]
-pub fn status_of(c: &CaseRecord) -> CaseStatus {
-    c.status.parse().unwrap_or(CaseStatus::Received)
+pub const fn status_of(c: &CaseRecord) -> CaseStatus {
+    c.status
 }
 
 impl App {
@@ -161,7 +161,7 @@ impl App {
             potential_victims: case.potential_victims,
             companions: case.companions,
             signs,
-            reporter_role: &case.reporter_role,
+            reporter_role: case.reporter_role.as_str(),
             reference: &case.reference,
         };
         let organisation = self.db.get_org(me.org()).await?.name;
@@ -269,7 +269,7 @@ impl App {
         let record = ContactRecord::parse(&e.method, &e.reference, &e.gate_override, case.gate_passed)?;
         let contact = Contact {
             organisation: chosen.entry.organisation.clone(),
-            kind: chosen.entry.kind.as_str().to_owned(),
+            kind: chosen.entry.kind,
             method: record.method,
             reference: record.reference,
             gate_override: record.gate_override,
@@ -324,4 +324,4 @@ impl App {
 
 /// A report and the first notification of a hotline or law enforcement about it:
 /// (when, organisation, kind).
-pub type Notification = (CaseRecord, Option<(OffsetDateTime, String, String)>);
+pub type Notification = (CaseRecord, Option<sightline_storage::FirstNotification>);

@@ -174,8 +174,8 @@ pub fn prepare(
         reference,
         content_hash,
         client_created_at: parsed.client_created_at.and_then(|t| t.format(&Rfc3339).ok()),
-        reporter_role: parsed.reporter_role.as_str().to_owned(),
-        phase: parsed.phase.as_str().to_owned(),
+        reporter_role: parsed.reporter_role,
+        phase: parsed.phase,
         flight: parsed.flight.as_str().to_owned(),
         flight_date: format!("{:04}-{:02}-{:02}", parsed.date.year(), u8::from(parsed.date.month()), parsed.date.day()),
         origin: parsed.origin.as_str().to_owned(),
@@ -186,7 +186,7 @@ pub fn prepare(
         companions: i32::from(parsed.companions),
         indicators: parsed.indicators.join(" "),
         disclosed: parsed.disclosed,
-        companion_aware: parsed.companion_aware.as_str().to_owned(),
+        companion_aware: parsed.companion_aware,
         immediate_danger: parsed.immediate_danger,
         gate_passed: gate.passed,
         relay_message: relay,
@@ -223,7 +223,7 @@ impl App {
             Receipt {
                 id: s.id.to_string(),
                 reference: s.reference,
-                status: ReporterStatus::of_stored(&s.status).as_str().to_owned(),
+                status: s.status.for_reporter().as_str().to_owned(),
                 relay_message: s.relay_message,
                 gate_passed: s.gate_passed,
                 received_at: s.received_at.format(&Rfc3339).unwrap_or_default(),
@@ -243,7 +243,7 @@ impl App {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let status = ReporterStatus::of_stored(&r.status);
+                let status = r.status.for_reporter();
                 (r, status)
             })
             .collect())

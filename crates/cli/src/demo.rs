@@ -141,7 +141,7 @@ pub async fn generate(
         .await?
         .ok_or_else(|| Fatal(format!("no user {reporter}; start `sightline serve --demo` once first")))?;
     #[allow(clippy::disallowed_methods)]
-    let now = OffsetDateTime::now_utc();
+    let now = sightline_app::Clock::System.now();
     let mut rng = sightline_domain::learn::Rng::from_seed(
         u64::try_from(now.unix_timestamp_nanos() & 0xFFFF_FFFF_FFFF).unwrap_or(1).to_le_bytes(),
     );

@@ -436,7 +436,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             database.close().await;
             let entries: Vec<_> = entries?.into_iter().map(|s| s.entry).collect();
             #[allow(clippy::disallowed_methods)]
-            let today = time::OffsetDateTime::now_utc().date().to_string();
+            let today = sightline_app::Clock::System.now().date().to_string();
             let text = sightline_content::directory_toml(&entries, &today).map_err(Fatal)?;
             match output {
                 Some(path) => {
@@ -647,7 +647,7 @@ async fn find_org(db: &Db, org: &str) -> Result<sightline_domain::ids::OrgId, Fa
 
 async fn admin(db: &Db, command: AdminCommand) -> Result<ExitCode, Fatal> {
     #[allow(clippy::disallowed_methods)]
-    let now = time::OffsetDateTime::now_utc();
+    let now = sightline_app::Clock::System.now();
     match command {
         AdminCommand::CreateOrg { name, kind } => {
             let name = OrgName::parse(&name).map_err(|e| Fatal(format!("--name: {e}")))?;

@@ -68,6 +68,14 @@ impl fmt::Display for ContactKind {
     }
 }
 
+simple_enum!(
+    /// How one version of a directory entry came about.
+    DirectoryChangeKind, "change" {
+        Seeded => "seeded", Created => "created", Updated => "updated", Removed => "removed",
+        Restored => "restored",
+    }
+);
+
 /// One contact. Built from the data file (serde) or from a form ([`DirectoryDraft::parse`]);
 /// either way it must keep [`DirectoryEntry::field_errors`] empty to be used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,34 @@
 //! This crate never performs I/O, never reads the clock and never imports an async
 //! runtime, an HTTP framework or a database driver. Time is always a parameter.
 
+/// A closed set of named values stored and sent as snake_case strings: `ALL`,
+/// `as_str`, `Display`, serde, and a `FromStr` that fails with `FieldError(field, "unknown-value")`.
+macro_rules! simple_enum {
+    ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident => $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $s),+ }
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::FieldError;
+            fn from_str(s: &str) -> Result<Self, $crate::FieldError> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s.trim())
+                    .ok_or($crate::FieldError::new($field, "unknown-value"))
+            }
+        }
+    };
+}
+
 pub mod audit;
 pub mod authority;
 pub mod crypto;

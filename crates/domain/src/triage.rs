@@ -170,6 +170,30 @@ pub fn transition(
     })
 }
 
+/// The status a case has once a contact with an authority is recorded on it: a case
+/// not yet escalated (received or acknowledged) becomes escalated; a case already
+/// escalated, handed over or closed keeps its status.
+#[must_use]
+pub const fn status_after_contact(status: CaseStatus) -> CaseStatus {
+    match status {
+        CaseStatus::Received | CaseStatus::Acknowledged => CaseStatus::Escalated,
+        other => other,
+    }
+}
+
+simple_enum!(
+    /// What happened on a case (one entry of its history).
+    CaseEventKind, "kind" {
+        Transition => "transition", Note => "note", Assignment => "assignment", Contact => "contact",
+    }
+);
+
+simple_enum!(
+    /// Which alert the desk gets about a waiting case: when it arrives, and again when
+    /// nobody has acknowledged it in time.
+    AlertKind, "kind" { New => "new", Unacknowledged => "unacknowledged" }
+);
+
 /// Escalation is due this long before scheduled landing (per organisation, default).
 pub const DEFAULT_ESCALATE_BEFORE_LANDING: Duration = Duration::minutes(30);
 
@@ -338,6 +362,27 @@ mod tests {
         );
         assert_eq!(transition(Closed, Received, "reopened: new information", None).unwrap().to, Received);
         assert_eq!(transition(Received, Received, "", None), Err(FieldError::new("status", "no-change")));
+    }
+
+    #[test]
+    fn a_contact_escalates_a_case_not_yet_escalated_and_leaves_later_ones_as_they_are() {
+        use CaseStatus::*;
+        assert_eq!(status_after_contact(Received), Escalated);
+        assert_eq!(status_after_contact(Acknowledged), Escalated);
+        assert_eq!(status_after_contact(Escalated), Escalated);
+        assert_eq!(status_after_contact(HandedOver), HandedOver);
+        assert_eq!(status_after_contact(Closed), Closed);
+    }
+
+    #[test]
+    fn event_and_alert_kinds_read_back_what_they_write() {
+        for k in CaseEventKind::ALL {
+            assert_eq!(k.as_str().parse::<CaseEventKind>(), Ok(*k));
+        }
+        for k in AlertKind::ALL {
+            assert_eq!(k.to_string().parse::<AlertKind>(), Ok(*k));
+        }
+        assert_eq!("merged".parse::<CaseEventKind>(), Err(FieldError::new("kind", "unknown-value")));
     }
 
     #[test]

@@ -2,10 +2,12 @@
 
 use sightline_domain::audit::NewAuditEntry;
 use sightline_domain::ids::OrgId;
+use sightline_domain::triage::AlertKind;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Db, Result, to_micros};
+use crate::error::stored;
+use crate::{Db, Result, StorageError, to_micros};
 
 /// Where an organisation's desk wants alerts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,8 +68,7 @@ impl AlertChannel {
 pub struct DueAlert {
     pub org_id: OrgId,
     pub report_id: Uuid,
-    /// `new` or `unacknowledged`.
-    pub kind: String,
+    pub kind: AlertKind,
     /// Delivery attempts so far.
     pub attempts: i64,
 }
@@ -78,6 +79,42 @@ impl DueAlert {
     #[must_use]
     pub fn delivery_id(&self, channel: AlertChannel) -> String {
         format!("{}-{}-{}", channel.as_str(), self.report_id, self.kind)
+    }
+}
+
+/// An `org_alerts` row.
+#[derive(sqlx::FromRow)]
+struct TargetRow {
+    org_id: Uuid,
+    webhook_url: String,
+    webhook_secret: String,
+}
+
+/// An `org_alert_emails` row.
+#[derive(sqlx::FromRow)]
+struct EmailRow {
+    org_id: Uuid,
+    email: String,
+}
+
+/// An alert in an outbox, with its report's organisation.
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    org_id: Uuid,
+    report_id: Uuid,
+    kind: String,
+    attempts: i64,
+}
+
+impl TryFrom<DueRow> for DueAlert {
+    type Error = StorageError;
+    fn try_from(r: DueRow) -> Result<Self> {
+        Ok(Self {
+            org_id: OrgId::from_uuid(r.org_id),
+            report_id: r.report_id,
+            kind: stored("alert kind", &r.kind)?,
+            attempts: r.attempts,
+        })
     }
 }
 
@@ -94,7 +131,7 @@ impl Db {
         audit: &NewAuditEntry,
         now: OffsetDateTime,
     ) -> Result<()> {
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             match change {
                 AlertChange::Webhook { url, sealed_secret } => sqlx::query(
@@ -143,18 +180,18 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn alert_settings(&self, org: OrgId) -> Result<(Option<String>, Option<String>)> {
-        let (hook, email): (Option<(String,)>, Option<(String,)>) = crate::db_run!(self, |p| {
-            let hook = sqlx::query_as("SELECT webhook_url FROM org_alerts WHERE org_id = $1")
+        let (hook, email): (Option<String>, Option<String>) = db_run!(self, |p| {
+            let hook = sqlx::query_scalar("SELECT webhook_url FROM org_alerts WHERE org_id = $1")
                 .bind(org.as_uuid())
                 .fetch_optional(p)
                 .await?;
-            let email = sqlx::query_as("SELECT email FROM org_alert_emails WHERE org_id = $1")
+            let email = sqlx::query_scalar("SELECT email FROM org_alert_emails WHERE org_id = $1")
                 .bind(org.as_uuid())
                 .fetch_optional(p)
                 .await?;
             (hook, email)
         });
-        Ok((hook.map(|h| h.0), email.map(|e| e.0)))
+        Ok((hook, email))
     }
 
     /// Every organisation's alert target.
@@ -162,17 +199,17 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn alert_targets(&self) -> Result<Vec<AlertTarget>> {
-        let rows: Vec<(Uuid, String, String)> = crate::db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<TargetRow> = db_run!(self, |p| sqlx::query_as(
             "SELECT org_id, webhook_url, webhook_secret FROM org_alerts ORDER BY org_id"
         )
         .fetch_all(p)
         .await?);
         Ok(rows
             .into_iter()
-            .map(|(o, url, secret)| AlertTarget {
-                org_id: OrgId::from_uuid(o),
-                webhook_url: url,
-                webhook_secret: secret,
+            .map(|r| AlertTarget {
+                org_id: OrgId::from_uuid(r.org_id),
+                webhook_url: r.webhook_url,
+                webhook_secret: r.webhook_secret,
             })
             .collect())
     }
@@ -182,11 +219,11 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn alert_emails(&self) -> Result<Vec<(OrgId, String)>> {
-        let rows: Vec<(Uuid, String)> =
-            crate::db_run!(self, |p| sqlx::query_as("SELECT org_id, email FROM org_alert_emails ORDER BY org_id")
+        let rows: Vec<EmailRow> =
+            db_run!(self, |p| sqlx::query_as("SELECT org_id, email FROM org_alert_emails ORDER BY org_id")
                 .fetch_all(p)
                 .await?);
-        Ok(rows.into_iter().map(|(o, e)| (OrgId::from_uuid(o), e)).collect())
+        Ok(rows.into_iter().map(|r| (OrgId::from_uuid(r.org_id), r.email)).collect())
     }
 
     /// Put every alert that is due into `channel`'s outbox, for every organisation
@@ -214,9 +251,11 @@ impl Db {
             targets = channel.targets(),
         );
         let mut added = 0;
-        for (kind, before) in [("new", i64::MAX), ("unacknowledged", to_micros(unacknowledged_before))] {
-            added += crate::db_run!(self, |p| sqlx::query(&sql)
-                .bind(kind)
+        for (kind, before) in
+            [(AlertKind::New, i64::MAX), (AlertKind::Unacknowledged, to_micros(unacknowledged_before))]
+        {
+            added += db_run!(self, |p| sqlx::query(&sql)
+                .bind(kind.as_str())
                 .bind(to_micros(now))
                 .bind(before)
                 .execute(p)
@@ -242,17 +281,9 @@ impl Db {
             table = channel.table(),
             targets = channel.targets(),
         );
-        let rows: Vec<(Uuid, Uuid, String, i64)> =
-            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(to_micros(now)).bind(limit).fetch_all(p).await?);
-        Ok(rows
-            .into_iter()
-            .map(|(org, report, kind, attempts)| DueAlert {
-                org_id: OrgId::from_uuid(org),
-                report_id: report,
-                kind,
-                attempts,
-            })
-            .collect())
+        let rows: Vec<DueRow> =
+            db_run!(self, |p| sqlx::query_as(&sql).bind(to_micros(now)).bind(limit).fetch_all(p).await?);
+        rows.into_iter().map(DueAlert::try_from).collect()
     }
 
     /// Lease a pending alert until `lease_until` before sending it. Returns false if
@@ -265,7 +296,7 @@ impl Db {
         &self,
         channel: AlertChannel,
         report: Uuid,
-        kind: &str,
+        kind: AlertKind,
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
     ) -> Result<bool> {
@@ -274,9 +305,9 @@ impl Db {
              WHERE report_id = $1 AND kind = $2 AND state = 'pending' AND lease_until <= $4",
             channel.table()
         );
-        let n = crate::db_run!(self, |p| sqlx::query(&sql)
+        let n = db_run!(self, |p| sqlx::query(&sql)
             .bind(report)
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(to_micros(lease_until))
             .bind(to_micros(now))
             .execute(p)
@@ -293,14 +324,14 @@ impl Db {
         &self,
         channel: AlertChannel,
         report: Uuid,
-        kind: &str,
+        kind: AlertKind,
         now: OffsetDateTime,
     ) -> Result<()> {
         let sql =
             format!("UPDATE {} SET state = 'sent', sent_at = $3 WHERE report_id = $1 AND kind = $2", channel.table());
-        crate::db_run!(self, |p| sqlx::query(&sql)
+        db_run!(self, |p| sqlx::query(&sql)
             .bind(report)
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(to_micros(now))
             .execute(p)
             .await?
@@ -317,16 +348,16 @@ impl Db {
         &self,
         channel: AlertChannel,
         report: Uuid,
-        kind: &str,
+        kind: AlertKind,
         retry_at: OffsetDateTime,
     ) -> Result<()> {
         let sql = format!(
             "UPDATE {} SET lease_until = $3 WHERE report_id = $1 AND kind = $2 AND state = 'pending'",
             channel.table()
         );
-        crate::db_run!(self, |p| sqlx::query(&sql)
+        db_run!(self, |p| sqlx::query(&sql)
             .bind(report)
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(to_micros(retry_at))
             .execute(p)
             .await?
@@ -340,11 +371,18 @@ impl Db {
     /// The database failed.
     pub async fn alert_counts(&self, channel: AlertChannel) -> Result<(i64, i64)> {
         let sql = format!(
-            "SELECT COALESCE(SUM(CASE WHEN state = 'sent' THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) FROM {}",
+            "SELECT COALESCE(SUM(CASE WHEN state = 'sent' THEN 1 ELSE 0 END), 0) AS sent, \
+             COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS pending FROM {}",
             channel.table()
         );
-        let (sent, pending): (i64, i64) = crate::db_run!(self, |p| sqlx::query_as(&sql).fetch_one(p).await?);
-        Ok((sent, pending))
+        let counts: Counts = db_run!(self, |p| sqlx::query_as(&sql).fetch_one(p).await?);
+        Ok((counts.sent, counts.pending))
     }
+}
+
+/// Delivered and waiting alerts of one channel.
+#[derive(sqlx::FromRow)]
+struct Counts {
+    sent: i64,
+    pending: i64,
 }

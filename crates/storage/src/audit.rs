@@ -7,36 +7,45 @@ use uuid::Uuid;
 
 use crate::{Db, Result, from_micros};
 
-type AuditRow = (
-    i64,
-    i64,
-    Option<Uuid>,
-    Option<Uuid>,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-    Vec<u8>,
-    Vec<u8>,
-);
+/// An `audit_log` row.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    seq: i64,
+    at: i64,
+    org_id: Option<Uuid>,
+    actor_id: Option<Uuid>,
+    action: String,
+    target_kind: Option<String>,
+    target_id: Option<String>,
+    detail: String,
+    ip: Option<String>,
+    prev_hash: Vec<u8>,
+    hash: Vec<u8>,
+}
+
+/// The chain's tip.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Head {
+    pub seq: i64,
+    pub last_hash: Vec<u8>,
+}
 
 const SELECT: &str =
     "SELECT seq, at, org_id, actor_id, action, target_kind, target_id, detail, ip, prev_hash, hash FROM audit_log";
 
 fn to_entry(r: AuditRow) -> AuditEntry {
     AuditEntry {
-        seq: r.0,
-        at: from_micros(r.1),
-        org_id: r.2.map(OrgId::from_uuid),
-        actor: r.3.map(UserId::from_uuid),
-        action: r.4,
-        target_kind: r.5,
-        target_id: r.6,
-        detail: r.7,
-        ip: r.8,
-        prev_hash: r.9,
-        hash: r.10,
+        seq: r.seq,
+        at: from_micros(r.at),
+        org_id: r.org_id.map(OrgId::from_uuid),
+        actor: r.actor_id.map(UserId::from_uuid),
+        action: r.action,
+        target_kind: r.target_kind,
+        target_id: r.target_id,
+        detail: r.detail,
+        ip: r.ip,
+        prev_hash: r.prev_hash,
+        hash: r.hash,
     }
 }
 
@@ -52,7 +61,7 @@ impl Db {
     /// # Errors
     /// The database failed; nothing was written.
     pub async fn append_audit(&self, entry: &NewAuditEntry, now: OffsetDateTime) -> Result<i64> {
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let seq = audit_in_tx!(tx, entry, now);
             tx.commit().await?;
@@ -66,8 +75,7 @@ impl Db {
     /// The database failed.
     pub async fn audit_after(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         let sql = format!("{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let rows: Vec<AuditRow> =
-            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(p).await?);
+        let rows: Vec<AuditRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(p).await?);
         Ok(rows.into_iter().map(to_entry).collect())
     }
 
@@ -78,7 +86,7 @@ impl Db {
     pub async fn audit_for_org(&self, org: OrgId, limit: i64) -> Result<AuditPage> {
         let sql = format!("{SELECT} WHERE org_id = $1 ORDER BY seq DESC LIMIT $2");
         let rows: Vec<AuditRow> =
-            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(limit).fetch_all(p).await?);
+            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(limit).fetch_all(p).await?);
         Ok(AuditPage { entries: rows.into_iter().map(to_entry).collect() })
     }
 
@@ -98,11 +106,10 @@ impl Db {
                 verifier.push(entry)?;
             }
         }
-        let (tip_seq, tip_hash): (i64, Vec<u8>) =
-            crate::db_run!(self, |p| sqlx::query_as("SELECT seq, last_hash FROM audit_head WHERE id = 1")
-                .fetch_one(p)
-                .await?);
-        if tip_seq != after || tip_hash != verifier.last_hash() {
+        let tip: Head = db_run!(self, |p| sqlx::query_as("SELECT seq, last_hash FROM audit_head WHERE id = 1")
+            .fetch_one(p)
+            .await?);
+        if tip.seq != after || tip.last_hash != verifier.last_hash() {
             return Err(sightline_domain::audit::ChainError::BrokenLink { seq: after + 1 }.into());
         }
         Ok(verifier.checked())

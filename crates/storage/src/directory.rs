@@ -4,11 +4,12 @@
 //! each change is also an audit entry in the acting administrator's organisation.
 
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
-use sightline_domain::directory::DirectoryEntry;
+use sightline_domain::directory::{DirectoryChangeKind, DirectoryEntry};
 use sightline_domain::ids::{DirectoryEntryId, OrgId, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::error::stored;
 use crate::{Db, Result, StorageError, from_micros, to_micros};
 
 /// A directory entry as stored.
@@ -36,8 +37,7 @@ impl AsRef<DirectoryEntry> for StoredEntry {
 pub struct DirectoryChange {
     pub entry_id: DirectoryEntryId,
     pub version: i64,
-    /// `seeded`, `created`, `updated` or `removed`.
-    pub change: String,
+    pub change: DirectoryChangeKind,
     /// The entry as it was after the change.
     pub entry: DirectoryEntry,
     pub reason: Option<String>,
@@ -45,12 +45,33 @@ pub struct DirectoryChange {
     pub at: OffsetDateTime,
 }
 
-type EntryRow = (Uuid, i64, String, Option<String>, i64, Option<String>, Option<i64>);
-type ChangeRow = (Uuid, i64, String, String, Option<String>, Option<String>, i64);
+/// A `directory_entries` row with the name of whoever changed it last.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: Uuid,
+    version: i64,
+    body: String,
+    seed_key: Option<String>,
+    updated_at: i64,
+    updated_by: Option<String>,
+    removed_at: Option<i64>,
+}
 
-const ENTRY_COLUMNS: &str = "SELECT e.id, e.version, e.body, e.seed_key, e.updated_at, u.name, e.removed_at \
-     FROM directory_entries e LEFT JOIN users u ON u.id = e.updated_by";
-const CHANGE_COLUMNS: &str = "SELECT h.entry_id, h.version, h.change, h.body, h.reason, u.name, h.at \
+/// A `directory_history` row with the name of whoever made the change.
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    entry_id: Uuid,
+    version: i64,
+    change: String,
+    body: String,
+    reason: Option<String>,
+    actor: Option<String>,
+    at: i64,
+}
+
+const ENTRY_COLUMNS: &str = "SELECT e.id, e.version, e.body, e.seed_key, e.updated_at, u.name AS updated_by, \
+     e.removed_at FROM directory_entries e LEFT JOIN users u ON u.id = e.updated_by";
+const CHANGE_COLUMNS: &str = "SELECT h.entry_id, h.version, h.change, h.body, h.reason, u.name AS actor, h.at \
      FROM directory_history h LEFT JOIN users u ON u.id = h.actor_id";
 
 fn body(e: &DirectoryEntry) -> Result<String> {
@@ -63,25 +84,25 @@ fn parse_body(s: &str) -> Result<DirectoryEntry> {
 
 fn entry_of(r: EntryRow) -> Result<StoredEntry> {
     Ok(StoredEntry {
-        id: DirectoryEntryId::from_uuid(r.0),
-        version: r.1,
-        entry: parse_body(&r.2)?,
-        seeded: r.3.is_some(),
-        updated_at: from_micros(r.4),
-        updated_by: r.5,
-        removed_at: r.6.map(from_micros),
+        id: DirectoryEntryId::from_uuid(r.id),
+        version: r.version,
+        entry: parse_body(&r.body)?,
+        seeded: r.seed_key.is_some(),
+        updated_at: from_micros(r.updated_at),
+        updated_by: r.updated_by,
+        removed_at: r.removed_at.map(from_micros),
     })
 }
 
 fn change_of(r: ChangeRow) -> Result<DirectoryChange> {
     Ok(DirectoryChange {
-        entry_id: DirectoryEntryId::from_uuid(r.0),
-        version: r.1,
-        change: r.2,
-        entry: parse_body(&r.3)?,
-        reason: r.4,
-        actor: r.5,
-        at: from_micros(r.6),
+        entry_id: DirectoryEntryId::from_uuid(r.entry_id),
+        version: r.version,
+        change: stored("directory change", &r.change)?,
+        entry: parse_body(&r.body)?,
+        reason: r.reason,
+        actor: r.actor,
+        at: from_micros(r.at),
     })
 }
 
@@ -106,7 +127,7 @@ macro_rules! history_in_tx {
         .bind(Uuid::now_v7())
         .bind($id)
         .bind($version)
-        .bind($change)
+        .bind(DirectoryChangeKind::as_str($change))
         .bind($body)
         .bind($reason)
         .bind($actor)
@@ -128,7 +149,7 @@ impl Db {
         for e in entries {
             rows.push((Uuid::now_v7(), e.seed_key(), body(e)?, e));
         }
-        let added = crate::db_run!(self, |p| {
+        let added = db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let mut added = 0usize;
             for (id, key, text, e) in &rows {
@@ -146,7 +167,7 @@ impl Db {
                 .await?
                 .rows_affected();
                 if n == 1 {
-                    history_in_tx!(tx, id, 1i64, "seeded", text, None::<&str>, None::<Uuid>, now);
+                    history_in_tx!(tx, id, 1i64, DirectoryChangeKind::Seeded, text, None::<&str>, None::<Uuid>, now);
                     added += 1;
                 }
             }
@@ -167,7 +188,7 @@ impl Db {
     /// The database failed or holds an entry that does not parse.
     pub async fn directory(&self) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL");
-        let rows: Vec<EntryRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
         rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
     }
 
@@ -177,7 +198,7 @@ impl Db {
     /// As [`Db::directory`].
     pub async fn removed_directory(&self) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NOT NULL ORDER BY e.removed_at DESC");
-        let rows: Vec<EntryRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
         rows.into_iter().map(entry_of).collect()
     }
 
@@ -188,7 +209,7 @@ impl Db {
     /// As [`Db::directory`].
     pub async fn directory_for(&self, country: &str) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL AND e.country IN ($1, 'EU')");
-        let rows: Vec<EntryRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).bind(country).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(country).fetch_all(p).await?);
         rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
     }
 
@@ -198,7 +219,7 @@ impl Db {
     /// [`StorageError::NotFound`]; the database failed.
     pub async fn directory_entry(&self, id: DirectoryEntryId) -> Result<StoredEntry> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.id = $1");
-        let row: EntryRow = crate::db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_one(p).await?);
+        let row: EntryRow = db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_one(p).await?);
         entry_of(row)
     }
 
@@ -219,7 +240,7 @@ impl Db {
             .actor(actor.1)
             .target("directory_entry", id)
             .detail(format!("created: {} ({})", entry.organisation, entry.country));
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(
                 "INSERT INTO directory_entries (id, country, airport, body, version, created_at, updated_at, updated_by) \
@@ -233,7 +254,16 @@ impl Db {
             .bind(actor.1.as_uuid())
             .execute(&mut *tx)
             .await?;
-            history_in_tx!(tx, id.as_uuid(), 1i64, "created", &text, None::<&str>, Some(actor.1.as_uuid()), now);
+            history_in_tx!(
+                tx,
+                id.as_uuid(),
+                1i64,
+                DirectoryChangeKind::Created,
+                &text,
+                None::<&str>,
+                Some(actor.1.as_uuid()),
+                now
+            );
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
         });
@@ -270,7 +300,7 @@ impl Db {
             .actor(actor.1)
             .target("directory_entry", id)
             .detail(format!("updated to version {}: {} ({})", version + 1, entry.organisation, entry.country));
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             update_if_version!(
                 tx,
@@ -286,7 +316,16 @@ impl Db {
                 .bind(id.as_uuid())
                 .bind(version)
             );
-            history_in_tx!(tx, id.as_uuid(), version + 1, "updated", &text, None::<&str>, Some(actor.1.as_uuid()), now);
+            history_in_tx!(
+                tx,
+                id.as_uuid(),
+                version + 1,
+                DirectoryChangeKind::Updated,
+                &text,
+                None::<&str>,
+                Some(actor.1.as_uuid()),
+                now
+            );
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
         });
@@ -337,14 +376,14 @@ impl Db {
         if current.removed_at.is_some() == remove {
             return Err(StorageError::NotFound);
         }
-        let change = if remove { "removed" } else { "restored" };
+        let change = if remove { DirectoryChangeKind::Removed } else { DirectoryChangeKind::Restored };
         let text = body(&current.entry)?;
         let audit = NewAuditEntry::new(AuditAction::DirectoryChanged)
             .org(actor.0)
             .actor(actor.1)
             .target("directory_entry", id)
             .detail(format!("{change}: {} ({}): {reason}", current.entry.organisation, current.entry.country));
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             update_if_version!(
                 tx,
@@ -372,8 +411,7 @@ impl Db {
     /// The database failed.
     pub async fn directory_history(&self, id: DirectoryEntryId) -> Result<Vec<DirectoryChange>> {
         let sql = format!("{CHANGE_COLUMNS} WHERE h.entry_id = $1 ORDER BY h.version DESC");
-        let rows: Vec<ChangeRow> =
-            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_all(p).await?);
+        let rows: Vec<ChangeRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_all(p).await?);
         rows.into_iter().map(change_of).collect()
     }
 
@@ -383,7 +421,7 @@ impl Db {
     /// The database failed.
     pub async fn directory_changes(&self, limit: i64) -> Result<Vec<DirectoryChange>> {
         let sql = format!("{CHANGE_COLUMNS} ORDER BY h.at DESC, h.id DESC LIMIT $1");
-        let rows: Vec<ChangeRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).bind(limit).fetch_all(p).await?);
+        let rows: Vec<ChangeRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(limit).fetch_all(p).await?);
         rows.into_iter().map(change_of).collect()
     }
 }

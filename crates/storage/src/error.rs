@@ -1,13 +1,17 @@
 use sightline_domain::audit::ChainError;
 
+/// A lower-level error kept as the source of a [`StorageError`], without naming the
+/// driver's types (so nothing outside this crate depends on them).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// The one error type of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     /// The database could not be opened or reached.
     #[error("cannot connect to the database: {0}")]
-    Connect(#[source] sqlx::Error),
+    Connect(#[source] BoxError),
     #[error("migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(#[source] BoxError),
     /// No such record (in this organisation).
     #[error("not found")]
     NotFound,
@@ -25,7 +29,7 @@ pub enum StorageError {
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
-    Database(#[source] sqlx::Error),
+    Database(#[source] BoxError),
     /// A grouped write failed as a whole; nothing of it was written.
     #[error("the grouped write failed: {0}")]
     Batch(String),
@@ -43,8 +47,14 @@ impl From<sqlx::Error> for StorageError {
             sqlx::Error::RowNotFound => Self::NotFound,
             sqlx::Error::PoolTimedOut => Self::Busy("no database connection was free in time".into()),
             sqlx::Error::Database(d) if is_contention(d.code().as_deref()) => Self::Busy(d.message().to_owned()),
-            other => Self::Database(other),
+            other => Self::Database(Box::new(other)),
         }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StorageError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        Self::Migrate(Box::new(e))
     }
 }
 
@@ -66,6 +76,17 @@ impl StorageError {
         matches!(self, Self::Busy(_))
     }
 
+    /// The database could not be reached or opened (keeps the driver's error as the source).
+    pub(crate) fn connect(e: sqlx::Error) -> Self {
+        Self::Connect(Box::new(e))
+    }
+
+    /// A stored value that does not read back as its type: `what` names the column,
+    /// `value` is what was found.
+    pub(crate) fn corrupt(what: &str, value: &str) -> Self {
+        Self::Corrupt(format!("{what} {value:?}"))
+    }
+
     /// Map a unique-constraint violation to [`StorageError::Conflict`] on `field`.
     pub(crate) fn unique(field: &'static str) -> impl Fn(sqlx::Error) -> Self {
         move |e| match &e {
@@ -73,4 +94,10 @@ impl StorageError {
             _ => Self::from(e),
         }
     }
+}
+
+/// Read a stored string back as its domain type; a value that does not parse is
+/// [`StorageError::Corrupt`] (never a silent default).
+pub(crate) fn stored<T: std::str::FromStr>(what: &str, value: &str) -> Result<T, StorageError> {
+    value.parse().map_err(|_| StorageError::corrupt(what, value))
 }

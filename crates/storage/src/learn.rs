@@ -59,7 +59,18 @@ pub struct ReminderDue {
     pub valid_until: OffsetDateTime,
 }
 
-type ReminderRow = (Uuid, Uuid, String, String, Option<String>, String, String, i64);
+/// A certificate due a reminder, with its holder.
+#[derive(sqlx::FromRow)]
+struct ReminderRow {
+    id: Uuid,
+    org_id: Uuid,
+    email: String,
+    name: String,
+    locale: Option<String>,
+    course_id: String,
+    lang: String,
+    valid_until: i64,
+}
 
 /// A certificate to issue.
 #[derive(Debug, Clone)]
@@ -73,42 +84,68 @@ pub struct NewCertificate {
     pub valid_until: OffsetDateTime,
 }
 
-type AttemptRow = (Uuid, String, String, String, Option<String>, Option<i32>, Option<bool>, i64, Option<i64>);
+/// A `check_attempts` row as [`ATTEMPT_COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+struct AttemptRow {
+    id: Uuid,
+    course_id: String,
+    lang: String,
+    drawn: String,
+    graded: Option<String>,
+    percent: Option<i64>,
+    passed: Option<bool>,
+    started_at: i64,
+    submitted_at: Option<i64>,
+}
 const ATTEMPT_COLUMNS: &str = "id, course_id, lang, drawn, graded, percent, passed, started_at, submitted_at";
 
 fn to_attempt(r: AttemptRow) -> Attempt {
     Attempt {
-        id: r.0,
-        course_id: r.1,
-        lang: r.2,
-        drawn: r.3,
-        graded: r.4,
-        percent: r.5.map(i64::from),
-        passed: r.6,
-        started_at: from_micros(r.7),
-        submitted_at: r.8.map(from_micros),
+        id: r.id,
+        course_id: r.course_id,
+        lang: r.lang,
+        drawn: r.drawn,
+        graded: r.graded,
+        percent: r.percent,
+        passed: r.passed,
+        started_at: from_micros(r.started_at),
+        submitted_at: r.submitted_at.map(from_micros),
     }
 }
 
-type CertRow =
-    (Uuid, String, Uuid, Option<Uuid>, Option<Uuid>, String, String, String, i64, i64, Option<i64>, Option<String>);
+/// A `certificates` row as [`CERT_COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+struct CertRow {
+    id: Uuid,
+    code: String,
+    attempt_id: Uuid,
+    org_id: Option<Uuid>,
+    user_id: Option<Uuid>,
+    name: String,
+    course_id: String,
+    lang: String,
+    issued_at: i64,
+    valid_until: i64,
+    revoked_at: Option<i64>,
+    revoke_reason: Option<String>,
+}
 const CERT_COLUMNS: &str =
     "id, code, attempt_id, org_id, user_id, name, course_id, lang, issued_at, valid_until, revoked_at, revoke_reason";
 
 fn to_cert(r: CertRow) -> Certificate {
     Certificate {
-        id: r.0,
-        code: r.1,
-        attempt_id: r.2,
-        org_id: r.3.map(OrgId::from_uuid),
-        user_id: r.4.map(UserId::from_uuid),
-        name: r.5,
-        course_id: r.6,
-        lang: r.7,
-        issued_at: from_micros(r.8),
-        valid_until: from_micros(r.9),
-        revoked_at: r.10.map(from_micros),
-        revoke_reason: r.11,
+        id: r.id,
+        code: r.code,
+        attempt_id: r.attempt_id,
+        org_id: r.org_id.map(OrgId::from_uuid),
+        user_id: r.user_id.map(UserId::from_uuid),
+        name: r.name,
+        course_id: r.course_id,
+        lang: r.lang,
+        issued_at: from_micros(r.issued_at),
+        valid_until: from_micros(r.valid_until),
+        revoked_at: r.revoked_at.map(from_micros),
+        revoke_reason: r.revoke_reason,
     }
 }
 
@@ -141,7 +178,7 @@ impl Db {
         slug: &str,
         now: OffsetDateTime,
     ) -> Result<()> {
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             sqlx::query(
             "INSERT INTO lesson_progress (org_id, user_id, course_id, lesson_slug, completed_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (user_id, course_id, lesson_slug) DO NOTHING"
@@ -163,8 +200,8 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn lessons_done(&self, org: OrgId, user: UserId, course: &str) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = crate::db_run!(self, |p| {
-            sqlx::query_as(
+        let slugs: Vec<String> = db_run!(self, |p| {
+            sqlx::query_scalar(
             "SELECT lesson_slug FROM lesson_progress WHERE org_id = $1 AND user_id = $2 AND course_id = $3 ORDER BY lesson_slug"
         )
         .bind(org.as_uuid())
@@ -173,7 +210,7 @@ impl Db {
         .fetch_all(p)
         .await?
         });
-        Ok(rows.into_iter().map(|r| r.0).collect())
+        Ok(slugs)
     }
 
     /// Start an attempt with its draw (JSON). Returns its id.
@@ -190,7 +227,7 @@ impl Db {
     ) -> Result<Uuid> {
         let id = Uuid::now_v7();
         let (org, user, anon) = learner.parts();
-        crate::db_run!(self, |p| sqlx::query(
+        db_run!(self, |p| sqlx::query(
             "INSERT INTO check_attempts (id, org_id, user_id, anon_hash, course_id, lang, drawn, started_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         )
@@ -214,7 +251,7 @@ impl Db {
     /// [`StorageError::NotFound`] if it is not theirs.
     pub async fn attempt(&self, learner: &Learner, id: Uuid) -> Result<Attempt> {
         let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM check_attempts WHERE id = $1 AND {}", learner.clause(2));
-        let row: Option<AttemptRow> = crate::db_run!(self, |p| {
+        let row: Option<AttemptRow> = db_run!(self, |p| {
             let q = sqlx::query_as(&sql).bind(id);
             let q = match learner {
                 Learner::User { org, user } => q.bind(org.as_uuid()).bind(user.as_uuid()),
@@ -234,7 +271,7 @@ impl Db {
             "SELECT {ATTEMPT_COLUMNS} FROM check_attempts WHERE course_id = $1 AND {} ORDER BY started_at DESC, id DESC",
             learner.clause(2)
         );
-        let rows: Vec<AttemptRow> = crate::db_run!(self, |p| {
+        let rows: Vec<AttemptRow> = db_run!(self, |p| {
             let q = sqlx::query_as(&sql).bind(course);
             let q = match learner {
                 Learner::User { org, user } => q.bind(org.as_uuid()).bind(user.as_uuid()),
@@ -268,8 +305,8 @@ impl Db {
              WHERE id = $5 AND submitted_at IS NULL AND {}",
             learner.clause(6)
         );
-        let percent = i32::try_from(percent).unwrap_or(0);
-        crate::db_run!(self, |p| {
+        let percent = i64::from(percent);
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let q = sqlx::query(&sql).bind(graded).bind(percent).bind(passed).bind(to_micros(now)).bind(id);
             let q = match learner {
@@ -305,7 +342,7 @@ impl Db {
         if attempt.passed != Some(true) {
             return Err(StorageError::NotFound);
         }
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let none: Option<Uuid> = None;
             insert_cert!(tx, c, none, none);
@@ -320,7 +357,7 @@ impl Db {
     /// [`StorageError::NotFound`].
     pub async fn certificate(&self, code: &str) -> Result<Certificate> {
         let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE code = $1");
-        let row: Option<CertRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).bind(code).fetch_optional(p).await?);
+        let row: Option<CertRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(code).fetch_optional(p).await?);
         row.map(to_cert).ok_or(StorageError::NotFound)
     }
 
@@ -330,8 +367,7 @@ impl Db {
     /// The database failed.
     pub async fn certificate_for_attempt(&self, attempt: Uuid) -> Result<Option<Certificate>> {
         let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE attempt_id = $1");
-        let row: Option<CertRow> =
-            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(attempt).fetch_optional(p).await?);
+        let row: Option<CertRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(attempt).fetch_optional(p).await?);
         Ok(row.map(to_cert))
     }
 
@@ -341,8 +377,7 @@ impl Db {
     /// The database failed.
     pub async fn certificates_for_org(&self, org: OrgId) -> Result<Vec<Certificate>> {
         let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE org_id = $1 ORDER BY issued_at DESC");
-        let rows: Vec<CertRow> =
-            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
+        let rows: Vec<CertRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
         Ok(rows.into_iter().map(to_cert).collect())
     }
 
@@ -363,7 +398,7 @@ impl Db {
             .actor(by)
             .target("certificate", code)
             .detail(reason.to_owned());
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let n = sqlx::query(
                 "UPDATE certificates SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 \
@@ -398,7 +433,7 @@ impl Db {
         horizon: OffsetDateTime,
         limit: i64,
     ) -> Result<Vec<ReminderDue>> {
-        let rows: Vec<ReminderRow> = crate::db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<ReminderRow> = db_run!(self, |p| sqlx::query_as(
             "SELECT c.id, c.org_id, u.email, u.name, u.locale, c.course_id, c.lang, c.valid_until \
              FROM certificates c JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id \
              WHERE c.reminded_at IS NULL AND c.revoked_at IS NULL AND c.valid_until > $1 AND c.valid_until <= $2 \
@@ -414,14 +449,14 @@ impl Db {
         Ok(rows
             .into_iter()
             .map(|r| ReminderDue {
-                certificate: r.0,
-                org_id: OrgId::from_uuid(r.1),
-                email: r.2,
-                name: r.3,
-                locale: r.4,
-                course_id: r.5,
-                lang: r.6,
-                valid_until: from_micros(r.7),
+                certificate: r.id,
+                org_id: OrgId::from_uuid(r.org_id),
+                email: r.email,
+                name: r.name,
+                locale: r.locale,
+                course_id: r.course_id,
+                lang: r.lang,
+                valid_until: from_micros(r.valid_until),
             })
             .collect())
     }
@@ -438,7 +473,7 @@ impl Db {
         mail: &crate::NewMail,
         now: OffsetDateTime,
     ) -> Result<bool> {
-        let done = crate::db_run!(self, |p| {
+        let done = db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let n = sqlx::query(
                 "UPDATE certificates SET reminded_at = $1 WHERE id = $2 AND org_id = $3 AND reminded_at IS NULL",

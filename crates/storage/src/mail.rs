@@ -8,7 +8,8 @@ use sightline_domain::ids::OrgId;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Db, Result, from_micros, to_micros};
+use crate::error::stored;
+use crate::{Db, Result, StorageError, from_micros, to_micros};
 
 /// What an e-mail is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub enum MailKind {
 }
 
 impl MailKind {
+    pub const ALL: [Self; 4] = [Self::Invitation, Self::Welcome, Self::Reset, Self::Reminder];
+
     #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -32,6 +35,19 @@ impl MailKind {
             Self::Reset => "reset",
             Self::Reminder => "reminder",
         }
+    }
+}
+
+impl std::str::FromStr for MailKind {
+    type Err = StorageError;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| StorageError::corrupt("mail kind", s))
+    }
+}
+
+impl std::fmt::Display for MailKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -65,7 +81,7 @@ pub struct OutgoingMail {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailStatus {
     pub to: String,
-    pub kind: String,
+    pub kind: MailKind,
     pub created_at: OffsetDateTime,
     pub sent_at: Option<OffsetDateTime>,
     pub gave_up_at: Option<OffsetDateTime>,
@@ -73,8 +89,30 @@ pub struct MailStatus {
     pub last_error: Option<String>,
 }
 
-type OutgoingRow = (Uuid, Uuid, String, String, Option<Vec<u8>>, Option<Vec<u8>>, i64, i64);
-type StatusRow = (String, String, i64, Option<i64>, Option<i64>, i64, Option<String>);
+/// A `mail_outbox` row due for delivery.
+#[derive(sqlx::FromRow)]
+struct OutgoingRow {
+    id: Uuid,
+    org_id: Uuid,
+    to_addr: String,
+    subject: String,
+    sealed_body: Option<Vec<u8>>,
+    wrapped_key: Option<Vec<u8>>,
+    attempts: i64,
+    expires_at: i64,
+}
+
+/// A `mail_outbox` row as an administrator sees it.
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    to_addr: String,
+    kind: String,
+    created_at: i64,
+    sent_at: Option<i64>,
+    gave_up_at: Option<i64>,
+    attempts: i64,
+    last_error: Option<String>,
+}
 
 impl Db {
     /// E-mails whose next attempt is due, oldest due first.
@@ -82,7 +120,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn due_mail(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<OutgoingMail>> {
-        let rows: Vec<OutgoingRow> = crate::db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<OutgoingRow> = db_run!(self, |p| sqlx::query_as(
             "SELECT id, org_id, to_addr, subject, sealed_body, wrapped_key, attempts, expires_at FROM mail_outbox \
              WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2"
         )
@@ -93,13 +131,13 @@ impl Db {
         Ok(rows
             .into_iter()
             .map(|r| OutgoingMail {
-                id: r.0,
-                org_id: OrgId::from_uuid(r.1),
-                to: r.2,
-                subject: r.3,
-                sealed: (r.4.unwrap_or_default(), r.5.unwrap_or_default()),
-                attempts: r.6,
-                expires_at: from_micros(r.7),
+                id: r.id,
+                org_id: OrgId::from_uuid(r.org_id),
+                to: r.to_addr,
+                subject: r.subject,
+                sealed: (r.sealed_body.unwrap_or_default(), r.wrapped_key.unwrap_or_default()),
+                attempts: r.attempts,
+                expires_at: from_micros(r.expires_at),
             })
             .collect())
     }
@@ -110,7 +148,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn claim_mail(&self, id: Uuid, now: OffsetDateTime, lease_until: OffsetDateTime) -> Result<bool> {
-        let n = crate::db_run!(self, |p| sqlx::query(
+        let n = db_run!(self, |p| sqlx::query(
             "UPDATE mail_outbox SET next_attempt_at = $1, attempts = attempts + 1 \
              WHERE id = $2 AND next_attempt_at <= $3 AND sent_at IS NULL AND gave_up_at IS NULL"
         )
@@ -128,7 +166,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn mail_sent(&self, id: Uuid, now: OffsetDateTime) -> Result<()> {
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             sqlx::query(
             "UPDATE mail_outbox SET sent_at = $1, sealed_body = NULL, wrapped_key = NULL, last_error = NULL WHERE id = $2"
         )
@@ -153,7 +191,7 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<()> {
         let error: String = error.chars().take(300).collect();
-        crate::db_run!(self, |p| match retry_at {
+        db_run!(self, |p| match retry_at {
             Some(at) => sqlx::query("UPDATE mail_outbox SET next_attempt_at = $1, last_error = $2 WHERE id = $3")
                 .bind(to_micros(at))
                 .bind(&error)
@@ -180,7 +218,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn mail_status(&self, org: OrgId, limit: i64) -> Result<Vec<MailStatus>> {
-        let rows: Vec<StatusRow> = crate::db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<StatusRow> = db_run!(self, |p| sqlx::query_as(
             "SELECT to_addr, kind, created_at, sent_at, gave_up_at, attempts, last_error FROM mail_outbox \
              WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
         )
@@ -188,17 +226,18 @@ impl Db {
         .bind(limit)
         .fetch_all(p)
         .await?);
-        Ok(rows
-            .into_iter()
-            .map(|r| MailStatus {
-                to: r.0,
-                kind: r.1,
-                created_at: from_micros(r.2),
-                sent_at: r.3.map(from_micros),
-                gave_up_at: r.4.map(from_micros),
-                attempts: r.5,
-                last_error: r.6,
+        rows.into_iter()
+            .map(|r| {
+                Ok(MailStatus {
+                    to: r.to_addr,
+                    kind: stored("mail kind", &r.kind)?,
+                    created_at: from_micros(r.created_at),
+                    sent_at: r.sent_at.map(from_micros),
+                    gave_up_at: r.gave_up_at.map(from_micros),
+                    attempts: r.attempts,
+                    last_error: r.last_error,
+                })
             })
-            .collect())
+            .collect()
     }
 }

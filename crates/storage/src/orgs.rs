@@ -6,6 +6,7 @@ use sightline_domain::org::{OrgKind, OrgName};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::error::stored;
 use crate::{Db, Result, StorageError, from_micros};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,20 +61,28 @@ impl Owned<'_> {
     }
 }
 
-type OrgRow = (Uuid, String, String, i64, i64);
+/// An `organisations` row with its number of users.
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: Uuid,
+    name: String,
+    kind: String,
+    created_at: i64,
+    user_count: i64,
+}
 
 fn to_org(r: OrgRow) -> Result<Organisation> {
     Ok(Organisation {
-        id: OrgId::from_uuid(r.0),
-        name: r.1,
-        kind: r.2.parse().map_err(|_| StorageError::Corrupt(format!("organisation kind {:?}", r.2)))?,
-        created_at: from_micros(r.3),
-        user_count: r.4,
+        id: OrgId::from_uuid(r.id),
+        name: r.name,
+        kind: stored("organisation kind", &r.kind)?,
+        created_at: from_micros(r.created_at),
+        user_count: r.user_count,
     })
 }
 
 const SELECT: &str = "SELECT o.id, o.name, o.kind, o.created_at, \
-     (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) FROM organisations o";
+     (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS user_count FROM organisations o";
 
 /// The key that makes organisation names unique regardless of case and spacing.
 pub(crate) fn name_key(name: &OrgName) -> String {
@@ -110,7 +119,7 @@ impl Db {
     ) -> Result<OrgId> {
         let id = OrgId::new();
         let audit = audit.org(id).target("organisation", id).detail(format!("{} ({kind})", name.as_str()));
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             insert_org_in_tx!(tx, id, name, kind, now);
             audit_in_tx!(tx, &audit, now);
@@ -125,7 +134,7 @@ impl Db {
     /// The database failed.
     pub async fn list_orgs(&self) -> Result<Vec<Organisation>> {
         let sql = format!("{SELECT} ORDER BY o.name_key");
-        let rows: Vec<OrgRow> = crate::db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let rows: Vec<OrgRow> = db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
         rows.into_iter().map(to_org).collect()
     }
 
@@ -135,8 +144,7 @@ impl Db {
     /// [`StorageError::NotFound`].
     pub async fn get_org(&self, id: OrgId) -> Result<Organisation> {
         let sql = format!("{SELECT} WHERE o.id = $1");
-        let row: Option<OrgRow> =
-            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_optional(p).await?);
+        let row: Option<OrgRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_optional(p).await?);
         row.map(to_org).transpose()?.ok_or(StorageError::NotFound)
     }
 
@@ -147,7 +155,7 @@ impl Db {
     pub async fn org_by_name(&self, name: &OrgName) -> Result<Organisation> {
         let sql = format!("{SELECT} WHERE o.name_key = $1");
         let row: Option<OrgRow> =
-            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(name_key(name)).fetch_optional(p).await?);
+            db_run!(self, |p| sqlx::query_as(&sql).bind(name_key(name)).fetch_optional(p).await?);
         row.map(to_org).transpose()?.ok_or(StorageError::NotFound)
     }
 
@@ -156,8 +164,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn count_orgs(&self) -> Result<i64> {
-        let (n,): (i64,) =
-            crate::db_run!(self, |p| sqlx::query_as("SELECT COUNT(*) FROM organisations").fetch_one(p).await?);
+        let n: i64 = db_run!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(p).await?);
         Ok(n)
     }
 
@@ -177,17 +184,16 @@ impl Db {
         };
         let id = match target {
             Owned::Certificate(code) => {
-                let row: Option<(Option<Uuid>,)> =
-                    crate::db_run!(self, |p| sqlx::query_as(sql).bind(code).fetch_optional(p).await?);
-                return Ok(row.and_then(|r| r.0).map(OrgId::from_uuid));
+                let row: Option<Option<Uuid>> =
+                    db_run!(self, |p| sqlx::query_scalar(sql).bind(code).fetch_optional(p).await?);
+                return Ok(row.flatten().map(OrgId::from_uuid));
             }
             Owned::Organisation(id) => id.as_uuid(),
             Owned::User(id) => id.as_uuid(),
             Owned::ApiToken(id) => id.as_uuid(),
             Owned::Report(id) | Owned::Attempt(id) => id,
         };
-        let row: Option<(Option<Uuid>,)> =
-            crate::db_run!(self, |p| sqlx::query_as(sql).bind(id).fetch_optional(p).await?);
-        Ok(row.and_then(|r| r.0).map(OrgId::from_uuid))
+        let row: Option<Option<Uuid>> = db_run!(self, |p| sqlx::query_scalar(sql).bind(id).fetch_optional(p).await?);
+        Ok(row.flatten().map(OrgId::from_uuid))
     }
 }

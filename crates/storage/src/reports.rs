@@ -3,9 +3,12 @@
 
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
+use sightline_domain::report::{Awareness, Phase, ReporterRole};
+use sightline_domain::triage::CaseStatus;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::error::stored;
 use crate::{Db, Result, StorageError, from_micros, to_micros};
 
 /// A report ready to store (validated, sealed).
@@ -19,8 +22,8 @@ pub struct NewReport {
     /// conflict, never an overwrite.
     pub content_hash: Vec<u8>,
     pub client_created_at: Option<String>,
-    pub reporter_role: String,
-    pub phase: String,
+    pub reporter_role: ReporterRole,
+    pub phase: Phase,
     pub flight: String,
     pub flight_date: String,
     pub origin: String,
@@ -31,7 +34,7 @@ pub struct NewReport {
     pub companions: i32,
     pub indicators: String,
     pub disclosed: bool,
-    pub companion_aware: String,
+    pub companion_aware: Awareness,
     pub immediate_danger: bool,
     pub gate_passed: bool,
     pub relay_message: String,
@@ -45,7 +48,7 @@ pub struct ReportSummary {
     pub id: Uuid,
     pub reference: String,
     pub received_at: OffsetDateTime,
-    pub status: String,
+    pub status: CaseStatus,
     pub flight: String,
     pub flight_date: String,
     pub origin: String,
@@ -64,23 +67,41 @@ pub enum Ingest {
     Replayed(ReportSummary),
 }
 
-type SummaryRow = (Uuid, String, i64, String, String, String, String, String, String, bool, bool);
+/// A `reports` row as [`SUMMARY`] reads it.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: Uuid,
+    reference: String,
+    received_at: i64,
+    status: String,
+    flight: String,
+    flight_date: String,
+    origin: String,
+    destination: String,
+    relay_message: String,
+    gate_passed: bool,
+    immediate_danger: bool,
+}
+
 const SUMMARY: &str = "SELECT id, reference, received_at, status, flight, flight_date, origin, destination, \
      relay_message, gate_passed, immediate_danger FROM reports";
 
-fn to_summary(r: SummaryRow) -> ReportSummary {
-    ReportSummary {
-        id: r.0,
-        reference: r.1,
-        received_at: from_micros(r.2),
-        status: r.3,
-        flight: r.4,
-        flight_date: r.5,
-        origin: r.6,
-        destination: r.7,
-        relay_message: r.8,
-        gate_passed: r.9,
-        immediate_danger: r.10,
+impl TryFrom<SummaryRow> for ReportSummary {
+    type Error = StorageError;
+    fn try_from(r: SummaryRow) -> Result<Self> {
+        Ok(Self {
+            id: r.id,
+            reference: r.reference,
+            received_at: from_micros(r.received_at),
+            status: stored("case status", &r.status)?,
+            flight: r.flight,
+            flight_date: r.flight_date,
+            origin: r.origin,
+            destination: r.destination,
+            relay_message: r.relay_message,
+            gate_passed: r.gate_passed,
+            immediate_danger: r.immediate_danger,
+        })
     }
 }
 
@@ -119,7 +140,7 @@ impl Db {
         let at = crate::from_micros(to_micros(now));
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by_key(|&i| batch[i].id);
-        let inserted: Vec<Result<bool>> = crate::db_run!(self, |p| {
+        let inserted: Vec<Result<bool>> = db_run!(self, |p| {
             let insert = |i: usize| {
                 let r = &batch[i];
                 sqlx::query(
@@ -137,19 +158,19 @@ impl Db {
                 .bind(&r.content_hash)
                 .bind(to_micros(now))
                 .bind(r.client_created_at.as_deref())
-                .bind(&r.reporter_role)
-                .bind(&r.phase)
+                .bind(r.reporter_role.as_str())
+                .bind(r.phase.as_str())
                 .bind(&r.flight)
                 .bind(&r.flight_date)
                 .bind(&r.origin)
                 .bind(&r.destination)
                 .bind(r.scheduled_arrival.map(to_micros))
                 .bind(&r.seats)
-                .bind(r.potential_victims)
-                .bind(r.companions)
+                .bind(i64::from(r.potential_victims))
+                .bind(i64::from(r.companions))
                 .bind(&r.indicators)
                 .bind(r.disclosed)
-                .bind(&r.companion_aware)
+                .bind(r.companion_aware.as_str())
                 .bind(r.immediate_danger)
                 .bind(r.gate_passed)
                 .bind(&r.relay_message)
@@ -229,7 +250,7 @@ impl Db {
                     id: r.id,
                     reference: r.reference.clone(),
                     received_at: at,
-                    status: "received".into(),
+                    status: CaseStatus::Received,
                     flight: r.flight.clone(),
                     flight_date: r.flight_date.clone(),
                     origin: r.origin.clone(),
@@ -241,15 +262,15 @@ impl Db {
                 continue;
             }
             // The batch has committed: from here a failure is this report's alone.
-            let existing: Result<Option<(Uuid, Vec<u8>)>> =
-                crate::db_run!(self, |p| sqlx::query_as("SELECT org_id, content_hash FROM reports WHERE id = $1")
+            let existing: Result<Option<Stored>> =
+                db_run!(self, |p| sqlx::query_as("SELECT org_id, content_hash FROM reports WHERE id = $1")
                     .bind(r.id)
                     .fetch_optional(p)
                     .await
                     .map_err(StorageError::from));
             out.push(match existing {
                 Err(e) => Err(e),
-                Ok(Some((org, hash))) if org == r.org_id.as_uuid() && hash == r.content_hash => {
+                Ok(Some(s)) if s.org_id == r.org_id.as_uuid() && s.content_hash == r.content_hash => {
                     self.report_summary(r.org_id, r.id).await.map(Ingest::Replayed)
                 }
                 Ok(_) => Err(StorageError::Conflict { field: "id" }),
@@ -265,8 +286,8 @@ impl Db {
     pub async fn report_summary(&self, org: OrgId, id: Uuid) -> Result<ReportSummary> {
         let sql = format!("{SUMMARY} WHERE org_id = $1 AND id = $2");
         let row: Option<SummaryRow> =
-            crate::db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(id).fetch_optional(p).await?);
-        row.map(to_summary).ok_or(StorageError::NotFound)
+            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(id).fetch_optional(p).await?);
+        row.ok_or(StorageError::NotFound)?.try_into()
     }
 
     /// A reporter's own reports, newest first.
@@ -276,13 +297,13 @@ impl Db {
     pub async fn reports_of(&self, org: OrgId, reporter: UserId, limit: i64) -> Result<Vec<ReportSummary>> {
         let sql =
             format!("{SUMMARY} WHERE org_id = $1 AND reporter_id = $2 ORDER BY received_at DESC, id DESC LIMIT $3");
-        let rows: Vec<SummaryRow> = crate::db_run!(self, |p| sqlx::query_as(&sql)
+        let rows: Vec<SummaryRow> = db_run!(self, |p| sqlx::query_as(&sql)
             .bind(org.as_uuid())
             .bind(reporter.as_uuid())
             .bind(limit)
             .fetch_all(p)
             .await?);
-        Ok(rows.into_iter().map(to_summary).collect())
+        rows.into_iter().map(ReportSummary::try_from).collect()
     }
 
     /// The sealed part of a report of `org` (body, wrapped key).
@@ -290,14 +311,13 @@ impl Db {
     /// # Errors
     /// [`StorageError::NotFound`] if it is not this organisation's.
     pub async fn report_sealed(&self, org: OrgId, id: Uuid) -> Result<(Vec<u8>, Vec<u8>)> {
-        let row: Option<(Vec<u8>, Vec<u8>)> = crate::db_run!(self, |p| sqlx::query_as(
-            "SELECT sealed, wrapped_key FROM reports WHERE org_id = $1 AND id = $2"
-        )
-        .bind(org.as_uuid())
-        .bind(id)
-        .fetch_optional(p)
-        .await?);
-        row.ok_or(StorageError::NotFound)
+        let row: Option<Sealed> =
+            db_run!(self, |p| sqlx::query_as("SELECT sealed, wrapped_key FROM reports WHERE org_id = $1 AND id = $2")
+                .bind(org.as_uuid())
+                .bind(id)
+                .fetch_optional(p)
+                .await?);
+        row.map(|r| (r.sealed, r.wrapped_key)).ok_or(StorageError::NotFound)
     }
 
     /// How many reports the organisation holds.
@@ -305,10 +325,24 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn count_reports(&self, org: OrgId) -> Result<i64> {
-        let (n,): (i64,) = crate::db_run!(self, |p| sqlx::query_as("SELECT COUNT(*) FROM reports WHERE org_id = $1")
+        let n: i64 = db_run!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE org_id = $1")
             .bind(org.as_uuid())
             .fetch_one(p)
             .await?);
         Ok(n)
     }
+}
+
+/// Who stored a report id already, and with which content.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    org_id: Uuid,
+    content_hash: Vec<u8>,
+}
+
+/// A report's sealed part.
+#[derive(sqlx::FromRow)]
+struct Sealed {
+    sealed: Vec<u8>,
+    wrapped_key: Vec<u8>,
 }

@@ -10,6 +10,7 @@ use sightline_domain::user::{Email, PersonName, Role, Roles};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::error::stored;
 use crate::{Db, Result, StorageError, from_micros, to_micros};
 
 /// A user about to be created.
@@ -65,52 +66,57 @@ impl UserRecord {
     }
 }
 
-pub(crate) type UserRow = (
-    Uuid,
-    Uuid,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    bool,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    i64,
-    Option<String>,
-);
+/// A `users` row as [`USER_COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    org_id: Uuid,
+    name: String,
+    email: String,
+    password_hash: Option<String>,
+    base: Option<String>,
+    employee_id: Option<String>,
+    locale: Option<String>,
+    active: bool,
+    totp_secret: Option<String>,
+    totp_pending_secret: Option<String>,
+    totp_last_step: Option<i64>,
+    created_at: i64,
+    position: Option<String>,
+}
+
+/// A `user_roles` row.
+#[derive(sqlx::FromRow)]
+struct RoleRow {
+    user_id: Uuid,
+    role: String,
+}
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.org_id, u.name, u.email, u.password_hash, u.base, u.employee_id, \
      u.locale, u.active, u.totp_secret, u.totp_pending_secret, u.totp_last_step, u.created_at, u.position";
 
-pub(crate) fn to_user(r: UserRow, roles: Roles) -> UserRecord {
-    UserRecord {
-        id: UserId::from_uuid(r.0),
-        org_id: OrgId::from_uuid(r.1),
-        name: r.2,
-        email: r.3,
-        password_hash: r.4,
-        base: r.5,
-        employee_id: r.6,
-        locale: r.7,
-        active: r.8,
-        totp_secret: r.9,
-        totp_pending_secret: r.10,
-        totp_last_step: r.11,
-        created_at: from_micros(r.12),
-        position: r.13.and_then(|p| p.parse().ok()),
+fn to_user(r: UserRow, roles: Roles) -> Result<UserRecord> {
+    Ok(UserRecord {
+        id: UserId::from_uuid(r.id),
+        org_id: OrgId::from_uuid(r.org_id),
+        name: r.name,
+        email: r.email,
+        password_hash: r.password_hash,
+        base: r.base,
+        employee_id: r.employee_id,
+        locale: r.locale,
+        active: r.active,
+        totp_secret: r.totp_secret,
+        totp_pending_secret: r.totp_pending_secret,
+        totp_last_step: r.totp_last_step,
+        created_at: from_micros(r.created_at),
+        position: r.position.as_deref().map(|p| stored("position", p)).transpose()?,
         roles,
-    }
+    })
 }
 
-pub(crate) fn parse_roles(names: Vec<(String,)>) -> Result<Roles> {
-    names
-        .into_iter()
-        .map(|(r,)| r.parse::<Role>().map_err(|_| StorageError::Corrupt(format!("role {r:?}"))))
-        .collect::<Result<Vec<_>>>()
-        .map(Roles::of)
+fn parse_roles(names: Vec<String>) -> Result<Roles> {
+    names.iter().map(|r| stored::<Role>("role", r)).collect::<Result<Vec<_>>>().map(Roles::of)
 }
 
 /// Insert a user and their roles inside an open transaction.
@@ -159,7 +165,7 @@ impl Db {
         let id = UserId::new();
         let roles: Vec<&str> = user.roles.iter().map(Role::as_str).collect();
         let audit = audit.org(org).target("user", id).detail(format!("roles: {}", roles.join(",")));
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             insert_user_in_tx!(tx, id, org, user, now);
             audit_in_tx!(tx, &audit, now);
@@ -185,11 +191,11 @@ impl Db {
             return Err(StorageError::Batch("one welcome link per roster row".into()));
         }
         let audit = audit.org(org).target("organisation", org).detail(format!("{} users", rows.len()));
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let mut conflicts = Vec::new();
             for row in rows {
-                let taken: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+                let taken: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
                     .bind(row.email.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -237,8 +243,8 @@ impl Db {
     }
 
     async fn roles_of(&self, user: Uuid) -> Result<Roles> {
-        let names: Vec<(String,)> =
-            crate::db_run!(self, |p| sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+        let names: Vec<String> =
+            db_run!(self, |p| sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
                 .bind(user)
                 .fetch_all(p)
                 .await?);
@@ -247,7 +253,7 @@ impl Db {
 
     async fn user_where(&self, clause: &str, bind: UserKey) -> Result<Option<UserRecord>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE {clause}");
-        let row: Option<UserRow> = crate::db_run!(self, |p| {
+        let row: Option<UserRow> = db_run!(self, |p| {
             let q = sqlx::query_as(&sql);
             let q = match &bind {
                 UserKey::Email(e) => q.bind(e.clone()),
@@ -259,8 +265,8 @@ impl Db {
         match row {
             None => Ok(None),
             Some(r) => {
-                let roles = self.roles_of(r.0).await?;
-                Ok(Some(to_user(r, roles)))
+                let roles = self.roles_of(r.id).await?;
+                to_user(r, roles).map(Some)
             }
         }
     }
@@ -299,7 +305,7 @@ impl Db {
     /// The database failed.
     pub async fn list_users(&self, org: OrgId) -> Result<Vec<UserRecord>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 ORDER BY u.name, u.email");
-        let (rows, role_rows): (Vec<UserRow>, Vec<(Uuid, String)>) = crate::db_run!(self, |p| {
+        let (rows, role_rows): (Vec<UserRow>, Vec<RoleRow>) = db_run!(self, |p| {
             let rows = sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?;
             let roles = sqlx::query_as(
                 "SELECT r.user_id, r.role FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.org_id = $1",
@@ -309,14 +315,14 @@ impl Db {
             .await?;
             (rows, roles)
         });
-        let mut by_user: HashMap<Uuid, Vec<(String,)>> = HashMap::new();
-        for (user, role) in role_rows {
-            by_user.entry(user).or_default().push((role,));
+        let mut by_user: HashMap<Uuid, Vec<String>> = HashMap::new();
+        for r in role_rows {
+            by_user.entry(r.user_id).or_default().push(r.role);
         }
         rows.into_iter()
             .map(|r| {
-                let roles = parse_roles(by_user.remove(&r.0).unwrap_or_default())?;
-                Ok(to_user(r, roles))
+                let roles = parse_roles(by_user.remove(&r.id).unwrap_or_default())?;
+                to_user(r, roles)
             })
             .collect()
     }
@@ -326,7 +332,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn count_platform_admins(&self) -> Result<i64> {
-        let (n,): (i64,) = crate::db_run!(self, |p| sqlx::query_as(
+        let n: i64 = db_run!(self, |p| sqlx::query_scalar(
             "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
              WHERE r.role = 'platform_admin' AND u.active"
         )
@@ -350,9 +356,9 @@ impl Db {
         let before = self.get_user(org, user).await?;
         let names = |r: &Roles| r.iter().map(Role::as_str).collect::<Vec<_>>().join(",");
         let audit = audit.org(org).target("user", user).detail(format!("{} -> {}", names(&before.roles), names(roles)));
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM users WHERE org_id = $1 AND id = $2")
+            let found: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE org_id = $1 AND id = $2")
                 .bind(org.as_uuid())
                 .bind(user.as_uuid())
                 .fetch_optional(&mut *tx)
@@ -383,7 +389,7 @@ impl Db {
     /// # Errors
     /// [`StorageError::NotFound`] if the user is not in `org`.
     pub async fn set_position(&self, org: OrgId, user: UserId, position: Option<Audience>) -> Result<()> {
-        let n = crate::db_run!(self, |p| sqlx::query("UPDATE users SET position = $1 WHERE org_id = $2 AND id = $3")
+        let n = db_run!(self, |p| sqlx::query("UPDATE users SET position = $1 WHERE org_id = $2 AND id = $3")
             .bind(position.map(|a| a.as_str()))
             .bind(org.as_uuid())
             .bind(user.as_uuid())
@@ -398,7 +404,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn set_locale(&self, org: OrgId, user: UserId, locale: &str) -> Result<()> {
-        crate::db_run!(self, |p| sqlx::query("UPDATE users SET locale = $1 WHERE org_id = $2 AND id = $3")
+        db_run!(self, |p| sqlx::query("UPDATE users SET locale = $1 WHERE org_id = $2 AND id = $3")
             .bind(locale)
             .bind(org.as_uuid())
             .bind(user.as_uuid())
@@ -413,7 +419,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn set_password(&self, org: OrgId, user: UserId, hash: &str) -> Result<()> {
-        crate::db_run!(self, |p| {
+        db_run!(self, |p| {
             let mut tx = p.begin().await?;
             sqlx::query("UPDATE users SET password_hash = $1 WHERE org_id = $2 AND id = $3")
                 .bind(hash)

@@ -6,9 +6,12 @@
 use std::io::Write;
 
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::directory::ContactKind;
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::org::{OrgKind, OrgName};
+use sightline_domain::report::{Awareness, Phase, ReporterRole};
 use sightline_domain::roster;
+use sightline_domain::triage::{AlertKind, Outcome};
 use sightline_domain::user::{Email, PersonName, Role, Roles, Scope, Scopes};
 use sightline_storage::testing::{self, PG_ENV};
 use sightline_storage::{
@@ -95,6 +98,8 @@ on_both_engines!(
     the_directory_is_seeded_once_and_every_change_is_kept,
     e_mails_are_queued_with_their_link_and_delivered_once,
     certificate_holders_are_reminded_once_before_expiry,
+    a_contact_takes_the_status_the_domain_rule_gives,
+    stored_values_that_do_not_parse_are_corrupt,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -652,8 +657,8 @@ fn report(id: uuid::Uuid, org: OrgId, reporter: UserId, variant: u8) -> NewRepor
         reference: format!("REF{variant}"),
         content_hash: vec![variant; 32],
         client_created_at: None,
-        reporter_role: "cabin_crew".into(),
-        phase: "in_flight".into(),
+        reporter_role: ReporterRole::CabinCrew,
+        phase: Phase::InFlight,
         flight: "AY123".into(),
         flight_date: "2026-11-28".into(),
         origin: "HEL".into(),
@@ -664,7 +669,7 @@ fn report(id: uuid::Uuid, org: OrgId, reporter: UserId, variant: u8) -> NewRepor
         companions: 1,
         indicators: "DOC-HELD-BY-OTHER".into(),
         disclosed: false,
-        companion_aware: "unknown".into(),
+        companion_aware: Awareness::Unknown,
         immediate_danger: variant.is_multiple_of(2),
         gate_passed: true,
         relay_message: "SUSPECTED HUMAN TRAFFICKING AY123".into(),
@@ -943,7 +948,7 @@ async fn the_queue_orders_by_danger_then_landing_then_age(db: &Db) {
 }
 
 async fn case_changes_are_versioned_evented_and_audited(db: &Db) {
-    use sightline_domain::triage::{CaseStatus, Outcome, transition};
+    use sightline_domain::triage::{CaseStatus, transition};
     let a = org(db, "Airline A").await;
     let b = org(db, "Airline B").await;
     let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
@@ -968,7 +973,7 @@ async fn case_changes_are_versioned_evented_and_audited(db: &Db) {
     db.add_case_note(a, id, (vec![1; 48], vec![2; 72]), analyst, NOW).await.unwrap();
     let contact = Contact {
         organisation: "Police of Finland".into(),
-        kind: "police".into(),
+        kind: ContactKind::Police,
         method: "phone".into(),
         reference: "FI-123".into(),
         gate_override: None,
@@ -982,12 +987,12 @@ async fn case_changes_are_versioned_evented_and_audited(db: &Db) {
     let close = transition(CaseStatus::HandedOver, CaseStatus::Closed, "", Some(Outcome::MetOnArrival)).unwrap();
     db.transition_case(a, id, v4, &close, analyst, NOW + Duration::minutes(5)).await.unwrap();
     let c = db.case(a, id).await.unwrap();
-    assert_eq!((c.status.as_str(), c.outcome.as_deref()), ("closed", Some("met_on_arrival")));
-    assert_eq!(db.reports_of(a, u, 5).await.unwrap()[0].status, "closed", "the reporter sees the status");
+    assert_eq!((c.status.as_str(), c.outcome.map(Outcome::as_str)), ("closed", Some("met_on_arrival")));
+    assert_eq!(db.reports_of(a, u, 5).await.unwrap()[0].status.as_str(), "closed", "the reporter sees the status");
 
-    let kinds: Vec<String> = db.case_events(a, id).await.unwrap().into_iter().map(|e| e.kind).collect();
+    let kinds: Vec<&str> = db.case_events(a, id).await.unwrap().into_iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, vec!["transition", "assignment", "note", "contact", "transition", "transition"]);
-    let notes = db.case_events(a, id).await.unwrap().into_iter().find(|e| e.kind == "note").unwrap();
+    let notes = db.case_events(a, id).await.unwrap().into_iter().find(|e| e.kind.as_str() == "note").unwrap();
     assert_eq!(notes.sealed, Some((vec![1; 48], vec![2; 72])));
     let actions: Vec<String> = db.audit_for_org(a, 20).await.unwrap().entries.into_iter().map(|e| e.action).collect();
     for want in ["case.transition", "case.assigned", "case.note_added", "case.escalated"] {
@@ -1073,7 +1078,9 @@ async fn alerts_go_through_an_outbox_with_a_lease(db: &Db) {
             for due in page {
                 assert_eq!((due.org_id, due.kind.as_str(), due.attempts), (a, "new", 0));
                 assert!(
-                    db.claim_alert(channel, due.report_id, "new", later, later + Duration::minutes(2)).await.unwrap()
+                    db.claim_alert(channel, due.report_id, AlertKind::New, later, later + Duration::minutes(2))
+                        .await
+                        .unwrap()
                 );
                 seen.push(due.report_id);
             }
@@ -1085,7 +1092,7 @@ async fn alerts_go_through_an_outbox_with_a_lease(db: &Db) {
         // A leased alert is nobody else's; a sender that died leaves it to the next
         // sender once the lease is over.
         let first = seen[0];
-        assert!(!db.claim_alert(channel, first, "new", later, later + Duration::minutes(2)).await.unwrap());
+        assert!(!db.claim_alert(channel, first, AlertKind::New, later, later + Duration::minutes(2)).await.unwrap());
         let after_lease = later + Duration::minutes(3);
         let due = db.due_alerts(channel, after_lease, 1000).await.unwrap();
         assert_eq!(due.len(), 630, "{channel:?}: nothing delivered yet, all due again");
@@ -1095,7 +1102,9 @@ async fn alerts_go_through_an_outbox_with_a_lease(db: &Db) {
         for _ in 0..8 {
             let db = db.clone();
             tasks.push(tokio::spawn(async move {
-                db.claim_alert(channel, first, "new", after_lease, after_lease + Duration::minutes(2)).await.unwrap()
+                db.claim_alert(channel, first, AlertKind::New, after_lease, after_lease + Duration::minutes(2))
+                    .await
+                    .unwrap()
             }));
         }
         let mut winners = 0;
@@ -1103,14 +1112,20 @@ async fn alerts_go_through_an_outbox_with_a_lease(db: &Db) {
             winners += usize::from(t.await.unwrap());
         }
         assert_eq!(winners, 1, "{channel:?}: one lease");
-        db.alert_delivered(channel, first, "new", after_lease).await.unwrap();
+        db.alert_delivered(channel, first, AlertKind::New, after_lease).await.unwrap();
         assert!(
-            !db.claim_alert(channel, first, "new", NOW + Duration::days(1), NOW + Duration::days(2)).await.unwrap()
+            !db.claim_alert(channel, first, AlertKind::New, NOW + Duration::days(1), NOW + Duration::days(2))
+                .await
+                .unwrap()
         );
         // A failed delivery waits for its retry time.
         let second = seen[1];
-        assert!(db.claim_alert(channel, second, "new", after_lease, after_lease + Duration::minutes(2)).await.unwrap());
-        db.alert_failed(channel, second, "new", after_lease + Duration::seconds(30)).await.unwrap();
+        assert!(
+            db.claim_alert(channel, second, AlertKind::New, after_lease, after_lease + Duration::minutes(2))
+                .await
+                .unwrap()
+        );
+        db.alert_failed(channel, second, AlertKind::New, after_lease + Duration::seconds(30)).await.unwrap();
         let due_ids = |d: Vec<sightline_storage::DueAlert>| d.into_iter().map(|x| x.report_id).collect::<Vec<_>>();
         assert!(!due_ids(db.due_alerts(channel, after_lease, 1000).await.unwrap()).contains(&second));
         assert!(
@@ -1246,7 +1261,7 @@ async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
     assert_eq!(changes, ["removed", "restored", "removed", "created"]);
     let latest = db.directory_changes(2).await.unwrap();
     assert_eq!(latest.len(), 2);
-    assert_eq!(latest[0].change, "removed", "newest first");
+    assert_eq!(latest[0].change.as_str(), "removed", "newest first");
     assert!(testing::execute(db, "UPDATE directory_history SET body = '{}'").await.is_err());
     assert!(testing::execute(db, "DELETE FROM directory_history").await.is_err());
 
@@ -1390,4 +1405,58 @@ async fn certificate_holders_are_reminded_once_before_expiry(db: &Db) {
     assert!(!db.remind_certificate(other, due[0].certificate, &m, now).await.unwrap(), "another organisation's");
     let expired = db.certificates_due_reminder(NOW + Duration::days(366), NOW + Duration::days(400), 10).await.unwrap();
     assert!(!expired.iter().any(|d| d.email == "due@a.example"), "never after expiry");
+}
+
+async fn a_contact_takes_the_status_the_domain_rule_gives(db: &Db) {
+    use sightline_domain::triage::{CaseStatus, status_after_contact, transition};
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let contact = Contact {
+        organisation: "Hotline".into(),
+        kind: ContactKind::NationalHotline,
+        method: "phone".into(),
+        reference: "H-1".into(),
+        gate_override: None,
+    };
+    // A case handed over keeps its status; the contact is still recorded and versioned.
+    let id = uuid::Uuid::now_v7();
+    db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
+    let handed = transition(CaseStatus::Received, CaseStatus::HandedOver, "", None).unwrap();
+    let v = db.transition_case(a, id, 0, &handed, analyst, NOW).await.unwrap();
+    let v = db.record_contact(a, id, v, &contact, analyst, NOW + Duration::minutes(1)).await.unwrap();
+    let c = db.case(a, id).await.unwrap();
+    assert_eq!((c.status, c.version), (status_after_contact(CaseStatus::HandedOver), v));
+    assert_eq!(c.status, CaseStatus::HandedOver);
+    let last = db.case_events(a, id).await.unwrap().pop().unwrap();
+    assert_eq!((last.from_status, last.to_status), (Some(CaseStatus::HandedOver), Some(CaseStatus::HandedOver)));
+    assert_eq!(last.contact_kind, Some(ContactKind::NationalHotline));
+    // From a stale version nothing is written.
+    let err = db.record_contact(a, id, v - 1, &contact, analyst, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "version" }), "{err:?}");
+    assert_eq!(db.case(a, id).await.unwrap().version, v);
+}
+
+async fn stored_values_that_do_not_parse_are_corrupt(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let id = uuid::Uuid::now_v7();
+    db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
+    let contact = Contact {
+        organisation: "Police".into(),
+        kind: ContactKind::Police,
+        method: "phone".into(),
+        reference: "P-1".into(),
+        gate_override: None,
+    };
+    db.record_contact(a, id, 0, &contact, analyst, NOW).await.unwrap();
+    // As someone with database access might leave them: values no enum knows.
+    testing::execute(db, "UPDATE case_events SET contact_kind = 'carrier_pigeon'").await.unwrap();
+    let err = db.case_events(a, id).await.unwrap_err();
+    assert!(matches!(&err, StorageError::Corrupt(m) if m.contains("carrier_pigeon")), "{err:?}");
+    testing::execute(db, "UPDATE reports SET reporter_role = 'stowaway'").await.unwrap();
+    let err = db.case(a, id).await.unwrap_err();
+    assert!(matches!(&err, StorageError::Corrupt(m) if m.contains("stowaway")), "{err:?}");
+    assert!(matches!(db.queue(a, &QueueFilter::default(), 10).await, Err(StorageError::Corrupt(_))), "never skipped");
 }

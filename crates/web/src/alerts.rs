@@ -225,7 +225,7 @@ async fn deliver_webhook(
     now: time::OffsetDateTime,
 ) -> Result<bool, sightline_storage::StorageError> {
     let channel = AlertChannel::Webhook;
-    if !state.db.claim_alert(channel, a.report_id, &a.kind, now, now + LEASE).await? {
+    if !state.db.claim_alert(channel, a.report_id, a.kind, now, now + LEASE).await? {
         return Ok(false);
     }
     let outcome =
@@ -233,7 +233,7 @@ async fn deliver_webhook(
             (None, _) => Err("the webhook secret cannot be opened with this key".to_owned()),
             (Some(_), Err(e)) => Err(e.to_string()),
             (Some(secret), Ok(c)) => {
-                let alert = alert(state, &c, &a.kind, now);
+                let alert = alert(state, &c, a.kind.as_str(), now);
                 let body = serde_json::to_vec(&alert).unwrap_or_default();
                 let (url, event, delivery) =
                     (target.webhook_url.clone(), alert.event.to_owned(), a.delivery_id(channel));
@@ -257,13 +257,13 @@ async fn finish(
 ) -> Result<bool, sightline_storage::StorageError> {
     match outcome {
         Ok(()) => {
-            state.db.alert_delivered(channel, a.report_id, &a.kind, state.now()).await?;
+            state.db.alert_delivered(channel, a.report_id, a.kind, state.now()).await?;
             Ok(true)
         }
         Err(e) => {
             let attempts = a.attempts + 1;
             tracing::warn!(org = %a.org_id, channel = channel.as_str(), attempts, error = %e, "alert not delivered; will retry");
-            state.db.alert_failed(channel, a.report_id, &a.kind, now + retry_after(attempts)).await?;
+            state.db.alert_failed(channel, a.report_id, a.kind, now + retry_after(attempts)).await?;
             Ok(false)
         }
     }
@@ -290,13 +290,13 @@ async fn email_pass(
         let due = state.db.due_alerts(channel, now, PAGE).await?;
         for a in &due {
             let Some((_, to)) = addresses.iter().find(|(org, _)| *org == a.org_id) else { continue };
-            if !state.db.claim_alert(channel, a.report_id, &a.kind, now, now + LEASE).await? {
+            if !state.db.claim_alert(channel, a.report_id, a.kind, now, now + LEASE).await? {
                 continue;
             }
             let outcome = match state.db.case(a.org_id, a.report_id).await {
                 Err(e) => Err(e.to_string()),
                 Ok(c) => {
-                    let (subject, body) = alert_email(state, &c, &a.kind, now);
+                    let (subject, body) = alert_email(state, &c, a.kind.as_str(), now);
                     let id = format!("<{}@sightline>", a.delivery_id(channel));
                     crate::mail::send(&transport, &from, to, subject, body, Some(id)).await
                 }

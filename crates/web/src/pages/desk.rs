@@ -109,7 +109,7 @@ fn rows(state: &AppState, me: &Caller, queue: Queue) -> Vec<Row> {
                 escalation_due: t.escalation_due,
                 unacknowledged_late: t.unacknowledged_late,
                 age: triage::countdown(now - c.received_at),
-                status: c.status,
+                status: c.status.to_string(),
                 gate_passed: c.gate_passed,
                 assigned_to_me: c.assigned_to == Some(me.id()),
             }
@@ -231,8 +231,8 @@ fn event_text(ctx: &Ctx, names: &HashMap<UserId, String>, e: CaseEvent, note: Op
     match e.kind.as_str() {
         "transition" => format!(
             "{} → {}{}",
-            ctx.t(&format!("case-status-{}", e.from_status.as_deref().unwrap_or(""))),
-            ctx.t(&format!("case-status-{}", e.to_status.as_deref().unwrap_or(""))),
+            ctx.t(&format!("case-status-{}", e.from_status.map_or("", CaseStatus::as_str))),
+            ctx.t(&format!("case-status-{}", e.to_status.map_or("", CaseStatus::as_str))),
             e.reason.map(|r| format!(" ({r})")).unwrap_or_default()
         ),
         "assignment" => ctx.t1(
@@ -515,7 +515,7 @@ pub async fn compliance_csv(
     w.write_record(header).map_err(csv_error)?;
     for (c, first) in &rows {
         let (yes, at, org, kind) = match first {
-            Some((at, org, kind)) => ("yes", fmt(at), org.clone(), kind.clone()),
+            Some((at, org, kind)) => ("yes", fmt(at), org.clone(), kind.to_string()),
             None => ("no", String::new(), String::new(), String::new()),
         };
         let record = [
@@ -552,9 +552,10 @@ pub struct OtherForm {
     other: String,
 }
 
-/// The other report a merge or dismissal names.
-fn other_id(other: &str) -> Result<Uuid, PageError> {
-    parse_case_id(other)
+/// The other report a merge or dismissal names (one that is no id is no report of
+/// this organisation's: "not found", once the caller may ask at all).
+fn other_id(other: &str) -> Uuid {
+    Uuid::parse_str(other).unwrap_or(Uuid::nil())
 }
 
 /// Merge another report of the same event into this case (it keeps its content).
@@ -565,7 +566,7 @@ pub async fn merge(
     Form(f): Form<OtherForm>,
 ) -> Result<Response, PageError> {
     let (me, id) = case_action(&v, &id, &f.csrf)?;
-    let result = state.merge_cases(&me, id, other_id(&f.other)?).await;
+    let result = state.merge_cases(&me, id, other_id(&f.other)).await;
     done(&state, &v, &me, id, result).await
 }
 
@@ -577,6 +578,6 @@ pub async fn dismiss(
     Form(f): Form<OtherForm>,
 ) -> Result<Response, PageError> {
     let (me, id) = case_action(&v, &id, &f.csrf)?;
-    let result = state.dismiss_merge(&me, id, other_id(&f.other)?).await;
+    let result = state.dismiss_merge(&me, id, other_id(&f.other)).await;
     done(&state, &v, &me, id, result).await
 }

@@ -134,7 +134,7 @@ fn change_view(ctx: &Ctx, c: DirectoryChange, before: Option<&DirectoryEntry>) -
     ChangeView {
         entry_id: c.entry_id.to_string(),
         version: c.version,
-        change: c.change.clone(),
+        change: c.change.to_string(),
         organisation: c.entry.organisation.clone(),
         country: c.entry.country.clone(),
         diff: diff(before, &c.entry),

@@ -311,3 +311,68 @@ async fn the_compliance_csv_never_carries_a_formula() {
         desk.finish().await;
     }
 }
+
+/// `GET /api/v1/cases`: the desk's open cases for an airline security system —
+/// desk analysts with two-factor only, their own organisation only, filtered by status.
+#[tokio::test]
+async fn the_api_lists_a_desks_open_cases_for_analysts_with_two_factor() {
+    for db in engines().await {
+        let mut desk = TestApp::with_content(db).await;
+        person(&desk, "Nordic Wings", "crew@nw.example", &[Role::Reporter]).await;
+        person(&desk, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst]).await;
+        person(&desk, "Other Air", "desk@other.example", &[Role::DeskAnalyst]).await;
+        let crew_token = token(&desk, "crew@nw.example").await;
+        let (urgent, urgent_ref) = file(&mut desk, &crew_token, &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "a").await;
+        let (_, weak_ref) = file(&mut desk, &crew_token, &["BEH-FEARFUL"], "b").await;
+
+        // Before enrolling two-factor, an analyst's token is refused.
+        let analyst_token = token(&desk, "desk@nw.example").await;
+        let r = desk.api("GET", "/api/v1/cases", Some(&analyst_token), None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert_eq!(r.json()["error"]["code"], "two-factor-required");
+        // A reporter is not a desk analyst.
+        let r = desk.api("GET", "/api/v1/cases", Some(&crew_token), None).await;
+        assert_eq!((r.status, r.json()["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+
+        analyst_signed_in(&mut desk, "desk@nw.example").await;
+        let r = desk.api("GET", "/api/v1/cases?status=open", Some(&analyst_token), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let cases = r.json();
+        let refs: Vec<_> = cases.as_array().unwrap().iter().map(|c| c["reference"].as_str().unwrap()).collect();
+        assert_eq!(refs.len(), 2);
+        assert!(refs.contains(&urgent_ref.as_str()) && refs.contains(&weak_ref.as_str()));
+        let first = &cases[0];
+        assert_eq!(first["status"], "received");
+        assert_eq!(first["flight"], "AY5");
+        assert!(first.get("free_text").is_none() && !r.body.contains("grey hoodie"), "no sealed text in the list");
+
+        // Closing one: it leaves `open`, and `status=closed` finds it.
+        let case = format!("/desk/cases/{urgent}");
+        let done = act(&mut desk, &case, "transition", &[("to", "closed"), ("outcome", "no_action_innocent")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let open = desk.api("GET", "/api/v1/cases", Some(&analyst_token), None).await.json();
+        assert_eq!(open.as_array().unwrap().len(), 1);
+        assert_eq!(open[0]["reference"], weak_ref.as_str());
+        let closed = desk.api("GET", "/api/v1/cases?status=closed", Some(&analyst_token), None).await.json();
+        assert_eq!(closed.as_array().unwrap().len(), 1);
+        assert_eq!(closed[0]["reference"], urgent_ref.as_str());
+        let limited = desk.api("GET", "/api/v1/cases?status=closed&limit=1", Some(&analyst_token), None).await;
+        assert_eq!(limited.status, StatusCode::OK);
+
+        // Bad input is a 422 naming the field.
+        for (query, field) in [("status=lost", "status"), ("limit=0", "limit"), ("limit=501", "limit")] {
+            let r = desk.api("GET", &format!("/api/v1/cases?{query}"), Some(&analyst_token), None).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", r.body);
+            assert_eq!(r.json()["error"]["field"], field, "{query}");
+        }
+
+        // Another airline's analyst sees none of these.
+        let mut other = desk.another_browser();
+        analyst_signed_in(&mut other, "desk@other.example").await;
+        let other_token = token(&desk, "desk@other.example").await;
+        let theirs = other.api("GET", "/api/v1/cases", Some(&other_token), None).await;
+        assert_eq!(theirs.status, StatusCode::OK);
+        assert_eq!(theirs.json(), serde_json::json!([]));
+        desk.finish().await;
+    }
+}

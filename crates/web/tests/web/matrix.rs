@@ -108,6 +108,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/organisations/{org}/users",               "401 403 403 403 422 422   X   X   X   X"),
     ("put",  "/api/v1/reports/{id}",                            "401 403 200 403 403 403   403 C   403 403"),
     ("get",  "/api/v1/directory",                               "401 403 403 200 200 200   403 403 200 200"),
+    ("get",  "/api/v1/cases",                                   "401 403 403 200 403 403   403 403 200 403"),
 ];
 
 /// A's records that the routes' parameters are filled with.

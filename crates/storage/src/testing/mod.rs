@@ -1,5 +1,8 @@
-//! Fresh databases for tests, on both engines. Used by this crate's conformance
-//! suite and by the web crate's tests; not used by the product.
+//! Fresh databases for tests, on both engines, and a description of a migrated
+//! schema ([`schema`]) for the parity test. Used by this crate's tests and by the web
+//! and CLI crates' tests (behind the `testing` feature); not part of the product.
+
+pub mod schema;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -7,7 +10,7 @@ use std::str::FromStr;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
-use crate::{Db, Result, StorageError};
+use crate::{Db, Inner, Result, StorageError};
 
 /// The variable that names a PostgreSQL server for tests (a URL whose user may
 /// create databases).
@@ -67,9 +70,9 @@ pub fn postgres_url() -> Result<Option<String>, String> {
 /// # Errors
 /// The server cannot be reached or the database cannot be created.
 pub async fn postgres(admin_url: &str) -> Result<TestDb> {
-    let admin = PgConnectOptions::from_str(admin_url).map_err(StorageError::Connect)?;
+    let admin = PgConnectOptions::from_str(admin_url).map_err(StorageError::connect)?;
     let name = format!("sightline_test_{}", uuid::Uuid::now_v7().simple());
-    let mut conn = admin.connect().await.map_err(StorageError::Connect)?;
+    let mut conn = admin.connect().await.map_err(StorageError::connect)?;
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
     conn.close().await?;
     let location = with_database(admin_url, &name);
@@ -78,8 +81,8 @@ pub async fn postgres(admin_url: &str) -> Result<TestDb> {
         .max_connections(8)
         .connect_with(options)
         .await
-        .map_err(StorageError::Connect)?;
-    let db = Db::Pg(pool);
+        .map_err(StorageError::connect)?;
+    let db = Db(Inner::Pg(pool));
     db.migrate().await?;
     Ok(TestDb { db, location, cleanup: Cleanup::PgDatabase { admin: Box::new(admin), name } })
 }
@@ -109,7 +112,7 @@ impl TestDb {
 /// # Errors
 /// The statement failed.
 pub async fn execute(db: &Db, sql: &str) -> Result<u64> {
-    Ok(crate::db_run!(db, |p| sqlx::query(sql).execute(p).await?.rows_affected()))
+    Ok(db_run!(db, |p| sqlx::query(sql).execute(p).await?.rows_affected()))
 }
 
 /// `url` with its database name replaced by `name`.

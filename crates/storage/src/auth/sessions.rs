@@ -1,0 +1,136 @@
+//! Browser sessions (stored by the hash of the cookie), and purging what has expired.
+
+use sightline_domain::ids::{OrgId, UserId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Db, Result, UserRecord, from_micros, to_micros};
+
+/// How long the record of a delivered (or abandoned) e-mail is kept for admins.
+pub const MAIL_RECORD_DAYS: i64 = 90;
+
+/// A session about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub id_hash: Vec<u8>,
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    pub csrf_token: String,
+    pub two_factor_passed: bool,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A live session with its user.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub csrf_token: String,
+    pub two_factor_passed: bool,
+    pub expires_at: OffsetDateTime,
+    pub user: UserRecord,
+}
+
+/// A live session's row.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: Uuid,
+    csrf_token: String,
+    two_factor_passed: bool,
+    expires_at: i64,
+}
+
+impl Db {
+    /// # Errors
+    /// The database failed.
+    pub async fn create_session(&self, s: &NewSession, now: OffsetDateTime) -> Result<()> {
+        db_run!(self, |p| sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, two_factor_passed, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        )
+        .bind(&s.id_hash)
+        .bind(s.user_id.as_uuid())
+        .bind(s.org_id.as_uuid())
+        .bind(&s.csrf_token)
+        .bind(s.two_factor_passed)
+        .bind(to_micros(now))
+        .bind(to_micros(s.expires_at))
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// The live session with this id hash, with its (active) user.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn session(&self, id_hash: &[u8], now: OffsetDateTime) -> Result<Option<SessionRecord>> {
+        let row: Option<SessionRow> = db_run!(self, |p| sqlx::query_as(
+            "SELECT s.user_id, s.csrf_token, s.two_factor_passed, s.expires_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id AND u.org_id = s.org_id \
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active"
+        )
+        .bind(id_hash)
+        .bind(to_micros(now))
+        .fetch_optional(p)
+        .await?);
+        let Some(s) = row else {
+            return Ok(None);
+        };
+        let user = self.get_user_by_id(UserId::from_uuid(s.user_id)).await?;
+        Ok(Some(SessionRecord {
+            csrf_token: s.csrf_token,
+            two_factor_passed: s.two_factor_passed,
+            expires_at: from_micros(s.expires_at),
+            user,
+        }))
+    }
+
+    /// Mark a session as having passed the second factor.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn pass_two_factor(&self, id_hash: &[u8]) -> Result<()> {
+        db_run!(self, |p| sqlx::query("UPDATE sessions SET two_factor_passed = TRUE WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// # Errors
+    /// The database failed.
+    pub async fn delete_session(&self, id_hash: &[u8]) -> Result<()> {
+        db_run!(self, |p| sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Remove expired sessions, old sign-in attempts, and the record of e-mails
+    /// delivered or given up more than 90 days ago. Returns rows removed.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn purge_expired(&self, now: OffsetDateTime, attempts_before: OffsetDateTime) -> Result<u64> {
+        let mail_before = to_micros(now - time::Duration::days(MAIL_RECORD_DAYS));
+        db_run!(self, |p| {
+            let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(to_micros(now)).execute(p).await?;
+            let b = sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+                .bind(to_micros(attempts_before))
+                .execute(p)
+                .await?;
+            sqlx::query("DELETE FROM login_throttle_locks WHERE at < $1")
+                .bind(to_micros(attempts_before))
+                .execute(p)
+                .await?;
+            let c = sqlx::query("DELETE FROM mail_outbox WHERE COALESCE(sent_at, gave_up_at) < $1")
+                .bind(mail_before)
+                .execute(p)
+                .await?;
+            Ok(a.rows_affected() + b.rows_affected() + c.rows_affected())
+        })
+    }
+}

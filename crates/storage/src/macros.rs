@@ -1,0 +1,151 @@
+//! The crate's own macros: one query body expanded per engine, and the steps that
+//! several writes share inside an open transaction. None leaves this crate.
+
+/// Run the same body against whichever pool `db` holds. The body is expanded once
+/// per engine, so it is type-checked against both drivers.
+macro_rules! db_run {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match &$db.0 {
+            $crate::Inner::Sqlite($pool) => $body,
+            $crate::Inner::Pg($pool) => $body,
+        }
+    };
+}
+
+/// Append an audit entry inside an open transaction `$tx` (either engine): take the
+/// chain's tip (locking it), hash the entry onto it, insert it, move the tip.
+macro_rules! audit_in_tx {
+    ($tx:expr, $entry:expr, $now:expr) => {{
+        let entry: &sightline_domain::audit::NewAuditEntry = $entry;
+        let at = sightline_domain::audit::audit_time($now);
+        let head: $crate::audit::Head = sqlx::query_as(
+            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash",
+        )
+        .fetch_one(&mut *$tx)
+        .await?;
+        let (seq, last_hash) = (head.seq, head.last_hash);
+        let hash = sightline_domain::audit::entry_hash(
+            &last_hash,
+            seq,
+            at,
+            entry.org_id,
+            entry.actor,
+            entry.action.as_str(),
+            entry.target_kind,
+            entry.target_id.as_deref(),
+            &entry.detail,
+            entry.ip.as_deref(),
+        );
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, org_id, actor_id, action, target_kind, target_id, detail, ip, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(seq)
+        .bind($crate::to_micros(at))
+        .bind(entry.org_id.map(|o| o.as_uuid()))
+        .bind(entry.actor.map(|a| a.as_uuid()))
+        .bind(entry.action.as_str())
+        .bind(entry.target_kind)
+        .bind(entry.target_id.as_deref())
+        .bind(&entry.detail)
+        .bind(entry.ip.as_deref())
+        .bind(&last_hash)
+        .bind(&hash[..])
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+            .bind(&hash[..])
+            .execute(&mut *$tx)
+            .await?;
+        seq
+    }};
+}
+
+/// Run a version-guarded `UPDATE … WHERE … AND version = $n` inside the open
+/// transaction `$tx`. If it changed no row, someone else saved first: roll back and
+/// return [`StorageError::Conflict`] on `version`, so nothing is overwritten.
+macro_rules! update_if_version {
+    ($tx:ident, $query:expr) => {{
+        let done = $query.execute(&mut *$tx).await?.rows_affected();
+        if done != 1 {
+            $tx.rollback().await?;
+            return Err($crate::StorageError::Conflict { field: "version" });
+        }
+    }};
+}
+
+/// Queue an e-mail inside an open transaction (the link it carries commits with it).
+macro_rules! mail_in_tx {
+    ($tx:expr, $org:expr, $mail:expr, $now:expr) => {{
+        let m: &$crate::NewMail = $mail;
+        sqlx::query(
+            "INSERT INTO mail_outbox (id, org_id, to_addr, kind, subject, sealed_body, wrapped_key, created_at, \
+             expires_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8)",
+        )
+        .bind(m.id)
+        .bind($org.as_uuid())
+        .bind(&m.to)
+        .bind(m.kind.as_str())
+        .bind(&m.subject)
+        .bind(&m.sealed.0)
+        .bind(&m.sealed.1)
+        .bind($crate::to_micros($now))
+        .bind($crate::to_micros(m.expires_at))
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+/// Revoke every live API token of `$user` inside an open transaction `$tx`, and, when
+/// there were any, audit it once with the count and the reason (`$actor` did it).
+/// Used where a person's credentials or rights change: a password reset, a role change.
+macro_rules! revoke_tokens_in_tx {
+    ($tx:expr, $org:expr, $user:expr, $actor:expr, $reason:expr, $now:expr) => {{
+        let org: sightline_domain::ids::OrgId = $org;
+        let user: sightline_domain::ids::UserId = $user;
+        let n = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE org_id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind($crate::to_micros($now))
+        .bind(org.as_uuid())
+        .bind(user.as_uuid())
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            let mut entry =
+                sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::ApiTokenRevoked)
+                    .org(org)
+                    .target("user", user)
+                    .detail(format!("{n} token{}: {}", if n == 1 { "" } else { "s" }, $reason));
+            if let Some(actor) = $actor {
+                entry = entry.actor(actor);
+            }
+            audit_in_tx!($tx, &entry, $now);
+        }
+    }};
+}
+
+/// Insert a certificate inside an open transaction.
+macro_rules! insert_cert {
+    ($tx:expr, $c:expr, $org:expr, $user:expr) => {{
+        let c: &$crate::NewCertificate = $c;
+        sqlx::query(
+            "INSERT INTO certificates (id, code, attempt_id, org_id, user_id, name, course_id, lang, issued_at, valid_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(uuid::Uuid::now_v7())
+        .bind(&c.code)
+        .bind(c.attempt_id)
+        .bind($org)
+        .bind($user)
+        .bind(&c.name)
+        .bind(&c.course_id)
+        .bind(&c.lang)
+        .bind($crate::to_micros(c.issued_at))
+        .bind($crate::to_micros(c.valid_until))
+        .execute(&mut *$tx)
+        .await
+        .map_err(StorageError::unique("certificate"))?;
+    }};
+}

@@ -1,0 +1,260 @@
+//! The security desk's side of reports: the queue, the case with its events, and
+//! changes guarded by a version number so two analysts never overwrite each other.
+//!
+//! - `queue`: the queue and reading one case and its events;
+//! - `workflow`: status transitions, assignment, notes, contacts, the escalation lead;
+//! - `merge`: reports of one event merged into one case;
+//! - `notifications`: the first notification of each case, for compliance reports.
+
+use sightline_domain::directory::ContactKind;
+use sightline_domain::ids::UserId;
+use sightline_domain::report::{Awareness, Phase, ReporterRole};
+use sightline_domain::triage::{CaseEventKind, CaseStatus, Outcome};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::error::stored;
+use crate::{Result, StorageError, from_micros};
+
+/// Insert a case event inside an open transaction.
+macro_rules! event_in_tx {
+    ($tx:expr, $org:expr, $id:expr, $actor:expr, $now:expr, $e:expr) => {{
+        let e: &$crate::triage::Event<'_> = $e;
+        sqlx::query(
+            "INSERT INTO case_events (id, org_id, report_id, at, actor_id, kind, from_status, to_status, reason, \
+             sealed, wrapped_key, contact_org, contact_kind, contact_method, contact_reference) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(uuid::Uuid::now_v7())
+        .bind($org.as_uuid())
+        .bind($id)
+        .bind($crate::to_micros($now))
+        .bind($actor.as_uuid())
+        .bind(e.kind.as_str())
+        .bind(e.from.map(|s| s.as_str()))
+        .bind(e.to.map(|s| s.as_str()))
+        .bind(e.reason)
+        .bind(e.sealed.map(|s| s.0.clone()))
+        .bind(e.sealed.map(|s| s.1.clone()))
+        .bind(e.contact.map(|c| c.organisation.clone()))
+        .bind(e.contact.map(|c| c.kind.as_str()))
+        .bind(e.contact.map(|c| c.method.clone()))
+        .bind(e.contact.map(|c| c.reference.clone()))
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+mod merge;
+mod notifications;
+mod queue;
+mod workflow;
+
+pub use notifications::FirstNotification;
+
+/// Queue filters; empty means any.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub status: Option<CaseStatus>,
+    /// Include closed cases (the queue hides them by default).
+    pub include_closed: bool,
+    pub flight: Option<String>,
+    pub date: Option<String>,
+    pub destination: Option<String>,
+    /// Include reports merged into other cases (compliance records count them).
+    pub include_merged: bool,
+}
+
+/// A case as the desk sees it (without the sealed text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub id: Uuid,
+    pub reference: String,
+    pub reporter_id: UserId,
+    pub received_at: OffsetDateTime,
+    pub status: CaseStatus,
+    pub version: i64,
+    pub assigned_to: Option<UserId>,
+    pub reporter_role: ReporterRole,
+    pub phase: Phase,
+    pub flight: String,
+    pub flight_date: String,
+    pub origin: String,
+    pub destination: String,
+    pub scheduled_arrival: Option<OffsetDateTime>,
+    pub seats: String,
+    pub potential_victims: i32,
+    pub companions: i32,
+    pub indicators: String,
+    pub disclosed: bool,
+    pub companion_aware: Awareness,
+    pub immediate_danger: bool,
+    pub gate_passed: bool,
+    pub relay_message: String,
+    pub acknowledged_at: Option<OffsetDateTime>,
+    pub escalated_at: Option<OffsetDateTime>,
+    pub outcome: Option<Outcome>,
+    /// The case this report was merged into, if any.
+    pub merged_into: Option<Uuid>,
+}
+
+/// Something that happened on a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseEvent {
+    pub id: Uuid,
+    pub at: OffsetDateTime,
+    pub actor_id: Option<UserId>,
+    pub kind: CaseEventKind,
+    pub from_status: Option<CaseStatus>,
+    pub to_status: Option<CaseStatus>,
+    pub reason: Option<String>,
+    pub sealed: Option<(Vec<u8>, Vec<u8>)>,
+    pub contact_org: Option<String>,
+    pub contact_kind: Option<ContactKind>,
+    pub contact_method: Option<String>,
+    pub contact_reference: Option<String>,
+}
+
+/// A contact with an authority, to record.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub organisation: String,
+    pub kind: ContactKind,
+    pub method: String,
+    pub reference: String,
+    /// Why it was sent although the report did not pass the decision gate.
+    pub gate_override: Option<String>,
+}
+
+/// A case event about to be written.
+pub(crate) struct Event<'a> {
+    pub kind: CaseEventKind,
+    pub from: Option<CaseStatus>,
+    pub to: Option<CaseStatus>,
+    pub reason: Option<&'a str>,
+    pub sealed: Option<&'a (Vec<u8>, Vec<u8>)>,
+    pub contact: Option<&'a Contact>,
+}
+
+impl<'a> Event<'a> {
+    /// An event of `kind` with nothing else set.
+    const fn of(kind: CaseEventKind) -> Self {
+        Self { kind, from: None, to: None, reason: None, sealed: None, contact: None }
+    }
+}
+
+const CASE_COLUMNS: &str = "id, reference, reporter_id, received_at, status, version, assigned_to, reporter_role, phase, \
+     flight, flight_date, origin, destination, scheduled_arrival, seats, potential_victims, companions, indicators, \
+     disclosed, companion_aware, immediate_danger, gate_passed, relay_message, acknowledged_at, escalated_at, outcome, \
+     merged_into";
+
+/// A `reports` row as [`CASE_COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: Uuid,
+    reference: String,
+    reporter_id: Uuid,
+    received_at: i64,
+    status: String,
+    version: i64,
+    assigned_to: Option<Uuid>,
+    reporter_role: String,
+    phase: String,
+    flight: String,
+    flight_date: String,
+    origin: String,
+    destination: String,
+    scheduled_arrival: Option<i64>,
+    seats: String,
+    potential_victims: i64,
+    companions: i64,
+    indicators: String,
+    disclosed: bool,
+    companion_aware: String,
+    immediate_danger: bool,
+    gate_passed: bool,
+    relay_message: String,
+    acknowledged_at: Option<i64>,
+    escalated_at: Option<i64>,
+    outcome: Option<String>,
+    merged_into: Option<Uuid>,
+}
+
+/// A count stored as a 64-bit integer, read back as the record's 32-bit one.
+fn count(what: &str, n: i64) -> Result<i32> {
+    i32::try_from(n).map_err(|_| StorageError::corrupt(what, &n.to_string()))
+}
+
+impl TryFrom<CaseRow> for CaseRecord {
+    type Error = StorageError;
+    fn try_from(r: CaseRow) -> Result<Self> {
+        Ok(Self {
+            id: r.id,
+            reference: r.reference,
+            reporter_id: UserId::from_uuid(r.reporter_id),
+            received_at: from_micros(r.received_at),
+            status: stored("case status", &r.status)?,
+            version: r.version,
+            assigned_to: r.assigned_to.map(UserId::from_uuid),
+            reporter_role: stored("reporter role", &r.reporter_role)?,
+            phase: stored("phase", &r.phase)?,
+            flight: r.flight,
+            flight_date: r.flight_date,
+            origin: r.origin,
+            destination: r.destination,
+            scheduled_arrival: r.scheduled_arrival.map(from_micros),
+            seats: r.seats,
+            potential_victims: count("potential victims", r.potential_victims)?,
+            companions: count("companions", r.companions)?,
+            indicators: r.indicators,
+            disclosed: r.disclosed,
+            companion_aware: stored("companion awareness", &r.companion_aware)?,
+            immediate_danger: r.immediate_danger,
+            gate_passed: r.gate_passed,
+            relay_message: r.relay_message,
+            acknowledged_at: r.acknowledged_at.map(from_micros),
+            escalated_at: r.escalated_at.map(from_micros),
+            outcome: r.outcome.as_deref().map(|o| stored("outcome", o)).transpose()?,
+            merged_into: r.merged_into,
+        })
+    }
+}
+
+/// A `case_events` row.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: Uuid,
+    at: i64,
+    actor_id: Option<Uuid>,
+    kind: String,
+    from_status: Option<String>,
+    to_status: Option<String>,
+    reason: Option<String>,
+    sealed: Option<Vec<u8>>,
+    wrapped_key: Option<Vec<u8>>,
+    contact_org: Option<String>,
+    contact_kind: Option<String>,
+    contact_method: Option<String>,
+    contact_reference: Option<String>,
+}
+
+impl TryFrom<EventRow> for CaseEvent {
+    type Error = StorageError;
+    fn try_from(r: EventRow) -> Result<Self> {
+        let status = |s: Option<String>| s.as_deref().map(|s| stored::<CaseStatus>("case status", s)).transpose();
+        Ok(Self {
+            id: r.id,
+            at: from_micros(r.at),
+            actor_id: r.actor_id.map(UserId::from_uuid),
+            kind: stored("case event kind", &r.kind)?,
+            from_status: status(r.from_status)?,
+            to_status: status(r.to_status)?,
+            reason: r.reason,
+            sealed: r.sealed.zip(r.wrapped_key),
+            contact_org: r.contact_org,
+            contact_kind: r.contact_kind.as_deref().map(|k| stored("contact kind", k)).transpose()?,
+            contact_method: r.contact_method,
+            contact_reference: r.contact_reference,
+        })
+    }
+}
