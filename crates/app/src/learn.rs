@@ -24,7 +24,7 @@ use crate::{App, AppError, Caller, Result};
 #[derive(Debug, Clone)]
 pub enum Learner {
     /// A signed-in person past the two-factor gate.
-    Person(Caller),
+    Person(Box<Caller>),
     /// An anonymous browser on the public course: the hash of its token.
     Browser(Vec<u8>),
     /// An anonymous browser with no token yet.
@@ -42,16 +42,16 @@ impl Learner {
     #[must_use]
     pub fn of(caller: Option<Caller>, token: Option<&str>) -> Self {
         match (caller, token) {
-            (Some(c), _) => Self::Person(c),
+            (Some(c), _) => Self::Person(Box::new(c)),
             (None, Some(t)) => Self::browser(t),
             (None, None) => Self::Nobody,
         }
     }
 
     #[must_use]
-    pub const fn caller(&self) -> Option<&Caller> {
+    pub fn caller(&self) -> Option<&Caller> {
         match self {
-            Self::Person(c) => Some(c),
+            Self::Person(c) => Some(c.as_ref()),
             _ => None,
         }
     }
