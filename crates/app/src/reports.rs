@@ -4,15 +4,16 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sightline_domain::FieldError;
 use sightline_domain::report::{self, ReportInput};
+use sightline_domain::triage::ReporterStatus;
 use sightline_domain::user::Role;
-use sightline_storage::{Ingest, NewReport, StorageError, UserRecord};
+use sightline_storage::{Ingest, NewReport, Owned, ReportSummary, StorageError, UserRecord};
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
+use crate::access::{self, Asker};
 use crate::security::random_bytes;
-use crate::{App, Clock};
+use crate::{App, AppError, Caller, Clock, Result};
 
 /// Group commit for reports: one task takes every report waiting at that moment and
 /// stores them in one transaction, so one durable commit acknowledges many reports.
@@ -141,61 +142,31 @@ pub struct Receipt {
     pub received_at: String,
 }
 
-#[derive(Debug)]
-pub enum IngestError {
-    Forbidden,
-    Invalid(Vec<FieldError>),
-    /// The id is taken by different content.
-    Conflict,
-    Storage(StorageError),
-    Internal(String),
-}
-
-impl From<StorageError> for IngestError {
-    fn from(e: StorageError) -> Self {
-        match e {
-            StorageError::Conflict { .. } => Self::Conflict,
-            other => Self::Storage(other),
-        }
-    }
-}
-
-/// What a reporter sees of a report's progress (never case details).
-#[must_use]
-pub fn reporter_status(status: &str) -> &'static str {
-    match status {
-        "received" => "received",
-        "acknowledged" | "escalated" => "being_handled",
-        "handed_over" => "handed_to_authorities",
-        _ => "closed",
-    }
-}
-
 /// Validate and seal a report, ready to store (shared by the API, the form and
 /// `sightline demo generate`).
 ///
 /// # Errors
-/// [`IngestError::Invalid`] with every field problem, or an internal error.
+/// [`AppError::Invalid`] with every field problem, or an internal error.
 pub fn prepare(
     library: &sightline_content::Library,
     keys: &sightline_domain::crypto::MasterKey,
     user: &UserRecord,
     id: Uuid,
     input: &ReportInput,
-) -> Result<NewReport, IngestError> {
+) -> Result<NewReport> {
     if id.is_nil() {
-        return Err(IngestError::Invalid(vec![FieldError::new("id", "invalid-id")]));
+        return Err(AppError::field("id", "invalid-id"));
     }
-    let parsed = input.parse(&library.airports, &library.indicators).map_err(IngestError::Invalid)?;
+    let parsed = input.parse(&library.airports, &library.indicators)?;
     let gate = parsed.decision_gate(&library.indicators);
     let reference = report::short_reference(id);
     let relay = parsed.relay(&library.indicators, &reference).encode();
-    let canonical = serde_json::to_vec(&parsed).map_err(|e| IngestError::Internal(e.to_string()))?;
+    let canonical = serde_json::to_vec(&parsed).map_err(|e| AppError::Internal(e.to_string()))?;
     let content_hash = Sha256::digest(&canonical).to_vec();
     let sensitive =
-        serde_json::to_vec(&report::SealedText::of(&parsed)).map_err(|e| IngestError::Internal(e.to_string()))?;
-    let r = crate::security::seal_random().map_err(IngestError::Internal)?;
-    let sealed = keys.seal(user.org_id, id, &sensitive, &r).map_err(|e| IngestError::Internal(e.to_string()))?;
+        serde_json::to_vec(&report::SealedText::of(&parsed)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let r = crate::security::seal_random().map_err(AppError::Internal)?;
+    let sealed = keys.seal(user.org_id, id, &sensitive, &r).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(NewReport {
         id,
         org_id: user.org_id,
@@ -224,33 +195,60 @@ pub fn prepare(
     })
 }
 
-/// Validate, seal and store a report once.
-///
-/// # Errors
-/// See [`IngestError`].
-pub async fn ingest(
-    app: &App,
-    user: &UserRecord,
-    id: Uuid,
-    input: &ReportInput,
-) -> Result<(bool, Receipt), IngestError> {
-    if !user.has_role(Role::Reporter) {
-        return Err(IngestError::Forbidden);
+impl App {
+    /// File a crew report under the id the device chose: validate, seal and store it
+    /// once. The same id with the same content is a replay (`false`: nothing new was
+    /// stored) and answers the stored receipt.
+    ///
+    /// # Errors
+    /// Not a reporter ([`AppError::Forbidden`]); every field at fault
+    /// ([`AppError::Invalid`]); the id holds different content
+    /// ([`AppError::Conflict`] on `id` — when it is another organisation's report the
+    /// attempt is audited as `access.cross_org_denied`, and the answer is still a
+    /// conflict, so the device keeps its report); the database is busy.
+    pub async fn file_report(&self, caller: &Caller, id: Uuid, input: &ReportInput) -> Result<(bool, Receipt)> {
+        let me = caller.require(Role::Reporter)?;
+        let new = prepare(&self.library, &self.keys, me.user(), id, input)?;
+        let (created, s) = match self.ingest.put(new).await {
+            Ok(Ingest::Created(s)) => (true, s),
+            Ok(Ingest::Replayed(s)) => (false, s),
+            Err(StorageError::Conflict { .. }) => {
+                access::record_if_foreign(self, Asker::of(me), Owned::Report(id)).await?;
+                return Err(AppError::Conflict { field: "id" });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok((
+            created,
+            Receipt {
+                id: s.id.to_string(),
+                reference: s.reference,
+                status: s.status.for_reporter().as_str().to_owned(),
+                relay_message: s.relay_message,
+                gate_passed: s.gate_passed,
+                received_at: s.received_at.format(&Rfc3339).unwrap_or_default(),
+            },
+        ))
     }
-    let new = prepare(&app.library, &app.keys, user, id, input)?;
-    let (created, s) = match app.ingest.put(new).await? {
-        Ingest::Created(s) => (true, s),
-        Ingest::Replayed(s) => (false, s),
-    };
-    Ok((
-        created,
-        Receipt {
-            id: s.id.to_string(),
-            reference: s.reference,
-            status: reporter_status(s.status.as_str()).to_owned(),
-            relay_message: s.relay_message,
-            gate_passed: s.gate_passed,
-            received_at: s.received_at.format(&Rfc3339).unwrap_or_default(),
-        },
-    ))
+
+    /// The caller's own reports, newest first (at most `limit`, bounded by
+    /// [`MAX_MINE`]), each with what a reporter may see of its case
+    /// ([`ReporterStatus`]) — never case details.
+    ///
+    /// # Errors
+    /// Not a reporter; the database failed.
+    pub async fn my_reports(&self, caller: &Caller, limit: i64) -> Result<Vec<(ReportSummary, ReporterStatus)>> {
+        let me = caller.require(Role::Reporter)?;
+        let rows = self.db.reports_of(me.org(), me.id(), limit.clamp(1, MAX_MINE)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let status = r.status.for_reporter();
+                (r, status)
+            })
+            .collect())
+    }
 }
+
+/// The most of their own reports a reporter's list shows.
+pub const MAX_MINE: i64 = 200;

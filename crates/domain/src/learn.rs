@@ -335,6 +335,29 @@ pub fn certificate_status(valid_until: OffsetDateTime, revoked: bool, now: Offse
     }
 }
 
+/// Compliance: a person whose position has a staff course must hold a valid
+/// certificate of that course. `courses` are the staff courses' audiences and
+/// `newest` the person's newest certificate status for each, in the same order.
+/// `None` when no course is required of them (no position, or none matches).
+#[must_use]
+pub fn compliant(
+    position: Option<Audience>,
+    courses: &[Audience],
+    newest: &[Option<CertificateStatus>],
+) -> Option<bool> {
+    let required = position.and_then(|p| courses.iter().position(|a| *a == p))?;
+    Some(matches!(newest.get(required), Some(Some(CertificateStatus::Valid))))
+}
+
+/// The reason recorded when an administrator revokes a certificate: what they wrote
+/// (at most 200 characters), or a plain default.
+#[must_use]
+pub fn revocation_reason(input: &str) -> String {
+    let reason = input.trim();
+    let reason = if reason.is_empty() { "revoked by an administrator" } else { reason };
+    reason.chars().take(200).collect()
+}
+
 /// A certificate code people can read aloud: `SL-XXXX-XXXX-XXXX` (base32, no padding).
 #[must_use]
 pub fn certificate_code(random: [u8; 8]) -> String {
@@ -455,5 +478,25 @@ mod tests {
         let c = course(12);
         let shown = c.question("sv", "q01").unwrap();
         assert!(shown.fell_back);
+    }
+
+    #[test]
+    fn compliance_is_a_valid_certificate_of_the_course_for_ones_position() {
+        use Audience::*;
+        use CertificateStatus::*;
+        let courses = [CabinCrew, FlightDeck];
+        assert_eq!(compliant(Some(FlightDeck), &courses, &[None, Some(Valid)]), Some(true));
+        assert_eq!(compliant(Some(FlightDeck), &courses, &[Some(Valid), Some(Expired)]), Some(false));
+        assert_eq!(compliant(Some(CabinCrew), &courses, &[Some(Revoked), None]), Some(false));
+        assert_eq!(compliant(Some(CabinCrew), &courses, &[None, None]), Some(false));
+        assert_eq!(compliant(None, &courses, &[Some(Valid), None]), None, "no position, nothing required");
+        assert_eq!(compliant(Some(Ground), &courses, &[Some(Valid), None]), None, "no course for the position");
+    }
+
+    #[test]
+    fn a_revocation_always_has_a_short_reason() {
+        assert_eq!(revocation_reason("  "), "revoked by an administrator");
+        assert_eq!(revocation_reason(" left the airline "), "left the airline");
+        assert_eq!(revocation_reason(&"x".repeat(300)).chars().count(), 200);
     }
 }

@@ -47,6 +47,54 @@ impl FromStr for CaseStatus {
     }
 }
 
+/// What a reporter may see of their report's case: how far it has come, never its
+/// details (who works it, notes, the outcome).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReporterStatus {
+    Received,
+    BeingHandled,
+    HandedToAuthorities,
+    Closed,
+}
+
+impl ReporterStatus {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::BeingHandled => "being_handled",
+            Self::HandedToAuthorities => "handed_to_authorities",
+            Self::Closed => "closed",
+        }
+    }
+
+    /// The reporter's view of a stored status; one the server does not know reads as closed.
+    #[must_use]
+    pub fn of_stored(status: &str) -> Self {
+        status.parse::<CaseStatus>().map_or(Self::Closed, CaseStatus::for_reporter)
+    }
+}
+
+impl fmt::Display for ReporterStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl CaseStatus {
+    /// What the reporter is told: acknowledged and escalated are both "being handled".
+    #[must_use]
+    pub const fn for_reporter(self) -> ReporterStatus {
+        match self {
+            Self::Received => ReporterStatus::Received,
+            Self::Acknowledged | Self::Escalated => ReporterStatus::BeingHandled,
+            Self::HandedOver => ReporterStatus::HandedToAuthorities,
+            Self::Closed => ReporterStatus::Closed,
+        }
+    }
+}
+
 /// How a case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -294,6 +342,16 @@ pub fn is_private_ip(ip: std::net::IpAddr) -> bool {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn a_reporter_sees_progress_never_details() {
+        use CaseStatus::*;
+        let seen: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.for_reporter().as_str()).collect();
+        assert_eq!(seen, ["received", "being_handled", "being_handled", "handed_to_authorities", "closed"]);
+        assert_eq!(Escalated.for_reporter(), Acknowledged.for_reporter(), "escalation is not shown");
+        assert_eq!(ReporterStatus::of_stored("handed_over"), ReporterStatus::HandedToAuthorities);
+        assert_eq!(ReporterStatus::of_stored("merged?"), ReporterStatus::Closed, "unknown reads as closed");
+    }
 
     #[test]
     fn forward_is_free_back_needs_a_reason_close_needs_an_outcome() {

@@ -22,10 +22,9 @@ use sightline_app::{AppError, Caller};
 use sightline_domain::ids::OrgId;
 use sightline_domain::triage::CaseStatus;
 use sightline_domain::user::{Gate, Scope, Scopes};
-use sightline_storage::{Organisation, Owned, QueueFilter, UserRecord};
+use sightline_storage::{Organisation, QueueFilter, UserRecord};
 use utoipa::{OpenApi, ToSchema};
 
-use crate::access::{self, Asker};
 use crate::error::{ApiError, ErrorBody, ErrorEnvelope, FieldErrorBody};
 use crate::security::{constant_time_eq, hash_token};
 use crate::visitor::client_ip;
@@ -418,18 +417,6 @@ pub async fn create_organisation(
     Ok((StatusCode::CREATED, Json(OrganisationOut::from(o))).into_response())
 }
 
-/// The client address, for audit entries.
-pub struct ClientAddr {
-    ip: Option<String>,
-}
-
-impl FromRequestParts<AppState> for ClientAddr {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Self { ip: client_ip(parts) })
-    }
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct UserOut {
     id: String,
@@ -551,26 +538,20 @@ impl From<crate::reports::Receipt> for ReceiptOut {
     ))]
 pub async fn put_report(
     State(state): State<AppState>,
-    ApiUser(u, _): ApiUser<ReportsWrite>,
-    client: ClientAddr,
+    ApiUser(caller, _): ApiUser<ReportsWrite>,
     ReportParam(id): ReportParam,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    use crate::reports::{IngestError, ingest};
     let input: sightline_domain::report::ReportInput = body.parse()?;
-    match ingest(&state, &u, id, &input).await {
+    match state.file_report(&caller, id, &input).await {
         Ok((true, receipt)) => Ok((StatusCode::CREATED, Json(ReceiptOut::from(receipt))).into_response()),
         Ok((false, receipt)) => Ok((StatusCode::OK, Json(ReceiptOut::from(receipt))).into_response()),
-        Err(IngestError::Forbidden) => Err(ApiError::forbidden()),
-        Err(IngestError::Invalid(errors)) => Err(ApiError::invalid(errors)),
-        Err(IngestError::Conflict) => Err({
-            // The id is another organisation's report: still a conflict for the
-            // device (its outbox keeps the report), and an audited attempt.
-            access::record_if_foreign(&state, Asker::new(&u, client.ip.as_deref()), Owned::Report(id)).await?;
-            ApiError::conflict("id", "a different report was already stored under this id; nothing was changed")
-        }),
-        Err(IngestError::Storage(e)) => Err(e.into()),
-        Err(IngestError::Internal(e)) => Err(ApiError::Internal(format!("report ingest: {e}"))),
+        // The device's outbox keeps the report (a refused other organisation's id is
+        // audited by the app and answers the same).
+        Err(sightline_app::AppError::Conflict { .. }) => {
+            Err(ApiError::conflict("id", "a different report was already stored under this id; nothing was changed"))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -31,7 +31,6 @@ mod i18n;
 pub mod mail;
 mod middleware;
 mod pages;
-pub mod pdf;
 mod visitor;
 
 use std::sync::Arc;
@@ -43,9 +42,9 @@ use sightline_storage::Db;
 
 pub use error::{ApiError, FieldProblem, PageError, WebError};
 pub use i18n::Lang;
+use sightline_app::security;
 pub use sightline_app::security::{hash_password, hash_token, new_token};
 pub use sightline_app::{App, Clock, reports};
-use sightline_app::{access, security};
 /// The SMTP relay settings (the client lives in the jobs crate).
 pub use sightline_jobs::Smtp;
 

@@ -6,11 +6,9 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use sightline_domain::ids::OrgId;
 use sightline_domain::user::Role;
 use sightline_storage::{SessionRecord, UserRecord};
 
-use crate::access::Asker;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::middleware::CsrfCookie;
@@ -81,23 +79,6 @@ impl Visitor {
     pub fn require_role(&self, role: Role) -> Result<&UserRecord, PageError> {
         let user = self.require_user()?;
         if user.has_role(role) { Ok(user) } else { Err(PageError::Forbidden) }
-    }
-
-    /// The signed-in user, who may administer `org` (the application layer's rule,
-    /// [`sightline_app::App::administer`], with its audited refusal).
-    ///
-    /// # Errors
-    /// As [`Self::require_user`], [`PageError::Forbidden`] in one's own
-    /// organisation, or [`PageError::NotFound`].
-    pub async fn org_admin(&self, state: &AppState, org: OrgId) -> Result<&UserRecord, PageError> {
-        state.administer(&self.caller()?, org).await?;
-        self.require_user()
-    }
-
-    /// The person asking, for the record of a refusal ([`crate::access`]).
-    #[must_use]
-    pub fn asker<'a>(&'a self, user: &'a UserRecord) -> Asker<'a> {
-        Asker::new(user, self.ip.as_deref())
     }
 
     /// The token this visitor's forms must carry.

@@ -8,37 +8,44 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use sightline_app::AppError;
+use sightline_app::learn::{CertificateWords, Check, Learner, Standing, Submitted};
 use sightline_domain::ids::OrgId;
-use sightline_domain::learn::{
-    self, Audience, CertificateStatus, Course, Drawn, FALLBACK_LANG, GradeError, Graded, Rng,
-};
-use sightline_domain::user::{PersonName, Role};
-use sightline_storage::{Attempt, Certificate, Learner, NewCertificate, Owned, StorageError, UserRecord};
+use sightline_domain::learn::{Audience, CertificateStatus, Course, FALLBACK_LANG};
 use uuid::Uuid;
 
 use super::{Ctx, FormErrors, render, see_other_with_cookie};
-use crate::access::{self, OrRefuse};
 use crate::error::PageError;
-use crate::security::{hash_token, new_token, random_bytes};
+use crate::security::new_token;
 use crate::visitor::Visitor;
 use crate::{AppState, cookies};
 
 // ----- shared helpers -----------------------------------------------------------
 
-fn find_course<'a>(state: &'a AppState, id: &str) -> Result<&'a Course, PageError> {
-    state.library.course(id).ok_or(PageError::NotFound)
+/// Who is learning: a signed-in person, or an anonymous browser (by its token).
+fn who(v: &Visitor) -> Learner {
+    Learner::of(v.caller().ok(), v.anon_token.as_deref())
 }
 
-/// Who is learning: a signed-in user for staff courses; for the public course, also
-/// an anonymous browser. `Ok(None)` means an anonymous visitor who has no token yet.
-fn learner(v: &Visitor, course: &Course) -> Result<Option<Learner>, PageError> {
-    if let Some(u) = v.user() {
-        return Ok(Some(Learner::User { org: u.org_id, user: u.id }));
-    }
-    if course.audience != Audience::Public {
+/// Who is learning `course`: a staff course needs a signed-in person (else the step
+/// they still owe: sign in, the second factor …); the public course also takes an
+/// anonymous browser.
+fn learner(v: &Visitor, course: &Course) -> Result<Learner, PageError> {
+    let who = who(v);
+    if who.caller().is_none() && course.audience != Audience::Public {
         v.require_user()?;
     }
-    Ok(v.anon_token.as_deref().map(|t| Learner::Anonymous { hash: hash_token(t) }))
+    Ok(who)
+}
+
+/// The course `id` and its learner.
+fn course_and_learner<'a>(state: &'a AppState, v: &Visitor, id: &str) -> Result<(&'a Course, Learner), PageError> {
+    let course = state.course(id)?;
+    Ok((course, learner(v, course)?))
+}
+
+fn cert_cell(ctx: &Ctx, (c, status): &Standing) -> (String, CertificateStatus, String) {
+    (c.code.clone(), *status, ctx.date(&c.valid_until))
 }
 
 /// The language the course is shown in: an explicit choice (`?cl=`), else the
@@ -70,10 +77,6 @@ fn markdown(body: &str) -> String {
     out
 }
 
-fn status_of(c: &Certificate, now: time::OffsetDateTime) -> CertificateStatus {
-    learn::certificate_status(c.valid_until, c.revoked_at.is_some(), now)
-}
-
 fn lang_name(ctx: &Ctx, code: &str) -> String {
     ctx.t(&format!("lang-{code}"))
 }
@@ -99,56 +102,25 @@ struct ListPage {
     signed_in: bool,
 }
 
-async fn card(state: &AppState, v: &Visitor, course: &Course, certs: &[Certificate]) -> Result<CourseCard, PageError> {
-    let lang = content_lang(course, v, None);
-    let lessons = course.lessons(&lang);
-    let done = match v.user() {
-        Some(u) => state.db.lessons_done(u.org_id, u.id, &course.id).await?.len(),
-        None if course.audience == Audience::Public => v.public_done.len().min(lessons.len()),
-        None => 0,
-    };
-    let now = state.now();
-    let certificate = certs
-        .iter()
-        .filter(|c| c.course_id == course.id)
-        .max_by_key(|c| c.issued_at)
-        .map(|c| (c.code.clone(), status_of(c, now), super::Ctx::new(v).date(&c.valid_until)));
-    Ok(CourseCard {
-        id: course.id.clone(),
-        title: course.title.get(&lang).to_owned(),
-        summary: course.summary.get(&lang).to_owned(),
-        minutes: course.minutes,
-        lessons: lessons.len(),
-        done,
-        certificate,
-    })
-}
-
 pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
-    let user = v.user().cloned();
-    let certs = match &user {
-        Some(u) => {
-            state.db.certificates_for_org(u.org_id).await?.into_iter().filter(|c| c.user_id == Some(u.id)).collect()
-        }
-        None => Vec::new(),
-    };
+    let who = who(&v);
+    let ctx = Ctx::new(&v);
     let mut yours = Vec::new();
     let mut others = Vec::new();
-    for course in &state.library.courses {
-        let mine = match &user {
-            None => course.audience == Audience::Public,
-            Some(u) => match u.position {
-                Some(p) => course.audience == p,
-                None => course.audience != Audience::Public,
-            },
+    for card in state.courses(&who, &v.public_done).await? {
+        let lang = content_lang(card.course, &v, None);
+        let c = CourseCard {
+            id: card.course.id.clone(),
+            title: card.course.title.get(&lang).to_owned(),
+            summary: card.course.summary.get(&lang).to_owned(),
+            minutes: card.course.minutes,
+            lessons: card.course.lessons(&lang).len(),
+            done: card.done,
+            certificate: card.certificate.as_ref().map(|s| cert_cell(&ctx, s)),
         };
-        if user.is_none() && !mine {
-            continue;
-        }
-        let c = card(&state, &v, course, &certs).await?;
-        if mine { yours.push(c) } else { others.push(c) }
+        if card.theirs { yours.push(c) } else { others.push(c) }
     }
-    render(&ListPage { ctx: Ctx::new(&v), yours, others, signed_in: user.is_some() })
+    render(&ListPage { ctx, yours, others, signed_in: who.caller().is_some() })
 }
 
 // ----- course overview and lessons ----------------------------------------------
@@ -188,23 +160,16 @@ struct CoursePage {
     certificate: Option<(String, CertificateStatus, String)>,
 }
 
-async fn done_slugs(state: &AppState, v: &Visitor, course: &Course) -> Result<Vec<String>, PageError> {
-    Ok(match v.user() {
-        Some(u) => state.db.lessons_done(u.org_id, u.id, &course.id).await?,
-        None => v.public_done.clone(),
-    })
-}
-
 pub async fn course(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Result<Response, PageError> {
-    let course = find_course(&state, &id)?;
-    let who = learner(&v, course)?;
+    let (course, who) = course_and_learner(&state, &v, &id)?;
     let lang = content_lang(course, &v, q.cl.as_deref());
-    let done = done_slugs(&state, &v, course).await?;
+    let progress = state.progress(&who, &course.id, &v.public_done).await?;
+    let done = progress.done;
     let shown = course.lessons(&lang);
     let fell_back = shown.iter().any(|l| l.fell_back);
     let ctx = Ctx::new(&v);
@@ -223,18 +188,9 @@ pub async fn course(
         minutes: l.minutes,
         done: false,
     });
-    let attempts = match &who {
-        Some(w) => state.db.attempts(w, &course.id).await?,
-        None => Vec::new(),
-    };
-    let mut certificate = None;
-    for a in attempts.iter().filter(|a| a.passed == Some(true)) {
-        if let Some(c) = state.db.certificate_for_attempt(a.id).await? {
-            certificate = Some((c.code.clone(), status_of(&c, state.now()), ctx.date(&c.valid_until)));
-            break;
-        }
-    }
-    let attempts = attempts
+    let certificate = progress.certificate.as_ref().map(|s| cert_cell(&ctx, s));
+    let attempts = progress
+        .attempts
         .into_iter()
         .take(5)
         .map(|a| AttemptRow {
@@ -288,13 +244,12 @@ pub async fn lesson(
     Path((id, slug)): Path<(String, String)>,
     Query(q): Query<LangQuery>,
 ) -> Result<Response, PageError> {
-    let course = find_course(&state, &id)?;
-    learner(&v, course)?;
+    let (course, who) = course_and_learner(&state, &v, &id)?;
     let lang = content_lang(course, &v, q.cl.as_deref());
     let lessons = course.lessons(&lang);
     let index = lessons.iter().position(|l| l.item.slug == slug).ok_or(PageError::NotFound)?;
     let l = &lessons[index];
-    let done = done_slugs(&state, &v, course).await?.contains(&slug);
+    let done = state.lessons_read(&who, &course.id, &v.public_done).await?.contains(&slug);
     render(&LessonPage {
         ctx: Ctx::new(&v),
         course_id: course.id.clone(),
@@ -331,8 +286,7 @@ pub async fn lesson_done(
     Form(f): Form<CsrfLang>,
 ) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
-    let course = find_course(&state, &id)?;
-    learner(&v, course)?;
+    let (course, who) = course_and_learner(&state, &v, &id)?;
     let lang = content_lang(course, &v, Some(&f.cl));
     let lessons = course.lessons(&lang);
     let index = lessons.iter().position(|l| l.item.slug == slug).ok_or(PageError::NotFound)?;
@@ -340,8 +294,8 @@ pub async fn lesson_done(
         .get(index + 1)
         .map_or_else(|| format!("/learn/{id}"), |n| format!("/learn/{id}/lessons/{}", n.item.slug));
     let to = with_lang(&next, &lang);
-    if let Some(u) = v.user() {
-        state.db.mark_lesson_done(u.org_id, u.id, &course.id, &slug, state.now()).await?;
+    if let Some(caller) = who.caller() {
+        state.lesson_done(caller, &course.id, &slug).await?;
         return Ok(Redirect::to(&to).into_response());
     }
     // Anonymous (public course): progress stays in this browser, in a cookie.
@@ -363,20 +317,17 @@ pub async fn start_check(
     Form(f): Form<CsrfLang>,
 ) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
-    let course = find_course(&state, &id)?;
+    let course = state.course(&id)?;
     let lang = content_lang(course, &v, Some(&f.cl));
     let (who, new_cookie) = match learner(&v, course)? {
-        Some(w) => (w, None),
-        None => {
+        Learner::Nobody => {
             let token = new_token().map_err(PageError::Internal)?;
             let cookie = cookies::set(cookies::ANON, &token, Some(365 * 24 * 3600), state.config.secure_cookies);
-            (Learner::Anonymous { hash: hash_token(&token) }, Some(cookie))
+            (Learner::browser(&token), Some(cookie))
         }
+        w => (w, None),
     };
-    let mut rng = Rng::from_seed(random_bytes::<8>().map_err(PageError::Internal)?);
-    let drawn = learn::draw(course, &mut rng);
-    let json = serde_json::to_string(&drawn).map_err(|e| PageError::Internal(e.to_string()))?;
-    let attempt = state.db.create_attempt(&who, &course.id, &lang, &json, state.now()).await?;
+    let attempt = state.start_check(&who, &course.id, &lang).await?;
     let to = format!("/learn/{}/check/{attempt}", course.id);
     match new_cookie {
         Some(c) => see_other_with_cookie(&to, &c),
@@ -438,20 +389,16 @@ fn parse_attempt(s: &str) -> Result<Uuid, PageError> {
     Uuid::parse_str(s).map_err(|_| PageError::NotFound)
 }
 
-fn drawn_of(a: &Attempt) -> Result<Vec<Drawn>, PageError> {
-    serde_json::from_str(&a.drawn).map_err(|e| PageError::Internal(format!("stored draw: {e}")))
-}
-
 fn check_page(
     v: &Visitor,
     course: &Course,
-    a: &Attempt,
+    check: &Check,
     chosen: &HashMap<String, usize>,
     errors: FormErrors,
 ) -> Result<CheckPage, PageError> {
-    let drawn = drawn_of(a)?;
+    let a = &check.attempt;
     let mut questions = Vec::new();
-    for (i, d) in drawn.iter().enumerate() {
+    for (i, d) in check.drawn.iter().enumerate() {
         let q =
             course.question(&a.lang, &d.id).ok_or_else(|| PageError::Internal(format!("question {} gone", d.id)))?;
         let options = d
@@ -480,19 +427,17 @@ fn check_page(
     })
 }
 
-async fn result_page(
+fn result_page(
     state: &AppState,
     v: &Visitor,
     course: &Course,
-    a: &Attempt,
+    check: &Check,
     name_errors: FormErrors,
     name: String,
-) -> Result<ResultPage, PageError> {
-    let drawn = drawn_of(a)?;
-    let graded: Vec<Graded> = serde_json::from_str(a.graded.as_deref().unwrap_or("[]"))
-        .map_err(|e| PageError::Internal(format!("stored grade: {e}")))?;
+) -> ResultPage {
+    let (a, graded) = (&check.attempt, &check.graded);
     let mut items = Vec::new();
-    for (d, g) in drawn.iter().zip(&graded) {
+    for (d, g) in check.drawn.iter().zip(graded) {
         let Some(q) = course.question(&a.lang, &d.id) else { continue };
         let text_at = |pos: usize| {
             d.order.get(pos).and_then(|b| q.item.options.get(*b)).map(|o| o.text.clone()).unwrap_or_default()
@@ -507,11 +452,8 @@ async fn result_page(
         });
     }
     let right = graded.iter().filter(|g| g.is_right()).count();
-    let certificate = match state.db.certificate_for_attempt(a.id).await? {
-        Some(c) => Some((c.code.clone(), state.link(&format!("/verify/{}", c.code)))),
-        None => None,
-    };
-    Ok(ResultPage {
+    let certificate = check.certificate.as_ref().map(|c| (c.code.clone(), state.link(&format!("/verify/{}", c.code))));
+    ResultPage {
         ctx: Ctx::new(v),
         course_id: course.id.clone(),
         course_title: course.title.get(&a.lang).to_owned(),
@@ -527,25 +469,7 @@ async fn result_page(
         public: course.audience == Audience::Public && v.user().is_none(),
         name_errors,
         name,
-    })
-}
-
-async fn owned_attempt(
-    state: &AppState,
-    v: &Visitor,
-    course: &Course,
-    attempt: &str,
-) -> Result<(Learner, Attempt), PageError> {
-    let who = learner(v, course)?.ok_or(PageError::NotFound)?;
-    let id = parse_attempt(attempt)?;
-    let a = match (state.db.attempt(&who, id).await, v.user()) {
-        (Err(StorageError::NotFound), Some(u)) => Err(access::refuse(state, v.asker(u), Owned::Attempt(id)).await),
-        (result, _) => result,
-    }?;
-    if a.course_id != course.id {
-        return Err(PageError::NotFound);
     }
-    Ok((who, a))
 }
 
 pub async fn show_check(
@@ -553,13 +477,12 @@ pub async fn show_check(
     v: Visitor,
     Path((id, attempt)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let course = find_course(&state, &id)?;
-    let (_, a) = owned_attempt(&state, &v, course, &attempt).await?;
-    if a.submitted_at.is_some() {
-        let page = result_page(&state, &v, course, &a, FormErrors::default(), String::new()).await?;
-        return render(&page);
+    let (course, who) = course_and_learner(&state, &v, &id)?;
+    let check = state.check(&who, &course.id, parse_attempt(&attempt)?).await?;
+    if check.attempt.submitted_at.is_some() {
+        return render(&result_page(&state, &v, course, &check, FormErrors::default(), String::new()));
     }
-    render(&check_page(&v, course, &a, &HashMap::new(), FormErrors::default())?)
+    render(&check_page(&v, course, &check, &HashMap::new(), FormErrors::default())?)
 }
 
 fn refused(v: &Visitor, status: StatusCode, key: &str, back: &str) -> Result<Response, PageError> {
@@ -582,55 +505,21 @@ pub async fn submit_check(
 ) -> Result<Response, PageError> {
     let csrf = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
     v.check_csrf(csrf)?;
-    let course = find_course(&state, &id)?;
-    let (who, a) = owned_attempt(&state, &v, course, &attempt).await?;
-    let back = format!("/learn/{}/check/{}", course.id, a.id);
-    if a.submitted_at.is_some() {
-        return refused(&v, StatusCode::CONFLICT, "check-already-submitted", &back);
-    }
-    let mut answers = HashMap::new();
-    for (k, val) in &fields {
-        if let Some(qid) = k.strip_prefix("q_") {
-            let Ok(pos) = val.parse::<usize>() else {
-                return refused(&v, StatusCode::BAD_REQUEST, "check-tampered", &back);
-            };
-            if answers.insert(qid.to_owned(), pos).is_some() {
-                return refused(&v, StatusCode::BAD_REQUEST, "check-tampered", &back);
-            }
-        }
-    }
-    let drawn = drawn_of(&a)?;
-    let grade = match learn::grade(course, &drawn, &answers) {
-        Ok(g) => g,
-        Err(GradeError::Unanswered(_)) => {
+    let (course, who) = course_and_learner(&state, &v, &id)?;
+    let attempt = parse_attempt(&attempt)?;
+    let back = format!("/learn/{}/check/{attempt}", course.id);
+    let answers: Vec<(&str, &str)> =
+        fields.iter().filter_map(|(k, val)| k.strip_prefix("q_").map(|q| (q, val.as_str()))).collect();
+    match state.submit_check(&who, &course.id, attempt, &answers).await {
+        Ok(Submitted::Graded) => Ok(Redirect::to(&back).into_response()),
+        Ok(Submitted::Unanswered { check, answers, missing }) => {
             let mut errors = FormErrors::default();
-            let missing = drawn.iter().filter(|d| !answers.contains_key(&d.id)).count();
             errors.add_message("questions", v.lang.t_args("check-answer-all", &[("count", missing.to_string())]));
-            let page = check_page(&v, course, &a, &answers, errors)?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response());
+            let page = check_page(&v, course, &check, &answers, errors)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
         }
-        Err(e) => {
-            tracing::warn!(error = %e, attempt = %a.id, "tampered check submission");
-            return refused(&v, StatusCode::BAD_REQUEST, "check-tampered", &back);
-        }
-    };
-    let graded = serde_json::to_string(&grade.answers).map_err(|e| PageError::Internal(e.to_string()))?;
-    let now = state.now();
-    let certificate = match (&who, grade.passed, v.user()) {
-        (Learner::User { .. }, true, Some(u)) => Some(NewCertificate {
-            code: learn::certificate_code(random_bytes::<8>().map_err(PageError::Internal)?),
-            attempt_id: a.id,
-            name: u.name.clone(),
-            course_id: course.id.clone(),
-            lang: a.lang.clone(),
-            issued_at: now,
-            valid_until: learn::valid_until(now),
-        }),
-        _ => None,
-    };
-    match state.db.submit_attempt(&who, a.id, &graded, grade.percent, grade.passed, certificate.as_ref(), now).await {
-        Ok(()) => Ok(Redirect::to(&back).into_response()),
-        Err(StorageError::Conflict { .. }) => refused(&v, StatusCode::CONFLICT, "check-already-submitted", &back),
+        Err(AppError::Conflict { .. }) => refused(&v, StatusCode::CONFLICT, "check-already-submitted", &back),
+        Err(AppError::Invalid(_)) => refused(&v, StatusCode::BAD_REQUEST, "check-tampered", &back),
         Err(e) => Err(e.into()),
     }
 }
@@ -651,60 +540,26 @@ pub async fn public_certificate(
     Form(f): Form<NameForm>,
 ) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
-    let course = find_course(&state, &id)?;
-    if course.audience != Audience::Public {
-        return Err(PageError::NotFound);
-    }
-    let (who, a) = owned_attempt(&state, &v, course, &attempt).await?;
-    let back = format!("/learn/{}/check/{}", course.id, a.id);
-    if a.passed != Some(true) {
-        return Err(PageError::NotFound);
-    }
-    let name = match PersonName::parse(&f.name) {
-        Ok(n) => n,
-        Err(e) => {
+    // Only the public course has one (the app says "not found" for any other): no
+    // sign-in step first.
+    let (course, who) = (state.course(&id)?, who(&v));
+    let attempt = parse_attempt(&attempt)?;
+    match state.issue_public_certificate(&who, &course.id, attempt, &f.name).await {
+        Ok(()) => Ok(Redirect::to(&format!("/learn/{}/check/{attempt}", course.id)).into_response()),
+        Err(AppError::Invalid(list)) => {
             let mut errors = FormErrors::default();
-            errors.add(v.lang, &e);
-            let page = result_page(&state, &v, course, &a, errors, f.name.clone()).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response());
+            for e in &list {
+                errors.add(v.lang, e);
+            }
+            let check = state.check(&who, &course.id, attempt).await?;
+            let page = result_page(&state, &v, course, &check, errors, f.name.clone());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
         }
-    };
-    let now = state.now();
-    let c = NewCertificate {
-        code: learn::certificate_code(random_bytes::<8>().map_err(PageError::Internal)?),
-        attempt_id: a.id,
-        name: name.as_str().to_owned(),
-        course_id: course.id.clone(),
-        lang: a.lang.clone(),
-        issued_at: now,
-        valid_until: learn::valid_until(now),
-    };
-    match state.db.issue_public_certificate(&who, &c).await {
-        Ok(()) | Err(StorageError::Conflict { .. }) => Ok(Redirect::to(&back).into_response()),
         Err(e) => Err(e.into()),
     }
 }
 
 // ----- certificates -------------------------------------------------------------
-
-/// May this visitor download this certificate? Its holder, their organisation's
-/// admins, platform admins, or the anonymous browser that earned it.
-async fn may_download(state: &AppState, v: &Visitor, c: &Certificate) -> Result<bool, PageError> {
-    if let Some(u) = v.user() {
-        return Ok(c.user_id == Some(u.id)
-            || u.has_role(Role::PlatformAdmin)
-            || (c.org_id == Some(u.org_id) && u.has_role(Role::OrgAdmin)));
-    }
-    if let (Some(t), None) = (&v.anon_token, c.user_id) {
-        let who = Learner::Anonymous { hash: hash_token(t) };
-        return match state.db.attempt(&who, c.attempt_id).await {
-            Ok(_) => Ok(true),
-            Err(StorageError::NotFound) => Ok(false),
-            Err(e) => Err(e.into()),
-        };
-    }
-    Ok(false)
-}
 
 pub async fn certificate_pdf(
     State(state): State<AppState>,
@@ -712,39 +567,25 @@ pub async fn certificate_pdf(
     Path(file): Path<String>,
 ) -> Result<Response, PageError> {
     let code = file.strip_suffix(".pdf").ok_or(PageError::NotFound)?;
-    let c = state.db.certificate(code).await?;
-    if !may_download(&state, &v, &c).await? {
-        return Err(match v.user() {
-            Some(u) => access::refuse(&state, v.asker(u), Owned::Certificate(&c.code)).await.into(),
-            None => PageError::NotFound,
-        });
-    }
-    let course = state.library.course(&c.course_id);
     // The certificate speaks the language the course was taken in, where the
     // interface has it.
-    let lang = crate::Lang::from_code(&c.lang).unwrap_or(v.lang);
-    let ctx = Ctx { lang, ..Ctx::new(&v) };
-    let course_title = course.map_or_else(|| c.course_id.clone(), |k| k.title.get(&c.lang).to_owned());
-    let url = state.link(&format!("/verify/{}", c.code));
-    let issued = ctx.t1("cert-issued", "date", &ctx.date(&c.issued_at));
-    let valid = ctx.t1("cert-valid-until", "date", &ctx.date(&c.valid_until));
-    let code_line = ctx.t1("cert-code", "code", &c.code);
-    let language_line = ctx.t1("cert-language", "language", &lang_name(&ctx, &c.lang));
-    let pdf = crate::pdf::certificate(&crate::pdf::CertificateText {
-        brand: "Sightline",
-        heading: &ctx.t("cert-heading"),
-        certifies: &ctx.t("cert-certifies"),
-        name: &c.name,
-        completed: &ctx.t("cert-completed"),
-        course: &course_title,
-        language_line: &language_line,
-        issued_line: &issued,
-        valid_line: &valid,
-        code_line: &code_line,
-        verify_line: &ctx.t("cert-verify"),
-        verify_url: &url,
-        footer: &ctx.t("cert-footer"),
-    });
+    let words = |c: &sightline_storage::Certificate| {
+        let lang = crate::Lang::from_code(&c.lang).unwrap_or(v.lang);
+        let ctx = Ctx { lang, ..Ctx::new(&v) };
+        CertificateWords {
+            heading: ctx.t("cert-heading"),
+            certifies: ctx.t("cert-certifies"),
+            completed: ctx.t("cert-completed"),
+            language_line: ctx.t1("cert-language", "language", &lang_name(&ctx, &c.lang)),
+            issued_line: ctx.t1("cert-issued", "date", &ctx.date(&c.issued_at)),
+            valid_line: ctx.t1("cert-valid-until", "date", &ctx.date(&c.valid_until)),
+            code_line: ctx.t1("cert-code", "code", &c.code),
+            verify_line: ctx.t("cert-verify"),
+            verify_url: state.link(&format!("/verify/{}", c.code)),
+            footer: ctx.t("cert-footer"),
+        }
+    };
+    let (c, pdf) = state.certificate_pdf(&who(&v), code, words).await?;
     let mut res = pdf.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
@@ -776,9 +617,9 @@ pub async fn verify(
 ) -> Result<Response, PageError> {
     let ctx = Ctx::new(&v);
     let code = code.trim().to_uppercase();
-    match state.db.certificate(&code).await {
-        Ok(c) => {
-            let status = match status_of(&c, state.now()) {
+    match state.verify_certificate(&code).await {
+        Ok((c, status)) => {
+            let status = match status {
                 CertificateStatus::Valid => "valid",
                 CertificateStatus::Expired => "expired",
                 CertificateStatus::Revoked => "revoked",
@@ -800,7 +641,7 @@ pub async fn verify(
             };
             render(&page)
         }
-        Err(StorageError::NotFound) => {
+        Err(AppError::NotFound) => {
             let page = VerifyPage {
                 code,
                 found: false,
@@ -847,38 +688,29 @@ async fn training_page(
     org: OrgId,
     notice: Option<String>,
 ) -> Result<Response, PageError> {
-    v.org_admin(state, org).await?;
-    let o = state.db.get_org(org).await?;
-    let users = state.db.list_users(org).await?;
-    let certs = state.db.certificates_for_org(org).await?;
-    let now = state.now();
+    let t = state.training(&v.caller()?, org).await?;
     let ctx = Ctx::new(v);
-    let staff: Vec<&Course> = state.library.courses.iter().filter(|c| c.audience != Audience::Public).collect();
-    let mut valid = 0;
-    let mut due = 0;
-    let rows = users
-        .iter()
-        .map(|u: &UserRecord| {
-            let cells: Vec<_> = staff
-                .iter()
-                .map(|course| {
-                    certs
-                        .iter()
-                        .filter(|c| c.user_id == Some(u.id) && c.course_id == course.id)
-                        .max_by_key(|c| c.issued_at)
-                        .map(|c| (c.code.clone(), status_of(c, now), ctx.date(&c.valid_until)))
-                })
-                .collect();
-            // The course that matches the person's position decides compliance.
-            let required = u.position.and_then(|p| staff.iter().position(|c| c.audience == p));
-            if let Some(i) = required {
-                if matches!(cells[i], Some((_, CertificateStatus::Valid, _))) { valid += 1 } else { due += 1 }
-            }
-            TrainingRow { name: u.name.clone(), email: u.email.clone(), position: u.position, cells }
+    let rows = t
+        .rows
+        .into_iter()
+        .map(|r| TrainingRow {
+            cells: r.cells.iter().map(|c| c.as_ref().map(|s| cert_cell(&ctx, s))).collect(),
+            name: r.user.name,
+            email: r.user.email,
+            position: r.user.position,
         })
         .collect();
-    let courses = staff.iter().map(|c| (c.id.clone(), c.title.get(v.lang.code()).to_owned())).collect();
-    render(&TrainingPage { ctx, org_id: org.to_string(), org_name: o.name, courses, rows, valid, due, notice })
+    let courses = t.courses.iter().map(|c| (c.id.clone(), c.title.get(v.lang.code()).to_owned())).collect();
+    render(&TrainingPage {
+        ctx,
+        org_id: org.to_string(),
+        org_name: t.org_name,
+        courses,
+        rows,
+        valid: t.valid,
+        due: t.due,
+        notice,
+    })
 }
 
 pub async fn training(
@@ -905,16 +737,8 @@ pub async fn revoke(
     Form(f): Form<RevokeForm>,
 ) -> Result<Response, PageError> {
     let org: OrgId = org.parse().map_err(|_| PageError::NotFound)?;
-    let admin = v.org_admin(&state, org).await?.clone();
+    let caller = v.caller()?;
     v.check_csrf(&f.csrf)?;
-    let reason = f.reason.trim();
-    let reason = if reason.is_empty() { "revoked by an administrator" } else { reason };
-    let reason: String = reason.chars().take(200).collect();
-    state
-        .db
-        .revoke_certificate(org, &code, admin.id, &reason, state.now())
-        .await
-        .or_refuse(&state, v.asker(&admin).acting_for(org), Owned::Certificate(&code))
-        .await?;
+    state.revoke_certificate(&caller, org, &code, &f.reason).await?;
     training_page(&state, &v, org, Some(v.lang.t_args("cert-revoked-done", &[("code", code)]))).await
 }

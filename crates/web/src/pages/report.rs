@@ -9,7 +9,8 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
-use sightline_domain::FieldError;
+use sightline_app::AppError;
+use sightline_app::reports::MAX_MINE;
 use sightline_domain::learn::Audience;
 use sightline_domain::report::{
     AgeRange, Awareness, PerceivedGender, PersonDescription, Phase, ReportInput, ReporterRole,
@@ -20,7 +21,6 @@ use uuid::Uuid;
 use super::{Ctx, FormErrors, render};
 use crate::AppState;
 use crate::error::PageError;
-use crate::reports::{IngestError, ingest, reporter_status};
 use crate::visitor::Visitor;
 
 pub struct IndicatorView {
@@ -233,7 +233,7 @@ pub async fn submit(
 ) -> Result<Response, PageError> {
     let get = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone()).unwrap_or_default();
     v.check_csrf(&get("csrf"))?;
-    let user = require_reporter(&v)?.clone();
+    let caller = v.caller()?;
     let form = ReportForm {
         id: get("id"),
         reporter_role: get("reporter_role"),
@@ -259,15 +259,9 @@ pub async fn submit(
         free_text: get("free_text"),
         considered: !get("considered").is_empty(),
     };
-    let mut errors = FormErrors::default();
-    let count = |s: &str, field: &'static str, errors: &mut FormErrors| -> u8 {
-        s.trim().parse::<u8>().unwrap_or_else(|_| {
-            errors.add(v.lang, &FieldError::new(field, "out-of-range"));
-            u8::MAX
-        })
-    };
-    let potential_victims = count(&form.potential_victims, "potential_victims", &mut errors);
-    let companions = count(&form.companions, "companions", &mut errors);
+    // A count that is not a number is out of range: the domain names the field.
+    let count = |s: &str| s.trim().parse::<u8>().unwrap_or(u8::MAX);
+    let (potential_victims, companions) = (count(&form.potential_victims), count(&form.companions));
     let id = Uuid::parse_str(&form.id).unwrap_or_else(|_| Uuid::now_v7());
     let input = ReportInput {
         reporter_role: form.reporter_role.clone(),
@@ -292,9 +286,9 @@ pub async fn submit(
         considered_innocent_explanations: form.considered,
         client_created_at: None,
     };
-    let result = if errors.is_empty() { Some(ingest(&state, &user, id, &input).await) } else { None };
-    match result {
-        Some(Ok((_, receipt))) => {
+    let mut errors = FormErrors::default();
+    match state.file_report(&caller, id, &input).await {
+        Ok((_, receipt)) => {
             let p = SentPage {
                 ctx: Ctx::new(&v),
                 reference: receipt.reference,
@@ -305,25 +299,19 @@ pub async fn submit(
             };
             render(&p)
         }
-        Some(Err(IngestError::Invalid(list))) => {
+        Err(AppError::Invalid(list)) => {
             for e in &list {
                 errors.add(v.lang, e);
             }
             let p = page(&state, &v, form, errors)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(p.render()?)).into_response())
         }
-        Some(Err(IngestError::Conflict)) => {
+        Err(AppError::Conflict { .. }) => {
             errors.add_message("id", v.lang.t("outbox-conflict"));
             let p = page(&state, &v, ReportForm { id: Uuid::now_v7().to_string(), ..form }, errors)?;
             Ok((StatusCode::CONFLICT, Html(p.render()?)).into_response())
         }
-        Some(Err(IngestError::Forbidden)) => Err(PageError::Forbidden),
-        Some(Err(IngestError::Storage(e))) => Err(e.into()),
-        Some(Err(IngestError::Internal(e))) => Err(PageError::Internal(e)),
-        None => {
-            let p = page(&state, &v, form, errors)?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(p.render()?)).into_response())
-        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -344,19 +332,18 @@ struct MinePage {
 
 /// A reporter's own reports: reference, flight and status — never case details.
 pub async fn mine(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
-    let user = require_reporter(&v)?;
+    let caller = v.caller()?;
     let ctx = Ctx::new(&v);
     let rows = state
-        .db
-        .reports_of(user.org_id, user.id, 200)
+        .my_reports(&caller, MAX_MINE)
         .await?
         .into_iter()
-        .map(|r| MineRow {
+        .map(|(r, status)| MineRow {
             reference: r.reference,
             received: ctx.datetime(&r.received_at),
             flight: format!("{} {}", r.flight, r.flight_date),
             route: format!("{}–{}", r.origin, r.destination),
-            status: reporter_status(r.status.as_str()),
+            status: status.as_str(),
         })
         .collect();
     render(&MinePage { ctx, rows })

@@ -11,8 +11,8 @@
 use qrcode::{Color, QrCode};
 use std::collections::BTreeMap;
 
-/// DejaVu Sans Bold (Bitstream Vera licence; see static/fonts/DejaVu-LICENSE.txt).
-static NAME_FONT: &[u8] = include_bytes!("../static/fonts/DejaVuSans-Bold.ttf");
+/// DejaVu Sans Bold (Bitstream Vera licence; see crates/app/fonts/DejaVu-LICENSE.txt).
+static NAME_FONT: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
 /// What the certificate says, already in its language.
 pub struct CertificateText<'a> {

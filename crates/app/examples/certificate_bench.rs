@@ -1,10 +1,10 @@
 //! Benchmark (not a test): how long one certificate PDF takes to make, and its size.
-//! `cargo run --release -p sightline-web --example certificate_bench`
+//! `cargo run --release -p sightline-app --example certificate_bench`
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::time::Instant;
 
-use sightline_web::pdf::{CertificateText, certificate};
+use sightline_app::pdf::{CertificateText, certificate};
 
 fn main() {
     // A Western name (built-in fonts) and a Cyrillic one (an embedded font subset).
