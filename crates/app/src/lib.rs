@@ -15,12 +15,14 @@ pub mod desk;
 pub mod directory;
 mod error;
 pub mod learn;
+pub mod links;
 mod orgs;
 pub mod pdf;
 pub mod people;
 pub mod reports;
 pub mod security;
 pub mod settings;
+pub mod setup;
 pub mod tokens;
 mod two_factor;
 

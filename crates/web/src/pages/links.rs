@@ -5,13 +5,12 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use sightline_app::AppError;
 use sightline_domain::user::{Email, NewPassword, PersonName, Role};
-use sightline_storage::StorageError;
 
-use super::{Ctx, FormErrors, hash_password, render, render_invalid, start_session};
+use super::{Ctx, FormErrors, render, render_invalid, start_session};
 use crate::AppState;
 use crate::error::PageError;
-use crate::security::hash_token;
 use crate::visitor::Visitor;
 
 #[derive(Deserialize, Default)]
@@ -81,7 +80,7 @@ pub async fn invite_form(
     v: Visitor,
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
-    let Some(inv) = state.db.open_invitation(&hash_token(&token), state.now()).await? else {
+    let Some(inv) = state.open_invitation(&token).await? else {
         return expired(&v);
     };
     render(&InvitePage {
@@ -101,8 +100,7 @@ pub async fn invite_submit(
     Form(mut f): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
-    let now = state.now();
-    let Some(inv) = state.db.open_invitation(&hash_token(&token), now).await? else {
+    let Some(inv) = state.open_invitation(&token).await? else {
         return expired(&v);
     };
     let mut errors = FormErrors::default();
@@ -123,13 +121,12 @@ pub async fn invite_submit(
         };
         return render_invalid(&page);
     };
-    let hash = hash_password(password.expose().to_owned()).await?;
-    match state.db.accept_invitation(&hash_token(&token), &name, &hash, v.ip.clone(), now).await {
+    match state.accept_invitation(&token, &name, &password, v.ip.clone()).await {
         Ok(user) => {
             let to = if user.roles.require_two_factor() { "/account/two-factor" } else { "/home" };
             start_session(&state, &user, false, to).await
         }
-        Err(StorageError::LinkUsedOrExpired | StorageError::Conflict { .. }) => expired(&v),
+        Err(AppError::LinkUsedOrExpired) => expired(&v),
         Err(e) => Err(e.into()),
     }
 }
@@ -148,7 +145,7 @@ pub async fn reset_form(
     v: Visitor,
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
-    let Some(reset) = state.db.open_password_reset(&hash_token(&token), state.now()).await? else {
+    let Some(reset) = state.open_password_reset(&token).await? else {
         return expired(&v);
     };
     render(&ResetPage { ctx: Ctx::new(&v), token, email: reset.user.email, errors: FormErrors::default() })
@@ -161,8 +158,7 @@ pub async fn reset_submit(
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
-    let now = state.now();
-    let Some(reset) = state.db.open_password_reset(&hash_token(&token), now).await? else {
+    let Some(reset) = state.open_password_reset(&token).await? else {
         return expired(&v);
     };
     let mut errors = FormErrors::default();
@@ -171,8 +167,7 @@ pub async fn reset_submit(
         let page = ResetPage { ctx: Ctx::new(&v), token, email: reset.user.email, errors };
         return render_invalid(&page);
     };
-    let hash = hash_password(password.expose().to_owned()).await?;
-    match state.db.complete_password_reset(&hash_token(&token), &hash, v.ip.clone(), now).await {
+    match state.complete_password_reset(&token, &password, v.ip.clone()).await {
         Ok(_) => {
             let ctx = Ctx::new(&v);
             render(&MessagePage {
@@ -183,7 +178,7 @@ pub async fn reset_submit(
                 ctx,
             })
         }
-        Err(StorageError::LinkUsedOrExpired) => expired(&v),
+        Err(AppError::LinkUsedOrExpired) => expired(&v),
         Err(e) => Err(e.into()),
     }
 }

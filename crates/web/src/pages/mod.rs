@@ -210,11 +210,3 @@ pub fn see_other_with_cookie(to: &str, cookie: &str) -> Result<Response, PageErr
     res.headers_mut().append(header::SET_COOKIE, value);
     Ok(res)
 }
-
-/// Hash a password off the async threads.
-///
-/// # Errors
-/// The task failed or no randomness was available.
-pub async fn hash_password(password: String) -> Result<String, PageError> {
-    tokio::task::spawn_blocking(move || crate::security::hash_password(&password)).await?.map_err(PageError::Internal)
-}

@@ -5,14 +5,14 @@ use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use sightline_app::AppError;
+use sightline_app::setup::FirstAdmin;
 use sightline_domain::org::{OrgKind, OrgName};
-use sightline_domain::user::{Email, NewPassword, PersonName, Role, Roles};
-use sightline_storage::{NewUser, StorageError};
+use sightline_domain::user::{Email, NewPassword, PersonName};
 
-use super::{Ctx, FormErrors, hash_password, render, render_invalid, start_session};
+use super::{Ctx, FormErrors, render, render_invalid, start_session};
 use crate::AppState;
 use crate::error::PageError;
-use crate::security::hash_token;
 use crate::visitor::Visitor;
 
 #[derive(Deserialize, Default)]
@@ -56,7 +56,7 @@ pub async fn form(
     v: Visitor,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, PageError> {
-    let valid = state.db.setup_token_valid(&hash_token(&q.token), state.now()).await?;
+    let valid = state.setup_link_valid(&q.token).await?;
     let page = SetupPage {
         ctx: Ctx::new(&v),
         form: SetupForm { token: q.token, org_kind: "airline".into(), ..SetupForm::default() },
@@ -74,7 +74,6 @@ pub async fn submit(
 ) -> Result<Response, PageError> {
     v.check_csrf(&f.csrf)?;
     let lang = v.lang;
-    let now = state.now();
     let mut errors = FormErrors::default();
     let org_name = errors.take(lang, OrgName::parse(&f.org_name).map_err(|e| field("org_name", e)));
     let kind = errors.take(lang, f.org_kind.parse::<OrgKind>().map_err(|e| field("org_kind", e)));
@@ -84,7 +83,7 @@ pub async fn submit(
     if password.is_some() && f.password != f.password2 {
         errors.add_message("password2", lang.t("error-passwords-differ"));
     }
-    let valid = state.db.setup_token_valid(&hash_token(&f.token), now).await?;
+    let valid = state.setup_link_valid(&f.token).await?;
     if !valid {
         errors.add_message("token", lang.t("error-link-expired"));
     }
@@ -93,28 +92,19 @@ pub async fn submit(
     else {
         return invalid(&v, f, errors, valid);
     };
-    let admin = NewUser {
-        name,
-        email,
-        roles: Roles::of([Role::PlatformAdmin, Role::OrgAdmin, Role::Learner]),
-        base: None,
-        employee_id: None,
-        password_hash: Some(hash_password(password.expose().to_owned()).await?),
-        position: None,
-    };
-    match state.db.complete_setup(&hash_token(&f.token), &org_name, kind, &admin, v.ip.clone(), now).await {
-        Ok((org, user)) => {
-            let user = state.db.get_user(org, user).await?;
+    let admin = FirstAdmin { org_name: &org_name, org_kind: kind, name, email, password: &password };
+    match state.complete_setup(&f.token, admin, v.ip.clone()).await {
+        Ok(user) => {
             // Administrators must enrol a second factor before anything else.
             start_session(&state, &user, false, "/account/two-factor").await
         }
-        Err(StorageError::Conflict { field: f_name }) => {
+        Err(AppError::Conflict { field: f_name }) => {
             let mut errors = FormErrors::default();
             let key = if f_name == "email" { "error-email-taken" } else { "error-org-name-taken" };
             errors.add_message(if f_name == "email" { "email" } else { "org_name" }, lang.t(key));
             invalid(&v, f, errors, true)
         }
-        Err(StorageError::LinkUsedOrExpired) => {
+        Err(AppError::LinkUsedOrExpired) => {
             let mut errors = FormErrors::default();
             errors.add_message("token", lang.t("error-link-expired"));
             invalid(&v, f, errors, false)
