@@ -14,6 +14,7 @@ mod clock;
 pub mod desk;
 pub mod directory;
 mod error;
+pub mod home;
 pub mod learn;
 pub mod links;
 mod orgs;

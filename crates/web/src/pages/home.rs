@@ -41,9 +41,8 @@ struct Home {
 }
 
 pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
-    let user = v.require_user()?;
-    let org = state.db.get_org(user.org_id).await?;
-    let recovery_left = state.db.recovery_codes_left(user.id).await?;
+    let user = v.caller()?;
+    let sightline_app::home::HomeSummary { org, recovery_left } = state.home_summary(&user).await?;
     let ctx = Ctx::new(&v);
     let org_kind = ctx.t(&format!("org-kind-{}", org.kind.as_str()));
     render(&Home {
@@ -79,7 +78,7 @@ pub async fn set_lang(
     v.check_csrf(&f.csrf)?;
     let lang = Lang::from_code(&f.lang).unwrap_or_default();
     if let Some(s) = &v.session {
-        state.db.set_locale(s.user.org_id, s.user.id, lang.code()).await?;
+        state.remember_locale(&s.user, lang.code()).await?;
     }
     // Only paths on this site, however a browser reads them: never an open redirect.
     let back = sightline_domain::navigation::same_origin_path(&f.back).unwrap_or("/");
