@@ -24,6 +24,7 @@ pub mod reports;
 pub mod security;
 pub mod settings;
 pub mod setup;
+pub mod signin;
 pub mod tokens;
 mod two_factor;
 

@@ -20,17 +20,16 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use sightline_domain::FieldError;
 use sightline_domain::user::Role;
-use sightline_storage::{NewSession, UserRecord};
-use time::{Duration, OffsetDateTime};
+use sightline_storage::UserRecord;
+use time::OffsetDateTime;
 
 use crate::error::PageError;
 use crate::i18n::Lang;
-use crate::security::{hash_token, new_token};
 use crate::visitor::Visitor;
 use crate::{AppState, cookies};
 
 /// How long a session lasts: one long duty day.
-pub const SESSION_HOURS: i64 = 14;
+pub use sightline_app::signin::SESSION_HOURS;
 
 /// What every page template gets: language, CSRF token, who is signed in.
 pub struct Ctx {
@@ -179,23 +178,7 @@ pub async fn start_session(
     two_factor_passed: bool,
     to: &str,
 ) -> Result<Response, PageError> {
-    let token = new_token().map_err(PageError::Internal)?;
-    let csrf = new_token().map_err(PageError::Internal)?;
-    let now = state.now();
-    state
-        .db
-        .create_session(
-            &NewSession {
-                id_hash: hash_token(&token),
-                user_id: user.id,
-                org_id: user.org_id,
-                csrf_token: csrf,
-                two_factor_passed,
-                expires_at: now + Duration::hours(SESSION_HOURS),
-            },
-            now,
-        )
-        .await?;
+    let token = state.app.start_session(user, two_factor_passed).await?;
     let cookie = cookies::set(cookies::SESSION, &token, Some(SESSION_HOURS * 3600), state.config.secure_cookies);
     see_other_with_cookie(to, &cookie)
 }
