@@ -6,8 +6,8 @@
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::signin;
 use sightline_domain::totp::normalise_recovery_code;
-use sightline_domain::user::Email;
-use sightline_storage::{LoginFailures, NewSession, UserRecord};
+use sightline_domain::user::{Email, Scopes};
+use sightline_storage::{LoginFailures, NewSession, SessionRecord, UserRecord};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -124,6 +124,22 @@ impl App {
         };
         self.db.create_session(&session, now).await?;
         Ok(token)
+    }
+
+    /// The live session a cookie's token hash names, with its person.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn open_session(&self, session_hash: &[u8]) -> Result<Option<SessionRecord>> {
+        Ok(self.db.session(session_hash, self.now()).await?)
+    }
+
+    /// The person and scopes a live API token (as sent, not hashed) stands for.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn api_token_user(&self, token: &str) -> Result<Option<(UserRecord, Scopes)>> {
+        Ok(self.db.user_by_api_token(&hash_token(token), self.now()).await?)
     }
 
     /// End the session `session_hash` of `user`, audited.

@@ -205,17 +205,15 @@ struct Credential {
 }
 
 async fn credential(parts: &Parts, state: &AppState) -> Result<Credential, ApiError> {
-    let now = state.now();
     if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
         let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
-        let (user, scopes) =
-            state.db.user_by_api_token(&hash_token(token.trim()), now).await?.ok_or_else(ApiError::unauthorized)?;
+        let (user, scopes) = state.api_token_user(token.trim()).await?.ok_or_else(ApiError::unauthorized)?;
         return Ok(Credential { user, scopes: Some(scopes), second_factor_passed: true, csrf: None });
     }
     let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
         return Err(ApiError::unauthorized());
     };
-    let session = state.db.session(&hash_token(&token), now).await?.ok_or_else(ApiError::unauthorized)?;
+    let session = state.open_session(&hash_token(&token)).await?.ok_or_else(ApiError::unauthorized)?;
     Ok(Credential {
         user: session.user,
         scopes: None,

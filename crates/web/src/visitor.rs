@@ -125,7 +125,7 @@ impl FromRequestParts<AppState> for Visitor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let session_hash = cookies::get(&parts.headers, cookies::SESSION).map(|t| hash_token(&t));
         let session = match &session_hash {
-            Some(h) => state.db.session(h, state.now()).await?,
+            Some(h) => state.open_session(h).await?,
             None => None,
         };
         let ip = client_ip(parts);
