@@ -1,7 +1,9 @@
 //! Pure types and rules of Sightline.
 //!
-//! This crate never performs I/O, never reads the clock and never imports an async
-//! runtime, an HTTP framework or a database driver. Time is always a parameter.
+//! This crate never performs I/O and never imports an async runtime, an HTTP
+//! framework or a database driver. Time is a parameter; the one clock reading is a
+//! new UUIDv7 id (`ids.rs`), which carries its creation time
+//! (`crates/cli/tests/layering.rs` checks both).
 
 /// A closed set of named values stored and sent as snake_case strings: `ALL`,
 /// `as_str`, `Display`, serde, and a `FromStr` that fails with `FieldError(field, "unknown-value")`.

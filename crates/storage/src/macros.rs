@@ -149,3 +149,19 @@ macro_rules! insert_cert {
         .map_err(StorageError::unique("certificate"))?;
     }};
 }
+
+/// One write, the e-mail carrying its link (if any) and its audit entry, in one
+/// transaction: the link is never sent without its record, nor stored unaudited.
+macro_rules! write_with_mail {
+    ($db:expr, $org:expr, $mail:expr, $audit:expr, $now:expr, $query:expr) => {{
+        db_run!($db, |p| {
+            let mut tx = p.begin().await?;
+            $query.execute(&mut *tx).await?;
+            if let Some(m) = $mail {
+                mail_in_tx!(tx, $org, m, $now);
+            }
+            audit_in_tx!(tx, $audit, $now);
+            tx.commit().await?;
+        });
+    }};
+}

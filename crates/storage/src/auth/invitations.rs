@@ -83,29 +83,21 @@ impl Db {
             .actor(by)
             .target("invitation", id)
             .detail(format!("roles: {role_list}"));
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        write_with_mail!(self, org, mail, &audit, now,
             sqlx::query(
-                "INSERT INTO invitations (id, org_id, email, name, roles, token_hash, created_by, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(id.as_uuid())
-            .bind(org.as_uuid())
-            .bind(email.as_str())
-            .bind(name.as_str())
-            .bind(&role_list)
-            .bind(token_hash)
-            .bind(by.as_uuid())
-            .bind(to_micros(now))
-            .bind(to_micros(expires_at))
-            .execute(&mut *tx)
-            .await?;
-            if let Some(m) = mail {
-                mail_in_tx!(tx, org, m, now);
-            }
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
-        });
+            "INSERT INTO invitations (id, org_id, email, name, roles, token_hash, created_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id.as_uuid())
+        .bind(org.as_uuid())
+        .bind(email.as_str())
+        .bind(name.as_str())
+        .bind(&role_list)
+        .bind(token_hash)
+        .bind(by.as_uuid())
+        .bind(to_micros(now))
+        .bind(to_micros(expires_at))
+        );
         Ok(id)
     }
 
@@ -200,11 +192,15 @@ impl Db {
         self.get_user(org, user).await?;
         let id = PasswordResetId::new();
         let audit = NewAuditEntry::new(AuditAction::PasswordResetIssued).org(org).actor(by).target("user", user);
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        write_with_mail!(
+            self,
+            org,
+            mail,
+            &audit,
+            now,
             sqlx::query(
                 "INSERT INTO password_resets (id, org_id, user_id, token_hash, created_by, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(id.as_uuid())
             .bind(org.as_uuid())
@@ -213,14 +209,7 @@ impl Db {
             .bind(by.as_uuid())
             .bind(to_micros(now))
             .bind(to_micros(expires_at))
-            .execute(&mut *tx)
-            .await?;
-            if let Some(m) = mail {
-                mail_in_tx!(tx, org, m, now);
-            }
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
-        });
+        );
         Ok(id)
     }
 

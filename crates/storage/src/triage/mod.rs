@@ -45,6 +45,22 @@ macro_rules! event_in_tx {
     }};
 }
 
+/// A version-guarded change to a case: in one transaction, `$query` (an
+/// `UPDATE … AND version = $n`; none changed → [`StorageError::Conflict`] on
+/// `version`), the case event and the audit entry. Evaluates to the new version.
+macro_rules! case_change {
+    ($db:expr, $org:expr, $id:expr, $version:expr, $actor:expr, $now:expr, $event:expr, $audit:expr, $query:expr) => {{
+        db_run!($db, |p| {
+            let mut tx = p.begin().await?;
+            update_if_version!(tx, $query);
+            event_in_tx!(tx, $org, $id, $actor, $now, $event);
+            audit_in_tx!(tx, $audit, $now);
+            tx.commit().await?;
+        });
+        $version + 1
+    }};
+}
+
 mod merge;
 mod notifications;
 mod queue;

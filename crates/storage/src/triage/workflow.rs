@@ -39,32 +39,24 @@ impl Db {
             reason: t.reason.as_deref(),
             ..Event::of(CaseEventKind::Transition)
         };
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
-            update_if_version!(
-                tx,
-                sqlx::query(
-                    "UPDATE reports SET version = version + 1, status = $1, \
-                     outcome = CASE WHEN $1 = 'closed' THEN $2 ELSE NULL END, \
-                     acknowledged_at = CASE WHEN $1 = 'acknowledged' AND acknowledged_at IS NULL THEN $3 ELSE acknowledged_at END, \
-                     escalated_at = CASE WHEN $1 = 'escalated' AND escalated_at IS NULL THEN $3 ELSE escalated_at END, \
-                     handed_over_at = CASE WHEN $1 = 'handed_over' AND handed_over_at IS NULL THEN $3 ELSE handed_over_at END, \
-                     closed_at = CASE WHEN $1 = 'closed' THEN $3 ELSE NULL END \
-                     WHERE org_id = $4 AND id = $5 AND version = $6 AND status = $7",
-                )
-                .bind(t.to.as_str())
-                .bind(t.outcome.map(|o| o.as_str()))
-                .bind(to_micros(now))
-                .bind(org.as_uuid())
-                .bind(id)
-                .bind(version)
-                .bind(t.from.as_str())
-            );
-            event_in_tx!(tx, org, id, actor, now, &event);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
-        });
-        Ok(version + 1)
+        Ok(case_change!(self, org, id, version, actor, now, &event, &audit,
+            sqlx::query(
+                "UPDATE reports SET version = version + 1, status = $1, \
+                 outcome = CASE WHEN $1 = 'closed' THEN $2 ELSE NULL END, \
+                 acknowledged_at = CASE WHEN $1 = 'acknowledged' AND acknowledged_at IS NULL THEN $3 ELSE acknowledged_at END, \
+                 escalated_at = CASE WHEN $1 = 'escalated' AND escalated_at IS NULL THEN $3 ELSE escalated_at END, \
+                 handed_over_at = CASE WHEN $1 = 'handed_over' AND handed_over_at IS NULL THEN $3 ELSE handed_over_at END, \
+                 closed_at = CASE WHEN $1 = 'closed' THEN $3 ELSE NULL END \
+                 WHERE org_id = $4 AND id = $5 AND version = $6 AND status = $7",
+            )
+            .bind(t.to.as_str())
+            .bind(t.outcome.map(|o| o.as_str()))
+            .bind(to_micros(now))
+            .bind(org.as_uuid())
+            .bind(id)
+            .bind(version)
+            .bind(t.from.as_str())
+        ))
     }
 
     /// Set how long before scheduled landing the organisation's desk wants
@@ -148,23 +140,15 @@ impl Db {
             .target("report", id)
             .detail(who.clone());
         let event = Event { reason: Some(&who), ..Event::of(CaseEventKind::Assignment) };
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
-            update_if_version!(
-                tx,
-                sqlx::query(
-                    "UPDATE reports SET version = version + 1, assigned_to = $1 WHERE org_id = $2 AND id = $3 AND version = $4",
-                )
-                .bind(to.map(|u| u.as_uuid()))
-                .bind(org.as_uuid())
-                .bind(id)
-                .bind(version)
-            );
-            event_in_tx!(tx, org, id, actor, now, &event);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
-        });
-        Ok(version + 1)
+        Ok(case_change!(self, org, id, version, actor, now, &event, &audit,
+            sqlx::query(
+                "UPDATE reports SET version = version + 1, assigned_to = $1 WHERE org_id = $2 AND id = $3 AND version = $4",
+            )
+            .bind(to.map(|u| u.as_uuid()))
+            .bind(org.as_uuid())
+            .bind(id)
+            .bind(version)
+        ))
     }
 
     /// Add a note (already sealed). Notes never conflict: they only add.
@@ -222,25 +206,25 @@ impl Db {
             contact: Some(contact),
             ..Event::of(CaseEventKind::Contact)
         };
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
-            // The version guard also holds the status the new one was worked out from.
-            update_if_version!(
-                tx,
-                sqlx::query(
-                    "UPDATE reports SET version = version + 1, status = $1, escalated_at = COALESCE(escalated_at, $2) \
-                     WHERE org_id = $3 AND id = $4 AND version = $5",
-                )
-                .bind(to.as_str())
-                .bind(to_micros(now))
-                .bind(org.as_uuid())
-                .bind(id)
-                .bind(version)
-            );
-            event_in_tx!(tx, org, id, actor, now, &event);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
-        });
-        Ok(version + 1)
+        // The version guard also holds the status the new one was worked out from.
+        Ok(case_change!(
+            self,
+            org,
+            id,
+            version,
+            actor,
+            now,
+            &event,
+            &audit,
+            sqlx::query(
+                "UPDATE reports SET version = version + 1, status = $1, escalated_at = COALESCE(escalated_at, $2) \
+                 WHERE org_id = $3 AND id = $4 AND version = $5",
+            )
+            .bind(to.as_str())
+            .bind(to_micros(now))
+            .bind(org.as_uuid())
+            .bind(id)
+            .bind(version)
+        ))
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -366,7 +366,7 @@ pub async fn case(State(state): State<AppState>, v: Visitor, Path(id): Path<Stri
     render(&case_page(&state, &v, file, FormErrors::default()))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub struct ActionForm {
     #[serde(default)]
     csrf: String,
@@ -393,83 +393,88 @@ pub struct ActionForm {
     reference: String,
     #[serde(default)]
     gate_override: String,
+    /// The other report a merge or dismissal names.
+    #[serde(default)]
+    other: String,
 }
 
-/// A state-changing request on a case: the caller, after the CSRF check, and the
-/// case's id.
-fn case_action(v: &Visitor, id: &str, csrf: &str) -> Result<(Caller, Uuid), PageError> {
-    let me = v.caller()?;
-    v.check_csrf(csrf)?;
-    Ok((me, parse_case_id(id)?))
-}
-
-/// After a change: back to the case (PRG); on a problem, the case again with every
-/// message (a version conflict is a 409: someone else changed it first).
-async fn done(
-    state: &AppState,
-    v: &Visitor,
-    me: &Caller,
+/// A state-changing form posted on a case: the visitor, the caller (after the CSRF
+/// check), the case's id and the form. Every case action is then one app call and
+/// [`CaseForm::done`].
+pub struct CaseForm {
+    state: AppState,
+    v: Visitor,
+    me: Caller,
     id: Uuid,
-    result: Result<(), AppError>,
-) -> Result<Response, PageError> {
-    let (status, problems) = match result {
-        Ok(()) => return Ok(Redirect::to(&format!("/desk/cases/{id}")).into_response()),
-        Err(AppError::Invalid(list)) => (StatusCode::UNPROCESSABLE_ENTITY, list),
-        Err(AppError::Conflict { .. }) => (StatusCode::CONFLICT, vec![FieldError::new("version", "changed-meanwhile")]),
-        Err(e) => return Err(e.into()),
-    };
-    let mut errors = FormErrors::default();
-    for e in &problems {
-        errors.add(v.lang, e);
+    f: ActionForm,
+}
+
+impl FromRequest<AppState> for CaseForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        let (mut parts, body) = req.into_parts();
+        let v = Visitor::from_request_parts(&mut parts, state).await?;
+        let Path(id) = Path::<String>::from_request_parts(&mut parts, state).await.map_err(|_| PageError::NotFound)?;
+        let Form(f) = Form::<ActionForm>::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| PageError::for_status(e.status()))?;
+        let me = v.caller()?;
+        v.check_csrf(&f.csrf)?;
+        Ok(Self { state: state.clone(), me, id: parse_case_id(&id)?, f, v })
     }
-    let file = state.reopen_case(me, id).await?;
-    Ok((status, Html(case_page(state, v, file, errors).render()?)).into_response())
 }
 
-pub async fn transition(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(id): Path<String>,
-    Form(f): Form<ActionForm>,
-) -> Result<Response, PageError> {
-    let (me, id) = case_action(&v, &id, &f.csrf)?;
-    let result = state.transition_case(&me, id, f.version, &f.to, &f.reason, &f.outcome).await;
-    done(&state, &v, &me, id, result).await
+impl CaseForm {
+    /// After a change: back to the case (PRG); on a problem, the case again with every
+    /// message (a version conflict is a 409: someone else changed it first).
+    async fn done(self, result: Result<(), AppError>) -> Result<Response, PageError> {
+        let Self { state, v, me, id, .. } = self;
+        let (status, problems) = match result {
+            Ok(()) => return Ok(Redirect::to(&format!("/desk/cases/{id}")).into_response()),
+            Err(AppError::Invalid(list)) => (StatusCode::UNPROCESSABLE_ENTITY, list),
+            Err(AppError::Conflict { .. }) => {
+                (StatusCode::CONFLICT, vec![FieldError::new("version", "changed-meanwhile")])
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut errors = FormErrors::default();
+        for e in &problems {
+            errors.add(v.lang, e);
+        }
+        let file = state.reopen_case(&me, id).await?;
+        Ok((status, Html(case_page(&state, &v, file, errors).render()?)).into_response())
+    }
+
+    /// The other report a merge or dismissal names (one that is no id is no report of
+    /// this organisation's: "not found", once the caller may ask at all).
+    fn other(&self) -> Uuid {
+        Uuid::parse_str(&self.f.other).unwrap_or(Uuid::nil())
+    }
 }
 
-pub async fn assign(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(id): Path<String>,
-    Form(f): Form<ActionForm>,
-) -> Result<Response, PageError> {
-    let (me, id) = case_action(&v, &id, &f.csrf)?;
+pub async fn transition(a: CaseForm) -> Result<Response, PageError> {
+    let f = &a.f;
+    let result = a.state.transition_case(&a.me, a.id, f.version, &f.to, &f.reason, &f.outcome).await;
+    a.done(result).await
+}
+
+pub async fn assign(a: CaseForm) -> Result<Response, PageError> {
     let to: Option<UserId> =
-        if f.assignee.is_empty() { None } else { Some(f.assignee.parse().map_err(|_| PageError::NotFound)?) };
-    let result = state.assign_case(&me, id, f.version, to).await;
-    done(&state, &v, &me, id, result).await
+        if a.f.assignee.is_empty() { None } else { Some(a.f.assignee.parse().map_err(|_| PageError::NotFound)?) };
+    let result = a.state.assign_case(&a.me, a.id, a.f.version, to).await;
+    a.done(result).await
 }
 
-pub async fn note(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(id): Path<String>,
-    Form(f): Form<ActionForm>,
-) -> Result<Response, PageError> {
-    let (me, id) = case_action(&v, &id, &f.csrf)?;
-    let result = state.note_case(&me, id, &f.note).await;
-    done(&state, &v, &me, id, result).await
+pub async fn note(a: CaseForm) -> Result<Response, PageError> {
+    let result = a.state.note_case(&a.me, a.id, &a.f.note).await;
+    a.done(result).await
 }
 
 /// Record the hand-off to an authority from the routed directory. A report that did
 /// not pass the decision gate needs the analyst's reason.
-pub async fn escalate(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(id): Path<String>,
-    Form(f): Form<ActionForm>,
-) -> Result<Response, PageError> {
-    let (me, id) = case_action(&v, &id, &f.csrf)?;
+pub async fn escalate(a: CaseForm) -> Result<Response, PageError> {
+    let f = a.f.clone();
     let escalation = Escalation {
         contact: f.contact,
         contact_other: f.contact_other,
@@ -477,8 +482,20 @@ pub async fn escalate(
         reference: f.reference,
         gate_override: f.gate_override,
     };
-    let result = state.escalate_case(&me, id, f.version, &escalation).await;
-    done(&state, &v, &me, id, result).await
+    let result = a.state.escalate_case(&a.me, a.id, f.version, &escalation).await;
+    a.done(result).await
+}
+
+/// Merge another report of the same event into this case (it keeps its content).
+pub async fn merge(a: CaseForm) -> Result<Response, PageError> {
+    let result = a.state.merge_cases(&a.me, a.id, a.other()).await;
+    a.done(result).await
+}
+
+/// Say that another report is not the same event.
+pub async fn dismiss(a: CaseForm) -> Result<Response, PageError> {
+    let result = a.state.dismiss_merge(&a.me, a.id, a.other()).await;
+    a.done(result).await
 }
 
 #[derive(Deserialize)]
@@ -542,42 +559,4 @@ pub async fn compliance_csv(
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
-}
-
-#[derive(Deserialize)]
-pub struct OtherForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    other: String,
-}
-
-/// The other report a merge or dismissal names (one that is no id is no report of
-/// this organisation's: "not found", once the caller may ask at all).
-fn other_id(other: &str) -> Uuid {
-    Uuid::parse_str(other).unwrap_or(Uuid::nil())
-}
-
-/// Merge another report of the same event into this case (it keeps its content).
-pub async fn merge(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(id): Path<String>,
-    Form(f): Form<OtherForm>,
-) -> Result<Response, PageError> {
-    let (me, id) = case_action(&v, &id, &f.csrf)?;
-    let result = state.merge_cases(&me, id, other_id(&f.other)).await;
-    done(&state, &v, &me, id, result).await
-}
-
-/// Say that another report is not the same event.
-pub async fn dismiss(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(id): Path<String>,
-    Form(f): Form<OtherForm>,
-) -> Result<Response, PageError> {
-    let (me, id) = case_action(&v, &id, &f.csrf)?;
-    let result = state.dismiss_merge(&me, id, other_id(&f.other)).await;
-    done(&state, &v, &me, id, result).await
 }
