@@ -70,6 +70,29 @@ impl App {
         self
     }
 
+    /// Which engine the database runs on (`sqlite`, `postgres`), for health checks.
+    #[must_use]
+    pub const fn engine(&self) -> &'static str {
+        self.db.engine().as_str()
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    ///
+    /// # Errors
+    /// It did not.
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
+    }
+
+    /// Add the content's routing-directory entries that the database has never held
+    /// (platform admins' edits and removals stand). Returns how many were added.
+    ///
+    /// # Errors
+    /// The database failed; nothing was added.
+    pub async fn seed_directory(&self) -> Result<usize> {
+        Ok(self.db.seed_directory(&self.library.directory.entries, self.now()).await?)
+    }
+
     /// The current time, from the configured clock.
     #[must_use]
     pub fn now(&self) -> OffsetDateTime {

@@ -158,6 +158,18 @@ fn the_storage_seam_exports_no_macro_and_no_engine() {
 }
 
 #[test]
+fn web_handlers_reach_the_database_only_through_the_app() {
+    // `lib.rs` wires the app and the jobs together (it hands the jobs the pool); every
+    // handler, extractor and page calls an `App` use case instead.
+    let offenders: Vec<String> = [".db.", "state.db", "sightline_storage::Db"]
+        .into_iter()
+        .flat_map(|needle| occurrences("web", "src", needle))
+        .filter(|o| !o.starts_with("crates/web/src/lib.rs"))
+        .collect();
+    assert!(offenders.is_empty(), "web code reaching the database:\n{}", offenders.join("\n"));
+}
+
+#[test]
 fn the_checks_above_can_fail() {
     // The helpers find what they look for: this file names them in its own code.
     assert!(!occurrences("cli", "tests", "fn occurrences(").is_empty());

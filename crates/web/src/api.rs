@@ -301,16 +301,15 @@ pub struct Health {
 /// Liveness: the process is up.
 #[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
-    Json(Health { status: "ok", database: state.db.engine().as_str(), version: env!("CARGO_PKG_VERSION") })
+    Json(Health { status: "ok", database: state.engine(), version: env!("CARGO_PKG_VERSION") })
 }
 
 /// Readiness: the database answers a query.
 #[utoipa::path(get, path = "/readyz", tag = "system", responses((status = 200, body = Health), (status = 503, body = ErrorEnvelope, description = "The database did not answer")))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
+    match state.ping().await {
         Ok(()) => {
-            Json(Health { status: "ok", database: state.db.engine().as_str(), version: env!("CARGO_PKG_VERSION") })
-                .into_response()
+            Json(Health { status: "ok", database: state.engine(), version: env!("CARGO_PKG_VERSION") }).into_response()
         }
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

@@ -119,15 +119,6 @@ impl AppState {
         self
     }
 
-    /// Add the content's routing-directory entries that the database has never held
-    /// (platform admins' edits and removals stand). Returns how many were added.
-    ///
-    /// # Errors
-    /// The database failed; nothing was added.
-    pub async fn seed_directory(&self) -> Result<usize, sightline_storage::StorageError> {
-        self.db.seed_directory(&self.library.directory.entries, self.now()).await
-    }
-
     /// An absolute link on this server.
     #[must_use]
     pub fn link(&self, path: &str) -> String {
