@@ -64,11 +64,16 @@ fn occurrences(krate: &str, sub: &str, needle: &str) -> Vec<String> {
         .collect()
 }
 
-/// The names in a crate's `[dependencies]` table (not dev-dependencies).
+/// The names in a crate's `[dependencies]` table (not dev-dependencies, and not the
+/// optional ones that only a test feature such as `testing` turns on).
 fn dependencies(krate: &str) -> Vec<String> {
     let text = fs::read_to_string(root().join("crates").join(krate).join("Cargo.toml")).unwrap();
     let manifest: toml::Table = toml::from_str(&text).unwrap();
-    manifest.get("dependencies").and_then(|d| d.as_table()).map(|t| t.keys().cloned().collect()).unwrap_or_default()
+    let Some(deps) = manifest.get("dependencies").and_then(|d| d.as_table()) else { return Vec::new() };
+    deps.iter()
+        .filter(|(_, spec)| !spec.get("optional").and_then(toml::Value::as_bool).unwrap_or(false))
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 fn crates() -> Vec<String> {
