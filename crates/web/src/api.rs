@@ -602,11 +602,13 @@ impl From<sightline_storage::CaseRecord> for CaseOut {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CasesQuery {
-    /// `open` (every case not closed, the default) or one status: `received`,
-    /// `acknowledged`, `escalated`, `handed_over`, `closed`.
+    /// `open` (every case not closed, the default) or one status.
+    #[param(pattern = "^(open|received|acknowledged|escalated|handed_over|closed)$")]
     status: Option<String>,
-    /// At most this many, most urgent first (1–500, default 100).
+    /// At most this many, most urgent first (default 100).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<i64>,
 }
 
@@ -662,6 +664,7 @@ pub struct DirectoryEntryOut {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
     /// An arrival airport (IATA): only its contacts, in the order the desk is offered them.
     destination: Option<String>,
