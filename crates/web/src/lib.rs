@@ -214,6 +214,7 @@ route_table! {
     "/static/report.js" => get(middleware::asset);
     "/sw.js" => get(middleware::asset);
     "/static/desk.js" => get(middleware::asset);
+    "/manifest.webmanifest" => get(middleware::asset);
 }
 
 /// Every (method, path) the application serves, the API's under `/api/v1` included.

@@ -191,6 +191,8 @@ struct CasePage {
     outcomes: [Outcome; 5],
     analysts: Vec<(String, String)>,
     assigned: String,
+    /// Who the case is assigned to (preselected in the assign form).
+    assigned_id: String,
     countdown: String,
     destination_name: String,
     contacts: Vec<ContactOption>,
@@ -291,13 +293,19 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
             EventView { at, who, text, note }
         })
         .collect();
-    let next = CaseStatus::ALL.into_iter().filter(|s| *s != status).collect();
+    // Forward steps first, so the list offers the next step, never a step back.
+    let next = CaseStatus::ALL
+        .into_iter()
+        .filter(|s| *s > status)
+        .chain(CaseStatus::ALL.into_iter().filter(|s| *s < status))
+        .collect();
     let analysts = users
         .iter()
         .filter(|u| u.has_role(Role::DeskAnalyst) && u.active)
         .map(|u| (u.id.to_string(), u.name.clone()))
         .collect();
     let assigned = c.assigned_to.and_then(|a| names.get(&a).cloned()).unwrap_or_default();
+    let assigned_id = c.assigned_to.map(|a| a.to_string()).unwrap_or_default();
     let now = state.now();
     let countdown = c.scheduled_arrival.map(|a| triage::countdown(a - now)).unwrap_or_default();
     let dest = state.library.airports.airport(&c.destination);
@@ -332,6 +340,7 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
         outcomes: Outcome::ALL,
         analysts,
         assigned,
+        assigned_id,
         countdown,
         destination_name,
         contacts,
