@@ -621,6 +621,51 @@ impl Directory {
     }
 }
 
+/// Hosts whose pages are copies of another publisher's text or test servers
+/// (`content/copy-sites.toml`): a directory entry may not cite them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopySites {
+    #[serde(rename = "site", default)]
+    pub sites: Vec<CopySite>,
+}
+
+/// One denied host and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopySite {
+    pub host: String,
+    pub why: String,
+}
+
+impl CopySites {
+    /// The denied site a link points to (its host or a subdomain of it), if any.
+    #[must_use]
+    pub fn denied(&self, link: &str) -> Option<&CopySite> {
+        let host = url::Url::parse(link).ok()?.host_str()?.to_ascii_lowercase();
+        let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
+        self.sites.iter().find(|s| {
+            let deny = s.host.to_ascii_lowercase();
+            host == deny || host.ends_with(&format!(".{deny}"))
+        })
+    }
+
+    /// Every directory entry that cites a denied site, as (entry index, message).
+    #[must_use]
+    pub fn problems(&self, directory: &Directory) -> Vec<(usize, String)> {
+        directory
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                self.denied(&e.source).map(|s| {
+                    (i, format!("{}: source {:?} is on the copy-site list ({}): cite the publisher's own page", e.organisation, e.source, s.why))
+                })
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -728,6 +773,25 @@ mod tests {
         let mut own = d.clone();
         own.entries.push(entry("FI", ContactKind::Emergency, "2026-11-28"));
         assert!(!names(&own.route(q("FI", "HEL", true))).contains(&"EU emergency"), "the country's own 112 suffices");
+    }
+
+    #[test]
+    fn a_source_on_a_copy_site_or_its_subdomain_is_named() {
+        let sites = CopySites {
+            sites: vec![CopySite { host: "pubt.io".into(), why: "copies".into() }, CopySite {
+                host: "ngtest.aviationweek.com".into(),
+                why: "test server".into(),
+            }],
+        };
+        assert!(sites.denied("https://www.pubt.io/view/E63D").is_some());
+        assert!(sites.denied("https://a.pubt.io/x").is_some());
+        assert!(sites.denied("https://ngtest.aviationweek.com/story").is_some());
+        assert!(sites.denied("https://aviationweek.com/story").is_none(), "the publisher itself");
+        assert!(sites.denied("https://notpubt.io/x").is_none());
+        let mut d = Directory { schema_version: 2, entries: vec![entry("US", ContactKind::Police, "2026-11-28")] };
+        assert!(sites.problems(&d).is_empty());
+        d.entries[0].source = "https://www.pubt.io/view/E63D".into();
+        assert_eq!(sites.problems(&d).len(), 1);
     }
 
     #[test]
