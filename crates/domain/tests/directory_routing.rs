@@ -41,7 +41,7 @@ fn every_seeded_country_routes_urgent_and_not_before_departure_and_in_flight() {
                 assert!(list.iter().any(|e| e.country == expected), "{case}: the country's own entries are listed");
                 if !urgent {
                     let scopes: Vec<Scope> =
-                        list.iter().filter(|e| !e.is_office_hours_email()).map(DirectoryEntry::scope).collect();
+                        list.iter().filter(|e| !e.is_office_hours_email()).map(|e| e.scope()).collect();
                     assert!(scopes.is_sorted(), "{case}: airport, country, then regional and international lines");
                 }
                 assert!(!list[0].is_office_hours_email(), "{case}: never an office-hours e-mail first");
