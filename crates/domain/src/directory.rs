@@ -621,6 +621,57 @@ impl Directory {
     }
 }
 
+/// An entry as stored before version 2 of the directory (storage migration 0018):
+/// the phone as typed, the notes inside the hours. Read only, to upgrade.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DirectoryEntryV1 {
+    pub country: String,
+    #[serde(default)]
+    pub airport: Option<String>,
+    pub organisation: String,
+    pub kind: ContactKind,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub hours: String,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    pub source: String,
+    pub last_verified: String,
+}
+
+impl DirectoryEntryV1 {
+    /// The same entry in today's shape: a phone in E.164 stays the phone, any other
+    /// number becomes the local number; "24/7; more" becomes 24/7 with the rest as notes.
+    #[must_use]
+    pub fn upgrade(self) -> DirectoryEntry {
+        let e164 = self.phone.as_deref().and_then(|p| E164::parse(p).ok());
+        let local_number = if e164.is_some() { None } else { self.phone };
+        let (hours, notes) = match self.hours.trim().strip_prefix(Hours::ALWAYS) {
+            Some(rest) => (Hours::Always, rest.trim_start_matches([';', ',', ' ']).to_owned()),
+            None => (Hours::parse(&self.hours), String::new()),
+        };
+        DirectoryEntry {
+            country: self.country,
+            airport: self.airport,
+            organisation: self.organisation,
+            kind: self.kind,
+            phone: e164,
+            local_number,
+            dialable_from_abroad: false,
+            email: self.email,
+            hours,
+            notes,
+            languages: self.languages,
+            languages_over: None,
+            source: self.source,
+            last_verified: self.last_verified,
+        }
+    }
+}
+
 /// Hosts whose pages are copies of another publisher's text or test servers
 /// (`content/copy-sites.toml`): a directory entry may not cite them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -792,6 +843,28 @@ mod tests {
         assert!(sites.problems(&d).is_empty());
         d.entries[0].source = "https://www.pubt.io/view/E63D".into();
         assert_eq!(sites.problems(&d).len(), 1);
+    }
+
+    #[test]
+    fn an_entry_stored_before_version_2_is_upgraded() {
+        let v1 = |phone: &str, hours: &str| DirectoryEntryV1 {
+            country: "UA".into(),
+            airport: None,
+            organisation: "Hotline".into(),
+            kind: ContactKind::NationalHotline,
+            phone: Some(phone.into()),
+            email: None,
+            hours: hours.into(),
+            languages: vec!["uk".into()],
+            source: "https://example.org/".into(),
+            last_verified: "2026-11-28".into(),
+        };
+        let e = v1("+38 044 284-19-15", "24/7; text 233733").upgrade();
+        assert_eq!(e.phone.as_ref().map(E164::as_str), Some("+380442841915"));
+        assert_eq!((e.hours, e.notes.as_str(), e.local_number), (Hours::Always, "text 233733", None));
+        let short = v1("527", "Check hours with the line").upgrade();
+        assert_eq!((short.phone, short.local_number.as_deref()), (None, Some("527")));
+        assert_eq!(short.hours, Hours::Text("Check hours with the line".into()));
     }
 
     #[test]
