@@ -107,6 +107,12 @@ impl Hours {
     }
 }
 
+impl fmt::Display for Hours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl From<String> for Hours {
     fn from(s: String) -> Self {
         Self::parse(&s)
