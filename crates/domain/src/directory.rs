@@ -534,7 +534,8 @@ pub struct RouteQuery<'a> {
 /// - urgent: phones answering 24/7 first; then by scope (the airport's own, the
 ///   country's, the region's, international), kind (those who meet the aircraft
 ///   first) and whether the number can be dialled from abroad;
-/// - not urgent: by scope and kind, but an office-hours e-mail never comes first.
+/// - not urgent: by scope and kind, emergency numbers last among them, and an
+///   office-hours e-mail never first.
 ///
 /// Regional and international lines are always listed after the country's (the
 /// fallback), except a regional emergency number for a country that has its own.
@@ -552,7 +553,8 @@ pub fn route<'a, T>(items: &'a [T], entry: impl Fn(&T) -> &DirectoryEntry, q: Ro
         if q.urgent {
             (!e.is_24_7_phone(), *scope, e.kind.rank(), !e.dialable_from_abroad)
         } else {
-            (e.is_office_hours_email(), *scope, e.kind.rank(), false)
+            let rank = if e.kind == ContactKind::Emergency { u8::MAX } else { e.kind.rank() };
+            (e.is_office_hours_email(), *scope, rank, false)
         }
     });
     out.into_iter().map(|(_, t)| t).collect()
@@ -787,8 +789,11 @@ mod tests {
         let urgent = d.route(q("FI", "HEL", true));
         assert_eq!(names(&urgent), vec!["FI emergency", "FI victim_assistance", "FI police"]);
         let calm = d.route(q("FI", "HEL", false));
-        assert_eq!(calm[0].organisation, "FI emergency", "the e-mail is not first even when not urgent");
-        assert_eq!(calm.last().unwrap().organisation, "FI police");
+        assert_eq!(
+            names(&calm),
+            vec!["FI victim_assistance", "FI emergency", "FI police"],
+            "not urgent: the emergency number after the others, and still not the office-hours e-mail first"
+        );
         assert!(lacks_airport_duty_line(&urgent, |e| *e));
         assert!(!lacks_international_24_7(&urgent, |e| *e));
     }
