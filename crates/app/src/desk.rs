@@ -227,8 +227,7 @@ impl App {
         };
         let entries = self.db.directory().await?;
         let q = directory::RouteQuery { country: &place.country, airport: &place.iata, urgent };
-        let contacts: Vec<StoredEntry> =
-            directory::route(&entries, |s| &s.entry, q).into_iter().cloned().collect();
+        let contacts: Vec<StoredEntry> = directory::route(&entries, |s| &s.entry, q).into_iter().cloned().collect();
         let routing = Routing {
             leg,
             airport: place.iata.clone(),

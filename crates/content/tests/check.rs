@@ -161,12 +161,9 @@ fn a_directory_entry_without_a_source_link_or_listed_twice_is_named() {
         let copy = t[first..second].to_owned();
         format!("{t}\n{copy}")
     });
-    let first_entry = std::fs::read_to_string(dir.join("directory.toml"))
-        .unwrap()
-        .lines()
-        .position(|l| l == "[[entry]]")
-        .unwrap()
-        + 1;
+    let first_entry =
+        std::fs::read_to_string(dir.join("directory.toml")).unwrap().lines().position(|l| l == "[[entry]]").unwrap()
+            + 1;
     let errors = errors_of(&dir);
     let at = format!("directory.toml:{first_entry}:");
     assert!(errors.iter().any(|e| e.contains(&at) && e.contains("source")), "{errors:?}");
@@ -189,15 +186,19 @@ fn break_first_entry(f: impl FnOnce(String) -> String) -> Vec<String> {
 
 #[test]
 fn a_directory_phone_not_in_e164_fails_the_check() {
-    let errors = break_first_entry(|b| format!("{b}").replacen("kind = \"police\"", "kind = \"police\"\nphone = \"029 546 3177\"", 1));
+    let errors =
+        break_first_entry(|b| b.replacen("kind = \"police\"", "kind = \"police\"\nphone = \"029 546 3177\"", 1));
     assert!(errors.iter().any(|e| e.contains("directory.toml") && e.contains("E.164")), "{errors:?}");
 }
 
 #[test]
 fn a_directory_entry_without_a_source_or_check_date_fails_the_check() {
-    let no_source = break_first_entry(|b| b.lines().filter(|l| !l.starts_with("source =")).map(|l| format!("{l}\n")).collect());
+    let no_source =
+        break_first_entry(|b| b.lines().filter(|l| !l.starts_with("source =")).map(|l| format!("{l}\n")).collect());
     assert!(no_source.iter().any(|e| e.contains("directory.toml") && e.contains("source")), "{no_source:?}");
-    let no_date = break_first_entry(|b| b.lines().filter(|l| !l.starts_with("last_verified =")).map(|l| format!("{l}\n")).collect());
+    let no_date = break_first_entry(|b| {
+        b.lines().filter(|l| !l.starts_with("last_verified =")).map(|l| format!("{l}\n")).collect()
+    });
     assert!(no_date.iter().any(|e| e.contains("directory.toml") && e.contains("last_verified")), "{no_date:?}");
     let bad_date = break_first_entry(|b| b.replace("last_verified = \"2026-12-02\"", "last_verified = \"last week\""));
     assert!(bad_date.iter().any(|e| e.contains("last_verified") && e.contains("invalid-date")), "{bad_date:?}");

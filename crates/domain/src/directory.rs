@@ -352,19 +352,11 @@ impl DirectoryEntry {
         let region = self.country == INTERNATIONAL || REGIONS.iter().any(|(r, _)| *r == self.country);
         check(upper(&self.country, 2) || region, "country", "invalid-country");
         let canonical_iata = |a: &str| Iata::parse_code(a).is_ok_and(|i| i.as_str() == a);
-        check(
-            self.airport.as_deref().is_none_or(|a| canonical_iata(a) && !region),
-            "airport",
-            "invalid-airport",
-        );
+        check(self.airport.as_deref().is_none_or(|a| canonical_iata(a) && !region), "airport", "invalid-airport");
         let org = self.organisation.trim();
         check(!org.is_empty(), "organisation", "required");
         check(org.chars().count() <= 200, "organisation", "too-long");
-        check(
-            self.phone.is_some() || self.local_number.is_some() || self.email.is_some(),
-            "phone",
-            "phone-or-email",
-        );
+        check(self.phone.is_some() || self.local_number.is_some() || self.email.is_some(), "phone", "phone-or-email");
         check(self.local_number.as_deref().is_none_or(valid_local_number), "local_number", "invalid-phone");
         check(!self.dialable_from_abroad || self.phone.is_some(), "dialable_from_abroad", "needs-phone");
         check(self.email.as_deref().is_none_or(|e| Email::parse(e).is_ok()), "email", "invalid-email");
@@ -541,8 +533,7 @@ pub struct RouteQuery<'a> {
 /// fallback), except a regional emergency number for a country that has its own.
 /// A country with any entry never gets an empty list.
 pub fn route<'a, T>(items: &'a [T], entry: impl Fn(&T) -> &DirectoryEntry, q: RouteQuery<'_>) -> Vec<&'a T> {
-    let own_emergency =
-        items.iter().any(|t| entry(t).country == q.country && entry(t).kind == ContactKind::Emergency);
+    let own_emergency = items.iter().any(|t| entry(t).country == q.country && entry(t).kind == ContactKind::Emergency);
     let mut out: Vec<(Scope, &T)> = items
         .iter()
         .filter_map(|t| entry(t).covers(q.country, q.airport).map(|s| (s, t)))
@@ -718,7 +709,13 @@ impl CopySites {
             .enumerate()
             .filter_map(|(i, e)| {
                 self.denied(&e.source).map(|s| {
-                    (i, format!("{}: source {:?} is on the copy-site list ({}): cite the publisher's own page", e.organisation, e.source, s.why))
+                    (
+                        i,
+                        format!(
+                            "{}: source {:?} is on the copy-site list ({}): cite the publisher's own page",
+                            e.organisation, e.source, s.why
+                        ),
+                    )
                 })
             })
             .collect()
@@ -761,7 +758,8 @@ mod tests {
     fn e164_is_parsed_once_and_kept_canonical() {
         assert_eq!(E164::parse("+358 2954 63177").unwrap().as_str(), "+358295463177");
         assert_eq!(E164::parse(" +1 (866) 347-2423 ").unwrap().as_str(), "+18663472423");
-        for bad in ["112", "0800 222 777", "1-866-347-2423", "+0 123 4567", "+358 29x", "+12345", "+1234567890123456", ""]
+        for bad in
+            ["112", "0800 222 777", "1-866-347-2423", "+0 123 4567", "+358 29x", "+12345", "+1234567890123456", ""]
         {
             assert_eq!(E164::parse(bad), Err(FieldError::new("phone", "not-e164")), "{bad}");
         }
@@ -840,10 +838,10 @@ mod tests {
     #[test]
     fn a_source_on_a_copy_site_or_its_subdomain_is_named() {
         let sites = CopySites {
-            sites: vec![CopySite { host: "pubt.io".into(), why: "copies".into() }, CopySite {
-                host: "ngtest.aviationweek.com".into(),
-                why: "test server".into(),
-            }],
+            sites: vec![
+                CopySite { host: "pubt.io".into(), why: "copies".into() },
+                CopySite { host: "ngtest.aviationweek.com".into(), why: "test server".into() },
+            ],
         };
         assert!(sites.denied("https://www.pubt.io/view/E63D").is_some());
         assert!(sites.denied("https://a.pubt.io/x").is_some());

@@ -2,9 +2,7 @@
 //! time): every seeded country, urgent and not, before departure and in flight.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use sightline_domain::directory::{
-    Directory, DirectoryEntry, Leg, RouteQuery, Scope, lacks_international_24_7, route,
-};
+use sightline_domain::directory::{Directory, DirectoryEntry, Leg, RouteQuery, Scope, lacks_international_24_7, route};
 use sightline_domain::report::Phase;
 
 fn seeded() -> Directory {
@@ -12,7 +10,13 @@ fn seeded() -> Directory {
 }
 
 /// A flight from `origin` to `destination`, routed for a report made in `phase`.
-fn routed<'a>(d: &'a Directory, origin: &str, destination: &str, phase: Phase, urgent: bool) -> Vec<&'a DirectoryEntry> {
+fn routed<'a>(
+    d: &'a Directory,
+    origin: &str,
+    destination: &str,
+    phase: Phase,
+    urgent: bool,
+) -> Vec<&'a DirectoryEntry> {
     let country = match Leg::of(phase) {
         Leg::Origin => origin,
         Leg::Destination => destination,

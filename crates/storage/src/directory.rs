@@ -96,7 +96,6 @@ fn parse_body(s: &str, schema: i64) -> Result<DirectoryEntry> {
     }
 }
 
-
 fn entry_of(r: EntryRow) -> Result<StoredEntry> {
     Ok(StoredEntry {
         id: DirectoryEntryId::from_uuid(r.id),
@@ -214,8 +213,10 @@ impl Db {
                 }
             }
             if !legacy.is_empty() {
-                let audit = NewAuditEntry::new(AuditAction::DirectorySeeded)
-                    .detail(format!("{} entries from before the corrected content file replaced or removed", legacy.len()));
+                let audit = NewAuditEntry::new(AuditAction::DirectorySeeded).detail(format!(
+                    "{} entries from before the corrected content file replaced or removed",
+                    legacy.len()
+                ));
                 audit_in_tx!(tx, &audit, now);
             }
             for (id, key, text, e) in &rows {

@@ -1313,7 +1313,10 @@ async fn entries_from_before_directory_v2_are_read_and_pristine_seeds_corrected(
     assert_eq!(db.seed_directory(&[hotline.clone(), polaris.clone(), kept.clone()], NOW).await.unwrap(), 3);
     // Make them look as version 1 wrote them.
     for (key, body) in [
-        ("UA", v1("UA", "national_hotline", "Government counter-trafficking hotline", "527", "24/7; 1547 also answers")),
+        (
+            "UA",
+            v1("UA", "national_hotline", "Government counter-trafficking hotline", "527", "24/7; 1547 also answers"),
+        ),
         ("US", v1("US", "national_hotline", "National Human Trafficking Hotline (Polaris)", "1-888-373-7888", "24/7")),
         ("GR", v1("GR", "national_hotline", "A21 line", "+30 1109 000", "Check hours")),
     ] {
@@ -1355,7 +1358,11 @@ async fn entries_from_before_directory_v2_are_read_and_pristine_seeds_corrected(
     assert_eq!(gone[0].change.as_str(), "removed");
     assert!(gone[0].reason.as_deref().unwrap_or_default().contains("no longer in the content file"));
     assert_eq!(db.removed_directory().await.unwrap().len(), 1);
-    assert_eq!(db.seed_directory(&[ua_now.entry.clone()], later).await.unwrap(), 0, "nothing left to correct");
+    assert_eq!(
+        db.seed_directory(std::slice::from_ref(&ua_now.entry), later).await.unwrap(),
+        0,
+        "nothing left to correct"
+    );
     assert_eq!(db.directory_entry(ua.id).await.unwrap().version, 2);
 }
 

@@ -61,7 +61,11 @@ async fn platform_admins_keep_the_directory_and_the_desk_uses_it_at_once() {
         // The new fields: a phone not in E.164, "dialable from abroad" without one, a
         // short code with letters, a language count that is not a number.
         let mut new_fields = entry_fields(&[("phone", "029 546 3177")]);
-        new_fields.extend([("local_number", "call 112"), ("languages_over", "many"), ("notes", "Ask for the duty officer")]);
+        new_fields.extend([
+            ("local_number", "call 112"),
+            ("languages_over", "many"),
+            ("notes", "Ask for the duty officer"),
+        ]);
         let r = admin.submit("/directory/new", "/directory", &new_fields).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("Enter the number in international format"), "{}", r.body);
