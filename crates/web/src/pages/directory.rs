@@ -3,7 +3,7 @@
 //! change keeps the previous version (who, when, what it said) and is audited.
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use sightline_storage::{DirectoryChange, StoredEntry};
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 
 pub struct Row {
     pub id: String,
@@ -79,13 +79,11 @@ impl EntryPage {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     country: String,
-    #[serde(default)]
     stale: String,
     /// Show the removed entries instead (platform admins).
-    #[serde(default)]
     removed: String,
 }
 
@@ -202,8 +200,6 @@ pub async fn new_form(State(state): State<AppState>, v: Visitor) -> Result<Respo
 #[derive(Deserialize)]
 pub struct EntryForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     version: i64,
     #[serde(flatten)]
     draft: DirectoryDraft,
@@ -219,10 +215,9 @@ fn with_errors(mut page: EntryPage, v: &Visitor, errors: &[FieldError]) -> Entry
 pub async fn create(
     State(state): State<AppState>,
     v: Visitor,
-    Form(f): Form<EntryForm>,
+    CsrfForm(f): CsrfForm<EntryForm>,
 ) -> Result<Response, PageError> {
     let me = v.caller()?;
-    v.check_csrf(&f.csrf)?;
     match state.create_directory_entry(&me, &f.draft).await {
         Ok(id) => Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),
         Err(AppError::Invalid(errors)) => {
@@ -237,8 +232,8 @@ fn parse_id(id: &str) -> Result<DirectoryEntryId, PageError> {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SavedQuery {
-    #[serde(default)]
     saved: String,
 }
 
@@ -260,10 +255,9 @@ pub async fn update(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Form(f): Form<EntryForm>,
+    CsrfForm(f): CsrfForm<EntryForm>,
 ) -> Result<Response, PageError> {
     let me = v.caller()?;
-    v.check_csrf(&f.csrf)?;
     let id = parse_id(&id)?;
     match state.update_directory_entry(&me, id, f.version, &f.draft).await {
         Ok(()) => Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),
@@ -284,13 +278,10 @@ pub async fn update(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RemoveForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     version: i64,
-    #[serde(default)]
     reason: String,
 }
 
@@ -299,7 +290,7 @@ pub async fn remove(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Form(f): Form<RemoveForm>,
+    CsrfForm(f): CsrfForm<RemoveForm>,
 ) -> Result<Response, PageError> {
     change_removal(&state, &v, &id, f, true).await
 }
@@ -309,7 +300,7 @@ pub async fn restore(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Form(f): Form<RemoveForm>,
+    CsrfForm(f): CsrfForm<RemoveForm>,
 ) -> Result<Response, PageError> {
     change_removal(&state, &v, &id, f, false).await
 }
@@ -322,7 +313,6 @@ async fn change_removal(
     remove: bool,
 ) -> Result<Response, PageError> {
     let me = v.caller()?;
-    v.check_csrf(&f.csrf)?;
     let id = parse_id(id)?;
     let (status, message) = match state.set_directory_entry_removed(&me, id, f.version, remove, &f.reason).await {
         Ok(()) if remove => return Ok(Redirect::to("/directory").into_response()),
