@@ -39,7 +39,9 @@ pub(crate) fn load_gate(c: &mut Collector, path: &Path, catalogue: Option<&Catal
     let rule: GateRule = parse_toml(c, path, &text)?;
     let known = |code: &str| catalogue.is_none_or(|cat| cat.get(code).is_some());
     for message in rule.problems(known) {
-        let code = message.split_whitespace().find(|w| w.contains('-') && w.chars().all(|ch| ch.is_ascii_uppercase() || ch == '-'));
+        let code = message
+            .split_whitespace()
+            .find(|w| w.contains('-') && w.chars().all(|ch| ch.is_ascii_uppercase() || ch == '-'));
         let line = code.and_then(|code| find_line(&text, &format!("\"{code}\"")));
         c.error(path, line, message);
     }
@@ -76,10 +78,18 @@ pub(crate) fn check_bank(c: &mut Collector, path: &Path, text: &str, questions: 
             c.error(path, line, format!("question {} is expected = \"innocent\" but not innocent = true", q.id));
         }
         if q.is_urgent() && q.expected != Some(Expected::Report) {
-            c.error(path, line, format!("question {} shows a disclosure or danger: tag it expected = \"report\"", q.id));
+            c.error(
+                path,
+                line,
+                format!("question {} shows a disclosure or danger: tag it expected = \"report\"", q.id),
+            );
         }
         if q.expected == Some(Expected::Report) && q.indicators.is_empty() && !q.is_urgent() {
-            c.error(path, line, format!("report scenario {} names no sign (indicators) and no disclosure or danger", q.id));
+            c.error(
+                path,
+                line,
+                format!("report scenario {} names no sign (indicators) and no disclosure or danger", q.id),
+            );
         }
     }
     let (longest, total) = longest_right(questions);
