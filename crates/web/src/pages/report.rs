@@ -165,11 +165,11 @@ fn page(state: &AppState, v: &Visitor, form: ReportForm, errors: FormErrors) -> 
         errors,
         core,
         categories,
-        roles: ReporterRole::ALL,
-        phases: Phase::ALL,
-        ages: AgeRange::ALL,
-        genders: PerceivedGender::ALL,
-        awareness: Awareness::ALL,
+        roles: &ReporterRole::ALL,
+        phases: &Phase::ALL,
+        ages: &AgeRange::ALL,
+        genders: &PerceivedGender::ALL,
+        awareness: &Awareness::ALL,
         client_json,
     })
 }

@@ -3,7 +3,7 @@
 //! alerted (an e-mail address, a signed webhook). Every change is audited.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use sightline_app::{AppError, Caller};
@@ -15,7 +15,7 @@ use super::users::org_admin_action;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 
 #[derive(Template)]
 #[template(path = "org_settings.html")]
@@ -37,18 +37,13 @@ struct SettingsPage {
     max: i64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SettingsForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     minutes: String,
-    #[serde(default)]
     alert_email: String,
-    #[serde(default)]
     webhook_url: String,
     /// `stop` turns the channel off.
-    #[serde(default)]
     action: String,
 }
 
@@ -97,7 +92,7 @@ async fn answer(
 }
 
 pub async fn form(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, None)?;
+    let (org, me) = org_admin_action(&v, &org)?;
     render(&page(&state, &v, &me, org).await?)
 }
 
@@ -105,9 +100,9 @@ pub async fn submit(
     State(state): State<AppState>,
     v: Visitor,
     Path(org): Path<String>,
-    Form(f): Form<SettingsForm>,
+    CsrfForm(f): CsrfForm<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let (org, me) = org_admin_action(&v, &org)?;
     let result = state.set_escalation_lead(&me, org, &f.minutes).await.map(|()| ("settings-saved", None));
     answer(&state, &v, (&me, org), result, |p| p.minutes = f.minutes).await
 }
@@ -117,9 +112,9 @@ pub async fn alert_email(
     State(state): State<AppState>,
     v: Visitor,
     Path(org): Path<String>,
-    Form(f): Form<SettingsForm>,
+    CsrfForm(f): CsrfForm<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let (org, me) = org_admin_action(&v, &org)?;
     let result = state
         .set_alert_email(&me, org, &f.alert_email)
         .await
@@ -133,9 +128,9 @@ pub async fn webhook(
     State(state): State<AppState>,
     v: Visitor,
     Path(org): Path<String>,
-    Form(f): Form<SettingsForm>,
+    CsrfForm(f): CsrfForm<SettingsForm>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let (org, me) = org_admin_action(&v, &org)?;
     if f.action == "stop" {
         let result = state.stop_alert_webhook(&me, org).await.map(|()| ("settings-webhook-stopped", None));
         return answer(&state, &v, (&me, org), result, |_| ()).await;

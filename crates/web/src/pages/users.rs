@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, Multipart, Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -20,34 +20,25 @@ use super::{Ctx, FormErrors, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Lang;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 
 pub(super) fn parse_org(s: &str) -> Result<OrgId, PageError> {
     s.parse().map_err(|_| PageError::NotFound)
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct InviteForm {
-    #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub name: String,
     /// Checkbox values; serde_urlencoded gives repeated keys to a Vec only through
     /// the raw pairs, so roles arrive in `role_*` fields.
-    #[serde(default)]
     pub role_learner: Option<String>,
-    #[serde(default)]
     pub role_reporter: Option<String>,
-    #[serde(default)]
     pub role_desk_analyst: Option<String>,
-    #[serde(default)]
     pub role_org_admin: Option<String>,
-    #[serde(default)]
     pub role_platform_admin: Option<String>,
     /// E-mail the link (needs an SMTP relay).
-    #[serde(default)]
     pub send_email: Option<String>,
 }
 
@@ -172,13 +163,8 @@ impl Letters for WebLetters<'_> {
 /// A request on an organisation's people or settings: the organisation and the
 /// caller, after the CSRF check when the form's token is given (whether they may
 /// administer it is the use case's to decide).
-pub(super) fn org_admin_action(v: &Visitor, org: &str, csrf: Option<&str>) -> Result<(OrgId, Caller), PageError> {
-    let org = parse_org(org)?;
-    let me = v.caller()?;
-    if let Some(token) = csrf {
-        v.check_csrf(token)?;
-    }
-    Ok((org, me))
+pub(super) fn org_admin_action(v: &Visitor, org: &str) -> Result<(OrgId, Caller), PageError> {
+    Ok((parse_org(org)?, v.caller()?))
 }
 
 /// The form's errors in the page's language.
@@ -192,9 +178,9 @@ pub async fn invite(
     State(state): State<AppState>,
     v: Visitor,
     Path(org): Path<String>,
-    Form(f): Form<InviteForm>,
+    CsrfForm(f): CsrfForm<InviteForm>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let (org, me) = org_admin_action(&v, &org)?;
     let input = Invite { email: &f.email, name: &f.name, roles: f.roles(), send_email: f.send_email.is_some() };
     let letters = WebLetters { state: &state, lang: v.lang };
     let errors = match state.invite(&me, org, &input, &letters).await {
@@ -227,7 +213,7 @@ pub async fn roster(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     // The CSRF token arrives inside the multipart body; it is checked once read.
-    let (org, me) = org_admin_action(&v, &org, None)?;
+    let (org, me) = org_admin_action(&v, &org)?;
     let mut csrf = String::new();
     let mut file: Option<Vec<u8>> = None;
     let mut send_email = false;
@@ -264,9 +250,9 @@ pub async fn set_roles(
     State(state): State<AppState>,
     v: Visitor,
     Path((org, user)): Path<(String, String)>,
-    Form(f): Form<InviteForm>,
+    CsrfForm(f): CsrfForm<InviteForm>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let (org, me) = org_admin_action(&v, &org)?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
     let roles: Roles = f.roles();
     match state.set_roles(&me, org, user, &roles).await {
@@ -278,11 +264,9 @@ pub async fn set_roles(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PositionForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     position: String,
 }
 
@@ -290,20 +274,18 @@ pub async fn set_position(
     State(state): State<AppState>,
     v: Visitor,
     Path((org, user)): Path<(String, String)>,
-    Form(f): Form<PositionForm>,
+    CsrfForm(f): CsrfForm<PositionForm>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let (org, me) = org_admin_action(&v, &org)?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
     let target = state.set_position(&me, org, user, &f.position).await?;
     done(&state, &v, org, Notice::Done(v.lang.t_args("position-saved", &[("name", target.name)]))).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
     /// E-mail the link (needs an SMTP relay).
-    #[serde(default)]
     send_email: Option<String>,
 }
 
@@ -311,9 +293,9 @@ pub async fn reset_link(
     State(state): State<AppState>,
     v: Visitor,
     Path((org, user)): Path<(String, String)>,
-    Form(f): Form<CsrfOnly>,
+    CsrfForm(f): CsrfForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let (org, me) = org_admin_action(&v, &org)?;
     let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
     let letters = WebLetters { state: &state, lang: v.lang };
     let link = state.reset_link(&me, org, user, f.send_email.is_some(), &letters).await?;
@@ -350,7 +332,7 @@ fn short(id: &str) -> &str {
 }
 
 pub async fn audit(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, None)?;
+    let (org, me) = org_admin_action(&v, &org)?;
     let (org, entries, people) = state.org_audit(&me, org).await?;
     let names = people.into_iter().map(|u| (u.id.to_string(), u.name)).collect();
     render(&AuditPage { ctx: Ctx::new(&v), org, entries, names })
