@@ -358,7 +358,10 @@ fn content_check_reports_and_serve_refuses_invalid_content() {
     let rows = json["gate"].as_array().unwrap();
     assert!(rows.len() > 80, "{} scenarios", rows.len());
     assert!(rows.iter().all(|r| (r["expected"] == "report") == (r["passed"] == true)));
-    assert!(text.lines().any(|l| l.starts_with("cabin-crew") && l.contains("cc-05") && l.contains("innocent")), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("cabin-crew") && l.contains("cc-05") && l.contains("innocent")),
+        "{text}"
+    );
     assert!(text.contains("gate public: 7/7 report scenarios pass, 0/8 innocent look-alikes pass"), "{text}");
 
     // Break one question: it loses its right option.
