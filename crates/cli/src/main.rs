@@ -480,13 +480,13 @@ fn relay_decode(text: &str) -> Result<ExitCode, Fatal> {
 /// The decision gate run on every course scenario, and a summary per course.
 fn print_gate_table(rows: &[sightline_content::GateRow]) {
     println!();
-    println!("{:<14} {:<9} {:<9} {:<5} {:>5}", "course", "scenario", "expected", "gate", "score");
+    println!("{:<14} {:<9} {:<9} {:<5} {:>5}  because", "course", "scenario", "expected", "gate", "score");
     for r in rows {
         let gate = if r.passed { "pass" } else { "-" };
         let flag = if r.agrees() { "" } else { "  <-- disagrees with the course" };
         println!(
-            "{:<14} {:<9} {:<9} {:<5} {:>2}/{:<2}{flag}",
-            r.course, r.scenario, r.expected, gate, r.score, r.threshold
+            "{:<14} {:<9} {:<9} {:<5} {:>2}/{:<2}  {}{flag}",
+            r.course, r.scenario, r.expected, gate, r.score, r.threshold, r.because
         );
     }
     let mut courses: Vec<&str> = rows.iter().map(|r| r.course.as_str()).collect();

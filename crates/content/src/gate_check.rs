@@ -22,6 +22,8 @@ pub struct GateRow {
     pub scenario: String,
     pub expected: &'static str,
     pub passed: bool,
+    /// Why: disclosure, danger, points, too few signs, below threshold.
+    pub because: &'static str,
     pub score: u32,
     pub threshold: u32,
 }
@@ -156,6 +158,7 @@ pub(crate) fn gate_table(c: &mut Collector, dir: &Path, courses: &[Course], rule
                 scenario: q.id.clone(),
                 expected: expected.as_str(),
                 passed: w.passed,
+                because: w.because.as_str(),
                 score: w.score,
                 threshold: w.threshold,
             };

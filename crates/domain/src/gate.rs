@@ -67,6 +67,19 @@ pub enum Because {
     BelowThreshold,
 }
 
+impl Because {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Disclosure => "disclosure",
+            Self::Danger => "danger",
+            Self::Points => "points",
+            Self::TooFewSigns => "too few signs",
+            Self::BelowThreshold => "below threshold",
+        }
+    }
+}
+
 /// What the gate weighed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Weighing {
