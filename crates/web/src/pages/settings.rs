@@ -11,11 +11,11 @@ use sightline_domain::ids::OrgId;
 use sightline_domain::triage::EscalationLead;
 use sightline_storage::Organisation;
 
-use super::users::org_admin_action;
+use super::users::{OrgForm, org_admin_action};
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, Visitor};
+use crate::visitor::Visitor;
 
 #[derive(Template)]
 #[template(path = "org_settings.html")]
@@ -96,25 +96,15 @@ pub async fn form(State(state): State<AppState>, v: Visitor, Path(org): Path<Str
     render(&page(&state, &v, &me, org).await?)
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(org): Path<String>,
-    CsrfForm(f): CsrfForm<SettingsForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org)?;
+pub async fn submit(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
     let result = state.set_escalation_lead(&me, org, &f.minutes).await.map(|()| ("settings-saved", None));
     answer(&state, &v, (&me, org), result, |p| p.minutes = f.minutes).await
 }
 
 /// Set, replace or stop the desk's alert e-mail address (empty stops it).
-pub async fn alert_email(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(org): Path<String>,
-    CsrfForm(f): CsrfForm<SettingsForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org)?;
+pub async fn alert_email(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
     let result = state
         .set_alert_email(&me, org, &f.alert_email)
         .await
@@ -124,13 +114,8 @@ pub async fn alert_email(
 
 /// Set or replace the desk's webhook (a new signing secret each time, shown once),
 /// or stop it.
-pub async fn webhook(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(org): Path<String>,
-    CsrfForm(f): CsrfForm<SettingsForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org)?;
+pub async fn webhook(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
     if f.action == "stop" {
         let result = state.stop_alert_webhook(&me, org).await.map(|()| ("settings-webhook-stopped", None));
         return answer(&state, &v, (&me, org), result, |_| ()).await;

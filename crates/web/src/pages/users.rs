@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use sightline_app::people::{INVITATION_DAYS, Invite, Letters, RESET_HOURS, RosterOutcome};
 use sightline_app::{AppError, Caller};
 use sightline_domain::audit::AuditEntry;
@@ -24,6 +25,42 @@ use crate::visitor::{CsrfForm, Visitor};
 
 pub(super) fn parse_org(s: &str) -> Result<OrgId, PageError> {
     s.parse().map_err(|_| PageError::NotFound)
+}
+
+/// A form posted to one organisation's pages (`/orgs/{org}/…`, and `…/users/{user}/…`):
+/// the visitor, the caller, the organisation, the person when the path names one, and
+/// the CSRF-checked form — read once for every such action. Whether the caller may
+/// administer the organisation is the use case's to decide.
+pub struct OrgForm<T> {
+    pub state: AppState,
+    pub v: Visitor,
+    pub me: Caller,
+    pub org: OrgId,
+    pub user: Option<UserId>,
+    pub f: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for OrgForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        let (mut parts, body) = req.into_parts();
+        let v = Visitor::from_request_parts(&mut parts, state).await?;
+        let Path(path) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| PageError::NotFound)?;
+        let CsrfForm(f) = CsrfForm::<T>::from_request(Request::from_parts(parts, body), state).await?;
+        let (org, me) = org_admin_action(&v, path.get("org").map_or("", String::as_str))?;
+        let user = path.get("user").map(|u| u.parse().map_err(|_| PageError::NotFound)).transpose()?;
+        Ok(Self { state: state.clone(), v, me, org, user, f })
+    }
+}
+
+impl<T> OrgForm<T> {
+    /// The person the path names.
+    fn user(&self) -> Result<UserId, PageError> {
+        self.user.ok_or(PageError::NotFound)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -174,13 +211,8 @@ fn form_errors(lang: Lang, list: &[sightline_domain::FieldError]) -> FormErrors 
     errors
 }
 
-pub async fn invite(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(org): Path<String>,
-    CsrfForm(f): CsrfForm<InviteForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org)?;
+pub async fn invite(a: OrgForm<InviteForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
     let input = Invite { email: &f.email, name: &f.name, roles: f.roles(), send_email: f.send_email.is_some() };
     let letters = WebLetters { state: &state, lang: v.lang };
     let errors = match state.invite(&me, org, &input, &letters).await {
@@ -246,14 +278,9 @@ pub async fn roster(
     done(&state, &v, org, notice).await
 }
 
-pub async fn set_roles(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path((org, user)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<InviteForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org)?;
-    let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
+pub async fn set_roles(a: OrgForm<InviteForm>) -> Result<Response, PageError> {
+    let user = a.user()?;
+    let OrgForm { state, v, me, org, f, .. } = a;
     let roles: Roles = f.roles();
     match state.set_roles(&me, org, user, &roles).await {
         Ok(target) => done(&state, &v, org, Notice::Done(v.lang.t_args("roles-saved", &[("name", target.name)]))).await,
@@ -270,14 +297,9 @@ pub struct PositionForm {
     position: String,
 }
 
-pub async fn set_position(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path((org, user)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<PositionForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org)?;
-    let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
+pub async fn set_position(a: OrgForm<PositionForm>) -> Result<Response, PageError> {
+    let user = a.user()?;
+    let OrgForm { state, v, me, org, f, .. } = a;
     let target = state.set_position(&me, org, user, &f.position).await?;
     done(&state, &v, org, Notice::Done(v.lang.t_args("position-saved", &[("name", target.name)]))).await
 }
@@ -289,14 +311,9 @@ pub struct CsrfOnly {
     send_email: Option<String>,
 }
 
-pub async fn reset_link(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path((org, user)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<CsrfOnly>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org)?;
-    let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
+pub async fn reset_link(a: OrgForm<CsrfOnly>) -> Result<Response, PageError> {
+    let user = a.user()?;
+    let OrgForm { state, v, me, org, f, .. } = a;
     let letters = WebLetters { state: &state, lang: v.lang };
     let link = state.reset_link(&me, org, user, f.send_email.is_some(), &letters).await?;
     let key = if link.emailed { "reset-link-emailed" } else { "reset-link-made" };
