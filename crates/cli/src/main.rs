@@ -477,6 +477,32 @@ fn relay_decode(text: &str) -> Result<ExitCode, Fatal> {
     }
 }
 
+/// The decision gate run on every course scenario, and a summary per course.
+fn print_gate_table(rows: &[sightline_content::GateRow]) {
+    println!();
+    println!("{:<14} {:<9} {:<9} {:<5} {:>5}  because", "course", "scenario", "expected", "gate", "score");
+    for r in rows {
+        let gate = if r.passed { "pass" } else { "-" };
+        let flag = if r.agrees() { "" } else { "  <-- disagrees with the course" };
+        println!(
+            "{:<14} {:<9} {:<9} {:<5} {:>2}/{:<2}  {}{flag}",
+            r.course, r.scenario, r.expected, gate, r.score, r.threshold, r.because
+        );
+    }
+    let mut courses: Vec<&str> = rows.iter().map(|r| r.course.as_str()).collect();
+    courses.dedup();
+    for c in courses {
+        let of = |expected: &'static str| rows.iter().filter(move |r| r.course == c && r.expected == expected);
+        println!(
+            "gate {c}: {}/{} report scenarios pass, {}/{} innocent look-alikes pass",
+            of("report").filter(|r| r.passed).count(),
+            of("report").count(),
+            of("innocent").filter(|r| r.passed).count(),
+            of("innocent").count()
+        );
+    }
+}
+
 fn content_check(dir: &Path, json: bool) -> ExitCode {
     let report = sightline_content::load(dir);
     if json {
@@ -492,19 +518,22 @@ fn content_check(dir: &Path, json: bool) -> ExitCode {
                 })
             })
             .collect();
-        let out = serde_json::json!({ "ok": report.errors() == 0, "courses": report.stats, "problems": problems });
+        let out = serde_json::json!({
+            "ok": report.errors() == 0, "courses": report.stats, "gate": report.gate, "problems": problems
+        });
         println!("{out:#}");
     } else {
         println!(
-            "{:<14} {:<4} {:>7} {:>7} {:>9} {:>9}",
-            "course", "lang", "lessons", "minutes", "questions", "innocent"
+            "{:<14} {:<4} {:>7} {:>7} {:>9} {:>9} {:>8}",
+            "course", "lang", "lessons", "minutes", "questions", "innocent", "longest"
         );
         for s in &report.stats {
             println!(
-                "{:<14} {:<4} {:>7} {:>7} {:>9} {:>8}%",
-                s.course, s.lang, s.lessons, s.minutes, s.questions, s.innocent_percent
+                "{:<14} {:<4} {:>7} {:>7} {:>9} {:>8}% {:>7}%",
+                s.course, s.lang, s.lessons, s.minutes, s.questions, s.innocent_percent, s.longest_right_percent
             );
         }
+        print_gate_table(&report.gate);
         for p in &report.problems {
             println!("{p}");
         }

@@ -352,6 +352,17 @@ fn content_check_reports_and_serve_refuses_invalid_content() {
     assert_eq!(json["ok"], true);
     assert_eq!(json["courses"].as_array().unwrap().len(), 11, "5 courses in en and fi, the public one also in sv");
     assert!(json["courses"].as_array().unwrap().iter().all(|c| c["innocent_percent"].as_u64().unwrap() >= 30));
+    assert!(json["courses"].as_array().unwrap().iter().all(|c| c["longest_right_percent"].as_u64().unwrap() <= 40));
+    // The decision gate run on every course scenario: printed as a table with a
+    // summary per course, and in the JSON.
+    let rows = json["gate"].as_array().unwrap();
+    assert!(rows.len() > 80, "{} scenarios", rows.len());
+    assert!(rows.iter().all(|r| (r["expected"] == "report") == (r["passed"] == true)));
+    assert!(
+        text.lines().any(|l| l.starts_with("cabin-crew") && l.contains("cc-05") && l.contains("innocent")),
+        "{text}"
+    );
+    assert!(text.contains("gate public: 7/7 report scenarios pass, 0/8 innocent look-alikes pass"), "{text}");
 
     // Break one question: it loses its right option.
     let dir = temp_dir().join("content");

@@ -16,6 +16,9 @@ use sightline_domain::learn::{
 };
 use sightline_domain::report::{Airport, AirportLookup};
 
+mod gate_check;
+pub use gate_check::{GateRow, MAX_LONGEST_RIGHT_PERCENT, longest_right};
+
 /// Fewest questions in a staff course's bank, and in the public course's.
 pub const MIN_STAFF_QUESTIONS: usize = 20;
 pub const MIN_PUBLIC_QUESTIONS: usize = 12;
@@ -71,6 +74,7 @@ impl Library {
                 categories: Vec::new(),
                 indicators: Vec::new(),
                 sources: Vec::new(),
+                gate: None,
             },
             courses: Vec::new(),
             airports: Airports::default(),
@@ -123,6 +127,9 @@ pub struct Stats {
     pub questions: usize,
     pub innocent: usize,
     pub innocent_percent: usize,
+    /// Share of questions whose right option is the longest (see
+    /// [`MAX_LONGEST_RIGHT_PERCENT`]).
+    pub longest_right_percent: usize,
 }
 
 /// The result of reading `content/`.
@@ -131,6 +138,8 @@ pub struct Report {
     pub library: Option<Library>,
     pub problems: Vec<Problem>,
     pub stats: Vec<Stats>,
+    /// The decision gate run on every course scenario.
+    pub gate: Vec<GateRow>,
 }
 
 impl Report {
@@ -224,7 +233,8 @@ struct QuestionFile {
 #[must_use]
 pub fn load(dir: &Path) -> Report {
     let mut c = Collector { problems: Vec::new() };
-    let indicators = load_indicators(&mut c, &dir.join("indicators.toml"));
+    let mut indicators = load_indicators(&mut c, &dir.join("indicators.toml"));
+    let rule = gate_check::load_gate(&mut c, &dir.join("gate.toml"), indicators.as_ref());
     let mut courses = Vec::new();
     let courses_dir = dir.join("courses");
     let mut folders: Vec<PathBuf> = match std::fs::read_dir(&courses_dir) {
@@ -253,14 +263,22 @@ pub fn load(dir: &Path) -> Report {
                 questions: t.questions.len(),
                 innocent,
                 innocent_percent: if t.questions.is_empty() { 0 } else { innocent * 100 / t.questions.len() },
+                longest_right_percent: {
+                    let (longest, total) = longest_right(&t.questions);
+                    gate_check::percent(longest, total)
+                },
             });
         }
+    }
+    let gate = rule.as_ref().map(|r| gate_check::gate_table(&mut c, dir, &courses, r)).unwrap_or_default();
+    if let Some(cat) = indicators.as_mut() {
+        cat.gate = rule;
     }
     let airports = load_airports(&mut c, &dir.join("airports.csv"));
     let directory = load_directory(&mut c, &dir.join("directory.toml"));
     check_directory_sources(&mut c, &dir.join("copy-sites.toml"), &dir.join("directory.toml"), &directory);
     let library = indicators.map(|indicators| Library { indicators, courses, airports, directory });
-    Report { library, problems: c.problems, stats }
+    Report { library, problems: c.problems, stats, gate }
 }
 
 fn load_indicators(c: &mut Collector, path: &Path) -> Option<Catalogue> {
@@ -504,6 +522,7 @@ fn load_course(c: &mut Collector, folder: &Path, indicators: Option<&Catalogue>)
             Some(qt) => match parse_toml::<QuestionFile>(c, &qpath, &qt) {
                 Some(f) => {
                     check_questions(c, &qpath, &qt, &f.questions, indicators);
+                    gate_check::check_bank(c, &qpath, &qt, &f.questions);
                     f.questions
                 }
                 None => Vec::new(),
@@ -547,6 +566,7 @@ fn load_course(c: &mut Collector, folder: &Path, indicators: Option<&Catalogue>)
                 ),
             );
         }
+        gate_check::check_mix(c, &qpath, meta.draw, &en.questions);
         if meta.draw == 0 || meta.draw > en.questions.len() {
             c.error(
                 &path,
@@ -586,6 +606,8 @@ fn load_course(c: &mut Collector, folder: &Path, indicators: Option<&Catalogue>)
             for extra in ids.difference(&en_ids) {
                 c.error(&qpath, None, format!("question {extra} is not in the English bank"));
             }
+            let qt = std::fs::read_to_string(&qpath).unwrap_or_default();
+            gate_check::check_same_tags(c, &qpath, &qt, &en.questions, &t.questions);
             for q in &t.questions {
                 if let Some(e) = en.questions.iter().find(|x| x.id == q.id)
                     && (e.options.len() != q.options.len() || e.correct_index() != q.correct_index())

@@ -2,8 +2,9 @@
 //! broken copies of it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::{edit, errors_of, scratch};
 use sightline_content::{Severity, default_dir, load};
 
 #[test]
@@ -30,39 +31,6 @@ fn the_repository_content_is_valid() {
     assert!(fi[0].hours.is_always(), "urgent: a 24/7 line first, not the office-hours e-mail");
     assert!(library.directory.entries.iter().all(|e| e.source.starts_with("http")));
     assert!(library.directory.countries().len() >= 20, "{:?}", library.directory.countries());
-}
-
-/// A scratch copy of the real content to break in one way.
-fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sightline-content-{}-{}", std::process::id(), rand()));
-    copy_dir(&default_dir(), &dir);
-    dir
-}
-
-fn rand() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
-fn edit(path: &Path, f: impl FnOnce(String) -> String) {
-    let s = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, f(s)).unwrap();
-}
-
-fn errors_of(dir: &Path) -> Vec<String> {
-    load(dir).problems.into_iter().filter(|p| p.severity == Severity::Error).map(|p| p.to_string()).collect()
 }
 
 #[test]

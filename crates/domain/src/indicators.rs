@@ -50,6 +50,10 @@ pub struct Catalogue {
     pub indicators: Vec<Indicator>,
     #[serde(rename = "source")]
     pub sources: Vec<Source>,
+    /// The decision gate's rule (`content/gate.toml`), set by the content loader;
+    /// `None` falls back to [`crate::gate::counting`].
+    #[serde(skip)]
+    pub gate: Option<crate::gate::GateRule>,
 }
 
 impl Catalogue {
@@ -119,6 +123,9 @@ impl Catalogue {
 impl crate::report::IndicatorLookup for Catalogue {
     fn short_code(&self, code: &str) -> Option<&str> {
         self.get(code).map(|i| i.short.as_str())
+    }
+    fn gate_rule(&self) -> Option<&crate::gate::GateRule> {
+        self.gate.as_ref()
     }
     fn is_core_four(&self, code: &str) -> bool {
         self.get(code).is_some_and(|i| i.core_four)

@@ -65,15 +65,52 @@ pub struct Question {
     /// to report.
     #[serde(default)]
     pub innocent: bool,
+    /// The signs the scenario shows (codes from the indicator catalogue).
     #[serde(default)]
     pub indicators: Vec<String>,
+    /// For a scenario question: what the decision gate should decide on it. `None` for
+    /// a question that is not a sighting (what to write, whom to call, what follows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Expected>,
+    /// The person in the scenario disclosed or asked for help.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disclosure: bool,
+    /// Someone in the scenario is in immediate danger.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub danger: bool,
     pub scenario: String,
     pub explanation: String,
     #[serde(rename = "option")]
     pub options: Vec<QuestionOption>,
 }
 
+/// What the decision gate should decide on a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expected {
+    /// The course teaches reporting this: the gate must pass it.
+    Report,
+    /// An innocent look-alike: the gate must not pass it.
+    Innocent,
+}
+
+impl Expected {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Report => "report",
+            Self::Innocent => "innocent",
+        }
+    }
+}
+
 impl Question {
+    /// A disclosure or immediate-danger scenario.
+    #[must_use]
+    pub const fn is_urgent(&self) -> bool {
+        self.disclosure || self.danger
+    }
+
     /// Index of the right option in the bank's order.
     #[must_use]
     pub fn correct_index(&self) -> Option<usize> {
@@ -190,20 +227,57 @@ pub struct Drawn {
     pub order: Vec<usize>,
 }
 
-/// Draw `course.draw` questions at random with their options shuffled.
+/// Mix rules of a draw: in every ten questions drawn, at least this many innocent
+/// look-alikes ...
+pub const MIN_INNOCENT_PER_TEN: usize = 3;
+/// ... and at least this many disclosure or immediate-danger scenarios in every draw.
+pub const MIN_URGENT: usize = 1;
+
+/// How many innocent look-alikes and urgent scenarios a draw of `n` needs.
+#[must_use]
+pub const fn mix_needs(n: usize) -> (usize, usize) {
+    ((MIN_INNOCENT_PER_TEN * n).div_ceil(10), if n == 0 { 0 } else { MIN_URGENT })
+}
+
+/// Draw `course.draw` questions at random with their options shuffled, keeping the
+/// mix rules ([`mix_needs`]) as far as the bank allows (`content check` makes sure it
+/// does): innocent look-alikes and urgent scenarios are drawn first, the rest from
+/// everything left, then the order is shuffled.
 #[must_use]
 pub fn draw(course: &Course, rng: &mut Rng) -> Vec<Drawn> {
-    let mut ids: Vec<&str> = course.question_ids();
-    rng.shuffle(&mut ids);
-    ids.truncate(course.draw);
-    ids.into_iter()
-        .filter_map(|id| {
-            let q = course.question(FALLBACK_LANG, id)?;
-            let mut order: Vec<usize> = (0..q.item.options.len()).collect();
+    let Some(en) = course.texts.get(FALLBACK_LANG) else { return Vec::new() };
+    let (need_innocent, need_urgent) = mix_needs(course.draw);
+    let mut pool: Vec<&Question> = en.questions.iter().collect();
+    rng.shuffle(&mut pool);
+    let mut chosen: Vec<&Question> = Vec::with_capacity(course.draw);
+    take_first(&mut chosen, &mut pool, need_innocent, |q| q.innocent);
+    take_first(&mut chosen, &mut pool, need_urgent, Question::is_urgent);
+    let room = course.draw.saturating_sub(chosen.len());
+    chosen.extend(pool.into_iter().take(room));
+    rng.shuffle(&mut chosen);
+    chosen
+        .into_iter()
+        .map(|q| {
+            let mut order: Vec<usize> = (0..q.options.len()).collect();
             rng.shuffle(&mut order);
-            Some(Drawn { id: id.to_owned(), order })
+            Drawn { id: q.id.clone(), order }
         })
         .collect()
+}
+
+/// Move from `pool` to `chosen` the first questions matching `f` until `chosen` holds
+/// `need` of them.
+fn take_first<'a>(chosen: &mut Vec<&'a Question>, pool: &mut Vec<&'a Question>, need: usize, f: fn(&Question) -> bool) {
+    let mut got = chosen.iter().filter(|q| f(q)).count();
+    pool.retain(|q| {
+        if got < need && f(q) {
+            chosen.push(q);
+            got += 1;
+            false
+        } else {
+            true
+        }
+    });
 }
 
 /// Why a submitted check cannot be graded. Each is the learner's (or a tamperer's)
@@ -339,6 +413,9 @@ mod tests {
             id: id.into(),
             innocent: false,
             indicators: vec![],
+            expected: None,
+            disclosure: false,
+            danger: false,
             scenario: format!("scenario {id}"),
             explanation: "because".into(),
             options: (0..n).map(|i| QuestionOption { text: format!("{id}-{i}"), correct: i == correct }).collect(),
@@ -388,6 +465,51 @@ mod tests {
         }));
         let other = draw(&c, &mut Rng::from_seed([2; 8]));
         assert_ne!(d, other, "a retry draws afresh");
+    }
+
+    /// A bank shaped like the courses': 25 questions, 8 innocent look-alikes and 2
+    /// urgent scenarios.
+    fn mixed_course() -> Course {
+        let mut c = course(25);
+        if let Some(t) = c.texts.get_mut("en") {
+            for (i, q) in t.questions.iter_mut().enumerate() {
+                q.innocent = i % 3 == 0 && i < 24;
+                q.disclosure = i == 7;
+                q.danger = i == 20;
+            }
+        }
+        c
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn every_draw_keeps_the_mix_rules(seed: u64) {
+            let c = mixed_course();
+            let d = draw(&c, &mut Rng::from_seed(seed.to_le_bytes()));
+            let q = |id: &str| c.question("en", id).unwrap().item.clone();
+            let ids: BTreeSet<_> = d.iter().map(|x| x.id.clone()).collect();
+            proptest::prop_assert_eq!(d.len(), 10);
+            proptest::prop_assert_eq!(ids.len(), 10, "distinct questions");
+            proptest::prop_assert!(d.iter().filter(|x| q(&x.id).innocent).count() >= 3);
+            proptest::prop_assert!(d.iter().any(|x| q(&x.id).is_urgent()));
+        }
+    }
+
+    #[test]
+    fn the_mix_still_varies_between_draws() {
+        let c = mixed_course();
+        let mut seen = BTreeSet::new();
+        let mut first_positions = BTreeSet::new();
+        for seed in 0u64..300 {
+            let d = draw(&c, &mut Rng::from_seed(seed.to_le_bytes()));
+            first_positions.insert(d[0].id.clone());
+            seen.extend(d.into_iter().map(|x| x.id));
+        }
+        assert_eq!(seen.len(), 25, "every question can be drawn");
+        assert!(first_positions.len() > 10, "the required questions are not always first");
+        assert_eq!(mix_needs(10), (3, 1));
+        assert_eq!(mix_needs(20), (6, 1));
     }
 
     #[test]

@@ -75,6 +75,7 @@ pub mod crypto;
 pub mod directory;
 pub mod error;
 pub mod export;
+pub mod gate;
 pub mod ids;
 pub mod indicators;
 pub mod learn;

@@ -162,6 +162,10 @@ pub trait AirportLookup {
 pub trait IndicatorLookup {
     fn short_code(&self, code: &str) -> Option<&str>;
     fn is_core_four(&self, code: &str) -> bool;
+    /// The weighted decision gate's rule, when one is loaded (see [`crate::gate`]).
+    fn gate_rule(&self) -> Option<&crate::gate::GateRule> {
+        None
+    }
 }
 
 /// Neutral description of one person. No field for ethnicity or appearance.
@@ -537,17 +541,21 @@ pub struct GateOutcome {
 }
 
 impl Report {
-    /// Passes when a person disclosed or asked for help, when there is immediate
-    /// danger, or when at least two indicators were seen, one of them from the
-    /// aviation core four. One indicator alone never passes: it proves nothing.
+    /// The decision gate ([`crate::gate`]): the weighted rule from the content when
+    /// one is loaded, else two signs including a core-four sign. A disclosure or
+    /// immediate danger always passes; one sign alone never does.
     #[must_use]
     pub fn decision_gate(&self, indicators: &impl IndicatorLookup) -> GateOutcome {
-        let core = self.indicators.iter().filter(|c| indicators.is_core_four(c)).count();
-        let n = self.indicators.len();
+        let weighing = match indicators.gate_rule() {
+            Some(rule) => rule.weigh(&self.indicators, self.disclosed, self.immediate_danger),
+            None => crate::gate::counting(&self.indicators, self.disclosed, self.immediate_danger, |c| {
+                indicators.is_core_four(c)
+            }),
+        };
         GateOutcome {
-            passed: self.disclosed || self.immediate_danger || (n >= 2 && core >= 1),
-            core_four: core,
-            indicators: n,
+            passed: weighing.passed,
+            core_four: self.indicators.iter().filter(|c| indicators.is_core_four(c)).count(),
+            indicators: self.indicators.len(),
         }
     }
 

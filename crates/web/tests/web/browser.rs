@@ -725,6 +725,7 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     fill(&c, "#seats", "31A 31B").await;
     tick(&c, "DOC-HELD-BY-OTHER").await;
     tick(&c, "MOV-ANSWERED-FOR").await;
+    tick(&c, "TRV-NO-CLEAR-PLAN").await;
     fill(&c, "#free_text", "She said she does not know who will meet her.").await;
     click(&c, "#considered").await;
     click(&c, "#submit-report").await;

@@ -75,8 +75,13 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         person(&desk, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst]).await;
         person(&desk, "Other Air", "desk@other.example", &[Role::DeskAnalyst]).await;
         let crew_token = token(&desk, "crew@nw.example").await;
-        let (id, reference) =
-            file(&mut desk, &crew_token, &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "CANARY-desk-text").await;
+        let (id, reference) = file(
+            &mut desk,
+            &crew_token,
+            &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR", "TRV-NO-CLEAR-PLAN"],
+            "CANARY-desk-text",
+        )
+        .await;
         let (weak, _) = file(&mut desk, &crew_token, &["BEH-FEARFUL"], "one sign only").await;
 
         // A reporter cannot open the desk.
@@ -212,7 +217,7 @@ async fn escalate_now_follows_the_organisations_lead_time() {
         person(&desk, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst]).await;
         let other = person(&desk, "Other Air", "desk@other.example", &[Role::DeskAnalyst]).await;
         let crew_token = token(&desk, "crew@nw.example").await;
-        let body = report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "lead time");
+        let body = report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR", "TRV-NO-CLEAR-PLAN"], "lead time");
         let r =
             desk.api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&crew_token), Some(&body)).await;
         assert_eq!(r.status, StatusCode::CREATED);
@@ -306,7 +311,8 @@ async fn the_compliance_csv_never_carries_a_formula() {
         };
         let entry_id = desk.state.db.create_directory_entry(&entry, (org, analyst.id), desk.state.now()).await.unwrap();
         let crew_token = token(&desk, "crew@nw.example").await;
-        let (id, _) = file(&mut desk, &crew_token, &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "-1+1").await;
+        let (id, _) =
+            file(&mut desk, &crew_token, &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR", "TRV-NO-CLEAR-PLAN"], "-1+1").await;
         analyst_signed_in(&mut desk, "desk@nw.example").await;
         let case = format!("/desk/cases/{id}");
         let r = act(
@@ -339,7 +345,8 @@ async fn the_api_lists_a_desks_open_cases_for_analysts_with_two_factor() {
         person(&desk, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst]).await;
         person(&desk, "Other Air", "desk@other.example", &[Role::DeskAnalyst]).await;
         let crew_token = token(&desk, "crew@nw.example").await;
-        let (urgent, urgent_ref) = file(&mut desk, &crew_token, &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "a").await;
+        let (urgent, urgent_ref) =
+            file(&mut desk, &crew_token, &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR", "TRV-NO-CLEAR-PLAN"], "a").await;
         let (_, weak_ref) = file(&mut desk, &crew_token, &["BEH-FEARFUL"], "b").await;
 
         // Before enrolling two-factor, an analyst's token is refused.
