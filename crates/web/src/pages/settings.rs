@@ -35,6 +35,7 @@ struct SettingsPage {
     saved: Option<&'static str>,
     min: i64,
     max: i64,
+    codeword: String,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +48,8 @@ pub struct SettingsForm {
     alert_email: String,
     #[serde(default)]
     webhook_url: String,
+    #[serde(default)]
+    codeword: String,
     /// `stop` turns the channel off.
     #[serde(default)]
     action: String,
@@ -68,6 +71,7 @@ async fn page(state: &AppState, v: &Visitor, me: &Caller, org: OrgId) -> Result<
         saved: None,
         min: EscalationLead::MIN_MINUTES,
         max: EscalationLead::MAX_MINUTES,
+        codeword: s.codeword.unwrap_or_default(),
     })
 }
 
@@ -145,4 +149,16 @@ pub async fn webhook(
         .await
         .map(|secret| ("settings-webhook-saved", Some(secret)));
     answer(&state, &v, (&me, org), result, |p| p.webhook_url = f.webhook_url).await
+}
+
+/// Set the relay message's codeword (empty: the default header).
+pub async fn relay_codeword(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(org): Path<String>,
+    Form(f): Form<SettingsForm>,
+) -> Result<Response, PageError> {
+    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+    let result = state.set_relay_codeword(&me, org, &f.codeword).await.map(|()| ("settings-codeword-saved", None));
+    answer(&state, &v, (&me, org), result, |p| p.codeword = f.codeword).await
 }
