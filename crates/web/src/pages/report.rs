@@ -255,6 +255,10 @@ fn require_reporter(v: &Visitor) -> Result<&sightline_storage::UserRecord, PageE
 }
 
 pub async fn form(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+    if v.gate().is_none() {
+        // Signing in from here comes back to the form.
+        return Ok(axum::response::Redirect::to("/login?back=/report").into_response());
+    }
     let user = require_reporter(&v)?;
     let today = state.now().date();
     let role = match user.position {

@@ -600,7 +600,7 @@ async fn reports_filed_offline_are_sent_once_when_the_server_returns() {
     server.restart().await;
     sightline_storage::testing::execute(&db, "DELETE FROM sessions").await.unwrap();
     click(&c, "#send-now").await;
-    c.wait().for_element(Locator::Css("#outbox-note a[href='/login']")).await.unwrap();
+    c.wait().for_element(Locator::Css("#outbox-note a[href='/login?back=/report']")).await.unwrap();
     assert_eq!(outbox_states(&c).await, vec!["queued+payload"; 3]);
     assert_eq!(db.count_reports(org).await.unwrap(), 0);
     c.goto(&format!("{base}/login")).await.unwrap();

@@ -309,7 +309,7 @@ async fn the_plain_form_works_without_javascript_and_keeps_input_on_error() {
         let bad = fields("ZZZZZZZZ");
         let r = app.post_form("/report", &as_refs(&bad)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("Enter a flight number like AY123."));
+        assert!(r.body.contains("Enter a flight number (AY123), an ICAO call sign (FIN5) or a registration (N123AB, OH-LVA)."));
         assert!(r.body.contains("value=\"ZZZZZZZZ\""), "input kept");
         assert!(r.body.contains("The man kept both passports."));
         assert!(r.body.contains("value=\"DOC-HELD-BY-OTHER\" checked"));
