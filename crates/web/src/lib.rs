@@ -216,6 +216,7 @@ route_table! {
     "/static/report.js" => get(middleware::report_js);
     "/sw.js" => get(middleware::service_worker);
     "/static/desk.js" => get(middleware::desk_js);
+    "/static/exit.js" => get(middleware::exit_js);
 }
 
 /// Every (method, path) the application serves, the API's under `/api/v1` included.

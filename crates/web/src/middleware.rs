@@ -68,6 +68,13 @@ const NOTES_ICON: &str = include_str!("../static/notes.svg");
 const REPORT_JS: &str = include_str!("../static/report.js");
 const SERVICE_WORKER: &str = include_str!("../static/sw.js");
 const DESK_JS: &str = include_str!("../static/desk.js");
+const EXIT_JS: &str = include_str!("../static/exit.js");
+
+/// The quick-exit page's script: Back stays on the neutral page.
+pub async fn exit_js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], EXIT_JS)
+        .into_response()
+}
 
 /// The desk's script: refreshes the queue every few seconds.
 pub async fn desk_js() -> Response {

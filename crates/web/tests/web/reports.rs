@@ -332,7 +332,7 @@ async fn the_plain_form_works_without_javascript_and_keeps_input_on_error() {
 #[tokio::test]
 async fn report_pages_are_for_reporters_and_the_shell_is_served() {
     let mut app = TestApp::builder().with_content().build().await;
-    assert_eq!(app.get("/report").await.location.as_deref(), Some("/login"));
+    assert_eq!(app.get("/report").await.location.as_deref(), Some("/login?back=/report"), "signing in comes back");
     let sw = app.get("/sw.js").await;
     assert_eq!(sw.status, StatusCode::OK);
     assert!(sw.headers["content-type"].to_str().unwrap().starts_with("text/javascript"));
