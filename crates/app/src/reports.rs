@@ -247,12 +247,7 @@ impl App {
 
     async fn codeword_of(&self, org: sightline_domain::ids::OrgId) -> Result<report::RelayCodeword> {
         // A stored codeword was validated when set; one that no longer parses falls back.
-        Ok(self
-            .db
-            .relay_codeword(org)
-            .await?
-            .and_then(|w| report::RelayCodeword::parse(&w).ok())
-            .unwrap_or_default())
+        Ok(self.db.relay_codeword(org).await?.and_then(|w| report::RelayCodeword::parse(&w).ok()).unwrap_or_default())
     }
 
     /// The caller's own reports, newest first (at most `limit`, bounded by

@@ -473,8 +473,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
 
 fn relay_decode(text: &str, codeword: Option<&str>) -> Result<ExitCode, Fatal> {
     if let Some(word) = codeword {
-        sightline_domain::report::RelayCodeword::parse(word)
-            .map_err(|_| Fatal("--codeword: use 3 to 40 capital letters, digits and spaces, starting with a letter".into()))?;
+        sightline_domain::report::RelayCodeword::parse(word).map_err(|_| {
+            Fatal("--codeword: use 3 to 40 capital letters, digits and spaces, starting with a letter".into())
+        })?;
     }
     match sightline_domain::report::RelayMessage::decode(text, codeword) {
         Ok(m) => {

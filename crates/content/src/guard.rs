@@ -77,7 +77,11 @@ pub(crate) fn load(c: &mut Collector, path: &Path) -> GuardWords {
         match lists.get(lang) {
             None => c.error(path, None, format!("no word list for the app's language `{lang}`")),
             Some(l) if l.words.len() < MIN_WORDS => {
-                c.error(path, crate::find_line(&text, &format!("[{lang}]")), format!("`{lang}` has fewer than {MIN_WORDS} words"));
+                c.error(
+                    path,
+                    crate::find_line(&text, &format!("[{lang}]")),
+                    format!("`{lang}` has fewer than {MIN_WORDS} words"),
+                );
             }
             Some(_) => {}
         }

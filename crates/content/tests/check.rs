@@ -179,7 +179,10 @@ fn the_free_text_guard_lists_are_checked() {
     let file = dir.join("free-text-guard.toml");
     edit(&file, |s| s.replacen("\"thai\"", "\"Thai\"", 1).replacen("\"jewish\",", "\"jewish\", \"jewish\",", 1));
     let errors = errors_of(&dir);
-    assert!(errors.iter().any(|e| e.contains("free-text-guard.toml:") && e.contains("\"Thai\" must be lower case")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.contains("free-text-guard.toml:") && e.contains("\"Thai\" must be lower case")),
+        "{errors:?}"
+    );
     assert!(errors.iter().any(|e| e.contains("\"jewish\" appears twice")), "{errors:?}");
     edit(&file, |s| s.split("[fi]").next().unwrap_or_default().to_owned());
     assert!(errors_of(&dir).iter().any(|e| e.contains("no word list for the app's language `fi`")));

@@ -531,7 +531,6 @@ fn parse_client_time(s: Option<&str>) -> Result<Option<OffsetDateTime>, FieldErr
         .map_err(|_| FieldError::new(FIELD, "invalid-timestamp"))
 }
 
-
 /// Collects what is wrong: every problem refuses a report, except that an urgent
 /// report keeps a fallback value and flags the problem for the desk (never for a
 /// control character, which no real input has).
@@ -589,10 +588,10 @@ impl ReportInput {
         indicators: &impl IndicatorLookup,
     ) -> Result<Report, Vec<FieldError>> {
         let mut p = Problems { lenient: self.is_urgent(), errors: Vec::new(), flags: Vec::new() };
-        let reporter_role = p.take(
-            one_line("reporter_role", &self.reporter_role).and_then(str::parse::<ReporterRole>),
-            || ReporterRole::Other,
-        );
+        let reporter_role = p
+            .take(one_line("reporter_role", &self.reporter_role).and_then(str::parse::<ReporterRole>), || {
+                ReporterRole::Other
+            });
         let phase = p.take(one_line("phase", &self.phase).and_then(str::parse::<Phase>), || Phase::Other);
         let client_created_at = p.take(parse_client_time(self.client_created_at.as_deref()), || None);
         let device_day = client_created_at.flatten().map(OffsetDateTime::date);
@@ -613,9 +612,7 @@ impl ReportInput {
             }
             let known = one_line(field, code)
                 .and_then(|c| Iata::parse_code(c).map_err(|_| FieldError::new(field, "invalid-airport")))
-                .and_then(|i| {
-                    airports.airport(i.as_str()).map(|_| i).ok_or(FieldError::new(field, "unknown-airport"))
-                });
+                .and_then(|i| airports.airport(i.as_str()).map(|_| i).ok_or(FieldError::new(field, "unknown-airport")));
             p.take(known, || Iata::as_typed(code))
         };
         let on_flight = [&self.flight, &self.origin, &self.destination].iter().any(|s| !s.trim().is_empty());
@@ -674,10 +671,10 @@ impl ReportInput {
         codes.sort_by_key(|c| !indicators.is_core_four(c));
         let victims = check_people(&mut p, &self.victims, "victims");
         let companions_described = check_people(&mut p, &self.companions_described, "companions_described");
-        let companion_aware = p.take(
-            one_line("companion_aware", &self.companion_aware).and_then(str::parse::<Awareness>),
-            || Awareness::Unknown,
-        );
+        let companion_aware = p
+            .take(one_line("companion_aware", &self.companion_aware).and_then(str::parse::<Awareness>), || {
+                Awareness::Unknown
+            });
         let free_text =
             p.take(check_text(&self.free_text, "free_text", MAX_TEXT), || cut(self.free_text.trim(), MAX_TEXT));
         if codes.is_empty() && !self.disclosed && !self.immediate_danger && self.free_text.trim().is_empty() {
@@ -696,7 +693,15 @@ impl ReportInput {
             (companion_aware, free_text, client_created_at),
         ) {
             (
-                (Some(reporter_role), Some(phase), Some(flight), Some(date), Some(origin), Some(destination), Some(place)),
+                (
+                    Some(reporter_role),
+                    Some(phase),
+                    Some(flight),
+                    Some(date),
+                    Some(origin),
+                    Some(destination),
+                    Some(place),
+                ),
                 (
                     Some(scheduled_arrival),
                     Some(seats),
@@ -1031,12 +1036,12 @@ impl RelayMessage {
         if let Some(c) = codeword.map(norm).filter(|c| !c.is_empty()) {
             heads.insert(0, c);
         }
-        let head = heads
-            .into_iter()
-            .find(|h| words.len() >= h.len() && words[..h.len()] == h[..])
-            .ok_or_else(|| match codeword {
-                Some(c) => format!("the message must start with {RELAY_HEADER} or {}", c.trim()),
-                None => format!("the message must start with {RELAY_HEADER}"),
+        let head =
+            heads.into_iter().find(|h| words.len() >= h.len() && words[..h.len()] == h[..]).ok_or_else(|| {
+                match codeword {
+                    Some(c) => format!("the message must start with {RELAY_HEADER} or {}", c.trim()),
+                    None => format!("the message must start with {RELAY_HEADER}"),
+                }
             })?;
         let mut t = words[head.len()..].iter().map(String::as_str).peekable();
         let mut next = |what: &str| t.next().map(str::to_owned).ok_or(format!("missing {what}"));
@@ -1330,7 +1335,7 @@ mod tests {
         i.scheduled_arrival = "09:15".into();
         let r = i.parse(&airports(), &Ind).unwrap();
         assert_eq!(r.scheduled_arrival, Some(time::macros::datetime!(2027-01-01 07:15 UTC)));
-        assert_eq!(r.date, time::macros::date!(2026-12-31));
+        assert_eq!(r.date, time::macros::date!(2026 - 12 - 31));
         i.arrival_date = String::new();
         i.scheduled_arrival = "2027-01-01T09:15".into();
         assert_eq!(i.parse(&airports(), &Ind).unwrap().scheduled_arrival, r.scheduled_arrival);
@@ -1504,7 +1509,9 @@ mod tests {
         (
             (
                 "[A-Z][A-Z0-9 ]{1,38}[A-Z0-9]",
-                proptest::option::of("[A-Z][A-Z0-9][0-9]{1,4}[A-Z]?|[A-Z]{3}[0-9]{1,4}|N[1-9][0-9]{0,3}[A-Z]{0,1}|[A-Z]{2}-[A-Z]{3}"),
+                proptest::option::of(
+                    "[A-Z][A-Z0-9][0-9]{1,4}[A-Z]?|[A-Z]{3}[0-9]{1,4}|N[1-9][0-9]{0,3}[A-Z]{0,1}|[A-Z]{2}-[A-Z]{3}",
+                ),
                 1u8..=31,
                 1u8..=12,
                 "[A-Z]{3}",

@@ -139,8 +139,11 @@ fn relay_decode_refuses_a_non_ascii_date() {
 
 #[test]
 fn a_valid_relay_message_still_decodes() {
-    let m = RelayMessage::decode("SUSPECTED HUMAN TRAFFICKING AY5 02DEC HEL-JFK URG REF 7Q2K PAX 1+1 SEAT 23A IND AVT", None)
-        .unwrap();
+    let m = RelayMessage::decode(
+        "SUSPECTED HUMAN TRAFFICKING AY5 02DEC HEL-JFK URG REF 7Q2K PAX 1+1 SEAT 23A IND AVT",
+        None,
+    )
+    .unwrap();
     assert_eq!((m.day, m.month, m.urgent), (2, 12, true));
 }
 

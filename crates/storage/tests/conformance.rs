@@ -973,18 +973,16 @@ async fn an_overnight_flight_orders_by_its_arrival_instant(db: &Db) {
             true
         }
     }
-    let air = Air(
-        [("HEL", "Europe/Helsinki"), ("JFK", "America/New_York"), ("ATH", "Europe/Athens")]
-            .into_iter()
-            .map(|(iata, tz)| Airport {
-                iata: iata.into(),
-                name: iata.into(),
-                city: String::new(),
-                country: String::new(),
-                tz: tz.into(),
-            })
-            .collect(),
-    );
+    let air = Air([("HEL", "Europe/Helsinki"), ("JFK", "America/New_York"), ("ATH", "Europe/Athens")]
+        .into_iter()
+        .map(|(iata, tz)| Airport {
+            iata: iata.into(),
+            name: iata.into(),
+            city: String::new(),
+            country: String::new(),
+            tz: tz.into(),
+        })
+        .collect());
     let arrival = |date: &str, from: &str, to: &str, arrival_date: &str, at: &str| {
         let input = ReportInput {
             reporter_role: "cabin_crew".into(),

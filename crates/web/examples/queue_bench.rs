@@ -94,7 +94,10 @@ async fn main() {
             client_created_at: None,
             ..ReportInput::default()
         };
-        batch.push(sightline_web::reports::prepare(&library, &keys, &crew, uuid::Uuid::now_v7(), &input, &Default::default()).unwrap());
+        batch.push(
+            sightline_web::reports::prepare(&library, &keys, &crew, uuid::Uuid::now_v7(), &input, &Default::default())
+                .unwrap(),
+        );
         if batch.len() == 1000 {
             db.put_reports(&batch, now).await.unwrap();
             batch.clear();

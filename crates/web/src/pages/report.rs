@@ -474,9 +474,5 @@ pub async fn airports(State(state): State<AppState>) -> Response {
         .map(|a| (a.iata.as_str(), zones.binary_search(&a.tz.as_str()).unwrap_or(0)))
         .collect();
     let body = serde_json::json!({ "zones": zones, "airports": airports });
-    (
-        [(axum::http::header::CACHE_CONTROL, "public, max-age=86400")],
-        axum::Json(body),
-    )
-        .into_response()
+    ([(axum::http::header::CACHE_CONTROL, "public, max-age=86400")], axum::Json(body)).into_response()
 }

@@ -859,7 +859,11 @@ async fn the_report_page_keeps_the_rules_of_the_server() {
 }
 
 /// A server on a free port with the real content and the seeded directory.
-async fn serve(db: &sightline_storage::testing::TestDb, library: sightline_content::Library, clock: Clock) -> (Restartable, String) {
+async fn serve(
+    db: &sightline_storage::testing::TestDb,
+    library: sightline_content::Library,
+    clock: Clock,
+) -> (Restartable, String) {
     let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = probe.local_addr().unwrap();
     drop(probe);
@@ -907,9 +911,12 @@ async fn an_urgent_report_with_problems_reaches_the_desk_flagged() {
     .await
     .unwrap();
     c.refresh().await.unwrap();
-    c.execute_async("const done = arguments[arguments.length - 1]; window.sightline.airportsReady.then(() => done(1));", vec![])
-        .await
-        .unwrap();
+    c.execute_async(
+        "const done = arguments[arguments.length - 1]; window.sightline.airportsReady.then(() => done(1));",
+        vec![],
+    )
+    .await
+    .unwrap();
     for (w, h, name) in [(390, 844, "40-report-form-390"), (1280, 900, "41-report-form-1280")] {
         c.set_window_size(w, h).await.unwrap();
         shot(&c, name).await;
@@ -918,10 +925,8 @@ async fn an_urgent_report_with_problems_reaches_the_desk_flagged() {
 
     // The quick exit stays reachable while the long form is scrolled.
     c.execute("document.getElementById('free_text').scrollIntoView()", vec![]).await.unwrap();
-    let exit_top = c
-        .execute("return document.getElementById('quick-exit').getBoundingClientRect().top;", vec![])
-        .await
-        .unwrap();
+    let exit_top =
+        c.execute("return document.getElementById('quick-exit').getBoundingClientRect().top;", vec![]).await.unwrap();
     assert!(exit_top.as_f64().unwrap() >= 0.0, "the quick exit is on screen: {exit_top}");
     shot(&c, "42-report-form-scrolled").await;
 
@@ -993,7 +998,10 @@ async fn an_urgent_report_with_problems_reaches_the_desk_flagged() {
     click(&c, &format!("#outbox-list li[data-id='{kept}'] button.fix")).await;
     let seat_mark = c.find(Locator::Css("#seats")).await.unwrap().attr("aria-invalid").await.unwrap();
     assert_eq!(seat_mark.as_deref(), Some("true"), "the refused field is marked");
-    assert_eq!(c.find(Locator::Css("#report-id")).await.unwrap().prop("value").await.unwrap().as_deref(), Some(kept.as_str()));
+    assert_eq!(
+        c.find(Locator::Css("#report-id")).await.unwrap().prop("value").await.unwrap().as_deref(),
+        Some(kept.as_str())
+    );
     shot(&c, "46-draft-reopened").await;
     fill(&c, "#seats", "14A").await;
     click(&c, "#submit-report").await;

@@ -309,7 +309,11 @@ async fn the_plain_form_works_without_javascript_and_keeps_input_on_error() {
         let bad = fields("ZZZZZZZZ");
         let r = app.post_form("/report", &as_refs(&bad)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("Enter a flight number (AY123), an ICAO call sign (FIN5) or a registration (N123AB, OH-LVA)."));
+        assert!(
+            r.body.contains(
+                "Enter a flight number (AY123), an ICAO call sign (FIN5) or a registration (N123AB, OH-LVA)."
+            )
+        );
         assert!(r.body.contains("value=\"ZZZZZZZZ\""), "input kept");
         assert!(r.body.contains("The man kept both passports."));
         assert!(r.body.contains("value=\"DOC-HELD-BY-OTHER\" checked"));
@@ -358,7 +362,11 @@ async fn refusals_name_the_field_and_urgent_reports_are_kept_flagged() {
         let seats31: Vec<String> = (1..=31).map(|n| format!("{n}A")).collect();
         for (patch, field, code) in [
             (serde_json::json!({"flight": "", "origin": "", "destination": ""}), "airport", "required"),
-            (serde_json::json!({"flight": "", "origin": "", "destination": "", "airport": "XQZ"}), "airport", "unknown-airport"),
+            (
+                serde_json::json!({"flight": "", "origin": "", "destination": "", "airport": "XQZ"}),
+                "airport",
+                "unknown-airport",
+            ),
             (serde_json::json!({"arrival_date": "2027-02-30"}), "arrival_date", "invalid-date"),
             (serde_json::json!({"seats": seats31}), "seats", "too-many"),
             (serde_json::json!({"potential_victims": 31}), "potential_victims", "out-of-range"),
