@@ -4,60 +4,24 @@
 //! expires.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-
-use crate::FieldError;
 
 /// Languages content may be written in. English is the fallback.
 pub const CONTENT_LANGS: [&str; 3] = ["en", "fi", "sv"];
 pub const FALLBACK_LANG: &str = "en";
 
-/// Whom a course is for: a person's job, not their permissions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Audience {
-    CabinCrew,
-    FlightDeck,
-    Ground,
-    Security,
-    Public,
-}
+simple_enum!(
+    /// Whom a course is for: a person's job, not their permissions.
+    Audience, "position", "unknown-position", lenient {
+        CabinCrew => "cabin_crew", FlightDeck => "flight_deck", Ground => "ground", Security => "security",
+        Public => "public",
+    }
+);
 
 impl Audience {
     pub const STAFF: [Self; 4] = [Self::CabinCrew, Self::FlightDeck, Self::Ground, Self::Security];
-    pub const ALL: [Self; 5] = [Self::CabinCrew, Self::FlightDeck, Self::Ground, Self::Security, Self::Public];
-
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::CabinCrew => "cabin_crew",
-            Self::FlightDeck => "flight_deck",
-            Self::Ground => "ground",
-            Self::Security => "security",
-            Self::Public => "public",
-        }
-    }
-}
-
-impl fmt::Display for Audience {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Audience {
-    type Err = FieldError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().replace(['-', ' '], "_");
-        Self::ALL
-            .into_iter()
-            .find(|a| a.as_str().eq_ignore_ascii_case(&wanted))
-            .ok_or(FieldError::new("position", "unknown-position"))
-    }
 }
 
 /// A text in several languages.

@@ -1,52 +1,18 @@
 //! Organisations.
 
 use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::FieldError;
 
-/// What an organisation is. Decides which features it uses (airlines file crew
-/// reports, NGOs and authorities receive referrals).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgKind {
-    Airline,
-    Airport,
-    Ngo,
-    Authority,
-}
-
-impl OrgKind {
-    pub const ALL: [Self; 4] = [Self::Airline, Self::Airport, Self::Ngo, Self::Authority];
-
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Airline => "airline",
-            Self::Airport => "airport",
-            Self::Ngo => "ngo",
-            Self::Authority => "authority",
-        }
+simple_enum!(
+    /// What an organisation is. Decides which features it uses (airlines file crew
+    /// reports, NGOs and authorities receive referrals).
+    OrgKind, "kind", "unknown-org-kind", lenient {
+        Airline => "airline", Airport => "airport", Ngo => "ngo", Authority => "authority",
     }
-}
-
-impl fmt::Display for OrgKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for OrgKind {
-    type Err = FieldError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or(FieldError::new("kind", "unknown-org-kind"))
-    }
-}
+);
 
 /// An organisation's display name: trimmed, 2 to 120 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

@@ -2,50 +2,19 @@
 //! and timers (whom to call lives in [`crate::directory`]).
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use crate::FieldError;
 
-/// Where a case stands. A case moves forward through these; going back needs a reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    Received,
-    Acknowledged,
-    Escalated,
-    HandedOver,
-    Closed,
-}
-
-impl CaseStatus {
-    pub const ALL: [Self; 5] = [Self::Received, Self::Acknowledged, Self::Escalated, Self::HandedOver, Self::Closed];
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Received => "received",
-            Self::Acknowledged => "acknowledged",
-            Self::Escalated => "escalated",
-            Self::HandedOver => "handed_over",
-            Self::Closed => "closed",
-        }
+simple_enum!(
+    /// Where a case stands. A case moves forward through these; going back needs a reason.
+    CaseStatus, "status" {
+        Received => "received", Acknowledged => "acknowledged", Escalated => "escalated",
+        HandedOver => "handed_over", Closed => "closed",
     }
-}
-
-impl fmt::Display for CaseStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for CaseStatus {
-    type Err = FieldError;
-    fn from_str(s: &str) -> Result<Self, FieldError> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s.trim()).ok_or(FieldError::new("status", "unknown-value"))
-    }
-}
+);
 
 /// What a reporter may see of their report's case: how far it has come, never its
 /// details (who works it, notes, the outcome).
@@ -95,38 +64,14 @@ impl CaseStatus {
     }
 }
 
-/// How a case ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    MetOnArrival,
-    ReferredToNgo,
-    NoActionInnocent,
-    InsufficientInformation,
-    Other,
-}
-
-impl Outcome {
-    pub const ALL: [Self; 5] =
-        [Self::MetOnArrival, Self::ReferredToNgo, Self::NoActionInnocent, Self::InsufficientInformation, Self::Other];
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::MetOnArrival => "met_on_arrival",
-            Self::ReferredToNgo => "referred_to_ngo",
-            Self::NoActionInnocent => "no_action_innocent",
-            Self::InsufficientInformation => "insufficient_information",
-            Self::Other => "other",
-        }
+simple_enum!(
+    /// How a case ended.
+    Outcome, "outcome" {
+        MetOnArrival => "met_on_arrival", ReferredToNgo => "referred_to_ngo",
+        NoActionInnocent => "no_action_innocent", InsufficientInformation => "insufficient_information",
+        Other => "other",
     }
-}
-
-impl FromStr for Outcome {
-    type Err = FieldError;
-    fn from_str(s: &str) -> Result<Self, FieldError> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s.trim()).ok_or(FieldError::new("outcome", "unknown-value"))
-    }
-}
+);
 
 /// A requested change of status, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -383,10 +328,10 @@ mod tests {
     #[test]
     fn event_and_alert_kinds_read_back_what_they_write() {
         for k in CaseEventKind::ALL {
-            assert_eq!(k.as_str().parse::<CaseEventKind>(), Ok(*k));
+            assert_eq!(k.as_str().parse::<CaseEventKind>(), Ok(k));
         }
         for k in AlertKind::ALL {
-            assert_eq!(k.to_string().parse::<AlertKind>(), Ok(*k));
+            assert_eq!(k.to_string().parse::<AlertKind>(), Ok(k));
         }
         assert_eq!("merged".parse::<CaseEventKind>(), Err(FieldError::new("kind", "unknown-value")));
     }

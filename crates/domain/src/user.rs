@@ -2,42 +2,28 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::FieldError;
 
-/// What a user may do. A user holds one or more roles within their organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Takes courses.
-    Learner,
-    /// Files crew reports.
-    Reporter,
-    /// Works the security-desk queue.
-    DeskAnalyst,
-    /// Manages the organisation's users.
-    OrgAdmin,
-    /// Runs the platform: organisations, the routing directory.
-    PlatformAdmin,
-}
+simple_enum!(
+    /// What a user may do. A user holds one or more roles within their organisation.
+    Role, "role", "unknown-role", lenient {
+        /// Takes courses.
+        Learner => "learner",
+        /// Files crew reports.
+        Reporter => "reporter",
+        /// Works the security-desk queue.
+        DeskAnalyst => "desk_analyst",
+        /// Manages the organisation's users.
+        OrgAdmin => "org_admin",
+        /// Runs the platform: organisations, the routing directory.
+        PlatformAdmin => "platform_admin",
+    }
+);
 
 impl Role {
-    pub const ALL: [Self; 5] = [Self::Learner, Self::Reporter, Self::DeskAnalyst, Self::OrgAdmin, Self::PlatformAdmin];
-
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Learner => "learner",
-            Self::Reporter => "reporter",
-            Self::DeskAnalyst => "desk_analyst",
-            Self::OrgAdmin => "org_admin",
-            Self::PlatformAdmin => "platform_admin",
-        }
-    }
-
     /// Roles that see case details or manage people must sign in with a second factor.
     #[must_use]
     pub const fn requires_two_factor(self) -> bool {
@@ -49,23 +35,6 @@ impl Role {
     #[must_use]
     pub const fn grantable_by_org_admin(self) -> bool {
         !matches!(self, Self::PlatformAdmin)
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = FieldError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().replace(['-', ' '], "_");
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str().eq_ignore_ascii_case(&wanted))
-            .ok_or(FieldError::new("role", "unknown-role"))
     }
 }
 
@@ -138,29 +107,19 @@ pub enum Gate {
     NeedsEnrolment,
 }
 
-/// What an API token may be used for, chosen when it is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Scope {
-    /// Send crew reports (`PUT /api/v1/reports/{id}`).
-    ReportsWrite,
-    /// Read: who am I, the directory, organisations and people (as the roles allow).
-    Read,
-    /// Administer: create organisations and people (as the roles allow).
-    Admin,
-}
+simple_enum!(
+    /// What an API token may be used for, chosen when it is made.
+    Scope, "scopes", "unknown-scope", lenient {
+        /// Send crew reports (`PUT /api/v1/reports/{id}`).
+        ReportsWrite => "reports:write",
+        /// Read: who am I, the directory, organisations and people (as the roles allow).
+        Read => "read",
+        /// Administer: create organisations and people (as the roles allow).
+        Admin => "admin",
+    }
+);
 
 impl Scope {
-    pub const ALL: [Self; 3] = [Self::ReportsWrite, Self::Read, Self::Admin];
-
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ReportsWrite => "reports:write",
-            Self::Read => "read",
-            Self::Admin => "admin",
-        }
-    }
-
     /// May a person with these roles hold a token with this scope? A scope never
     /// grants more than the roles: reports need a reporter, administration an admin.
     #[must_use]
@@ -170,22 +129,6 @@ impl Scope {
             Self::Read => !roles.is_empty(),
             Self::Admin => roles.contains(Role::OrgAdmin) || roles.contains(Role::PlatformAdmin),
         }
-    }
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Scope {
-    type Err = FieldError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or(FieldError::new("scopes", "unknown-scope"))
     }
 }
 

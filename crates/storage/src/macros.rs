@@ -12,6 +12,19 @@ macro_rules! db_run {
     };
 }
 
+/// Spend something once inside an open transaction `$tx` (a link, a recovery code, a
+/// token): run the guarded `UPDATE … WHERE … IS NULL`; when it touched no row, roll
+/// back and return `$gone` from the enclosing function.
+macro_rules! spend_once_in_tx {
+    ($tx:ident, $gone:expr, $sql:literal $(, $bind:expr)* $(,)?) => {
+        let done = sqlx::query($sql)$(.bind($bind))*.execute(&mut *$tx).await?;
+        if done.rows_affected() != 1 {
+            $tx.rollback().await?;
+            return $gone;
+        }
+    };
+}
+
 /// Append an audit entry inside an open transaction `$tx` (either engine): take the
 /// chain's tip (locking it), hash the entry onto it, insert it, move the tip.
 macro_rules! audit_in_tx {

@@ -404,8 +404,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn set_locale(&self, org: OrgId, user: UserId, locale: &str) -> Result<()> {
-        db_run!(self, |p| sqlx::query("UPDATE users SET locale = $1 WHERE org_id = $2 AND id = $3")
-            .bind(locale)
+        self.set_user_text("UPDATE users SET locale = $1 WHERE org_id = $2 AND id = $3", org, user, locale).await
+    }
+
+    /// Set one text column of one of `org`'s users; `sql` names the column and binds
+    /// the value, the organisation and the user as `$1`, `$2`, `$3`.
+    pub(crate) async fn set_user_text(&self, sql: &'static str, org: OrgId, user: UserId, value: &str) -> Result<()> {
+        db_run!(self, |p| sqlx::query(sql)
+            .bind(value)
             .bind(org.as_uuid())
             .bind(user.as_uuid())
             .execute(p)

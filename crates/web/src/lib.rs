@@ -210,13 +210,13 @@ route_table! {
     "/desk/cases/{id}/dismiss" => post(pages::desk::dismiss);
     "/healthz" => get(api::healthz).fallback(api::method_not_allowed);
     "/readyz" => get(api::readyz).fallback(api::method_not_allowed);
-    "/static/style.css" => get(middleware::stylesheet);
-    "/favicon.svg" => get(middleware::favicon);
-    "/static/notes.svg" => get(middleware::notes_icon);
-    "/static/report.js" => get(middleware::report_js);
-    "/sw.js" => get(middleware::service_worker);
-    "/static/desk.js" => get(middleware::desk_js);
-    "/static/exit.js" => get(middleware::exit_js);
+    "/static/style.css" => get(middleware::asset);
+    "/favicon.svg" => get(middleware::asset);
+    "/static/notes.svg" => get(middleware::asset);
+    "/static/report.js" => get(middleware::asset);
+    "/sw.js" => get(middleware::asset);
+    "/static/desk.js" => get(middleware::asset);
+    "/static/exit.js" => get(middleware::asset);
 }
 
 /// Every (method, path) the application serves, the API's under `/api/v1` included.

@@ -62,53 +62,31 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     res
 }
 
-const STYLE: &str = include_str!("../static/style.css");
-const FAVICON: &str = include_str!("../static/favicon.svg");
-const NOTES_ICON: &str = include_str!("../static/notes.svg");
-const REPORT_JS: &str = include_str!("../static/report.js");
-const SERVICE_WORKER: &str = include_str!("../static/sw.js");
-const DESK_JS: &str = include_str!("../static/desk.js");
-const EXIT_JS: &str = include_str!("../static/exit.js");
+/// The files the pages load, served from the binary: path, type, HTTP caching, body.
+/// Scripts are never cached by HTTP, so a new version is picked up on the next visit;
+/// the service worker sits at the root so it controls `/report`.
+const ASSETS: [(&str, &str, &str, &str); 7] = [
+    ("/static/style.css", "text/css; charset=utf-8", "public, max-age=3600", include_str!("../static/style.css")),
+    ("/favicon.svg", "image/svg+xml", "public, max-age=86400", include_str!("../static/favicon.svg")),
+    // The neutral icon of the report pages.
+    ("/static/notes.svg", "image/svg+xml", "public, max-age=86400", include_str!("../static/notes.svg")),
+    // The report page's script (outbox, decision step, relay message).
+    ("/static/report.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/report.js")),
+    ("/sw.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/sw.js")),
+    // The desk's script: refreshes the queue every few seconds.
+    ("/static/desk.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/desk.js")),
+    // The quick-exit page's script: Back stays on the neutral page.
+    ("/static/exit.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/exit.js")),
+];
 
-/// The quick-exit page's script: Back stays on the neutral page.
-pub async fn exit_js() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], EXIT_JS)
-        .into_response()
-}
-
-/// The desk's script: refreshes the queue every few seconds.
-pub async fn desk_js() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], DESK_JS)
-        .into_response()
-}
-
-/// The neutral icon of the report pages.
-pub async fn notes_icon() -> Response {
-    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], NOTES_ICON)
-        .into_response()
-}
-
-/// The report page's script (outbox, decision step, relay message).
-pub async fn report_js() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], REPORT_JS)
-        .into_response()
-}
-
-/// The service worker, at the root so it controls `/report`; never cached by HTTP so
-/// a new version is picked up on the next visit.
-pub async fn service_worker() -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], SERVICE_WORKER)
-        .into_response()
-}
-
-pub async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLE)
-        .into_response()
-}
-
-pub async fn favicon() -> Response {
-    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], FAVICON)
-        .into_response()
+/// One of [`ASSETS`], by the request's path.
+pub async fn asset(uri: axum::http::Uri) -> Response {
+    match ASSETS.iter().find(|(path, ..)| *path == uri.path()) {
+        Some((_, kind, cache, body)) => {
+            ([(header::CONTENT_TYPE, *kind), (header::CACHE_CONTROL, *cache)], *body).into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// Where errors are rendered: every [`WebError`] a handler, extractor or inner layer

@@ -3,9 +3,11 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::HeaderMap;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
 use sightline_domain::user::Role;
 use sightline_storage::{SessionRecord, UserRecord};
 
@@ -92,12 +94,51 @@ impl Visitor {
     /// # Errors
     /// [`PageError::Csrf`].
     pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
-        let expected = self.csrf_token();
-        if !expected.is_empty() && constant_time_eq(expected.as_bytes(), submitted.as_bytes()) {
-            Ok(())
-        } else {
-            Err(PageError::Csrf)
-        }
+        csrf_matches(self.csrf_token(), submitted)
+    }
+}
+
+fn csrf_matches(expected: &str, submitted: &str) -> Result<(), PageError> {
+    if !expected.is_empty() && constant_time_eq(expected.as_bytes(), submitted.as_bytes()) {
+        Ok(())
+    } else {
+        Err(PageError::Csrf)
+    }
+}
+
+/// The token this request's forms must carry, put aside by the [`Visitor`] extractor
+/// for [`CsrfForm`].
+#[derive(Clone)]
+struct ExpectedCsrf(String);
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct CsrfField {
+    csrf: String,
+}
+
+/// A form with no fields but its CSRF token (a button).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
+/// A page form that carried this visitor's CSRF token: the one place a page form is
+/// checked. Put it after the [`Visitor`] in a handler's arguments (the visitor knows
+/// the token; without one every form is refused). Its `csrf` field need not be in `T`.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let expected = req.extensions().get::<ExpectedCsrf>().map(|e| e.0.clone()).unwrap_or_default();
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| PageError::for_status(e.status()).with_message(e.body_text()))?;
+        let submitted: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        csrf_matches(&expected, &submitted.csrf)?;
+        serde_urlencoded::from_bytes(&body).map(Self).map_err(|e| {
+            PageError::for_status(StatusCode::BAD_REQUEST).with_message(format!("the form is malformed: {e}"))
+        })
     }
 }
 
@@ -132,6 +173,8 @@ impl FromRequestParts<AppState> for Visitor {
         let caller = session.as_ref().map(|s| Caller::signed_in(s.user.clone(), s.two_factor_passed, ip.clone()));
         let lang = negotiate(&parts.headers, session.as_ref().and_then(|s| s.user.locale.as_deref()));
         let csrf_cookie = parts.extensions.get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default();
+        let expected = session.as_ref().map_or(&csrf_cookie, |s| &s.csrf_token).clone();
+        parts.extensions.insert(ExpectedCsrf(expected));
         let anon_token = cookies::get(&parts.headers, cookies::ANON).filter(|t| t.len() >= 32);
         let public_done = cookies::get(&parts.headers, cookies::PUBLIC_DONE)
             .map(|v| v.split('.').filter(|s| !s.is_empty()).map(str::to_owned).collect())

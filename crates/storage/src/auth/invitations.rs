@@ -155,17 +155,13 @@ impl Db {
             .ip(ip);
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let done = sqlx::query(
+            spend_once_in_tx!(
+                tx,
+                Err(StorageError::LinkUsedOrExpired),
                 "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1",
-            )
-            .bind(to_micros(now))
-            .bind(inv.id.as_uuid())
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::LinkUsedOrExpired);
-            }
+                to_micros(now),
+                inv.id.as_uuid()
+            );
             insert_user_in_tx!(tx, user_id, inv.org_id, &new, now);
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
@@ -257,17 +253,13 @@ impl Db {
             .ip(ip);
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let done = sqlx::query(
+            spend_once_in_tx!(
+                tx,
+                Err(StorageError::LinkUsedOrExpired),
                 "UPDATE password_resets SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1",
-            )
-            .bind(to_micros(now))
-            .bind(reset.id.as_uuid())
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::LinkUsedOrExpired);
-            }
+                to_micros(now),
+                reset.id.as_uuid()
+            );
             sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND org_id = $3")
                 .bind(password_hash)
                 .bind(user.id.as_uuid())

@@ -135,19 +135,15 @@ impl Db {
             NewAuditEntry::new(AuditAction::ApiTokenRevoked).org(user.org_id).actor(user.id).target("api_token", id);
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let done = sqlx::query(
+            spend_once_in_tx!(
+                tx,
+                Err(StorageError::NotFound),
                 "UPDATE api_tokens SET revoked_at = $1 WHERE org_id = $2 AND user_id = $3 AND id = $4 AND revoked_at IS NULL",
-            )
-            .bind(to_micros(now))
-            .bind(user.org_id.as_uuid())
-            .bind(user.id.as_uuid())
-            .bind(id.as_uuid())
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::NotFound);
-            }
+                to_micros(now),
+                user.org_id.as_uuid(),
+                user.id.as_uuid(),
+                id.as_uuid()
+            );
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
         });

@@ -13,14 +13,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn set_pending_totp(&self, org: OrgId, user: UserId, secret_b32: &str) -> Result<()> {
-        db_run!(self, |p| sqlx::query("UPDATE users SET totp_pending_secret = $1 WHERE org_id = $2 AND id = $3")
-            .bind(secret_b32)
-            .bind(org.as_uuid())
-            .bind(user.as_uuid())
-            .execute(p)
-            .await?
-            .rows_affected());
-        Ok(())
+        self.set_user_text(
+            "UPDATE users SET totp_pending_secret = $1 WHERE org_id = $2 AND id = $3",
+            org,
+            user,
+            secret_b32,
+        )
+        .await
     }
 
     /// Turn two-factor on with the confirmed secret and store the recovery code
@@ -97,18 +96,14 @@ impl Db {
             NewAuditEntry::new(AuditAction::RecoveryCodeUsed).org(user.org_id).actor(user.id).target("user", user.id);
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let done = sqlx::query(
+            spend_once_in_tx!(
+                tx,
+                Ok(false),
                 "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
-            )
-            .bind(to_micros(now))
-            .bind(user.id.as_uuid())
-            .bind(hash)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Ok(false);
-            }
+                to_micros(now),
+                user.id.as_uuid(),
+                hash
+            );
             audit_in_tx!(tx, &audit, now);
             tx.commit().await?;
             Ok(true)

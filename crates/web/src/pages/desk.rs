@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -23,20 +23,17 @@ use uuid::Uuid;
 use super::{Ctx, FormErrors, render};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 
 /// How many cases the queue shows (the most urgent; filters narrow it further).
 const QUEUE_ROWS: i64 = 100;
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct QueueQuery {
-    #[serde(default)]
     pub status: String,
-    #[serde(default)]
     pub flight: String,
-    #[serde(default)]
     pub date: String,
-    #[serde(default)]
     pub destination: String,
 }
 
@@ -374,34 +371,21 @@ pub async fn case(State(state): State<AppState>, v: Visitor, Path(id): Path<Stri
 }
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct ActionForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     version: i64,
-    #[serde(default)]
     to: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     outcome: String,
-    #[serde(default)]
     note: String,
-    #[serde(default)]
     assignee: String,
-    #[serde(default)]
     contact: String,
     /// The directory entry when `contact` is `other`.
-    #[serde(default)]
     contact_other: String,
-    #[serde(default)]
     method: String,
-    #[serde(default)]
     reference: String,
-    #[serde(default)]
     gate_override: String,
     /// The other report a merge or dismissal names.
-    #[serde(default)]
     other: String,
 }
 
@@ -423,11 +407,8 @@ impl FromRequest<AppState> for CaseForm {
         let (mut parts, body) = req.into_parts();
         let v = Visitor::from_request_parts(&mut parts, state).await?;
         let Path(id) = Path::<String>::from_request_parts(&mut parts, state).await.map_err(|_| PageError::NotFound)?;
-        let Form(f) = Form::<ActionForm>::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(|e| PageError::for_status(e.status()))?;
+        let CsrfForm(f) = CsrfForm::<ActionForm>::from_request(Request::from_parts(parts, body), state).await?;
         let me = v.caller()?;
-        v.check_csrf(&f.csrf)?;
         Ok(Self { state: state.clone(), me, id: parse_case_id(&id)?, f, v })
     }
 }
@@ -505,9 +486,9 @@ pub async fn dismiss(a: CaseForm) -> Result<Response, PageError> {
     a.done(result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct YearQuery {
-    #[serde(default)]
     year: Option<i32>,
 }
 

@@ -1,7 +1,7 @@
 //! The public landing page, the signed-in home page and the language switch.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_domain::user::Role;
@@ -9,7 +9,7 @@ use sightline_domain::user::Role;
 use super::{Ctx, render, see_other_with_cookie};
 use crate::error::PageError;
 use crate::i18n::Lang;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 use crate::{AppState, cookies};
 
 #[derive(Template)]
@@ -59,13 +59,10 @@ pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<Response,
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct LangForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     lang: String,
-    #[serde(default)]
     back: String,
 }
 
@@ -73,9 +70,8 @@ pub struct LangForm {
 pub async fn set_lang(
     State(state): State<AppState>,
     v: Visitor,
-    Form(f): Form<LangForm>,
+    CsrfForm(f): CsrfForm<LangForm>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     let lang = Lang::from_code(&f.lang).unwrap_or_default();
     if let Some(s) = &v.session {
         state.remember_locale(&s.user, lang.code()).await?;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::{Ctx, FormErrors, render, see_other_with_cookie};
 use crate::error::PageError;
 use crate::security::new_token;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 use crate::{AppState, cookies};
 
 // ----- shared helpers -----------------------------------------------------------
@@ -60,8 +60,8 @@ fn content_lang(course: &Course, v: &Visitor, choice: Option<&str>) -> String {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct LangQuery {
-    #[serde(default)]
     cl: Option<String>,
 }
 
@@ -267,11 +267,9 @@ pub async fn lesson(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CsrfLang {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     cl: String,
 }
 
@@ -283,9 +281,8 @@ pub async fn lesson_done(
     State(state): State<AppState>,
     v: Visitor,
     Path((id, slug)): Path<(String, String)>,
-    Form(f): Form<CsrfLang>,
+    CsrfForm(f): CsrfForm<CsrfLang>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     let (course, who) = course_and_learner(&state, &v, &id)?;
     let lang = content_lang(course, &v, Some(&f.cl));
     let lessons = course.lessons(&lang);
@@ -314,9 +311,8 @@ pub async fn start_check(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Form(f): Form<CsrfLang>,
+    CsrfForm(f): CsrfForm<CsrfLang>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     let course = state.course(&id)?;
     let lang = content_lang(course, &v, Some(&f.cl));
     let (who, new_cookie) = match learner(&v, course)? {
@@ -501,10 +497,8 @@ pub async fn submit_check(
     State(state): State<AppState>,
     v: Visitor,
     Path((id, attempt)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let csrf = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
-    v.check_csrf(csrf)?;
     let (course, who) = course_and_learner(&state, &v, &id)?;
     let attempt = parse_attempt(&attempt)?;
     let back = format!("/learn/{}/check/{attempt}", course.id);
@@ -524,11 +518,9 @@ pub async fn submit_check(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct NameForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
 }
 
@@ -537,9 +529,8 @@ pub async fn public_certificate(
     State(state): State<AppState>,
     v: Visitor,
     Path((id, attempt)): Path<(String, String)>,
-    Form(f): Form<NameForm>,
+    CsrfForm(f): CsrfForm<NameForm>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     // Only the public course has one (the app says "not found" for any other): no
     // sign-in step first.
     let (course, who) = (state.course(&id)?, who(&v));
@@ -722,11 +713,9 @@ pub async fn training(
     training_page(&state, &v, org, None).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RevokeForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     reason: String,
 }
 
@@ -734,11 +723,10 @@ pub async fn revoke(
     State(state): State<AppState>,
     v: Visitor,
     Path((org, code)): Path<(String, String)>,
-    Form(f): Form<RevokeForm>,
+    CsrfForm(f): CsrfForm<RevokeForm>,
 ) -> Result<Response, PageError> {
     let org: OrgId = org.parse().map_err(|_| PageError::NotFound)?;
     let caller = v.caller()?;
-    v.check_csrf(&f.csrf)?;
     state.revoke_certificate(&caller, org, &code, &f.reason).await?;
     training_page(&state, &v, org, Some(v.lang.t_args("cert-revoked-done", &[("code", code)]))).await
 }

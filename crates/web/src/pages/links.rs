@@ -1,7 +1,7 @@
 //! One-time links: accepting an invitation, setting a password from a reset link.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -11,19 +11,14 @@ use sightline_domain::user::{Email, NewPassword, PersonName, Role};
 use super::{Ctx, FormErrors, render, render_invalid, start_session};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PasswordForm {
-    #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub password2: String,
 }
 
@@ -97,9 +92,8 @@ pub async fn invite_submit(
     State(state): State<AppState>,
     v: Visitor,
     Path(token): Path<String>,
-    Form(mut f): Form<PasswordForm>,
+    CsrfForm(mut f): CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     let Some(inv) = state.open_invitation(&token).await? else {
         return expired(&v);
     };
@@ -155,9 +149,8 @@ pub async fn reset_submit(
     State(state): State<AppState>,
     v: Visitor,
     Path(token): Path<String>,
-    Form(f): Form<PasswordForm>,
+    CsrfForm(f): CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     let Some(reset) = state.open_password_reset(&token).await? else {
         return expired(&v);
     };

@@ -1,7 +1,7 @@
 //! Sign-in (password, then the second factor), sign-out.
 
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -9,19 +9,15 @@ use sightline_app::signin::Attempt;
 
 use super::{Ctx, FormErrors, render, render_invalid, see_other_with_cookie, start_session};
 use crate::error::PageError;
-use crate::visitor::{Gate, Visitor};
+use crate::visitor::{CsrfForm, Gate, NoFields, Visitor};
 use crate::{AppState, cookies};
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct LoginForm {
-    #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub password: String,
     /// Where to go after signing in (a same-origin path, e.g. `/report`).
-    #[serde(default)]
     pub back: String,
 }
 
@@ -57,9 +53,8 @@ pub async fn form(v: Visitor, Query(q): Query<BackQuery>) -> Result<Response, Pa
 pub async fn submit(
     State(state): State<AppState>,
     v: Visitor,
-    Form(mut f): Form<LoginForm>,
+    CsrfForm(mut f): CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     let mut errors = FormErrors::default();
     let password = std::mem::take(&mut f.password);
     let attempt = state.sign_in_with_password(&f.email, password, v.ip.clone(), v.session_hash.as_deref()).await?;
@@ -87,10 +82,8 @@ pub async fn submit(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SecondFactorForm {
-    #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub code: String,
 }
 
@@ -111,9 +104,8 @@ pub async fn second_factor_form(v: Visitor) -> Result<Response, PageError> {
 pub async fn second_factor_submit(
     State(state): State<AppState>,
     v: Visitor,
-    Form(f): Form<SecondFactorForm>,
+    CsrfForm(f): CsrfForm<SecondFactorForm>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     let (Some(Gate::NeedsSecondFactor), Some(session), Some(hash)) = (v.gate(), &v.session, &v.session_hash) else {
         return Ok(Redirect::to("/login").into_response());
     };
@@ -132,18 +124,11 @@ pub async fn second_factor_submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct LogoutForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn logout(
     State(state): State<AppState>,
     v: Visitor,
-    Form(f): Form<LogoutForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     if let (Some(hash), Some(s)) = (&v.session_hash, &v.session) {
         state.sign_out(&s.user, hash, v.ip.clone()).await?;
     }

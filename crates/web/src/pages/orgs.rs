@@ -1,7 +1,7 @@
 //! Organisations, for platform administrators.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_app::AppError;
@@ -11,15 +11,12 @@ use sightline_storage::Organisation;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct OrgForm {
-    #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub kind: String,
 }
 
@@ -44,9 +41,12 @@ pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response,
     })
 }
 
-pub async fn create(State(state): State<AppState>, v: Visitor, Form(f): Form<OrgForm>) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): State<AppState>,
+    v: Visitor,
+    CsrfForm(f): CsrfForm<OrgForm>,
+) -> Result<Response, PageError> {
     let me = v.caller()?;
-    v.check_csrf(&f.csrf)?;
     let mut errors = FormErrors::default();
     match state.create_org(&me, &f.name, &f.kind).await {
         Ok(org) => return Ok(Redirect::to(&format!("/orgs/{}/users", org.id)).into_response()),

@@ -241,11 +241,11 @@ fn page(
         errors,
         core,
         categories,
-        roles: ReporterRole::ALL,
-        phases: Phase::ALL,
-        ages: AgeRange::ALL,
-        genders: PerceivedGender::ALL,
-        awareness: Awareness::ALL,
+        roles: &ReporterRole::ALL,
+        phases: &Phase::ALL,
+        ages: &AgeRange::ALL,
+        genders: &PerceivedGender::ALL,
+        awareness: &Awareness::ALL,
         client_json,
     })
 }

@@ -3,7 +3,7 @@
 //! alerted (an e-mail address, a signed webhook). Every change is audited.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use sightline_app::{AppError, Caller};
@@ -11,7 +11,7 @@ use sightline_domain::ids::OrgId;
 use sightline_domain::triage::EscalationLead;
 use sightline_storage::Organisation;
 
-use super::users::org_admin_action;
+use super::users::{OrgForm, org_admin_action};
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
@@ -38,20 +38,14 @@ struct SettingsPage {
     codeword: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SettingsForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     minutes: String,
-    #[serde(default)]
     alert_email: String,
-    #[serde(default)]
     webhook_url: String,
-    #[serde(default)]
     codeword: String,
     /// `stop` turns the channel off.
-    #[serde(default)]
     action: String,
 }
 
@@ -101,29 +95,19 @@ async fn answer(
 }
 
 pub async fn form(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, None)?;
+    let (org, me) = org_admin_action(&v, &org)?;
     render(&page(&state, &v, &me, org).await?)
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(org): Path<String>,
-    Form(f): Form<SettingsForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+pub async fn submit(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
     let result = state.set_escalation_lead(&me, org, &f.minutes).await.map(|()| ("settings-saved", None));
     answer(&state, &v, (&me, org), result, |p| p.minutes = f.minutes).await
 }
 
 /// Set, replace or stop the desk's alert e-mail address (empty stops it).
-pub async fn alert_email(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(org): Path<String>,
-    Form(f): Form<SettingsForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+pub async fn alert_email(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
     let result = state
         .set_alert_email(&me, org, &f.alert_email)
         .await
@@ -133,13 +117,8 @@ pub async fn alert_email(
 
 /// Set or replace the desk's webhook (a new signing secret each time, shown once),
 /// or stop it.
-pub async fn webhook(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(org): Path<String>,
-    Form(f): Form<SettingsForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+pub async fn webhook(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
     if f.action == "stop" {
         let result = state.stop_alert_webhook(&me, org).await.map(|()| ("settings-webhook-stopped", None));
         return answer(&state, &v, (&me, org), result, |_| ()).await;
@@ -152,13 +131,8 @@ pub async fn webhook(
 }
 
 /// Set the relay message's codeword (empty: the default header).
-pub async fn relay_codeword(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(org): Path<String>,
-    Form(f): Form<SettingsForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+pub async fn relay_codeword(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
     let result = state.set_relay_codeword(&me, org, &f.codeword).await.map(|()| ("settings-codeword-saved", None));
     answer(&state, &v, (&me, org), result, |p| p.codeword = f.codeword).await
 }

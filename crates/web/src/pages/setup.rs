@@ -2,7 +2,7 @@
 //! first platform administrator.
 
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sightline_app::AppError;
@@ -13,31 +13,23 @@ use sightline_domain::user::{Email, NewPassword, PersonName};
 use super::{Ctx, FormErrors, render, render_invalid, start_session};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SetupForm {
-    #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub token: String,
-    #[serde(default)]
     pub org_name: String,
-    #[serde(default)]
     pub org_kind: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub password2: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TokenQuery {
-    #[serde(default)]
     token: String,
 }
 
@@ -70,9 +62,8 @@ pub async fn form(
 pub async fn submit(
     State(state): State<AppState>,
     v: Visitor,
-    Form(f): Form<SetupForm>,
+    CsrfForm(f): CsrfForm<SetupForm>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     let lang = v.lang;
     let mut errors = FormErrors::default();
     let org_name = errors.take(lang, OrgName::parse(&f.org_name).map_err(|e| field("org_name", e)));

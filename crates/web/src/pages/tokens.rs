@@ -5,7 +5,7 @@
 //! scopes, revoked with one click. Each change is audited.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_app::tokens::{scope_choices, token_state};
@@ -17,7 +17,7 @@ use sightline_storage::ApiTokenRecord;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, NoFields, Visitor};
 
 pub struct TokenRow {
     pub id: String,
@@ -44,19 +44,13 @@ struct TokensPage {
     made: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TokenForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     days: String,
-    #[serde(default)]
     scope_reports_write: Option<String>,
-    #[serde(default)]
     scope_read: Option<String>,
-    #[serde(default)]
     scope_admin: Option<String>,
 }
 
@@ -141,10 +135,9 @@ pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response,
 pub async fn create(
     State(state): State<AppState>,
     v: Visitor,
-    Form(f): Form<TokenForm>,
+    CsrfForm(f): CsrfForm<TokenForm>,
 ) -> Result<Response, PageError> {
     let me = v.caller()?;
-    v.check_csrf(&f.csrf)?;
     let ticked = f.scopes();
     match state.create_api_token(&me, &f.name, &f.days, ticked.clone()).await {
         Ok(token) => {
@@ -161,20 +154,13 @@ pub async fn create(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn revoke(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
     let me = v.caller()?;
-    v.check_csrf(&f.csrf)?;
     let id: ApiTokenId = id.parse().map_err(|_| PageError::NotFound)?;
     state.revoke_api_token(&me, id).await?;
     Ok(Redirect::to("/account/tokens").into_response())

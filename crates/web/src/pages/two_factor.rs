@@ -2,7 +2,7 @@
 //! one code, then ten single-use recovery codes shown once.
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_app::AppError;
@@ -10,7 +10,7 @@ use sightline_app::AppError;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{Gate, Visitor};
+use crate::visitor::{CsrfForm, Gate, Visitor};
 
 #[derive(Template)]
 #[template(path = "two_factor_enrol.html")]
@@ -76,20 +76,17 @@ pub async fn form(State(state): State<AppState>, v: Visitor) -> Result<Response,
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ConfirmForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     code: String,
 }
 
 pub async fn submit(
     State(state): State<AppState>,
     v: Visitor,
-    Form(f): Form<ConfirmForm>,
+    CsrfForm(f): CsrfForm<ConfirmForm>,
 ) -> Result<Response, PageError> {
-    v.check_csrf(&f.csrf)?;
     let (Some(session), Some(hash)) = (&v.session, &v.session_hash) else {
         return Ok(Redirect::to("/login").into_response());
     };

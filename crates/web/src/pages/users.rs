@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, Multipart, Path, State};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use sightline_app::people::{INVITATION_DAYS, Invite, Letters, RESET_HOURS, RosterOutcome};
 use sightline_app::{AppError, Caller};
 use sightline_domain::audit::AuditEntry;
@@ -20,34 +21,61 @@ use super::{Ctx, FormErrors, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Lang;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 
 pub(super) fn parse_org(s: &str) -> Result<OrgId, PageError> {
     s.parse().map_err(|_| PageError::NotFound)
 }
 
+/// A form posted to one organisation's pages (`/orgs/{org}/…`, and `…/users/{user}/…`):
+/// the visitor, the caller, the organisation, the person when the path names one, and
+/// the CSRF-checked form — read once for every such action. Whether the caller may
+/// administer the organisation is the use case's to decide.
+pub struct OrgForm<T> {
+    pub state: AppState,
+    pub v: Visitor,
+    pub me: Caller,
+    pub org: OrgId,
+    pub user: Option<UserId>,
+    pub f: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for OrgForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        let (mut parts, body) = req.into_parts();
+        let v = Visitor::from_request_parts(&mut parts, state).await?;
+        let Path(path) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| PageError::NotFound)?;
+        let CsrfForm(f) = CsrfForm::<T>::from_request(Request::from_parts(parts, body), state).await?;
+        let (org, me) = org_admin_action(&v, path.get("org").map_or("", String::as_str))?;
+        let user = path.get("user").map(|u| u.parse().map_err(|_| PageError::NotFound)).transpose()?;
+        Ok(Self { state: state.clone(), v, me, org, user, f })
+    }
+}
+
+impl<T> OrgForm<T> {
+    /// The person the path names.
+    fn user(&self) -> Result<UserId, PageError> {
+        self.user.ok_or(PageError::NotFound)
+    }
+}
+
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct InviteForm {
-    #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub name: String,
     /// Checkbox values; serde_urlencoded gives repeated keys to a Vec only through
     /// the raw pairs, so roles arrive in `role_*` fields.
-    #[serde(default)]
     pub role_learner: Option<String>,
-    #[serde(default)]
     pub role_reporter: Option<String>,
-    #[serde(default)]
     pub role_desk_analyst: Option<String>,
-    #[serde(default)]
     pub role_org_admin: Option<String>,
-    #[serde(default)]
     pub role_platform_admin: Option<String>,
     /// E-mail the link (needs an SMTP relay).
-    #[serde(default)]
     pub send_email: Option<String>,
 }
 
@@ -172,13 +200,8 @@ impl Letters for WebLetters<'_> {
 /// A request on an organisation's people or settings: the organisation and the
 /// caller, after the CSRF check when the form's token is given (whether they may
 /// administer it is the use case's to decide).
-pub(super) fn org_admin_action(v: &Visitor, org: &str, csrf: Option<&str>) -> Result<(OrgId, Caller), PageError> {
-    let org = parse_org(org)?;
-    let me = v.caller()?;
-    if let Some(token) = csrf {
-        v.check_csrf(token)?;
-    }
-    Ok((org, me))
+pub(super) fn org_admin_action(v: &Visitor, org: &str) -> Result<(OrgId, Caller), PageError> {
+    Ok((parse_org(org)?, v.caller()?))
 }
 
 /// The form's errors in the page's language.
@@ -188,13 +211,8 @@ fn form_errors(lang: Lang, list: &[sightline_domain::FieldError]) -> FormErrors 
     errors
 }
 
-pub async fn invite(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(org): Path<String>,
-    Form(f): Form<InviteForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
+pub async fn invite(a: OrgForm<InviteForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
     let input = Invite { email: &f.email, name: &f.name, roles: f.roles(), send_email: f.send_email.is_some() };
     let letters = WebLetters { state: &state, lang: v.lang };
     let errors = match state.invite(&me, org, &input, &letters).await {
@@ -227,7 +245,7 @@ pub async fn roster(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     // The CSRF token arrives inside the multipart body; it is checked once read.
-    let (org, me) = org_admin_action(&v, &org, None)?;
+    let (org, me) = org_admin_action(&v, &org)?;
     let mut csrf = String::new();
     let mut file: Option<Vec<u8>> = None;
     let mut send_email = false;
@@ -260,14 +278,9 @@ pub async fn roster(
     done(&state, &v, org, notice).await
 }
 
-pub async fn set_roles(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path((org, user)): Path<(String, String)>,
-    Form(f): Form<InviteForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
-    let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
+pub async fn set_roles(a: OrgForm<InviteForm>) -> Result<Response, PageError> {
+    let user = a.user()?;
+    let OrgForm { state, v, me, org, f, .. } = a;
     let roles: Roles = f.roles();
     match state.set_roles(&me, org, user, &roles).await {
         Ok(target) => done(&state, &v, org, Notice::Done(v.lang.t_args("roles-saved", &[("name", target.name)]))).await,
@@ -278,43 +291,29 @@ pub async fn set_roles(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PositionForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     position: String,
 }
 
-pub async fn set_position(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path((org, user)): Path<(String, String)>,
-    Form(f): Form<PositionForm>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
-    let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
+pub async fn set_position(a: OrgForm<PositionForm>) -> Result<Response, PageError> {
+    let user = a.user()?;
+    let OrgForm { state, v, me, org, f, .. } = a;
     let target = state.set_position(&me, org, user, &f.position).await?;
     done(&state, &v, org, Notice::Done(v.lang.t_args("position-saved", &[("name", target.name)]))).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
     /// E-mail the link (needs an SMTP relay).
-    #[serde(default)]
     send_email: Option<String>,
 }
 
-pub async fn reset_link(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path((org, user)): Path<(String, String)>,
-    Form(f): Form<CsrfOnly>,
-) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, Some(&f.csrf))?;
-    let user: UserId = user.parse().map_err(|_| PageError::NotFound)?;
+pub async fn reset_link(a: OrgForm<CsrfOnly>) -> Result<Response, PageError> {
+    let user = a.user()?;
+    let OrgForm { state, v, me, org, f, .. } = a;
     let letters = WebLetters { state: &state, lang: v.lang };
     let link = state.reset_link(&me, org, user, f.send_email.is_some(), &letters).await?;
     let key = if link.emailed { "reset-link-emailed" } else { "reset-link-made" };
@@ -350,7 +349,7 @@ fn short(id: &str) -> &str {
 }
 
 pub async fn audit(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
-    let (org, me) = org_admin_action(&v, &org, None)?;
+    let (org, me) = org_admin_action(&v, &org)?;
     let (org, entries, people) = state.org_audit(&me, org).await?;
     let names = people.into_iter().map(|u| (u.id.to_string(), u.name)).collect();
     render(&AuditPage { ctx: Ctx::new(&v), org, entries, names })

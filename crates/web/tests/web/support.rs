@@ -260,30 +260,33 @@ impl TestApp {
         TotpSecret::from_base32(secret).unwrap().code_at(self.state.now().unix_timestamp())
     }
 
-    /// Run the first-run setup and enrol two-factor; returns the TOTP secret.
-    pub async fn set_up_platform_admin(&mut self) -> String {
+    /// Open a first-run setup link and submit its form: the operator organisation and
+    /// Pat Admin, with `changes` replacing those fields.
+    pub async fn submit_setup(&mut self, changes: &[(&str, &str)]) -> Resp {
         let now = self.state.now();
         self.state
             .db
             .create_setup_token(&sightline_web::hash_token(SETUP_TOKEN), now, now + time::Duration::hours(24))
             .await
             .unwrap();
-        let page = format!("/setup?token={SETUP_TOKEN}");
-        let r = self
-            .submit(
-                &page,
-                "/setup",
-                &[
-                    ("token", SETUP_TOKEN),
-                    ("org_name", "Sightline Operator"),
-                    ("org_kind", "ngo"),
-                    ("name", "Pat Admin"),
-                    ("email", "pat@operator.example"),
-                    ("password", PASSWORD),
-                    ("password2", PASSWORD),
-                ],
-            )
-            .await;
+        let mut form = vec![
+            ("token", SETUP_TOKEN),
+            ("org_name", "Sightline Operator"),
+            ("org_kind", "ngo"),
+            ("name", "Pat Admin"),
+            ("email", "pat@operator.example"),
+            ("password", PASSWORD),
+            ("password2", PASSWORD),
+        ];
+        for (key, value) in changes {
+            form.iter_mut().filter(|(k, _)| k == key).for_each(|f| f.1 = value);
+        }
+        self.submit(&format!("/setup?token={SETUP_TOKEN}"), "/setup", &form).await
+    }
+
+    /// Run the first-run setup and enrol two-factor; returns the TOTP secret.
+    pub async fn set_up_platform_admin(&mut self) -> String {
+        let r = self.submit_setup(&[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
         self.enrol_two_factor().await
