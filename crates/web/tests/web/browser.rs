@@ -538,13 +538,7 @@ async fn reports_filed_offline_are_sent_once_when_the_server_returns() {
 
     // Open the report page and let the service worker take over.
     c.goto(&format!("{base}/report")).await.unwrap();
-    c.execute_async(
-        "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));",
-        vec![],
-    )
-    .await
-    .unwrap();
-    c.refresh().await.unwrap();
+    let_the_service_worker_take_over(&c).await;
     let controlled = c.execute("return !!navigator.serviceWorker.controller;", vec![]).await.unwrap();
     assert_eq!(controlled, serde_json::json!(true), "the service worker controls /report");
     assert_eq!(c.title().await.unwrap(), "Notes");
@@ -708,13 +702,7 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     // The reporter files offline.
     sign_in("crew@nw.example").await;
     c.goto(&format!("{base}/report")).await.unwrap();
-    c.execute_async(
-        "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));",
-        vec![],
-    )
-    .await
-    .unwrap();
-    c.refresh().await.unwrap();
+    let_the_service_worker_take_over(&c).await;
     server.stop().await;
     let arrival = clock.now() + time::Duration::minutes(95);
     let helsinki = arrival.to_offset(sightline_domain::report::utc_offset_at(arrival, "Europe/Helsinki").unwrap());
@@ -800,6 +788,17 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     server.stop().await;
     assert!(db.verify_audit_chain().await.unwrap() > 10);
     db.cleanup().await;
+}
+
+/// Wait until the service worker is ready, then reload so it controls the page.
+async fn let_the_service_worker_take_over(c: &Client) {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.refresh().await.unwrap();
 }
 
 /// Sign in with a password in the browser.
@@ -904,13 +903,7 @@ async fn an_urgent_report_with_problems_reaches_the_desk_flagged() {
     fill(&c, "#password", crate::support::PASSWORD).await;
     click_nav(&c, "form[action='/login'] button[type=submit]").await;
     wait_path(&c, |p| p == "/report").await;
-    c.execute_async(
-        "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));",
-        vec![],
-    )
-    .await
-    .unwrap();
-    c.refresh().await.unwrap();
+    let_the_service_worker_take_over(&c).await;
     c.execute_async(
         "const done = arguments[arguments.length - 1]; window.sightline.airportsReady.then(() => done(1));",
         vec![],
