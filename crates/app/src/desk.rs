@@ -39,8 +39,10 @@ pub struct CaseFile {
     pub events: Vec<(CaseEvent, Option<String>)>,
     /// The organisation's people (names for the history; analysts to assign to).
     pub people: Vec<UserRecord>,
-    /// The routed contacts for the destination, in the order the desk is offered them.
+    /// The routed contacts, in the order the desk is offered them.
     pub contacts: Vec<StoredEntry>,
+    /// Where and how the contacts were routed, and what the directory lacks there.
+    pub routing: Routing,
     /// Every directory entry in use ("another authority").
     pub directory: Vec<StoredEntry>,
     /// What to tell the authority (domain rule: [`authority::message`]).
@@ -49,6 +51,22 @@ pub struct CaseFile {
     pub suggestions: Vec<CaseRecord>,
     /// Reports merged into this case.
     pub merged: Vec<CaseRecord>,
+}
+
+/// Where a case's contacts were routed ([`directory::route`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Routing {
+    /// The end of the flight the report's phase points to (origin before departure).
+    pub leg: directory::Leg,
+    /// The airport (IATA) and country routed for; empty when the airport is unknown.
+    pub airport: String,
+    pub country: String,
+    /// The report says the person is in immediate danger: 24/7 phones first.
+    pub urgent: bool,
+    /// No airport police or border police duty line is listed for the airport.
+    pub no_airport_duty_line: bool,
+    /// No 24/7 number in international (E.164) format is listed for the country.
+    pub no_international_24_7: bool,
 }
 
 /// What the desk entered to record a hand-off to an authority.
@@ -145,7 +163,7 @@ impl App {
             })
             .collect();
         let people = self.db.list_users(me.org()).await?;
-        let contacts = self.routed_contacts(&case).await?;
+        let (contacts, routing) = self.routed_contacts(&case).await?;
         let signs = case
             .indicators
             .split_whitespace()
@@ -176,6 +194,7 @@ impl App {
             events,
             people,
             contacts,
+            routing,
             directory,
             authority_message,
             suggestions,
@@ -183,11 +202,41 @@ impl App {
         })
     }
 
-    /// The directory's contacts for a case's destination, in the order the desk is offered them.
-    async fn routed_contacts(&self, c: &CaseRecord) -> Result<Vec<StoredEntry>> {
-        let Some(dest) = self.library.airports.airport(&c.destination) else { return Ok(Vec::new()) };
-        let entries = self.db.directory_for(&dest.country).await?;
-        Ok(directory::route(&entries, |s| &s.entry, &dest.country, &dest.iata).into_iter().cloned().collect())
+    /// The directory's contacts for a case, in the order the desk is offered them: at
+    /// the origin for a report made before departure, at the destination otherwise
+    /// (the other end when that airport is unknown); 24/7 phones first when urgent.
+    async fn routed_contacts(&self, c: &CaseRecord) -> Result<(Vec<StoredEntry>, Routing)> {
+        let leg = directory::Leg::of(c.phase);
+        let (first, second) = match leg {
+            directory::Leg::Origin => (&c.origin, &c.destination),
+            directory::Leg::Destination => (&c.destination, &c.origin),
+        };
+        let airports = &self.library.airports;
+        let place = airports.airport(first).or_else(|| airports.airport(second));
+        let urgent = c.immediate_danger;
+        let Some(place) = place else {
+            let routing = Routing {
+                leg,
+                airport: String::new(),
+                country: String::new(),
+                urgent,
+                no_airport_duty_line: true,
+                no_international_24_7: true,
+            };
+            return Ok((Vec::new(), routing));
+        };
+        let entries = self.db.directory().await?;
+        let q = directory::RouteQuery { country: &place.country, airport: &place.iata, urgent };
+        let contacts: Vec<StoredEntry> = directory::route(&entries, |s| &s.entry, q).into_iter().cloned().collect();
+        let routing = Routing {
+            leg,
+            airport: place.iata.clone(),
+            country: place.country.clone(),
+            urgent,
+            no_airport_duty_line: directory::lacks_airport_duty_line(&contacts, |s| &s.entry),
+            no_international_24_7: directory::lacks_international_24_7(&contacts, |s| &s.entry),
+        };
+        Ok((contacts, routing))
     }
 
     /// Move a case along the workflow (domain rule: [`triage::transition`]) if it is
@@ -262,7 +311,7 @@ impl App {
                 Err(_) => None,
             }
         } else {
-            let routed = self.routed_contacts(&case).await?;
+            let (routed, _) = self.routed_contacts(&case).await?;
             e.contact.parse::<DirectoryEntryId>().ok().and_then(|id| routed.into_iter().find(|s| s.id == id))
         };
         let Some(chosen) = chosen else { return Err(AppError::field("contact", "required")) };

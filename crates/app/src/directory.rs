@@ -77,8 +77,9 @@ impl App {
         Ok(DirectoryList { entries, showing_removed, total, stale, can_edit, changes })
     }
 
-    /// The entries in use or, for an arrival airport (IATA), its contacts in the order
-    /// the desk is offered them: the airport's own, then the country's, then EU-wide.
+    /// The entries in use or, for an airport (IATA), its contacts in the order the
+    /// desk is offered them ([`directory::route`]): 24/7 phones first when `urgent`; the
+    /// airport's own, then the country's, then regional and international lines.
     ///
     /// # Errors
     /// Not a desk analyst or admin; `destination` is not a known airport.
@@ -86,6 +87,7 @@ impl App {
         &self,
         caller: &Caller,
         destination: Option<&str>,
+        urgent: bool,
     ) -> Result<Vec<StoredEntry>> {
         self.directory_reader(caller)?;
         let Some(code) = destination.map(str::trim).filter(|d| !d.is_empty()) else {
@@ -97,7 +99,8 @@ impl App {
             .airport(&code.to_ascii_uppercase())
             .ok_or(FieldError::new("destination", "unknown-airport"))?;
         let all = self.db.directory_for(&airport.country).await?;
-        Ok(directory::route(&all, |s| &s.entry, &airport.country, &airport.iata).into_iter().cloned().collect())
+        let q = directory::RouteQuery { country: &airport.country, airport: &airport.iata, urgent };
+        Ok(directory::route(&all, |s| &s.entry, q).into_iter().cloned().collect())
     }
 
     /// What a new entry's form starts with (platform admins).

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub mod guard;
-use sightline_domain::directory::{Directory, DirectoryEntry};
+use sightline_domain::directory::{CopySites, Directory, DirectoryEntry};
 use sightline_domain::indicators::Catalogue;
 use sightline_domain::learn::{
     Audience, CONTENT_LANGS, Course, CourseText, FALLBACK_LANG, Lesson, Localised, Question,
@@ -267,6 +267,7 @@ pub fn load(dir: &Path) -> Report {
     }
     let airports = load_airports(&mut c, &dir.join("airports.csv"));
     let directory = load_directory(&mut c, &dir.join("directory.toml"));
+    check_directory_sources(&mut c, &dir.join("copy-sites.toml"), &dir.join("directory.toml"), &directory);
     let guard = guard::load(&mut c, &dir.join("free-text-guard.toml"));
     let library = indicators.map(|indicators| Library { indicators, courses, airports, directory, guard });
     Report { library, problems: c.problems, stats }
@@ -292,6 +293,17 @@ fn load_directory(c: &mut Collector, path: &Path) -> Directory {
         c.error(path, starts.get(i).copied(), message);
     }
     directory
+}
+
+/// Directory sources on a known copy site or test server (`content/copy-sites.toml`).
+fn check_directory_sources(c: &mut Collector, deny_path: &Path, path: &Path, directory: &Directory) {
+    let Some(deny) = read(c, deny_path) else { return };
+    let Some(sites) = parse_toml::<CopySites>(c, deny_path, &deny) else { return };
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    for (i, message) in sites.problems(directory) {
+        let line = directory.entries.get(i).and_then(|e| find_line(&text, &format!("source = \"{}\"", e.source)));
+        c.error(path, line, message);
+    }
 }
 
 fn load_airports(c: &mut Collector, path: &Path) -> Airports {
@@ -624,7 +636,7 @@ pub fn default_dir() -> PathBuf {
 /// # Errors
 /// An entry could not be written as TOML.
 pub fn directory_toml(entries: &[DirectoryEntry], exported_on: &str) -> Result<String, String> {
-    let directory = Directory { schema_version: 1, entries: entries.to_vec() };
+    let directory = Directory { schema_version: 2, entries: entries.to_vec() };
     let body = toml::to_string(&directory).map_err(|e| e.to_string())?;
     Ok(format!(
         "# Sightline routing directory, exported from the database on {exported_on} by\n\

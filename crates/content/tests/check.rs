@@ -23,10 +23,13 @@ fn the_repository_content_is_valid() {
     let hel = library.airports.airport("HEL").expect("HEL");
     assert_eq!((hel.country.as_str(), hel.tz.as_str()), ("FI", "Europe/Helsinki"));
     assert!(library.airports.len() > 7_000);
-    let fi = library.directory.route("FI", "HEL");
+    use sightline_domain::directory::RouteQuery;
+    let fi = library.directory.route(RouteQuery { country: "FI", airport: "HEL", urgent: true });
     assert!(fi.iter().any(|e| e.email.as_deref() == Some("ihmiskauppa@poliisi.fi")), "Finnish police");
-    assert!(fi.iter().any(|e| e.phone.as_deref() == Some("112")));
+    assert!(fi.iter().any(|e| e.local_number.as_deref() == Some("112")));
+    assert!(fi[0].hours.is_always(), "urgent: a 24/7 line first, not the office-hours e-mail");
     assert!(library.directory.entries.iter().all(|e| e.source.starts_with("http")));
+    assert!(library.directory.countries().len() >= 20, "{:?}", library.directory.countries());
 }
 
 /// A scratch copy of the real content to break in one way.
@@ -158,8 +161,12 @@ fn a_directory_entry_without_a_source_link_or_listed_twice_is_named() {
         let copy = t[first..second].to_owned();
         format!("{t}\n{copy}")
     });
+    let first_entry =
+        std::fs::read_to_string(dir.join("directory.toml")).unwrap().lines().position(|l| l == "[[entry]]").unwrap()
+            + 1;
     let errors = errors_of(&dir);
-    assert!(errors.iter().any(|e| e.contains("directory.toml:15") && e.contains("source")), "{errors:?}");
+    let at = format!("directory.toml:{first_entry}:");
+    assert!(errors.iter().any(|e| e.contains(&at) && e.contains("source")), "{errors:?}");
     assert!(errors.iter().any(|e| e.contains("listed twice")), "{errors:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -187,4 +194,54 @@ fn the_free_text_guard_lists_are_checked() {
     edit(&file, |s| s.split("[fi]").next().unwrap_or_default().to_owned());
     assert!(errors_of(&dir).iter().any(|e| e.contains("no word list for the app's language `fi`")));
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The first directory entry's block in the real file, to break in one way.
+fn break_first_entry(f: impl FnOnce(String) -> String) -> Vec<String> {
+    let dir = scratch();
+    edit(&dir.join("directory.toml"), |t| {
+        let first = t.find("[[entry]]").unwrap();
+        let second = t[first + 1..].find("[[entry]]").unwrap() + first + 1;
+        format!("{}{}{}", &t[..first], f(t[first..second].to_owned()), &t[second..])
+    });
+    let errors = errors_of(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    errors
+}
+
+#[test]
+fn a_directory_phone_not_in_e164_fails_the_check() {
+    let errors =
+        break_first_entry(|b| b.replacen("kind = \"police\"", "kind = \"police\"\nphone = \"029 546 3177\"", 1));
+    assert!(errors.iter().any(|e| e.contains("directory.toml") && e.contains("E.164")), "{errors:?}");
+}
+
+#[test]
+fn a_directory_entry_without_a_source_or_check_date_fails_the_check() {
+    let no_source =
+        break_first_entry(|b| b.lines().filter(|l| !l.starts_with("source =")).map(|l| format!("{l}\n")).collect());
+    assert!(no_source.iter().any(|e| e.contains("directory.toml") && e.contains("source")), "{no_source:?}");
+    let no_date = break_first_entry(|b| {
+        b.lines().filter(|l| !l.starts_with("last_verified =")).map(|l| format!("{l}\n")).collect()
+    });
+    assert!(no_date.iter().any(|e| e.contains("directory.toml") && e.contains("last_verified")), "{no_date:?}");
+    let bad_date = break_first_entry(|b| b.replace("last_verified = \"2026-12-02\"", "last_verified = \"last week\""));
+    assert!(bad_date.iter().any(|e| e.contains("last_verified") && e.contains("invalid-date")), "{bad_date:?}");
+}
+
+#[test]
+fn a_directory_source_on_a_copy_site_fails_the_check() {
+    let clean = errors_of(&default_dir());
+    assert!(clean.is_empty(), "{clean:?}");
+    for copy in [
+        "http://makehumantraffickinghistory.org/make-history/suspect-trafficking-taking-place/",
+        "https://www.pubt.io/view/E63D3DEDE81EC79CD015B5F76CA741DD8592E87F",
+        "https://web.test.ohchr.un-icc.cloud/en/stories/2018/06/aviation",
+    ] {
+        let errors = break_first_entry(|b| {
+            let line = b.lines().find(|l| l.starts_with("source =")).unwrap().to_owned();
+            b.replace(&line, &format!("source = \"{copy}\""))
+        });
+        assert!(errors.iter().any(|e| e.contains("copy-site list")), "{copy}: {errors:?}");
+    }
 }

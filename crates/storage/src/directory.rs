@@ -4,7 +4,7 @@
 //! each change is also an audit entry in the acting administrator's organisation.
 
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
-use sightline_domain::directory::{DirectoryChangeKind, DirectoryEntry};
+use sightline_domain::directory::{DirectoryChangeKind, DirectoryEntry, DirectoryEntryV1};
 use sightline_domain::ids::{DirectoryEntryId, OrgId, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -51,6 +51,7 @@ struct EntryRow {
     id: Uuid,
     version: i64,
     body: String,
+    body_schema: i64,
     seed_key: Option<String>,
     updated_at: i64,
     updated_by: Option<String>,
@@ -64,29 +65,42 @@ struct ChangeRow {
     version: i64,
     change: String,
     body: String,
+    body_schema: i64,
     reason: Option<String>,
     actor: Option<String>,
     at: i64,
 }
 
-const ENTRY_COLUMNS: &str = "SELECT e.id, e.version, e.body, e.seed_key, e.updated_at, u.name AS updated_by, \
+const ENTRY_COLUMNS: &str = "SELECT e.id, e.version, e.body, e.body_schema, e.seed_key, e.updated_at, u.name AS updated_by, \
      e.removed_at FROM directory_entries e LEFT JOIN users u ON u.id = e.updated_by";
-const CHANGE_COLUMNS: &str = "SELECT h.entry_id, h.version, h.change, h.body, h.reason, u.name AS actor, h.at \
+const CHANGE_COLUMNS: &str = "SELECT h.entry_id, h.version, h.change, h.body, h.body_schema, h.reason, u.name AS actor, h.at \
      FROM directory_history h LEFT JOIN users u ON u.id = h.actor_id";
 
 fn body(e: &DirectoryEntry) -> Result<String> {
     serde_json::to_string(e).map_err(|e| StorageError::Corrupt(format!("directory entry: {e}")))
 }
 
-fn parse_body(s: &str) -> Result<DirectoryEntry> {
-    serde_json::from_str(s).map_err(|e| StorageError::Corrupt(format!("directory entry: {e}")))
+/// Why a seeded entry that nobody changed was replaced, or taken out, by the content file.
+const CORRECTED: &str = "corrected in the content file (E.164 numbers, hours, sources)";
+const WITHDRAWN: &str = "no longer in the content file: its source was a copy or could not be confirmed";
+
+/// The shape of the bodies this code writes (see migration 0018).
+const BODY_SCHEMA: i64 = 2;
+
+fn parse_body(s: &str, schema: i64) -> Result<DirectoryEntry> {
+    let corrupt = |e: serde_json::Error| StorageError::Corrupt(format!("directory entry: {e}"));
+    if schema >= BODY_SCHEMA {
+        serde_json::from_str(s).map_err(corrupt)
+    } else {
+        serde_json::from_str::<DirectoryEntryV1>(s).map(DirectoryEntryV1::upgrade).map_err(corrupt)
+    }
 }
 
 fn entry_of(r: EntryRow) -> Result<StoredEntry> {
     Ok(StoredEntry {
         id: DirectoryEntryId::from_uuid(r.id),
         version: r.version,
-        entry: parse_body(&r.body)?,
+        entry: parse_body(&r.body, r.body_schema)?,
         seeded: r.seed_key.is_some(),
         updated_at: from_micros(r.updated_at),
         updated_by: r.updated_by,
@@ -99,7 +113,7 @@ fn change_of(r: ChangeRow) -> Result<DirectoryChange> {
         entry_id: DirectoryEntryId::from_uuid(r.entry_id),
         version: r.version,
         change: stored("directory change", &r.change)?,
-        entry: parse_body(&r.body)?,
+        entry: parse_body(&r.body, r.body_schema)?,
         reason: r.reason,
         actor: r.actor,
         at: from_micros(r.at),
@@ -121,8 +135,8 @@ fn sorted(mut v: Vec<StoredEntry>) -> Vec<StoredEntry> {
 macro_rules! history_in_tx {
     ($tx:expr, $id:expr, $version:expr, $change:expr, $body:expr, $reason:expr, $actor:expr, $now:expr) => {
         sqlx::query(
-            "INSERT INTO directory_history (id, entry_id, version, change, body, reason, actor_id, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO directory_history (id, entry_id, version, change, body, reason, actor_id, at, body_schema) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 2)",
         )
         .bind(Uuid::now_v7())
         .bind($id)
@@ -140,7 +154,9 @@ macro_rules! history_in_tx {
 impl Db {
     /// Add the content file's entries that the database has never held (by
     /// [`DirectoryEntry::seed_key`]); entries edited or removed by an administrator
-    /// stay as they are. Returns how many were added.
+    /// stay as they are. Seeded entries from before migration 0018 that nobody changed
+    /// are replaced by the file's entry of the same key, or removed when the file no
+    /// longer has one (both with a history row). Returns how many were added.
     ///
     /// # Errors
     /// The database failed; nothing was added.
@@ -152,10 +168,61 @@ impl Db {
         let added = db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let mut added = 0usize;
+            // Seeded entries written before migration 0018 that no administrator changed:
+            // replace them by the corrected file's entry of the same key, or take them out.
+            let legacy: Vec<(Uuid, i64, String)> = sqlx::query_as(
+                "SELECT id, version, seed_key FROM directory_entries WHERE seed_key IS NOT NULL \
+                 AND body_schema < 2 AND updated_by IS NULL AND removed_at IS NULL",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            for (id, version, key) in &legacy {
+                let next = version + 1;
+                if let Some((_, _, text, e)) = rows.iter().find(|r| &r.1 == key) {
+                    sqlx::query(
+                        "UPDATE directory_entries SET country = $1, airport = $2, body = $3, body_schema = 2, \
+                         version = $4, updated_at = $5 WHERE id = $6",
+                    )
+                    .bind(&e.country)
+                    .bind(e.airport.as_deref())
+                    .bind(text)
+                    .bind(next)
+                    .bind(to_micros(now))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    let why = Some(CORRECTED);
+                    history_in_tx!(tx, id, next, DirectoryChangeKind::Updated, text, why, None::<Uuid>, now);
+                } else {
+                    sqlx::query(
+                        "UPDATE directory_entries SET version = $1, updated_at = $2, removed_at = $2 WHERE id = $3",
+                    )
+                    .bind(next)
+                    .bind(to_micros(now))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    let current: (String, i64) =
+                        sqlx::query_as("SELECT body, body_schema FROM directory_entries WHERE id = $1")
+                            .bind(id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    let text = body(&parse_body(&current.0, current.1)?)?;
+                    let why = Some(WITHDRAWN);
+                    history_in_tx!(tx, id, next, DirectoryChangeKind::Removed, &text, why, None::<Uuid>, now);
+                }
+            }
+            if !legacy.is_empty() {
+                let audit = NewAuditEntry::new(AuditAction::DirectorySeeded).detail(format!(
+                    "{} entries from before the corrected content file replaced or removed",
+                    legacy.len()
+                ));
+                audit_in_tx!(tx, &audit, now);
+            }
             for (id, key, text, e) in &rows {
                 let n = sqlx::query(
-                    "INSERT INTO directory_entries (id, seed_key, country, airport, body, version, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, 1, $6, $6) ON CONFLICT (seed_key) DO NOTHING",
+                    "INSERT INTO directory_entries (id, seed_key, country, airport, body, version, created_at, updated_at, \
+                     body_schema) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, 2) ON CONFLICT (seed_key) DO NOTHING",
                 )
                 .bind(id)
                 .bind(key)
@@ -208,7 +275,7 @@ impl Db {
     /// # Errors
     /// As [`Db::directory`].
     pub async fn directory_for(&self, country: &str) -> Result<Vec<StoredEntry>> {
-        let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL AND e.country IN ($1, 'EU')");
+        let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL AND e.country IN ($1, 'EU', 'INT')");
         let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(country).fetch_all(p).await?);
         rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
     }
@@ -243,8 +310,8 @@ impl Db {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(
-                "INSERT INTO directory_entries (id, country, airport, body, version, created_at, updated_at, updated_by) \
-                 VALUES ($1, $2, $3, $4, 1, $5, $5, $6)",
+                "INSERT INTO directory_entries (id, country, airport, body, version, created_at, updated_at, updated_by, \
+                 body_schema) VALUES ($1, $2, $3, $4, 1, $5, $5, $6, 2)",
             )
             .bind(id.as_uuid())
             .bind(&entry.country)
@@ -306,7 +373,7 @@ impl Db {
                 tx,
                 sqlx::query(
                     "UPDATE directory_entries SET country = $1, airport = $2, body = $3, version = version + 1, \
-                 updated_at = $4, updated_by = $5 WHERE id = $6 AND version = $7 AND removed_at IS NULL",
+                 updated_at = $4, updated_by = $5, body_schema = 2 WHERE id = $6 AND version = $7 AND removed_at IS NULL",
                 )
                 .bind(&entry.country)
                 .bind(entry.airport.as_deref())

@@ -99,6 +99,7 @@ on_both_engines!(
     alerts_go_through_an_outbox_with_a_lease,
     the_escalation_lead_is_per_organisation_and_audited,
     the_directory_is_seeded_once_and_every_change_is_kept,
+    entries_from_before_directory_v2_are_read_and_pristine_seeds_corrected,
     e_mails_are_queued_with_their_link_and_delivered_once,
     certificate_holders_are_reminded_once_before_expiry,
     a_contact_takes_the_status_the_domain_rule_gives,
@@ -1292,16 +1293,20 @@ async fn the_escalation_lead_is_per_organisation_and_audited(db: &Db) {
 }
 
 async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
-    use sightline_domain::directory::{ContactKind, DirectoryEntry};
+    use sightline_domain::directory::{ContactKind, DirectoryEntry, E164, Hours};
     let entry = |country: &str, kind: ContactKind, name: &str| DirectoryEntry {
         country: country.into(),
         airport: None,
         organisation: name.into(),
         kind,
-        phone: Some("112".into()),
+        phone: None,
+        local_number: Some("112".into()),
+        dialable_from_abroad: false,
         email: None,
-        hours: "24/7".into(),
+        hours: Hours::Always,
+        notes: String::new(),
         languages: vec!["fi".into()],
+        languages_over: None,
         source: "https://example.org/contacts".into(),
         last_verified: "2026-11-01".into(),
     };
@@ -1323,11 +1328,12 @@ async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
 
     // An edit moves the version; a stale version is refused and writes nothing.
     let mut moved = police.clone();
-    moved.phone = Some("+358 295 480 181".into());
+    moved.phone = Some(E164::parse("+358 295 480 181").unwrap());
+    moved.dialable_from_abroad = true;
     moved.last_verified = "2026-11-28".into();
     assert_eq!(db.update_directory_entry(police_id, 1, &moved, me, NOW).await.unwrap(), 2);
     let mut other = police.clone();
-    other.hours = "Office hours".into();
+    other.hours = Hours::Text("Office hours".into());
     let err = db.update_directory_entry(police_id, 1, &other, me, NOW).await.unwrap_err();
     assert!(matches!(err, StorageError::Conflict { field: "version" }), "{err:?}");
     let now = db.directory_entry(police_id).await.unwrap();
@@ -1369,7 +1375,8 @@ async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
         [(2, "updated"), (1, "seeded")]
     );
     assert_eq!(history[0].actor.as_deref(), Some("Test Person"));
-    assert_eq!(history[1].entry.phone.as_deref(), Some("112"), "the old number is kept");
+    assert_eq!(history[1].entry.local_number.as_deref(), Some("112"), "the old number is kept");
+    assert_eq!(history[0].entry.phone.as_ref().map(E164::as_str), Some("+358295480181"));
     let removed = db.directory_history(hel_id).await.unwrap();
     assert_eq!(removed[0].reason.as_deref(), Some("unit merged into the national one"));
     let changes: Vec<&str> = removed.iter().map(|c| c.change.as_str()).collect();
@@ -1387,6 +1394,91 @@ async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
     assert!(db.verify_audit_chain().await.is_ok());
     let missing = sightline_domain::ids::DirectoryEntryId::new();
     assert!(matches!(db.directory_entry(missing).await.unwrap_err(), StorageError::NotFound));
+}
+
+/// Migration 0018: bodies written before it (schema 1) still read; a seeded entry that
+/// nobody changed is replaced by the corrected file's entry or taken out, with history;
+/// an entry an administrator changed stays as it is.
+async fn entries_from_before_directory_v2_are_read_and_pristine_seeds_corrected(db: &Db) {
+    use sightline_domain::directory::{ContactKind, DirectoryEntry, Hours};
+    let v1 = |country: &str, kind: &str, name: &str, phone: &str, hours: &str| {
+        format!(
+            r#"{{"country":"{country}","organisation":"{name}","kind":"{kind}","phone":"{phone}","hours":"{hours}","languages":["uk"],"source":"https://example.org/old","last_verified":"2026-11-28"}}"#
+        )
+    };
+    let seed = |country: &str, kind: ContactKind, name: &str| DirectoryEntry {
+        country: country.into(),
+        airport: None,
+        organisation: name.into(),
+        kind,
+        phone: None,
+        local_number: Some("1547".into()),
+        dialable_from_abroad: false,
+        email: None,
+        hours: Hours::NotStated,
+        notes: String::new(),
+        languages: vec![],
+        languages_over: None,
+        source: "https://example.org/new".into(),
+        last_verified: "2026-12-02".into(),
+    };
+    let hotline = seed("UA", ContactKind::NationalHotline, "Government counter-trafficking hotline");
+    let polaris = seed("US", ContactKind::NationalHotline, "National Human Trafficking Hotline (Polaris)");
+    let kept = seed("GR", ContactKind::NationalHotline, "A21 line");
+    assert_eq!(db.seed_directory(&[hotline.clone(), polaris.clone(), kept.clone()], NOW).await.unwrap(), 3);
+    // Make them look as version 1 wrote them.
+    for (key, body) in [
+        (
+            "UA",
+            v1("UA", "national_hotline", "Government counter-trafficking hotline", "527", "24/7; 1547 also answers"),
+        ),
+        ("US", v1("US", "national_hotline", "National Human Trafficking Hotline (Polaris)", "1-888-373-7888", "24/7")),
+        ("GR", v1("GR", "national_hotline", "A21 line", "+30 1109 000", "Check hours")),
+    ] {
+        let sql = format!("UPDATE directory_entries SET body_schema = 1, body = '{body}' WHERE country = '{key}'");
+        testing::execute(db, &sql).await.unwrap();
+    }
+    let old = db.directory().await.unwrap();
+    let us = old.iter().find(|e| e.entry.country == "US").unwrap();
+    assert_eq!((us.entry.local_number.as_deref(), us.entry.hours.is_always()), (Some("1-888-373-7888"), true));
+    let ua = old.iter().find(|e| e.entry.country == "UA").unwrap();
+    assert_eq!((ua.entry.local_number.as_deref(), ua.entry.notes.as_str()), (Some("527"), "1547 also answers"));
+    let gr = old.iter().find(|e| e.entry.country == "GR").unwrap().clone();
+    assert_eq!(gr.entry.phone.as_ref().map(|p| p.as_str()), Some("+301109000"));
+
+    // An administrator corrects the Greek one: it is theirs now.
+    let a = org(db, "Platform").await;
+    let admin = user(db, a, "admin@platform.example", &[Role::PlatformAdmin]).await;
+    let mut fixed = gr.entry.clone();
+    fixed.notes = "checked by phone".into();
+    db.update_directory_entry(gr.id, 1, &fixed, (a, admin), NOW).await.unwrap();
+
+    // The corrected file no longer has the Polaris entry; it has the Ukrainian one, corrected.
+    let corrected = DirectoryEntry { local_number: Some("1547".into()), ..hotline.clone() };
+    let later = NOW + Duration::hours(1);
+    assert_eq!(db.seed_directory(&[corrected.clone(), kept], later).await.unwrap(), 0);
+    let now = db.directory().await.unwrap();
+    assert_eq!(now.iter().map(|e| e.entry.country.as_str()).collect::<Vec<_>>(), vec!["GR", "UA"]);
+    let ua_now = now.iter().find(|e| e.entry.country == "UA").unwrap();
+    assert_eq!((ua_now.entry.clone(), ua_now.version), (corrected, 2));
+    assert_eq!(now.iter().find(|e| e.entry.country == "GR").unwrap().entry, fixed, "the administrator's edit stands");
+    let history = db.directory_history(ua.id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|c| (c.version, c.change.as_str())).collect::<Vec<_>>(),
+        [(2, "updated"), (1, "seeded")]
+    );
+    assert!(history[0].reason.as_deref().unwrap_or_default().contains("corrected"), "{:?}", history[0].reason);
+    assert!(history[0].actor.is_none(), "the content file, not a person");
+    let gone = db.directory_history(us.id).await.unwrap();
+    assert_eq!(gone[0].change.as_str(), "removed");
+    assert!(gone[0].reason.as_deref().unwrap_or_default().contains("no longer in the content file"));
+    assert_eq!(db.removed_directory().await.unwrap().len(), 1);
+    assert_eq!(
+        db.seed_directory(std::slice::from_ref(&ua_now.entry), later).await.unwrap(),
+        0,
+        "nothing left to correct"
+    );
+    assert_eq!(db.directory_entry(ua.id).await.unwrap().version, 2);
 }
 
 fn mail(to: &str, kind: MailKind) -> NewMail {

@@ -644,17 +644,32 @@ pub struct DirectoryEntryOut {
     id: String,
     /// Goes up by one with every change (the history keeps each version).
     version: i64,
-    /// ISO 3166-1 alpha-2, or `EU` for every EU member state.
+    /// ISO 3166-1 alpha-2, `EU` for every EU member state, or `INT` for an international line.
     country: String,
     /// IATA code, when the contact serves one airport only.
     airport: Option<String>,
     organisation: String,
-    /// `police`, `border_guard`, `national_hotline`, `victim_assistance` or `emergency`.
+    /// `airport_police`, `border_police`, `police`, `border_guard`, `national_hotline`,
+    /// `victim_assistance` or `emergency`.
     kind: &'static str,
+    /// E.164 international format, e.g. `+358295463177`.
+    #[schema(pattern = r"^\+[1-9][0-9]{6,14}$")]
     phone: Option<String>,
+    /// The number as dialled inside the country (short codes such as `112`).
+    local_number: Option<String>,
+    /// `phone` can be dialled from another country.
+    dialable_from_abroad: bool,
     email: Option<String>,
+    /// `24/7`, the hours as the source gives them, or empty when the source does not say.
     hours: String,
+    /// Answers around the clock (`hours` is `24/7`).
+    always_open: bool,
+    /// What the desk should know before calling.
+    notes: String,
+    /// ISO 639 codes of the languages the source names.
     languages: Vec<String>,
+    /// "More than N languages" (through interpreters), when the source says so.
+    languages_over: Option<u16>,
     /// The official page the details were checked against.
     source: String,
     /// `YYYY-MM-DD`.
@@ -666,13 +681,16 @@ pub struct DirectoryEntryOut {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
-    /// An arrival airport (IATA): only its contacts, in the order the desk is offered them.
+    /// An airport (IATA): only its contacts, in the order the desk is offered them.
     destination: Option<String>,
+    /// With `destination`: route for an urgent case (phones answering 24/7 first).
+    urgent: Option<bool>,
 }
 
 /// The routing directory (desk analysts and administrators; scope `read`). With
-/// `destination`, the contacts for an arrival there: the airport's own, then the
-/// country's, then EU-wide.
+/// `destination`, the contacts for that airport in the order the desk is offered
+/// them: 24/7 phones first when `urgent`; the airport's own, then the country's, then
+/// regional (EU) and international lines; an office-hours e-mail never first.
 #[utoipa::path(get, path = "/api/v1/directory", tag = "triage", security(("bearer" = [])), params(DirectoryQuery),
     responses((status = 200, body = [DirectoryEntryOut]),
         (status = 422, body = ErrorEnvelope, description = "`destination` is not a known airport")))]
@@ -681,7 +699,8 @@ pub async fn directory(
     ApiUser(caller, _): ApiUser<Read>,
     ApiQuery(q): ApiQuery<DirectoryQuery>,
 ) -> Result<Response, ApiError> {
-    let entries = state.directory_for_destination(&caller, q.destination.as_deref()).await?;
+    let urgent = q.urgent.unwrap_or(false);
+    let entries = state.directory_for_destination(&caller, q.destination.as_deref(), urgent).await?;
     let today = state.now().date();
     let out: Vec<DirectoryEntryOut> = entries
         .into_iter()
@@ -693,10 +712,15 @@ pub async fn directory(
             country: s.entry.country,
             airport: s.entry.airport,
             organisation: s.entry.organisation,
-            phone: s.entry.phone,
+            phone: s.entry.phone.map(String::from),
+            local_number: s.entry.local_number,
+            dialable_from_abroad: s.entry.dialable_from_abroad,
             email: s.entry.email,
-            hours: s.entry.hours,
+            always_open: s.entry.hours.is_always(),
+            hours: s.entry.hours.into(),
+            notes: s.entry.notes,
             languages: s.entry.languages,
+            languages_over: s.entry.languages_over,
             source: s.entry.source,
             last_verified: s.entry.last_verified,
         })

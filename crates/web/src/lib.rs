@@ -217,6 +217,7 @@ route_table! {
     "/sw.js" => get(middleware::asset);
     "/static/desk.js" => get(middleware::asset);
     "/static/exit.js" => get(middleware::asset);
+    "/manifest.webmanifest" => get(middleware::asset);
 }
 
 /// Every (method, path) the application serves, the API's under `/api/v1` included.

@@ -9,9 +9,10 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use sightline_app::desk::{CaseFile, Escalation, Queue, status_of};
+use sightline_app::desk::{CaseFile, Escalation, Queue, Routing, status_of};
 use sightline_app::{AppError, Caller};
 use sightline_domain::FieldError;
+use sightline_domain::directory::{DirectoryEntry, Leg};
 use sightline_domain::ids::UserId;
 use sightline_domain::report::{AirportLookup, PersonDescription};
 use sightline_domain::triage::{self, CaseStatus, Outcome};
@@ -175,13 +176,7 @@ pub struct EventView {
 pub struct ContactOption {
     pub id: String,
     pub first: bool,
-    pub organisation: String,
-    pub kind: String,
-    pub phone: String,
-    pub email: String,
-    pub hours: String,
-    pub source: String,
-    pub verified: String,
+    pub entry: DirectoryEntry,
     pub stale: bool,
 }
 
@@ -198,9 +193,15 @@ struct CasePage {
     outcomes: [Outcome; 5],
     analysts: Vec<(String, String)>,
     assigned: String,
+    /// Who the case is assigned to (preselected in the assign form).
+    assigned_id: String,
     countdown: String,
     destination_name: String,
     contacts: Vec<ContactOption>,
+    /// Where the contacts were routed and what the directory lacks there.
+    routing: Routing,
+    /// "Routed for the destination, Helsinki Airport (HEL, FI)."
+    routing_place: String,
     /// Every entry in use, for "another authority": (id, "FI · organisation (kind)").
     directory: Vec<(String, String)>,
     authority_message: String,
@@ -273,6 +274,7 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
         events,
         people: users,
         contacts,
+        routing,
         directory,
         authority_message,
         suggestions,
@@ -298,13 +300,19 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
             EventView { at, who, text, note }
         })
         .collect();
-    let next = CaseStatus::ALL.into_iter().filter(|s| *s != status).collect();
+    // Forward steps first, so the list offers the next step, never a step back.
+    let next = CaseStatus::ALL
+        .into_iter()
+        .filter(|s| *s > status)
+        .chain(CaseStatus::ALL.into_iter().filter(|s| *s < status))
+        .collect();
     let analysts = users
         .iter()
         .filter(|u| u.has_role(Role::DeskAnalyst) && u.active)
         .map(|u| (u.id.to_string(), u.name.clone()))
         .collect();
     let assigned = c.assigned_to.and_then(|a| names.get(&a).cloned()).unwrap_or_default();
+    let assigned_id = c.assigned_to.map(|a| a.to_string()).unwrap_or_default();
     let now = state.now();
     let countdown = c.scheduled_arrival.map(|a| triage::countdown(a - now)).unwrap_or_default();
     let dest = state.library.airports.airport(&c.destination);
@@ -317,16 +325,17 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
         .map(|(i, s)| ContactOption {
             id: s.id.to_string(),
             first: i == 0,
-            organisation: s.entry.organisation.clone(),
-            kind: s.entry.kind.as_str().to_owned(),
-            phone: s.entry.phone.clone().unwrap_or_default(),
-            email: s.entry.email.clone().unwrap_or_default(),
-            hours: s.entry.hours.clone(),
-            source: s.entry.source.clone(),
-            verified: s.entry.last_verified.clone(),
             stale: s.entry.is_stale(today),
+            entry: s.entry.clone(),
         })
         .collect();
+    let routed_airport = state.library.airports.airport(&routing.airport);
+    let place = routed_airport.map_or_else(String::new, |a| format!("{} ({}, {})", a.name, a.iata, a.country));
+    let routing_key = match routing.leg {
+        Leg::Origin => "case-routed-origin",
+        Leg::Destination => "case-routed-destination",
+    };
+    let routing_place = ctx.t1(routing_key, "place", &place);
     CasePage {
         suggestions: suggestions.into_iter().map(|o| (o.id.to_string(), o.reference, o.seats)).collect(),
         merged: merged.into_iter().map(|o| (o.id.to_string(), o.reference)).collect(),
@@ -339,9 +348,12 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
         outcomes: Outcome::ALL,
         analysts,
         assigned,
+        assigned_id,
         countdown,
         destination_name,
         contacts,
+        routing,
+        routing_place,
         directory: directory
             .into_iter()
             .map(|s| {

@@ -38,6 +38,7 @@ struct Home {
     org_id: String,
     org_admin: bool,
     platform_admin: bool,
+    reporter: bool,
 }
 
 pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
@@ -55,6 +56,7 @@ pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<Response,
         org_id: user.org_id.to_string(),
         org_admin: user.has_role(Role::OrgAdmin) || user.has_role(Role::PlatformAdmin),
         platform_admin: user.has_role(Role::PlatformAdmin),
+        reporter: user.has_role(Role::Reporter),
         ctx,
     })
 }

@@ -66,10 +66,27 @@ pub struct LangQuery {
 }
 
 fn markdown(body: &str) -> String {
-    use pulldown_cmark::{Event, Parser, html};
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd, html};
+    // The page's title is the `h1`, so the lesson's own headings start at `h2`
+    // whatever level the author chose, keeping the outline without gaps.
+    let top = Parser::new(body)
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(level as usize),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2);
+    let shift = |level: HeadingLevel| {
+        let n = (level as usize + 2).saturating_sub(top).clamp(2, 6);
+        HeadingLevel::try_from(n).unwrap_or(HeadingLevel::H6)
+    };
     // Lessons are Markdown without HTML: any HTML is shown as text, never rendered.
     let parser = Parser::new(body).map(|e| match e {
         Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: shift(level), id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift(level))),
         other => other,
     });
     let mut out = String::new();

@@ -755,8 +755,33 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     };
     c.find(Locator::Css("#to")).await.unwrap().select_by_value("acknowledged").await.unwrap();
     act("transition").await;
-    let police = c.find(Locator::Css("label.contact-option")).await.unwrap().text().await.unwrap();
-    assert!(police.contains("Police of Finland"), "{police}");
+    // Screenshots of the escalation section and the directory, on a phone and at 1280 px.
+    let case_url = c.current_url().await.unwrap();
+    for (w, h, tag) in [(390, 844, "390"), (1280, 1000, "1280")] {
+        c.set_window_size(w, h).await.unwrap();
+        c.goto(case_url.as_str()).await.unwrap();
+        c.execute("document.getElementById('esc-h').scrollIntoView()", vec![]).await.unwrap();
+        shot(&c, &format!("30a-desk-escalation-{tag}")).await;
+        c.execute("document.getElementById('contact').scrollIntoView()", vec![]).await.unwrap();
+        shot(&c, &format!("30a-desk-contacts-{tag}")).await;
+        c.goto(&format!("{base}/directory")).await.unwrap();
+        shot(&c, &format!("30a-directory-{tag}")).await;
+        c.execute("document.querySelector('table.directory').scrollIntoView()", vec![]).await.unwrap();
+        shot(&c, &format!("30a-directory-table-{tag}")).await;
+    }
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(case_url.as_str()).await.unwrap();
+    // Not urgent: the 24/7 assistance line first, the police's office-hours e-mail never first.
+    let first = c.find(Locator::Css("label.contact-option")).await.unwrap().text().await.unwrap();
+    assert!(first.contains("+358295463177") && first.contains("24/7"), "{first}");
+    let options = c.find_all(Locator::Css("label.contact-option")).await.unwrap();
+    let mut police = None;
+    for o in options {
+        if o.text().await.unwrap().contains("Police of Finland") {
+            police = Some(o);
+        }
+    }
+    police.expect("the Finnish police are offered").click().await.unwrap();
     fill(&c, "#reference", "HEL-PD-778").await;
     c.execute("document.getElementById('contact_other').scrollIntoView()", vec![]).await.unwrap();
     shot(&c, "30b-desk-escalate").await;

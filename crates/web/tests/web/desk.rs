@@ -43,14 +43,27 @@ async fn analyst_signed_in(app: &mut TestApp, email: &str) {
 async fn act(app: &mut TestApp, case: &str, action: &str, fields: &[(&str, &str)]) -> crate::support::Resp {
     let page = app.get(case).await;
     let version = crate::support::between(&page.body, "name=\"version\" value=\"", "\"");
-    // "first" stands for the first routed contact's directory id.
+    // "first" stands for the first routed contact's directory id, "police" for the
+    // Finnish police's (routed last for HEL: an office-hours e-mail is never first).
     let first = if page.body.contains("name=\"contact\" value=\"") {
         crate::support::between(&page.body, "name=\"contact\" value=\"", "\"")
     } else {
         String::new()
     };
+    let police = page.body.find("Police of Finland").map_or_else(String::new, |at| {
+        let before = &page.body[..at];
+        let start = before.rfind("name=\"contact\" value=\"").map_or(0, |i| i + 22);
+        before[start..].split('"').next().unwrap_or_default().to_owned()
+    });
     let mut all = vec![("version", version.as_str())];
-    all.extend(fields.iter().map(|&(k, v)| (k, if k == "contact" && v == "first" { first.as_str() } else { v })));
+    all.extend(fields.iter().map(|&(k, v)| {
+        let v = match (k, v) {
+            ("contact", "first") => first.as_str(),
+            ("contact", "police") => police.as_str(),
+            _ => v,
+        };
+        (k, v)
+    }));
     app.submit(case, &format!("{case}/{action}"), &all).await
 }
 
@@ -112,12 +125,12 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         let r = act(&mut desk, &case, "transition", &[("to", "received")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-        // Escalate to the Finnish police (the first routed contact for HEL).
+        // Escalate to the Finnish police (a routed contact for HEL).
         let r = act(
             &mut desk,
             &case,
             "escalate",
-            &[("contact", "first"), ("method", "phone"), ("reference", "HEL-PD-778")],
+            &[("contact", "police"), ("method", "phone"), ("reference", "HEL-PD-778")],
         )
         .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -280,10 +293,14 @@ async fn the_compliance_csv_never_carries_a_formula() {
             airport: Some("HEL".into()),
             organisation: evil.into(),
             kind: "police".parse().unwrap(),
-            phone: Some("+358 295 419 800".into()),
+            phone: Some(sightline_domain::directory::E164::parse("+358 295 419 800").unwrap()),
+            local_number: None,
+            dialable_from_abroad: true,
             email: None,
-            hours: String::new(),
+            hours: sightline_domain::directory::Hours::NotStated,
+            notes: String::new(),
             languages: vec!["en".into()],
+            languages_over: None,
             source: "https://poliisi.fi/en/contact-information".into(),
             last_verified: "2026-11-01".into(),
         };
@@ -373,6 +390,60 @@ async fn the_api_lists_a_desks_open_cases_for_analysts_with_two_factor() {
         let theirs = other.api("GET", "/api/v1/cases", Some(&other_token), None).await;
         assert_eq!(theirs.status, StatusCode::OK);
         assert_eq!(theirs.json(), serde_json::json!([]));
+        desk.finish().await;
+    }
+}
+
+/// Item 5 of issue 11, done when: a case arriving in a seeded country shows a 24/7
+/// number in E.164 with its source (first when urgent); a report made before
+/// departure is routed to the origin; the screen says plainly what was not verified.
+#[tokio::test]
+async fn the_case_view_routes_by_phase_and_urgency_and_says_what_is_missing() {
+    for db in engines().await {
+        let mut desk = TestApp::with_content(db).await;
+        person(&desk, "Nordic Wings", "crew@nw.example", &[Role::Reporter]).await;
+        person(&desk, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst]).await;
+        let crew_token = token(&desk, "crew@nw.example").await;
+        let mut file_as = async |origin: &str, destination: &str, phase: &str, danger: bool| {
+            let mut body: serde_json::Value = serde_json::from_str(&report(&["DOC-HELD-BY-OTHER"], "route")).unwrap();
+            body["origin"] = origin.into();
+            body["destination"] = destination.into();
+            body["phase"] = phase.into();
+            body["immediate_danger"] = danger.into();
+            let id = uuid::Uuid::now_v7();
+            let r = desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew_token), Some(&body.to_string())).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            id
+        };
+        let to_istanbul = file_as("HEL", "IST", "in_flight", true).await;
+        let to_london = file_as("HEL", "LHR", "in_flight", false).await;
+        let at_check_in = file_as("JFK", "HEL", "check_in", true).await;
+        let to_sao_paulo = file_as("HEL", "GRU", "in_flight", true).await;
+        analyst_signed_in(&mut desk, "desk@nw.example").await;
+
+        let escalation = |body: &str| crate::support::between(body, "id=\"esc-h\"", "</section>");
+        let first_contact = |body: &str| crate::support::between(body, "name=\"contact\" value=\"", "</label>");
+
+        let ist = escalation(&desk.get(&format!("/desk/cases/{to_istanbul}")).await.body);
+        assert!(ist.contains("Routed for the destination") && ist.contains("Immediate danger"), "{ist}");
+        let first = first_contact(&ist);
+        assert!(first.contains("href=\"tel:+903121571112\"") && first.contains("24/7"), "{first}");
+        assert!(first.contains("https://migrationnetwork.un.org/practice/foreigners-communication-center-yimer-157"));
+        assert!(ist.contains("No airport police or border police duty number for IST could be verified"), "{ist}");
+        assert!(!ist.contains("id=\"no-international-line\""), "Türkiye has a 24/7 number in E.164");
+
+        let lhr = escalation(&desk.get(&format!("/desk/cases/{to_london}")).await.body);
+        assert!(lhr.contains("tel:+448000121700") && lhr.contains("modernslaveryhelpline.org"), "{lhr}");
+        assert!(!lhr.contains("Immediate danger"));
+
+        let jfk = escalation(&desk.get(&format!("/desk/cases/{at_check_in}")).await.body);
+        assert!(jfk.contains("Routed for the origin"), "{jfk}");
+        assert!(first_contact(&jfk).contains("tel:+18663472423"), "check-in at JFK: the US line first: {jfk}");
+        assert!(!jfk.contains("migri.fi"), "not the destination's contacts");
+
+        let gru = escalation(&desk.get(&format!("/desk/cases/{to_sao_paulo}")).await.body);
+        assert!(gru.contains("id=\"no-international-line\""), "{gru}");
+        assert!(first_contact(&gru).contains("100") && gru.contains("24/7"), "Disque 100 first: {gru}");
         desk.finish().await;
     }
 }

@@ -58,6 +58,28 @@ async fn platform_admins_keep_the_directory_and_the_desk_uses_it_at_once() {
         assert!(r.body.contains("value=\"Finland\"") && r.body.contains("value=\"raja.fi\""), "input kept");
         assert!(r.body.contains("Finnish Border Guard, Helsinki Airport border control"));
         assert!(r.body.contains("aria-invalid=\"true\""));
+        // The new fields: a phone not in E.164, "dialable from abroad" without one, a
+        // short code with letters, a language count that is not a number.
+        let mut new_fields = entry_fields(&[("phone", "029 546 3177")]);
+        new_fields.extend([
+            ("local_number", "call 112"),
+            ("languages_over", "many"),
+            ("notes", "Ask for the duty officer"),
+        ]);
+        let r = admin.submit("/directory/new", "/directory", &new_fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Enter the number in international format"), "{}", r.body);
+        assert!(r.body.contains("Enter the number with digits"), "the local number");
+        assert!(r.body.contains("Enter a number from the allowed range."));
+        assert!(r.body.contains("value=\"029 546 3177\"") && r.body.contains("value=\"call 112\""), "input kept");
+        assert!(r.body.contains(">Ask for the duty officer</textarea>"), "notes kept");
+        let abroad = entry_fields(&[("phone", "")])
+            .into_iter()
+            .chain([("local_number", "112"), ("dialable_from_abroad", "on")])
+            .collect::<Vec<_>>();
+        let r = admin.submit("/directory/new", "/directory", &abroad).await;
+        assert!(r.body.contains("Only a number in international format can be dialled from abroad"), "{}", r.status);
+        assert!(r.body.contains("name=\"dialable_from_abroad\" value=\"on\" checked"), "the tick is kept");
         let future = entry_fields(&[("last_verified", "2026-12-24")]);
         let r = admin.submit("/directory/new", "/directory", &future).await;
         assert!(r.body.contains("The date cannot be in the future."), "{}", r.status);
@@ -149,9 +171,14 @@ async fn platform_admins_keep_the_directory_and_the_desk_uses_it_at_once() {
                     ((*f).to_owned(), crate::support::unescape(&v))
                 })
                 .collect();
+        // Checked again today (the test clock may be before the content file's check date).
+        let today = between(&page.body, "type=\"date\" max=\"", "\"");
         for (k, v) in &mut fields {
             if k == "phone" {
                 *v = "+358 295 480 181".into();
+            }
+            if k == "last_verified" {
+                v.clone_from(&today);
             }
         }
         let kind_selected = page.body.contains("<option value=\"police\" selected>");
@@ -163,9 +190,9 @@ async fn platform_admins_keep_the_directory_and_the_desk_uses_it_at_once() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let page = admin.get(&edit).await;
         assert!(page.body.contains("Version 2") && page.body.contains("Pat Admin"));
-        assert!(page.body.contains("<ins>+358 295 480 181</ins>"), "the change is shown");
+        assert!(page.body.contains("<ins>+358295480181</ins>"), "the change is shown, in E.164");
         let case = desk.get(&format!("/desk/cases/{id}")).await;
-        assert!(case.body.contains("+358 295 480 181"), "the desk is offered the new number");
+        assert!(case.body.contains("tel:+358295480181"), "the desk is offered the new number");
 
         // Another admin's stale form: 409, their input kept, nothing overwritten.
         let mut stale = post.clone();
