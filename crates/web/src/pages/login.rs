@@ -76,7 +76,7 @@ pub async fn submit(
         "/account/two-factor"
     } else {
         // Signing in from the report form returns to it.
-        sightline_domain::navigation::same_origin_path(&f.back).unwrap_or("/home")
+        sightline_domain::navigation::same_origin_path(&f.back).unwrap_or(landing(&user.roles))
     };
     start_session(&state, &user, false, to).await
 }
@@ -111,7 +111,7 @@ pub async fn second_factor_submit(
     };
     let mut errors = FormErrors::default();
     match state.sign_in_second_factor(&session.user, hash, &f.code, v.ip.clone()).await? {
-        Attempt::Passed(()) => Ok(Redirect::to("/home").into_response()),
+        Attempt::Passed(()) => Ok(Redirect::to(landing(&session.user.roles)).into_response()),
         Attempt::Throttled => {
             errors.add_message("code", v.lang.t("error-throttled"));
             let page = SecondFactorPage { ctx: Ctx::new(&v), errors };
@@ -134,4 +134,10 @@ pub async fn logout(
     }
     let cookie = cookies::set(cookies::SESSION, "", Some(0), state.config.secure_cookies);
     see_other_with_cookie("/login", &cookie)
+}
+
+/// Where a person lands after signing in: desk analysts on the queue, everyone else
+/// on their home page.
+pub(super) fn landing(roles: &sightline_domain::user::Roles) -> &'static str {
+    if roles.contains(sightline_domain::user::Role::DeskAnalyst) { "/desk" } else { "/home" }
 }

@@ -134,7 +134,7 @@ async fn admin_creates_airline_invites_analyst_who_signs_in_with_two_factor() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         let code = aino.totp(&secret);
         let r = aino.submit("/login/two-factor", "/login/two-factor", &[("code", &code)]).await;
-        assert_eq!(r.location.as_deref(), Some("/home"), "{}", r.body);
+        assert_eq!(r.location.as_deref(), Some("/desk"), "desk analysts land on the queue: {}", r.body);
         assert_eq!(aino.get("/home").await.status, StatusCode::OK);
 
         // The same code cannot be replayed in another sign-in.
