@@ -153,6 +153,7 @@ pub fn prepare(
     user: &UserRecord,
     id: Uuid,
     input: &ReportInput,
+    codeword: &report::RelayCodeword,
 ) -> Result<NewReport> {
     if id.is_nil() {
         return Err(AppError::field("id", "invalid-id"));
@@ -160,7 +161,7 @@ pub fn prepare(
     let parsed = input.parse(&library.airports, &library.indicators)?;
     let gate = parsed.decision_gate(&library.indicators);
     let reference = report::short_reference(id);
-    let relay = parsed.relay(&library.indicators, &reference).encode();
+    let relay = parsed.relay(&library.indicators, &reference, codeword).encode();
     let canonical = serde_json::to_vec(&parsed).map_err(|e| AppError::Internal(e.to_string()))?;
     let content_hash = Sha256::digest(&canonical).to_vec();
     let sensitive =
@@ -176,11 +177,13 @@ pub fn prepare(
         client_created_at: parsed.client_created_at.and_then(|t| t.format(&Rfc3339).ok()),
         reporter_role: parsed.reporter_role,
         phase: parsed.phase,
-        flight: parsed.flight.as_str().to_owned(),
+        flight: parsed.flight.as_ref().map(|f| f.as_str().to_owned()).unwrap_or_default(),
         flight_date: format!("{:04}-{:02}-{:02}", parsed.date.year(), u8::from(parsed.date.month()), parsed.date.day()),
         origin: parsed.origin.as_str().to_owned(),
         destination: parsed.destination.as_str().to_owned(),
         scheduled_arrival: parsed.scheduled_arrival,
+        place: parsed.place.clone(),
+        flags: report::flags_text(&parsed.flags),
         seats: parsed.seats.iter().map(report::Seat::as_str).collect::<Vec<_>>().join(" "),
         potential_victims: i32::from(parsed.potential_victims),
         companions: i32::from(parsed.companions),
@@ -208,7 +211,8 @@ impl App {
     /// conflict, so the device keeps its report); the database is busy.
     pub async fn file_report(&self, caller: &Caller, id: Uuid, input: &ReportInput) -> Result<(bool, Receipt)> {
         let me = caller.require(Role::Reporter)?;
-        let new = prepare(&self.library, &self.keys, me.user(), id, input)?;
+        let codeword = self.codeword_of(me.org()).await?;
+        let new = prepare(&self.library, &self.keys, me.user(), id, input, &codeword)?;
         let (created, s) = match self.ingest.put(new).await {
             Ok(Ingest::Created(s)) => (true, s),
             Ok(Ingest::Replayed(s)) => (false, s),
@@ -229,6 +233,21 @@ impl App {
                 received_at: s.received_at.format(&Rfc3339).unwrap_or_default(),
             },
         ))
+    }
+
+    /// The relay-message codeword of the caller's organisation (the default header
+    /// when none is set), for the report page that builds the message offline.
+    ///
+    /// # Errors
+    /// Not a reporter; the database failed.
+    pub async fn my_relay_codeword(&self, caller: &Caller) -> Result<report::RelayCodeword> {
+        let me = caller.require(Role::Reporter)?;
+        self.codeword_of(me.org()).await
+    }
+
+    async fn codeword_of(&self, org: sightline_domain::ids::OrgId) -> Result<report::RelayCodeword> {
+        // A stored codeword was validated when set; one that no longer parses falls back.
+        Ok(self.db.relay_codeword(org).await?.and_then(|w| report::RelayCodeword::parse(&w).ok()).unwrap_or_default())
     }
 
     /// The caller's own reports, newest first (at most `limit`, bounded by

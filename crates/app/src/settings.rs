@@ -18,6 +18,8 @@ pub struct Settings {
     pub lead: EscalationLead,
     pub webhook_url: Option<String>,
     pub alert_email: Option<String>,
+    /// The relay message's first token (the default header when none is set).
+    pub codeword: Option<String>,
 }
 
 impl App {
@@ -40,7 +42,29 @@ impl App {
         let org = self.administer(caller, org).await?;
         let lead = self.db.escalation_lead(org).await?;
         let (webhook_url, alert_email) = self.db.alert_settings(org).await?;
-        Ok(Settings { org: self.db.get_org(org).await?, lead, webhook_url, alert_email })
+        let codeword = self.db.relay_codeword(org).await?;
+        Ok(Settings { org: self.db.get_org(org).await?, lead, webhook_url, alert_email, codeword })
+    }
+
+    /// Set the relay message's first token, a codeword the operator's ground
+    /// stations know, or (empty) go back to the default header. Audited.
+    ///
+    /// # Errors
+    /// As [`Self::administer`]; `codeword` is not upper-case letters, digits and
+    /// spaces of the allowed length.
+    pub async fn set_relay_codeword(&self, caller: &Caller, org: OrgId, codeword: &str) -> Result<()> {
+        let org = self.administer(caller, org).await?;
+        let word = match codeword.trim() {
+            "" => None,
+            typed => Some(sightline_domain::report::RelayCodeword::parse(typed)?),
+        };
+        let audit = NewAuditEntry::new(AuditAction::RelayCodewordChanged)
+            .org(org)
+            .actor(caller.id())
+            .ip(caller.ip().map(str::to_owned))
+            .detail(if word.is_some() { "set" } else { "default" });
+        self.db.set_relay_codeword(org, word.as_ref().map(|w| w.as_str()), &audit, self.now()).await?;
+        Ok(())
     }
 
     /// Set the escalation lead time, in minutes (audited by storage).

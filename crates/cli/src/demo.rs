@@ -184,9 +184,11 @@ pub async fn generate(
             free_text: format!("Synthetic demo report {i}: details as a crew member might note them."),
             considered_innocent_explanations: true,
             client_created_at: None,
+            ..ReportInput::default()
         };
-        let report = sightline_web::reports::prepare(library, keys, &user, uuid::Uuid::now_v7(), &input)
-            .map_err(|e| Fatal(format!("generated report {i} was refused: {e:?}")))?;
+        let report =
+            sightline_web::reports::prepare(library, keys, &user, uuid::Uuid::now_v7(), &input, &Default::default())
+                .map_err(|e| Fatal(format!("generated report {i} was refused: {e:?}")))?;
         batch.push(report);
         if batch.len() == 500 {
             stored += db.put_reports(&batch, now).await?.into_iter().filter(Result::is_ok).count();

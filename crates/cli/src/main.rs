@@ -240,7 +240,12 @@ enum RelayCommand {
     /// Parse a relay message back into its fields.
     Decode {
         /// The message, e.g. "SUSPECTED HUMAN TRAFFICKING AY5 28NOV HEL-JFK NOURG REF …"
+        /// (line breaks and extra spaces are fine).
         text: String,
+        /// The organisation's codeword, when the message starts with it instead of the
+        /// default header (either is accepted).
+        #[arg(long)]
+        codeword: Option<String>,
     },
 }
 
@@ -414,7 +419,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             result
         }
         Command::Content { command: ContentCommand::Check { content, json } } => Ok(content_check(&content, json)),
-        Command::Relay { command: RelayCommand::Decode { text } } => relay_decode(&text),
+        Command::Relay { command: RelayCommand::Decode { text, codeword } } => relay_decode(&text, codeword.as_deref()),
         Command::Demo { db, command: DemoCommand::Generate { reports, reporter, content, key_file } } => {
             let library = sightline_content::load(&content).ok().ok_or_else(|| {
                 Fatal(format!("the content in {} is invalid; run `sightline content check`", content.display()))
@@ -466,8 +471,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     }
 }
 
-fn relay_decode(text: &str) -> Result<ExitCode, Fatal> {
-    match sightline_domain::report::RelayMessage::decode(text) {
+fn relay_decode(text: &str, codeword: Option<&str>) -> Result<ExitCode, Fatal> {
+    if let Some(word) = codeword {
+        sightline_domain::report::RelayCodeword::parse(word).map_err(|_| {
+            Fatal("--codeword: use 3 to 40 capital letters, digits and spaces, starting with a letter".into())
+        })?;
+    }
+    match sightline_domain::report::RelayMessage::decode(text, codeword) {
         Ok(m) => {
             let out = serde_json::to_string_pretty(&m).map_err(|e| Fatal(e.to_string()))?;
             println!("{out}");

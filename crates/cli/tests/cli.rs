@@ -427,6 +427,14 @@ fn the_reference_client_submits_once_and_relay_messages_decode() {
     assert_eq!((m["origin"].as_str(), m["destination"].as_str()), (Some("HEL"), Some("JFK")));
     assert_eq!(m["seats"], serde_json::json!(["23A", "23B"]));
     assert_eq!(m["reference"], receipt["reference"]);
+    // A company codeword instead of the header, over two lines with extra spaces.
+    let coded = relay.replacen("SUSPECTED HUMAN TRAFFICKING", "BLUE  HERON", 1).replace(" PAX ", "\n  PAX   ");
+    let out = Command::new(BIN).args(["relay", "decode", "--codeword", "blue heron", &coded]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((m["codeword"].as_str(), m["reference"].clone()), (Some("BLUE HERON"), receipt["reference"].clone()));
+    let out = Command::new(BIN).args(["relay", "decode", &coded]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "the codeword must be given");
     let out = Command::new(BIN).args(["relay", "decode", "HELLO CAPTAIN"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: not a relay message"));

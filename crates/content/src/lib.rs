@@ -9,6 +9,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+pub mod guard;
 use sightline_domain::directory::{CopySites, Directory, DirectoryEntry};
 use sightline_domain::indicators::Catalogue;
 use sightline_domain::learn::{
@@ -37,6 +39,8 @@ pub struct Library {
     pub airports: Airports,
     /// Whom the desk contacts at a destination (`content/directory.toml`).
     pub directory: Directory,
+    /// The free-text guard's words per language (`content/free-text-guard.toml`).
+    pub guard: guard::GuardWords,
 }
 
 /// The bundled airport data (`content/airports.csv`, generated from `airportsdata`).
@@ -51,6 +55,10 @@ impl Airports {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+    /// Every airport, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Airport> {
+        self.0.values()
     }
     /// A small set for tests.
     #[must_use]
@@ -80,6 +88,7 @@ impl Library {
             courses: Vec::new(),
             airports: Airports::default(),
             directory: Directory::default(),
+            guard: guard::GuardWords::default(),
         }
     }
 
@@ -279,7 +288,8 @@ pub fn load(dir: &Path) -> Report {
     let directory = load_directory(&mut c, &dir.join("directory.toml"));
     check_directory_sources(&mut c, &dir.join("copy-sites.toml"), &dir.join("directory.toml"), &directory);
     citations::check_cited_links(&mut c, dir);
-    let library = indicators.map(|indicators| Library { indicators, courses, airports, directory });
+    let guard = guard::load(&mut c, &dir.join("free-text-guard.toml"));
+    let library = indicators.map(|indicators| Library { indicators, courses, airports, directory, guard });
     Report { library, problems: c.problems, stats, gate }
 }
 

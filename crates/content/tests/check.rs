@@ -139,6 +139,31 @@ fn a_directory_entry_without_a_source_link_or_listed_twice_is_named() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The free-text guard's word lists: every language the app supports, lower case,
+/// no word twice; each problem named with its line.
+#[test]
+fn the_free_text_guard_lists_are_checked() {
+    let lib = load(&default_dir()).ok().unwrap();
+    for lang in sightline_content::guard::LANGUAGES {
+        assert!(lib.guard.for_lang(lang).len() >= 20, "{lang}");
+    }
+    assert_eq!(lib.guard.matches("en", "grey suit, Nigerian accent"), vec!["nigerian*"]);
+    assert!(lib.guard.matches("en", "black jacket, white trainers, red scarf").is_empty(), "colours of clothing pass");
+    assert_eq!(lib.guard.matches("fi", "Tummaihoinen mies"), vec!["tummaihoi*"]);
+    let dir = scratch();
+    let file = dir.join("free-text-guard.toml");
+    edit(&file, |s| s.replacen("\"thai\"", "\"Thai\"", 1).replacen("\"jewish\",", "\"jewish\", \"jewish\",", 1));
+    let errors = errors_of(&dir);
+    assert!(
+        errors.iter().any(|e| e.contains("free-text-guard.toml:") && e.contains("\"Thai\" must be lower case")),
+        "{errors:?}"
+    );
+    assert!(errors.iter().any(|e| e.contains("\"jewish\" appears twice")), "{errors:?}");
+    edit(&file, |s| s.split("[fi]").next().unwrap_or_default().to_owned());
+    assert!(errors_of(&dir).iter().any(|e| e.contains("no word list for the app's language `fi`")));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// The first directory entry's block in the real file, to break in one way.
 fn break_first_entry(f: impl FnOnce(String) -> String) -> Vec<String> {
     let dir = scratch();

@@ -50,6 +50,8 @@ pub enum AuditAction {
     CaseMerged,
     AlertsConfigured,
     EscalationLeadChanged,
+    /// An organisation administrator set or cleared the relay-message codeword.
+    RelayCodewordChanged,
     /// A platform admin added, changed or removed a routing-directory entry.
     DirectoryChanged,
     /// Entries new in the content file were added to the routing directory.
@@ -92,6 +94,7 @@ impl AuditAction {
             Self::CaseMerged => "case.merged",
             Self::AlertsConfigured => "org.alerts_configured",
             Self::EscalationLeadChanged => "org.escalation_lead_changed",
+            Self::RelayCodewordChanged => "org.relay_codeword_changed",
             Self::DirectoryChanged => "directory.changed",
             Self::DirectorySeeded => "directory.seeded",
         }

@@ -10,7 +10,7 @@ use sightline_domain::learn::Audience;
 use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::report::{
     AgeRange, Airport, AirportLookup, FlightNumber, Iata, IndicatorLookup, PerceivedGender, PersonDescription,
-    RelayMessage, ReportInput, Seat,
+    RelayCodeword, RelayMessage, ReportInput, Seat,
 };
 use sightline_domain::totp::{TotpSecret, normalise_recovery_code};
 use sightline_domain::triage::{CaseStatus, Outcome, WebhookUrl};
@@ -28,7 +28,9 @@ fn input() -> impl Strategy<Value = String> {
 }
 
 fn all_parsers(s: &str) {
-    let _ = RelayMessage::decode(s);
+    let _ = RelayMessage::decode(s, None);
+    let _ = RelayMessage::decode(s, Some(s));
+    let _ = RelayCodeword::parse(s);
     let _ = FlightNumber::parse(s);
     let _ = Iata::parse_code(s);
     let _ = Seat::parse(s);
@@ -110,6 +112,9 @@ fn report_from(s: &str, n: u8, flags: bool) -> ReportInput {
         origin: s.into(),
         destination: s.into(),
         scheduled_arrival: s.into(),
+        airport: s.into(),
+        place: s.into(),
+        arrival_date: s.into(),
         seats: vec![s.into(), s.to_uppercase()],
         potential_victims: n,
         companions: n.wrapping_mul(7),
@@ -128,14 +133,17 @@ fn report_from(s: &str, n: u8, flags: bool) -> ReportInput {
 #[test]
 fn relay_decode_refuses_a_non_ascii_date() {
     // Found by the issue 9 probe: exited 101 (a panic slicing inside 'é').
-    assert!(RelayMessage::decode("SUSPECTED HUMAN TRAFFICKING AY5 1éAB HEL-JFK NOURG REF X PAX 1+0").is_err());
-    assert!(RelayMessage::decode("SUSPECTED HUMAN TRAFFICKING AY5 éAB HEL-JFK").is_err());
+    assert!(RelayMessage::decode("SUSPECTED HUMAN TRAFFICKING AY5 1éAB HEL-JFK NOURG REF X PAX 1+0", None).is_err());
+    assert!(RelayMessage::decode("SUSPECTED HUMAN TRAFFICKING AY5 éAB HEL-JFK", None).is_err());
 }
 
 #[test]
 fn a_valid_relay_message_still_decodes() {
-    let m = RelayMessage::decode("SUSPECTED HUMAN TRAFFICKING AY5 02DEC HEL-JFK URG REF 7Q2K PAX 1+1 SEAT 23A IND AVT")
-        .unwrap();
+    let m = RelayMessage::decode(
+        "SUSPECTED HUMAN TRAFFICKING AY5 02DEC HEL-JFK URG REF 7Q2K PAX 1+1 SEAT 23A IND AVT",
+        None,
+    )
+    .unwrap();
     assert_eq!((m.day, m.month, m.urgent), (2, 12, true));
 }
 
@@ -152,7 +160,7 @@ proptest! {
         let lookups = everything();
         if let Ok(report) = report_from(&s, n, flags).parse(&lookups, &lookups) {
             let _ = report.decision_gate(&lookups);
-            let _ = RelayMessage::decode(&report.relay(&lookups, "REF1").encode());
+            let _ = RelayMessage::decode(&report.relay(&lookups, "REF1", &RelayCodeword::default()).encode(), None);
         }
     }
 }

@@ -29,6 +29,10 @@ pub struct NewReport {
     pub origin: String,
     pub destination: String,
     pub scheduled_arrival: Option<OffsetDateTime>,
+    /// Where in the terminal (an incident with no flight); empty on a flight.
+    pub place: String,
+    /// Problems of an urgent report kept for the desk (`field:code …`).
+    pub flags: String,
     pub seats: String,
     pub potential_victims: i32,
     pub companions: i32,
@@ -147,9 +151,9 @@ impl Db {
                 "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
                 reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
                 potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
-                relay_message, sealed, wrapped_key, arrival_key) \
+                relay_message, sealed, wrapped_key, arrival_key, place, flags) \
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-                $21, $22, $23, $24, $25, $26) ON CONFLICT (id) DO NOTHING",
+                $21, $22, $23, $24, $25, $26, $27, $28) ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(r.id)
                 .bind(r.org_id.as_uuid())
@@ -177,6 +181,8 @@ impl Db {
                 .bind(&r.sealed)
                 .bind(&r.wrapped_key)
                 .bind(r.scheduled_arrival.map_or(i64::MAX, to_micros))
+                .bind(&r.place)
+                .bind(&r.flags)
             };
             // First the whole batch in one transaction, with no per-report cost. Only if
             // a report in it is refused is the batch written again with a savepoint
@@ -318,6 +324,47 @@ impl Db {
                 .fetch_optional(p)
                 .await?);
         row.map(|r| (r.sealed, r.wrapped_key)).ok_or(StorageError::NotFound)
+    }
+
+    /// The organisation's relay-message codeword (`None`: the default header).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn relay_codeword(&self, org: OrgId) -> Result<Option<String>> {
+        let v: Option<Option<String>> =
+            db_run!(self, |p| sqlx::query_scalar("SELECT relay_codeword FROM organisations WHERE id = $1")
+                .bind(org.as_uuid())
+                .fetch_optional(p)
+                .await?);
+        Ok(v.flatten())
+    }
+
+    /// Set (or, with `None`, clear) the organisation's relay-message codeword, with
+    /// its audit entry.
+    ///
+    /// # Errors
+    /// [`StorageError::NotFound`] for an unknown organisation; the database failed.
+    pub async fn set_relay_codeword(
+        &self,
+        org: OrgId,
+        codeword: Option<&str>,
+        audit: &NewAuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query("UPDATE organisations SET relay_codeword = $1 WHERE id = $2")
+                .bind(codeword)
+                .bind(org.as_uuid())
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() != 1 {
+                return Err(StorageError::NotFound);
+            }
+            audit_in_tx!(tx, audit, now);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// How many reports the organisation holds.

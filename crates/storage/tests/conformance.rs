@@ -91,6 +91,9 @@ on_both_engines!(
     a_report_that_fails_in_a_group_commit_fails_alone,
     concurrent_group_commits_of_the_same_ids_never_deadlock,
     the_queue_orders_by_danger_then_landing_then_age,
+    an_overnight_flight_orders_by_its_arrival_instant,
+    a_terminal_incident_keeps_its_place_and_an_urgent_report_its_flags,
+    the_relay_codeword_is_per_organisation_and_audited,
     case_changes_are_versioned_evented_and_audited,
     reports_of_one_event_are_suggested_merged_or_dismissed,
     alerts_go_through_an_outbox_with_a_lease,
@@ -665,6 +668,8 @@ fn report(id: uuid::Uuid, org: OrgId, reporter: UserId, variant: u8) -> NewRepor
         origin: "HEL".into(),
         destination: "JFK".into(),
         scheduled_arrival: Some(NOW + Duration::hours(8)),
+        place: String::new(),
+        flags: String::new(),
         seats: "23A 23B".into(),
         potential_victims: 1,
         companions: 1,
@@ -946,6 +951,116 @@ async fn the_queue_orders_by_danger_then_landing_then_age(db: &Db) {
         db.queue(a, &QueueFilter { destination: Some("JFK".into()), ..QueueFilter::default() }, 50).await.unwrap();
     assert_eq!(by_dest.len(), 4);
     assert!(matches!(db.case(b, danger.id).await, Err(StorageError::NotFound)), "another organisation's case");
+}
+
+/// Issue 11: departure and arrival are separate values and the arrival an instant
+/// with its own date, so a flight leaving on 31 Dec and landing on 1 Jan is queued
+/// after one landing late on 31 Dec (it was queued first when the arrival took the
+/// departure date), and before one landing later on 1 Jan.
+async fn an_overnight_flight_orders_by_its_arrival_instant(db: &Db) {
+    use sightline_domain::report::{Airport, AirportLookup, IndicatorLookup, ReportInput};
+    struct Air(Vec<Airport>);
+    impl AirportLookup for Air {
+        fn airport(&self, iata: &str) -> Option<&Airport> {
+            self.0.iter().find(|a| a.iata == iata)
+        }
+    }
+    struct Ind;
+    impl IndicatorLookup for Ind {
+        fn short_code(&self, _: &str) -> Option<&str> {
+            Some("DOCS")
+        }
+        fn is_core_four(&self, _: &str) -> bool {
+            true
+        }
+    }
+    let air = Air([("HEL", "Europe/Helsinki"), ("JFK", "America/New_York"), ("ATH", "Europe/Athens")]
+        .into_iter()
+        .map(|(iata, tz)| Airport {
+            iata: iata.into(),
+            name: iata.into(),
+            city: String::new(),
+            country: String::new(),
+            tz: tz.into(),
+        })
+        .collect());
+    let arrival = |date: &str, from: &str, to: &str, arrival_date: &str, at: &str| {
+        let input = ReportInput {
+            reporter_role: "cabin_crew".into(),
+            phase: "in_flight".into(),
+            flight: "AY5".into(),
+            date: date.into(),
+            origin: from.into(),
+            destination: to.into(),
+            arrival_date: arrival_date.into(),
+            scheduled_arrival: at.into(),
+            potential_victims: 1,
+            indicators: vec!["DOC-HELD-BY-OTHER".into()],
+            companion_aware: "unknown".into(),
+            considered_innocent_explanations: true,
+            ..ReportInput::default()
+        };
+        input.parse(&air, &Ind).unwrap().scheduled_arrival
+    };
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let mk = |variant: u8, flight: &str, date: &str, at: Option<OffsetDateTime>| {
+        let mut r = report(uuid::Uuid::now_v7(), a, u, variant);
+        (r.immediate_danger, r.flight, r.flight_date, r.scheduled_arrival) = (false, flight.into(), date.into(), at);
+        r
+    };
+    // Filed first: the overnight flight, departing 31 Dec from New York, landing in Helsinki on 1 Jan.
+    let overnight = mk(1, "AY6", "2026-12-31", arrival("2026-12-31", "JFK", "HEL", "2027-01-01", "09:15"));
+    let late_evening = mk(3, "AY7", "2026-12-31", arrival("2026-12-31", "HEL", "ATH", "", "23:30"));
+    let new_year = mk(5, "AY8", "2027-01-01", arrival("2027-01-01", "ATH", "HEL", "", "10:00"));
+    assert_eq!(overnight.scheduled_arrival, Some(datetime!(2027-01-01 07:15 UTC)));
+    for (i, r) in [&overnight, &late_evening, &new_year].into_iter().enumerate() {
+        db.put_report(r, NOW + Duration::seconds(i as i64)).await.unwrap();
+    }
+    let q: Vec<_> = db.queue(a, &QueueFilter::default(), 50).await.unwrap().into_iter().map(|c| c.flight).collect();
+    assert_eq!(q, vec!["AY7", "AY6", "AY8"], "31 Dec 23:30 Athens, then 1 Jan 09:15 and 10:00 Helsinki");
+}
+
+/// An incident in the terminal has no flight and keeps its place; an urgent report
+/// keeps its flags for the desk. Reports stored before migration 0017 have neither.
+async fn a_terminal_incident_keeps_its_place_and_an_urgent_report_its_flags(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let mut terminal = report(uuid::Uuid::now_v7(), a, u, 1);
+    (terminal.flight, terminal.origin, terminal.destination, terminal.place) =
+        (String::new(), "HEL".into(), "HEL".into(), "Gate 22".into());
+    terminal.flags = "destination:unknown-airport seats:invalid-seat".into();
+    db.put_report(&terminal, NOW).await.unwrap();
+    let c = db.case(a, terminal.id).await.unwrap();
+    assert_eq!((c.flight.as_str(), c.place.as_str()), ("", "Gate 22"));
+    assert_eq!(c.flags, "destination:unknown-airport seats:invalid-seat");
+    let plain = report(uuid::Uuid::now_v7(), a, u, 3);
+    db.put_report(&plain, NOW).await.unwrap();
+    let c = db.case(a, plain.id).await.unwrap();
+    assert_eq!((c.place.as_str(), c.flags.as_str()), ("", ""));
+    // Two terminal incidents at different airports on one day are not the same event.
+    let mut elsewhere = terminal.clone();
+    (elsewhere.id, elsewhere.origin, elsewhere.destination) = (uuid::Uuid::now_v7(), "ATH".into(), "ATH".into());
+    db.put_report(&elsewhere, NOW).await.unwrap();
+    assert!(db.merge_suggestions(a, terminal.id).await.unwrap().is_empty());
+}
+
+async fn the_relay_codeword_is_per_organisation_and_audited(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    assert_eq!(db.relay_codeword(a).await.unwrap(), None, "the default header until one is set");
+    let audit = NewAuditEntry::new(AuditAction::RelayCodewordChanged).org(a).detail("set");
+    db.set_relay_codeword(a, Some("BLUE HERON"), &audit, NOW).await.unwrap();
+    assert_eq!(db.relay_codeword(a).await.unwrap().as_deref(), Some("BLUE HERON"));
+    assert_eq!(db.relay_codeword(b).await.unwrap(), None);
+    db.set_relay_codeword(a, None, &audit, NOW).await.unwrap();
+    assert_eq!(db.relay_codeword(a).await.unwrap(), None);
+    let changes = db.audit_for_org(a, 10).await.unwrap().entries;
+    assert_eq!(changes.iter().filter(|e| e.action == "org.relay_codeword_changed").count(), 2);
+    assert!(matches!(
+        db.set_relay_codeword(OrgId::from_uuid(uuid::Uuid::now_v7()), Some("X Y Z"), &audit, NOW).await,
+        Err(StorageError::NotFound)
+    ));
 }
 
 async fn case_changes_are_versioned_evented_and_audited(db: &Db) {

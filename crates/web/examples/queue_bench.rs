@@ -92,8 +92,12 @@ async fn main() {
             free_text: format!("synthetic {i}"),
             considered_innocent_explanations: true,
             client_created_at: None,
+            ..ReportInput::default()
         };
-        batch.push(sightline_web::reports::prepare(&library, &keys, &crew, uuid::Uuid::now_v7(), &input).unwrap());
+        batch.push(
+            sightline_web::reports::prepare(&library, &keys, &crew, uuid::Uuid::now_v7(), &input, &Default::default())
+                .unwrap(),
+        );
         if batch.len() == 1000 {
             db.put_reports(&batch, now).await.unwrap();
             batch.clear();

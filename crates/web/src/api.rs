@@ -781,22 +781,31 @@ impl utoipa::PartialSchema for ReportBody {
             .required("reporter_role")
             .property("phase", one_of(Phase::ALL.iter().map(|v| v.as_str()), "When it was seen"))
             .required("phase")
-            .property("flight", text("Flight number, e.g. `AY5`"))
-            .required("flight")
-            .property("date", text("Flight date, `YYYY-MM-DD`"))
+            .property(
+                "flight",
+                text(
+                    "IATA flight number (`AY5`; `AY0005` is the same), ICAO call sign (`FIN5`) or \
+                     registration (`N123AB`, `OH-LVA`); empty for an incident in the terminal",
+                ),
+            )
+            .property("date", text("Departure date (or the day of a terminal incident), `YYYY-MM-DD`"))
             .required("date")
-            .property("origin", text("Departure airport (IATA), e.g. `HEL`"))
-            .required("origin")
-            .property("destination", text("Arrival airport (IATA), e.g. `JFK`"))
-            .required("destination")
+            .property("origin", text("Departure airport (IATA), e.g. `HEL`; required with a flight"))
+            .property("destination", text("Arrival airport (IATA), e.g. `JFK`; required with a flight"))
+            .property("airport", text("The airport (IATA) of an incident in the terminal, when there is no flight"))
+            .property("place", text("Where in the terminal, e.g. `Gate 22` (at most 80 characters)"))
             .property(
                 "scheduled_arrival",
-                text("Scheduled arrival, local time at the destination, `HH:MM`; may be empty"),
+                text(
+                    "Scheduled arrival: `HH:MM` local time at the destination on `arrival_date` (or `date`), \
+                     `YYYY-MM-DDTHH:MM` local time, or an RFC 3339 instant; may be empty",
+                ),
             )
-            .property("seats", list(text("A seat such as `23A`"), "Seats of the people concerned"))
+            .property("arrival_date", text("Local date of the scheduled arrival, `YYYY-MM-DD`, when not `date`"))
+            .property("seats", list(text("A seat such as `23A`"), "Seats of the people concerned (at most 30)"))
             .required("potential_victims")
-            .property("potential_victims", count("How many potential victims"))
-            .property("companions", count("How many companions"))
+            .property("potential_victims", count("How many potential victims (1–30)"))
+            .property("companions", count("How many companions (0–30)"))
             .property("indicators", list(text("An indicator code from the catalogue"), "The signs seen"))
             .property("victims", list(person(), "The potential victims, described neutrally"))
             .property("companions_described", list(person(), "The companions, described neutrally"))
@@ -806,7 +815,13 @@ impl utoipa::PartialSchema for ReportBody {
                 one_of(Awareness::ALL.iter().map(|v| v.as_str()), "May the companion have noticed?"),
             )
             .required("companion_aware")
-            .property("immediate_danger", flag("Is someone in immediate danger?"))
+            .property(
+                "immediate_danger",
+                flag(
+                    "Is someone in immediate danger? An urgent report is never refused for a secondary field: \
+                     it is stored with each problem flagged for the desk (the value as typed)",
+                ),
+            )
             .property("free_text", text("What was seen, in the reporter's words"))
             .property("considered_innocent_explanations", flag("The reporter weighed the innocent explanations shown"))
             .property(
@@ -844,6 +859,9 @@ mod tests {
         full.as_object_mut().unwrap().remove("id");
         full["client_created_at"] = "2026-11-28T10:00:00Z".into();
         full["scheduled_arrival"] = "14:35".into();
+        for (k, v) in [("airport", ""), ("place", ""), ("arrival_date", "")] {
+            full[k] = v.into();
+        }
         let input: ReportInput = serde_json::from_value(full.clone()).unwrap();
         let fields: Vec<String> = serde_json::to_value(&input).unwrap().as_object().unwrap().keys().cloned().collect();
 

@@ -178,6 +178,7 @@ route_table! {
     "/orgs/{org}/settings" => get(pages::settings::form).post(pages::settings::submit);
     "/orgs/{org}/settings/alert-email" => post(pages::settings::alert_email);
     "/orgs/{org}/settings/webhook" => post(pages::settings::webhook);
+    "/orgs/{org}/settings/relay" => post(pages::settings::relay_codeword);
     "/orgs/{org}/certificates/{code}/revoke" => post(pages::learn::revoke);
     "/learn" => get(pages::learn::list);
     "/learn/{course}" => get(pages::learn::course);
@@ -190,6 +191,7 @@ route_table! {
     "/verify/{code}" => get(pages::learn::verify);
     "/report" => get(pages::report::form).post(pages::report::submit);
     "/reports" => get(pages::report::mine);
+    "/report/airports.json" => get(pages::report::airports);
     "/quick-exit" => get(pages::report::quick_exit);
     "/directory" => get(pages::directory::list).post(pages::directory::create);
     "/directory/new" => get(pages::directory::new_form);
@@ -214,6 +216,7 @@ route_table! {
     "/static/report.js" => get(middleware::asset);
     "/sw.js" => get(middleware::asset);
     "/static/desk.js" => get(middleware::asset);
+    "/static/exit.js" => get(middleware::asset);
     "/manifest.webmanifest" => get(middleware::asset);
 }
 

@@ -65,7 +65,7 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 /// The files the pages load, served from the binary: path, type, HTTP caching, body.
 /// Scripts are never cached by HTTP, so a new version is picked up on the next visit;
 /// the service worker sits at the root so it controls `/report`.
-const ASSETS: [(&str, &str, &str, &str); 7] = [
+const ASSETS: [(&str, &str, &str, &str); 8] = [
     ("/static/style.css", "text/css; charset=utf-8", "public, max-age=3600", include_str!("../static/style.css")),
     ("/favicon.svg", "image/svg+xml", "public, max-age=86400", include_str!("../static/favicon.svg")),
     // The neutral icon of the report pages.
@@ -75,6 +75,8 @@ const ASSETS: [(&str, &str, &str, &str); 7] = [
     ("/sw.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/sw.js")),
     // The desk's script: refreshes the queue every few seconds.
     ("/static/desk.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/desk.js")),
+    // The quick-exit page's script: Back stays on the neutral page.
+    ("/static/exit.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/exit.js")),
     // Lets crew install the report page to a phone's home screen, under the same
     // neutral name and icon as the page.
     (

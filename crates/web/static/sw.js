@@ -1,7 +1,7 @@
 // Sightline service worker: keeps the report page and its assets so /report opens
 // with no network. Reports themselves live in the page's IndexedDB outbox.
-const CACHE = 'sightline-report-v1';
-const SHELL = ['/report', '/static/style.css', '/static/report.js', '/static/notes.svg'];
+const CACHE = 'sightline-report-v2';
+const SHELL = ['/report', '/static/style.css', '/static/report.js', '/static/notes.svg', '/report/airports.json'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

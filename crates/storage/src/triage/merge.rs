@@ -20,6 +20,7 @@ impl Db {
         let ids: Vec<Uuid> = db_run!(self, |p| {
             sqlx::query_scalar(
             "SELECT r.id FROM reports r WHERE r.org_id = $1 AND r.flight = $2 AND r.flight_date = $3 AND r.id <> $4 \
+             AND (r.flight <> '' OR r.origin = $5) \
              AND r.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM merge_dismissals d \
              WHERE (d.report_a = $4 AND d.report_b = r.id) OR (d.report_a = r.id AND d.report_b = $4)) \
              ORDER BY r.received_at LIMIT 20"
@@ -28,6 +29,7 @@ impl Db {
         .bind(&case.flight)
         .bind(&case.flight_date)
         .bind(id)
+        .bind(&case.origin)
         .fetch_all(p)
         .await?
         });

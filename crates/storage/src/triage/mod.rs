@@ -98,6 +98,10 @@ pub struct CaseRecord {
     pub origin: String,
     pub destination: String,
     pub scheduled_arrival: Option<OffsetDateTime>,
+    /// Where in the terminal (no flight); empty on a flight.
+    pub place: String,
+    /// Problems of an urgent report kept for the desk (`field:code …`); empty when none.
+    pub flags: String,
     pub seats: String,
     pub potential_victims: i32,
     pub companions: i32,
@@ -162,7 +166,7 @@ impl<'a> Event<'a> {
 const CASE_COLUMNS: &str = "id, reference, reporter_id, received_at, status, version, assigned_to, reporter_role, phase, \
      flight, flight_date, origin, destination, scheduled_arrival, seats, potential_victims, companions, indicators, \
      disclosed, companion_aware, immediate_danger, gate_passed, relay_message, acknowledged_at, escalated_at, outcome, \
-     merged_into";
+     merged_into, place, flags";
 
 /// A `reports` row as [`CASE_COLUMNS`] reads it.
 #[derive(sqlx::FromRow)]
@@ -194,6 +198,8 @@ struct CaseRow {
     escalated_at: Option<i64>,
     outcome: Option<String>,
     merged_into: Option<Uuid>,
+    place: String,
+    flags: String,
 }
 
 /// A count stored as a 64-bit integer, read back as the record's 32-bit one.
@@ -219,6 +225,8 @@ impl TryFrom<CaseRow> for CaseRecord {
             origin: r.origin,
             destination: r.destination,
             scheduled_arrival: r.scheduled_arrival.map(from_micros),
+            place: r.place,
+            flags: r.flags,
             seats: r.seats,
             potential_victims: count("potential victims", r.potential_victims)?,
             companions: count("companions", r.companions)?,

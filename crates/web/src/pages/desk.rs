@@ -86,6 +86,8 @@ pub struct Row {
     pub status: String,
     pub gate_passed: bool,
     pub assigned_to_me: bool,
+    /// An urgent report kept with problems for the desk to check.
+    pub flagged: bool,
 }
 
 fn rows(state: &AppState, me: &Caller, queue: Queue) -> Vec<Row> {
@@ -100,8 +102,12 @@ fn rows(state: &AppState, me: &Caller, queue: Queue) -> Vec<Row> {
                 id: c.id.to_string(),
                 reference: c.reference,
                 danger: c.immediate_danger,
-                flight: format!("{} {}", c.flight, c.flight_date),
-                route: format!("{}–{}", c.origin, c.destination),
+                flight: format!("{} {}", if c.flight.is_empty() { "—" } else { &c.flight }, c.flight_date),
+                route: if c.flight.is_empty() && c.origin == c.destination {
+                    format!("{} · {}", c.origin, c.place)
+                } else {
+                    format!("{}–{}", c.origin, c.destination)
+                },
                 countdown: t.to_landing.map(triage::countdown).unwrap_or_default(),
                 landed: t.to_landing.is_some_and(|d| d.is_negative()),
                 escalation_due: t.escalation_due,
@@ -110,6 +116,7 @@ fn rows(state: &AppState, me: &Caller, queue: Queue) -> Vec<Row> {
                 status: c.status.to_string(),
                 gate_passed: c.gate_passed,
                 assigned_to_me: c.assigned_to == Some(me.id()),
+                flagged: !c.flags.is_empty(),
             }
         })
         .collect()

@@ -1,7 +1,7 @@
 //! Sign-in (password, then the second factor), sign-out.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -17,6 +17,15 @@ use crate::{AppState, cookies};
 pub struct LoginForm {
     pub email: String,
     pub password: String,
+    /// Where to go after signing in (a same-origin path, e.g. `/report`).
+    pub back: String,
+}
+
+/// `?back=` of the sign-in page.
+#[derive(Deserialize, Default)]
+pub struct BackQuery {
+    #[serde(default)]
+    back: String,
 }
 
 #[derive(Template)]
@@ -27,12 +36,17 @@ struct LoginPage {
     errors: FormErrors,
 }
 
-pub async fn form(v: Visitor) -> Result<Response, PageError> {
+pub async fn form(v: Visitor, Query(q): Query<BackQuery>) -> Result<Response, PageError> {
+    let back = sightline_domain::navigation::same_origin_path(&q.back).unwrap_or_default().to_owned();
     match v.gate() {
         Some(Gate::Open) => Ok(Redirect::to("/home").into_response()),
         Some(Gate::NeedsSecondFactor) => Ok(Redirect::to("/login/two-factor").into_response()),
         Some(Gate::NeedsEnrolment) => Ok(Redirect::to("/account/two-factor").into_response()),
-        None => render(&LoginPage { ctx: Ctx::new(&v), form: LoginForm::default(), errors: FormErrors::default() }),
+        None => render(&LoginPage {
+            ctx: Ctx::new(&v),
+            form: LoginForm { back, ..LoginForm::default() },
+            errors: FormErrors::default(),
+        }),
     }
 }
 
@@ -61,7 +75,8 @@ pub async fn submit(
     } else if user.roles.require_two_factor() {
         "/account/two-factor"
     } else {
-        "/home"
+        // Signing in from the report form returns to it.
+        sightline_domain::navigation::same_origin_path(&f.back).unwrap_or("/home")
     };
     start_session(&state, &user, false, to).await
 }

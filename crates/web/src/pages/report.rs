@@ -13,7 +13,7 @@ use sightline_app::AppError;
 use sightline_app::reports::MAX_MINE;
 use sightline_domain::learn::Audience;
 use sightline_domain::report::{
-    AgeRange, Awareness, PerceivedGender, PersonDescription, Phase, ReportInput, ReporterRole,
+    self, AgeRange, Awareness, PerceivedGender, PersonDescription, Phase, RelayCodeword, ReportInput, ReporterRole,
 };
 use sightline_domain::user::Role;
 use uuid::Uuid;
@@ -46,6 +46,11 @@ pub struct ReportForm {
     pub origin: String,
     pub destination: String,
     pub scheduled_arrival: String,
+    pub arrival_date: String,
+    /// `flight` or `terminal`.
+    pub where_: String,
+    pub airport: String,
+    pub place: String,
     pub seats: String,
     pub potential_victims: String,
     pub companions: String,
@@ -75,7 +80,50 @@ impl ReportForm {
 struct ClientData {
     indicators: BTreeMap<String, ClientIndicator>,
     text: BTreeMap<&'static str, String>,
+    /// Message of each error code the report's rules can give (`error-<code>`).
+    errors: BTreeMap<&'static str, String>,
+    /// The relay message's first token for this organisation.
+    codeword: String,
+    /// The free-text guard's words for the page's language.
+    guard: Vec<String>,
+    limits: Limits,
+    /// The closed sets the rules accept (from the domain's enums).
+    enums: BTreeMap<&'static str, Vec<&'static str>>,
 }
+
+/// The report rules' bounds, from the domain (so the page cannot drift from them).
+#[derive(Serialize)]
+struct Limits {
+    seats: usize,
+    persons: u8,
+    indicators: usize,
+    text: usize,
+    clothing: usize,
+    place: usize,
+    client_time: usize,
+}
+
+/// Every error code the report's rules give (each has a Fluent `error-<code>`).
+pub const REPORT_ERROR_CODES: [&str; 18] = [
+    "invalid-flight",
+    "invalid-airport",
+    "unknown-airport",
+    "required",
+    "invalid-date",
+    "invalid-time",
+    "invalid-timestamp",
+    "invalid-seat",
+    "out-of-range",
+    "too-many",
+    "unknown-indicator",
+    "nothing-reported",
+    "must-confirm",
+    "unknown-value",
+    "control-characters",
+    "too-long",
+    "assumed-utc",
+    "invalid-id",
+];
 
 #[derive(Serialize)]
 struct ClientIndicator {
@@ -101,7 +149,12 @@ struct ReportPage {
     client_json: String,
 }
 
-const TEXT_KEYS: [&str; 16] = [
+const TEXT_KEYS: [&str; 21] = [
+    "report-guard",
+    "report-fix",
+    "report-fix-lead",
+    "report-fix-first",
+    "report-flagged",
     "guidance-never",
     "guidance-in-flight",
     "guidance-flight-deck",
@@ -120,7 +173,13 @@ const TEXT_KEYS: [&str; 16] = [
     "outbox-invalid",
 ];
 
-fn page(state: &AppState, v: &Visitor, form: ReportForm, errors: FormErrors) -> Result<ReportPage, PageError> {
+fn page(
+    state: &AppState,
+    v: &Visitor,
+    form: ReportForm,
+    errors: FormErrors,
+    codeword: &RelayCodeword,
+) -> Result<ReportPage, PageError> {
     let lang = v.lang.code();
     let cat = &state.library.indicators;
     let view = |i: &sightline_domain::indicators::Indicator| IndicatorView {
@@ -155,6 +214,23 @@ fn page(state: &AppState, v: &Visitor, form: ReportForm, errors: FormErrors) -> 
             })
             .collect(),
         text: TEXT_KEYS.iter().map(|k| (*k, v.lang.t(k))).collect(),
+        errors: REPORT_ERROR_CODES.iter().map(|c| (*c, v.lang.t(&format!("error-{c}")))).collect(),
+        codeword: codeword.as_str().to_owned(),
+        guard: state.library.guard.for_lang(lang).to_vec(),
+        limits: Limits {
+            seats: report::MAX_SEATS,
+            persons: report::MAX_PERSONS,
+            indicators: report::MAX_INDICATORS,
+            text: report::MAX_TEXT,
+            clothing: report::MAX_CLOTHING,
+            place: report::MAX_PLACE,
+            client_time: report::MAX_CLIENT_TIME,
+        },
+        enums: BTreeMap::from([
+            ("reporter_role", ReporterRole::ALL.iter().map(|r| r.as_str()).collect()),
+            ("phase", Phase::ALL.iter().map(|r| r.as_str()).collect()),
+            ("companion_aware", Awareness::ALL.iter().map(|r| r.as_str()).collect()),
+        ]),
     };
     // Embedded in a <script type="application/json">: never let it close the element.
     let client_json =
@@ -179,6 +255,10 @@ fn require_reporter(v: &Visitor) -> Result<&sightline_storage::UserRecord, PageE
 }
 
 pub async fn form(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+    if v.gate().is_none() {
+        // Signing in from here comes back to the form.
+        return Ok(axum::response::Redirect::to("/login?back=/report").into_response());
+    }
     let user = require_reporter(&v)?;
     let today = state.now().date();
     let role = match user.position {
@@ -200,9 +280,11 @@ pub async fn form(State(state): State<AppState>, v: Visitor) -> Result<Response,
         victim_gender: "unknown".into(),
         companion_age: "unknown".into(),
         companion_gender: "unknown".into(),
+        where_: "flight".into(),
         ..ReportForm::default()
     };
-    render(&page(&state, &v, form, FormErrors::default())?)
+    let codeword = state.my_relay_codeword(&v.caller()?).await?;
+    render(&page(&state, &v, form, FormErrors::default(), &codeword)?)
 }
 
 fn person(age: &str, gender: &str, clothing: &str) -> Option<PersonDescription> {
@@ -243,6 +325,10 @@ pub async fn submit(
         origin: get("origin"),
         destination: get("destination"),
         scheduled_arrival: get("scheduled_arrival"),
+        arrival_date: get("arrival_date"),
+        where_: get("where"),
+        airport: get("airport"),
+        place: get("place"),
         seats: get("seats"),
         potential_victims: get("potential_victims"),
         companions: get("companions"),
@@ -271,6 +357,9 @@ pub async fn submit(
         origin: form.origin.clone(),
         destination: form.destination.clone(),
         scheduled_arrival: form.scheduled_arrival.clone(),
+        arrival_date: form.arrival_date.clone(),
+        airport: if form.where_ == "terminal" { form.airport.clone() } else { String::new() },
+        place: if form.where_ == "terminal" { form.place.clone() } else { String::new() },
         seats: form.seats.split([' ', ',', ';']).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
         potential_victims,
         companions,
@@ -285,6 +374,12 @@ pub async fn submit(
         free_text: form.free_text.clone(),
         considered_innocent_explanations: form.considered,
         client_created_at: None,
+    };
+    // An incident in the terminal sends no flight or route, whatever the hidden fields hold.
+    let input = if form.where_ == "terminal" {
+        ReportInput { flight: String::new(), origin: String::new(), destination: String::new(), ..input }
+    } else {
+        input
     };
     let mut errors = FormErrors::default();
     match state.file_report(&caller, id, &input).await {
@@ -303,12 +398,14 @@ pub async fn submit(
             for e in &list {
                 errors.add(v.lang, e);
             }
-            let p = page(&state, &v, form, errors)?;
+            let codeword = state.my_relay_codeword(&caller).await?;
+            let p = page(&state, &v, form, errors, &codeword)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(p.render()?)).into_response())
         }
         Err(AppError::Conflict { .. }) => {
             errors.add_message("id", v.lang.t("outbox-conflict"));
-            let p = page(&state, &v, ReportForm { id: Uuid::now_v7().to_string(), ..form }, errors)?;
+            let codeword = state.my_relay_codeword(&caller).await?;
+            let p = page(&state, &v, ReportForm { id: Uuid::now_v7().to_string(), ..form }, errors, &codeword)?;
             Ok((StatusCode::CONFLICT, Html(p.render()?)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -341,8 +438,12 @@ pub async fn mine(State(state): State<AppState>, v: Visitor) -> Result<Response,
         .map(|(r, status)| MineRow {
             reference: r.reference,
             received: ctx.datetime(&r.received_at),
-            flight: format!("{} {}", r.flight, r.flight_date),
-            route: format!("{}–{}", r.origin, r.destination),
+            flight: format!("{} {}", if r.flight.is_empty() { "—" } else { &r.flight }, r.flight_date),
+            route: if r.flight.is_empty() && r.origin == r.destination {
+                r.origin
+            } else {
+                format!("{}–{}", r.origin, r.destination)
+            },
             status: status.as_str(),
         })
         .collect();
@@ -356,4 +457,22 @@ struct QuickExitPage;
 /// A neutral page that replaces the report screen at a tap.
 pub async fn quick_exit() -> Result<Response, PageError> {
     render(&QuickExitPage)
+}
+
+/// The airports the report page checks codes against offline, with each one's time
+/// zone (to turn a local arrival into UTC for the relay message): `zones` is the
+/// list of IANA names, `airports` maps each IATA code to its zone's index. Public
+/// data (`content/airports.csv`); cached by the service worker.
+pub async fn airports(State(state): State<AppState>) -> Response {
+    let mut zones: Vec<&str> = state.library.airports.iter().map(|a| a.tz.as_str()).collect();
+    zones.sort_unstable();
+    zones.dedup();
+    let airports: BTreeMap<&str, usize> = state
+        .library
+        .airports
+        .iter()
+        .map(|a| (a.iata.as_str(), zones.binary_search(&a.tz.as_str()).unwrap_or(0)))
+        .collect();
+    let body = serde_json::json!({ "zones": zones, "airports": airports });
+    ([(axum::http::header::CACHE_CONTROL, "public, max-age=86400")], axum::Json(body)).into_response()
 }

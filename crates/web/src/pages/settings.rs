@@ -35,6 +35,7 @@ struct SettingsPage {
     saved: Option<&'static str>,
     min: i64,
     max: i64,
+    codeword: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -43,6 +44,7 @@ pub struct SettingsForm {
     minutes: String,
     alert_email: String,
     webhook_url: String,
+    codeword: String,
     /// `stop` turns the channel off.
     action: String,
 }
@@ -63,6 +65,7 @@ async fn page(state: &AppState, v: &Visitor, me: &Caller, org: OrgId) -> Result<
         saved: None,
         min: EscalationLead::MIN_MINUTES,
         max: EscalationLead::MAX_MINUTES,
+        codeword: s.codeword.unwrap_or_default(),
     })
 }
 
@@ -125,4 +128,11 @@ pub async fn webhook(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
         .await
         .map(|secret| ("settings-webhook-saved", Some(secret)));
     answer(&state, &v, (&me, org), result, |p| p.webhook_url = f.webhook_url).await
+}
+
+/// Set the relay message's codeword (empty: the default header).
+pub async fn relay_codeword(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
+    let result = state.set_relay_codeword(&me, org, &f.codeword).await.map(|()| ("settings-codeword-saved", None));
+    answer(&state, &v, (&me, org), result, |p| p.codeword = f.codeword).await
 }

@@ -99,7 +99,15 @@ async fn click(c: &Client, css: &str) {
     let mut last = None;
     for _ in 0..100 {
         match c.find(Locator::Css(css)).await {
-            Ok(el) => match el.click().await {
+            // To the middle first: scrolled to the top edge, the report page's sticky
+            // header would take the click.
+            Ok(el) => match async {
+                let arg = serde_json::to_value(&el).map_err(|e| fantoccini::error::CmdError::NotJson(e.to_string()))?;
+                c.execute("arguments[0].scrollIntoView({ block: 'center' })", vec![arg]).await?;
+                el.click().await
+            }
+            .await
+            {
                 Ok(()) => return,
                 Err(e) => last = Some(e.to_string()),
             },
@@ -530,13 +538,7 @@ async fn reports_filed_offline_are_sent_once_when_the_server_returns() {
 
     // Open the report page and let the service worker take over.
     c.goto(&format!("{base}/report")).await.unwrap();
-    c.execute_async(
-        "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));",
-        vec![],
-    )
-    .await
-    .unwrap();
-    c.refresh().await.unwrap();
+    let_the_service_worker_take_over(&c).await;
     let controlled = c.execute("return !!navigator.serviceWorker.controller;", vec![]).await.unwrap();
     assert_eq!(controlled, serde_json::json!(true), "the service worker controls /report");
     assert_eq!(c.title().await.unwrap(), "Notes");
@@ -600,7 +602,7 @@ async fn reports_filed_offline_are_sent_once_when_the_server_returns() {
     server.restart().await;
     sightline_storage::testing::execute(&db, "DELETE FROM sessions").await.unwrap();
     click(&c, "#send-now").await;
-    c.wait().for_element(Locator::Css("#outbox-note a[href='/login']")).await.unwrap();
+    c.wait().for_element(Locator::Css("#outbox-note a[href='/login?back=/report']")).await.unwrap();
     assert_eq!(outbox_states(&c).await, vec!["queued+payload"; 3]);
     assert_eq!(db.count_reports(org).await.unwrap(), 0);
     c.goto(&format!("{base}/login")).await.unwrap();
@@ -700,13 +702,7 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     // The reporter files offline.
     sign_in("crew@nw.example").await;
     c.goto(&format!("{base}/report")).await.unwrap();
-    c.execute_async(
-        "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));",
-        vec![],
-    )
-    .await
-    .unwrap();
-    c.refresh().await.unwrap();
+    let_the_service_worker_take_over(&c).await;
     server.stop().await;
     let arrival = clock.now() + time::Duration::minutes(95);
     let helsinki = arrival.to_offset(sightline_domain::report::utc_offset_at(arrival, "Europe/Helsinki").unwrap());
@@ -817,5 +813,263 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     c.close().await.unwrap();
     server.stop().await;
     assert!(db.verify_audit_chain().await.unwrap() > 10);
+    db.cleanup().await;
+}
+
+/// Wait until the service worker is ready, then reload so it controls the page.
+async fn let_the_service_worker_take_over(c: &Client) {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.refresh().await.unwrap();
+}
+
+/// Sign in with a password in the browser.
+async fn sign_in(c: &Client, base: &str, email: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "#email", email).await;
+    fill(c, "#password", crate::support::PASSWORD).await;
+    click_nav(c, "form[action='/login'] button[type=submit]").await;
+}
+
+/// Issue 11, item 1: one set of rules. Every shared vector
+/// (`tests/web/report_vectors.json`, checked against the domain's parser by
+/// `vectors::the_domain_parser_agrees_with_the_shared_vectors`) gives the same errors,
+/// flags and relay message in the page's own `validate` and `relayMessage`.
+#[tokio::test]
+async fn the_report_page_keeps_the_rules_of_the_server() {
+    if !browser_available() {
+        return;
+    }
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let library = crate::vectors::library();
+    let (server, base) = serve(&db, library.clone(), Clock::System).await;
+    make_person(&db, "Nordic Wings", "crew@nw.example", &[sightline_domain::user::Role::Reporter], None).await;
+    let (_driver, c) = start_driver().await;
+    sign_in(&c, &base, "crew@nw.example").await;
+    c.goto(&format!("{base}/report")).await.unwrap();
+    let vectors = crate::vectors::load();
+    let cases = vectors["cases"].as_array().unwrap();
+    let inputs: Vec<serde_json::Value> = cases.iter().map(|k| crate::vectors::input(&vectors, k, &library)).collect();
+    let got = c
+        .execute_async(
+            "const [inputs, reference] = arguments; const done = arguments[arguments.length - 1]; \
+             window.sightline.airportsReady.then(() => done(inputs.map((i) => { \
+               const v = window.sightline.validate(i); \
+               return { errors: v.errors, flags: v.flags, relay: v.report ? window.sightline.relayMessage(v.report, reference) : null }; \
+             })));",
+            vec![serde_json::json!(inputs), vectors["reference"].clone()],
+        )
+        .await
+        .unwrap();
+    let mut wrong = Vec::new();
+    for (case, got) in cases.iter().zip(got.as_array().unwrap()) {
+        let name = case["name"].as_str().unwrap();
+        for key in ["errors", "flags"] {
+            if crate::vectors::pairs(&got[key]) != crate::vectors::pairs(&case[key]) {
+                wrong.push(format!("{name}: {key} {} (server: {})", got[key], case[key]));
+            }
+        }
+        if got["relay"] != case["relay"] {
+            wrong.push(format!("{name}: relay {} (server: {})", got["relay"], case["relay"]));
+        }
+    }
+    assert!(wrong.is_empty(), "the page and the server differ:\n{}", wrong.join("\n"));
+    c.close().await.unwrap();
+    drop(server);
+    db.cleanup().await;
+}
+
+/// A server on a free port with the real content and the seeded directory.
+async fn serve(
+    db: &sightline_storage::testing::TestDb,
+    library: sightline_content::Library,
+    clock: Clock,
+) -> (Restartable, String) {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let base = format!("http://{addr}");
+    let state =
+        AppState::new(db.db.clone(), Config::new(&base), clock, crate::support::test_key()).with_library(library);
+    state.seed_directory().await.unwrap();
+    (Restartable::start(state, Some(addr)).await, base)
+}
+
+/// Issue 11's Chromium journey: an urgent report with 12 seats, an unknown airport
+/// and a registration instead of a flight number is filed offline. Until it holds
+/// locally the page shows no relay message (the unknown airport refuses it while it
+/// is not urgent, the field marked); once urgent it is kept with the airport flagged,
+/// the relay message (v2, with ETA) is shown and survives an offline reload; the
+/// free-text guard warns on a word about origin but still lets the report go. Back
+/// online it reaches the desk once, where the queue and the case show the flag. A
+/// report the server refuses stays on the device under "Needs attention", opens with
+/// its field marked, and is sent again under the same id.
+#[tokio::test]
+async fn an_urgent_report_with_problems_reaches_the_desk_flagged() {
+    if !browser_available() {
+        return;
+    }
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    #[allow(clippy::disallowed_methods)]
+    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let (mut server, base) = serve(&db, crate::vectors::library(), clock.clone()).await;
+    let org =
+        make_person(&db, "Nordic Wings", "crew@nw.example", &[sightline_domain::user::Role::Reporter], None).await;
+    make_person(&db, "Nordic Wings", "desk@nw.example", &[sightline_domain::user::Role::DeskAnalyst], None).await;
+    let (_driver, c) = start_driver().await;
+
+    // Signing in from /report comes back to the form.
+    c.goto(&format!("{base}/report")).await.unwrap();
+    wait_path(&c, |p| p == "/login").await;
+    fill(&c, "#email", "crew@nw.example").await;
+    fill(&c, "#password", crate::support::PASSWORD).await;
+    click_nav(&c, "form[action='/login'] button[type=submit]").await;
+    wait_path(&c, |p| p == "/report").await;
+    let_the_service_worker_take_over(&c).await;
+    c.execute_async(
+        "const done = arguments[arguments.length - 1]; window.sightline.airportsReady.then(() => done(1));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    for (w, h, name) in [(390, 844, "40-report-form-390"), (1280, 900, "41-report-form-1280")] {
+        c.set_window_size(w, h).await.unwrap();
+        shot(&c, name).await;
+    }
+    c.set_window_size(390, 844).await.unwrap();
+
+    // The quick exit stays reachable while the long form is scrolled.
+    c.execute("document.getElementById('free_text').scrollIntoView()", vec![]).await.unwrap();
+    let exit_top =
+        c.execute("return document.getElementById('quick-exit').getBoundingClientRect().top;", vec![]).await.unwrap();
+    assert!(exit_top.as_f64().unwrap() >= 0.0, "the quick exit is on screen: {exit_top}");
+    shot(&c, "42-report-form-scrolled").await;
+
+    server.stop().await;
+    fill(&c, "#flight", "n123ab").await;
+    fill(&c, "#origin", "HEL").await;
+    fill(&c, "#destination", "XQZ").await;
+    let seats: Vec<String> = (1..=12).map(|n| format!("{n}C")).collect();
+    fill(&c, "#seats", &seats.join(" ")).await;
+    tick(&c, "DOC-HELD-BY-OTHER").await;
+    tick(&c, "MOV-ANSWERED-FOR").await;
+    fill(&c, "#companion_clothing", "Grey suit, Nigerian accent").await;
+    let guard = c.find(Locator::Css("#companion_clothing-guard")).await.unwrap();
+    assert!(guard.is_displayed().await.unwrap(), "the guard warns");
+    assert!(guard.text().await.unwrap().contains("not origin"), "{}", guard.text().await.unwrap());
+    fill(&c, "#free_text", "Twelve young women, one man holds every passport.").await;
+    click(&c, "#considered").await;
+    click(&c, "#submit-report").await;
+    // Not urgent yet: the unknown airport refuses it on the device; no relay message.
+    c.wait().for_element(Locator::Css("#client-errors:not([hidden])")).await.unwrap();
+    assert!(c.find(Locator::Css("#relay-panel")).await.unwrap().attr("hidden").await.unwrap().is_some());
+    let marked = c.find(Locator::Css("#destination")).await.unwrap().attr("aria-invalid").await.unwrap();
+    assert_eq!(marked.as_deref(), Some("true"));
+    assert!(text(&c, "#client-errors").await.contains("No airport has this code"));
+    assert_eq!(outbox_states(&c).await, Vec::<String>::new(), "nothing queued");
+    shot(&c, "43-report-refused-on-device").await;
+
+    // Urgent: kept with the airport flagged; the relay message is shown.
+    click(&c, "#immediate_danger").await;
+    click(&c, "#submit-report").await;
+    let panel = c.wait().for_element(Locator::Css("#relay-panel:not([hidden])")).await.unwrap();
+    let relay = panel.find(Locator::Css("#relay-text")).await.unwrap().prop("value").await.unwrap().unwrap();
+    assert!(relay.starts_with("SUSPECTED HUMAN TRAFFICKING N123AB ") && relay.contains(" HEL-XQZ URG "), "{relay}");
+    assert!(relay.contains(" SEAT 1C 2C 3C 4C 5C 6C 7C 8C 9C 10C 11C 12C"), "{relay}");
+    shot(&c, "44-relay-urgent-offline").await;
+
+    // An offline reload still shows the captain's message.
+    c.refresh().await.unwrap();
+    let shown = c.wait().for_element(Locator::Css("#relay-panel:not([hidden]) #relay-text")).await.unwrap();
+    assert_eq!(shown.prop("value").await.unwrap().unwrap(), relay);
+    assert!(text(&c, "#outbox-list").await.contains("destination"), "the flag is listed on the device");
+
+    // A report the server will refuse (filed by an older page): kept, opened, fixed, resent.
+    let kept = uuid::Uuid::now_v7().to_string();
+    c.execute_async(
+        "const [id] = arguments; const done = arguments[arguments.length - 1]; \
+         window.sightline.outbox.put({ id, status: 'queued', reference: 'KEPT', flight: 'AY5', payload: { \
+           reporter_role: 'cabin_crew', phase: 'in_flight', flight: 'AY5', date: '2026-11-28', origin: 'HEL', \
+           destination: 'JFK', airport: '', place: '', arrival_date: '', scheduled_arrival: '', seats: ['0A'], \
+           potential_victims: 1, companions: 0, indicators: ['DOC-HELD-BY-OTHER', 'MOV-ANSWERED-FOR'], victims: [], \
+           companions_described: [], disclosed: false, companion_aware: 'unknown', immediate_danger: false, \
+           free_text: '', considered_innocent_explanations: true, client_created_at: null } }).then(() => done(1));",
+        vec![serde_json::json!(kept)],
+    )
+    .await
+    .unwrap();
+
+    server.restart().await;
+    click(&c, "#send-now").await;
+    for _ in 0..100 {
+        if outbox_states(&c).await == vec!["attention+payload", "sent"] {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    assert_eq!(outbox_states(&c).await, vec!["attention+payload", "sent"]);
+    assert_eq!(db.count_reports(org).await.unwrap(), 1, "the urgent report arrived");
+    shot(&c, "45-needs-attention").await;
+    click(&c, &format!("#outbox-list li[data-id='{kept}'] button.fix")).await;
+    let seat_mark = c.find(Locator::Css("#seats")).await.unwrap().attr("aria-invalid").await.unwrap();
+    assert_eq!(seat_mark.as_deref(), Some("true"), "the refused field is marked");
+    assert_eq!(
+        c.find(Locator::Css("#report-id")).await.unwrap().prop("value").await.unwrap().as_deref(),
+        Some(kept.as_str())
+    );
+    shot(&c, "46-draft-reopened").await;
+    fill(&c, "#seats", "14A").await;
+    click(&c, "#submit-report").await;
+    c.wait().for_element(Locator::Css("#relay-panel:not([hidden])")).await.unwrap();
+    for _ in 0..100 {
+        if outbox_states(&c).await == vec!["sent", "sent"] {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    assert_eq!(outbox_states(&c).await, vec!["sent", "sent"]);
+    click(&c, "#send-now").await;
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    assert_eq!(db.count_reports(org).await.unwrap(), 2, "each report reaches the desk once");
+    assert!(db.report_summary(org, uuid::Uuid::parse_str(&kept).unwrap()).await.is_ok(), "under the same id");
+
+    // "My reports" on a phone shows the status.
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    assert!(c.find(Locator::Css("tbody td.status")).await.unwrap().is_displayed().await.unwrap());
+    shot(&c, "47-my-reports-phone").await;
+    click_nav(&c, "form[action='/logout'] button").await;
+
+    // The desk sees the flag on the queue and on the case.
+    sign_in(&c, &base, "desk@nw.example").await;
+    wait_path(&c, |p| p == "/account/two-factor").await;
+    let secret = text(&c, "#totp-secret").await.replace(' ', "");
+    fill(&c, "#code", &totp(&clock, &secret)).await;
+    click_nav(&c, "form[action='/account/two-factor'] button[type=submit]").await;
+    c.set_window_size(1280, 900).await.unwrap();
+    c.goto(&format!("{base}/desk")).await.unwrap();
+    let urgent_row = c.find(Locator::Css("#queue-rows tr.danger")).await.unwrap();
+    assert!(urgent_row.find(Locator::Css(".flagged")).await.is_ok(), "the queue shows the flag");
+    shot(&c, "48-desk-queue-flagged").await;
+    urgent_row.find(Locator::Css("a")).await.unwrap().click().await.unwrap();
+    let flags = c.wait().for_element(Locator::Css("#case-flags")).await.unwrap().text().await.unwrap();
+    assert!(flags.contains("destination") && flags.contains("No airport has this code"), "{flags}");
+    assert!(c.source().await.unwrap().contains("XQZ"), "the airport kept as typed");
+    shot(&c, "49-desk-case-flagged").await;
+
+    // Quick exit: Back does not return to the app.
+    click_nav(&c, "form[action='/logout'] button").await;
+    sign_in(&c, &base, "crew@nw.example").await;
+    c.goto(&format!("{base}/report")).await.unwrap();
+    click(&c, "#quick-exit").await;
+    wait_path(&c, |p| p == "/quick-exit").await;
+    c.back().await.unwrap();
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    assert_eq!(path(&c).await, "/quick-exit", "Back does not return to the app");
+    c.close().await.unwrap();
+    server.stop().await;
     db.cleanup().await;
 }

@@ -15,3 +15,4 @@ mod matrix;
 mod reports;
 mod snapshot;
 mod support;
+mod vectors;

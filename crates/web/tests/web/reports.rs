@@ -309,7 +309,11 @@ async fn the_plain_form_works_without_javascript_and_keeps_input_on_error() {
         let bad = fields("ZZZZZZZZ");
         let r = app.post_form("/report", &as_refs(&bad)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("Enter a flight number like AY123."));
+        assert!(
+            r.body.contains(
+                "Enter a flight number (AY123), an ICAO call sign (FIN5) or a registration (N123AB, OH-LVA)."
+            )
+        );
         assert!(r.body.contains("value=\"ZZZZZZZZ\""), "input kept");
         assert!(r.body.contains("The man kept both passports."));
         assert!(r.body.contains("value=\"DOC-HELD-BY-OTHER\" checked"));
@@ -332,7 +336,7 @@ async fn the_plain_form_works_without_javascript_and_keeps_input_on_error() {
 #[tokio::test]
 async fn report_pages_are_for_reporters_and_the_shell_is_served() {
     let mut app = TestApp::builder().with_content().build().await;
-    assert_eq!(app.get("/report").await.location.as_deref(), Some("/login"));
+    assert_eq!(app.get("/report").await.location.as_deref(), Some("/login?back=/report"), "signing in comes back");
     let sw = app.get("/sw.js").await;
     assert_eq!(sw.status, StatusCode::OK);
     assert!(sw.headers["content-type"].to_str().unwrap().starts_with("text/javascript"));
@@ -343,4 +347,72 @@ async fn report_pages_are_for_reporters_and_the_shell_is_served() {
     let doc = app.get("/api/v1/openapi.json").await.json();
     assert!(doc["paths"]["/api/v1/reports/{id}"]["put"].is_object());
     app.finish().await;
+}
+
+/// Issue 11: every refusal names its field in the envelope (with how to fix it); an
+/// urgent report with problems is stored, each problem flagged for the desk; a
+/// refused report can be sent again, fixed, under the same id.
+#[tokio::test]
+async fn refusals_name_the_field_and_urgent_reports_are_kept_flagged() {
+    for db in engines().await {
+        let mut app = TestApp::with_content(db).await;
+        let (org, token) = reporter(&app, "Nordic Wings", "crew@nw.example", &[Role::Reporter]).await;
+        let put = |b: &serde_json::Value| (format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), b.to_string());
+        let base: serde_json::Value = serde_json::from_str(&body("x")).unwrap();
+        let seats31: Vec<String> = (1..=31).map(|n| format!("{n}A")).collect();
+        for (patch, field, code) in [
+            (serde_json::json!({"flight": "", "origin": "", "destination": ""}), "airport", "required"),
+            (
+                serde_json::json!({"flight": "", "origin": "", "destination": "", "airport": "XQZ"}),
+                "airport",
+                "unknown-airport",
+            ),
+            (serde_json::json!({"arrival_date": "2027-02-30"}), "arrival_date", "invalid-date"),
+            (serde_json::json!({"seats": seats31}), "seats", "too-many"),
+            (serde_json::json!({"potential_victims": 31}), "potential_victims", "out-of-range"),
+            (serde_json::json!({"destination": "XQZ"}), "destination", "unknown-airport"),
+        ] {
+            let mut b = base.clone();
+            for (k, v) in patch.as_object().unwrap() {
+                b[k] = v.clone();
+            }
+            let (path, b) = put(&b);
+            let r = app.api("PUT", &path, Some(&token), Some(&b)).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", r.body);
+            let e = &r.json()["error"];
+            assert_eq!((e["field"].as_str(), e["code"].as_str()), (Some(field), Some(code)), "{e}");
+            assert!(!e["fields"][0]["message"].as_str().unwrap().is_empty(), "says how to fix it");
+        }
+        assert_eq!(app.state.db.count_reports(org).await.unwrap(), 0);
+
+        // Refused, then fixed and sent again under the same id: stored once.
+        let id = uuid::Uuid::now_v7();
+        let mut b = base.clone();
+        b["destination"] = "XQZ".into();
+        let path = format!("/api/v1/reports/{id}");
+        let r = app.api("PUT", &path, Some(&token), Some(&b.to_string())).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        b["destination"] = "JFK".into();
+        let r = app.api("PUT", &path, Some(&token), Some(&b.to_string())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = app.api("PUT", &path, Some(&token), Some(&b.to_string())).await;
+        assert_eq!(r.status, StatusCode::OK, "a retry replays");
+
+        // Urgent: 12 seats, an unknown airport, a registration — stored, flagged.
+        let mut b = base.clone();
+        b["immediate_danger"] = true.into();
+        b["flight"] = "N123AB".into();
+        b["destination"] = "XQZ".into();
+        b["seats"] = (1..=12).map(|n| format!("{n}C")).collect::<Vec<_>>().into();
+        let urgent = uuid::Uuid::now_v7();
+        let r = app.api("PUT", &format!("/api/v1/reports/{urgent}"), Some(&token), Some(&b.to_string())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let relay = r.json()["relay_message"].as_str().unwrap().to_owned();
+        assert!(relay.contains(" N123AB ") && relay.contains(" HEL-XQZ URG "), "{relay}");
+        let case = app.state.db.case(org, urgent).await.unwrap();
+        assert_eq!(case.destination, "XQZ", "kept as typed");
+        assert_eq!(case.flags, "destination:unknown-airport scheduled_arrival:assumed-utc");
+        assert_eq!(app.state.db.count_reports(org).await.unwrap(), 2);
+        app.finish().await;
+    }
 }
