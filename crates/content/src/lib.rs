@@ -18,6 +18,7 @@ use sightline_domain::learn::{
 };
 use sightline_domain::report::{Airport, AirportLookup};
 
+mod citations;
 mod gate_check;
 pub use gate_check::{GateRow, MAX_LONGEST_RIGHT_PERCENT, longest_right};
 
@@ -286,6 +287,7 @@ pub fn load(dir: &Path) -> Report {
     let airports = load_airports(&mut c, &dir.join("airports.csv"));
     let directory = load_directory(&mut c, &dir.join("directory.toml"));
     check_directory_sources(&mut c, &dir.join("copy-sites.toml"), &dir.join("directory.toml"), &directory);
+    citations::check_cited_links(&mut c, dir);
     let guard = guard::load(&mut c, &dir.join("free-text-guard.toml"));
     let library = indicators.map(|indicators| Library { indicators, courses, airports, directory, guard });
     Report { library, problems: c.problems, stats, gate }

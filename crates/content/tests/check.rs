@@ -213,3 +213,32 @@ fn a_directory_source_on_a_copy_site_fails_the_check() {
         assert!(errors.iter().any(|e| e.contains("copy-site list")), "{copy}: {errors:?}");
     }
 }
+
+#[test]
+fn a_copy_site_cited_in_a_lesson_or_the_catalogue_fails_the_check_with_file_and_link() {
+    assert!(errors_of(&default_dir()).is_empty(), "the real content cites no copy site");
+    let dir = scratch();
+    let lesson = dir.join("courses/public/en/01-what-trafficking-is.md");
+    let copy = "https://vdocuments.site/guidance-on-human-trafficking.html";
+    edit(&lesson, |s| format!("{s}- [Guidance (copy)]({copy}) — a copy, accessed 2026-11-28\n"));
+    let catalogue = dir.join("indicators.toml");
+    let test_server = "https://ngtest.aviationweek.com/business-aviation/story";
+    edit(&catalogue, |s| {
+        s.replace(
+            "url = \"https://aviationweek.com/business-aviation/",
+            "url = \"https://ngtest.aviationweek.com/business-aviation/",
+        )
+    });
+    let errors = errors_of(&dir);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("01-what-trafficking-is.md") && e.contains(copy) && e.contains("copy-site list")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("indicators.toml") && e.contains("ngtest.aviationweek.com")),
+        "{test_server}: {errors:?}"
+    );
+    assert!(!errors.iter().any(|e| e.contains("iata.org")), "the publisher's own pages pass: {errors:?}");
+}
