@@ -7,14 +7,9 @@ cd "$(dirname "$0")/.."
 port=18993
 url=${1:-}
 rate=${RATE:-1000}; reporters=${REPORTERS:-200}; seconds=${SECONDS_RUN:-15}
-out=$(mktemp -d)
-args=(serve --demo --listen "127.0.0.1:$port" --data "$out/data")
-[ -n "$url" ] && args+=(--database-url "$url")
-target/release/sightline "${args[@]}" >/dev/null 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; rm -rf "$out"' EXIT
-until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.01; done
-token=$(target/release/sightline admin create-token --email crew@demo-airline.example --data "$out/data" ${url:+--database-url "$url"})
-if [ -n "$url" ]; then echo "engine: postgres"; else echo "engine: sqlite (synchronous=FULL)"; fi
+. bench/lib.sh
+start_demo "$port" "$url"
+token=$(target/release/sightline admin create-token --email crew@demo-airline.example "${data_args[@]}")
+if [ "$engine" = postgres ]; then echo "engine: postgres"; else echo "engine: sqlite (synchronous=FULL)"; fi
 target/release/examples/ingest_load "http://127.0.0.1:$port" "$token" "$rate" "$reporters" "$seconds"
 echo "RSS after: $(ps -o rss= -p $pid | awk '{printf "%.1f MB", $1/1024}')"

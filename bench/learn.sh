@@ -5,11 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=18991
-out=$(mktemp -d)
-target/release/sightline serve --demo --listen "127.0.0.1:$port" --data "$out/data" >/dev/null 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; rm -rf "$out"' EXIT
-until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.01; done
+. bench/lib.sh
+start_demo "$port"
 lesson="/learn/public/lessons/01-what-trafficking-is?cl=fi"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
 
@@ -26,9 +23,7 @@ wrk -t1 -c4 -d10s --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port$l
 
 echo "-- signed-in cabin-crew lesson (session lookup + progress query), 1 thread, 4 connections, 10 s"
 jar="$out/jar"
-csrf=$(curl -s -c "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"//')
-curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "email=crew@demo-airline.example" \
-  --data-urlencode "password=demo-password-2026" "http://127.0.0.1:$port/login"
+sign_in "$jar" crew@demo-airline.example "$port"
 session=$(awk '$6 == "sl_session" {print $7}' "$jar")
 staff="/learn/cabin-crew/lessons/01-what-trafficking-is?cl=fi"
 test "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: sl_session=$session" "http://127.0.0.1:$port$staff")" = 200

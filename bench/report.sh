@@ -6,22 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 port=18992
 url=${1:-}
-out=$(mktemp -d)
-args=(serve --demo --listen "127.0.0.1:$port" --data "$out/data")
-[ -n "$url" ] && args+=(--database-url "$url")
-target/release/sightline "${args[@]}" >/dev/null 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; rm -rf "$out"' EXIT
-until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.01; done
-if [ -n "$url" ]; then engine=postgres; else engine=sqlite; fi
+. bench/lib.sh
+start_demo "$port" "$url"
 echo "machine: $(nproc) cores; engine: $engine"
-export TOKEN=$(target/release/sightline admin create-token --email crew@demo-airline.example --data "$out/data" ${url:+--database-url "$url"})
+export TOKEN=$(target/release/sightline admin create-token --email crew@demo-airline.example "${data_args[@]}")
 
 echo "-- report page shell transferred (gzip): HTML + CSS + JS + icon"
 jar="$out/jar"
-csrf=$(curl -s -c "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"//')
-curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "email=crew@demo-airline.example" \
-  --data-urlencode "password=demo-password-2026" "http://127.0.0.1:$port/login"
+sign_in "$jar" crew@demo-airline.example "$port"
 total=0
 for path in /report /static/style.css /static/report.js /static/notes.svg /sw.js; do
   n=$(curl -s -b "$jar" --compressed -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")

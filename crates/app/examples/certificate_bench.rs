@@ -25,7 +25,7 @@ fn run(name: &str) {
             heading: "Todistus suoritetusta koulutuksesta",
             certifies: "Tällä todistetaan, että",
             name,
-            completed: "on suorittanut kurssin",
+            completed: "on läpäissyt kurssin tilannetehtävät",
             course: "Matkustamohenkilökunta: mahdollisen ihmiskaupan tunnistaminen ja siitä ilmoittaminen",
             language_line: "Kieli: suomi",
             issued_line: "Myönnetty: 2026-11-28",

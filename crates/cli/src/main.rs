@@ -515,6 +515,10 @@ fn print_gate_table(rows: &[sightline_content::GateRow]) {
 
 fn content_check(dir: &Path, json: bool) -> ExitCode {
     let report = sightline_content::load(dir);
+    // Not a problem of the file but a gap in what could be sourced: said, not refused.
+    let without_24_7: Vec<String> = report.library.as_ref().map_or_else(Vec::new, |l| {
+        l.directory.countries_without_a_24_7_number().into_iter().map(str::to_owned).collect()
+    });
     if json {
         let problems: Vec<serde_json::Value> = report
             .problems
@@ -529,7 +533,8 @@ fn content_check(dir: &Path, json: bool) -> ExitCode {
             })
             .collect();
         let out = serde_json::json!({
-            "ok": report.errors() == 0, "courses": report.stats, "gate": report.gate, "problems": problems
+            "ok": report.errors() == 0, "courses": report.stats, "gate": report.gate, "problems": problems,
+            "countries_without_24_7_e164": without_24_7,
         });
         println!("{out:#}");
     } else {
@@ -544,6 +549,13 @@ fn content_check(dir: &Path, json: bool) -> ExitCode {
             );
         }
         print_gate_table(&report.gate);
+        if !without_24_7.is_empty() {
+            println!(
+                "directory: no line answered 24/7 with a number in E.164 form (only short codes, toll-free \
+                 lines without stated hours or office hours; find one at its publisher) for: {}",
+                without_24_7.join(", ")
+            );
+        }
         for p in &report.problems {
             println!("{p}");
         }

@@ -363,6 +363,11 @@ fn content_check_reports_and_serve_refuses_invalid_content() {
         "{text}"
     );
     assert!(text.contains("gate public: 7/7 report scenarios pass, 0/8 innocent look-alikes pass"), "{text}");
+    // The countries whose desk has no 24/7 number in E.164 are named, not refused.
+    let gaps: Vec<&str> =
+        json["countries_without_24_7_e164"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert!(gaps.contains(&"AU") && !gaps.contains(&"FI") && !gaps.contains(&"IS"), "{gaps:?}");
+    assert!(text.lines().any(|l| l.starts_with("directory: no line answered 24/7") && l.contains("AU")), "{text}");
 
     // Break one question: it loses its right option.
     let dir = temp_dir().join("content");

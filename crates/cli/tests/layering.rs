@@ -175,6 +175,19 @@ fn web_handlers_reach_the_database_only_through_the_app() {
 }
 
 #[test]
+fn page_forms_are_checked_in_one_place() {
+    // Every page form goes through `CsrfForm` (or `OrgForm`/`CaseForm`, which use it):
+    // no bare `Form` extractor and no hand-written token check, but the one multipart
+    // upload (the roster), which reads its token from the multipart body.
+    let mut offenders = occurrences("web", "src/pages", "Form(");
+    offenders.retain(|o| o.contains("axum::") || o.contains(" Form("));
+    offenders.extend(occurrences("web", "src/pages", "extract::Form"));
+    offenders
+        .extend(occurrences("web", "src/pages", "check_csrf(").into_iter().filter(|o| !o.contains("pages/users.rs")));
+    assert!(offenders.is_empty(), "page forms checked outside CsrfForm:\n{}", offenders.join("\n"));
+}
+
+#[test]
 fn the_checks_above_can_fail() {
     // The helpers find what they look for: this file names them in its own code.
     assert!(!occurrences("cli", "tests", "fn occurrences(").is_empty());

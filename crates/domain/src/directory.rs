@@ -575,6 +575,24 @@ pub struct Directory {
 }
 
 impl Directory {
+    /// The countries with entries of their own but no line answered around the clock
+    /// with a number in E.164 form (only short codes, toll-free lines without stated
+    /// hours, or office hours): the desk of a case arriving there has no 24/7 number
+    /// it can dial from anywhere. Sorted, each once.
+    #[must_use]
+    pub fn countries_without_a_24_7_number(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .entries
+            .iter()
+            .map(|e| e.country.as_str())
+            .filter(|c| c.len() == 2 && *c != "EU")
+            .filter(|c| !self.entries.iter().any(|e| e.country == *c && e.hours.is_always() && e.phone.is_some()))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Contacts for a place (see [`route`]).
     #[must_use]
     pub fn route(&self, q: RouteQuery<'_>) -> Vec<&DirectoryEntry> {
@@ -726,6 +744,18 @@ impl CopySites {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_country_with_only_short_codes_has_no_24_7_number() {
+        let always = entry("FI", ContactKind::Emergency, "2026-12-01");
+        let mut dialable = entry("IS", ContactKind::Emergency, "2026-12-01");
+        dialable.phone = Some(E164::parse("+354 570 2112").unwrap());
+        let mut office = entry("IS", ContactKind::Police, "2026-12-01");
+        office.hours = Hours::parse("Mon–Fri 9–15");
+        let region = entry("EU", ContactKind::Emergency, "2026-12-01");
+        let d = Directory { schema_version: 2, entries: vec![always, dialable, office, region] };
+        assert_eq!(d.countries_without_a_24_7_number(), vec!["FI"]);
+    }
 
     fn entry(country: &str, kind: ContactKind, verified: &str) -> DirectoryEntry {
         DirectoryEntry {

@@ -84,7 +84,12 @@ fn each_arrival_country_shows_a_24_7_e164_number_or_says_none_was_verified() {
         }
     }
     println!("24/7 E.164 on arrival: {with:?}\nnone verified (the screen says so): {without:?}");
-    for country in ["FI", "US", "GB", "TR", "IT", "ES", "CA", "ZA"] {
+    // ES left this list on 2026-12-02: its "24 hours" was found only in a copy.
+    for country in ["FI", "US", "GB", "TR", "IT", "CA", "ZA", "PH", "IS"] {
         assert!(with.iter().any(|w| w.starts_with(country)), "{country}: {with:?}");
     }
+    // An airport's own police line comes first for a case arriving there.
+    let fra = route(&d.entries, |e| e, RouteQuery { country: "DE", airport: "FRA", urgent: true });
+    assert_eq!(fra[0].airport.as_deref(), Some("FRA"), "{fra:?}");
+    assert!(fra[0].is_24_7_phone() && fra[0].phone.is_some(), "{fra:?}");
 }

@@ -213,6 +213,8 @@ route_table! {
     "/static/style.css" => get(middleware::asset);
     "/favicon.svg" => get(middleware::asset);
     "/static/notes.svg" => get(middleware::asset);
+    "/static/notes-192.png" => get(middleware::asset);
+    "/static/notes-512.png" => get(middleware::asset);
     "/static/report.js" => get(middleware::asset);
     "/sw.js" => get(middleware::asset);
     "/static/desk.js" => get(middleware::asset);

@@ -65,25 +65,28 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 /// The files the pages load, served from the binary: path, type, HTTP caching, body.
 /// Scripts are never cached by HTTP, so a new version is picked up on the next visit;
 /// the service worker sits at the root so it controls `/report`.
-const ASSETS: [(&str, &str, &str, &str); 8] = [
-    ("/static/style.css", "text/css; charset=utf-8", "public, max-age=3600", include_str!("../static/style.css")),
-    ("/favicon.svg", "image/svg+xml", "public, max-age=86400", include_str!("../static/favicon.svg")),
+const ASSETS: [(&str, &str, &str, &[u8]); 10] = [
+    ("/static/style.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/style.css")),
+    ("/favicon.svg", "image/svg+xml", "public, max-age=86400", include_bytes!("../static/favicon.svg")),
     // The neutral icon of the report pages.
-    ("/static/notes.svg", "image/svg+xml", "public, max-age=86400", include_str!("../static/notes.svg")),
+    ("/static/notes.svg", "image/svg+xml", "public, max-age=86400", include_bytes!("../static/notes.svg")),
     // The report page's script (outbox, decision step, relay message).
-    ("/static/report.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/report.js")),
-    ("/sw.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/sw.js")),
+    ("/static/report.js", "text/javascript; charset=utf-8", "no-cache", include_bytes!("../static/report.js")),
+    ("/sw.js", "text/javascript; charset=utf-8", "no-cache", include_bytes!("../static/sw.js")),
     // The desk's script: refreshes the queue every few seconds.
-    ("/static/desk.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/desk.js")),
+    ("/static/desk.js", "text/javascript; charset=utf-8", "no-cache", include_bytes!("../static/desk.js")),
     // The quick-exit page's script: Back stays on the neutral page.
-    ("/static/exit.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/exit.js")),
+    ("/static/exit.js", "text/javascript; charset=utf-8", "no-cache", include_bytes!("../static/exit.js")),
+    // The report page's icon where a phone needs a bitmap (home screen, install prompt).
+    ("/static/notes-192.png", "image/png", "public, max-age=86400", include_bytes!("../static/notes-192.png")),
+    ("/static/notes-512.png", "image/png", "public, max-age=86400", include_bytes!("../static/notes-512.png")),
     // Lets crew install the report page to a phone's home screen, under the same
     // neutral name and icon as the page.
     (
         "/manifest.webmanifest",
         "application/manifest+json",
         "public, max-age=3600",
-        include_str!("../static/manifest.webmanifest"),
+        include_bytes!("../static/manifest.webmanifest"),
     ),
 ];
 

@@ -160,6 +160,24 @@ fn negotiate(headers: &HeaderMap, user_locale: Option<&str>) -> Lang {
         .unwrap_or_default()
 }
 
+/// The preamble of a signed-in page: the state, the [`Visitor`] and its [`Caller`]
+/// (or the redirect to the step the person still owes: sign-in, second factor, enrolment).
+pub struct Signed {
+    pub state: AppState,
+    pub v: Visitor,
+    pub me: Caller,
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let v = Visitor::from_request_parts(parts, state).await?;
+        let me = v.caller()?;
+        Ok(Self { state: state.clone(), v, me })
+    }
+}
+
 impl FromRequestParts<AppState> for Visitor {
     type Rejection = PageError;
 

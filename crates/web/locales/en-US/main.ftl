@@ -244,9 +244,9 @@ check-tampered-title = Answers not accepted
 check-tampered = These answers do not match the scenarios you were given, so nothing was recorded. Open the check again and answer the questions shown.
 
 ## Certificates
-cert-heading = Certificate of completion
+cert-heading = Training certificate
 cert-certifies = This certifies that
-cert-completed = has completed the course
+cert-completed = has passed the scenario check of the course
 cert-language = Language: { $language }
 cert-issued = Issued: { $date }
 cert-valid-until = Valid until: { $date }

@@ -244,9 +244,9 @@ check-tampered-title = Vastauksia ei hyväksytty
 check-tampered = Vastaukset eivät vastaa sinulle annettuja tilanteita, joten mitään ei tallennettu. Avaa tehtävät uudelleen ja vastaa näytettyihin kysymyksiin.
 
 ## Todistukset
-cert-heading = Todistus suoritetusta koulutuksesta
+cert-heading = Koulutustodistus
 cert-certifies = Tällä todistetaan, että
-cert-completed = on suorittanut kurssin
+cert-completed = on läpäissyt kurssin tilannetehtävät
 cert-language = Kieli: { $language }
 cert-issued = Myönnetty: { $date }
 cert-valid-until = Voimassa: { $date } asti

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -24,7 +24,7 @@ use uuid::Uuid;
 use super::{Ctx, FormErrors, render};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, Visitor};
+use crate::visitor::{CsrfForm, Signed, Visitor};
 
 /// How many cases the queue shows (the most urgent; filters narrow it further).
 const QUEUE_ROWS: i64 = 100;
@@ -141,12 +141,7 @@ struct RowsPartial {
 }
 
 /// The queue: the organisation's open cases, most urgent first.
-pub async fn queue(
-    State(state): State<AppState>,
-    v: Visitor,
-    Query(q): Query<QueueQuery>,
-) -> Result<Response, PageError> {
-    let me = v.caller()?;
+pub async fn queue(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
     let queue = state.desk_queue(&me, &q.filter(), QUEUE_ROWS).await?;
     let lead_minutes = queue.lead.minutes().to_string();
     let rows = rows(&state, &me, queue);
@@ -154,12 +149,7 @@ pub async fn queue(
 }
 
 /// The queue's rows alone, for the page to refresh itself every few seconds.
-pub async fn queue_rows(
-    State(state): State<AppState>,
-    v: Visitor,
-    Query(q): Query<QueueQuery>,
-) -> Result<Response, PageError> {
-    let me = v.caller()?;
+pub async fn queue_rows(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
     let queue = state.desk_queue(&me, &q.filter(), QUEUE_ROWS).await?;
     render(&RowsPartial { ctx: Ctx::new(&v), rows: rows(&state, &me, queue) })
 }
@@ -267,19 +257,8 @@ fn event_text(ctx: &Ctx, names: &HashMap<UserId, String>, e: CaseEvent, note: Op
 fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) -> CasePage {
     let ctx = Ctx::new(v);
     let lang = v.lang.code();
-    let CaseFile {
-        case: c,
-        status,
-        text,
-        events,
-        people: users,
-        contacts,
-        routing,
-        directory,
-        authority_message,
-        suggestions,
-        merged,
-    } = file;
+    let (c, status, text, users, contacts, routing) =
+        (file.case, file.status, file.text, file.people, file.contacts, file.routing);
     let indicators = c
         .indicators
         .split_whitespace()
@@ -291,7 +270,8 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
     let mut people: Vec<String> = text.victims.iter().map(|p| describe(&ctx, "report-describe-victim", p)).collect();
     people.extend(text.companions_described.iter().map(|p| describe(&ctx, "report-describe-companion", p)));
     let names: HashMap<_, _> = users.iter().map(|u| (u.id, u.name.clone())).collect();
-    let events = events
+    let events = file
+        .events
         .into_iter()
         .map(|(e, note)| {
             let at = ctx.datetime(&e.at);
@@ -336,9 +316,19 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
         Leg::Destination => "case-routed-destination",
     };
     let routing_place = ctx.t1(routing_key, "place", &place);
+    let directory = file
+        .directory
+        .into_iter()
+        .map(|s| {
+            let place = s.entry.airport.as_deref().map_or_else(String::new, |a| format!(" {a}"));
+            let kind = ctx.t(&format!("contact-kind-{}", s.entry.kind.as_str()));
+            let label = format!("{}{place} · {} ({kind})", s.entry.country, s.entry.organisation);
+            (s.id.to_string(), label)
+        })
+        .collect();
     CasePage {
-        suggestions: suggestions.into_iter().map(|o| (o.id.to_string(), o.reference, o.seats)).collect(),
-        merged: merged.into_iter().map(|o| (o.id.to_string(), o.reference)).collect(),
+        suggestions: file.suggestions.into_iter().map(|o| (o.id.to_string(), o.reference, o.seats)).collect(),
+        merged: file.merged.into_iter().map(|o| (o.id.to_string(), o.reference)).collect(),
         ctx,
         indicators,
         people,
@@ -354,15 +344,8 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
         contacts,
         routing,
         routing_place,
-        directory: directory
-            .into_iter()
-            .map(|s| {
-                let place = s.entry.airport.as_deref().map_or_else(String::new, |a| format!(" {a}"));
-                let label = format!("{}{place} · {} ({})", s.entry.country, s.entry.organisation, s.entry.kind);
-                (s.id.to_string(), label)
-            })
-            .collect(),
-        authority_message,
+        directory,
+        authority_message: file.authority_message,
         errors,
         notice: None,
         keys: (
@@ -376,8 +359,7 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
 }
 
 /// The case. Opening it decrypts the report text, so every view is audited.
-pub async fn case(State(state): State<AppState>, v: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
-    let me = v.caller()?;
+pub async fn case(Signed { state, v, me }: Signed, Path(id): Path<String>) -> Result<Response, PageError> {
     let file = state.open_case(&me, parse_case_id(&id)?).await?;
     render(&case_page(&state, &v, file, FormErrors::default()))
 }
@@ -507,11 +489,9 @@ pub struct YearQuery {
 /// Notifications received in a US federal fiscal year (1 Oct – 30 Sep) and, for each,
 /// whether and when a hotline or law enforcement was notified (49 U.S.C. 40118(g)).
 pub async fn compliance_csv(
-    State(state): State<AppState>,
-    v: Visitor,
+    Signed { state, me, .. }: Signed,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, PageError> {
-    let me = v.caller()?;
     let (fy, rows) = state.notifications(&me, q.year).await?;
     let fmt = |t: &OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -17,7 +17,7 @@ use sightline_storage::{DirectoryChange, StoredEntry};
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, Visitor};
+use crate::visitor::{CsrfForm, Signed, Visitor};
 
 pub struct Row {
     pub id: String,
@@ -138,12 +138,8 @@ fn change_view(ctx: &Ctx, c: DirectoryChange, before: Option<&DirectoryEntry>) -
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    v: Visitor,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
-    let list = state.directory_list(&v.caller()?, !q.removed.is_empty()).await?;
+pub async fn list(Signed { state, v, me }: Signed, Query(q): Query<ListQuery>) -> Result<Response, PageError> {
+    let list = state.directory_list(&me, !q.removed.is_empty()).await?;
     let ctx = Ctx::new(&v);
     let today = state.now().date();
     let country = q.country.trim().to_ascii_uppercase();
@@ -192,8 +188,8 @@ fn file_page(v: &Visitor, state: &AppState, file: EntryFile, form: DirectoryDraf
     page
 }
 
-pub async fn new_form(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
-    let form = state.new_directory_draft(&v.caller()?)?;
+pub async fn new_form(Signed { state, v, me }: Signed) -> Result<Response, PageError> {
+    let form = state.new_directory_draft(&me)?;
     render(&entry_page(&v, &state, None, form))
 }
 
@@ -212,12 +208,7 @@ fn with_errors(mut page: EntryPage, v: &Visitor, errors: &[FieldError]) -> Entry
     page
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    v: Visitor,
-    CsrfForm(f): CsrfForm<EntryForm>,
-) -> Result<Response, PageError> {
-    let me = v.caller()?;
+pub async fn create(Signed { state, v, me }: Signed, CsrfForm(f): CsrfForm<EntryForm>) -> Result<Response, PageError> {
     match state.create_directory_entry(&me, &f.draft).await {
         Ok(id) => Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),
         Err(AppError::Invalid(errors)) => {
@@ -238,12 +229,10 @@ pub struct SavedQuery {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    v: Visitor,
+    Signed { state, v, me }: Signed,
     Path(id): Path<String>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    let me = v.caller()?;
     let file = state.directory_entry(&me, parse_id(&id)?).await?;
     let form = DirectoryDraft::of(&file.entry.entry);
     let mut page = file_page(&v, &state, file, form);
@@ -252,12 +241,10 @@ pub async fn show(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    v: Visitor,
+    Signed { state, v, me }: Signed,
     Path(id): Path<String>,
     CsrfForm(f): CsrfForm<EntryForm>,
 ) -> Result<Response, PageError> {
-    let me = v.caller()?;
     let id = parse_id(&id)?;
     match state.update_directory_entry(&me, id, f.version, &f.draft).await {
         Ok(()) => Ok(Redirect::to(&format!("/directory/{id}?saved=1")).into_response()),

@@ -1,7 +1,6 @@
 //! Organisations, for platform administrators.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_app::AppError;
@@ -9,9 +8,8 @@ use sightline_domain::org::OrgKind;
 use sightline_storage::Organisation;
 
 use super::{Ctx, FormErrors, render, render_invalid};
-use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, Visitor};
+use crate::visitor::{CsrfForm, Signed};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -30,8 +28,8 @@ struct OrgsPage {
     kinds: [OrgKind; 4],
 }
 
-pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
-    let orgs = state.list_orgs(&v.caller()?).await?;
+pub async fn list(Signed { state, v, me }: Signed) -> Result<Response, PageError> {
+    let orgs = state.list_orgs(&me).await?;
     render(&OrgsPage {
         ctx: Ctx::new(&v),
         orgs,
@@ -41,12 +39,7 @@ pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response,
     })
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    v: Visitor,
-    CsrfForm(f): CsrfForm<OrgForm>,
-) -> Result<Response, PageError> {
-    let me = v.caller()?;
+pub async fn create(Signed { state, v, me }: Signed, CsrfForm(f): CsrfForm<OrgForm>) -> Result<Response, PageError> {
     let mut errors = FormErrors::default();
     match state.create_org(&me, &f.name, &f.kind).await {
         Ok(org) => return Ok(Redirect::to(&format!("/orgs/{}/users", org.id)).into_response()),

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::{Ctx, FormErrors, render};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::Visitor;
+use crate::visitor::{CsrfForm, Visitor};
 
 pub struct IndicatorView {
     pub code: String,
@@ -311,10 +311,9 @@ struct SentPage {
 pub async fn submit(
     State(state): State<AppState>,
     v: Visitor,
-    Form(fields): Form<Vec<(String, String)>>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let get = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    v.check_csrf(&get("csrf"))?;
     let caller = v.caller()?;
     let form = ReportForm {
         id: get("id"),

@@ -5,7 +5,7 @@
 //! scopes, revoked with one click. Each change is audited.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_app::tokens::{scope_choices, token_state};
@@ -17,7 +17,7 @@ use sightline_storage::ApiTokenRecord;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, NoFields, Visitor};
+use crate::visitor::{CsrfForm, NoFields, Signed, Visitor};
 
 pub struct TokenRow {
     pub id: String,
@@ -127,17 +127,11 @@ async fn page(
     })
 }
 
-pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
-    let me = v.caller()?;
+pub async fn list(Signed { state, v, me }: Signed) -> Result<Response, PageError> {
     render(&page(&state, &v, &me, String::new(), "90".into(), None).await?)
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    v: Visitor,
-    CsrfForm(f): CsrfForm<TokenForm>,
-) -> Result<Response, PageError> {
-    let me = v.caller()?;
+pub async fn create(Signed { state, v, me }: Signed, CsrfForm(f): CsrfForm<TokenForm>) -> Result<Response, PageError> {
     let ticked = f.scopes();
     match state.create_api_token(&me, &f.name, &f.days, ticked.clone()).await {
         Ok(token) => {
@@ -155,12 +149,10 @@ pub async fn create(
 }
 
 pub async fn revoke(
-    State(state): State<AppState>,
-    v: Visitor,
+    Signed { state, me, .. }: Signed,
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    let me = v.caller()?;
     let id: ApiTokenId = id.parse().map_err(|_| PageError::NotFound)?;
     state.revoke_api_token(&me, id).await?;
     Ok(Redirect::to("/account/tokens").into_response())

@@ -853,16 +853,18 @@ async fn the_report_page_keeps_the_rules_of_the_server() {
     let (_driver, c) = start_driver().await;
     sign_in(&c, &base, "crew@nw.example").await;
     c.goto(&format!("{base}/report")).await.unwrap();
+    assert_eq!(path(&c).await, "/report", "signed in, on the report page");
     let vectors = crate::vectors::load();
     let cases = vectors["cases"].as_array().unwrap();
     let inputs: Vec<serde_json::Value> = cases.iter().map(|k| crate::vectors::input(&vectors, k, &library)).collect();
     let got = c
         .execute_async(
             "const [inputs, reference] = arguments; const done = arguments[arguments.length - 1]; \
-             window.sightline.airportsReady.then(() => done(inputs.map((i) => { \
+             const run = () => window.sightline.airportsReady.then(() => done(inputs.map((i) => { \
                const v = window.sightline.validate(i); \
                return { errors: v.errors, flags: v.flags, relay: v.report ? window.sightline.relayMessage(v.report, reference) : null }; \
-             })));",
+             }))); \
+             const wait = () => (window.sightline ? run() : setTimeout(wait, 50)); wait();",
             vec![serde_json::json!(inputs), vectors["reference"].clone()],
         )
         .await
@@ -880,6 +882,46 @@ async fn the_report_page_keeps_the_rules_of_the_server() {
         }
     }
     assert!(wrong.is_empty(), "the page and the server differ:\n{}", wrong.join("\n"));
+    c.close().await.unwrap();
+    drop(server);
+    db.cleanup().await;
+}
+
+/// A Chrome DevTools command through ChromeDriver's `goog/cdp/execute` endpoint.
+#[derive(Debug)]
+struct Cdp(&'static str);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (axum::http::Method::POST, Some(serde_json::json!({ "cmd": self.0, "params": {} }).to_string()))
+    }
+}
+
+/// Crew can put the report page on a phone's home screen: Chromium finds the page
+/// installable (manifest, bitmap icons, service worker), under its neutral name.
+#[tokio::test]
+async fn the_report_page_is_installable() {
+    if !browser_available() {
+        return;
+    }
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let (server, base) = serve(&db, crate::vectors::library(), Clock::System).await;
+    make_person(&db, "Nordic Wings", "crew@nw.example", &[sightline_domain::user::Role::Reporter], None).await;
+    let (_driver, c) = start_driver().await;
+    sign_in(&c, &base, "crew@nw.example").await;
+    c.goto(&format!("{base}/report")).await.unwrap();
+    let_the_service_worker_take_over(&c).await;
+    let manifest = c.issue_cmd(Cdp("Page.getAppManifest")).await.unwrap();
+    assert!(manifest["url"].as_str().unwrap_or_default().ends_with("/manifest.webmanifest"), "{manifest}");
+    assert!(manifest["errors"].as_array().is_some_and(Vec::is_empty), "{manifest}");
+    let errors = c.issue_cmd(Cdp("Page.getInstallabilityErrors")).await.unwrap();
+    assert_eq!(errors["installabilityErrors"], serde_json::json!([]), "{errors}");
+    let name = c.execute("return document.title", vec![]).await.unwrap();
+    assert_eq!(name, serde_json::json!("Notes"), "the installed name gives nothing away");
     c.close().await.unwrap();
     drop(server);
     db.cleanup().await;

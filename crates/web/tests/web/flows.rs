@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use sightline_domain::user::Role;
 use time::Duration;
 
-use crate::support::{PASSWORD, SETUP_TOKEN, TestApp, between, csrf_of, engines};
+use crate::support::{PASSWORD, SETUP_TOKEN, TestApp, between, csrf_of, engines, made_link};
 
 #[tokio::test]
 async fn setup_creates_admin_who_must_enrol_two_factor() {
@@ -96,9 +96,9 @@ async fn admin_creates_airline_invites_analyst_who_signs_in_with_two_factor() {
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        let link = between(&r.body, "id=\"made-link\" class=\"copy\" readonly value=\"", "\"");
+        let (link, path) = made_link(&r.body);
         assert!(link.starts_with("http://sightline.test/invite/"), "{link}");
-        let path = link.trim_start_matches("http://sightline.test");
+        let path = path.as_str();
 
         let mut aino = admin.another_browser();
         let r = aino
@@ -278,8 +278,7 @@ async fn admin_issues_reset_link_and_roles_change() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         let r = app.submit(&page, &format!("/orgs/{}/users/{}/reset", me.org_id, bo.id), &[]).await;
-        let link = between(&r.body, "id=\"made-link\" class=\"copy\" readonly value=\"", "\"");
-        let path = link.trim_start_matches("http://sightline.test").to_owned();
+        let (_, path) = made_link(&r.body);
         let mut bo_browser = app.another_browser();
         let r = bo_browser.submit(&path, &path, &[("password", PASSWORD), ("password2", PASSWORD)]).await;
         assert!(r.body.contains("Password changed"), "{}", r.body);
@@ -313,8 +312,7 @@ async fn one_organisation_never_sees_another() {
                 &[("email", "admin@a.example"), ("name", "A Admin"), ("role_org_admin", "on")],
             )
             .await;
-        let link = between(&r.body, "id=\"made-link\" class=\"copy\" readonly value=\"", "\"");
-        let path = link.trim_start_matches("http://sightline.test").to_owned();
+        let (_, path) = made_link(&r.body);
         let mut a_admin = app.another_browser();
         a_admin.submit(&path, &path, &[("name", "A Admin"), ("password", PASSWORD), ("password2", PASSWORD)]).await;
         a_admin.enrol_two_factor().await;

@@ -7,7 +7,7 @@ use sightline_domain::user::Role;
 use time::Duration;
 
 use crate::alerts::{smtp_server, wait_for_mail};
-use crate::support::{PASSWORD, TestApp, between, csrf_of, engines, make_person};
+use crate::support::{PASSWORD, TestApp, between, csrf_of, engines, made_link, make_person};
 
 /// The links (`/invite/…` or `/reset/…`) in the delivered e-mails, once `n` have arrived.
 async fn links(mbox: &std::path::Path, n: usize, kind: &str) -> Vec<(String, String)> {
@@ -49,7 +49,7 @@ async fn links_are_e_mailed_through_the_outbox_and_work() {
             [("email", "aino@nw.example"), ("name", "Aino Virtanen"), ("role_learner", "on"), ("send_email", "on")];
         let r = admin.submit(&people, &format!("/orgs/{org}/invitations"), &invite).await;
         assert!(r.body.contains("will be e-mailed within a minute"), "{}", r.body);
-        let shown = between(&r.body, "id=\"made-link\" class=\"copy\" readonly value=\"", "\"");
+        let (shown, _) = made_link(&r.body);
         let queued = admin.state.db.due_mail(admin.state.now(), 10).await.unwrap();
         assert_eq!(queued.len(), 1);
         let token = shown.rsplit('/').next().unwrap();

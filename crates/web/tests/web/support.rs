@@ -313,6 +313,13 @@ pub fn csrf_of(html: &str) -> String {
     between(html, "name=\"csrf\" value=\"", "\"")
 }
 
+/// The link an admin was shown to pass on (invitation or password reset), and its path.
+pub fn made_link(html: &str) -> (String, String) {
+    let link = between(html, "id=\"made-link\" class=\"copy\" readonly value=\"", "\"");
+    let path = link.trim_start_matches("http://sightline.test").to_owned();
+    (link, path)
+}
+
 pub fn between(s: &str, start: &str, end: &str) -> String {
     let from = s.find(start).unwrap_or_else(|| panic!("{start:?} not in page: {s}")) + start.len();
     let to = s[from..].find(end).unwrap() + from;

@@ -1,0 +1,27 @@
+# Shared by the bench scripts: start the release binary on the demo data and wait for it.
+#   . bench/lib.sh; start_demo PORT [postgres-url]
+# Sets: out (a temporary directory, removed on exit), pid, url, engine, data_args
+# (the --data/--database-url arguments for `sightline admin …`).
+start_demo() {
+  local port=$1
+  url=${2:-}
+  out=$(mktemp -d)
+  local args=(serve --demo --listen "127.0.0.1:$port" --data "$out/data")
+  [ -n "$url" ] && args+=(--database-url "$url")
+  target/release/sightline "${args[@]}" >/dev/null 2>&1 &
+  pid=$!
+  trap 'kill -TERM $pid 2>/dev/null; rm -rf "$out"' EXIT
+  until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.01; done
+  if [ -n "$url" ]; then engine=postgres; else engine=sqlite; fi
+  data_args=(--data "$out/data")
+  [ -n "$url" ] && data_args+=(--database-url "$url")
+  return 0
+}
+
+# A signed-in cookie jar for a demo user: sign_in JAR EMAIL PORT
+sign_in() {
+  local jar=$1 email=$2 port=$3 csrf
+  csrf=$(curl -s -c "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"//')
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "email=$email" \
+    --data-urlencode "password=demo-password-2026" "http://127.0.0.1:$port/login"
+}
