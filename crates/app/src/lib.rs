@@ -20,6 +20,7 @@ pub mod links;
 mod orgs;
 pub mod pdf;
 pub mod people;
+pub mod public;
 pub mod reports;
 pub mod security;
 pub mod settings;

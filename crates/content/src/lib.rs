@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub mod guard;
+pub mod public;
 use sightline_domain::directory::{CopySites, Directory, DirectoryEntry};
 use sightline_domain::indicators::Catalogue;
 use sightline_domain::learn::{
@@ -41,6 +42,8 @@ pub struct Library {
     pub directory: Directory,
     /// The free-text guard's words per language (`content/free-text-guard.toml`).
     pub guard: guard::GuardWords,
+    /// The public pages' words per language (`content/public/<lang>/pages.toml`).
+    pub public: public::PublicText,
 }
 
 /// The bundled airport data (`content/airports.csv`, generated from `airportsdata`).
@@ -89,6 +92,7 @@ impl Library {
             airports: Airports::default(),
             directory: Directory::default(),
             guard: guard::GuardWords::default(),
+            public: public::PublicText::default(),
         }
     }
 
@@ -289,7 +293,8 @@ pub fn load(dir: &Path) -> Report {
     check_directory_sources(&mut c, &dir.join("copy-sites.toml"), &dir.join("directory.toml"), &directory);
     citations::check_cited_links(&mut c, dir);
     let guard = guard::load(&mut c, &dir.join("free-text-guard.toml"));
-    let library = indicators.map(|indicators| Library { indicators, courses, airports, directory, guard });
+    let public = public::load(&mut c, &dir.join("public"), indicators.as_ref());
+    let library = indicators.map(|indicators| Library { indicators, courses, airports, directory, guard, public });
     Report { library, problems: c.problems, stats, gate }
 }
 

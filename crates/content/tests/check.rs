@@ -242,3 +242,76 @@ fn a_copy_site_cited_in_a_lesson_or_the_catalogue_fails_the_check_with_file_and_
     );
     assert!(!errors.iter().any(|e| e.contains("iata.org")), "the publisher's own pages pass: {errors:?}");
 }
+
+#[test]
+fn the_public_pages_are_in_eight_languages_arabic_right_to_left() {
+    let library = load(&default_dir()).ok().unwrap();
+    let codes: Vec<&str> = library.public.langs.iter().map(|l| l.code).collect();
+    assert_eq!(codes, sightline_content::public::PUBLIC_LANGS);
+    let public: Vec<&str> =
+        library.indicators.indicators.iter().filter(|i| i.public).map(|i| i.code.as_str()).collect();
+    assert!(public.len() >= 5, "{public:?}");
+    for l in &library.public.langs {
+        assert_eq!(l.dir(), if l.code == "ar" { "rtl" } else { "ltr" }, "{}", l.code);
+        for key in sightline_content::public::PUBLIC_KEYS {
+            assert!(!l.t(key).trim().is_empty(), "{}: {key}", l.code);
+        }
+        assert_eq!(l.signs.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), public, "{}", l.code);
+    }
+    // Only lines marked public reach the help pages, and each has a number to call.
+    let entries = &library.directory.entries;
+    assert!(entries.iter().any(|e| e.public) && entries.iter().any(|e| !e.public));
+    assert!(entries.iter().filter(|e| e.public).all(|e| e.phone.is_some() || e.local_number.is_some()));
+    assert!(!entries.iter().any(|e| e.public && e.email.as_deref() == Some("ihmiskauppa@poliisi.fi")));
+}
+
+#[test]
+fn a_public_language_file_missing_a_key_or_with_an_unknown_one_fails_the_check() {
+    let dir = scratch();
+    let uk = dir.join("public/uk/pages.toml");
+    edit(&uk, |s| {
+        let start = s.find("victim-safe =").unwrap();
+        let end = start + s[start..].find('\n').unwrap() + 1;
+        format!("{}{}", &s[..start], &s[end..])
+    });
+    edit(&dir.join("public/fi/pages.toml"), |s| s.replace("[text]\n", "[text]\nvictim-hint = \"Ylimääräinen\"\n"));
+    let errors = errors_of(&dir);
+    assert!(
+        errors.iter().any(|e| e.contains("public/uk/pages.toml") && e.contains("\"victim-safe\" is missing")),
+        "{errors:?}"
+    );
+    let unknown = errors.iter().find(|e| e.contains("unknown key \"victim-hint\"")).expect("the unknown key");
+    assert!(unknown.contains("public/fi/pages.toml:"), "named with its line: {unknown}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn public_signs_must_match_the_catalogue_and_languages_the_list() {
+    let dir = scratch();
+    // A sign the catalogue does not mark public, and one it does that a file lacks.
+    edit(&dir.join("public/es/pages.toml"), |s| s.replace("[signs.BEH-FEARFUL]", "[signs.BEH-RAVENOUS]"));
+    // A language the public pages do not speak, and one missing.
+    std::fs::create_dir_all(dir.join("public/de")).unwrap();
+    std::fs::remove_file(dir.join("public/sv/pages.toml")).unwrap();
+    // An unknown top-level field and a direction that is neither ltr nor rtl.
+    edit(&dir.join("public/ar/pages.toml"), |s| s.replace("direction = \"rtl\"", "direction = \"right\""));
+    edit(&dir.join("public/fr/pages.toml"), |s| s.replace("reviewed = false", "reviewed = false\nreviewer = \"me\""));
+    let errors = errors_of(&dir);
+    let has = |needle: &str| errors.iter().any(|e| e.contains(needle));
+    assert!(has("BEH-RAVENOUS is not an indicator marked public = true"), "{errors:?}");
+    assert!(has("public/es/pages.toml") && has("the public sign BEH-FEARFUL is missing"), "{errors:?}");
+    assert!(has("\"de\" is not a language of the public pages"), "{errors:?}");
+    assert!(has("public/sv/pages.toml") && has("cannot read"), "{errors:?}");
+    assert!(has("public/ar/pages.toml"), "the direction: {errors:?}");
+    assert!(has("public/fr/pages.toml") && has("reviewer"), "unknown field: {errors:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+
+    // A directory entry marked public with nothing to call.
+    let dir = scratch();
+    edit(&dir.join("directory.toml"), |s| {
+        s.replacen("email = \"ihmiskauppa@poliisi.fi\"\n", "email = \"ihmiskauppa@poliisi.fi\"\npublic = true\n", 1)
+    });
+    let errors = errors_of(&dir);
+    assert!(errors.iter().any(|e| e.contains(": public-needs-number")), "{errors:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -262,6 +262,10 @@ pub struct DirectoryEntry {
     pub source: String,
     /// `YYYY-MM-DD`.
     pub last_verified: String,
+    /// Shown to the public on the help pages (`/help/{airport}`): a line a potential
+    /// victim or a traveller may call themselves. Off unless the entry says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public: bool,
 }
 
 /// How long a check stays good.
@@ -359,6 +363,8 @@ impl DirectoryEntry {
         check(self.phone.is_some() || self.local_number.is_some() || self.email.is_some(), "phone", "phone-or-email");
         check(self.local_number.as_deref().is_none_or(valid_local_number), "local_number", "invalid-phone");
         check(!self.dialable_from_abroad || self.phone.is_some(), "dialable_from_abroad", "needs-phone");
+        // The public can only be offered something to call.
+        check(!self.public || self.phone.is_some() || self.local_number.is_some(), "public", "public-needs-number");
         check(self.email.as_deref().is_none_or(|e| Email::parse(e).is_ok()), "email", "invalid-email");
         check(self.hours.as_str().chars().count() <= 200, "hours", "too-long");
         check(self.notes.chars().count() <= 500, "notes", "too-long");
@@ -419,6 +425,9 @@ pub struct DirectoryDraft {
     pub source: String,
     #[serde(default)]
     pub last_verified: String,
+    /// A checkbox: shown on the public help pages.
+    #[serde(default)]
+    pub public: String,
 }
 
 impl DirectoryDraft {
@@ -440,6 +449,7 @@ impl DirectoryDraft {
             languages_over: e.languages_over.map(|n| n.to_string()).unwrap_or_default(),
             source: e.source.clone(),
             last_verified: e.last_verified.clone(),
+            public: if e.public { "on".into() } else { String::new() },
         }
     }
 
@@ -454,7 +464,8 @@ impl DirectoryDraft {
         let over = opt(&self.languages_over)
             .map(|n| n.parse::<u16>().map_err(|_| FieldError::new("languages_over", "out-of-range")))
             .transpose();
-        let ticked = !matches!(self.dialable_from_abroad.trim(), "" | "false" | "no" | "off");
+        let tick = |s: &str| !matches!(s.trim(), "" | "false" | "no" | "off");
+        let ticked = tick(&self.dialable_from_abroad);
         let entry = DirectoryEntry {
             country: self.country.trim().to_ascii_uppercase(),
             airport: opt(&self.airport).map(|a| a.to_ascii_uppercase()),
@@ -475,12 +486,13 @@ impl DirectoryDraft {
             languages_over: over.clone().ok().flatten(),
             source: self.source.trim().to_owned(),
             last_verified: self.last_verified.trim().to_owned(),
+            public: tick(&self.public),
         };
         let mut errors = entry.field_errors(Some(today));
         if let Err(e) = phone {
             // The entry was checked without the phone: it is the phone that is wrong.
             errors.retain(|f| !(f.field == "phone" && f.code == "phone-or-email"));
-            errors.retain(|f| f.field != "dialable_from_abroad");
+            errors.retain(|f| f.field != "dialable_from_abroad" && f.field != "public");
             errors.insert(0, e);
         }
         if let Err(e) = over {
@@ -685,6 +697,7 @@ impl DirectoryEntryV1 {
             languages_over: None,
             source: self.source,
             last_verified: self.last_verified,
+            public: false,
         }
     }
 }
@@ -773,6 +786,7 @@ mod tests {
             languages_over: None,
             source: "https://example.org/contacts".into(),
             last_verified: verified.into(),
+            public: false,
         }
     }
 
@@ -941,6 +955,13 @@ mod tests {
         assert_eq!(e.languages, vec!["fi", "sv", "en"]);
         assert_eq!(e.languages_over, Some(10));
         assert_eq!(DirectoryDraft::of(&e).parse(today).unwrap(), e, "the form round-trips");
+        assert!(!e.public, "not public unless ticked");
+        let public = DirectoryDraft { public: "on".into(), ..good.clone() }.parse(today).unwrap();
+        assert!(public.public);
+        assert_eq!(DirectoryDraft::of(&public).parse(today).unwrap(), public, "the public tick round-trips");
+        let email_only = DirectoryDraft { phone: String::new(), dialable_from_abroad: String::new(), ..good.clone() };
+        let refused = DirectoryDraft { public: "on".into(), ..email_only }.parse(today).unwrap_err();
+        assert!(refused.iter().any(|f| (f.field, f.code) == ("public", "public-needs-number")), "{refused:?}");
 
         let bad = DirectoryDraft {
             country: "Finland".into(),

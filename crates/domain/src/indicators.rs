@@ -29,6 +29,10 @@ pub struct Indicator {
     /// Innocent explanations to weigh, by language.
     pub innocent: BTreeMap<String, Vec<String>>,
     pub sources: Vec<String>,
+    /// A sign a traveller can see without questioning anyone, shown on the public
+    /// pages (in plain words of their own: `content/public/<lang>/pages.toml`).
+    #[serde(default)]
+    pub public: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

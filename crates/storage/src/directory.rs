@@ -84,12 +84,17 @@ fn body(e: &DirectoryEntry) -> Result<String> {
 const CORRECTED: &str = "corrected in the content file (E.164 numbers, hours, sources)";
 const WITHDRAWN: &str = "no longer in the content file: its source was a copy or could not be confirmed";
 
-/// The shape of the bodies this code writes (see migration 0018).
-const BODY_SCHEMA: i64 = 2;
+/// Why a seeded entry that nobody changed was replaced by the content file's, which
+/// says whether the public may call it (migration 0019).
+const PUBLIC_FLAG: &str = "the content file says whether the public help pages show it";
+
+// The bodies this code writes are shape 3 (`body_schema = 3` in the SQL below; see
+// migrations 0018 and 0019): 1 = the first shape, 2 = directory v2, 3 = with `public`.
 
 fn parse_body(s: &str, schema: i64) -> Result<DirectoryEntry> {
     let corrupt = |e: serde_json::Error| StorageError::Corrupt(format!("directory entry: {e}"));
-    if schema >= BODY_SCHEMA {
+    // Shape 3 only added `public`, which shape 2 reads as false.
+    if schema >= 2 {
         serde_json::from_str(s).map_err(corrupt)
     } else {
         serde_json::from_str::<DirectoryEntryV1>(s).map(DirectoryEntryV1::upgrade).map_err(corrupt)
@@ -136,7 +141,7 @@ macro_rules! history_in_tx {
     ($tx:expr, $id:expr, $version:expr, $change:expr, $body:expr, $reason:expr, $actor:expr, $now:expr) => {
         sqlx::query(
             "INSERT INTO directory_history (id, entry_id, version, change, body, reason, actor_id, at, body_schema) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 2)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 3)",
         )
         .bind(Uuid::now_v7())
         .bind($id)
@@ -154,9 +159,10 @@ macro_rules! history_in_tx {
 impl Db {
     /// Add the content file's entries that the database has never held (by
     /// [`DirectoryEntry::seed_key`]); entries edited or removed by an administrator
-    /// stay as they are. Seeded entries from before migration 0018 that nobody changed
-    /// are replaced by the file's entry of the same key, or removed when the file no
-    /// longer has one (both with a history row). Returns how many were added.
+    /// stay as they are. Seeded entries from before migration 0019 that nobody changed
+    /// are replaced by the file's entry of the same key (with a history row when it
+    /// says something new); those from before migration 0018 are removed when the file
+    /// no longer has one. Returns how many were added.
     ///
     /// # Errors
     /// The database failed; nothing was added.
@@ -170,30 +176,45 @@ impl Db {
             let mut added = 0usize;
             // Seeded entries written before migration 0018 that no administrator changed:
             // replace them by the corrected file's entry of the same key, or take them out.
-            let legacy: Vec<(Uuid, i64, String)> = sqlx::query_as(
-                "SELECT id, version, seed_key FROM directory_entries WHERE seed_key IS NOT NULL \
-                 AND body_schema < 2 AND updated_by IS NULL AND removed_at IS NULL",
+            let legacy: Vec<(Uuid, i64, String, String, i64)> = sqlx::query_as(
+                "SELECT id, version, seed_key, body, body_schema FROM directory_entries WHERE seed_key IS NOT NULL \
+                 AND body_schema < 3 AND updated_by IS NULL AND removed_at IS NULL",
             )
             .fetch_all(&mut *tx)
             .await?;
-            for (id, version, key) in &legacy {
+            let mut changed = 0usize;
+            for (id, version, key, old_body, schema) in &legacy {
                 let next = version + 1;
                 if let Some((_, _, text, e)) = rows.iter().find(|r| &r.1 == key) {
+                    if parse_body(old_body, *schema).is_ok_and(|old| old == **e) {
+                        // Nothing new to say: only the shape is recorded.
+                        sqlx::query(
+                            "UPDATE directory_entries SET body = $1, body_schema = 3, public = $2 WHERE id = $3",
+                        )
+                        .bind(text)
+                        .bind(e.public)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        continue;
+                    }
                     sqlx::query(
-                        "UPDATE directory_entries SET country = $1, airport = $2, body = $3, body_schema = 2, \
-                         version = $4, updated_at = $5 WHERE id = $6",
+                        "UPDATE directory_entries SET country = $1, airport = $2, body = $3, body_schema = 3, \
+                         version = $4, updated_at = $5, public = $6 WHERE id = $7",
                     )
                     .bind(&e.country)
                     .bind(e.airport.as_deref())
                     .bind(text)
                     .bind(next)
                     .bind(to_micros(now))
+                    .bind(e.public)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                    let why = Some(CORRECTED);
+                    let why = Some(if *schema < 2 { CORRECTED } else { PUBLIC_FLAG });
                     history_in_tx!(tx, id, next, DirectoryChangeKind::Updated, text, why, None::<Uuid>, now);
-                } else {
+                    changed += 1;
+                } else if *schema < 2 {
                     sqlx::query(
                         "UPDATE directory_entries SET version = $1, updated_at = $2, removed_at = $2 WHERE id = $3",
                     )
@@ -210,19 +231,18 @@ impl Db {
                     let text = body(&parse_body(&current.0, current.1)?)?;
                     let why = Some(WITHDRAWN);
                     history_in_tx!(tx, id, next, DirectoryChangeKind::Removed, &text, why, None::<Uuid>, now);
+                    changed += 1;
                 }
             }
-            if !legacy.is_empty() {
-                let audit = NewAuditEntry::new(AuditAction::DirectorySeeded).detail(format!(
-                    "{} entries from before the corrected content file replaced or removed",
-                    legacy.len()
-                ));
+            if changed > 0 {
+                let audit = NewAuditEntry::new(AuditAction::DirectorySeeded)
+                    .detail(format!("{changed} entries from before the corrected content file replaced or removed"));
                 audit_in_tx!(tx, &audit, now);
             }
             for (id, key, text, e) in &rows {
                 let n = sqlx::query(
                     "INSERT INTO directory_entries (id, seed_key, country, airport, body, version, created_at, updated_at, \
-                     body_schema) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, 2) ON CONFLICT (seed_key) DO NOTHING",
+                     body_schema, public) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, 3, $7) ON CONFLICT (seed_key) DO NOTHING",
                 )
                 .bind(id)
                 .bind(key)
@@ -230,6 +250,7 @@ impl Db {
                 .bind(e.airport.as_deref())
                 .bind(text)
                 .bind(to_micros(now))
+                .bind(e.public)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -280,6 +301,19 @@ impl Db {
         rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
     }
 
+    /// The entries in use that the public may call, for one country, with the EU-wide
+    /// and international ones (what the help page of an airport there routes over).
+    /// Only entries marked `public` — the column, and the body it mirrors.
+    ///
+    /// # Errors
+    /// As [`Db::directory`].
+    pub async fn public_directory_for(&self, country: &str) -> Result<Vec<StoredEntry>> {
+        let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL AND e.public AND e.country IN ($1, 'EU', 'INT')");
+        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(country).fetch_all(p).await?);
+        let entries = rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>()?;
+        Ok(sorted(entries.into_iter().filter(|s| s.entry.public).collect()))
+    }
+
     /// One entry, removed or not.
     ///
     /// # Errors
@@ -311,7 +345,7 @@ impl Db {
             let mut tx = p.begin().await?;
             sqlx::query(
                 "INSERT INTO directory_entries (id, country, airport, body, version, created_at, updated_at, updated_by, \
-                 body_schema) VALUES ($1, $2, $3, $4, 1, $5, $5, $6, 2)",
+                 body_schema, public) VALUES ($1, $2, $3, $4, 1, $5, $5, $6, 3, $7)",
             )
             .bind(id.as_uuid())
             .bind(&entry.country)
@@ -319,6 +353,7 @@ impl Db {
             .bind(&text)
             .bind(to_micros(now))
             .bind(actor.1.as_uuid())
+            .bind(entry.public)
             .execute(&mut *tx)
             .await?;
             history_in_tx!(
@@ -373,7 +408,8 @@ impl Db {
                 tx,
                 sqlx::query(
                     "UPDATE directory_entries SET country = $1, airport = $2, body = $3, version = version + 1, \
-                 updated_at = $4, updated_by = $5, body_schema = 2 WHERE id = $6 AND version = $7 AND removed_at IS NULL",
+                 updated_at = $4, updated_by = $5, body_schema = 3, public = $8 WHERE id = $6 AND version = $7 \
+                 AND removed_at IS NULL",
                 )
                 .bind(&entry.country)
                 .bind(entry.airport.as_deref())
@@ -382,6 +418,7 @@ impl Db {
                 .bind(actor.1.as_uuid())
                 .bind(id.as_uuid())
                 .bind(version)
+                .bind(entry.public)
             );
             history_in_tx!(
                 tx,

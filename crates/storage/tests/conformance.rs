@@ -100,6 +100,7 @@ on_both_engines!(
     the_escalation_lead_is_per_organisation_and_audited,
     the_directory_is_seeded_once_and_every_change_is_kept,
     entries_from_before_directory_v2_are_read_and_pristine_seeds_corrected,
+    only_entries_marked_public_reach_the_public_help_pages,
     e_mails_are_queued_with_their_link_and_delivered_once,
     certificate_holders_are_reminded_once_before_expiry,
     a_contact_takes_the_status_the_domain_rule_gives,
@@ -1292,9 +1293,13 @@ async fn the_escalation_lead_is_per_organisation_and_audited(db: &Db) {
     assert!(matches!(err, StorageError::NotFound), "{err:?}");
 }
 
-async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
-    use sightline_domain::directory::{ContactKind, DirectoryEntry, E164, Hours};
-    let entry = |country: &str, kind: ContactKind, name: &str| DirectoryEntry {
+/// A directory entry answering on 112 around the clock, not public.
+fn contact(
+    country: &str,
+    kind: sightline_domain::directory::ContactKind,
+    name: &str,
+) -> sightline_domain::directory::DirectoryEntry {
+    sightline_domain::directory::DirectoryEntry {
         country: country.into(),
         airport: None,
         organisation: name.into(),
@@ -1303,12 +1308,21 @@ async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
         local_number: Some("112".into()),
         dialable_from_abroad: false,
         email: None,
-        hours: Hours::Always,
+        hours: sightline_domain::directory::Hours::Always,
         notes: String::new(),
-        languages: vec!["fi".into()],
+        languages: vec![],
         languages_over: None,
         source: "https://example.org/contacts".into(),
         last_verified: "2026-11-01".into(),
+        public: false,
+    }
+}
+
+async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
+    use sightline_domain::directory::{ContactKind, DirectoryEntry, E164, Hours};
+    let entry = |country: &str, kind: ContactKind, name: &str| DirectoryEntry {
+        languages: vec!["fi".into()],
+        ..contact(country, kind, name)
     };
     let police = entry("FI", ContactKind::Police, "Finnish police");
     let eu = entry("EU", ContactKind::Emergency, "European emergency number");
@@ -1421,6 +1435,7 @@ async fn entries_from_before_directory_v2_are_read_and_pristine_seeds_corrected(
         languages_over: None,
         source: "https://example.org/new".into(),
         last_verified: "2026-12-02".into(),
+        public: false,
     };
     let hotline = seed("UA", ContactKind::NationalHotline, "Government counter-trafficking hotline");
     let polaris = seed("US", ContactKind::NationalHotline, "National Human Trafficking Hotline (Polaris)");
@@ -1479,6 +1494,75 @@ async fn entries_from_before_directory_v2_are_read_and_pristine_seeds_corrected(
         "nothing left to correct"
     );
     assert_eq!(db.directory_entry(ua.id).await.unwrap().version, 2);
+}
+
+/// Migration 0019: the public help pages read only entries marked public; every write
+/// keeps the flag, and a pristine seed from before 0019 takes the file's flag.
+async fn only_entries_marked_public_reach_the_public_help_pages(db: &Db) {
+    use sightline_domain::directory::{ContactKind, DirectoryEntry};
+    let entry = |country: &str, kind: ContactKind, name: &str, public: bool| DirectoryEntry {
+        public,
+        ..contact(country, kind, name)
+    };
+    let police = entry("FI", ContactKind::Police, "Finnish police", false);
+    let emergency = entry("FI", ContactKind::Emergency, "Emergency Response Centre", true);
+    let eu = entry("EU", ContactKind::Emergency, "European emergency number", true);
+    let se = entry("SE", ContactKind::NationalHotline, "Swedish line", true);
+    assert_eq!(db.seed_directory(&[police.clone(), emergency.clone(), eu, se], NOW).await.unwrap(), 4);
+    let names =
+        |v: &[sightline_storage::StoredEntry]| v.iter().map(|e| e.entry.organisation.clone()).collect::<Vec<_>>();
+    let fi = db.public_directory_for("FI").await.unwrap();
+    assert_eq!(names(&fi), ["European emergency number", "Emergency Response Centre"], "no police, no Sweden");
+    assert!(fi.iter().all(|e| e.entry.public));
+    assert_eq!(db.directory_for("FI").await.unwrap().len(), 3, "the desk still sees every entry");
+    assert!(
+        db.public_directory_for("US")
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.entry.country == "EU" || e.entry.country == "INT")
+    );
+
+    // An administrator makes the police line public, then takes the emergency one out.
+    let a = org(db, "Platform").await;
+    let admin = user(db, a, "admin@platform.example", &[Role::PlatformAdmin]).await;
+    let all = db.directory().await.unwrap();
+    let id_of = |name: &str| all.iter().find(|e| e.entry.organisation == name).unwrap().id;
+    let public_police = DirectoryEntry { public: true, ..police.clone() };
+    db.update_directory_entry(id_of("Finnish police"), 1, &public_police, (a, admin), NOW).await.unwrap();
+    assert_eq!(db.public_directory_for("FI").await.unwrap().len(), 3);
+    let hidden = DirectoryEntry { public: false, ..emergency.clone() };
+    db.update_directory_entry(id_of("Emergency Response Centre"), 1, &hidden, (a, admin), NOW).await.unwrap();
+    assert_eq!(names(&db.public_directory_for("FI").await.unwrap()), ["European emergency number", "Finnish police"]);
+    db.remove_directory_entry(id_of("Finnish police"), 2, "line closed", (a, admin), NOW).await.unwrap();
+    assert_eq!(names(&db.public_directory_for("FI").await.unwrap()), ["European emergency number"], "removed: gone");
+    let created = entry("FI", ContactKind::VictimAssistance, "Assistance system", true);
+    db.create_directory_entry(&created, (a, admin), NOW).await.unwrap();
+    assert_eq!(db.public_directory_for("FI").await.unwrap().len(), 2, "a created public entry is listed");
+
+    // A pristine seed written before 0019 (shape 2, no flag) takes the file's flag,
+    // with a history row; one the file says the same about only changes shape.
+    let se_id = id_of("Swedish line");
+    let eu_id = id_of("European emergency number");
+    let old = r#"{"country":"SE","organisation":"Swedish line","kind":"national_hotline","local_number":"112","hours":"24/7","languages":[],"source":"https://example.org/contacts","last_verified":"2026-11-01"}"#;
+    testing::execute(
+        db,
+        &format!("UPDATE directory_entries SET body_schema = 2, public = FALSE, body = '{old}' WHERE country = 'SE'"),
+    )
+    .await
+    .unwrap();
+    testing::execute(db, "UPDATE directory_entries SET body_schema = 2 WHERE country = 'EU'").await.unwrap();
+    assert!(db.public_directory_for("SE").await.unwrap().iter().all(|e| e.entry.country != "SE"), "hidden before");
+    let se = entry("SE", ContactKind::NationalHotline, "Swedish line", true);
+    let eu = entry("EU", ContactKind::Emergency, "European emergency number", true);
+    assert_eq!(db.seed_directory(&[se.clone(), eu.clone()], NOW + Duration::hours(1)).await.unwrap(), 0);
+    let now = db.directory_entry(se_id).await.unwrap();
+    assert_eq!((now.entry.clone(), now.version), (se, 2));
+    assert!(db.public_directory_for("SE").await.unwrap().iter().any(|e| e.id == se_id), "public now");
+    let history = db.directory_history(se_id).await.unwrap();
+    assert!(history[0].reason.as_deref().unwrap_or_default().contains("public"), "{:?}", history[0].reason);
+    assert_eq!(db.directory_entry(eu_id).await.unwrap().version, 1, "the same entry: no new version");
+    assert_eq!(db.directory_history(eu_id).await.unwrap().len(), 1);
 }
 
 fn mail(to: &str, kind: MailKind) -> NewMail {

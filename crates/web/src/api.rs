@@ -676,6 +676,8 @@ pub struct DirectoryEntryOut {
     last_verified: String,
     /// Not checked for over twelve months: check at the source before relying on it.
     stale: bool,
+    /// Shown to the public on the help pages (`/help/{airport}`).
+    public: bool,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -708,6 +710,7 @@ pub async fn directory(
             id: s.id.to_string(),
             version: s.version,
             stale: s.entry.is_stale(today),
+            public: s.entry.public,
             kind: s.entry.kind.as_str(),
             country: s.entry.country,
             airport: s.entry.airport,

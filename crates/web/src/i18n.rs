@@ -50,24 +50,14 @@ impl Lang {
 
     #[must_use]
     pub fn from_code(code: &str) -> Option<Self> {
-        let primary = code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = primary_subtag(code);
         Self::ALL.into_iter().find(|l| l.code() == primary)
     }
 
     /// The first supported language in an `Accept-Language` header.
     #[must_use]
     pub fn from_accept_language(header: &str) -> Option<Self> {
-        let mut tagged: Vec<(f32, &str)> = header
-            .split(',')
-            .map(|part| {
-                let mut it = part.split(';');
-                let tag = it.next().unwrap_or("").trim();
-                let q = it.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
-                (q, tag)
-            })
-            .collect();
-        tagged.sort_by(|a, b| b.0.total_cmp(&a.0));
-        tagged.into_iter().find_map(|(_, tag)| Self::from_code(tag))
+        accept_language(header).into_iter().find_map(Self::from_code)
     }
 
     fn id(self) -> &'static LanguageIdentifier {
@@ -98,6 +88,31 @@ impl Lang {
     }
 }
 
+/// The language tags of an `Accept-Language` header, most wanted first (by `q`,
+/// then in the order given); tags with `q=0` ("not acceptable") are left out.
+#[must_use]
+pub fn accept_language(header: &str) -> Vec<&str> {
+    let mut tagged: Vec<(f32, &str)> = header
+        .split(',')
+        .map(|part| {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("").trim();
+            let q =
+                it.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.trim().parse::<f32>().ok()).unwrap_or(1.0);
+            (q, tag)
+        })
+        .filter(|(q, tag)| *q > 0.0 && !tag.is_empty())
+        .collect();
+    tagged.sort_by(|a, b| b.0.total_cmp(&a.0));
+    tagged.into_iter().map(|(_, tag)| tag).collect()
+}
+
+/// The primary subtag of a language tag, lower case (`pt-BR` → `pt`).
+#[must_use]
+pub fn primary_subtag(tag: &str) -> String {
+    tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +122,9 @@ mod tests {
         assert_eq!(Lang::from_accept_language("fi-FI,fi;q=0.9,en;q=0.8"), Some(Lang::Fi));
         assert_eq!(Lang::from_accept_language("sv;q=0.9,en-GB;q=0.8,fi;q=0.5"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("de"), None);
+        assert_eq!(Lang::from_accept_language("fi;q=0, en;q=0.5"), Some(Lang::En), "q=0 is not acceptable");
+        assert_eq!(accept_language("ar-EG, uk;q=0.8, *;q=0.1"), vec!["ar-EG", "uk", "*"]);
+        assert_eq!(primary_subtag("ar-EG"), "ar");
     }
 
     #[test]

@@ -193,6 +193,10 @@ route_table! {
     "/reports" => get(pages::report::mine);
     "/report/airports.json" => get(pages::report::airports);
     "/quick-exit" => get(pages::report::quick_exit);
+    "/public" => get(pages::public::home);
+    "/public/signs" => get(pages::public::signs);
+    "/help" => get(pages::public::help);
+    "/help/{airport}" => get(pages::public::airport);
     "/directory" => get(pages::directory::list).post(pages::directory::create);
     "/directory/new" => get(pages::directory::new_form);
     "/directory/{id}" => get(pages::directory::show).post(pages::directory::update);
@@ -211,6 +215,7 @@ route_table! {
     "/healthz" => get(api::healthz).fallback(api::method_not_allowed);
     "/readyz" => get(api::readyz).fallback(api::method_not_allowed);
     "/static/style.css" => get(middleware::asset);
+    "/static/public.css" => get(middleware::asset);
     "/favicon.svg" => get(middleware::asset);
     "/static/notes.svg" => get(middleware::asset);
     "/static/notes-192.png" => get(middleware::asset);

@@ -14,8 +14,19 @@ use crate::{AppState, cookies};
 #[derive(Clone)]
 pub struct CsrfCookie(pub String);
 
+/// The public pages for travellers (`/public…`, `/help…`): no cookie is set there and
+/// no referrer leaves them, so a visit leaves as little trace as possible.
+#[must_use]
+pub fn is_public_page(path: &str) -> bool {
+    ["/public", "/help"].iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+}
+
 /// Give every visitor a CSRF cookie if they have none, and tell handlers its value.
+/// The public pages have no form that changes anything: they get no cookie.
 pub async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if is_public_page(req.uri().path()) {
+        return next.run(req).await;
+    }
     let existing = cookies::get(req.headers(), cookies::CSRF).filter(|v| v.len() >= 32);
     let (value, fresh) = match existing {
         Some(v) => (v, false),
@@ -41,11 +52,14 @@ pub async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: 
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let is_static = path.starts_with("/static/") || path == "/favicon.svg" || path == "/sw.js";
+    let public = is_public_page(path);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    // The public pages send no referrer, not even to this site's other pages.
+    let referrer = if public { "no-referrer" } else { "same-origin" };
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -65,8 +79,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 /// The files the pages load, served from the binary: path, type, HTTP caching, body.
 /// Scripts are never cached by HTTP, so a new version is picked up on the next visit;
 /// the service worker sits at the root so it controls `/report`.
-const ASSETS: [(&str, &str, &str, &[u8]); 10] = [
+const ASSETS: [(&str, &str, &str, &[u8]); 11] = [
     ("/static/style.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/style.css")),
+    // The public pages' own small stylesheet (no account, poor connections).
+    ("/static/public.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/public.css")),
     ("/favicon.svg", "image/svg+xml", "public, max-age=86400", include_bytes!("../static/favicon.svg")),
     // The neutral icon of the report pages.
     ("/static/notes.svg", "image/svg+xml", "public, max-age=86400", include_bytes!("../static/notes.svg")),

@@ -103,6 +103,7 @@ fn diff(before: Option<&DirectoryEntry>, after: &DirectoryEntry) -> Vec<(&'stati
         ("directory-phone", &b.phone, &a.phone),
         ("directory-local-number", &b.local_number, &a.local_number),
         ("directory-abroad", &b.dialable_from_abroad, &a.dialable_from_abroad),
+        ("directory-public", &b.public, &a.public),
         ("directory-email", &b.email, &a.email),
         ("directory-hours", &b.hours, &a.hours),
         ("directory-notes", &b.notes, &a.notes),

@@ -308,6 +308,7 @@ async fn the_compliance_csv_never_carries_a_formula() {
             languages_over: None,
             source: "https://poliisi.fi/en/contact-information".into(),
             last_verified: "2026-11-01".into(),
+            public: false,
         };
         let entry_id = desk.state.db.create_directory_entry(&entry, (org, analyst.id), desk.state.now()).await.unwrap();
         let crew_token = token(&desk, "crew@nw.example").await;

@@ -12,6 +12,7 @@ mod flows;
 mod learn;
 mod mail;
 mod matrix;
+mod public;
 mod reports;
 mod snapshot;
 mod support;

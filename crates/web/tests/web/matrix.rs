@@ -77,6 +77,10 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("get",  "/reports",                                        "L   403 200 403 403 403   403 200 403 403"),
     ("get",  "/report/airports.json",                           "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/quick-exit",                                     "200 200 200 200 200 200   200 200 200 200"),
+    ("get",  "/public",                                         "200 200 200 200 200 200   200 200 200 200"),
+    ("get",  "/public/signs",                                   "200 200 200 200 200 200   200 200 200 200"),
+    ("get",  "/help",                                           "200 200 200 200 200 200   200 200 200 200"),
+    ("get",  "/help/{airport}",                                 "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/directory",                                      "L   403 403 200 200 200   403 403 200 200"),
     ("post", "/directory",                                      "L   403 403 403 403 422   403 403 403 403"),
     ("get",  "/directory/new",                                  "L   403 403 403 403 200   403 403 403 403"),
@@ -97,6 +101,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("get",  "/healthz",                                        "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/readyz",                                         "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/static/style.css",                               "200 200 200 200 200 200   200 200 200 200"),
+    ("get",  "/static/public.css",                              "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/favicon.svg",                                    "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/static/notes.svg",                               "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/static/notes-192.png",                           "200 200 200 200 200 200   200 200 200 200"),
@@ -149,6 +154,7 @@ impl Fixture {
             .replace("{attempt}", &self.attempt)
             .replace("{code}", &self.code)
             .replace("{file}", &format!("{}.pdf", self.code))
+            .replace("{airport}", "HEL")
     }
 }
 

@@ -1,6 +1,6 @@
 //! Snapshots of what clients and people see, so a change to either shows in review:
 //! the OpenAPI document, and the main pages' HTML (the desk queue, a case, the report
-//! form, a lesson). Ids, tokens and the reference are replaced by placeholders; the
+//! form, a lesson, the public help page of HEL). Ids, tokens and the reference are replaced by placeholders; the
 //! clock is fixed. The pages are taken on every engine against the same snapshot, so
 //! SQLite and PostgreSQL must render the same HTML. Review a change with
 //! `cargo insta review`, or accept it with `INSTA_UPDATE=always cargo test`; in CI
@@ -81,6 +81,19 @@ async fn the_main_pages() {
             assert_eq!(page.status, axum::http::StatusCode::OK, "{path}: {}", page.body);
             settings().bind(|| insta::assert_snapshot!(name, page.body));
         }
+        app.finish().await;
+    }
+}
+
+/// The public help page of one airport, as a traveller sees it (no account), on every
+/// engine: the words from `content/public/en`, the numbers from the public entries.
+#[tokio::test]
+async fn the_public_help_page() {
+    for db in engines().await {
+        let mut app = TestApp::with_content(db).await;
+        let page = app.get("/help/HEL?lang=en").await;
+        assert_eq!(page.status, axum::http::StatusCode::OK, "{}", page.body);
+        settings().bind(|| insta::assert_snapshot!("public_help_hel", page.body));
         app.finish().await;
     }
 }

@@ -68,6 +68,7 @@ pub struct TestAppBuilder {
     clock: Clock,
     config: Config,
     content: bool,
+    library: Option<sightline_content::Library>,
 }
 
 impl TestAppBuilder {
@@ -94,15 +95,26 @@ impl TestAppBuilder {
         self
     }
 
+    /// Serve this content (a changed copy of the repository's) and seed its directory.
+    pub fn with_library(mut self, library: sightline_content::Library) -> Self {
+        self.library = Some(library);
+        self
+    }
+
     pub async fn build(self) -> TestApp {
         let db = match self.db {
             Some(db) => db,
             None => testing::sqlite().await.unwrap(),
         };
         let mut state = AppState::new(db.db.clone(), self.config, self.clock, test_key());
-        if self.content {
-            let library =
-                sightline_content::load(&sightline_content::default_dir()).ok().expect("repository content is valid");
+        let library = match self.library {
+            Some(l) => Some(l),
+            None if self.content => Some(
+                sightline_content::load(&sightline_content::default_dir()).ok().expect("repository content is valid"),
+            ),
+            None => None,
+        };
+        if let Some(library) = library {
             state = state.with_library(library);
             state.seed_directory().await.unwrap();
         }
@@ -123,6 +135,7 @@ impl TestApp {
             clock: Clock::fixed(datetime!(2026-11-28 09:00:00 UTC)),
             config: Config::new("http://sightline.test"),
             content: false,
+            library: None,
         }
     }
 
