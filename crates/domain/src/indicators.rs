@@ -22,6 +22,9 @@ pub struct Indicator {
     /// One of the aviation "core four".
     #[serde(default)]
     pub core_four: bool,
+    /// A passenger can see it too: offered on the public tip form (`public = true`).
+    #[serde(default)]
+    pub public: bool,
     /// 2–6 characters for the captain's relay message.
     pub short: String,
     pub label: Localised,

@@ -41,11 +41,13 @@ pub async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: 
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let is_static = path.starts_with("/static/") || path == "/favicon.svg" || path == "/sw.js";
+    // A tipster's pages send no referrer at all, not even to this site.
+    let referrer = if path == "/tip" || path.starts_with("/tip/") { "no-referrer" } else { "same-origin" };
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -65,7 +67,7 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 /// The files the pages load, served from the binary: path, type, HTTP caching, body.
 /// Scripts are never cached by HTTP, so a new version is picked up on the next visit;
 /// the service worker sits at the root so it controls `/report`.
-const ASSETS: [(&str, &str, &str, &str); 8] = [
+const ASSETS: [(&str, &str, &str, &str); 9] = [
     ("/static/style.css", "text/css; charset=utf-8", "public, max-age=3600", include_str!("../static/style.css")),
     ("/favicon.svg", "image/svg+xml", "public, max-age=86400", include_str!("../static/favicon.svg")),
     // The neutral icon of the report pages.
@@ -77,6 +79,8 @@ const ASSETS: [(&str, &str, &str, &str); 8] = [
     ("/static/desk.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/desk.js")),
     // The quick-exit page's script: Back stays on the neutral page.
     ("/static/exit.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/exit.js")),
+    // The public tip form's proof-of-work (SHA-256 in plain JavaScript).
+    ("/static/tip.js", "text/javascript; charset=utf-8", "no-cache", include_str!("../static/tip.js")),
     // Lets crew install the report page to a phone's home screen, under the same
     // neutral name and icon as the page.
     (

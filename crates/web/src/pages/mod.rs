@@ -11,6 +11,7 @@ pub mod orgs;
 pub mod report;
 pub mod settings;
 pub mod setup;
+pub mod tip;
 pub mod tokens;
 pub mod two_factor;
 pub mod users;

@@ -15,4 +15,5 @@ mod matrix;
 mod reports;
 mod snapshot;
 mod support;
+mod tips;
 mod vectors;

@@ -100,6 +100,12 @@ impl TestAppBuilder {
             None => testing::sqlite().await.unwrap(),
         };
         let mut state = AppState::new(db.db.clone(), self.config, self.clock, test_key());
+        // A tip without JavaScript waits 5 s in production; tests need not.
+        let tips = sightline_web::tips::TipPolicy {
+            slow_path: std::time::Duration::from_millis(20),
+            ..sightline_web::tips::TipPolicy::default()
+        };
+        state.app = state.app.clone().with_tip_policy(tips);
         if self.content {
             let library =
                 sightline_content::load(&sightline_content::default_dir()).ok().expect("repository content is valid");
