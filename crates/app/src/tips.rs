@@ -392,6 +392,10 @@ impl App {
     /// `receipt:unknown-receipt` (also for a mistyped receipt), `receipt:throttled`.
     pub async fn tip_status(&self, receipt: &str, addr: Option<&str>) -> Result<TipStatus> {
         let key = self.tip_by_receipt(receipt, addr).await?;
+        self.status_of(&key).await
+    }
+
+    async fn status_of(&self, key: &TipKey) -> Result<TipStatus> {
         let case = self.db.case(key.org_id, key.report_id).await?;
         Ok(TipStatus {
             reference: case.reference,
@@ -409,13 +413,7 @@ impl App {
         let text = tip::parse_message(text)?;
         let key = self.tip_by_receipt(receipt, addr).await?;
         self.add_message(key.org_id, key.report_id, None, &text).await?;
-        let case = self.db.case(key.org_id, key.report_id).await?;
-        Ok(TipStatus {
-            reference: case.reference,
-            received_at: case.received_at,
-            status: case.status.for_reporter(),
-            messages: self.thread(key.org_id, key.report_id, false).await?,
-        })
+        self.status_of(&key).await
     }
 
     async fn add_message(

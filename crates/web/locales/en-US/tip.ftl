@@ -68,3 +68,4 @@ airports-help = Tips that name one of these airports go to this organisation's d
 airports-label = Airport codes
 airports-save = Save airports
 airports-saved = Saved.
+case-tip-contact = Contact the sender gave

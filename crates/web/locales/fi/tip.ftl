@@ -67,3 +67,4 @@ airports-help = Vihjeet, jotka mainitsevat jonkin n채ist채 lentoasemista, menev�
 airports-label = Lentoasemakoodit
 airports-save = Tallenna lentoasemat
 airports-saved = Tallennettu.
+case-tip-contact = L채hett채j채n antama yhteystieto

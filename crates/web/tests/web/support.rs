@@ -325,7 +325,8 @@ pub fn between(s: &str, start: &str, end: &str) -> String {
     s[from..to].to_owned()
 }
 
-fn serde_urlencoded_pairs(fields: &[(&str, &str)]) -> String {
+/// A form body (`application/x-www-form-urlencoded`) of these fields.
+pub fn serde_urlencoded_pairs(fields: &[(&str, &str)]) -> String {
     fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
 }
 

@@ -12,7 +12,7 @@ use sightline_domain::ids::OrgId;
 use sightline_domain::user::Role;
 use sightline_storage::QueueFilter;
 
-use crate::support::{PASSWORD, Resp, TestApp, between, csrf_of, engines, unescape};
+use crate::support::{PASSWORD, Resp, TestApp, between, csrf_of, engines, serde_urlencoded_pairs, unescape};
 
 const UA: &str = "TipsterPhone/9.9 (ua-marker-5af1)";
 const TIPSTER_IP: [u8; 4] = [10, 9, 8, 7];
@@ -35,23 +35,12 @@ fn tipster(app: &TestApp) -> TestApp {
 }
 
 async fn post_with_ua(app: &mut TestApp, path: &str, fields: &[(&str, &str)]) -> Resp {
-    let body = fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
     let req = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::USER_AGENT, UA)
-        .body(Body::from(body))
+        .body(Body::from(serde_urlencoded_pairs(fields)))
         .unwrap();
     app.send(req).await
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            b' ' => "+".into(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Open the form and send it with these fields; `pow`: solve the challenge (as the
