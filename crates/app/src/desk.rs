@@ -51,6 +51,8 @@ pub struct CaseFile {
     pub suggestions: Vec<CaseRecord>,
     /// Reports merged into this case.
     pub merged: Vec<CaseRecord>,
+    /// A public tip's part: when it was seen, the contact method, the thread.
+    pub tip: Option<crate::tips::TipFile>,
 }
 
 /// Where a case's contacts were routed ([`directory::route`]).
@@ -94,7 +96,7 @@ impl App {
 
     /// The caller's organisation's case `id`; another organisation's is "not found",
     /// and the attempt is audited.
-    async fn own_case(&self, caller: &Caller, id: Uuid) -> Result<CaseRecord> {
+    pub(crate) async fn own_case(&self, caller: &Caller, id: Uuid) -> Result<CaseRecord> {
         Ok(self.db.case(caller.org(), id).await.or_refuse(self, Asker::of(caller), Owned::Report(id)).await?)
     }
 
@@ -187,6 +189,7 @@ impl App {
         let suggestions = self.db.merge_suggestions(me.org(), case.id).await?;
         let merged = self.db.merged_reports(me.org(), case.id).await?;
         let directory = self.db.directory().await?;
+        let tip = if case.public_tip { Some(self.tip_file(me, case.id, text.contact.clone()).await?) } else { None };
         Ok(CaseFile {
             status: status_of(&case),
             case,
@@ -199,6 +202,7 @@ impl App {
             authority_message,
             suggestions,
             merged,
+            tip,
         })
     }
 

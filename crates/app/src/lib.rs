@@ -26,6 +26,7 @@ pub mod security;
 pub mod settings;
 pub mod setup;
 pub mod signin;
+pub mod tips;
 pub mod tokens;
 mod two_factor;
 
@@ -54,6 +55,8 @@ pub struct App {
     pub keys: Arc<MasterKey>,
     /// Group commit for crew reports.
     pub ingest: reports::IngestQueue,
+    /// Public tips' proof-of-work key, receipt pepper and in-memory rate limits.
+    pub tips: Arc<tips::TipGuard>,
 }
 
 impl App {
@@ -61,7 +64,15 @@ impl App {
     #[must_use]
     pub fn new(db: Db, clock: Clock, keys: MasterKey) -> Self {
         let ingest = reports::IngestQueue::start(db.clone(), clock.clone());
-        Self { db, clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest }
+        let tips = Arc::new(tips::TipGuard::new(&keys, tips::TipPolicy::default()));
+        Self { db, clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest, tips }
+    }
+
+    /// Apply these anti-abuse settings to public tips (tests lower the work).
+    #[must_use]
+    pub fn with_tip_policy(mut self, policy: tips::TipPolicy) -> Self {
+        self.tips = Arc::new(tips::TipGuard::new(&self.keys, policy));
+        self
     }
 
     /// Serve this content.

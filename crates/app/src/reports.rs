@@ -159,19 +159,36 @@ pub fn prepare(
         return Err(AppError::field("id", "invalid-id"));
     }
     let parsed = input.parse(&library.airports, &library.indicators)?;
+    seal_report(library, keys, (user.org_id, user.id), id, &parsed, "", codeword)
+}
+
+/// Seal a parsed report for storing under `id` in organisation `org` by `reporter`;
+/// `contact` (a public tip's contact method, else empty) is sealed with its text.
+///
+/// # Errors
+/// An internal error (serialising or sealing failed).
+pub fn seal_report(
+    library: &sightline_content::Library,
+    keys: &sightline_domain::crypto::MasterKey,
+    (org, reporter): (sightline_domain::ids::OrgId, sightline_domain::ids::UserId),
+    id: Uuid,
+    parsed: &report::Report,
+    contact: &str,
+    codeword: &report::RelayCodeword,
+) -> Result<NewReport> {
     let gate = parsed.decision_gate(&library.indicators);
     let reference = report::short_reference(id);
     let relay = parsed.relay(&library.indicators, &reference, codeword).encode();
-    let canonical = serde_json::to_vec(&parsed).map_err(|e| AppError::Internal(e.to_string()))?;
+    let canonical = serde_json::to_vec(parsed).map_err(|e| AppError::Internal(e.to_string()))?;
     let content_hash = Sha256::digest(&canonical).to_vec();
-    let sensitive =
-        serde_json::to_vec(&report::SealedText::of(&parsed)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let text = report::SealedText { contact: contact.to_owned(), ..report::SealedText::of(parsed) };
+    let sensitive = serde_json::to_vec(&text).map_err(|e| AppError::Internal(e.to_string()))?;
     let r = crate::security::seal_random().map_err(AppError::Internal)?;
-    let sealed = keys.seal(user.org_id, id, &sensitive, &r).map_err(|e| AppError::Internal(e.to_string()))?;
+    let sealed = keys.seal(org, id, &sensitive, &r).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(NewReport {
         id,
-        org_id: user.org_id,
-        reporter_id: user.id,
+        org_id: org,
+        reporter_id: reporter,
         reference,
         content_hash,
         client_created_at: parsed.client_created_at.and_then(|t| t.format(&Rfc3339).ok()),

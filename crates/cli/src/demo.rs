@@ -32,6 +32,7 @@ const ORGS: [(&str, OrgKind, &[DemoUser]); 3] = [
         OrgKind::Airport,
         &[
             ("Security Officer Demo", "security@demo-airport.example", &[Role::Reporter, Role::Learner]),
+            ("Airport Desk Demo", "desk@demo-airport.example", &[Role::DeskAnalyst, Role::Learner]),
             ("Airport Admin Demo", "admin@demo-airport.example", &[Role::OrgAdmin, Role::Learner]),
         ],
     ),
@@ -87,6 +88,19 @@ pub async fn seed(db: &Db, now: OffsetDateTime) -> Result<(), Fatal> {
             println!("  {org_name:<13} {email:<32} {}", role_names.join(", "));
         }
     }
+    // Public tips (/tip) naming HEL go to the demo airport's desk; the others to the
+    // platform's public desk (made here, or on the first tip in a real deployment).
+    let airport = db.org_by_name(&OrgName::parse("Demo Airport")?).await?.id;
+    if db.covering_org("HEL").await?.is_none() && db.org_airports(airport).await?.is_empty() {
+        let audit = NewAuditEntry::new(AuditAction::OrgAirportsChanged).detail("HEL (demo seed)");
+        db.set_org_airports(airport, &["HEL".to_owned()], &audit, now).await?;
+        created += 1;
+    }
+    db.public_desk(now).await?;
+    println!(
+        "  Public tips at /tip: HEL goes to Demo Airport's desk, others to the {}.",
+        sightline_storage::PUBLIC_DESK_NAME
+    );
     if created == 0 {
         println!("  (already present; nothing new created)");
     }

@@ -211,8 +211,10 @@ fn demo_mode_seeds_once() {
     assert_eq!(again.terminate(), 0);
     let list = run(&["admin", "list-orgs"], &data);
     let list = String::from_utf8_lossy(&list.stdout);
-    assert_eq!(list.lines().count(), 3, "{list}");
+    // The three demo organisations and the platform's public tip desk.
+    assert_eq!(list.lines().count(), 4, "{list}");
     assert!(list.contains("airline\tDemo Airline\t3 users"));
+    assert!(list.contains("ngo\tPublic tip desk\t0 users"), "{list}");
 }
 
 #[tokio::test]

@@ -56,6 +56,14 @@ pub enum AuditAction {
     DirectoryChanged,
     /// Entries new in the content file were added to the routing directory.
     DirectorySeeded,
+    /// An anonymous public tip arrived (no actor, no address).
+    TipReceived,
+    /// The tipster wrote in a tip's thread (no actor, no address).
+    TipMessageReceived,
+    /// An analyst wrote to the tipster.
+    TipReplied,
+    /// A platform admin set the airports an organisation covers.
+    OrgAirportsChanged,
 }
 
 impl AuditAction {
@@ -97,6 +105,10 @@ impl AuditAction {
             Self::RelayCodewordChanged => "org.relay_codeword_changed",
             Self::DirectoryChanged => "directory.changed",
             Self::DirectorySeeded => "directory.seeded",
+            Self::TipReceived => "tip.received",
+            Self::TipMessageReceived => "tip.message_received",
+            Self::TipReplied => "tip.replied",
+            Self::OrgAirportsChanged => "org.airports_changed",
         }
     }
 }

@@ -53,6 +53,17 @@ impl MasterKey {
         Self(bytes)
     }
 
+    /// A key for another purpose, derived from the master key and a label (HMAC-SHA256),
+    /// so it never needs storing: the public tips' proof-of-work signing key and their
+    /// receipt-lookup pepper.
+    #[must_use]
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.0) else { return [0; 32] };
+        mac.update(b"sightline/derived/v1/");
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
     /// The organisation's key-encryption key.
     fn org_key(&self, org: OrgId) -> [u8; 32] {
         // HMAC accepts any key length, so this cannot fail.

@@ -29,8 +29,9 @@ pub struct Indicator {
     /// Innocent explanations to weigh, by language.
     pub innocent: BTreeMap<String, Vec<String>>,
     pub sources: Vec<String>,
-    /// A sign a traveller can see without questioning anyone, shown on the public
-    /// pages (in plain words of their own: `content/public/<lang>/pages.toml`).
+    /// A sign a traveller can see without questioning anyone: shown on the public
+    /// pages (in plain words of their own: `content/public/<lang>/pages.toml`) and
+    /// offered on the anonymous tip form.
     #[serde(default)]
     pub public: bool,
 }

@@ -84,6 +84,7 @@ pub mod org;
 pub mod report;
 pub mod roster;
 pub mod signin;
+pub mod tip;
 pub mod totp;
 pub mod triage;
 pub mod user;

@@ -303,6 +303,9 @@ pub struct SealedText {
     pub companions_described: Vec<PersonDescription>,
     #[serde(default)]
     pub free_text: String,
+    /// A public tip's optional contact method (never on a crew report).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contact: String,
 }
 
 impl SealedText {
@@ -313,6 +316,7 @@ impl SealedText {
             victims: report.victims.clone(),
             companions_described: report.companions_described.clone(),
             free_text: report.free_text.clone(),
+            contact: String::new(),
         }
     }
 
@@ -451,7 +455,7 @@ pub fn flags_text(flags: &[FieldError]) -> String {
     flags.iter().map(|f| format!("{}:{}", f.field, f.code)).collect::<Vec<_>>().join(" ")
 }
 
-fn parse_date(s: &str) -> Result<Date, FieldError> {
+pub(crate) fn parse_date(s: &str) -> Result<Date, FieldError> {
     let err = FieldError::new("date", "invalid-date");
     let mut it = s.trim().split('-');
     let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else { return Err(err) };
@@ -462,7 +466,7 @@ fn parse_date(s: &str) -> Result<Date, FieldError> {
     Date::from_calendar_date(y, month, d).map_err(|_| err)
 }
 
-fn parse_hhmm(s: &str) -> Result<Time, FieldError> {
+pub(crate) fn parse_hhmm(s: &str) -> Result<Time, FieldError> {
     let err = FieldError::new("scheduled_arrival", "invalid-time");
     let (h, m) = s.trim().split_once(':').ok_or(err.clone())?;
     if h.len() != 2 || m.len() != 2 {
@@ -504,7 +508,7 @@ pub fn utc_offset_at(t: OffsetDateTime, tz: &str) -> Option<time::UtcOffset> {
 
 /// Free text: lines and tabs are kept (a browser's CR LF, or a lone CR, becomes LF);
 /// any other control character is refused.
-fn check_text(s: &str, field: &'static str, max: usize) -> Result<String, FieldError> {
+pub(crate) fn check_text(s: &str, field: &'static str, max: usize) -> Result<String, FieldError> {
     if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         return Err(FieldError::new(field, "control-characters"));
     }
@@ -517,7 +521,7 @@ fn check_text(s: &str, field: &'static str, max: usize) -> Result<String, FieldE
 
 /// A one-line value: no control character at all (checked before it is parsed, so
 /// the field is named for what is wrong with it).
-fn one_line<'s>(field: &'static str, s: &'s str) -> Result<&'s str, FieldError> {
+pub(crate) fn one_line<'s>(field: &'static str, s: &'s str) -> Result<&'s str, FieldError> {
     if s.chars().any(char::is_control) { Err(FieldError::new(field, "control-characters")) } else { Ok(s) }
 }
 

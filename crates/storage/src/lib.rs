@@ -25,6 +25,7 @@ mod reports;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time_conv;
+mod tips;
 mod triage;
 mod users;
 
@@ -47,6 +48,7 @@ pub use orgs::{Organisation, Owned};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
 pub use time_conv::{from_micros, to_micros};
+pub use tips::{MAX_AIRPORTS, NewTip, NewTipMessage, PUBLIC_DESK_NAME, TipKey, TipMessage};
 pub use triage::{CaseEvent, CaseRecord, Contact, FirstNotification, QueueFilter};
 pub use users::{NewUser, UserRecord, WelcomeLink};
 

@@ -82,7 +82,7 @@ fn to_org(r: OrgRow) -> Result<Organisation> {
 }
 
 const SELECT: &str = "SELECT o.id, o.name, o.kind, o.created_at, \
-     (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS user_count FROM organisations o";
+     (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id AND NOT u.tip_line) AS user_count FROM organisations o";
 
 /// The key that makes organisation names unique regardless of case and spacing.
 pub(crate) fn name_key(name: &OrgName) -> String {

@@ -109,6 +109,53 @@ impl TryFrom<SummaryRow> for ReportSummary {
     }
 }
 
+/// The `INSERT` of one report (either engine): `$r` a [`NewReport`], `$reporter` the
+/// reporter's id as a UUID, `$public` whether it is a public tip. `ON CONFLICT (id) DO
+/// NOTHING`: the caller reads `rows_affected` to tell a new report from a replay.
+macro_rules! insert_report {
+    ($r:expr, $reporter:expr, $public:expr, $now:expr) => {{
+        let r: &$crate::NewReport = $r;
+        sqlx::query(
+            "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
+        reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
+        potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
+        relay_message, sealed, wrapped_key, arrival_key, place, flags, public_tip) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+        $21, $22, $23, $24, $25, $26, $27, $28, $29) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(r.id)
+        .bind(r.org_id.as_uuid())
+        .bind($reporter)
+        .bind(&r.reference)
+        .bind(&r.content_hash)
+        .bind($crate::to_micros($now))
+        .bind(r.client_created_at.as_deref())
+        .bind(r.reporter_role.as_str())
+        .bind(r.phase.as_str())
+        .bind(&r.flight)
+        .bind(&r.flight_date)
+        .bind(&r.origin)
+        .bind(&r.destination)
+        .bind(r.scheduled_arrival.map($crate::to_micros))
+        .bind(&r.seats)
+        .bind(i64::from(r.potential_victims))
+        .bind(i64::from(r.companions))
+        .bind(&r.indicators)
+        .bind(r.disclosed)
+        .bind(r.companion_aware.as_str())
+        .bind(r.immediate_danger)
+        .bind(r.gate_passed)
+        .bind(&r.relay_message)
+        .bind(&r.sealed)
+        .bind(&r.wrapped_key)
+        .bind(r.scheduled_arrival.map_or(i64::MAX, $crate::to_micros))
+        .bind(&r.place)
+        .bind(&r.flags)
+        .bind($public)
+    }};
+}
+pub(crate) use insert_report;
+
 impl Db {
     /// Store a report once. The same id with the same content returns the stored
     /// report; with different content (or from another organisation) it is a
@@ -145,45 +192,7 @@ impl Db {
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by_key(|&i| batch[i].id);
         let inserted: Vec<Result<bool>> = db_run!(self, |p| {
-            let insert = |i: usize| {
-                let r = &batch[i];
-                sqlx::query(
-                "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
-                reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
-                potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
-                relay_message, sealed, wrapped_key, arrival_key, place, flags) \
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-                $21, $22, $23, $24, $25, $26, $27, $28) ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(r.id)
-                .bind(r.org_id.as_uuid())
-                .bind(r.reporter_id.as_uuid())
-                .bind(&r.reference)
-                .bind(&r.content_hash)
-                .bind(to_micros(now))
-                .bind(r.client_created_at.as_deref())
-                .bind(r.reporter_role.as_str())
-                .bind(r.phase.as_str())
-                .bind(&r.flight)
-                .bind(&r.flight_date)
-                .bind(&r.origin)
-                .bind(&r.destination)
-                .bind(r.scheduled_arrival.map(to_micros))
-                .bind(&r.seats)
-                .bind(i64::from(r.potential_victims))
-                .bind(i64::from(r.companions))
-                .bind(&r.indicators)
-                .bind(r.disclosed)
-                .bind(r.companion_aware.as_str())
-                .bind(r.immediate_danger)
-                .bind(r.gate_passed)
-                .bind(&r.relay_message)
-                .bind(&r.sealed)
-                .bind(&r.wrapped_key)
-                .bind(r.scheduled_arrival.map_or(i64::MAX, to_micros))
-                .bind(&r.place)
-                .bind(&r.flags)
-            };
+            let insert = |i: usize| insert_report!(&batch[i], batch[i].reporter_id.as_uuid(), false, now);
             // First the whole batch in one transaction, with no per-report cost. Only if
             // a report in it is refused is the batch written again with a savepoint
             // around each report, so the refused one fails alone and the rest commit.

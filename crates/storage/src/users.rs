@@ -304,7 +304,9 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn list_users(&self, org: OrgId) -> Result<Vec<UserRecord>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 ORDER BY u.name, u.email");
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.org_id = $1 AND NOT u.tip_line ORDER BY u.name, u.email"
+        );
         let (rows, role_rows): (Vec<UserRow>, Vec<RoleRow>) = db_run!(self, |p| {
             let rows = sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?;
             let roles = sqlx::query_as(

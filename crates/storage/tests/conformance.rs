@@ -16,7 +16,7 @@ use sightline_domain::user::{Email, PersonName, Role, Roles, Scope, Scopes};
 use sightline_storage::testing::{self, PG_ENV};
 use sightline_storage::{
     AlertChange, AlertChannel, Contact, Db, Ingest, Learner, MailKind, NewCertificate, NewMail, NewReport, NewSession,
-    NewUser, QueueFilter, StorageError, WelcomeLink,
+    NewTip, NewTipMessage, NewUser, QueueFilter, StorageError, WelcomeLink,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -105,6 +105,10 @@ on_both_engines!(
     certificate_holders_are_reminded_once_before_expiry,
     a_contact_takes_the_status_the_domain_rule_gives,
     stored_values_that_do_not_parse_are_corrupt,
+    tips_are_stored_with_their_lookup_and_filed_under_the_tip_line,
+    tip_threads_stay_in_their_organisation_and_are_audited,
+    airports_are_covered_by_one_organisation_and_route_tips,
+    the_public_desk_is_made_once,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -1750,4 +1754,115 @@ async fn stored_values_that_do_not_parse_are_corrupt(db: &Db) {
     let err = db.case(a, id).await.unwrap_err();
     assert!(matches!(&err, StorageError::Corrupt(m) if m.contains("stowaway")), "{err:?}");
     assert!(matches!(db.queue(a, &QueueFilter::default(), 10).await, Err(StorageError::Corrupt(_))), "never skipped");
+}
+
+// ----- public tips (issue 12) ----------------------------------------------------------
+
+fn tip(org: OrgId, lookup: i64) -> NewTip {
+    let mut r = report(uuid::Uuid::now_v7(), org, UserId::new(), 3);
+    r.origin = "HEL".into();
+    r.destination = "HEL".into();
+    NewTip { report: r, lookup, receipt_hash: format!("hash-{lookup}"), seen: "2026-11-28 09:30".into() }
+}
+
+async fn tips_are_stored_with_their_lookup_and_filed_under_the_tip_line(db: &Db) {
+    let a = org(db, "Airport A").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let first = tip(a, 77);
+    db.put_tip(&first, NOW).await.unwrap();
+    let second = tip(a, 77);
+    db.put_tip(&second, NOW).await.unwrap();
+    db.put_tip(&tip(a, 78), NOW).await.unwrap();
+    // The same id again is a conflict and stores nothing.
+    assert!(matches!(db.put_tip(&first, NOW).await, Err(StorageError::Conflict { field: "id" })));
+    let found = db.tips_by_lookup(77).await.unwrap();
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|k| k.org_id == a));
+    assert_eq!(found[0].receipt_hash, "hash-77");
+    assert!(db.tips_by_lookup(79).await.unwrap().is_empty());
+    // A tip is a case on the desk, marked public, filed under one inactive tip-line account
+    // that the organisation's people list does not show.
+    let case = db.case(a, first.report.id).await.unwrap();
+    assert!(case.public_tip);
+    assert_ne!(case.reporter_id, first.report.reporter_id);
+    let other = db.case(a, second.report.id).await.unwrap();
+    assert_eq!(case.reporter_id, other.reporter_id);
+    let people = db.list_users(a).await.unwrap();
+    assert_eq!(people.iter().map(|p| p.id).collect::<Vec<_>>(), [admin]);
+    let queue = db.queue(a, &QueueFilter::default(), 50).await.unwrap();
+    assert_eq!(queue.iter().filter(|c| c.public_tip).count(), 3);
+    assert_eq!(db.tip_seen(a, first.report.id).await.unwrap().as_deref(), Some("2026-11-28 09:30"));
+    // The audit entries of a tip have no actor and no address.
+    let page = db.audit_for_org(a, 50).await.unwrap();
+    let tips: Vec<_> = page.entries.iter().filter(|e| e.action == "tip.received").collect();
+    assert_eq!(tips.len(), 3);
+    assert!(tips.iter().all(|e| e.actor.is_none() && e.ip.is_none()));
+}
+
+async fn tip_threads_stay_in_their_organisation_and_are_audited(db: &Db) {
+    let a = org(db, "Airport A").await;
+    let b = org(db, "Airport B").await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let t = tip(a, 5);
+    db.put_tip(&t, NOW).await.unwrap();
+    let msg = |org: OrgId, from_desk: bool, n: u8| NewTipMessage {
+        id: uuid::Uuid::now_v7(),
+        org_id: org,
+        report_id: t.report.id,
+        from_desk,
+        actor_id: from_desk.then_some(analyst),
+        sealed: vec![n; 40],
+        wrapped_key: vec![n; 72],
+    };
+    db.add_tip_message(&msg(a, true, 1), NOW).await.unwrap();
+    db.add_tip_message(&msg(a, false, 2), NOW + Duration::seconds(1)).await.unwrap();
+    // Another organisation cannot write to or read this thread.
+    assert!(matches!(db.add_tip_message(&msg(b, true, 3), NOW).await, Err(StorageError::NotFound)));
+    assert!(db.tip_messages(b, t.report.id).await.unwrap().is_empty());
+    let thread = db.tip_messages(a, t.report.id).await.unwrap();
+    assert_eq!(thread.iter().map(|m| (m.from_desk, m.sealed.0[0])).collect::<Vec<_>>(), [(true, 1), (false, 2)]);
+    assert_eq!(thread[0].actor_id, Some(analyst));
+    assert_eq!(thread[1].actor_id, None);
+    // A crew report is no tip: no thread.
+    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let r = report(uuid::Uuid::now_v7(), a, crew, 4);
+    db.put_report(&r, NOW).await.unwrap();
+    let not_tip = NewTipMessage { report_id: r.id, ..msg(a, true, 4) };
+    assert!(matches!(db.add_tip_message(&not_tip, NOW).await, Err(StorageError::NotFound)));
+    let page = db.audit_for_org(a, 50).await.unwrap();
+    let replied = page.entries.iter().filter(|e| e.action == "tip.replied").count();
+    let answered: Vec<_> = page.entries.iter().filter(|e| e.action == "tip.message_received").collect();
+    assert_eq!((replied, answered.len()), (1, 1));
+    assert!(answered[0].actor.is_none() && answered[0].ip.is_none());
+}
+
+async fn airports_are_covered_by_one_organisation_and_route_tips(db: &Db) {
+    let a = org(db, "Airport A").await;
+    let b = org(db, "Airport B").await;
+    let audit = NewAuditEntry::new(AuditAction::OrgAirportsChanged);
+    db.set_org_airports(a, &["HEL".into(), "TLL".into()], &audit, NOW).await.unwrap();
+    assert_eq!(db.org_airports(a).await.unwrap(), ["HEL", "TLL"]);
+    assert_eq!(db.covering_org("HEL").await.unwrap(), Some(a));
+    assert_eq!(db.covering_org("JFK").await.unwrap(), None);
+    // B cannot take an airport A covers; nothing of B's list is kept.
+    let taken = db.set_org_airports(b, &["JFK".into(), "HEL".into()], &audit, NOW).await;
+    assert!(matches!(taken, Err(StorageError::Conflict { field: "airports" })));
+    assert!(db.org_airports(b).await.unwrap().is_empty());
+    assert_eq!(db.covering_org("JFK").await.unwrap(), None);
+    // Replacing the list drops what is no longer there.
+    db.set_org_airports(a, &["TLL".into()], &audit, NOW).await.unwrap();
+    db.set_org_airports(b, &["HEL".into()], &audit, NOW).await.unwrap();
+    assert_eq!(db.covering_org("HEL").await.unwrap(), Some(b));
+    assert_eq!(db.org_airports(a).await.unwrap(), ["TLL"]);
+}
+
+async fn the_public_desk_is_made_once(db: &Db) {
+    let a = org(db, "Airport A").await;
+    assert!(!db.is_public_desk(a).await.unwrap());
+    let desk = db.public_desk(NOW).await.unwrap();
+    assert_eq!(db.public_desk(NOW).await.unwrap(), desk);
+    assert!(db.is_public_desk(desk).await.unwrap());
+    assert_eq!(db.get_org(desk).await.unwrap().name, sightline_storage::PUBLIC_DESK_NAME);
+    let made = db.audit_for_org(desk, 10).await.unwrap();
+    assert_eq!(made.entries.iter().filter(|e| e.action == "org.created").count(), 1);
 }

@@ -44,7 +44,7 @@ pub use error::{ApiError, FieldProblem, PageError, WebError};
 pub use i18n::Lang;
 use sightline_app::security;
 pub use sightline_app::security::{hash_password, hash_token, new_token};
-pub use sightline_app::{App, Clock, reports};
+pub use sightline_app::{App, Clock, reports, tips};
 /// The SMTP relay settings (the client lives in the jobs crate).
 pub use sightline_jobs::Smtp;
 
@@ -167,6 +167,7 @@ route_table! {
     "/invite/{token}" => get(pages::links::invite_form).post(pages::links::invite_submit);
     "/reset/{token}" => get(pages::links::reset_form).post(pages::links::reset_submit);
     "/admin/organisations" => get(pages::orgs::list).post(pages::orgs::create);
+    "/admin/organisations/{org}/airports" => get(pages::orgs::airports).post(pages::orgs::set_airports);
     "/orgs/{org}/users" => get(pages::users::list);
     "/orgs/{org}/invitations" => post(pages::users::invite);
     "/orgs/{org}/roster" => post(pages::users::roster);
@@ -197,6 +198,9 @@ route_table! {
     "/public/signs" => get(pages::public::signs);
     "/help" => get(pages::public::help);
     "/help/{airport}" => get(pages::public::airport);
+    "/tip" => get(pages::tip::form).post(pages::tip::submit);
+    "/tip/status" => get(pages::tip::status_form).post(pages::tip::status);
+    "/tip/status/reply" => post(pages::tip::reply);
     "/directory" => get(pages::directory::list).post(pages::directory::create);
     "/directory/new" => get(pages::directory::new_form);
     "/directory/{id}" => get(pages::directory::show).post(pages::directory::update);
@@ -212,6 +216,7 @@ route_table! {
     "/desk/cases/{id}/escalate" => post(pages::desk::escalate);
     "/desk/cases/{id}/merge" => post(pages::desk::merge);
     "/desk/cases/{id}/dismiss" => post(pages::desk::dismiss);
+    "/desk/cases/{id}/tip-reply" => post(pages::desk::tip_reply);
     "/healthz" => get(api::healthz).fallback(api::method_not_allowed);
     "/readyz" => get(api::readyz).fallback(api::method_not_allowed);
     "/static/style.css" => get(middleware::asset);
@@ -224,6 +229,7 @@ route_table! {
     "/sw.js" => get(middleware::asset);
     "/static/desk.js" => get(middleware::asset);
     "/static/exit.js" => get(middleware::asset);
+    "/static/tip.js" => get(middleware::asset);
     "/manifest.webmanifest" => get(middleware::asset);
 }
 

@@ -52,13 +52,13 @@ pub async fn csrf_cookie(State(state): State<AppState>, mut req: Request, next: 
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let is_static = path.starts_with("/static/") || path == "/favicon.svg" || path == "/sw.js";
-    let public = is_public_page(path);
+    // The public pages and a tipster's pages send no referrer at all, not even to this site.
+    let referrer =
+        if is_public_page(path) || path == "/tip" || path.starts_with("/tip/") { "no-referrer" } else { "same-origin" };
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // The public pages send no referrer, not even to this site's other pages.
-    let referrer = if public { "no-referrer" } else { "same-origin" };
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -79,7 +79,7 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 /// The files the pages load, served from the binary: path, type, HTTP caching, body.
 /// Scripts are never cached by HTTP, so a new version is picked up on the next visit;
 /// the service worker sits at the root so it controls `/report`.
-const ASSETS: [(&str, &str, &str, &[u8]); 11] = [
+const ASSETS: [(&str, &str, &str, &[u8]); 12] = [
     ("/static/style.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/style.css")),
     // The public pages' own small stylesheet (no account, poor connections).
     ("/static/public.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/public.css")),
@@ -96,6 +96,8 @@ const ASSETS: [(&str, &str, &str, &[u8]); 11] = [
     // The report page's icon where a phone needs a bitmap (home screen, install prompt).
     ("/static/notes-192.png", "image/png", "public, max-age=86400", include_bytes!("../static/notes-192.png")),
     ("/static/notes-512.png", "image/png", "public, max-age=86400", include_bytes!("../static/notes-512.png")),
+    // The public tip form's proof-of-work (SHA-256 in plain JavaScript).
+    ("/static/tip.js", "text/javascript; charset=utf-8", "no-cache", include_bytes!("../static/tip.js")),
     // Lets crew install the report page to a phone's home screen, under the same
     // neutral name and icon as the page.
     (

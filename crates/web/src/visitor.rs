@@ -142,9 +142,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     }
 }
 
-/// The client's address as seen on the socket.
+/// The client's address as seen on the socket (or as a test's `MockConnectInfo` sets
+/// it, as axum's own `ConnectInfo` extractor reads it).
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string())
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0)
+        .or_else(|| parts.extensions.get::<axum::extract::connect_info::MockConnectInfo<SocketAddr>>().map(|m| m.0))
+        .map(|a| a.ip().to_string())
 }
 
 fn negotiate(headers: &HeaderMap, user_locale: Option<&str>) -> Lang {

@@ -139,6 +139,49 @@ pub async fn execute(db: &Db, sql: &str) -> Result<u64> {
     Ok(db_run!(db, |p| sqlx::query(sql).execute(p).await?.rows_affected()))
 }
 
+/// Every row of every table as text (SQLite's `quote()` of each column; PostgreSQL's
+/// text form of the row), one line per row prefixed by its table: for tests that
+/// check what was never stored (a tipster's address or user agent).
+///
+/// # Errors
+/// The database failed.
+pub async fn dump_text(db: &Db) -> Result<String> {
+    let mut out = String::new();
+    match &db.0 {
+        crate::Inner::Sqlite(p) => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )
+            .fetch_all(p)
+            .await?;
+            for t in tables {
+                let cols: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM pragma_table_info($1)").bind(&t).fetch_all(p).await?;
+                let expr = cols.iter().map(|c| format!("quote(\"{c}\")")).collect::<Vec<_>>().join(" || ',' || ");
+                let rows: Vec<String> = sqlx::query_scalar(&format!("SELECT {expr} FROM \"{t}\"")).fetch_all(p).await?;
+                for r in rows {
+                    out.push_str(&format!("{t}: {r}\n"));
+                }
+            }
+        }
+        crate::Inner::Pg(p) => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+            )
+            .fetch_all(p)
+            .await?;
+            for t in tables {
+                let rows: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT x::text FROM \"{t}\" x")).fetch_all(p).await?;
+                for r in rows {
+                    out.push_str(&format!("{t}: {r}\n"));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// `url` with its database name replaced by `name`.
 fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));

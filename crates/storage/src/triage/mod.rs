@@ -116,6 +116,8 @@ pub struct CaseRecord {
     pub outcome: Option<Outcome>,
     /// The case this report was merged into, if any.
     pub merged_into: Option<Uuid>,
+    /// An anonymous tip from the public (`/tip`), not a crew report.
+    pub public_tip: bool,
 }
 
 /// Something that happened on a case.
@@ -166,7 +168,7 @@ impl<'a> Event<'a> {
 const CASE_COLUMNS: &str = "id, reference, reporter_id, received_at, status, version, assigned_to, reporter_role, phase, \
      flight, flight_date, origin, destination, scheduled_arrival, seats, potential_victims, companions, indicators, \
      disclosed, companion_aware, immediate_danger, gate_passed, relay_message, acknowledged_at, escalated_at, outcome, \
-     merged_into, place, flags";
+     merged_into, place, flags, public_tip";
 
 /// A `reports` row as [`CASE_COLUMNS`] reads it.
 #[derive(sqlx::FromRow)]
@@ -200,6 +202,7 @@ struct CaseRow {
     merged_into: Option<Uuid>,
     place: String,
     flags: String,
+    public_tip: bool,
 }
 
 /// A count stored as a 64-bit integer, read back as the record's 32-bit one.
@@ -240,6 +243,7 @@ impl TryFrom<CaseRow> for CaseRecord {
             escalated_at: r.escalated_at.map(from_micros),
             outcome: r.outcome.as_deref().map(|o| stored("outcome", o)).transpose()?,
             merged_into: r.merged_into,
+            public_tip: r.public_tip,
         })
     }
 }

@@ -88,6 +88,8 @@ pub struct Row {
     pub assigned_to_me: bool,
     /// An urgent report kept with problems for the desk to check.
     pub flagged: bool,
+    /// An anonymous tip from the public.
+    pub public_tip: bool,
 }
 
 fn rows(state: &AppState, me: &Caller, queue: Queue) -> Vec<Row> {
@@ -117,6 +119,7 @@ fn rows(state: &AppState, me: &Caller, queue: Queue) -> Vec<Row> {
                 gate_passed: c.gate_passed,
                 assigned_to_me: c.assigned_to == Some(me.id()),
                 flagged: !c.flags.is_empty(),
+                public_tip: c.public_tip,
             }
         })
         .collect()
@@ -203,6 +206,14 @@ struct CasePage {
     merged: Vec<(String, String)>,
     /// Message keys for the status, role, phase and awareness.
     keys: (String, String, String, String),
+    /// A public tip's part: when seen, contact, the thread (at, from the desk, who, text).
+    tip: Option<TipView>,
+}
+
+pub struct TipView {
+    pub seen: String,
+    pub contact: String,
+    pub messages: Vec<(String, bool, String, String)>,
 }
 
 fn parse_case_id(s: &str) -> Result<Uuid, PageError> {
@@ -326,7 +337,17 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
             (s.id.to_string(), label)
         })
         .collect();
+    let tip = file.tip.map(|t| TipView {
+        seen: t.seen,
+        contact: t.contact,
+        messages: t
+            .messages
+            .into_iter()
+            .map(|m| (ctx.datetime(&m.at), m.from_desk, m.author.unwrap_or_default(), m.text))
+            .collect(),
+    });
     CasePage {
+        tip,
         suggestions: file.suggestions.into_iter().map(|o| (o.id.to_string(), o.reference, o.seats)).collect(),
         merged: file.merged.into_iter().map(|o| (o.id.to_string(), o.reference)).collect(),
         ctx,
@@ -381,6 +402,8 @@ pub struct ActionForm {
     gate_override: String,
     /// The other report a merge or dismissal names.
     other: String,
+    /// A message to a public tip's sender.
+    message: String,
 }
 
 /// A state-changing form posted on a case: the visitor, the caller (after the CSRF
@@ -539,4 +562,10 @@ pub async fn compliance_csv(
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
+}
+
+/// Write to the sender of a public tip (audited; they read it with their receipt).
+pub async fn tip_reply(a: CaseForm) -> Result<Response, PageError> {
+    let result = a.state.reply_to_tip(&a.me, a.id, &a.f.message).await;
+    a.done(result).await
 }

@@ -12,6 +12,7 @@ pub mod public;
 pub mod report;
 pub mod settings;
 pub mod setup;
+pub mod tip;
 pub mod tokens;
 pub mod two_factor;
 pub mod users;

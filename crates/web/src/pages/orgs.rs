@@ -50,3 +50,68 @@ pub async fn create(Signed { state, v, me }: Signed, CsrfForm(f): CsrfForm<OrgFo
     let orgs = state.list_orgs(&me).await?;
     render_invalid(&OrgsPage { ctx: Ctx::new(&v), orgs, form: f, errors, kinds: OrgKind::ALL })
 }
+
+#[derive(Template)]
+#[template(path = "org_airports.html")]
+struct AirportsPage {
+    ctx: Ctx,
+    org_id: String,
+    org_name: String,
+    airports: String,
+    errors: FormErrors,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AirportsForm {
+    pub airports: String,
+}
+
+/// The airports an organisation covers (platform admins): tips naming them go to its desk.
+pub async fn airports(
+    Signed { state, v, me }: Signed,
+    axum::extract::Path(org): axum::extract::Path<String>,
+) -> Result<Response, PageError> {
+    let org = super::users::parse_org(&org)?;
+    let (org_name, list) = state.org_airports(&me, org).await?;
+    render(&AirportsPage {
+        ctx: Ctx::new(&v),
+        org_id: org.to_string(),
+        org_name,
+        airports: list.join(" "),
+        errors: FormErrors::default(),
+        notice: None,
+    })
+}
+
+/// Set the airports an organisation covers (audited).
+pub async fn set_airports(
+    Signed { state, v, me }: Signed,
+    axum::extract::Path(org): axum::extract::Path<String>,
+    CsrfForm(f): CsrfForm<AirportsForm>,
+) -> Result<Response, PageError> {
+    let org = super::users::parse_org(&org)?;
+    let result = state.set_org_airports(&me, org, &f.airports).await;
+    let (org_name, _) = state.org_airports(&me, org).await?;
+    let mut page = AirportsPage {
+        ctx: Ctx::new(&v),
+        org_id: org.to_string(),
+        org_name,
+        airports: f.airports,
+        errors: FormErrors::default(),
+        notice: None,
+    };
+    match result {
+        Ok(list) => {
+            page.airports = list.join(" ");
+            page.notice = Some(v.lang.t("airports-saved"));
+            render(&page)
+        }
+        Err(AppError::Invalid(list)) => {
+            list.iter().for_each(|e| page.errors.add(v.lang, e));
+            render_invalid(&page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1263,3 +1263,89 @@ async fn public_pages_pass_axe_in_chromium() {
     server.stop().await;
     db.cleanup().await;
 }
+
+/// Issue 12's Chromium journey at phone width: a traveller files an anonymous tip at
+/// HEL (the proof-of-work computed by the page's script), keeps the receipt; the
+/// covering airport's desk sees it badged as public and replies from the case; the
+/// traveller reads the reply with the receipt and answers, and the desk's thread has
+/// the answer.
+#[tokio::test]
+async fn a_traveller_tips_the_desk_and_follows_up_with_the_receipt_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let library = sightline_content::load(&sightline_content::default_dir()).ok().unwrap();
+    #[allow(clippy::disallowed_methods)]
+    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let (server, base) = serve(&db, library, clock.clone()).await;
+    let org =
+        make_person(&db, "Helsinki Airport", "desk@hel.example", &[sightline_domain::user::Role::DeskAnalyst], None)
+            .await;
+    let audit = sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgAirportsChanged);
+    db.set_org_airports(org, &["HEL".to_owned()], &audit, clock.now()).await.unwrap();
+    let (_driver, c) = start_driver().await;
+
+    // The traveller, on a phone, with no account.
+    c.goto(&format!("{base}/tip")).await.unwrap();
+    assert!(text(&c, "#tip-first").await.contains("emergency number"));
+    fill(&c, "#airport", "HEL").await;
+    fill(&c, "#place", "Gate 31").await;
+    click(&c, "input[name=sign][value='MOV-NEVER-ALONE']").await;
+    fill(&c, "#text", "A girl was walked to the toilet and back by a man holding her passport.").await;
+    fill(&c, "#contact", "").await;
+    shot(&c, "40-tip-form-phone").await;
+    let started = std::time::Instant::now();
+    click_nav(&c, "#tip-form button[type=submit]").await;
+    let receipt = text(&c, "#receipt").await;
+    let took = started.elapsed();
+    assert_eq!(receipt.len(), 19, "{receipt}");
+    assert!(receipt.chars().filter(char::is_ascii_digit).count() == 16, "{receipt}");
+    let _ = writeln!(std::io::stderr(), "tip with proof-of-work in the browser: {took:?}");
+    shot(&c, "41-tip-receipt-phone").await;
+
+    // The covering desk sees it, badged, and replies from the case.
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "#email", "desk@hel.example").await;
+    fill(&c, "#password", crate::support::PASSWORD).await;
+    click_nav(&c, "form[action='/login'] button[type=submit]").await;
+    wait_path(&c, |p| p == "/account/two-factor").await;
+    let secret = text(&c, "#totp-secret").await.replace(' ', "");
+    fill(&c, "#code", &totp(&clock, &secret)).await;
+    click_nav(&c, "form[action='/account/two-factor'] button[type=submit]").await;
+    c.goto(&format!("{base}/desk")).await.unwrap();
+    assert!(text(&c, "#queue-rows").await.contains("Public tip"));
+    shot(&c, "42-desk-queue-public-tip").await;
+    click_nav(&c, "#queue-rows a").await;
+    assert!(c.source().await.unwrap().contains("holding her passport"));
+    fill(&c, "#tip-message", "Thank you. About what time was this?").await;
+    click_nav(&c, "form[action$='/tip-reply'] button[type=submit]").await;
+    assert!(text(&c, "#tip-thread").await.contains("About what time was this?"));
+    c.execute("document.getElementById('tip-thread').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "43-desk-tip-thread").await;
+    click_nav(&c, "form[action='/logout'] button").await;
+
+    // The traveller reads the reply with the receipt and answers.
+    c.goto(&format!("{base}/tip/status")).await.unwrap();
+    fill(&c, "#receipt", &receipt).await;
+    click_nav(&c, "form[action='/tip/status'] button[type=submit]").await;
+    assert!(text(&c, "#thread").await.contains("About what time was this?"));
+    fill(&c, "#message", "Around 14:00, at gate 31.").await;
+    click_nav(&c, "form[action='/tip/status/reply'] button[type=submit]").await;
+    assert!(text(&c, "#thread").await.contains("Around 14:00, at gate 31."));
+    shot(&c, "44-tip-status-phone").await;
+
+    // The desk's thread has the answer.
+    let case = db.queue(org, &sightline_storage::QueueFilter::default(), 10).await.unwrap();
+    assert_eq!(case.len(), 1);
+    let thread = db.tip_messages(org, case[0].id).await.unwrap();
+    assert_eq!(thread.iter().map(|m| m.from_desk).collect::<Vec<_>>(), [true, false]);
+
+    // The form at desktop width.
+    c.set_window_size(1280, 900).await.unwrap();
+    c.goto(&format!("{base}/tip")).await.unwrap();
+    shot(&c, "45-tip-form-desktop").await;
+    c.close().await.unwrap();
+    drop(server);
+    db.cleanup().await;
+}

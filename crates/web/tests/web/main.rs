@@ -16,4 +16,5 @@ mod public;
 mod reports;
 mod snapshot;
 mod support;
+mod tips;
 mod vectors;

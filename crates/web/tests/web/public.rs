@@ -58,11 +58,16 @@ async fn an_airports_help_page_lists_only_public_lines_emergency_first() {
         assert!(!jfk.body.contains("+18663472423") && !jfk.body.contains("HSI"), "the HSI line is not public");
         assert!(jfk.body.contains("Call the local emergency number"));
 
-        // A country with no public line: said plainly, with the EU's 112 for danger.
+        // Germany: the EU's 112 for danger, then the federal helpline (a short code).
         let ber = app.get("/help/BER?lang=en").await;
         assert_eq!(ber.status, StatusCode::OK);
         assert!(ber.body.contains("href=\"tel:112\"") && ber.body.contains("European emergency number"));
-        assert!(ber.body.contains("We do not yet have a checked help line for this country"));
+        assert!(ber.body.contains("href=\"tel:116016\""), "{}", ber.body);
+        // A country with no public line: said plainly, with the EU's 112 for danger.
+        let cdg = app.get("/help/CDG?lang=en").await;
+        assert_eq!(cdg.status, StatusCode::OK);
+        assert!(cdg.body.contains("href=\"tel:112\"") && cdg.body.contains("European emergency number"));
+        assert!(cdg.body.contains("We do not yet have a checked help line for this country"));
         app.finish().await;
     }
 }

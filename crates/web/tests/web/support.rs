@@ -107,6 +107,12 @@ impl TestAppBuilder {
             None => testing::sqlite().await.unwrap(),
         };
         let mut state = AppState::new(db.db.clone(), self.config, self.clock, test_key());
+        // A tip without JavaScript waits 5 s in production; tests need not.
+        let tips = sightline_web::tips::TipPolicy {
+            slow_path: std::time::Duration::from_millis(20),
+            ..sightline_web::tips::TipPolicy::default()
+        };
+        state.app = state.app.clone().with_tip_policy(tips);
         let library = match self.library {
             Some(l) => Some(l),
             None if self.content => Some(
@@ -339,7 +345,8 @@ pub fn between(s: &str, start: &str, end: &str) -> String {
     s[from..to].to_owned()
 }
 
-fn serde_urlencoded_pairs(fields: &[(&str, &str)]) -> String {
+/// A form body (`application/x-www-form-urlencoded`) of these fields.
+pub fn serde_urlencoded_pairs(fields: &[(&str, &str)]) -> String {
     fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
 }
 
