@@ -7,8 +7,8 @@ use std::time::Instant;
 use sightline_app::pdf::{CertificateText, certificate};
 
 fn main() {
-    // A Western name (built-in fonts) and a Cyrillic one (an embedded font subset).
-    for name in ["Aino Äijälä-Virtanen", "Олена Ковальчук"] {
+    // Latin, Cyrillic and Arabic names (the Arabic one shaped right to left).
+    for name in ["Aino Äijälä-Virtanen", "Олена Ковальчук", "مريم عبد الله الحسن"] {
         run(name);
     }
 }
@@ -34,7 +34,8 @@ fn run(name: &str) {
             verify_line: "Tarkista todistus:",
             verify_url: &url,
             footer: "Yksi tunnusmerkki ei todista mitään.",
-        });
+        })
+        .unwrap();
         times.push(start.elapsed());
         size = size.max(pdf.len());
     }

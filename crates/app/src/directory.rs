@@ -177,12 +177,7 @@ impl App {
         self.db.directory_entry(id).await?;
         let reason = removal_reason(reason)?;
         let actor = (me.org(), me.id());
-        let done = if remove {
-            self.db.remove_directory_entry(id, version, reason, actor, self.now()).await
-        } else {
-            self.db.restore_directory_entry(id, version, reason, actor, self.now()).await
-        };
-        match done {
+        match self.db.set_directory_entry_removed(id, version, remove, reason, actor, self.now()).await {
             Ok(()) => Ok(()),
             Err(StorageError::Conflict { .. } | StorageError::NotFound) => Err(AppError::Conflict { field: "version" }),
             Err(e) => Err(e.into()),

@@ -455,7 +455,8 @@ impl App {
             verify_line: &w.verify_line,
             verify_url: &w.verify_url,
             footer: &w.footer,
-        });
+        })
+        .map_err(AppError::Internal)?;
         Ok((c, pdf))
     }
 

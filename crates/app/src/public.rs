@@ -1,10 +1,12 @@
 //! The public help pages: for an airport, the lines the public may call there. No
 //! caller: anyone may read them, without an account; nothing about the reader is
-//! recorded. Only directory entries marked public are shown.
+//! recorded. Only directory entries marked public are shown, on the page and on its
+//! printable poster.
 
 use sightline_domain::directory::{ContactKind, DirectoryEntry, RouteQuery, route};
 use sightline_domain::report::{Airport, AirportLookup};
 
+use crate::pdf::{Paper, Poster, poster};
 use crate::{App, AppError, Result};
 
 /// What the help page of one airport shows.
@@ -39,6 +41,40 @@ impl App {
             route(&stored, |s| &s.entry, q).into_iter().map(|s| s.entry.clone()).filter(|e| e.public).collect();
         let (emergency, lines) = routed.into_iter().partition(|e| e.kind == ContactKind::Emergency);
         Ok(PublicHelp { airport, emergency, lines })
+    }
+
+    /// The printable poster of an airport's help page (IATA code, any case): the
+    /// lines of [`App::public_help`], in one or two of the public pages' languages
+    /// (codes), with a QR code to `url` (the absolute address of the help page).
+    /// Made on a blocking thread.
+    ///
+    /// # Errors
+    /// `NotFound` for a code that is not a known airport; `Invalid` (`lang`) for no
+    /// language, more than two, or one the public pages do not speak; the database
+    /// failed.
+    pub async fn public_poster(&self, code: &str, langs: &[String], paper: Paper, url: String) -> Result<Vec<u8>> {
+        if langs.is_empty() || langs.len() > 2 {
+            return Err(AppError::field("lang", "poster-languages"));
+        }
+        if langs.iter().any(|l| self.library.public.get(l).is_none()) {
+            return Err(AppError::field("lang", "unknown-value"));
+        }
+        let help = self.public_help(code).await?;
+        let (library, langs) = (self.library.clone(), langs.to_vec());
+        tokio::task::spawn_blocking(move || {
+            let words: Vec<_> = langs.iter().filter_map(|l| library.public.get(l)).collect();
+            poster(&Poster {
+                langs: &words,
+                airport: &help.airport,
+                emergency: &help.emergency,
+                lines: &help.lines,
+                url: &url,
+                paper,
+            })
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("poster: {e}")))?
+        .map_err(AppError::Internal)
     }
 }
 

@@ -205,6 +205,7 @@ pub fn seal_report(
         potential_victims: i32::from(parsed.potential_victims),
         companions: i32::from(parsed.companions),
         indicators: parsed.indicators.join(" "),
+        route_region: library.route_region(parsed.origin.as_str(), parsed.destination.as_str()),
         disclosed: parsed.disclosed,
         companion_aware: parsed.companion_aware,
         immediate_danger: parsed.immediate_danger,

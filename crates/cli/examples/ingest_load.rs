@@ -6,6 +6,8 @@
 //! `cargo run --release -p sightline --example ingest_load -- URL TOKEN RATE REPORTERS SECONDS`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::cast_precision_loss)]
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -51,22 +53,15 @@ fn main() {
             })
         })
         .collect();
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for h in handles {
-        let (l, e) = h.join().unwrap();
-        all.extend(l);
-        errors += e;
-    }
-    all.sort();
-    let p = |q: f64| all.get(((all.len() as f64 - 1.0) * q) as usize).copied().unwrap_or_default();
+    let g = support::load::Gathered::join(handles);
     println!(
-        "offered {rate:.0} req/s from {reporters} reporters for {seconds} s: {} stored ({:.0}/s), {errors} errors; \
+        "offered {rate:.0} req/s from {reporters} reporters for {seconds} s: {} stored ({:.0}/s), {} errors; \
          latency p50 {:?} p99 {:?} max {:?}",
-        all.len(),
-        all.len() as f64 / seconds as f64,
-        p(0.5),
-        p(0.99),
-        all.last().copied().unwrap_or_default()
+        g.latencies.len(),
+        g.rate(seconds),
+        g.errors,
+        g.quantile(0.5),
+        g.quantile(0.99),
+        g.max()
     );
 }

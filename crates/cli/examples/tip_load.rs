@@ -12,6 +12,8 @@
 //! `cargo run --release -p sightline --example tip_load -- [SENDERS] [SECONDS] [postgres-url]`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, clippy::cast_precision_loss)]
 
+mod support;
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -112,23 +114,16 @@ fn main() {
             })
         })
         .collect();
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for h in handles {
-        let (l, e) = h.join().unwrap();
-        all.extend(l);
-        errors += e;
-    }
-    all.sort();
-    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied();
+    let g = support::load::Gathered::join(handles);
     println!(
-        "tips: {} in {seconds} s = {:.1} tips/s; errors: {errors}; latency of POST /tip p50 {:?}, p95 {:?}, p99 {:?}, max {:?}",
-        all.len(),
-        all.len() as f64 / seconds as f64,
-        pct(0.50).unwrap_or_default(),
-        pct(0.95).unwrap_or_default(),
-        pct(0.99).unwrap_or_default(),
-        all.last().copied().unwrap_or_default(),
+        "tips: {} in {seconds} s = {:.1} tips/s; errors: {}; latency of POST /tip p50 {:?}, p95 {:?}, p99 {:?}, max {:?}",
+        g.latencies.len(),
+        g.rate(seconds),
+        g.errors,
+        g.quantile(0.50),
+        g.quantile(0.95),
+        g.quantile(0.99),
+        g.max(),
     );
     rt.block_on(test_db.cleanup());
 }

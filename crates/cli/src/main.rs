@@ -605,6 +605,11 @@ async fn serve(
     if demo {
         demo::seed(&database, now).await?;
     }
+    // After migration 0022 (and after the demo's reports): the statistics' summaries
+    // are worked out once from the rows, before the server takes writes.
+    if let Some(read) = state.prepare_statistics().await.map_err(|e| Fatal(format!("statistics: {e}")))? {
+        println!("Statistics: counted {read} reports");
+    }
     if database.count_platform_admins().await? == 0 {
         let token = sightline_web::new_token()?;
         database.create_setup_token(&sightline_web::hash_token(&token), now, now + Duration::hours(24)).await?;

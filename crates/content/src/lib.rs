@@ -17,6 +17,7 @@ use sightline_domain::indicators::Catalogue;
 use sightline_domain::learn::{
     Audience, CONTENT_LANGS, Course, CourseText, FALLBACK_LANG, Lesson, Localised, Question,
 };
+use sightline_domain::referral::ControlMapping;
 use sightline_domain::report::{Airport, AirportLookup};
 
 mod citations;
@@ -44,6 +45,10 @@ pub struct Library {
     pub guard: guard::GuardWords,
     /// The public pages' words per language (`content/public/<lang>/pages.toml`).
     pub public: public::PublicText,
+    /// The HTCDS methods of control each sign suggests (`content/htcds/mapping.toml`).
+    pub htcds: ControlMapping,
+    /// The regions statistics count routes by (`content/regions.toml`).
+    pub regions: sightline_domain::stats::Regions,
 }
 
 /// The bundled airport data (`content/airports.csv`, generated from `airportsdata`).
@@ -93,7 +98,17 @@ impl Library {
             directory: Directory::default(),
             guard: guard::GuardWords::default(),
             public: public::PublicText::default(),
+            htcds: ControlMapping::default(),
+            regions: sightline_domain::stats::Regions::default(),
         }
+    }
+
+    /// The route region of a route between two airports (IATA codes; empty or
+    /// unknown ones count as unknown): see [`sightline_domain::stats::Regions::route`].
+    #[must_use]
+    pub fn route_region(&self, origin: &str, destination: &str) -> String {
+        let country = |iata: &str| self.airports.airport(iata).map(|a| a.country.as_str());
+        self.regions.route(country(origin), country(destination))
     }
 
     #[must_use]
@@ -294,8 +309,44 @@ pub fn load(dir: &Path) -> Report {
     citations::check_cited_links(&mut c, dir);
     let guard = guard::load(&mut c, &dir.join("free-text-guard.toml"));
     let public = public::load(&mut c, &dir.join("public"), indicators.as_ref());
-    let library = indicators.map(|indicators| Library { indicators, courses, airports, directory, guard, public });
+    let htcds = load_htcds(&mut c, &dir.join("htcds").join("mapping.toml"), indicators.as_ref());
+    let regions = load_regions(&mut c, &dir.join("regions.toml"), &airports);
+    let library = indicators.map(|indicators| Library {
+        indicators,
+        courses,
+        airports,
+        directory,
+        guard,
+        public,
+        htcds,
+        regions,
+    });
     Report { library, problems: c.problems, stats, gate }
+}
+
+/// Countries that are in no region on purpose (reports touching them count as
+/// "unknown"): Antarctica, which M49 puts in none.
+const NO_REGION: [&str; 1] = ["AQ"];
+
+fn load_regions(c: &mut Collector, path: &Path, airports: &Airports) -> sightline_domain::stats::Regions {
+    let Some(text) = read(c, path) else { return Default::default() };
+    let Some(regions) = parse_toml::<sightline_domain::stats::Regions>(c, path, &text) else {
+        return Default::default();
+    };
+    for message in regions.problems() {
+        c.error(path, None, message);
+    }
+    let mut missing: Vec<&str> = airports
+        .iter()
+        .map(|a| a.country.as_str())
+        .filter(|country| regions.of(country).is_none() && !NO_REGION.contains(country))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    if !missing.is_empty() {
+        c.error(path, None, format!("airports.csv has countries in no region: {}", missing.join(", ")));
+    }
+    regions
 }
 
 fn load_indicators(c: &mut Collector, path: &Path) -> Option<Catalogue> {
@@ -307,6 +358,28 @@ fn load_indicators(c: &mut Collector, path: &Path) -> Option<Catalogue> {
         c.error(path, line, message);
     }
     Some(cat)
+}
+
+/// The sign → HTCDS methods-of-control table: every sign must be in the catalogue,
+/// every value in the HTCDS list (serde refuses an unknown one).
+fn load_htcds(c: &mut Collector, path: &Path, catalogue: Option<&Catalogue>) -> ControlMapping {
+    let Some(text) = read(c, path) else { return ControlMapping::default() };
+    let Some(mapping) = parse_toml::<ControlMapping>(c, path, &text) else { return ControlMapping::default() };
+    if let Some(cat) = catalogue {
+        for (code, values) in &mapping.methods_of_control {
+            if !cat.indicators.iter().any(|i| &i.code == code) {
+                c.error(
+                    path,
+                    find_line(&text, &format!("\"{code}\"")),
+                    format!("{code}: no such sign in indicators.toml"),
+                );
+            }
+            if values.is_empty() {
+                c.error(path, None, format!("{code}: no method of control given (leave the sign out instead)"));
+            }
+        }
+    }
+    mapping
 }
 
 fn load_directory(c: &mut Collector, path: &Path) -> Directory {

@@ -275,7 +275,17 @@ fn a_public_language_file_missing_a_key_or_with_an_unknown_one_fails_the_check()
         format!("{}{}", &s[..start], &s[end..])
     });
     edit(&dir.join("public/fi/pages.toml"), |s| s.replace("[text]\n", "[text]\nvictim-hint = \"Ylimääräinen\"\n"));
+    // A poster's words are keys like the pages' own.
+    edit(&dir.join("public/ar/pages.toml"), |s| {
+        let start = s.find("poster-qr =").unwrap();
+        let end = start + s[start..].find('\n').unwrap() + 1;
+        format!("{}{}", &s[..start], &s[end..])
+    });
     let errors = errors_of(&dir);
+    assert!(
+        errors.iter().any(|e| e.contains("public/ar/pages.toml") && e.contains("\"poster-qr\" is missing")),
+        "{errors:?}"
+    );
     assert!(
         errors.iter().any(|e| e.contains("public/uk/pages.toml") && e.contains("\"victim-safe\" is missing")),
         "{errors:?}"
@@ -283,6 +293,45 @@ fn a_public_language_file_missing_a_key_or_with_an_unknown_one_fails_the_check()
     let unknown = errors.iter().find(|e| e.contains("unknown key \"victim-hint\"")).expect("the unknown key");
     assert!(unknown.contains("public/fi/pages.toml:"), "named with its line: {unknown}");
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_tip_language_file_missing_a_key_or_with_an_unknown_one_fails_the_check() {
+    let dir = scratch();
+    // Arabic loses an error message, Ukrainian gains a key the tip pages do not use.
+    edit(&dir.join("public/ar/tip.toml"), |s| {
+        let start = s.find("error-unknown-airport =").unwrap();
+        let end = start + s[start..].find('\n').unwrap() + 1;
+        format!("{}{}", &s[..start], &s[end..])
+    });
+    edit(&dir.join("public/uk/tip.toml"), |s| s.replace("[text]\n", "[text]\ntip-photo = \"Фото\"\n"));
+    // A key left empty, and a language without its tip file.
+    edit(&dir.join("public/es/tip.toml"), |s| {
+        let start = s.find("tip-send =").unwrap();
+        let end = start + s[start..].find('\n').unwrap();
+        format!("{}tip-send = \"  \"{}", &s[..start], &s[end..])
+    });
+    std::fs::remove_file(dir.join("public/fr/tip.toml")).unwrap();
+    let errors = errors_of(&dir);
+    let has = |file: &str, needle: &str| errors.iter().any(|e| e.contains(file) && e.contains(needle));
+    assert!(has("public/ar/tip.toml", "\"error-unknown-airport\" is missing"), "{errors:?}");
+    assert!(has("public/uk/tip.toml:", "unknown key \"tip-photo\""), "named with its line: {errors:?}");
+    assert!(has("public/es/tip.toml:", "\"tip-send\" is empty"), "{errors:?}");
+    assert!(has("public/fr/tip.toml", "cannot read"), "{errors:?}");
+    // The pages' own file is not where tip keys go.
+    edit(&dir.join("public/fi/pages.toml"), |s| s.replace("[text]\n", "[text]\ntip-send = \"Lähetä\"\n"));
+    let errors = errors_of(&dir);
+    assert!(errors.iter().any(|e| e.contains("public/fi/pages.toml:") && e.contains("unknown key \"tip-send\"")));
+    std::fs::remove_dir_all(dir).unwrap();
+    // The content as shipped passes: every language has every tip key.
+    let library = load(&default_dir()).ok().unwrap();
+    for l in &library.public.langs {
+        for key in sightline_content::public::TIP_KEYS {
+            assert!(!l.t(key).trim().is_empty(), "{} {key}", l.code);
+        }
+        assert!(!l.tip_reviewed, "{}: no reviewer has read the tip pages yet", l.code);
+    }
+    assert_eq!(library.public.get("ar").unwrap().dir(), "rtl");
 }
 
 #[test]

@@ -64,6 +64,16 @@ pub enum AuditAction {
     TipReplied,
     /// A platform admin set the airports an organisation covers.
     OrgAirportsChanged,
+    /// The desk referred a case to a partner.
+    ReferralMade,
+    /// A referral's shared record was opened (desk or partner).
+    ReferralViewed,
+    /// A partner acknowledged, accepted or declined a referral, or recorded support.
+    ReferralUpdated,
+    /// A message on a referral.
+    ReferralMessage,
+    /// The desk was alerted that a partner has not acknowledged a referral in time.
+    ReferralOverdue,
 }
 
 impl AuditAction {
@@ -109,6 +119,11 @@ impl AuditAction {
             Self::TipMessageReceived => "tip.message_received",
             Self::TipReplied => "tip.replied",
             Self::OrgAirportsChanged => "org.airports_changed",
+            Self::ReferralMade => "referral.made",
+            Self::ReferralViewed => "referral.viewed",
+            Self::ReferralUpdated => "referral.updated",
+            Self::ReferralMessage => "referral.message",
+            Self::ReferralOverdue => "referral.overdue",
         }
     }
 }

@@ -75,3 +75,7 @@ id_type!(
     /// An entry of the routing directory (platform-wide, not an organisation's).
     DirectoryEntryId
 );
+id_type!(
+    /// A referral of a case to a partner organisation.
+    ReferralId
+);

@@ -130,6 +130,10 @@ simple_enum!(
     /// What happened on a case (one entry of its history).
     CaseEventKind, "kind" {
         Transition => "transition", Note => "note", Assignment => "assignment", Contact => "contact",
+        /// Referred to a partner (the contact columns name the recipient).
+        Referral => "referral",
+        /// A partner's step on a referral (the reason says which).
+        ReferralUpdate => "referral_update",
     }
 );
 

@@ -20,6 +20,8 @@ simple_enum!(
         OrgAdmin => "org_admin",
         /// Runs the platform: organisations, the routing directory.
         PlatformAdmin => "platform_admin",
+        /// Works a partner organisation's (NGO's or authority's) referrals.
+        Caseworker => "caseworker",
     }
 );
 
@@ -27,7 +29,7 @@ impl Role {
     /// Roles that see case details or manage people must sign in with a second factor.
     #[must_use]
     pub const fn requires_two_factor(self) -> bool {
-        matches!(self, Self::DeskAnalyst | Self::OrgAdmin | Self::PlatformAdmin)
+        matches!(self, Self::DeskAnalyst | Self::OrgAdmin | Self::PlatformAdmin | Self::Caseworker)
     }
 
     /// Roles an organisation admin may grant. Platform admin is granted only by a
@@ -116,6 +118,10 @@ simple_enum!(
         Read => "read",
         /// Administer: create organisations and people (as the roles allow).
         Admin => "admin",
+        /// Referrals (`/api/v1/referrals`, `/api/v1/cases/{id}/referrals`): a desk analyst
+        /// makes them; a partner's caseworker reads those made to their organisation,
+        /// acknowledges, accepts or declines them and records the support given.
+        Referrals => "referrals",
     }
 );
 
@@ -128,6 +134,7 @@ impl Scope {
             Self::ReportsWrite => roles.contains(Role::Reporter),
             Self::Read => !roles.is_empty(),
             Self::Admin => roles.contains(Role::OrgAdmin) || roles.contains(Role::PlatformAdmin),
+            Self::Referrals => roles.contains(Role::Caseworker) || roles.contains(Role::DeskAnalyst),
         }
     }
 }
@@ -397,9 +404,9 @@ mod tests {
     }
 
     #[test]
-    fn two_factor_is_required_exactly_for_analysts_and_admins() {
+    fn two_factor_is_required_exactly_for_analysts_admins_and_caseworkers() {
         let required: Vec<Role> = Role::ALL.into_iter().filter(|r| r.requires_two_factor()).collect();
-        assert_eq!(required, vec![Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin]);
+        assert_eq!(required, vec![Role::DeskAnalyst, Role::OrgAdmin, Role::PlatformAdmin, Role::Caseworker]);
     }
 
     #[test]

@@ -341,8 +341,7 @@ impl Db {
             .actor(actor.1)
             .target("directory_entry", id)
             .detail(format!("created: {} ({})", entry.organisation, entry.country));
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             sqlx::query(
                 "INSERT INTO directory_entries (id, country, airport, body, version, created_at, updated_at, updated_by, \
                  body_schema, public) VALUES ($1, $2, $3, $4, 1, $5, $5, $6, 3, $7)",
@@ -366,8 +365,6 @@ impl Db {
                 Some(actor.1.as_uuid()),
                 now
             );
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(id)
     }
@@ -402,8 +399,7 @@ impl Db {
             .actor(actor.1)
             .target("directory_entry", id)
             .detail(format!("updated to version {}: {} ({})", version + 1, entry.organisation, entry.country));
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             update_if_version!(
                 tx,
                 sqlx::query(
@@ -430,44 +426,17 @@ impl Db {
                 Some(actor.1.as_uuid()),
                 now
             );
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(version + 1)
     }
 
-    /// Take an entry out of use, with the reason; it stays in the history.
+    /// Take an entry out of use (`remove`), or put a removed one back, with the reason;
+    /// it stays in the history either way.
     ///
     /// # Errors
-    /// As [`Db::update_directory_entry`].
-    pub async fn remove_directory_entry(
-        &self,
-        id: DirectoryEntryId,
-        version: i64,
-        reason: &str,
-        actor: (OrgId, UserId),
-        now: OffsetDateTime,
-    ) -> Result<()> {
-        self.set_removed(id, version, true, reason, actor, now).await
-    }
-
-    /// Put a removed entry back in use, with the reason.
-    ///
-    /// # Errors
-    /// [`StorageError::NotFound`] for an unknown entry or one in use;
+    /// [`StorageError::NotFound`] for an unknown entry, or one already in the asked state;
     /// [`StorageError::Conflict`] on `version` when someone else changed it meanwhile.
-    pub async fn restore_directory_entry(
-        &self,
-        id: DirectoryEntryId,
-        version: i64,
-        reason: &str,
-        actor: (OrgId, UserId),
-        now: OffsetDateTime,
-    ) -> Result<()> {
-        self.set_removed(id, version, false, reason, actor, now).await
-    }
-
-    async fn set_removed(
+    pub async fn set_directory_entry_removed(
         &self,
         id: DirectoryEntryId,
         version: i64,
@@ -487,8 +456,7 @@ impl Db {
             .actor(actor.1)
             .target("directory_entry", id)
             .detail(format!("{change}: {} ({}): {reason}", current.entry.organisation, current.entry.country));
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             update_if_version!(
                 tx,
                 sqlx::query(
@@ -503,8 +471,6 @@ impl Db {
                 .bind(remove)
             );
             history_in_tx!(tx, id.as_uuid(), version + 1, change, &text, Some(reason), Some(actor.1.as_uuid()), now);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -165,6 +165,17 @@ impl Learner {
     }
 }
 
+/// Bind a learner's key after a query's other values, where [`Learner::clause`]
+/// numbered them.
+macro_rules! bind_learner {
+    ($q:expr, $learner:expr) => {
+        match $learner {
+            Learner::User { org, user } => $q.bind(org.as_uuid()).bind(user.as_uuid()),
+            Learner::Anonymous { hash } => $q.bind(hash.clone()),
+        }
+    };
+}
+
 impl Db {
     /// Mark a lesson as read (idempotent).
     ///
@@ -227,21 +238,19 @@ impl Db {
     ) -> Result<Uuid> {
         let id = Uuid::now_v7();
         let (org, user, anon) = learner.parts();
-        db_run!(self, |p| sqlx::query(
+        exec!(
+            self,
             "INSERT INTO check_attempts (id, org_id, user_id, anon_hash, course_id, lang, drawn, started_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        )
-        .bind(id)
-        .bind(org)
-        .bind(user)
-        .bind(anon)
-        .bind(course)
-        .bind(lang)
-        .bind(drawn)
-        .bind(to_micros(now))
-        .execute(p)
-        .await?
-        .rows_affected());
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            id,
+            org,
+            user,
+            anon,
+            course,
+            lang,
+            drawn,
+            to_micros(now)
+        );
         Ok(id)
     }
 
@@ -253,10 +262,7 @@ impl Db {
         let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM check_attempts WHERE id = $1 AND {}", learner.clause(2));
         let row: Option<AttemptRow> = db_run!(self, |p| {
             let q = sqlx::query_as(&sql).bind(id);
-            let q = match learner {
-                Learner::User { org, user } => q.bind(org.as_uuid()).bind(user.as_uuid()),
-                Learner::Anonymous { hash } => q.bind(hash.clone()),
-            };
+            let q = bind_learner!(q, learner);
             q.fetch_optional(p).await?
         });
         row.map(to_attempt).ok_or(StorageError::NotFound)
@@ -273,10 +279,7 @@ impl Db {
         );
         let rows: Vec<AttemptRow> = db_run!(self, |p| {
             let q = sqlx::query_as(&sql).bind(course);
-            let q = match learner {
-                Learner::User { org, user } => q.bind(org.as_uuid()).bind(user.as_uuid()),
-                Learner::Anonymous { hash } => q.bind(hash.clone()),
-            };
+            let q = bind_learner!(q, learner);
             q.fetch_all(p).await?
         });
         Ok(rows.into_iter().map(to_attempt).collect())
@@ -309,14 +312,8 @@ impl Db {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let q = sqlx::query(&sql).bind(graded).bind(percent).bind(passed).bind(to_micros(now)).bind(id);
-            let q = match learner {
-                Learner::User { org, user } => q.bind(org.as_uuid()).bind(user.as_uuid()),
-                Learner::Anonymous { hash } => q.bind(hash.clone()),
-            };
-            if q.execute(&mut *tx).await?.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::Conflict { field: "attempt" });
-            }
+            let q = bind_learner!(q, learner);
+            one_row_or!(tx, StorageError::Conflict { field: "attempt" }, q);
             if let (Some(c), Learner::User { org, user }) = (certificate, learner) {
                 insert_cert!(tx, c, Some(org.as_uuid()), Some(user.as_uuid()));
                 let audit = NewAuditEntry::new(AuditAction::CertificateIssued)
@@ -398,26 +395,21 @@ impl Db {
             .actor(by)
             .target("certificate", code)
             .detail(reason.to_owned());
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
-            let n = sqlx::query(
-                "UPDATE certificates SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 \
+        audited_tx!(self, &audit, now, |tx| {
+            one_row_or!(
+                tx,
+                StorageError::NotFound,
+                sqlx::query(
+                    "UPDATE certificates SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 \
                  WHERE org_id = $4 AND code = $5 AND revoked_at IS NULL",
-            )
-            .bind(to_micros(now))
-            .bind(by.as_uuid())
-            .bind(reason)
-            .bind(org.as_uuid())
-            .bind(code)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::NotFound);
-            }
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
+                )
+                .bind(to_micros(now))
+                .bind(by.as_uuid())
+                .bind(reason)
+                .bind(org.as_uuid())
+                .bind(code)
+            );
+            count_certificate_in_tx!(tx, code, -1);
         });
         Ok(())
     }

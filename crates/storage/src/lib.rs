@@ -13,6 +13,9 @@
 
 #[macro_use]
 mod macros;
+// Before the modules that use its in-transaction counting macros.
+#[macro_use]
+mod stats;
 mod alerts;
 mod audit;
 mod auth;
@@ -47,9 +50,13 @@ pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
 pub use orgs::{Organisation, Owned};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
+pub use stats::{ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};
 pub use time_conv::{from_micros, to_micros};
 pub use tips::{MAX_AIRPORTS, NewTip, NewTipMessage, PUBLIC_DESK_NAME, TipKey, TipMessage};
-pub use triage::{CaseEvent, CaseRecord, Contact, FirstNotification, QueueFilter};
+pub use triage::{
+    CaseEvent, CaseRecord, Contact, FirstNotification, MAX_REFERRAL_ROWS, NewReferral, NewReferralMessage, QueueFilter,
+    Recipient, ReferralMessage, ReferralRecord, ReferralStep,
+};
 pub use users::{NewUser, UserRecord, WelcomeLink};
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -12,6 +12,30 @@ macro_rules! db_run {
     };
 }
 
+/// Run one statement with these values on `db`'s pool (either engine); its value is the
+/// number of rows it touched.
+macro_rules! exec {
+    ($db:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        db_run!($db, |p| sqlx::query($sql)$(.bind($bind))*.execute(p).await?.rows_affected())
+    };
+}
+
+/// One audited write: open a transaction on `db`'s pool, run `$body` (which writes
+/// through `$tx` and may roll back and `return` early), append `$audit`, commit. The
+/// body's value is the macro's.
+macro_rules! audited_tx {
+    ($db:expr, $audit:expr, $now:expr, |$tx:ident| $body:block) => {
+        db_run!($db, |p| {
+            let mut $tx = p.begin().await?;
+            #[allow(clippy::let_unit_value)]
+            let out = $body;
+            audit_in_tx!($tx, $audit, $now);
+            $tx.commit().await?;
+            out
+        })
+    };
+}
+
 /// Spend something once inside an open transaction `$tx` (a link, a recovery code, a
 /// token): run the guarded `UPDATE … WHERE … IS NULL`; when it touched no row, roll
 /// back and return `$gone` from the enclosing function.
@@ -78,11 +102,19 @@ macro_rules! audit_in_tx {
 /// transaction `$tx`. If it changed no row, someone else saved first: roll back and
 /// return [`StorageError::Conflict`] on `version`, so nothing is overwritten.
 macro_rules! update_if_version {
-    ($tx:ident, $query:expr) => {{
+    ($tx:ident, $query:expr) => {
+        one_row_or!($tx, $crate::StorageError::Conflict { field: "version" }, $query)
+    };
+}
+
+/// Run `$query` inside the open transaction `$tx`; unless it touched exactly one row,
+/// roll back and return `Err($err)` from the enclosing function.
+macro_rules! one_row_or {
+    ($tx:ident, $err:expr, $query:expr) => {{
         let done = $query.execute(&mut *$tx).await?.rows_affected();
         if done != 1 {
             $tx.rollback().await?;
-            return Err($crate::StorageError::Conflict { field: "version" });
+            return Err($err);
         }
     }};
 }
@@ -144,8 +176,8 @@ macro_rules! insert_cert {
     ($tx:expr, $c:expr, $org:expr, $user:expr) => {{
         let c: &$crate::NewCertificate = $c;
         sqlx::query(
-            "INSERT INTO certificates (id, code, attempt_id, org_id, user_id, name, course_id, lang, issued_at, valid_until) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO certificates (id, code, attempt_id, org_id, user_id, name, course_id, lang, issued_at, valid_until, \
+             holder_position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT position FROM users WHERE id = $5))",
         )
         .bind(uuid::Uuid::now_v7())
         .bind(&c.code)
@@ -160,6 +192,7 @@ macro_rules! insert_cert {
         .execute(&mut *$tx)
         .await
         .map_err(StorageError::unique("certificate"))?;
+        count_certificate_in_tx!($tx, &c.code, 1);
     }};
 }
 

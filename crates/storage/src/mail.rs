@@ -148,16 +148,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn claim_mail(&self, id: Uuid, now: OffsetDateTime, lease_until: OffsetDateTime) -> Result<bool> {
-        let n = db_run!(self, |p| sqlx::query(
+        let n = exec!(
+            self,
             "UPDATE mail_outbox SET next_attempt_at = $1, attempts = attempts + 1 \
-             WHERE id = $2 AND next_attempt_at <= $3 AND sent_at IS NULL AND gave_up_at IS NULL"
-        )
-        .bind(to_micros(lease_until))
-        .bind(id)
-        .bind(to_micros(now))
-        .execute(p)
-        .await?
-        .rows_affected());
+             WHERE id = $2 AND next_attempt_at <= $3 AND sent_at IS NULL AND gave_up_at IS NULL",
+            to_micros(lease_until),
+            id,
+            to_micros(now)
+        );
         Ok(n == 1)
     }
 

@@ -32,6 +32,8 @@ pub enum Owned<'a> {
     ApiToken(ApiTokenId),
     /// A knowledge-check attempt.
     Attempt(Uuid),
+    /// A referral (its referring organisation owns it).
+    Referral(Uuid),
 }
 
 impl Owned<'_> {
@@ -45,6 +47,7 @@ impl Owned<'_> {
             Self::Certificate(_) => "certificate",
             Self::ApiToken(_) => "api_token",
             Self::Attempt(_) => "check_attempt",
+            Self::Referral(_) => "referral",
         }
     }
 
@@ -54,7 +57,7 @@ impl Owned<'_> {
         match self {
             Self::Organisation(id) => id.to_string(),
             Self::User(id) => id.to_string(),
-            Self::Report(id) | Self::Attempt(id) => id.to_string(),
+            Self::Report(id) | Self::Attempt(id) | Self::Referral(id) => id.to_string(),
             Self::Certificate(code) => (*code).to_owned(),
             Self::ApiToken(id) => id.to_string(),
         }
@@ -119,11 +122,8 @@ impl Db {
     ) -> Result<OrgId> {
         let id = OrgId::new();
         let audit = audit.org(id).target("organisation", id).detail(format!("{} ({kind})", name.as_str()));
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             insert_org_in_tx!(tx, id, name, kind, now);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(id)
     }
@@ -181,6 +181,7 @@ impl Db {
             Owned::Certificate(_) => "SELECT org_id FROM certificates WHERE code = $1",
             Owned::ApiToken(_) => "SELECT org_id FROM api_tokens WHERE id = $1",
             Owned::Attempt(_) => "SELECT org_id FROM check_attempts WHERE id = $1",
+            Owned::Referral(_) => "SELECT org_id FROM referrals WHERE id = $1",
         };
         let id = match target {
             Owned::Certificate(code) => {
@@ -191,7 +192,7 @@ impl Db {
             Owned::Organisation(id) => id.as_uuid(),
             Owned::User(id) => id.as_uuid(),
             Owned::ApiToken(id) => id.as_uuid(),
-            Owned::Report(id) | Owned::Attempt(id) => id,
+            Owned::Report(id) | Owned::Attempt(id) | Owned::Referral(id) => id,
         };
         let row: Option<Option<Uuid>> = db_run!(self, |p| sqlx::query_scalar(sql).bind(id).fetch_optional(p).await?);
         Ok(row.flatten().map(OrgId::from_uuid))

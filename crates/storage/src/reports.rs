@@ -37,6 +37,9 @@ pub struct NewReport {
     pub potential_victims: i32,
     pub companions: i32,
     pub indicators: String,
+    /// The regions of the route's airports (`origin>destination`, see
+    /// `sightline_domain::stats::Regions::route`), counted in the statistics.
+    pub route_region: String,
     pub disclosed: bool,
     pub companion_aware: Awareness,
     pub immediate_danger: bool,
@@ -119,9 +122,9 @@ macro_rules! insert_report {
             "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
         reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
         potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
-        relay_message, sealed, wrapped_key, arrival_key, place, flags, public_tip) \
+        relay_message, sealed, wrapped_key, arrival_key, place, flags, public_tip, route_region, stats_month) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-        $21, $22, $23, $24, $25, $26, $27, $28, $29) ON CONFLICT (id) DO NOTHING",
+        $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) ON CONFLICT (id) DO NOTHING",
         )
         .bind(r.id)
         .bind(r.org_id.as_uuid())
@@ -152,6 +155,8 @@ macro_rules! insert_report {
         .bind(&r.place)
         .bind(&r.flags)
         .bind($public)
+        .bind(&r.route_region)
+        .bind(sightline_domain::stats::month_of($now))
     }};
 }
 pub(crate) use insert_report;
@@ -233,7 +238,10 @@ impl Db {
                     }
                     continue;
                 }
-                // The audit entries go last, so the chain's lock is held only briefly.
+                // Then the statistics, in key order, and the audit entries last, so the
+                // chain's lock is held only briefly.
+                let counted = order.iter().filter(|&&i| matches!(inserted[i], Ok(true))).map(|&i| &batch[i]);
+                count_reports_in_tx!(tx, counted, sightline_domain::stats::month_of(now));
                 for &i in &order {
                     let r = &batch[i];
                     if matches!(inserted[i], Ok(true)) {

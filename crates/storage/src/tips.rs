@@ -203,8 +203,7 @@ impl Db {
             r.reference,
             if r.origin.is_empty() { "-" } else { &r.origin }
         ));
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             sqlx::query(
                 "INSERT INTO users (id, org_id, name, email, active, tip_line, created_at) \
                  VALUES ($1, $2, 'Public tip line', $3, FALSE, TRUE, $4) ON CONFLICT (email) DO NOTHING",
@@ -220,11 +219,8 @@ impl Db {
                 .bind(org.as_uuid())
                 .fetch_one(&mut *tx)
                 .await?;
-            let done = insert_report!(r, line, true, now).execute(&mut *tx).await?;
-            if done.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::Conflict { field: "id" });
-            }
+            one_row_or!(tx, StorageError::Conflict { field: "id" }, insert_report!(r, line, true, now));
+            count_reports_in_tx!(tx, [r], sightline_domain::stats::month_of(now));
             sqlx::query(
                 "INSERT INTO tips (report_id, org_id, lookup, receipt_hash, seen, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -237,8 +233,6 @@ impl Db {
             .bind(to_micros(now))
             .execute(&mut *tx)
             .await?;
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -319,31 +313,26 @@ impl Db {
         if let Some(a) = m.actor_id {
             audit = audit.actor(a);
         }
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
-            let done = sqlx::query(
-                "INSERT INTO tip_messages (id, org_id, report_id, at, from_desk, actor_id, sealed, wrapped_key) \
+        audited_tx!(self, &audit, now, |tx| {
+            one_row_or!(
+                tx,
+                StorageError::NotFound,
+                sqlx::query(
+                    "INSERT INTO tip_messages (id, org_id, report_id, at, from_desk, actor_id, sealed, wrapped_key) \
                  SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS \
                  (SELECT 1 FROM tips WHERE org_id = $9 AND report_id = $10)",
-            )
-            .bind(m.id)
-            .bind(m.org_id.as_uuid())
-            .bind(m.report_id)
-            .bind(to_micros(now))
-            .bind(m.from_desk)
-            .bind(m.actor_id.map(|a| a.as_uuid()))
-            .bind(&m.sealed)
-            .bind(&m.wrapped_key)
-            .bind(m.org_id.as_uuid())
-            .bind(m.report_id)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::NotFound);
-            }
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
+                )
+                .bind(m.id)
+                .bind(m.org_id.as_uuid())
+                .bind(m.report_id)
+                .bind(to_micros(now))
+                .bind(m.from_desk)
+                .bind(m.actor_id.map(|a| a.as_uuid()))
+                .bind(&m.sealed)
+                .bind(&m.wrapped_key)
+                .bind(m.org_id.as_uuid())
+                .bind(m.report_id)
+            );
         });
         Ok(())
     }

@@ -64,6 +64,12 @@ impl UserRecord {
     pub const fn two_factor_enabled(&self) -> bool {
         self.totp_secret.is_some()
     }
+
+    /// An audit entry for what this person did to their own account.
+    #[must_use]
+    pub fn own_audit(&self, action: AuditAction, ip: Option<String>) -> NewAuditEntry {
+        NewAuditEntry::new(action).org(self.org_id).actor(self.id).target("user", self.id).ip(ip)
+    }
 }
 
 /// A `users` row as [`USER_COLUMNS`] reads it.
@@ -83,6 +89,31 @@ struct UserRow {
     totp_last_step: Option<i64>,
     created_at: i64,
     position: Option<String>,
+}
+
+/// A user with one of their roles, as a query that joins [`ROLES_JOIN`] and selects
+/// [`USER_COLUMNS`] and `r.role` reads it: one row per role, and one with no role for
+/// a user who has none. [`user_of_rows`] folds them into the user, so a user and their
+/// roles cost one query.
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRoleRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    role: Option<String>,
+}
+
+/// Join a query's `u` (users) to the roles, for [`UserRoleRow`].
+pub(crate) const ROLES_JOIN: &str = "LEFT JOIN user_roles r ON r.user_id = u.id";
+
+/// The user whose [`UserRoleRow`]s these are, or `None` when there are none.
+pub(crate) fn user_of_rows(rows: Vec<UserRoleRow>) -> Result<Option<UserRecord>> {
+    let mut roles = Vec::with_capacity(rows.len());
+    let mut user = None;
+    for r in rows {
+        roles.extend(r.role);
+        user.get_or_insert(r.user);
+    }
+    user.map(|u| to_user(u, parse_roles(roles)?)).transpose()
 }
 
 /// A `user_roles` row.
@@ -165,11 +196,8 @@ impl Db {
         let id = UserId::new();
         let roles: Vec<&str> = user.roles.iter().map(Role::as_str).collect();
         let audit = audit.org(org).target("user", id).detail(format!("roles: {}", roles.join(",")));
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             insert_user_in_tx!(tx, id, org, user, now);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(id)
     }
@@ -191,8 +219,7 @@ impl Db {
             return Err(StorageError::Batch("one welcome link per roster row".into()));
         }
         let audit = audit.org(org).target("organisation", org).detail(format!("{} users", rows.len()));
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             let mut conflicts = Vec::new();
             for row in rows {
                 let taken: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
@@ -236,39 +263,22 @@ impl Db {
                     mail_in_tx!(tx, org, &w.mail, now);
                 }
             }
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(rows.len())
     }
 
-    async fn roles_of(&self, user: Uuid) -> Result<Roles> {
-        let names: Vec<String> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-                .bind(user)
-                .fetch_all(p)
-                .await?);
-        parse_roles(names)
-    }
-
     async fn user_where(&self, clause: &str, bind: UserKey) -> Result<Option<UserRecord>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE {clause}");
-        let row: Option<UserRow> = db_run!(self, |p| {
+        let sql = format!("SELECT {USER_COLUMNS}, r.role FROM users u {ROLES_JOIN} WHERE {clause}");
+        let rows: Vec<UserRoleRow> = db_run!(self, |p| {
             let q = sqlx::query_as(&sql);
             let q = match &bind {
                 UserKey::Email(e) => q.bind(e.clone()),
                 UserKey::Id(id) => q.bind(*id),
                 UserKey::OrgAndId(org, id) => q.bind(*org).bind(*id),
             };
-            q.fetch_optional(p).await?
+            q.fetch_all(p).await?
         });
-        match row {
-            None => Ok(None),
-            Some(r) => {
-                let roles = self.roles_of(r.id).await?;
-                to_user(r, roles).map(Some)
-            }
-        }
+        user_of_rows(rows)
     }
 
     /// Look a user up by e-mail (sign-in is the one place that searches across
@@ -391,13 +401,13 @@ impl Db {
     /// # Errors
     /// [`StorageError::NotFound`] if the user is not in `org`.
     pub async fn set_position(&self, org: OrgId, user: UserId, position: Option<Audience>) -> Result<()> {
-        let n = db_run!(self, |p| sqlx::query("UPDATE users SET position = $1 WHERE org_id = $2 AND id = $3")
-            .bind(position.map(|a| a.as_str()))
-            .bind(org.as_uuid())
-            .bind(user.as_uuid())
-            .execute(p)
-            .await?
-            .rows_affected());
+        let n = exec!(
+            self,
+            "UPDATE users SET position = $1 WHERE org_id = $2 AND id = $3",
+            position.map(|a| a.as_str()),
+            org.as_uuid(),
+            user.as_uuid()
+        );
         if n == 1 { Ok(()) } else { Err(StorageError::NotFound) }
     }
 
@@ -452,8 +462,7 @@ impl Db {
         ip: Option<String>,
         now: OffsetDateTime,
     ) -> Result<()> {
-        let entry = NewAuditEntry::new(action).org(user.org_id).actor(user.id).target("user", user.id).ip(ip);
-        self.append_audit(&entry, now).await.map(|_| ())
+        self.append_audit(&user.own_audit(action, ip), now).await.map(|_| ())
     }
 }
 

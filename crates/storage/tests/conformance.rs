@@ -68,6 +68,7 @@ on_both_engines!(
     duplicate_email_is_a_conflict_and_writes_nothing,
     roster_import_is_all_or_nothing,
     sessions_expire_and_can_be_ended,
+    sessions_and_tokens_carry_every_role_of_their_user,
     api_tokens_authenticate_until_revoked_or_expired,
     invitation_can_be_accepted_once,
     password_reset_sets_password_and_ends_sessions,
@@ -109,6 +110,9 @@ on_both_engines!(
     tip_threads_stay_in_their_organisation_and_are_audited,
     airports_are_covered_by_one_organisation_and_route_tips,
     the_public_desk_is_made_once,
+    referrals_are_read_only_by_their_two_organisations_and_hand_the_case_over,
+    an_overdue_referral_is_claimed_once,
+    statistics_are_counted_with_the_writes_and_rebuilt_alike,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -275,6 +279,35 @@ async fn sessions_expire_and_can_be_ended(db: &Db) {
     assert!(db.session(&[2; 32], NOW).await.unwrap().is_none());
     db.delete_session(&s.id_hash).await.unwrap();
     assert!(db.session(&s.id_hash, NOW).await.unwrap().is_none());
+}
+
+/// A session and a token read their user with all of the user's roles in one query
+/// (one row per role): several roles, and none, come back whole.
+async fn sessions_and_tokens_carry_every_role_of_their_user(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let many = [Role::Reporter, Role::DeskAnalyst, Role::Learner, Role::OrgAdmin];
+    let u = db.get_user(a, user(db, a, "many@a.example", &many).await).await.unwrap();
+    let none = db.get_user(a, user(db, a, "none@a.example", &[]).await).await.unwrap();
+    assert_eq!(u.roles, Roles::of(many));
+    assert_eq!(none.roles, Roles::of([]));
+    for (i, who) in [&u, &none].into_iter().enumerate() {
+        let hash = vec![u8::try_from(i).unwrap() + 40; 32];
+        let s = NewSession {
+            id_hash: hash.clone(),
+            user_id: who.id,
+            org_id: a,
+            csrf_token: format!("csrf{i}"),
+            two_factor_passed: i == 0,
+            expires_at: NOW + Duration::hours(1),
+        };
+        db.create_session(&s, NOW).await.unwrap();
+        let got = db.session(&hash, NOW).await.unwrap().unwrap();
+        assert_eq!((got.user.id, &got.user.roles, got.user.email.as_str()), (who.id, &who.roles, who.email.as_str()));
+        assert_eq!((got.csrf_token, got.two_factor_passed), (format!("csrf{i}"), i == 0));
+        db.create_api_token(who, "t", &reporting(), &[u8::try_from(i).unwrap() + 50; 32], None, NOW).await.unwrap();
+        let (holder, scopes) = db.user_by_api_token(&[u8::try_from(i).unwrap() + 50; 32], NOW).await.unwrap().unwrap();
+        assert_eq!((holder.id, &holder.roles, scopes), (who.id, &who.roles, reporting()));
+    }
 }
 
 async fn api_tokens_authenticate_until_revoked_or_expired(db: &Db) {
@@ -679,6 +712,7 @@ fn report(id: uuid::Uuid, org: OrgId, reporter: UserId, variant: u8) -> NewRepor
         potential_victims: 1,
         companions: 1,
         indicators: "DOC-HELD-BY-OTHER".into(),
+        route_region: "europe>northern_america".into(),
         disclosed: false,
         companion_aware: Awareness::Unknown,
         immediate_danger: variant.is_multiple_of(2),
@@ -1362,25 +1396,34 @@ async fn the_directory_is_seeded_once_and_every_change_is_kept(db: &Db) {
     let hel = DirectoryEntry { airport: Some("HEL".into()), ..entry("FI", ContactKind::BorderGuard, "HEL border") };
     let hel_id = db.create_directory_entry(&hel, me, NOW + Duration::minutes(1)).await.unwrap();
     assert_eq!(db.directory_for("FI").await.unwrap().len(), 3);
-    let err = db.remove_directory_entry(hel_id, 7, "closed", me, NOW).await.unwrap_err();
+    let err = db.set_directory_entry_removed(hel_id, 7, true, "closed", me, NOW).await.unwrap_err();
     assert!(matches!(err, StorageError::Conflict { .. }), "{err:?}");
-    db.remove_directory_entry(hel_id, 1, "closing soon", me, NOW + Duration::minutes(2)).await.unwrap();
+    db.set_directory_entry_removed(hel_id, 1, true, "closing soon", me, NOW + Duration::minutes(2)).await.unwrap();
     assert_eq!(db.directory_for("FI").await.unwrap().len(), 2);
     assert!(db.directory_entry(hel_id).await.unwrap().removed_at.is_some());
     let err = db.update_directory_entry(hel_id, 2, &hel, me, NOW).await.unwrap_err();
     assert!(matches!(err, StorageError::NotFound), "a removed entry cannot be edited: {err:?}");
 
-    let err = db.remove_directory_entry(hel_id, 2, "again", me, NOW).await.unwrap_err();
+    let err = db.set_directory_entry_removed(hel_id, 2, true, "again", me, NOW).await.unwrap_err();
     assert!(matches!(err, StorageError::NotFound), "removed once: {err:?}");
     assert_eq!(db.removed_directory().await.unwrap().iter().map(|e| e.id).collect::<Vec<_>>(), vec![hel_id]);
-    db.restore_directory_entry(hel_id, 2, "removed by mistake", me, NOW + Duration::minutes(3)).await.unwrap();
-    assert_eq!(db.directory_for("FI").await.unwrap().len(), 3, "back in use");
-    assert!(db.removed_directory().await.unwrap().is_empty());
-    let err = db.restore_directory_entry(hel_id, 3, "twice", me, NOW).await.unwrap_err();
-    assert!(matches!(err, StorageError::NotFound), "only a removed entry can be restored: {err:?}");
-    db.remove_directory_entry(hel_id, 3, "unit merged into the national one", me, NOW + Duration::minutes(4))
+    db.set_directory_entry_removed(hel_id, 2, false, "removed by mistake", me, NOW + Duration::minutes(3))
         .await
         .unwrap();
+    assert_eq!(db.directory_for("FI").await.unwrap().len(), 3, "back in use");
+    assert!(db.removed_directory().await.unwrap().is_empty());
+    let err = db.set_directory_entry_removed(hel_id, 3, false, "twice", me, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::NotFound), "only a removed entry can be restored: {err:?}");
+    db.set_directory_entry_removed(
+        hel_id,
+        3,
+        true,
+        "unit merged into the national one",
+        me,
+        NOW + Duration::minutes(4),
+    )
+    .await
+    .unwrap();
 
     // Seeding again brings back neither the edited nor the removed entry.
     assert_eq!(db.seed_directory(&[police, eu, us, hel], NOW).await.unwrap(), 1, "only the new file entry");
@@ -1538,7 +1581,7 @@ async fn only_entries_marked_public_reach_the_public_help_pages(db: &Db) {
     let hidden = DirectoryEntry { public: false, ..emergency.clone() };
     db.update_directory_entry(id_of("Emergency Response Centre"), 1, &hidden, (a, admin), NOW).await.unwrap();
     assert_eq!(names(&db.public_directory_for("FI").await.unwrap()), ["European emergency number", "Finnish police"]);
-    db.remove_directory_entry(id_of("Finnish police"), 2, "line closed", (a, admin), NOW).await.unwrap();
+    db.set_directory_entry_removed(id_of("Finnish police"), 2, true, "line closed", (a, admin), NOW).await.unwrap();
     assert_eq!(names(&db.public_directory_for("FI").await.unwrap()), ["European emergency number"], "removed: gone");
     let created = entry("FI", ContactKind::VictimAssistance, "Assistance system", true);
     db.create_directory_entry(&created, (a, admin), NOW).await.unwrap();
@@ -1865,4 +1908,263 @@ async fn the_public_desk_is_made_once(db: &Db) {
     assert_eq!(db.get_org(desk).await.unwrap().name, sightline_storage::PUBLIC_DESK_NAME);
     let made = db.audit_for_org(desk, 10).await.unwrap();
     assert_eq!(made.entries.iter().filter(|e| e.action == "org.created").count(), 1);
+}
+
+async fn ngo(db: &Db, name: &str) -> OrgId {
+    db.create_org(&OrgName::parse(name).unwrap(), OrgKind::Ngo, NewAuditEntry::new(AuditAction::OrgCreated), NOW)
+        .await
+        .unwrap()
+}
+
+fn new_referral(report_id: uuid::Uuid, to: OrgId) -> sightline_storage::NewReferral {
+    use sightline_domain::referral::{Consent, LawfulBasis, Profile, RecipientKind, ReferralReason};
+    sightline_storage::NewReferral {
+        id: uuid::Uuid::now_v7(),
+        report_id,
+        recipient: sightline_storage::Recipient::Org(to),
+        recipient_name: "Demo NGO".into(),
+        recipient_kind: RecipientKind::Ngo,
+        consent: Consent::Given,
+        lawful_basis: LawfulBasis::Consent,
+        reason: ReferralReason::AdditionalServicesRequired,
+        profile: Profile::Ngo,
+        gate_override: None,
+        sealed: (vec![7; 40], vec![8; 72]),
+    }
+}
+
+async fn referrals_are_read_only_by_their_two_organisations_and_hand_the_case_over(db: &Db) {
+    use sightline_domain::referral::{ReferralStatus, Support};
+    use sightline_storage::{NewReferralMessage, ReferralStep};
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let n = ngo(db, "Demo NGO").await;
+    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let worker = user(db, n, "cw@ngo.example", &[Role::Caseworker]).await;
+    let id = uuid::Uuid::now_v7();
+    db.put_report(&report(id, a, crew, 1), NOW).await.unwrap();
+    let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
+    let r = new_referral(id, n);
+    // Another organisation cannot refer this organisation's case.
+    assert!(matches!(db.create_referral(b, &r, desk, &made, NOW).await, Err(StorageError::NotFound)));
+    db.create_referral(a, &r, desk, &made, NOW).await.unwrap();
+
+    // Both sides read it; a third organisation does not even learn it exists.
+    let mine = db.referral(a, r.id).await.unwrap();
+    assert_eq!((mine.status, mine.org_id, mine.case_reference.as_str()), (ReferralStatus::Sent, a, "REF1"));
+    assert_eq!(db.referral(n, r.id).await.unwrap(), mine);
+    assert!(matches!(db.referral(b, r.id).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.referral_sealed(b, r.id).await, Err(StorageError::NotFound)));
+    assert_eq!(db.referral_sealed(n, r.id).await.unwrap(), (vec![7; 40], vec![8; 72]));
+    assert_eq!(db.referral_inbox(n, 10).await.unwrap().len(), 1);
+    assert!(db.referral_inbox(a, 10).await.unwrap().is_empty(), "the referring desk has no inbox entry");
+    assert_eq!(db.case_referrals(a, id).await.unwrap().len(), 1);
+    assert!(db.case_referrals(b, id).await.unwrap().is_empty());
+    assert_eq!(
+        db.owner_of(sightline_storage::Owned::Referral(r.id)).await.unwrap(),
+        Some(a),
+        "the referring organisation owns it"
+    );
+
+    // The partner's steps: the referring desk cannot take them; versions guard them.
+    let audit = NewAuditEntry::new(AuditAction::ReferralUpdated).org(n).actor(worker);
+    let ack = ReferralStep {
+        to: ReferralStatus::Acknowledged,
+        support: None,
+        message: None,
+        case_note: "acknowledged".into(),
+        hand_over: false,
+        actor: worker,
+    };
+    assert!(matches!(db.referral_step(a, r.id, 1, &ack, &audit, NOW).await, Err(StorageError::NotFound)));
+    let v2 = db.referral_step(n, r.id, 1, &ack, &audit, NOW + Duration::minutes(1)).await.unwrap();
+    assert!(matches!(
+        db.referral_step(n, r.id, 1, &ack, &audit, NOW).await,
+        Err(StorageError::Conflict { field: "version" })
+    ));
+    let accept = ReferralStep {
+        to: ReferralStatus::Accepted,
+        support: None,
+        message: None,
+        case_note: "accepted".into(),
+        hand_over: true,
+        actor: worker,
+    };
+    let v3 = db.referral_step(n, r.id, v2, &accept, &audit, NOW + Duration::minutes(2)).await.unwrap();
+    let support = [Support::Shelter, Support::Medical];
+    let record = ReferralStep {
+        to: ReferralStatus::Accepted,
+        support: Some(&support),
+        message: None,
+        case_note: "support: shelter medical".into(),
+        hand_over: false,
+        actor: worker,
+    };
+    db.referral_step(n, r.id, v3, &record, &audit, NOW + Duration::minutes(3)).await.unwrap();
+    let got = db.referral(a, r.id).await.unwrap();
+    assert_eq!((got.status, got.support.as_slice(), got.version), (ReferralStatus::Accepted, &support[..], 4));
+    assert_eq!(got.acknowledged_at, Some(NOW + Duration::minutes(1)));
+    assert_eq!(got.decided_at, Some(NOW + Duration::minutes(2)));
+
+    // The case was handed over, and its history says so; the reporter sees it.
+    let c = db.case(a, id).await.unwrap();
+    assert_eq!((c.status.as_str(), c.version), ("handed_over", 1));
+    let kinds: Vec<&str> = db.case_events(a, id).await.unwrap().into_iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["referral", "referral_update", "referral_update", "transition", "referral_update"]);
+    assert_eq!(db.reports_of(a, crew, 5).await.unwrap()[0].status.as_str(), "handed_over");
+
+    // The thread: both sides write and read; a third organisation does neither.
+    let said = NewAuditEntry::new(AuditAction::ReferralMessage).org(n).actor(worker);
+    let m = NewReferralMessage {
+        id: uuid::Uuid::now_v7(),
+        from_partner: true,
+        actor_id: worker,
+        sealed: (vec![1], vec![2]),
+    };
+    db.add_referral_message(n, r.id, &m, &said, NOW).await.unwrap();
+    let m2 = NewReferralMessage {
+        id: uuid::Uuid::now_v7(),
+        from_partner: false,
+        actor_id: desk,
+        sealed: (vec![3], vec![4]),
+    };
+    db.add_referral_message(a, r.id, &m2, &said, NOW + Duration::seconds(1)).await.unwrap();
+    assert!(matches!(db.add_referral_message(b, r.id, &m2, &said, NOW).await, Err(StorageError::NotFound)));
+    let thread = db.referral_messages(n, r.id).await.unwrap();
+    assert_eq!(thread.iter().map(|m| m.from_partner).collect::<Vec<_>>(), [true, false]);
+    assert!(matches!(db.referral_messages(b, r.id).await, Err(StorageError::NotFound)));
+    let actions: Vec<String> = db.audit_for_org(n, 20).await.unwrap().entries.into_iter().map(|e| e.action).collect();
+    assert!(actions.iter().any(|x| x == "referral.updated") && actions.iter().any(|x| x == "referral.message"));
+}
+
+async fn an_overdue_referral_is_claimed_once(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let n = ngo(db, "Demo NGO").await;
+    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
+    let mut ids = Vec::new();
+    for i in 0..3u8 {
+        let id = uuid::Uuid::now_v7();
+        db.put_report(&report(id, a, crew, i + 1), NOW).await.unwrap();
+        let r = new_referral(id, n);
+        db.create_referral(a, &r, desk, &made, NOW + Duration::minutes(i64::from(i))).await.unwrap();
+        ids.push(r.id);
+    }
+    // Only those made before the cut-off, oldest first, bounded by the limit.
+    let due = db.overdue_referrals(NOW + Duration::seconds(90), 10).await.unwrap();
+    assert_eq!(due.iter().map(|r| r.id).collect::<Vec<_>>(), ids[..2]);
+    assert_eq!(db.overdue_referrals(NOW + Duration::hours(1), 1).await.unwrap().len(), 1);
+    // Two claimers at once: exactly one wins each referral.
+    let audit = NewAuditEntry::new(AuditAction::ReferralOverdue).org(a);
+    let (x, y) = tokio::join!(
+        db.claim_overdue_referral(ids[0], &audit, NOW + Duration::hours(1)),
+        db.claim_overdue_referral(ids[0], &audit, NOW + Duration::hours(1))
+    );
+    assert_eq!(u8::from(x.unwrap()) + u8::from(y.unwrap()), 1);
+    let due = db.overdue_referrals(NOW + Duration::hours(1), 10).await.unwrap();
+    assert_eq!(due.iter().map(|r| r.id).collect::<Vec<_>>(), ids[1..]);
+}
+
+async fn statistics_are_counted_with_the_writes_and_rebuilt_alike(db: &Db) {
+    use sightline_domain::learn::Audience;
+    use sightline_domain::triage::{CaseStatus, transition};
+    use sightline_storage::{ReportCount, SignCount, StatsScope, TrainingCount};
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter, Role::Learner]).await;
+    let ub = user(db, b, "crew@b.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let month = 202611;
+    let range = (202601, 202612);
+
+    // Reports: a batch of two, one alone with two signs on another route, a replay and
+    // a conflict (neither counted), another organisation's, and a tip.
+    let (r1, r2, r3) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    db.put_reports(&[report(r1, a, u, 1), report(r2, a, u, 2)], NOW).await.unwrap();
+    let mut third = report(r3, a, u, 3);
+    third.route_region = "europe>europe".into();
+    third.indicators = "DOC-HELD-BY-OTHER SCRIPTED-STORY".into();
+    db.put_report(&third, NOW).await.unwrap();
+    db.put_report(&report(r1, a, u, 1), NOW).await.unwrap();
+    assert!(db.put_report(&report(r1, a, u, 9), NOW).await.is_err());
+    db.put_report(&report(uuid::Uuid::now_v7(), b, ub, 1), NOW).await.unwrap();
+    let mut t = tip(a, 5);
+    t.report.route_region = "unknown".into();
+    t.report.indicators = String::new();
+    db.put_tip(&t, NOW).await.unwrap();
+
+    // Escalations: r1 by a transition, r3 by a contact; a second contact on r3 and a
+    // stale (refused) escalation of r2 count nothing.
+    let esc = transition(CaseStatus::Received, CaseStatus::Escalated, "", None).unwrap();
+    db.transition_case(a, r1, 0, &esc, analyst, NOW).await.unwrap();
+    assert!(db.transition_case(a, r2, 7, &esc, analyst, NOW).await.is_err());
+    let contact = Contact {
+        organisation: "Police".into(),
+        kind: ContactKind::Police,
+        method: "phone".into(),
+        reference: "P-1".into(),
+        gate_override: None,
+    };
+    let v = db.record_contact(a, r3, 0, &contact, analyst, NOW).await.unwrap();
+    db.record_contact(a, r3, v, &contact, analyst, NOW).await.unwrap();
+
+    // Certificates: two in A by a cabin-crew member (one revoked later), one public.
+    db.set_position(a, u, Some(Audience::CabinCrew)).await.unwrap();
+    let learner = Learner::User { org: a, user: u };
+    for code in ["SL-STAT-AAAA-0001", "SL-STAT-AAAA-0002"] {
+        let id = db.create_attempt(&learner, "cabin-crew", "en", "[]", NOW).await.unwrap();
+        db.submit_attempt(&learner, id, "[]", 90, true, Some(&cert(code, id)), NOW).await.unwrap();
+    }
+    db.revoke_certificate(a, "SL-STAT-AAAA-0002", admin, "issued in error", NOW).await.unwrap();
+    let anon = Learner::Anonymous { hash: vec![7; 32] };
+    let id = db.create_attempt(&anon, "public", "en", "[]", NOW).await.unwrap();
+    db.submit_attempt(&anon, id, "[]", 100, true, None, NOW).await.unwrap();
+    let mut public = cert("SL-STAT-PUBL-0001", id);
+    public.course_id = "public".into();
+    db.issue_public_certificate(&anon, &public).await.unwrap();
+
+    let sorted = |mut s: sightline_storage::StatsRows| {
+        s.training.sort_by(|x, y| (&x.course_id, &x.role).cmp(&(&y.course_id, &y.role)));
+        s.reports.sort_by(|x, y| x.route_region.cmp(&y.route_region));
+        s.signs.sort_by(|x, y| x.sign.cmp(&y.sign));
+        s
+    };
+    let rc = |route: &str, reports, escalated| ReportCount { month, route_region: route.into(), reports, escalated };
+    let sc = |sign: &str, reports, escalated| SignCount { month, sign: sign.into(), reports, escalated };
+    let tc =
+        |course: &str, role: &str, people| TrainingCount { month, course_id: course.into(), role: role.into(), people };
+
+    let of_a = sorted(db.statistics(StatsScope::Org(a), range.0, range.1).await.unwrap());
+    assert_eq!(of_a.reports, vec![rc("europe>europe", 1, 1), rc("europe>northern_america", 2, 1), rc("unknown", 1, 0)]);
+    assert_eq!(of_a.signs, vec![sc("DOC-HELD-BY-OTHER", 3, 2), sc("SCRIPTED-STORY", 1, 1)]);
+    assert_eq!(of_a.training, vec![tc("cabin-crew", "cabin_crew", 1)], "the revoked one is not counted");
+    assert!(of_a.referrals.is_empty());
+
+    let of_b = sorted(db.statistics(StatsScope::Org(b), range.0, range.1).await.unwrap());
+    assert_eq!(of_b.reports, vec![rc("europe>northern_america", 1, 0)]);
+    assert!(of_b.training.is_empty());
+
+    let all = sorted(db.statistics(StatsScope::Platform, range.0, range.1).await.unwrap());
+    assert_eq!(all.reports, vec![rc("europe>europe", 1, 1), rc("europe>northern_america", 3, 1), rc("unknown", 1, 0)]);
+    assert_eq!(all.training, vec![tc("cabin-crew", "cabin_crew", 1), tc("public", "public", 1)]);
+    assert!(db.statistics(StatsScope::Platform, 202612, 202712).await.unwrap().reports.is_empty(), "months outside");
+
+    // A rebuild from the rows gives the same counts (and works the route regions out
+    // again from the airports).
+    assert!(!db.statistics_built().await.unwrap());
+    let route_of = |o: &str, d: &str| match (o, d) {
+        ("HEL", "JFK") => "europe>northern_america".to_owned(),
+        ("HEL", "HEL") => "europe>europe".to_owned(),
+        _ => "unknown".to_owned(),
+    };
+    assert_eq!(db.rebuild_statistics(&route_of).await.unwrap(), 5);
+    assert!(db.statistics_built().await.unwrap());
+    let rebuilt = sorted(db.statistics(StatsScope::Platform, range.0, range.1).await.unwrap());
+    // The tip (HEL–HEL) and the third report (HEL–JFK) get the region their airports give.
+    assert_eq!(rebuilt.reports, vec![rc("europe>europe", 1, 0), rc("europe>northern_america", 4, 2)]);
+    assert_eq!(rebuilt.signs, all.signs);
+    assert_eq!(rebuilt.training, all.training);
 }

@@ -25,6 +25,7 @@ macro_rules! route_table {
 
 pub mod alerts;
 mod api;
+mod chart;
 mod cookies;
 mod error;
 mod i18n;
@@ -42,6 +43,7 @@ use sightline_storage::Db;
 
 pub use error::{ApiError, FieldProblem, PageError, WebError};
 pub use i18n::Lang;
+pub use pages::stats::CSV_HEADER as STATS_CSV_HEADER;
 use sightline_app::security;
 pub use sightline_app::security::{hash_password, hash_token, new_token};
 pub use sightline_app::{App, Clock, reports, tips};
@@ -176,6 +178,8 @@ route_table! {
     "/orgs/{org}/audit" => get(pages::users::audit);
     "/orgs/{org}/users/{user}/position" => post(pages::users::set_position);
     "/orgs/{org}/training" => get(pages::learn::training);
+    "/orgs/{org}/stats" => get(pages::stats::org);
+    "/orgs/{org}/stats.csv" => get(pages::stats::org_csv);
     "/orgs/{org}/settings" => get(pages::settings::form).post(pages::settings::submit);
     "/orgs/{org}/settings/alert-email" => post(pages::settings::alert_email);
     "/orgs/{org}/settings/webhook" => post(pages::settings::webhook);
@@ -198,6 +202,9 @@ route_table! {
     "/public/signs" => get(pages::public::signs);
     "/help" => get(pages::public::help);
     "/help/{airport}" => get(pages::public::airport);
+    "/posters/{poster}" => get(pages::public::poster);
+    "/stats" => get(pages::stats::public);
+    "/stats.csv" => get(pages::stats::public_csv);
     "/tip" => get(pages::tip::form).post(pages::tip::submit);
     "/tip/status" => get(pages::tip::status_form).post(pages::tip::status);
     "/tip/status/reply" => post(pages::tip::reply);
@@ -221,6 +228,7 @@ route_table! {
     "/readyz" => get(api::readyz).fallback(api::method_not_allowed);
     "/static/style.css" => get(middleware::asset);
     "/static/public.css" => get(middleware::asset);
+    "/static/tip.css" => get(middleware::asset);
     "/favicon.svg" => get(middleware::asset);
     "/static/notes.svg" => get(middleware::asset);
     "/static/notes-192.png" => get(middleware::asset);

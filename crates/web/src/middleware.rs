@@ -14,11 +14,15 @@ use crate::{AppState, cookies};
 #[derive(Clone)]
 pub struct CsrfCookie(pub String);
 
-/// The public pages for travellers (`/public…`, `/help…`): no cookie is set there and
+/// The public pages for travellers (`/public…`, `/help…`, `/posters/…`): no cookie is set there and
 /// no referrer leaves them, so a visit leaves as little trace as possible.
 #[must_use]
 pub fn is_public_page(path: &str) -> bool {
-    ["/public", "/help"].iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+    ["/public", "/help", "/posters"]
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+        || path == "/stats"
+        || path == "/stats.csv"
 }
 
 /// Give every visitor a CSRF cookie if they have none, and tell handlers its value.
@@ -79,10 +83,12 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 /// The files the pages load, served from the binary: path, type, HTTP caching, body.
 /// Scripts are never cached by HTTP, so a new version is picked up on the next visit;
 /// the service worker sits at the root so it controls `/report`.
-const ASSETS: [(&str, &str, &str, &[u8]); 12] = [
+const ASSETS: [(&str, &str, &str, &[u8]); 13] = [
     ("/static/style.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/style.css")),
     // The public pages' own small stylesheet (no account, poor connections).
     ("/static/public.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/public.css")),
+    // The tip pages' form styles, only on those pages (keeps every other public page light).
+    ("/static/tip.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/tip.css")),
     ("/favicon.svg", "image/svg+xml", "public, max-age=86400", include_bytes!("../static/favicon.svg")),
     // The neutral icon of the report pages.
     ("/static/notes.svg", "image/svg+xml", "public, max-age=86400", include_bytes!("../static/notes.svg")),

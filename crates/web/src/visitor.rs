@@ -121,6 +121,32 @@ struct CsrfField {
 #[derive(serde::Deserialize)]
 pub struct NoFields {}
 
+/// A form's fields as sent, in order, for forms with repeated keys (checkboxes) that
+/// the handler reads one by one: `CsrfForm<Fields>`.
+#[derive(serde::Deserialize, Default)]
+#[serde(transparent)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    /// The first value of `key`, or empty.
+    #[must_use]
+    pub fn get(&self, key: &str) -> String {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    /// Whether a checkbox `key` was ticked (sent with any value).
+    #[must_use]
+    pub fn ticked(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == key && !v.is_empty())
+    }
+
+    /// Every value of `key`, in order.
+    #[must_use]
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+    }
+}
+
 /// A page form that carried this visitor's CSRF token: the one place a page form is
 /// checked. Put it after the [`Visitor`] in a handler's arguments (the visitor knows
 /// the token; without one every form is refused). Its `csrf` field need not be in `T`.
@@ -139,6 +165,27 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         serde_urlencoded::from_bytes(&body).map(Self).map_err(|e| {
             PageError::for_status(StatusCode::BAD_REQUEST).with_message(format!("the form is malformed: {e}"))
         })
+    }
+}
+
+/// The preamble of a page form: the state, the [`Visitor`] and the form, which carried
+/// this visitor's CSRF token (checked as [`CsrfForm`] does). It reads the body, so it
+/// comes last among a handler's arguments.
+pub struct Posted<T> {
+    pub state: AppState,
+    pub v: Visitor,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        // The visitor first: it is what knows the token the form must carry.
+        let v = Visitor::from_request_parts(&mut parts, state).await?;
+        let CsrfForm(form) = CsrfForm::<T>::from_request(Request::from_parts(parts, body), state).await?;
+        Ok(Self { state: state.clone(), v, form })
     }
 }
 
@@ -164,6 +211,21 @@ fn negotiate(headers: &HeaderMap, user_locale: Option<&str>) -> Lang {
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default()
+}
+
+/// The preamble of a page anyone may see: the state and the [`Visitor`].
+pub struct Visit {
+    pub state: AppState,
+    pub v: Visitor,
+}
+
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let v = Visitor::from_request_parts(parts, state).await?;
+        Ok(Self { state: state.clone(), v })
+    }
 }
 
 /// The preamble of a signed-in page: the state, the [`Visitor`] and its [`Caller`]

@@ -153,8 +153,7 @@ impl Db {
             .actor(user_id)
             .target("invitation", inv.id)
             .ip(ip);
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             spend_once_in_tx!(
                 tx,
                 Err(StorageError::LinkUsedOrExpired),
@@ -163,8 +162,6 @@ impl Db {
                 inv.id.as_uuid()
             );
             insert_user_in_tx!(tx, user_id, inv.org_id, &new, now);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         self.get_user(inv.org_id, user_id).await
     }
@@ -246,13 +243,8 @@ impl Db {
     ) -> Result<UserRecord> {
         let reset = self.open_password_reset(token_hash, now).await?.ok_or(StorageError::LinkUsedOrExpired)?;
         let user = reset.user;
-        let audit = NewAuditEntry::new(AuditAction::PasswordResetCompleted)
-            .org(user.org_id)
-            .actor(user.id)
-            .target("user", user.id)
-            .ip(ip);
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        let audit = user.own_audit(AuditAction::PasswordResetCompleted, ip);
+        audited_tx!(self, &audit, now, |tx| {
             spend_once_in_tx!(
                 tx,
                 Err(StorageError::LinkUsedOrExpired),
@@ -268,8 +260,6 @@ impl Db {
                 .await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id.as_uuid()).execute(&mut *tx).await?;
             revoke_tokens_in_tx!(tx, user.org_id, user.id, Some(user.id), "password reset", now);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(user)
     }

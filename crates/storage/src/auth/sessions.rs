@@ -2,8 +2,8 @@
 
 use sightline_domain::ids::{OrgId, UserId};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
+use crate::users::{ROLES_JOIN, USER_COLUMNS, UserRoleRow, user_of_rows};
 use crate::{Db, Result, UserRecord, from_micros, to_micros};
 
 /// How long the record of a delivered (or abandoned) e-mail is kept for admins.
@@ -32,7 +32,8 @@ pub struct SessionRecord {
 /// A live session's row.
 #[derive(sqlx::FromRow)]
 struct SessionRow {
-    user_id: Uuid,
+    #[sqlx(flatten)]
+    user: UserRoleRow,
     csrf_token: String,
     two_factor_passed: bool,
     expires_at: i64,
@@ -42,20 +43,18 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn create_session(&self, s: &NewSession, now: OffsetDateTime) -> Result<()> {
-        db_run!(self, |p| sqlx::query(
+        exec!(
+            self,
             "INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, two_factor_passed, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        )
-        .bind(&s.id_hash)
-        .bind(s.user_id.as_uuid())
-        .bind(s.org_id.as_uuid())
-        .bind(&s.csrf_token)
-        .bind(s.two_factor_passed)
-        .bind(to_micros(now))
-        .bind(to_micros(s.expires_at))
-        .execute(p)
-        .await?
-        .rows_affected());
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &s.id_hash,
+            s.user_id.as_uuid(),
+            s.org_id.as_uuid(),
+            &s.csrf_token,
+            s.two_factor_passed,
+            to_micros(now),
+            to_micros(s.expires_at)
+        );
         Ok(())
     }
 
@@ -64,25 +63,23 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn session(&self, id_hash: &[u8], now: OffsetDateTime) -> Result<Option<SessionRecord>> {
-        let row: Option<SessionRow> = db_run!(self, |p| sqlx::query_as(
-            "SELECT s.user_id, s.csrf_token, s.two_factor_passed, s.expires_at \
-             FROM sessions s JOIN users u ON u.id = s.user_id AND u.org_id = s.org_id \
+        // The session, its user and the user's roles in one query (one row per role).
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, r.role, s.csrf_token, s.two_factor_passed, s.expires_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id AND u.org_id = s.org_id {ROLES_JOIN} \
              WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active"
-        )
-        .bind(id_hash)
-        .bind(to_micros(now))
-        .fetch_optional(p)
-        .await?);
-        let Some(s) = row else {
+        );
+        let rows: Vec<SessionRow> =
+            db_run!(self, |p| sqlx::query_as(&sql).bind(id_hash).bind(to_micros(now)).fetch_all(p).await?);
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let user = self.get_user_by_id(UserId::from_uuid(s.user_id)).await?;
-        Ok(Some(SessionRecord {
-            csrf_token: s.csrf_token,
-            two_factor_passed: s.two_factor_passed,
-            expires_at: from_micros(s.expires_at),
-            user,
-        }))
+        let (csrf_token, two_factor_passed, expires_at) =
+            (first.csrf_token.clone(), first.two_factor_passed, from_micros(first.expires_at));
+        let Some(user) = user_of_rows(rows.into_iter().map(|r| r.user).collect())? else {
+            return Ok(None);
+        };
+        Ok(Some(SessionRecord { csrf_token, two_factor_passed, expires_at, user }))
     }
 
     /// Mark a session as having passed the second factor.
@@ -90,22 +87,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn pass_two_factor(&self, id_hash: &[u8]) -> Result<()> {
-        db_run!(self, |p| sqlx::query("UPDATE sessions SET two_factor_passed = TRUE WHERE id_hash = $1")
-            .bind(id_hash)
-            .execute(p)
-            .await?
-            .rows_affected());
+        exec!(self, "UPDATE sessions SET two_factor_passed = TRUE WHERE id_hash = $1", id_hash);
         Ok(())
     }
 
     /// # Errors
     /// The database failed.
     pub async fn delete_session(&self, id_hash: &[u8]) -> Result<()> {
-        db_run!(self, |p| sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(id_hash)
-            .execute(p)
-            .await?
-            .rows_affected());
+        exec!(self, "DELETE FROM sessions WHERE id_hash = $1", id_hash);
         Ok(())
     }
 

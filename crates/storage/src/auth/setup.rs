@@ -16,15 +16,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn create_setup_token(&self, hash: &[u8], now: OffsetDateTime, expires_at: OffsetDateTime) -> Result<()> {
-        db_run!(self, |p| sqlx::query(
-            "INSERT INTO setup_tokens (token_hash, created_at, expires_at) VALUES ($1, $2, $3)"
-        )
-        .bind(hash)
-        .bind(to_micros(now))
-        .bind(to_micros(expires_at))
-        .execute(p)
-        .await?
-        .rows_affected());
+        exec!(
+            self,
+            "INSERT INTO setup_tokens (token_hash, created_at, expires_at) VALUES ($1, $2, $3)",
+            hash,
+            to_micros(now),
+            to_micros(expires_at)
+        );
         Ok(())
     }
 
@@ -67,8 +65,7 @@ impl Db {
             .target("user", user)
             .detail(format!("organisation {} ({org_kind})", org_name.as_str()))
             .ip(ip);
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             let used = sqlx::query(
                 "UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
             )
@@ -85,8 +82,6 @@ impl Db {
             }
             insert_org_in_tx!(tx, org, org_name, org_kind, now);
             insert_user_in_tx!(tx, user, org, admin, now);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok((org, user))
     }

@@ -87,12 +87,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn finish_login_attempt(&self, attempt: Uuid, succeeded: bool) -> Result<()> {
-        db_run!(self, |p| sqlx::query("UPDATE login_attempts SET succeeded = $2 WHERE id = $1")
-            .bind(attempt)
-            .bind(succeeded)
-            .execute(p)
-            .await?
-            .rows_affected());
+        exec!(self, "UPDATE login_attempts SET succeeded = $2 WHERE id = $1", attempt, succeeded);
         Ok(())
     }
 

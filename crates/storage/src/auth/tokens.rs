@@ -6,6 +6,7 @@ use sightline_domain::user::Scopes;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::users::{ROLES_JOIN, USER_COLUMNS, UserRoleRow, user_of_rows};
 use crate::{Db, Result, StorageError, UserRecord, from_micros, to_micros};
 
 #[derive(Debug, Clone)]
@@ -33,7 +34,8 @@ struct TokenRow {
 /// The owner and scopes of a live token.
 #[derive(sqlx::FromRow)]
 struct LiveToken {
-    user_id: Uuid,
+    #[sqlx(flatten)]
+    user: UserRoleRow,
     scopes: String,
 }
 
@@ -57,8 +59,7 @@ impl Db {
             .actor(user.id)
             .target("api_token", id)
             .detail(format!("{name} ({scopes})"));
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             sqlx::query(
                 "INSERT INTO api_tokens (id, org_id, user_id, name, token_hash, created_at, expires_at, scopes) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -73,8 +74,6 @@ impl Db {
             .bind(scopes.to_string())
             .execute(&mut *tx)
             .await?;
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(id)
     }
@@ -84,20 +83,18 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn user_by_api_token(&self, hash: &[u8], now: OffsetDateTime) -> Result<Option<(UserRecord, Scopes)>> {
-        let row: Option<LiveToken> = db_run!(self, |p| {
-            sqlx::query_as(
-            "SELECT t.user_id, t.scopes FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id \
+        // The token, its user and the user's roles in one query (one row per role).
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, r.role, t.scopes FROM api_tokens t \
+             JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id {ROLES_JOIN} \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active"
-        )
-        .bind(hash)
-        .bind(to_micros(now))
-        .fetch_optional(p)
-        .await?
-        });
-        match row {
-            None => Ok(None),
-            Some(t) => Ok(Some((self.get_user_by_id(UserId::from_uuid(t.user_id)).await?, stored_scopes(&t.scopes)))),
-        }
+        );
+        let rows: Vec<LiveToken> =
+            db_run!(self, |p| sqlx::query_as(&sql).bind(hash).bind(to_micros(now)).fetch_all(p).await?);
+        let Some(scopes) = rows.first().map(|t| stored_scopes(&t.scopes)) else {
+            return Ok(None);
+        };
+        Ok(user_of_rows(rows.into_iter().map(|t| t.user).collect())?.map(|u| (u, scopes)))
     }
 
     /// A user's API tokens, newest first.
@@ -133,8 +130,7 @@ impl Db {
     pub async fn revoke_api_token(&self, user: &UserRecord, id: ApiTokenId, now: OffsetDateTime) -> Result<()> {
         let audit =
             NewAuditEntry::new(AuditAction::ApiTokenRevoked).org(user.org_id).actor(user.id).target("api_token", id);
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             spend_once_in_tx!(
                 tx,
                 Err(StorageError::NotFound),
@@ -144,8 +140,6 @@ impl Db {
                 user.id.as_uuid(),
                 id.as_uuid()
             );
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Two-factor sign-in: the TOTP secret (pending until a code confirms it), the last
 //! step used (so a code is never accepted twice), and single-use recovery codes.
 
-use sightline_domain::audit::{AuditAction, NewAuditEntry};
+use sightline_domain::audit::AuditAction;
 use sightline_domain::ids::{OrgId, UserId};
 use time::OffsetDateTime;
 
@@ -36,13 +36,8 @@ impl Db {
         ip: Option<String>,
         now: OffsetDateTime,
     ) -> Result<()> {
-        let audit = NewAuditEntry::new(AuditAction::TwoFactorEnabled)
-            .org(user.org_id)
-            .actor(user.id)
-            .target("user", user.id)
-            .ip(ip);
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        let audit = user.own_audit(AuditAction::TwoFactorEnabled, ip);
+        audited_tx!(self, &audit, now, |tx| {
             sqlx::query(
                 "UPDATE users SET totp_secret = $1, totp_pending_secret = NULL, totp_last_step = $2 \
                  WHERE org_id = $3 AND id = $4",
@@ -64,8 +59,6 @@ impl Db {
                     .execute(&mut *tx)
                     .await?;
             }
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -76,14 +69,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool> {
-        let done = db_run!(self, |p| sqlx::query(
-            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)"
-        )
-        .bind(step)
-        .bind(user.as_uuid())
-        .execute(p)
-        .await?
-        .rows_affected());
+        let done = exec!(
+            self,
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+            step,
+            user.as_uuid()
+        );
         Ok(done == 1)
     }
 
@@ -92,8 +83,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn use_recovery_code(&self, user: &UserRecord, hash: &[u8], now: OffsetDateTime) -> Result<bool> {
-        let audit =
-            NewAuditEntry::new(AuditAction::RecoveryCodeUsed).org(user.org_id).actor(user.id).target("user", user.id);
+        let audit = user.own_audit(AuditAction::RecoveryCodeUsed, None);
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
             spend_once_in_tx!(

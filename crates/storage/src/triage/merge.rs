@@ -75,22 +75,15 @@ impl Db {
         // Recorded as a note event (the events table's kinds are fixed by migration 0004).
         let merged = format!("merged {}", o.reference);
         let event = Event { reason: Some(&merged), ..Event::of(CaseEventKind::Note) };
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
-            let done = sqlx::query(
+        audited_tx!(self, &audit, now, |tx| {
+            one_row_or!(tx, StorageError::Conflict { field: "merge" }, sqlx::query(
                 "UPDATE reports SET merged_into = $1, version = version + 1 WHERE org_id = $2 AND id = $3 AND merged_into IS NULL \
                  AND NOT EXISTS (SELECT 1 FROM reports t WHERE t.id = $1 AND t.merged_into IS NOT NULL)",
             )
             .bind(into)
             .bind(org.as_uuid())
             .bind(other)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if done != 1 {
-                tx.rollback().await?;
-                return Err(StorageError::Conflict { field: "merge" });
-            }
+            );
             sqlx::query("UPDATE reports SET merged_into = $1 WHERE org_id = $2 AND merged_into = $3")
                 .bind(into)
                 .bind(org.as_uuid())
@@ -98,8 +91,6 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             event_in_tx!(tx, org, into, actor, now, &event);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -126,15 +117,13 @@ impl Db {
     pub async fn dismiss_merge(&self, org: OrgId, a: Uuid, b: Uuid) -> Result<()> {
         self.case(org, a).await?;
         self.case(org, b).await?;
-        db_run!(self, |p| sqlx::query(
-            "INSERT INTO merge_dismissals (org_id, report_a, report_b) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
-        )
-        .bind(org.as_uuid())
-        .bind(a)
-        .bind(b)
-        .execute(p)
-        .await?
-        .rows_affected());
+        exec!(
+            self,
+            "INSERT INTO merge_dismissals (org_id, report_a, report_b) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            org.as_uuid(),
+            a,
+            b
+        );
         Ok(())
     }
 

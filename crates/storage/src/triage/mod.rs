@@ -4,7 +4,8 @@
 //! - `queue`: the queue and reading one case and its events;
 //! - `workflow`: status transitions, assignment, notes, contacts, the escalation lead;
 //! - `merge`: reports of one event merged into one case;
-//! - `notifications`: the first notification of each case, for compliance reports.
+//! - `notifications`: the first notification of each case, for compliance reports;
+//! - `referrals`: referrals of a case to partners, read from either side.
 
 use sightline_domain::directory::ContactKind;
 use sightline_domain::ids::UserId;
@@ -49,10 +50,25 @@ macro_rules! event_in_tx {
 /// `UPDATE … AND version = $n`; none changed → [`StorageError::Conflict`] on
 /// `version`), the case event and the audit entry. Evaluates to the new version.
 macro_rules! case_change {
-    ($db:expr, $org:expr, $id:expr, $version:expr, $actor:expr, $now:expr, $event:expr, $audit:expr, $query:expr) => {{
+    ($db:expr, $org:expr, $id:expr, $version:expr, $actor:expr, $now:expr, $event:expr, $audit:expr, $query:expr) => {{ case_change!($db, $org, $id, $version, $actor, $now, $event, $audit, escalates = false, $query) }};
+    // `escalates`: the change sets `escalated_at` when it is not set, so the
+    // statistics count the report as escalated (read before, counted after the
+    // guarded update; a lost race rolls both back).
+    ($db:expr, $org:expr, $id:expr, $version:expr, $actor:expr, $now:expr, $event:expr, $audit:expr,
+     escalates = $escalates:expr, $query:expr) => {{
         db_run!($db, |p| {
             let mut tx = p.begin().await?;
+            let before: Option<$crate::stats::EscalationRow> = if $escalates {
+                sqlx::query_as($crate::stats::ESCALATION_ROW)
+                    .bind($org.as_uuid())
+                    .bind($id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            } else {
+                None
+            };
             update_if_version!(tx, $query);
+            count_escalation_in_tx!(tx, $org, before);
             event_in_tx!(tx, $org, $id, $actor, $now, $event);
             audit_in_tx!(tx, $audit, $now);
             tx.commit().await?;
@@ -64,9 +80,13 @@ macro_rules! case_change {
 mod merge;
 mod notifications;
 mod queue;
+mod referrals;
 mod workflow;
 
 pub use notifications::FirstNotification;
+pub use referrals::{
+    MAX_REFERRAL_ROWS, NewReferral, NewReferralMessage, Recipient, ReferralMessage, ReferralRecord, ReferralStep,
+};
 
 /// Queue filters; empty means any.
 #[derive(Debug, Clone, Default)]

@@ -4,7 +4,7 @@
 
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
-use sightline_domain::triage::{CaseEventKind, EscalationLead, Transition, status_after_contact};
+use sightline_domain::triage::{CaseEventKind, CaseStatus, EscalationLead, Transition, status_after_contact};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -40,6 +40,7 @@ impl Db {
             ..Event::of(CaseEventKind::Transition)
         };
         Ok(case_change!(self, org, id, version, actor, now, &event, &audit,
+            escalates = t.to == CaseStatus::Escalated,
             sqlx::query(
                 "UPDATE reports SET version = version + 1, status = $1, \
                  outcome = CASE WHEN $1 = 'closed' THEN $2 ELSE NULL END, \
@@ -78,8 +79,7 @@ impl Db {
         if let Some(a) = actor {
             audit = audit.actor(a);
         }
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             sqlx::query(
                 "INSERT INTO org_desk_settings (org_id, escalate_before_landing, updated_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (org_id) DO UPDATE SET escalate_before_landing = excluded.escalate_before_landing, \
@@ -90,8 +90,6 @@ impl Db {
             .bind(to_micros(now))
             .execute(&mut *tx)
             .await?;
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -141,7 +139,7 @@ impl Db {
             .detail(who.clone());
         let event = Event { reason: Some(&who), ..Event::of(CaseEventKind::Assignment) };
         Ok(case_change!(self, org, id, version, actor, now, &event, &audit,
-            sqlx::query(
+                        sqlx::query(
                 "UPDATE reports SET version = version + 1, assigned_to = $1 WHERE org_id = $2 AND id = $3 AND version = $4",
             )
             .bind(to.map(|u| u.as_uuid()))
@@ -166,11 +164,8 @@ impl Db {
         self.case(org, id).await?;
         let audit = NewAuditEntry::new(AuditAction::CaseNoteAdded).org(org).actor(actor).target("report", id);
         let event = Event { sealed: Some(&sealed), ..Event::of(CaseEventKind::Note) };
-        db_run!(self, |p| {
-            let mut tx = p.begin().await?;
+        audited_tx!(self, &audit, now, |tx| {
             event_in_tx!(tx, org, id, actor, now, &event);
-            audit_in_tx!(tx, &audit, now);
-            tx.commit().await?;
         });
         Ok(())
     }
@@ -216,6 +211,7 @@ impl Db {
             now,
             &event,
             &audit,
+            escalates = true,
             sqlx::query(
                 "UPDATE reports SET version = version + 1, status = $1, escalated_at = COALESCE(escalated_at, $2) \
                  WHERE org_id = $3 AND id = $4 AND version = $5",

@@ -1,58 +1,7 @@
-# The public tip form (/tip), the receipt, the tipster's status page (/tip/status),
-# and the desk's side of tips. Kept in their own file so they can move into the
-# public pages' language files later.
-tip-title = Tell us what you saw
-tip-first = If someone is in danger now, call the emergency number (112 in Europe, 911 in North America) before anything else.
-tip-do-not-intervene = Do not intervene: do not confront anyone, do not alert the person you suspect, and do not try to rescue anyone yourself. Telling us is enough.
-tip-anonymous = You do not need an account and we do not ask who you are. We do not keep your address, your device or your browser. After sending you get a 16-digit receipt: it is the only way back to your tip.
-tip-where-legend = Where
-tip-airport = Airport code (if you know it)
-tip-airport-help = Three letters, such as HEL or JFK. Leave it empty if you are not sure.
-tip-place = Where in the airport or terminal (optional)
-tip-flight = Flight (if you know it)
-tip-when-legend = When
+# The desk's side of public tips, and the organisations' airports. The tip pages'
+# own words (the form at /tip, the receipt, /tip/status) are in
+# content/public/<lang>/tip.toml, in every language of the public pages.
 tip-when = When it was seen
-tip-date = Date
-tip-time = Time (local, optional)
-tip-signs-legend = What did you notice?
-tip-signs-help = Tick what you saw. Each of these also has everyday explanations: please weigh them too.
-tip-innocent = It can also be:
-tip-text = What you saw, in your own words
-tip-text-help = Describe what people did and what happened, and what they wore if it helps. Do not describe where anyone seems to come from, skin colour or religion: that says nothing about trafficking.
-tip-guard-warning = Your text mentions origin, skin colour, religion or nationality. That is not a sign of trafficking and can hurt innocent people. Please describe behaviour instead — or tick the box to send as it is.
-tip-guard-confirm = Send my text as it is
-tip-contact = How we can reach you (optional)
-tip-contact-help = Only if you want: a phone number or e-mail address. You can also leave it empty and check for answers with your receipt.
-tip-send = Send
-tip-pow-working = Preparing to send — this takes a second or two…
-tip-no-js = Without JavaScript, sending takes a few seconds longer. It still works.
-tip-sent-title = Thank you — your tip was sent
-tip-receipt-lead = Your receipt. Write it down or take a photo now: it is shown only once and we cannot show it again.
-tip-receipt-use = With it you can see what happened to your tip and read and answer messages from the desk at
-tip-status-link = Check a tip
-tip-status-title = Check your tip
-tip-receipt = Your 16-digit receipt
-tip-receipt-help = Spaces do not matter.
-tip-check = Show
-tip-status = Status
-tip-reference = Reference
-tip-received = Received
-tip-thread = Messages
-tip-no-messages = No messages yet.
-tip-from-desk = The desk
-tip-from-you = You
-tip-message = Write to the desk
-tip-message-send = Send message
-tip-status-received = Received
-tip-status-being_handled = Being looked at
-tip-status-handed_to_authorities = Passed to the authorities
-tip-status-closed = Closed
-error-unknown-receipt = No tip can be opened with this receipt. Check the digits and try again.
-error-invalid-receipt = No tip can be opened with this receipt. Check the digits and try again.
-error-pow-missing = The form's anti-spam check is missing. Reload the page and send again.
-error-pow-invalid = The form's anti-spam check did not match. Reload the page and send again.
-error-pow-expired = The form was open too long. Your text is kept below: send it again.
-error-pow-replayed = This form was already sent once. Your text is kept below: send it again.
 error-guard-words = Please check the wording of your text (see the note below).
 error-airport-taken = Another organisation already covers one of these airports.
 desk-public-tip = Public tip

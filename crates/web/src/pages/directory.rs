@@ -3,7 +3,7 @@
 //! change keeps the previous version (who, when, what it said) and is audited.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use sightline_storage::{DirectoryChange, StoredEntry};
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, Signed, Visitor};
+use crate::visitor::{CsrfForm, Posted, Signed, Visitor};
 
 pub struct Row {
     pub id: String,
@@ -275,20 +275,16 @@ pub struct RemoveForm {
 
 /// Take an entry out of use (a reason is required; the history keeps it).
 pub async fn remove(
-    State(state): State<AppState>,
-    v: Visitor,
     Path(id): Path<String>,
-    CsrfForm(f): CsrfForm<RemoveForm>,
+    Posted { state, v, form: f }: Posted<RemoveForm>,
 ) -> Result<Response, PageError> {
     change_removal(&state, &v, &id, f, true).await
 }
 
 /// Put a removed entry back in use (a reason is required).
 pub async fn restore(
-    State(state): State<AppState>,
-    v: Visitor,
     Path(id): Path<String>,
-    CsrfForm(f): CsrfForm<RemoveForm>,
+    Posted { state, v, form: f }: Posted<RemoveForm>,
 ) -> Result<Response, PageError> {
     change_removal(&state, &v, &id, f, false).await
 }

@@ -1,16 +1,15 @@
 //! The public landing page, the signed-in home page and the language switch.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_domain::user::Role;
 
 use super::{Ctx, render, see_other_with_cookie};
+use crate::cookies;
 use crate::error::PageError;
 use crate::i18n::Lang;
-use crate::visitor::{CsrfForm, Visitor};
-use crate::{AppState, cookies};
+use crate::visitor::{Posted, Visit, Visitor};
 
 #[derive(Template)]
 #[template(path = "landing.html")]
@@ -41,7 +40,7 @@ struct Home {
     reporter: bool,
 }
 
-pub async fn home(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+pub async fn home(Visit { state, v }: Visit) -> Result<Response, PageError> {
     let user = v.caller()?;
     let sightline_app::home::HomeSummary { org, recovery_left } = state.home_summary(&user).await?;
     let ctx = Ctx::new(&v);
@@ -69,11 +68,7 @@ pub struct LangForm {
 }
 
 /// Switch language: remembered in a cookie, and on the account when signed in.
-pub async fn set_lang(
-    State(state): State<AppState>,
-    v: Visitor,
-    CsrfForm(f): CsrfForm<LangForm>,
-) -> Result<Response, PageError> {
+pub async fn set_lang(Posted { state, v, form: f }: Posted<LangForm>) -> Result<Response, PageError> {
     let lang = Lang::from_code(&f.lang).unwrap_or_default();
     if let Some(s) = &v.session {
         state.remember_locale(&s.user, lang.code()).await?;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::{Ctx, FormErrors, render, see_other_with_cookie};
 use crate::error::PageError;
 use crate::security::new_token;
-use crate::visitor::{CsrfForm, Visitor};
+use crate::visitor::{Posted, Visit, Visitor};
 use crate::{AppState, cookies};
 
 // ----- shared helpers -----------------------------------------------------------
@@ -119,7 +119,7 @@ struct ListPage {
     signed_in: bool,
 }
 
-pub async fn list(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+pub async fn list(Visit { state, v }: Visit) -> Result<Response, PageError> {
     let who = who(&v);
     let ctx = Ctx::new(&v);
     let mut yours = Vec::new();
@@ -178,8 +178,7 @@ struct CoursePage {
 }
 
 pub async fn course(
-    State(state): State<AppState>,
-    v: Visitor,
+    Visit { state, v }: Visit,
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Result<Response, PageError> {
@@ -256,8 +255,7 @@ struct LessonPage {
 }
 
 pub async fn lesson(
-    State(state): State<AppState>,
-    v: Visitor,
+    Visit { state, v }: Visit,
     Path((id, slug)): Path<(String, String)>,
     Query(q): Query<LangQuery>,
 ) -> Result<Response, PageError> {
@@ -295,10 +293,8 @@ fn with_lang(path: &str, lang: &str) -> String {
 }
 
 pub async fn lesson_done(
-    State(state): State<AppState>,
-    v: Visitor,
     Path((id, slug)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<CsrfLang>,
+    Posted { state, v, form: f }: Posted<CsrfLang>,
 ) -> Result<Response, PageError> {
     let (course, who) = course_and_learner(&state, &v, &id)?;
     let lang = content_lang(course, &v, Some(&f.cl));
@@ -325,10 +321,8 @@ pub async fn lesson_done(
 // ----- the scenario check ---------------------------------------------------------
 
 pub async fn start_check(
-    State(state): State<AppState>,
-    v: Visitor,
     Path(id): Path<String>,
-    CsrfForm(f): CsrfForm<CsrfLang>,
+    Posted { state, v, form: f }: Posted<CsrfLang>,
 ) -> Result<Response, PageError> {
     let course = state.course(&id)?;
     let lang = content_lang(course, &v, Some(&f.cl));
@@ -486,8 +480,7 @@ fn result_page(
 }
 
 pub async fn show_check(
-    State(state): State<AppState>,
-    v: Visitor,
+    Visit { state, v }: Visit,
     Path((id, attempt)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (course, who) = course_and_learner(&state, &v, &id)?;
@@ -511,10 +504,8 @@ fn refused(v: &Visitor, status: StatusCode, key: &str, back: &str) -> Result<Res
 }
 
 pub async fn submit_check(
-    State(state): State<AppState>,
-    v: Visitor,
     Path((id, attempt)): Path<(String, String)>,
-    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+    Posted { state, v, form: fields }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let (course, who) = course_and_learner(&state, &v, &id)?;
     let attempt = parse_attempt(&attempt)?;
@@ -543,10 +534,8 @@ pub struct NameForm {
 
 /// The public course's optional certificate: only a name is asked for.
 pub async fn public_certificate(
-    State(state): State<AppState>,
-    v: Visitor,
     Path((id, attempt)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<NameForm>,
+    Posted { state, v, form: f }: Posted<NameForm>,
 ) -> Result<Response, PageError> {
     // Only the public course has one (the app says "not found" for any other): no
     // sign-in step first.
@@ -569,11 +558,7 @@ pub async fn public_certificate(
 
 // ----- certificates -------------------------------------------------------------
 
-pub async fn certificate_pdf(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(file): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn certificate_pdf(Visit { state, v }: Visit, Path(file): Path<String>) -> Result<Response, PageError> {
     let code = file.strip_suffix(".pdf").ok_or(PageError::NotFound)?;
     // The certificate speaks the language the course was taken in, where the
     // interface has it.
@@ -618,11 +603,7 @@ struct VerifyPage {
 }
 
 /// Public: is this certificate valid? Shows only the name, the course and the dates.
-pub async fn verify(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(code): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn verify(Visit { state, v }: Visit, Path(code): Path<String>) -> Result<Response, PageError> {
     let ctx = Ctx::new(&v);
     let code = code.trim().to_uppercase();
     match state.verify_certificate(&code).await {
@@ -721,11 +702,7 @@ async fn training_page(
     })
 }
 
-pub async fn training(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(org): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn training(Visit { state, v }: Visit, Path(org): Path<String>) -> Result<Response, PageError> {
     let org: OrgId = org.parse().map_err(|_| PageError::NotFound)?;
     training_page(&state, &v, org, None).await
 }
@@ -737,10 +714,8 @@ pub struct RevokeForm {
 }
 
 pub async fn revoke(
-    State(state): State<AppState>,
-    v: Visitor,
     Path((org, code)): Path<(String, String)>,
-    CsrfForm(f): CsrfForm<RevokeForm>,
+    Posted { state, v, form: f }: Posted<RevokeForm>,
 ) -> Result<Response, PageError> {
     let org: OrgId = org.parse().map_err(|_| PageError::NotFound)?;
     let caller = v.caller()?;

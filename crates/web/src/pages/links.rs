@@ -1,7 +1,7 @@
 //! One-time links: accepting an invitation, setting a password from a reset link.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -9,9 +9,8 @@ use sightline_app::AppError;
 use sightline_domain::user::{Email, NewPassword, PersonName, Role};
 
 use super::{Ctx, FormErrors, render, render_invalid, start_session};
-use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, Visitor};
+use crate::visitor::{Posted, Visit, Visitor};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -70,11 +69,7 @@ fn check_passwords(
     p
 }
 
-pub async fn invite_form(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(token): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn invite_form(Visit { state, v }: Visit, Path(token): Path<String>) -> Result<Response, PageError> {
     let Some(inv) = state.open_invitation(&token).await? else {
         return expired(&v);
     };
@@ -89,10 +84,8 @@ pub async fn invite_form(
 }
 
 pub async fn invite_submit(
-    State(state): State<AppState>,
-    v: Visitor,
     Path(token): Path<String>,
-    CsrfForm(mut f): CsrfForm<PasswordForm>,
+    Posted { state, v, form: mut f }: Posted<PasswordForm>,
 ) -> Result<Response, PageError> {
     let Some(inv) = state.open_invitation(&token).await? else {
         return expired(&v);
@@ -134,11 +127,7 @@ struct ResetPage {
     errors: FormErrors,
 }
 
-pub async fn reset_form(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(token): Path<String>,
-) -> Result<Response, PageError> {
+pub async fn reset_form(Visit { state, v }: Visit, Path(token): Path<String>) -> Result<Response, PageError> {
     let Some(reset) = state.open_password_reset(&token).await? else {
         return expired(&v);
     };
@@ -146,10 +135,8 @@ pub async fn reset_form(
 }
 
 pub async fn reset_submit(
-    State(state): State<AppState>,
-    v: Visitor,
     Path(token): Path<String>,
-    CsrfForm(f): CsrfForm<PasswordForm>,
+    Posted { state, v, form: f }: Posted<PasswordForm>,
 ) -> Result<Response, PageError> {
     let Some(reset) = state.open_password_reset(&token).await? else {
         return expired(&v);

@@ -1,16 +1,16 @@
 //! Sign-in (password, then the second factor), sign-out.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_app::signin::Attempt;
 
 use super::{Ctx, FormErrors, render, render_invalid, see_other_with_cookie, start_session};
+use crate::cookies;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, Gate, NoFields, Visitor};
-use crate::{AppState, cookies};
+use crate::visitor::{Gate, NoFields, Posted, Visitor};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -50,11 +50,7 @@ pub async fn form(v: Visitor, Query(q): Query<BackQuery>) -> Result<Response, Pa
     }
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    v: Visitor,
-    CsrfForm(mut f): CsrfForm<LoginForm>,
-) -> Result<Response, PageError> {
+pub async fn submit(Posted { state, v, form: mut f }: Posted<LoginForm>) -> Result<Response, PageError> {
     let mut errors = FormErrors::default();
     let password = std::mem::take(&mut f.password);
     let attempt = state.sign_in_with_password(&f.email, password, v.ip.clone(), v.session_hash.as_deref()).await?;
@@ -102,9 +98,7 @@ pub async fn second_factor_form(v: Visitor) -> Result<Response, PageError> {
 }
 
 pub async fn second_factor_submit(
-    State(state): State<AppState>,
-    v: Visitor,
-    CsrfForm(f): CsrfForm<SecondFactorForm>,
+    Posted { state, v, form: f }: Posted<SecondFactorForm>,
 ) -> Result<Response, PageError> {
     let (Some(Gate::NeedsSecondFactor), Some(session), Some(hash)) = (v.gate(), &v.session, &v.session_hash) else {
         return Ok(Redirect::to("/login").into_response());
@@ -124,11 +118,7 @@ pub async fn second_factor_submit(
     }
 }
 
-pub async fn logout(
-    State(state): State<AppState>,
-    v: Visitor,
-    CsrfForm(_): CsrfForm<NoFields>,
-) -> Result<Response, PageError> {
+pub async fn logout(Posted { state, v, .. }: Posted<NoFields>) -> Result<Response, PageError> {
     if let (Some(hash), Some(s)) = (&v.session_hash, &v.session) {
         state.sign_out(&s.user, hash, v.ip.clone()).await?;
     }

@@ -12,6 +12,7 @@ pub mod public;
 pub mod report;
 pub mod settings;
 pub mod setup;
+pub mod stats;
 pub mod tip;
 pub mod tokens;
 pub mod two_factor;
@@ -102,16 +103,28 @@ impl Ctx {
     }
     #[must_use]
     pub fn date(&self, t: &OffsetDateTime) -> String {
-        format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+        date_text(t)
     }
     #[must_use]
     pub fn datetime(&self, t: &OffsetDateTime) -> String {
-        format!("{} {:02}:{:02} UTC", self.date(t), t.hour(), t.minute())
+        datetime_text(t)
     }
     #[must_use]
     pub fn role_name(&self, role: &Role) -> String {
         self.t(&format!("role-{}", role.as_str().replace('_', "-")))
     }
+}
+
+/// A day as `2026-11-28` (the same in every language).
+#[must_use]
+pub fn date_text(t: &OffsetDateTime) -> String {
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+/// A moment as `2026-11-28 09:00 UTC`.
+#[must_use]
+pub fn datetime_text(t: &OffsetDateTime) -> String {
+    format!("{} {:02}:{:02} UTC", date_text(t), t.hour(), t.minute())
 }
 
 /// Field errors of a form, already in the page's language.

@@ -1,11 +1,13 @@
 //! The public pages for travellers, without an account: the home (`/public`), the
-//! signs a passenger can see (`/public/signs`) and where to get help (`/help`,
-//! `/help/{airport}`). Server-rendered, small, no script, no cookie; the words come
-//! from `content/public/<lang>/pages.toml` and the numbers only from directory
-//! entries marked public.
+//! signs a passenger can see (`/public/signs`), where to get help (`/help`,
+//! `/help/{airport}`) and that page's printable poster (`/posters/{airport}.pdf`).
+//! Server-rendered, small, no script, no cookie; the words come from
+//! `content/public/<lang>/pages.toml` and the numbers only from directory entries
+//! marked public.
 //!
 //! The language is `?lang=` when the pages speak it, else the first one they speak
-//! in `Accept-Language`, else English; every link keeps it.
+//! in `Accept-Language`, else English; every link keeps it. The anonymous tip's pages
+//! (`pages::tip`) pick and keep their language the same way, with [`Reader`].
 
 use std::sync::Arc;
 
@@ -14,8 +16,8 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use sightline_app::AppError;
+use sightline_app::pdf::Paper;
 use sightline_app::public::{PublicHelp, airport_code};
 use sightline_content::Library;
 use sightline_content::public::{PublicLang, PublicSign, PublicText};
@@ -30,19 +32,14 @@ use crate::i18n::{accept_language, primary_subtag};
 /// The public course every public page links to.
 const PUBLIC_COURSE: &str = "/learn/public";
 
-/// `?lang=` and, on `/help`, the airport from the form.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct PublicQuery {
-    lang: String,
-    airport: Option<String>,
-}
-
 /// Who reads a public page: what they asked for (`?lang=`, `Accept-Language`, the
-/// airport typed in the form) and the content to answer from. Nothing else of the
-/// request is read: no cookie, no session, no address.
+/// airport typed in the form, a poster's languages and size) and the content to
+/// answer from. Nothing else of the request is read: no cookie, no session, no
+/// address.
 pub struct Reader {
     library: Arc<Library>,
+    /// The query's pairs, in order (a key may come more than once).
+    query: Vec<(String, String)>,
     query_lang: String,
     accept_language: String,
     airport: Option<String>,
@@ -53,20 +50,26 @@ impl FromRequestParts<AppState> for Reader {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         // A query that does not parse is no query: the page still answers.
-        let q = Query::<PublicQuery>::try_from_uri(&parts.uri).map(|Query(q)| q).unwrap_or_default();
+        let query: Vec<(String, String)> = Query::try_from_uri(&parts.uri).map(|Query(q)| q).unwrap_or_default();
+        let first = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
         let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
         Ok(Self {
             library: state.library.clone(),
-            query_lang: q.lang,
+            query_lang: first("lang").unwrap_or_default(),
             accept_language: accept.to_owned(),
-            airport: q.airport,
+            airport: first("airport"),
+            query,
         })
     }
 }
 
 impl Reader {
+    /// Every value of `key` in the query, in order.
+    fn values<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> {
+        self.query.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
     /// The language: `?lang=`, then `Accept-Language`, then English.
-    fn lang(&self) -> Result<&PublicLang, PageError> {
+    pub(crate) fn lang(&self) -> Result<&PublicLang, PageError> {
         let text = &self.library.public;
         let wanted = text.get(&primary_subtag(&self.query_lang)).or_else(|| {
             accept_language(&self.accept_language).into_iter().find_map(|tag| text.get(&primary_subtag(tag)))
@@ -76,8 +79,16 @@ impl Reader {
             .ok_or_else(|| PageError::Internal("the public pages' content is not loaded".into()))
     }
     /// What the page at `path` gets.
-    fn page(&self, path: impl Into<String>) -> Result<Page<'_>, PageError> {
+    pub(crate) fn page(&self, path: impl Into<String>) -> Result<Page<'_>, PageError> {
         Ok(Page::new(&self.library.public, self.lang()?, path.into()))
+    }
+    /// The airport asked for (`?airport=`), as typed.
+    pub(crate) fn airport(&self) -> Option<&str> {
+        self.airport.as_deref()
+    }
+    /// The content the pages answer from.
+    pub(crate) fn library(&self) -> &Library {
+        &self.library
     }
 }
 
@@ -88,12 +99,26 @@ pub struct Page<'a> {
     pub langs: Vec<(&'static str, &'a str, bool)>,
     /// This page's path, for the language switch.
     pub path: String,
+    /// What else of the query the language switch keeps (`&airport=HEL`), or empty.
+    pub keep: String,
+    /// The note "translation not yet reviewed" is left out.
+    pub reviewed: bool,
 }
 
 impl<'a> Page<'a> {
     fn new(text: &'a PublicText, l: &'a PublicLang, path: String) -> Self {
         let langs = text.langs.iter().map(|o| (o.code, o.name.as_str(), o.code == l.code)).collect();
-        Self { l, langs, path }
+        Self { l, langs, path, keep: String::new(), reviewed: l.reviewed }
+    }
+    /// A tip page: its words come from both files, so both must be reviewed.
+    #[must_use]
+    pub fn for_tip(self) -> Self {
+        Self { reviewed: self.l.reviewed && self.l.tip_reviewed, ..self }
+    }
+    /// This page in language `code`, for the language switch.
+    #[must_use]
+    pub fn switch(&self, code: &str) -> String {
+        format!("{}?lang={code}{}", self.path, self.keep)
     }
     /// The page's words for `key`.
     #[must_use]
@@ -114,7 +139,7 @@ impl<'a> Page<'a> {
 
 /// The answer of every public page: the status, and the headers of `security_headers`
 /// (`no-store`, `no-referrer`; see `middleware::is_public_page`) plus `Vary`.
-fn answer(status: StatusCode, page: Result<Response, PageError>) -> Result<Response, PageError> {
+pub(crate) fn answer(status: StatusCode, page: Result<Response, PageError>) -> Result<Response, PageError> {
     let mut res = page?;
     *res.status_mut() = status;
     res.headers_mut().insert(header::VARY, header::HeaderValue::from_static("Accept-Language"));
@@ -218,4 +243,63 @@ pub async fn airport(
         help: &help,
     };
     answer(StatusCode::OK, render(&page))
+}
+
+/// `/posters/{airport}.pdf?lang=xx[&lang=yy][&size=A4|A3]`: the airport's help page
+/// as a printable poster, in one or two languages (none: the reader's), A4 unless
+/// asked. An unknown airport is the help page's 404; an unknown language or size,
+/// or more than two languages, a 400 page that offers the posters there are.
+pub async fn poster(State(state): State<AppState>, Path(file): Path<String>, r: Reader) -> Result<Response, PageError> {
+    let Some(code) = file.strip_suffix(".pdf").and_then(airport_code) else {
+        return not_found(&r, file.strip_suffix(".pdf").unwrap_or(&file));
+    };
+    let mut langs: Vec<String> = Vec::new();
+    for lang in r.values("lang") {
+        if !langs.iter().any(|l| l == lang) {
+            langs.push(lang.to_owned());
+        }
+    }
+    let paper = match r.values("size").next() {
+        None => Some(Paper::A4),
+        Some(size) => Paper::parse(size),
+    };
+    let known = langs.iter().all(|l| r.library.public.get(l).is_some());
+    let (Some(paper), true, true) = (paper, known, langs.len() <= 2) else {
+        return bad_poster(&r, &code);
+    };
+    if langs.is_empty() {
+        langs.push(r.lang()?.code.to_owned());
+    }
+    let url = state.link(&format!("/help/{code}?lang={}", langs[0]));
+    match state.public_poster(&code, &langs, paper, url).await {
+        Ok(pdf) => {
+            let name = format!("inline; filename=\"help-{code}-{}-{}.pdf\"", langs.join("-"), paper.as_str());
+            let mut res = pdf.into_response();
+            let h = res.headers_mut();
+            h.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/pdf"));
+            if let Ok(v) = header::HeaderValue::from_str(&name) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            answer(StatusCode::OK, Ok(res))
+        }
+        Err(AppError::NotFound) => not_found(&r, &code),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A poster that cannot be made: what can, as links.
+#[derive(Template)]
+#[template(path = "public_poster_bad.html")]
+struct BadPosterPage<'a> {
+    p: Page<'a>,
+    airport: String,
+    /// The airport's help page, in the reader's language.
+    help_link: String,
+}
+
+fn bad_poster(r: &Reader, code: &str) -> Result<Response, PageError> {
+    let p = r.page(format!("/help/{code}"))?;
+    let help_link = p.link(&p.path);
+    let page = BadPosterPage { p, airport: code.to_owned(), help_link };
+    answer(StatusCode::BAD_REQUEST, render(&page))
 }

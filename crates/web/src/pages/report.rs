@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 use sightline_app::AppError;
 use sightline_app::reports::MAX_MINE;
+use sightline_domain::indicators::Indicator;
 use sightline_domain::learn::Audience;
 use sightline_domain::report::{
     self, AgeRange, Awareness, PerceivedGender, PersonDescription, Phase, RelayCodeword, ReportInput, ReporterRole,
@@ -21,13 +22,31 @@ use uuid::Uuid;
 use super::{Ctx, FormErrors, render};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, Visitor};
+use crate::visitor::{Fields, Posted, Visit, Visitor};
 
 pub struct IndicatorView {
     pub code: String,
     pub label: String,
     pub explanation: String,
     pub innocent: Vec<String>,
+}
+
+impl IndicatorView {
+    /// A sign as the form shows it, in `lang`.
+    #[must_use]
+    pub fn new(i: &Indicator, lang: &str) -> Self {
+        Self {
+            code: i.code.clone(),
+            label: i.label.get(lang).to_owned(),
+            explanation: i.explanation.get(lang).to_owned(),
+            innocent: innocent_of(i, lang),
+        }
+    }
+}
+
+/// A sign's innocent explanations in `lang`, or in English when not translated.
+fn innocent_of(i: &Indicator, lang: &str) -> Vec<String> {
+    i.innocent.get(lang).or_else(|| i.innocent.get("en")).cloned().unwrap_or_default()
 }
 
 pub struct CategoryView {
@@ -182,12 +201,7 @@ fn page(
 ) -> Result<ReportPage, PageError> {
     let lang = v.lang.code();
     let cat = &state.library.indicators;
-    let view = |i: &sightline_domain::indicators::Indicator| IndicatorView {
-        code: i.code.clone(),
-        label: i.label.get(lang).to_owned(),
-        explanation: i.explanation.get(lang).to_owned(),
-        innocent: i.innocent.get(lang).or_else(|| i.innocent.get("en")).cloned().unwrap_or_default(),
-    };
+    let view = |i| IndicatorView::new(i, lang);
     let core = cat.indicators.iter().filter(|i| i.core_four).map(view).collect();
     let categories = cat
         .categories
@@ -208,7 +222,7 @@ fn page(
                         short: i.short.clone(),
                         label: i.label.get(lang).to_owned(),
                         core: i.core_four,
-                        innocent: i.innocent.get(lang).or_else(|| i.innocent.get("en")).cloned().unwrap_or_default(),
+                        innocent: innocent_of(i, lang),
                     },
                 )
             })
@@ -254,7 +268,7 @@ fn require_reporter(v: &Visitor) -> Result<&sightline_storage::UserRecord, PageE
     v.require_role(Role::Reporter)
 }
 
-pub async fn form(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+pub async fn form(Visit { state, v }: Visit) -> Result<Response, PageError> {
     if v.gate().is_none() {
         // Signing in from here comes back to the form.
         return Ok(axum::response::Redirect::to("/login?back=/report").into_response());
@@ -308,12 +322,8 @@ struct SentPage {
 }
 
 /// The plain-form path (no JavaScript, online): the same ingest as the API.
-pub async fn submit(
-    State(state): State<AppState>,
-    v: Visitor,
-    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
-) -> Result<Response, PageError> {
-    let get = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone()).unwrap_or_default();
+pub async fn submit(Posted { state, v, form: f }: Posted<Fields>) -> Result<Response, PageError> {
+    let get = |k: &str| f.get(k);
     let caller = v.caller()?;
     let form = ReportForm {
         id: get("id"),
@@ -331,18 +341,18 @@ pub async fn submit(
         seats: get("seats"),
         potential_victims: get("potential_victims"),
         companions: get("companions"),
-        indicators: fields.iter().filter(|(k, _)| k == "indicator").map(|(_, v)| v.clone()).collect(),
+        indicators: f.all("indicator"),
         victim_age: get("victim_age"),
         victim_gender: get("victim_gender"),
         victim_clothing: get("victim_clothing"),
         companion_age: get("companion_age"),
         companion_gender: get("companion_gender"),
         companion_clothing: get("companion_clothing"),
-        disclosed: !get("disclosed").is_empty(),
+        disclosed: f.ticked("disclosed"),
         companion_aware: get("companion_aware"),
-        immediate_danger: !get("immediate_danger").is_empty(),
+        immediate_danger: f.ticked("immediate_danger"),
         free_text: get("free_text"),
-        considered: !get("considered").is_empty(),
+        considered: f.ticked("considered"),
     };
     // A count that is not a number is out of range: the domain names the field.
     let count = |s: &str| s.trim().parse::<u8>().unwrap_or(u8::MAX);
@@ -427,7 +437,7 @@ struct MinePage {
 }
 
 /// A reporter's own reports: reference, flight and status — never case details.
-pub async fn mine(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+pub async fn mine(Visit { state, v }: Visit) -> Result<Response, PageError> {
     let caller = v.caller()?;
     let ctx = Ctx::new(&v);
     let rows = state

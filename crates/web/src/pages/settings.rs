@@ -3,7 +3,7 @@
 //! alerted (an e-mail address, a signed webhook). Every change is audited.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use serde::Deserialize;
 use sightline_app::{AppError, Caller};
@@ -15,7 +15,7 @@ use super::users::{OrgForm, org_admin_action};
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::Visitor;
+use crate::visitor::{Visit, Visitor};
 
 #[derive(Template)]
 #[template(path = "org_settings.html")]
@@ -94,7 +94,7 @@ async fn answer(
     }
 }
 
-pub async fn form(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
+pub async fn form(Visit { state, v }: Visit, Path(org): Path<String>) -> Result<Response, PageError> {
     let (org, me) = org_admin_action(&v, &org)?;
     render(&page(&state, &v, &me, org).await?)
 }

@@ -2,7 +2,7 @@
 //! first platform administrator.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sightline_app::AppError;
@@ -11,9 +11,8 @@ use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::user::{Email, NewPassword, PersonName};
 
 use super::{Ctx, FormErrors, render, render_invalid, start_session};
-use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, Visitor};
+use crate::visitor::{Posted, Visit, Visitor};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -43,11 +42,7 @@ struct SetupPage {
     kinds: [OrgKind; 4],
 }
 
-pub async fn form(
-    State(state): State<AppState>,
-    v: Visitor,
-    Query(q): Query<TokenQuery>,
-) -> Result<Response, PageError> {
+pub async fn form(Visit { state, v }: Visit, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
     let valid = state.setup_link_valid(&q.token).await?;
     let page = SetupPage {
         ctx: Ctx::new(&v),
@@ -59,11 +54,7 @@ pub async fn form(
     if valid { render(&page) } else { Ok((axum::http::StatusCode::GONE, render(&page)?).into_response()) }
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    v: Visitor,
-    CsrfForm(f): CsrfForm<SetupForm>,
-) -> Result<Response, PageError> {
+pub async fn submit(Posted { state, v, form: f }: Posted<SetupForm>) -> Result<Response, PageError> {
     let lang = v.lang;
     let mut errors = FormErrors::default();
     let org_name = errors.take(lang, OrgName::parse(&f.org_name).map_err(|e| field("org_name", e)));

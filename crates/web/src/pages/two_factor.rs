@@ -2,7 +2,6 @@
 //! one code, then ten single-use recovery codes shown once.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_app::AppError;
@@ -10,7 +9,7 @@ use sightline_app::AppError;
 use super::{Ctx, FormErrors, render, render_invalid};
 use crate::AppState;
 use crate::error::PageError;
-use crate::visitor::{CsrfForm, Gate, Visitor};
+use crate::visitor::{Gate, Posted, Visit, Visitor};
 
 #[derive(Template)]
 #[template(path = "two_factor_enrol.html")]
@@ -68,7 +67,7 @@ async fn enrol_page(state: &AppState, v: &Visitor, errors: FormErrors) -> Result
     if page.errors.is_empty() { render(&page) } else { render_invalid(&page) }
 }
 
-pub async fn form(State(state): State<AppState>, v: Visitor) -> Result<Response, PageError> {
+pub async fn form(Visit { state, v }: Visit) -> Result<Response, PageError> {
     match v.gate() {
         None => Ok(Redirect::to("/login").into_response()),
         Some(Gate::NeedsSecondFactor) => Ok(Redirect::to("/login/two-factor").into_response()),
@@ -82,11 +81,7 @@ pub struct ConfirmForm {
     code: String,
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    v: Visitor,
-    CsrfForm(f): CsrfForm<ConfirmForm>,
-) -> Result<Response, PageError> {
+pub async fn submit(Posted { state, v, form: f }: Posted<ConfirmForm>) -> Result<Response, PageError> {
     let (Some(session), Some(hash)) = (&v.session, &v.session_hash) else {
         return Ok(Redirect::to("/login").into_response());
     };

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -21,7 +21,7 @@ use super::{Ctx, FormErrors, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Lang;
-use crate::visitor::{CsrfForm, Visitor};
+use crate::visitor::{CsrfForm, Visit, Visitor};
 
 pub(super) fn parse_org(s: &str) -> Result<OrgId, PageError> {
     s.parse().map_err(|_| PageError::NotFound)
@@ -157,7 +157,7 @@ async fn done(state: &AppState, v: &Visitor, org: OrgId, notice: Notice) -> Resu
     page(state, v, org, Some(notice), InviteForm::default(), FormErrors::default()).await
 }
 
-pub async fn list(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
+pub async fn list(Visit { state, v }: Visit, Path(org): Path<String>) -> Result<Response, PageError> {
     let org = parse_org(&org)?;
     page(
         &state,
@@ -239,8 +239,7 @@ pub async fn invite(a: OrgForm<InviteForm>) -> Result<Response, PageError> {
 }
 
 pub async fn roster(
-    State(state): State<AppState>,
-    v: Visitor,
+    Visit { state, v }: Visit,
     Path(org): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
@@ -348,7 +347,7 @@ fn short(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
 }
 
-pub async fn audit(State(state): State<AppState>, v: Visitor, Path(org): Path<String>) -> Result<Response, PageError> {
+pub async fn audit(Visit { state, v }: Visit, Path(org): Path<String>) -> Result<Response, PageError> {
     let (org, me) = org_admin_action(&v, &org)?;
     let (org, entries, people) = state.org_audit(&me, org).await?;
     let names = people.into_iter().map(|u| (u.id.to_string(), u.name)).collect();

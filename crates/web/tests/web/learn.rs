@@ -196,7 +196,7 @@ async fn the_check_fails_then_passes_and_issues_a_verifiable_certificate() {
         let pdf = app.get(&format!("/certificates/{code}.pdf")).await;
         assert_eq!(pdf.status, StatusCode::OK);
         assert_eq!(pdf.headers["content-type"], "application/pdf");
-        assert!(pdf.body.starts_with("%PDF-1.4"));
+        assert!(pdf.body.starts_with("%PDF-"));
         assert!(pdf.body.contains(&format!("http://sightline.test/verify/{code}")));
 
         // Anyone can verify it; it shows name, course and dates only.

@@ -58,6 +58,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("get",  "/orgs/{org}/audit",                               "L   403 403 403 200 200   X   X   X   X"),
     ("post", "/orgs/{org}/users/{user}/position",               "L   403 403 403 200 200   X   X   X   X"),
     ("get",  "/orgs/{org}/training",                            "L   403 403 403 200 200   X   X   X   X"),
+    ("get",  "/orgs/{org}/stats",                               "L   403 403 403 200 200   X   X   X   X"),
+    ("get",  "/orgs/{org}/stats.csv",                           "L   403 403 403 200 200   X   X   X   X"),
     ("get",  "/orgs/{org}/settings",                            "L   403 403 403 200 200   X   X   X   X"),
     ("post", "/orgs/{org}/settings",                            "L   403 403 403 422 422   X   X   X   X"),
     ("post", "/orgs/{org}/settings/alert-email",                "L   403 403 403 200 200   X   X   X   X"),
@@ -83,6 +85,9 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("get",  "/public/signs",                                   "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/help",                                           "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/help/{airport}",                                 "200 200 200 200 200 200   200 200 200 200"),
+    ("get",  "/posters/{poster}",                               "200 200 200 200 200 200   200 200 200 200"),
+    ("get",  "/stats",                                          "200 200 200 200 200 200   200 200 200 200"),
+    ("get",  "/stats.csv",                                      "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/tip",                                            "200 200 200 200 200 200   200 200 200 200"),
     ("post", "/tip",                                            "422 422 422 422 422 422   422 422 422 422"),
     ("get",  "/tip/status",                                     "200 200 200 200 200 200   200 200 200 200"),
@@ -110,6 +115,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("get",  "/readyz",                                         "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/static/style.css",                               "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/static/public.css",                              "200 200 200 200 200 200   200 200 200 200"),
+    ("get",  "/static/tip.css",                                 "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/favicon.svg",                                    "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/static/notes.svg",                               "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/static/notes-192.png",                           "200 200 200 200 200 200   200 200 200 200"),
@@ -129,6 +135,13 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("put",  "/api/v1/reports/{id}",                            "401 403 200 403 403 403   403 C   403 403"),
     ("get",  "/api/v1/directory",                               "401 403 403 200 200 200   403 403 200 200"),
     ("get",  "/api/v1/cases",                                   "401 403 403 200 403 403   403 403 200 403"),
+    ("post", "/api/v1/cases/{id}/referrals",                    "401 403 403 422 403 403   403 403 X   403"),
+    ("get",  "/api/v1/referrals",                               "401 403 403 403 403 403   403 403 403 403"),
+    ("get",  "/api/v1/referrals/{id}",                          "401 403 403 404 403 403   403 403 404 403"),
+    ("get",  "/api/v1/referrals/{id}/htcds.csv",                "401 403 403 404 403 403   403 403 404 403"),
+    ("post", "/api/v1/referrals/{id}/acknowledge",              "401 403 403 404 403 403   403 403 404 403"),
+    ("post", "/api/v1/referrals/{id}/outcome",                  "401 403 403 404 403 403   403 403 404 403"),
+    ("post", "/api/v1/referrals/{id}/messages",                 "401 403 403 404 403 403   403 403 404 403"),
 ];
 
 /// A's records that the routes' parameters are filled with.
@@ -164,6 +177,7 @@ impl Fixture {
             .replace("{code}", &self.code)
             .replace("{file}", &format!("{}.pdf", self.code))
             .replace("{airport}", "HEL")
+            .replace("{poster}", "HEL.pdf")
     }
 }
 

@@ -50,13 +50,20 @@ async fn an_airports_help_page_lists_only_public_lines_emergency_first() {
         assert_eq!(lower.status, StatusCode::OK);
         assert!(lower.body.contains("href=\"tel:+358295463177\""));
 
-        // The US: the public hotline, never the HSI tip line (not marked public); no
-        // emergency entry for the US, so the page says to call the local one.
+        // The US: 911 first, then the public hotline, never the HSI tip line (not
+        // marked public).
         let jfk = app.get("/help/JFK").await;
         assert_eq!(jfk.status, StatusCode::OK);
-        assert!(jfk.body.contains("href=\"tel:+18883737888\""), "the national hotline");
+        let hotline = jfk.body.find("href=\"tel:+18883737888\"").expect("the national hotline");
+        let emergency = jfk.body.find("href=\"tel:911\"").expect("911 as tel:");
+        assert!(emergency < hotline, "emergency first");
         assert!(!jfk.body.contains("+18663472423") && !jfk.body.contains("HSI"), "the HSI line is not public");
-        assert!(jfk.body.contains("Call the local emergency number"));
+        // The UK: a public helpline but no emergency entry, so the page says to call the
+        // local emergency number.
+        let lhr = app.get("/help/LHR?lang=en").await;
+        assert_eq!(lhr.status, StatusCode::OK);
+        assert!(lhr.body.contains("href=\"tel:+448000121700\""), "the UK helpline");
+        assert!(lhr.body.contains("Call the local emergency number"));
 
         // Germany: the EU's 112 for danger, then the federal helpline (a short code).
         let ber = app.get("/help/BER?lang=en").await;
@@ -130,7 +137,7 @@ async fn the_language_comes_from_the_query_then_accept_language() {
 }
 
 /// Askama's escaping of text (enough for the words in these files).
-fn askama_escape(s: &str) -> String {
+pub(crate) fn askama_escape(s: &str) -> String {
     s.replace('&', "&#38;").replace('<', "&#60;").replace('>', "&#62;").replace('"', "&#34;").replace('\'', "&#39;")
 }
 

@@ -27,6 +27,8 @@ pub struct Resp {
     pub status: StatusCode,
     pub location: Option<String>,
     pub body: String,
+    /// The body as sent (a PDF, say), of which `body` is the lossy text.
+    pub bytes: Vec<u8>,
     pub headers: axum::http::HeaderMap,
 }
 
@@ -200,8 +202,9 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let location = headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
-        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
-        Resp { status, location, body, headers }
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        Resp { status, location, body, bytes, headers }
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {

@@ -77,7 +77,7 @@ async fn send_tip_with(app: &mut TestApp, csrf: &str, challenge: &str, fields: &
 
 fn receipt_of(page: &Resp) -> String {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    between(&page.body, "<p class=\"receipt\" id=\"receipt\"", "</strong>").rsplit('>').next().unwrap().to_owned()
+    between(&page.body, "<strong id=\"receipt\">", "</strong>").to_owned()
 }
 
 const GOOD: [(&str, &str); 5] = [
@@ -376,22 +376,28 @@ async fn a_wrong_receipt_gets_one_answer_in_the_same_time_and_is_throttled() {
         let receipt = receipt_of(&send_tip(&mut t, &GOOD, Pow::Solve).await);
         let page = t.get("/tip/status").await;
         let csrf = csrf_of(&page.body);
-        let (ok, hit) = check(&mut t, &csrf, &receipt).await;
-        assert_eq!(ok.status, StatusCode::OK);
+        // The fastest of three of each, so that a busy machine's pause on one request
+        // does not decide the comparison.
+        let mut fastest_hit = std::time::Duration::MAX;
+        for _ in 0..3 {
+            let (ok, took) = check(&mut t, &csrf, &receipt).await;
+            assert_eq!(ok.status, StatusCode::OK);
+            fastest_hit = fastest_hit.min(took);
+        }
         let mut answers = Vec::new();
-        let mut slowest_miss = std::time::Duration::ZERO;
+        let mut fastest_miss = std::time::Duration::MAX;
         for wrong in ["0000 0000 0000 0001", "9999 9999 9999 9998", "1234 5678 9012 3456"] {
             let (r, took) = check(&mut t, &csrf, wrong).await;
             assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
             answers.push(between(&r.body, "<p class=\"field-error\">", "</p>"));
-            slowest_miss = slowest_miss.max(took);
+            fastest_miss = fastest_miss.min(took);
         }
         assert!(answers.iter().all(|a| *a == answers[0] && a.contains("No tip can be opened")), "{answers:?}");
         // A miss verifies a dummy hash: it costs as much as a hit (not a database
         // miss's fraction of a millisecond).
-        assert!(slowest_miss * 3 > hit, "miss {slowest_miss:?} vs hit {hit:?}");
+        assert!(fastest_miss * 3 > fastest_hit, "miss {fastest_miss:?} vs hit {fastest_hit:?}");
         // Thirty checks per window and address, then 429 for every receipt, the right one too.
-        for _ in 0..26 {
+        for _ in 0..24 {
             check(&mut t, &csrf, "1111 2222 3333 4444").await;
         }
         let (r, _) = check(&mut t, &csrf, &receipt).await;
@@ -421,5 +427,146 @@ async fn platform_admins_set_the_airports_an_organisation_covers() {
     assert_eq!(app.state.db.org_airports(a).await.unwrap(), ["HEL", "TLL"]);
     let audit = app.state.db.audit_for_org(a, 20).await.unwrap();
     assert!(audit.entries.iter().any(|e| e.action == "org.airports_changed" && e.detail == "HEL TLL"));
+    app.finish().await;
+}
+
+/// Issue 12, languages: the form, its errors, the receipt and the status page in every
+/// language of the public pages (`content/public/<lang>/tip.toml`), Arabic right to
+/// left; the language chosen on an airport's help page is carried to the form (with
+/// the airport) and through the receipt to the status page; each page with its
+/// stylesheet, icon and script under 30 KB.
+#[tokio::test]
+async fn the_tip_pages_speak_every_public_language_and_keep_it_to_the_status_page() {
+    use crate::public::askama_escape as esc;
+    for db in engines().await {
+        let app = TestApp::with_content(db).await;
+        let mut t = tipster(&app);
+        let css = t.get("/static/public.css").await.body.len() + t.get("/static/tip.css").await.body.len();
+        let icon = t.get("/favicon.svg").await.body.len();
+        let script = t.get("/static/tip.js").await.body.len();
+        let mut heaviest = (0, String::new());
+        let langs = ["en", "fi", "sv", "es", "fr", "ru", "uk", "ar"];
+        for (n, lang) in langs.into_iter().enumerate() {
+            let w = app.state.library.public.get(lang).unwrap().clone();
+            let html = format!("<html lang=\"{lang}\" dir=\"{}\">", if lang == "ar" { "rtl" } else { "ltr" });
+            // Each language from its own address: the per-address limits stay out of it.
+            t.ip = [10, 9, 8, 10 + u8::try_from(n).unwrap()];
+
+            // The help page links to the form in its language, with its airport.
+            let help = t.get(&format!("/help/HEL?lang={lang}")).await;
+            assert!(help.body.contains(&format!("href=\"/tip?lang={lang}&amp;airport=HEL\"")), "{lang}: {}", help.body);
+            let url = format!("/tip?lang={lang}&airport=HEL");
+            let form = t.get(&url).await;
+            assert_eq!(form.status, StatusCode::OK, "{url}");
+            assert!(form.body.contains(&html), "{url}");
+            for key in ["tip-title", "tip-first", "tip-do-not-intervene", "tip-send", "unreviewed"] {
+                assert!(form.body.contains(&esc(w.t(key))), "{url}: {key}");
+            }
+            assert!(form.body.contains("id=\"airport\" name=\"airport\" value=\"HEL\""), "{url}: the airport carried");
+            assert!(form.body.contains(&format!("action=\"/tip?lang={lang}\"")), "{url}: the form keeps the language");
+            assert!(form.body.contains(&format!("href=\"/tip/status?lang={lang}\"")), "{url}");
+            assert!(form.body.contains("href=\"/tip?lang=ar&#38;airport=HEL\""), "{url}: the switch keeps the airport");
+            let (code, _) = &w.signs[0];
+            assert!(form.body.contains(&format!("value=\"{code}\"")), "{url}: the public signs");
+            assert!(form.body.contains(&esc(&w.signs[0].1.label)), "{url}: the signs in {lang}");
+            let total = form.body.len() + css + icon + script;
+            assert!(total < 30 * 1024, "{url}: {total} bytes");
+            if total > heaviest.0 {
+                heaviest = (total, url.clone());
+            }
+
+            // An empty tip: the errors in the page's language, the input kept.
+            let csrf = csrf_of(&form.body);
+            let challenge = between(&form.body, "name=\"challenge\" value=\"", "\"");
+            let bits: u32 = challenge.split('.').nth(3).unwrap().parse().unwrap();
+            let action = format!("/tip?lang={lang}");
+            let nonce = sightline_domain::tip::pow_solve(&challenge, bits);
+            let base = [("csrf", csrf.as_str()), ("challenge", challenge.as_str()), ("pow", nonce.as_str())];
+            let mut empty = base.to_vec();
+            empty.extend([("airport", "HEL"), ("date", "2026-11-28"), ("place", "Portti 31")]);
+            let bad = post_with_ua(&mut t, &action, &empty).await;
+            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{action}");
+            assert!(bad.body.contains(&html), "{action}");
+            assert!(bad.body.contains(&esc(w.t("error-summary"))), "{lang}: {}", bad.body);
+            assert!(bad.body.contains(&esc(w.t("error-nothing-reported"))), "{lang}: {}", bad.body);
+            assert!(bad.body.contains("value=\"Portti 31\""), "{lang}: input kept");
+
+            // The tip: the receipt page in the language, its link to the status page too.
+            let form = t.get(&url).await;
+            let csrf = csrf_of(&form.body);
+            let challenge = between(&form.body, "name=\"challenge\" value=\"", "\"");
+            let nonce = sightline_domain::tip::pow_solve(&challenge, bits);
+            let mut good = vec![("csrf", csrf.as_str()), ("challenge", challenge.as_str()), ("pow", nonce.as_str())];
+            good.extend_from_slice(&GOOD);
+            let sent = post_with_ua(&mut t, &action, &good).await;
+            let receipt = receipt_of(&sent);
+            assert!(sent.body.contains(&html), "{lang}");
+            assert!(sent.body.contains(&esc(w.t("tip-sent-title"))), "{lang}");
+            assert!(sent.body.contains(&format!("href=\"/tip/status?lang={lang}\"")), "{lang}");
+            assert!(!sent.body.contains("class=\"langs\""), "{lang}: no switch away from the receipt shown once");
+            assert!(sent.body.len() + css + icon < 30 * 1024);
+
+            // The status page: asked in the language, answered in it; a wrong receipt too.
+            let status_url = format!("/tip/status?lang={lang}");
+            let page = t.get(&status_url).await;
+            assert!(page.body.contains(&html) && page.body.contains(&esc(w.t("tip-receipt"))), "{status_url}");
+            assert!(page.body.contains(&format!("action=\"{status_url}\"")), "{status_url}");
+            let csrf = csrf_of(&page.body);
+            let shown = post_with_ua(&mut t, &status_url, &[("csrf", &csrf), ("receipt", &receipt)]).await;
+            assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+            assert!(shown.body.contains(&html), "{lang}");
+            assert!(shown.body.contains(&esc(w.t("tip-status-received"))), "{lang}");
+            assert!(shown.body.contains(&esc(w.t("tip-no-messages"))), "{lang}");
+            assert!(shown.body.contains(&format!("action=\"/tip/status/reply?lang={lang}\"")), "{lang}");
+            let wrong = post_with_ua(&mut t, &status_url, &[("csrf", &csrf), ("receipt", "1234 5678 9012 3456")]).await;
+            assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(wrong.body.contains(&html) && wrong.body.contains(&esc(w.t("error-unknown-receipt"))), "{lang}");
+            let answer = post_with_ua(
+                &mut t,
+                &format!("/tip/status/reply?lang={lang}"),
+                &[("csrf", &csrf), ("receipt", &receipt), ("message", "Portti 31, noin 14:00.")],
+            )
+            .await;
+            assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+            assert!(answer.body.contains(&html) && answer.body.contains(&esc(w.t("tip-from-you"))), "{lang}");
+            for page in [&sent, &shown, &answer] {
+                let total = page.body.len() + css + icon;
+                if total > heaviest.0 {
+                    heaviest = (total, format!("{lang}: {}", between(&page.body, "<title>", "</title>")));
+                }
+            }
+        }
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("heaviest tip page with its assets, uncompressed: {} bytes ({})\n", heaviest.0, heaviest.1)
+                .as_bytes(),
+        );
+        // No `?lang=`: the first language of Accept-Language the pages speak.
+        let req = Request::get("/tip").header(header::ACCEPT_LANGUAGE, "de, uk;q=0.8").body(Body::empty()).unwrap();
+        let r = t.send(req).await;
+        assert!(r.body.contains("<html lang=\"uk\" dir=\"ltr\">"));
+        drop(t);
+        app.finish().await;
+    }
+}
+
+/// The "not yet reviewed" note leaves a tip page only when both its files are reviewed.
+#[tokio::test]
+async fn the_tip_pages_lose_the_unreviewed_note_only_when_both_files_are_reviewed() {
+    let mut library = sightline_content::load(&sightline_content::default_dir()).ok().unwrap();
+    for l in &mut library.public.langs {
+        l.reviewed = l.code == "fi" || l.code == "sv";
+        l.tip_reviewed = l.code == "fi" || l.code == "es";
+    }
+    let mut app = TestApp::builder().with_library(library).build().await;
+    for (lang, note) in [("fi", false), ("sv", true), ("es", true), ("en", true)] {
+        let r = app.get(&format!("/tip?lang={lang}")).await;
+        assert_eq!(r.body.contains("class=\"unreviewed\""), note, "{lang}");
+        let r = app.get(&format!("/tip/status?lang={lang}")).await;
+        assert_eq!(r.body.contains("class=\"unreviewed\""), note, "{lang}");
+    }
+    // The pages' own note follows pages.toml alone.
+    assert!(!app.get("/help/HEL?lang=fi").await.body.contains("class=\"unreviewed\""));
+    assert!(!app.get("/public?lang=sv").await.body.contains("class=\"unreviewed\""));
     app.finish().await;
 }

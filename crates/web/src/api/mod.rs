@@ -30,17 +30,22 @@ use crate::security::{constant_time_eq, hash_token};
 use crate::visitor::client_ip;
 use crate::{AppState, cookies};
 
+mod referrals;
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sightline API", description = "Sightline's JSON API. Every error uses one envelope: `{\"error\":{\"code\",\"message\",\"field\",\"fields\":[{\"field\",\"code\",\"message\"}]}}`; `fields` lists every input field at fault, `field` is the first."),
-    paths(healthz, readyz, me, list_organisations, create_organisation, list_users, create_user, put_report, directory, cases),
-    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, FieldErrorBody, ReceiptOut, DirectoryEntryOut, CaseOut, ReportBody)),
+    paths(healthz, readyz, me, list_organisations, create_organisation, list_users, create_user, put_report, directory, cases,
+        referrals::refer, referrals::inbox, referrals::one, referrals::csv, referrals::acknowledge, referrals::outcome, referrals::message),
+    components(schemas(Health, Me, OrganisationOut, NewOrganisationIn, UserOut, NewUserIn, ErrorEnvelope, ErrorBody, FieldErrorBody, ReceiptOut, DirectoryEntryOut, CaseOut, ReportBody,
+        referrals::ReferralOut, referrals::ReferralFileOut, referrals::ReferralMessageOut, referrals::NewReferralIn, referrals::ReferralCreatedOut, referrals::AcknowledgeIn, referrals::OutcomeIn, referrals::MessageIn)),
     modifiers(&BearerAuth, &ErrorResponses),
     tags(
         (name = "system", description = "Health"),
         (name = "accounts", description = "Organisations and people"),
         (name = "reports", description = "Crew reports, sent from the device's outbox"),
-        (name = "triage", description = "What the security desk needs: whom to contact at a destination")
+        (name = "triage", description = "What the security desk needs: whom to contact at a destination"),
+        (name = "referrals", description = "Referrals of a case to NGO and authority partners, in HTCDS field names")
     )
 )]
 pub struct ApiDoc;
@@ -115,6 +120,13 @@ route_table! {
     "/reports/{id}" => put(put_report);
     "/directory" => get(directory);
     "/cases" => get(cases);
+    "/cases/{id}/referrals" => post(referrals::refer);
+    "/referrals" => get(referrals::inbox);
+    "/referrals/{id}" => get(referrals::one);
+    "/referrals/{id}/htcds.csv" => get(referrals::csv);
+    "/referrals/{id}/acknowledge" => post(referrals::acknowledge);
+    "/referrals/{id}/outcome" => post(referrals::outcome);
+    "/referrals/{id}/messages" => post(referrals::message);
 }
 
 pub fn router() -> Router<AppState> {
@@ -842,7 +854,7 @@ impl utoipa::PartialSchema for ReportBody {
 /// The repository's example report (without the file's `id`), so clients and
 /// fuzzers see a report the server accepts.
 fn example_report() -> Option<serde_json::Value> {
-    let mut report: serde_json::Value = serde_json::from_str(include_str!("../../../examples/report.json")).ok()?;
+    let mut report: serde_json::Value = serde_json::from_str(include_str!("../../../../examples/report.json")).ok()?;
     report.as_object_mut()?.remove("id");
     Some(report)
 }
@@ -857,7 +869,7 @@ mod tests {
     /// marks required exactly those `ReportInput` cannot do without.
     #[test]
     fn the_report_schema_matches_the_domain_type() {
-        let example = include_str!("../../../examples/report.json");
+        let example = include_str!("../../../../examples/report.json");
         let mut full: serde_json::Value = serde_json::from_str(example).unwrap();
         full.as_object_mut().unwrap().remove("id");
         full["client_created_at"] = "2026-11-28T10:00:00Z".into();

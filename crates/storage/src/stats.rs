@@ -1,0 +1,472 @@
+//! Statistics: counts of people trained and of reports, kept in summary tables
+//! (migration 0022) in the same transaction as the writes they count, and read per
+//! organisation or, for the public page, summed over the platform. Nothing here
+//! names a person or a report: the rows are counts by month and category.
+//!
+//! - `stats_training` — certificates issued and not revoked, by organisation (the nil
+//!   id for the public course), month issued, course and the holder's role (their
+//!   position when it was issued; `public` for the public course, `unspecified`);
+//!   written by `insert_cert!` and [`Db::revoke_certificate`].
+//! - `stats_reports` — reports by organisation, month received and route region, and
+//!   how many of them were escalated; `stats_signs` the same by sign. Written by
+//!   [`Db::put_reports`], [`Db::put_tip`] and the two case changes that escalate
+//!   (`transition_case` to escalated, `record_contact`).
+//! - `stats_state.built` — false after the migration: [`Db::rebuild_statistics`]
+//!   works the summaries out again from the rows (at start, before serving).
+//!
+//! **Referrals and outcomes** (issue 13, items 1–4) are the next series: a
+//! `referrals` table with its month, recipient kind and outcome is counted by one
+//! `GROUP BY` in [`Db::statistics`] into [`StatsRows::referrals`] (the field is
+//! there, empty, and the pages and CSV already publish it when it has rows).
+
+use std::collections::BTreeMap;
+
+use sightline_domain::ids::OrgId;
+use sightline_domain::stats::month_of;
+use uuid::Uuid;
+
+use crate::{Db, NewReport, Result, from_micros};
+
+/// Whose statistics: one organisation's, or the whole platform's (aggregate counts
+/// only, for the public page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatsScope {
+    Org(OrgId),
+    Platform,
+}
+
+/// People trained in one month, course and role.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TrainingCount {
+    pub month: i64,
+    pub course_id: String,
+    pub role: String,
+    pub people: i64,
+}
+
+/// Reports received in one month on one route region, and how many were escalated.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReportCount {
+    pub month: i64,
+    pub route_region: String,
+    pub reports: i64,
+    pub escalated: i64,
+}
+
+/// Reports received in one month that carry one sign, and how many were escalated.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SignCount {
+    pub month: i64,
+    pub sign: String,
+    pub reports: i64,
+    pub escalated: i64,
+}
+
+/// Referrals made in one month to one kind of recipient, by outcome. Empty until
+/// referrals exist (see the module's documentation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralCount {
+    pub month: i64,
+    pub recipient_kind: String,
+    pub outcome: String,
+    pub referrals: i64,
+}
+
+/// Every count of a scope in a range of months.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatsRows {
+    pub training: Vec<TrainingCount>,
+    pub reports: Vec<ReportCount>,
+    pub signs: Vec<SignCount>,
+    /// Referrals and outcomes: the slot for the next series (empty today).
+    pub referrals: Vec<ReferralCount>,
+}
+
+/// The role a certificate is counted under.
+#[must_use]
+pub(crate) fn training_role(position: Option<&str>, anonymous: bool) -> &str {
+    match position {
+        _ if anonymous => "public",
+        Some(p) => p,
+        None => "unspecified",
+    }
+}
+
+/// Count a batch of newly stored reports inside the open transaction `$tx`: one
+/// upsert per (organisation, month, route region) and per (organisation, month,
+/// sign), in key order (every writer locks summary rows in the same order).
+macro_rules! count_reports_in_tx {
+    ($tx:expr, $reports:expr, $month:expr) => {{
+        let (routes, signs) = $crate::stats::tally($reports);
+        for ((org, region), n) in routes {
+            sqlx::query(
+                "INSERT INTO stats_reports (org_id, month, route_region, reports, escalated) VALUES ($1, $2, $3, $4, 0) \
+                 ON CONFLICT (org_id, month, route_region) DO UPDATE SET reports = stats_reports.reports + $4",
+            )
+            .bind(org)
+            .bind($month)
+            .bind(region)
+            .bind(n)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for ((org, sign), n) in signs {
+            sqlx::query(
+                "INSERT INTO stats_signs (org_id, month, sign, reports, escalated) VALUES ($1, $2, $3, $4, 0) \
+                 ON CONFLICT (org_id, month, sign) DO UPDATE SET reports = stats_signs.reports + $4",
+            )
+            .bind(org)
+            .bind($month)
+            .bind(sign)
+            .bind(n)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// Count one report's escalation inside the open transaction `$tx`, when `$row` (what
+/// [`escalation_row`] read before the change) says it had not been escalated.
+macro_rules! count_escalation_in_tx {
+    ($tx:expr, $org:expr, $row:expr) => {{
+        if let Some(row) = $row {
+            let row: $crate::stats::EscalationRow = row;
+            sqlx::query(
+                "INSERT INTO stats_reports (org_id, month, route_region, reports, escalated) VALUES ($1, $2, $3, 0, 1) \
+                 ON CONFLICT (org_id, month, route_region) DO UPDATE SET escalated = stats_reports.escalated + 1",
+            )
+            .bind($org.as_uuid())
+            .bind(row.stats_month)
+            .bind(&row.route_region)
+            .execute(&mut *$tx)
+            .await?;
+            for sign in $crate::stats::signs_of(&row.indicators) {
+                sqlx::query(
+                    "INSERT INTO stats_signs (org_id, month, sign, reports, escalated) VALUES ($1, $2, $3, 0, 1) \
+                     ON CONFLICT (org_id, month, sign) DO UPDATE SET escalated = stats_signs.escalated + 1",
+                )
+                .bind($org.as_uuid())
+                .bind(row.stats_month)
+                .bind(sign)
+                .execute(&mut *$tx)
+                .await?;
+            }
+        }
+    }};
+}
+
+/// Count (`$delta` = 1) or uncount (−1, a revocation) the certificate `$code` inside
+/// the open transaction `$tx`, under its organisation, month issued, course and role.
+macro_rules! count_certificate_in_tx {
+    ($tx:expr, $code:expr, $delta:expr) => {{
+        let row: Option<$crate::stats::CertRow> = sqlx::query_as(
+            "SELECT org_id, user_id, issued_at, course_id, holder_position FROM certificates WHERE code = $1",
+        )
+        .bind($code)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        if let Some(c) = row {
+            let (org, month, course, role) = c.key();
+            let delta: i64 = $delta;
+            sqlx::query(
+                "INSERT INTO stats_training (org_id, month, course_id, role, people) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (org_id, month, course_id, role) DO UPDATE SET people = stats_training.people + $5",
+            )
+            .bind(org)
+            .bind(month)
+            .bind(course)
+            .bind(role)
+            .bind(delta)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// What an escalation is counted by: the report's month, route region and signs.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct EscalationRow {
+    pub stats_month: i64,
+    pub route_region: String,
+    pub indicators: String,
+}
+
+/// The SQL that reads a report's [`EscalationRow`] when it has not been escalated.
+pub(crate) const ESCALATION_ROW: &str =
+    "SELECT stats_month, route_region, indicators FROM reports WHERE org_id = $1 AND id = $2 AND escalated_at IS NULL";
+
+/// The signs (indicator codes) of a report's `indicators` column.
+pub(crate) fn signs_of(indicators: &str) -> impl Iterator<Item = &str> {
+    let mut seen: Vec<&str> = indicators.split_whitespace().collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.into_iter()
+}
+
+type Tally = (BTreeMap<(Uuid, String), i64>, BTreeMap<(Uuid, String), i64>);
+
+/// A batch's counts by (organisation, route region) and (organisation, sign).
+pub(crate) fn tally<'a>(reports: impl IntoIterator<Item = &'a NewReport>) -> Tally {
+    let (mut routes, mut signs) = (BTreeMap::new(), BTreeMap::new());
+    for r in reports {
+        *routes.entry((r.org_id.as_uuid(), r.route_region.clone())).or_insert(0) += 1;
+        for s in signs_of(&r.indicators) {
+            *signs.entry((r.org_id.as_uuid(), s.to_owned())).or_insert(0) += 1;
+        }
+    }
+    (routes, signs)
+}
+
+/// A report as the rebuild reads it.
+#[derive(sqlx::FromRow)]
+struct RebuildReport {
+    id: Uuid,
+    org_id: Uuid,
+    route_region: String,
+    stats_month: i64,
+    indicators: String,
+    escalated: bool,
+}
+
+/// A certificate as statistics count it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct CertRow {
+    org_id: Option<Uuid>,
+    user_id: Option<Uuid>,
+    issued_at: i64,
+    course_id: String,
+    holder_position: Option<String>,
+}
+
+impl CertRow {
+    /// (organisation or nil, month issued, course, role).
+    pub(crate) fn key(self) -> (Uuid, i64, String, String) {
+        let role = training_role(self.holder_position.as_deref(), self.user_id.is_none()).to_owned();
+        (self.org_id.unwrap_or_else(Uuid::nil), month_of(from_micros(self.issued_at)), self.course_id, role)
+    }
+}
+
+const PAGE: i64 = 20_000;
+/// Rows per multi-row `INSERT` of the rebuild (5 values each: well under either
+/// engine's limit of bound values).
+const INSERT_ROWS: usize = 500;
+
+/// `head VALUES ($1, …, $width), (…)` for `rows` rows.
+fn values_sql(head: &str, width: usize, rows: usize) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * width * 5);
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..width {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * width + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+impl Db {
+    /// The counts of `scope` for the months `from..=to` (`yyyymm`).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn statistics(&self, scope: StatsScope, from: i64, to: i64) -> Result<StatsRows> {
+        // One SQL text per scope: the organisation's id is in every query of an
+        // organisation's statistics; the platform's sums every organisation's counts.
+        let (training, reports, signs) = match scope {
+            StatsScope::Org(org) => {
+                let o = org.as_uuid();
+                db_run!(self, |p| {
+                    let training: Vec<TrainingCount> = sqlx::query_as(
+                        "SELECT month, course_id, role, people FROM stats_training \
+                         WHERE org_id = $1 AND month BETWEEN $2 AND $3 AND people <> 0",
+                    )
+                    .bind(o)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(p)
+                    .await?;
+                    let reports: Vec<ReportCount> = sqlx::query_as(
+                        "SELECT month, route_region, reports, escalated FROM stats_reports \
+                         WHERE org_id = $1 AND month BETWEEN $2 AND $3",
+                    )
+                    .bind(o)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(p)
+                    .await?;
+                    let signs: Vec<SignCount> = sqlx::query_as(
+                        "SELECT month, sign, reports, escalated FROM stats_signs \
+                         WHERE org_id = $1 AND month BETWEEN $2 AND $3",
+                    )
+                    .bind(o)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(p)
+                    .await?;
+                    (training, reports, signs)
+                })
+            }
+            StatsScope::Platform => db_run!(self, |p| {
+                let training: Vec<TrainingCount> = sqlx::query_as(
+                    "SELECT month, course_id, role, CAST(SUM(people) AS BIGINT) AS people FROM stats_training \
+                     WHERE month BETWEEN $1 AND $2 GROUP BY month, course_id, role HAVING SUM(people) <> 0",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_all(p)
+                .await?;
+                let reports: Vec<ReportCount> = sqlx::query_as(
+                    "SELECT month, route_region, CAST(SUM(reports) AS BIGINT) AS reports, \
+                     CAST(SUM(escalated) AS BIGINT) AS escalated FROM stats_reports \
+                     WHERE month BETWEEN $1 AND $2 GROUP BY month, route_region",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_all(p)
+                .await?;
+                let signs: Vec<SignCount> = sqlx::query_as(
+                    "SELECT month, sign, CAST(SUM(reports) AS BIGINT) AS reports, \
+                     CAST(SUM(escalated) AS BIGINT) AS escalated FROM stats_signs \
+                     WHERE month BETWEEN $1 AND $2 GROUP BY month, sign",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_all(p)
+                .await?;
+                (training, reports, signs)
+            }),
+        };
+        Ok(StatsRows { training, reports, signs, referrals: Vec::new() })
+    }
+
+    /// Whether the summaries have been built from the rows since migration 0022.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn statistics_built(&self) -> Result<bool> {
+        let built: bool =
+            db_run!(self, |p| sqlx::query_scalar("SELECT built FROM stats_state WHERE id = 1").fetch_one(p).await?);
+        Ok(built)
+    }
+
+    /// Work every summary out again from the rows, in one transaction: each report's
+    /// route region (from its airports, by `route_of(origin, destination)`), then the
+    /// counts of reports, signs and certificates. Run at start when
+    /// [`Db::statistics_built`] is false (after migration 0022), before the server
+    /// takes writes; the benchmark also times it. Returns how many reports it read.
+    ///
+    /// # Errors
+    /// The database failed (nothing changes).
+    pub async fn rebuild_statistics(&self, route_of: &(dyn Fn(&str, &str) -> String + Sync)) -> Result<u64> {
+        type Key = (Uuid, i64, String);
+        let mut routes: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
+        let mut signs: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
+        let mut training: BTreeMap<(Uuid, i64, String, String), i64> = BTreeMap::new();
+        let mut read = 0u64;
+        db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            // Taking the flag's row first makes two starting nodes rebuild one at a time.
+            sqlx::query("UPDATE stats_state SET built = TRUE WHERE id = 1").execute(&mut *tx).await?;
+            // Route regions first, one statement per route whose region changed (the
+            // routes are far fewer than the reports).
+            let pairs: Vec<(String, String, String)> =
+                sqlx::query_as("SELECT DISTINCT origin, destination, route_region FROM reports")
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for (origin, destination, stored) in pairs {
+                let region = route_of(&origin, &destination);
+                if region != stored {
+                    sqlx::query(
+                        "UPDATE reports SET route_region = $1 WHERE origin = $2 AND destination = $3 AND route_region = $4",
+                    )
+                    .bind(&region)
+                    .bind(&origin)
+                    .bind(&destination)
+                    .bind(&stored)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            let mut after = Uuid::nil();
+            loop {
+                let page: Vec<RebuildReport> = sqlx::query_as(
+                    "SELECT id, org_id, route_region, stats_month, indicators, escalated_at IS NOT NULL AS escalated \
+                     FROM reports WHERE id > $1 ORDER BY id LIMIT $2",
+                )
+                .bind(after)
+                .bind(PAGE)
+                .fetch_all(&mut *tx)
+                .await?;
+                let Some(last) = page.last() else { break };
+                after = last.id;
+                for r in page {
+                    read += 1;
+                    let e = i64::from(r.escalated);
+                    for s in signs_of(&r.indicators) {
+                        let c = signs.entry((r.org_id, r.stats_month, s.to_owned())).or_insert((0, 0));
+                        *c = (c.0 + 1, c.1 + e);
+                    }
+                    let c = routes.entry((r.org_id, r.stats_month, r.route_region)).or_insert((0, 0));
+                    *c = (c.0 + 1, c.1 + e);
+                }
+            }
+            let certs: Vec<CertRow> = sqlx::query_as(
+                "SELECT org_id, user_id, issued_at, course_id, holder_position FROM certificates WHERE revoked_at IS NULL",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            for c in certs {
+                *training.entry(c.key()).or_insert(0) += 1;
+            }
+            for table in ["stats_reports", "stats_signs", "stats_training"] {
+                sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+            }
+            // Many rows per statement: a few hundred round trips, not one per row.
+            let reports: Vec<_> = routes.iter().map(|((o, m, r), (n, e))| (*o, *m, r.as_str(), *n, *e)).collect();
+            for chunk in reports.chunks(INSERT_ROWS) {
+                let sql = values_sql(
+                    "INSERT INTO stats_reports (org_id, month, route_region, reports, escalated)",
+                    5,
+                    chunk.len(),
+                );
+                let mut q = sqlx::query(&sql);
+                for (org, month, region, n, e) in chunk {
+                    q = q.bind(*org).bind(*month).bind(*region).bind(*n).bind(*e);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            let sign_rows: Vec<_> = signs.iter().map(|((o, m, s), (n, e))| (*o, *m, s.as_str(), *n, *e)).collect();
+            for chunk in sign_rows.chunks(INSERT_ROWS) {
+                let sql =
+                    values_sql("INSERT INTO stats_signs (org_id, month, sign, reports, escalated)", 5, chunk.len());
+                let mut q = sqlx::query(&sql);
+                for (org, month, sign, n, e) in chunk {
+                    q = q.bind(*org).bind(*month).bind(*sign).bind(*n).bind(*e);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            let people: Vec<_> =
+                training.iter().map(|((o, m, c, r), n)| (*o, *m, c.as_str(), r.as_str(), *n)).collect();
+            for chunk in people.chunks(INSERT_ROWS) {
+                let sql =
+                    values_sql("INSERT INTO stats_training (org_id, month, course_id, role, people)", 5, chunk.len());
+                let mut q = sqlx::query(&sql);
+                for (org, month, course, role, n) in chunk {
+                    q = q.bind(*org).bind(*month).bind(*course).bind(*role).bind(*n);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(read)
+    }
+}
