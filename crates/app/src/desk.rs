@@ -11,7 +11,9 @@ use sightline_domain::ids::{DirectoryEntryId, UserId};
 use sightline_domain::report::{AirportLookup, SealedText};
 use sightline_domain::triage::{self, CaseStatus, EscalationLead, Outcome};
 use sightline_domain::user::Role;
-use sightline_storage::{CaseEvent, CaseRecord, Contact, Owned, QueueFilter, StorageError, StoredEntry, UserRecord};
+use sightline_storage::{
+    CaseEvent, CaseRecord, Contact, Owned, QueueFilter, ReferralRecord, StorageError, StoredEntry, UserRecord,
+};
 use time::{Date, Month, Time};
 use uuid::Uuid;
 
@@ -26,6 +28,8 @@ pub const MAX_QUEUE_ROWS: i64 = 500;
 pub struct Queue {
     pub cases: Vec<CaseRecord>,
     pub lead: EscalationLead,
+    /// Referrals a partner has not acknowledged in time: the desk should reach them.
+    pub waiting_referrals: Vec<ReferralRecord>,
 }
 
 /// A case as the desk works it: the record, its opened text, its history and what the
@@ -53,6 +57,10 @@ pub struct CaseFile {
     pub merged: Vec<CaseRecord>,
     /// A public tip's part: when it was seen, the contact method, the thread.
     pub tip: Option<crate::tips::TipFile>,
+    /// The case's referrals to partners, oldest first.
+    pub referrals: Vec<ReferralRecord>,
+    /// The partner organisations in Sightline the case may be referred to.
+    pub partners: Vec<sightline_storage::Organisation>,
 }
 
 /// Where a case's contacts were routed ([`directory::route`]).
@@ -109,7 +117,8 @@ impl App {
         let me = self.analyst(caller)?;
         let cases = self.db.queue(me.org(), filter, limit.clamp(1, MAX_QUEUE_ROWS)).await?;
         let lead = self.db.escalation_lead(me.org()).await?;
-        Ok(Queue { cases, lead })
+        let waiting_referrals = self.db.waiting_referrals(me.org()).await?;
+        Ok(Queue { cases, lead, waiting_referrals })
     }
 
     /// Open a case: its sealed text is decrypted, so every opening is audited
@@ -165,7 +174,9 @@ impl App {
             })
             .collect();
         let people = self.db.list_users(me.org()).await?;
-        let (contacts, routing) = self.routed_contacts(&case).await?;
+        // The directory is read once: routed here, listed whole for "another authority".
+        let directory = self.db.directory().await?;
+        let (contacts, routing) = self.routed_contacts(&case, &directory);
         let signs = case
             .indicators
             .split_whitespace()
@@ -188,9 +199,12 @@ impl App {
         let authority_message = authority::message(&facts, &text, &me.user().name, &organisation);
         let suggestions = self.db.merge_suggestions(me.org(), case.id).await?;
         let merged = self.db.merged_reports(me.org(), case.id).await?;
-        let directory = self.db.directory().await?;
         let tip = if case.public_tip { Some(self.tip_file(me, case.id, text.contact.clone()).await?) } else { None };
+        let referrals = self.db.case_referrals(me.org(), case.id).await?;
+        let partners = self.referral_partners(me).await?.organisations;
         Ok(CaseFile {
+            referrals,
+            partners,
             status: status_of(&case),
             case,
             text,
@@ -209,7 +223,7 @@ impl App {
     /// The directory's contacts for a case, in the order the desk is offered them: at
     /// the origin for a report made before departure, at the destination otherwise
     /// (the other end when that airport is unknown); 24/7 phones first when urgent.
-    async fn routed_contacts(&self, c: &CaseRecord) -> Result<(Vec<StoredEntry>, Routing)> {
+    fn routed_contacts(&self, c: &CaseRecord, entries: &[StoredEntry]) -> (Vec<StoredEntry>, Routing) {
         let leg = directory::Leg::of(c.phase);
         let (first, second) = match leg {
             directory::Leg::Origin => (&c.origin, &c.destination),
@@ -227,11 +241,10 @@ impl App {
                 no_airport_duty_line: true,
                 no_international_24_7: true,
             };
-            return Ok((Vec::new(), routing));
+            return (Vec::new(), routing);
         };
-        let entries = self.db.directory().await?;
         let q = directory::RouteQuery { country: &place.country, airport: &place.iata, urgent };
-        let contacts: Vec<StoredEntry> = directory::route(&entries, |s| &s.entry, q).into_iter().cloned().collect();
+        let contacts: Vec<StoredEntry> = directory::route(entries, |s| &s.entry, q).into_iter().cloned().collect();
         let routing = Routing {
             leg,
             airport: place.iata.clone(),
@@ -240,7 +253,7 @@ impl App {
             no_airport_duty_line: directory::lacks_airport_duty_line(&contacts, |s| &s.entry),
             no_international_24_7: directory::lacks_international_24_7(&contacts, |s| &s.entry),
         };
-        Ok((contacts, routing))
+        (contacts, routing)
     }
 
     /// Move a case along the workflow (domain rule: [`triage::transition`]) if it is
@@ -315,7 +328,7 @@ impl App {
                 Err(_) => None,
             }
         } else {
-            let (routed, _) = self.routed_contacts(&case).await?;
+            let (routed, _) = self.routed_contacts(&case, &self.db.directory().await?);
             e.contact.parse::<DirectoryEntryId>().ok().and_then(|id| routed.into_iter().find(|s| s.id == id))
         };
         let Some(chosen) = chosen else { return Err(AppError::field("contact", "required")) };

@@ -40,7 +40,7 @@ const ORGS: [(&str, OrgKind, &[DemoUser]); 3] = [
         "Demo NGO",
         OrgKind::Ngo,
         &[
-            ("Caseworker Demo", "caseworker@demo-ngo.example", &[Role::Learner]),
+            ("Caseworker Demo", "caseworker@demo-ngo.example", &[Role::Caseworker, Role::Learner]),
             ("NGO Admin Demo", "admin@demo-ngo.example", &[Role::OrgAdmin, Role::Learner]),
         ],
     ),

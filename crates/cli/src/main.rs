@@ -650,7 +650,7 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
     });
     let state = state.clone();
     let ctx = move || state.jobs();
-    let (a, m, r) = (ctx.clone(), ctx.clone(), ctx);
+    let (a, m, r, f) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx);
     Runner::new()
         .job(purge)
         .job(Job::new("desk alerts", Every::from_secs(15), move || {
@@ -664,6 +664,10 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
         .job(Job::new("certificate reminders", Every::from_secs(3600), move || {
             let c = r();
             async move { sightline_jobs::reminders::run_once(&c).await }
+        }))
+        .job(Job::new("referral timers", Every::from_secs(60), move || {
+            let c = f();
+            async move { sightline_jobs::referrals::run_once(&c).await }
         }))
 }
 

@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 
 use crate::directory::ContactKind;
 use crate::org::OrgKind;
@@ -313,6 +313,10 @@ pub struct ReferralDraft {
     pub gate_override: String,
 }
 
+/// A partner in Sightline should acknowledge a referral within this time; after it the
+/// desk is told (in the queue and on the case) to reach the partner another way.
+pub const ACKNOWLEDGE_WITHIN: Duration = Duration::hours(4);
+
 /// The longest referral details and decline reason.
 pub const MAX_DETAILS: usize = 2000;
 /// The longest reason for sending a report that did not pass the decision gate.
@@ -436,6 +440,25 @@ pub enum PartnerStep {
 }
 
 impl PartnerStep {
+    /// A step as a page or the API names it: `acknowledge`, `accept`, `decline` (with
+    /// its `reason`) or `support` (with the support codes given).
+    ///
+    /// # Errors
+    /// `decision`/`unknown-value`; the reason's or the support's errors.
+    pub fn parse<'a>(
+        decision: &str,
+        reason: &str,
+        support: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, FieldError> {
+        match decision.trim() {
+            "acknowledge" => Ok(Self::Acknowledge),
+            "accept" => Ok(Self::Accept),
+            "decline" => Ok(Self::Decline { reason: parse_reason(reason)? }),
+            "support" => Ok(Self::RecordSupport(parse_support(support)?)),
+            _ => Err(FieldError::new("decision", "unknown-value")),
+        }
+    }
+
     /// The status after this step from `from`.
     ///
     /// # Errors

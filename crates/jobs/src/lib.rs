@@ -16,6 +16,7 @@
 pub mod alerts;
 pub mod mail;
 pub mod outbound;
+pub mod referrals;
 pub mod reminders;
 pub mod runner;
 

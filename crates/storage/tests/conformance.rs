@@ -2058,13 +2058,37 @@ async fn an_overdue_referral_is_claimed_once(db: &Db) {
     assert_eq!(db.overdue_referrals(NOW + Duration::hours(1), 1).await.unwrap().len(), 1);
     // Two claimers at once: exactly one wins each referral.
     let audit = NewAuditEntry::new(AuditAction::ReferralOverdue).org(a);
+    let first = db.referral(a, ids[0]).await.unwrap();
+    assert!(db.waiting_referrals(a).await.unwrap().is_empty());
+    let later = NOW + Duration::hours(1);
     let (x, y) = tokio::join!(
-        db.claim_overdue_referral(ids[0], &audit, NOW + Duration::hours(1)),
-        db.claim_overdue_referral(ids[0], &audit, NOW + Duration::hours(1))
+        db.claim_overdue_referral(&first, "not acknowledged", &audit, later),
+        db.claim_overdue_referral(&first, "not acknowledged", &audit, later)
     );
     assert_eq!(u8::from(x.unwrap()) + u8::from(y.unwrap()), 1);
-    let due = db.overdue_referrals(NOW + Duration::hours(1), 10).await.unwrap();
+    let due = db.overdue_referrals(later, 10).await.unwrap();
     assert_eq!(due.iter().map(|r| r.id).collect::<Vec<_>>(), ids[1..]);
+    // The desk sees it waiting, and its case says so once, with no actor.
+    let waiting = db.waiting_referrals(a).await.unwrap();
+    assert_eq!(waiting.iter().map(|r| (r.id, r.overdue_at)).collect::<Vec<_>>(), [(ids[0], Some(later))]);
+    assert!(db.waiting_referrals(n).await.unwrap().is_empty(), "only the referring organisation's");
+    let events = db.case_events(a, first.report_id).await.unwrap();
+    let told: Vec<_> = events.iter().filter(|e| e.reason.as_deref() == Some("not acknowledged")).collect();
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].actor_id, None);
+    // Acknowledged, it waits no more.
+    let cw = user(db, n, "cw@ngo.example", &[Role::Caseworker]).await;
+    let step = sightline_storage::ReferralStep {
+        to: sightline_domain::referral::ReferralStatus::Acknowledged,
+        support: None,
+        message: None,
+        case_note: "Partner acknowledged the referral".into(),
+        hand_over: false,
+        actor: cw,
+    };
+    let ack = NewAuditEntry::new(AuditAction::ReferralUpdated).org(n).actor(cw);
+    db.referral_step(n, ids[0], first.version, &step, &ack, later).await.unwrap();
+    assert!(db.waiting_referrals(a).await.unwrap().is_empty());
 }
 
 async fn statistics_are_counted_with_the_writes_and_rebuilt_alike(db: &Db) {

@@ -224,6 +224,13 @@ route_table! {
     "/desk/cases/{id}/merge" => post(pages::desk::merge);
     "/desk/cases/{id}/dismiss" => post(pages::desk::dismiss);
     "/desk/cases/{id}/tip-reply" => post(pages::desk::tip_reply);
+    "/desk/cases/{id}/refer" => post(pages::desk::refer);
+    "/referrals" => get(pages::referrals::inbox);
+    "/referrals/{id}" => get(pages::referrals::show);
+    "/referrals/{id}/step" => post(pages::referrals::step);
+    "/referrals/{id}/messages" => post(pages::referrals::message);
+    "/referrals/{id}/htcds.json" => get(pages::referrals::json);
+    "/referrals/{id}/htcds.csv" => get(pages::referrals::csv);
     "/healthz" => get(api::healthz).fallback(api::method_not_allowed);
     "/readyz" => get(api::readyz).fallback(api::method_not_allowed);
     "/static/style.css" => get(middleware::asset);

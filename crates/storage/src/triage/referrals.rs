@@ -66,6 +66,8 @@ pub struct ReferralRecord {
     pub created_at: OffsetDateTime,
     pub acknowledged_at: Option<OffsetDateTime>,
     pub decided_at: Option<OffsetDateTime>,
+    /// When the desk was told it waits too long for an acknowledgement.
+    pub overdue_at: Option<OffsetDateTime>,
     pub version: i64,
 }
 
@@ -110,7 +112,7 @@ pub const MAX_REFERRAL_ROWS: i64 = 500;
 
 const COLUMNS: &str = "f.id, f.org_id, f.report_id, r.reference, f.recipient_org_id, f.recipient_entry_id, \
      f.recipient_name, f.recipient_kind, f.consent, f.lawful_basis, f.reason, f.profile, f.gate_override, f.status, \
-     f.support, f.created_by, f.created_at, f.acknowledged_at, f.decided_at, f.version";
+     f.support, f.created_by, f.created_at, f.acknowledged_at, f.decided_at, f.overdue_alerted_at, f.version";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -133,6 +135,7 @@ struct Row {
     created_at: i64,
     acknowledged_at: Option<i64>,
     decided_at: Option<i64>,
+    overdue_alerted_at: Option<i64>,
     version: i64,
 }
 
@@ -163,6 +166,7 @@ impl TryFrom<Row> for ReferralRecord {
             created_at: from_micros(r.created_at),
             acknowledged_at: r.acknowledged_at.map(from_micros),
             decided_at: r.decided_at.map(from_micros),
+            overdue_at: r.overdue_alerted_at.map(from_micros),
             version: r.version,
         })
     }
@@ -460,25 +464,60 @@ impl Db {
         rows(found)
     }
 
-    /// Claim an overdue referral's alert (once, across processes), audited with it.
-    /// Returns whether this call claimed it.
+    /// The organisation's referrals still unacknowledged after the desk was told they
+    /// wait too long, oldest first (bounded by [`MAX_REFERRAL_ROWS`]).
+    ///
+    /// # Errors
+    /// As [`Db::case_referrals`].
+    pub async fn waiting_referrals(&self, org: OrgId) -> Result<Vec<ReferralRecord>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM referrals f JOIN reports r ON r.id = f.report_id \
+             WHERE f.org_id = $1 AND f.status = 'sent' AND f.overdue_alerted_at IS NOT NULL \
+             ORDER BY f.created_at, f.id LIMIT {MAX_REFERRAL_ROWS}"
+        );
+        let found: Vec<Row> = db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
+        rows(found)
+    }
+
+    /// Claim an overdue referral's alert (once, across processes), with a
+    /// `referral_update` event on its case saying so (`note`, no personal data) and the
+    /// audit entry, in one transaction. Returns whether this call claimed it.
     ///
     /// # Errors
     /// The database failed.
-    pub async fn claim_overdue_referral(&self, id: Uuid, audit: &NewAuditEntry, now: OffsetDateTime) -> Result<bool> {
+    pub async fn claim_overdue_referral(
+        &self,
+        r: &ReferralRecord,
+        note: &str,
+        audit: &NewAuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
         Ok(audited_tx!(self, audit, now, |tx| {
             let done = sqlx::query(
                 "UPDATE referrals SET overdue_alerted_at = $1 WHERE id = $2 AND overdue_alerted_at IS NULL \
                  AND status = 'sent'",
             )
             .bind(to_micros(now))
-            .bind(id)
+            .bind(r.id)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() != 1 {
                 tx.rollback().await?;
                 return Ok(false);
             }
+            // No one acted: the event has no actor.
+            sqlx::query(
+                "INSERT INTO case_events (id, org_id, report_id, at, actor_id, kind, reason) \
+                 VALUES ($1, $2, $3, $4, NULL, $5, $6)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(r.org_id.as_uuid())
+            .bind(r.report_id)
+            .bind(to_micros(now))
+            .bind(CaseEventKind::ReferralUpdate.as_str())
+            .bind(note)
+            .execute(&mut *tx)
+            .await?;
             true
         }))
     }

@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sightline_app::referrals::{ReferralFile, Side};
-use sightline_domain::referral::{self, PartnerStep, ReferralDraft};
+use sightline_domain::referral::{PartnerStep, ReferralDraft};
 use sightline_domain::user::Scope;
 use sightline_storage::ReferralRecord;
 use utoipa::ToSchema;
@@ -287,11 +287,10 @@ pub async fn outcome(
 ) -> Result<Response, ApiError> {
     state.referral_side(&caller, id).await?;
     let input: OutcomeIn = body.parse()?;
-    let step = match input.decision.trim() {
-        "accept" => PartnerStep::Accept,
-        "decline" => PartnerStep::Decline { reason: referral::parse_reason(&input.reason)? },
-        "support" => PartnerStep::RecordSupport(referral::parse_support(input.support.iter().map(String::as_str))?),
-        _ => return Err(sightline_domain::FieldError::new("decision", "unknown-value").into()),
+    // Acknowledging has its own call.
+    let step = match PartnerStep::parse(&input.decision, &input.reason, input.support.iter().map(String::as_str))? {
+        PartnerStep::Acknowledge => return Err(sightline_domain::FieldError::new("decision", "unknown-value").into()),
+        step => step,
     };
     state.partner_step(&caller, id, input.version, &step).await?;
     let r = state.open_referral(&caller, id).await?.referral;

@@ -14,6 +14,7 @@ use sightline_app::{AppError, Caller};
 use sightline_domain::FieldError;
 use sightline_domain::directory::{DirectoryEntry, Leg};
 use sightline_domain::ids::UserId;
+use sightline_domain::referral::{self, Consent, LawfulBasis, Profile, ReferralDraft, ReferralReason};
 use sightline_domain::report::{AirportLookup, PersonDescription};
 use sightline_domain::triage::{self, CaseStatus, Outcome};
 use sightline_domain::user::Role;
@@ -21,6 +22,7 @@ use sightline_storage::{CaseEvent, CaseRecord, QueueFilter};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::referrals::ReferralRow;
 use super::{Ctx, FormErrors, render};
 use crate::AppState;
 use crate::error::PageError;
@@ -134,6 +136,9 @@ struct QueuePage {
     rows: Vec<Row>,
     statuses: [CaseStatus; 5],
     lead_minutes: String,
+    /// Referrals waiting too long for the partner: (referral id, case reference, partner, made).
+    waiting: Vec<(String, String, String, String)>,
+    ack_hours: String,
 }
 
 #[derive(Template)]
@@ -145,10 +150,24 @@ struct RowsPartial {
 
 /// The queue: the organisation's open cases, most urgent first.
 pub async fn queue(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
-    let queue = state.desk_queue(&me, &q.filter(), QUEUE_ROWS).await?;
+    let mut queue = state.desk_queue(&me, &q.filter(), QUEUE_ROWS).await?;
     let lead_minutes = queue.lead.minutes().to_string();
+    let ctx = Ctx::new(&v);
+    let waiting = std::mem::take(&mut queue.waiting_referrals)
+        .into_iter()
+        .map(|r| (r.id.to_string(), r.case_reference, r.recipient_name, ctx.datetime(&r.created_at)))
+        .collect();
     let rows = rows(&state, &me, queue);
-    render(&QueuePage { ctx: Ctx::new(&v), query: q.query_string(), q, rows, statuses: CaseStatus::ALL, lead_minutes })
+    render(&QueuePage {
+        ctx,
+        query: q.query_string(),
+        q,
+        rows,
+        statuses: CaseStatus::ALL,
+        lead_minutes,
+        waiting,
+        ack_hours: referral::ACKNOWLEDGE_WITHIN.whole_hours().to_string(),
+    })
 }
 
 /// The queue's rows alone, for the page to refresh itself every few seconds.
@@ -208,6 +227,31 @@ struct CasePage {
     keys: (String, String, String, String),
     /// A public tip's part: when seen, contact, the thread (at, from the desk, who, text).
     tip: Option<TipView>,
+    /// The case's referrals.
+    referrals: Vec<ReferralRow>,
+    /// Whom to refer to: partners in Sightline and routed directory entries outside it
+    /// (value, label).
+    recipients: (Vec<(String, String)>, Vec<(String, String)>),
+    /// The referral form as the desk filled it (kept when it comes back with errors).
+    refer: ReferForm,
+    /// The page comes back from the referral form (its errors are shown there).
+    refer_posted: bool,
+    consents: [Consent; 3],
+    bases: [LawfulBasis; 5],
+    reasons: [ReferralReason; 3],
+    profiles: [Profile; 2],
+}
+
+/// The referral form's fields.
+#[derive(Default, Clone)]
+pub struct ReferForm {
+    pub recipient: String,
+    pub consent: String,
+    pub lawful_basis: String,
+    pub referral_reason: String,
+    pub profile: String,
+    pub details: String,
+    pub referral_gate_override: String,
 }
 
 pub struct TipView {
@@ -270,6 +314,14 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
     let lang = v.lang.code();
     let (c, status, text, users, contacts, routing) =
         (file.case, file.status, file.text, file.people, file.contacts, file.routing);
+    // Outside Sightline, the desk may refer to the contacts routed for this case.
+    let outside = contacts
+        .iter()
+        .map(|s| {
+            let kind = ctx.t(&format!("contact-kind-{}", s.entry.kind.as_str()));
+            (format!("entry:{}", s.id), format!("{} · {} ({kind})", s.entry.country, s.entry.organisation))
+        })
+        .collect();
     let indicators = c
         .indicators
         .split_whitespace()
@@ -346,7 +398,21 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
             .map(|m| (ctx.datetime(&m.at), m.from_desk, m.author.unwrap_or_default(), m.text))
             .collect(),
     });
+    let referrals = file.referrals.iter().map(|r| ReferralRow::of(&ctx, r)).collect();
+    let partners = file
+        .partners
+        .iter()
+        .map(|o| (format!("org:{}", o.id), format!("{} ({})", o.name, ctx.t(&format!("org-kind-{}", o.kind.as_str())))))
+        .collect();
     CasePage {
+        referrals,
+        recipients: (partners, outside),
+        refer: ReferForm::default(),
+        refer_posted: false,
+        consents: Consent::ALL,
+        bases: LawfulBasis::ALL,
+        reasons: ReferralReason::ALL,
+        profiles: Profile::ALL,
         tip,
         suggestions: file.suggestions.into_iter().map(|o| (o.id.to_string(), o.reference, o.seats)).collect(),
         merged: file.merged.into_iter().map(|o| (o.id.to_string(), o.reference)).collect(),
@@ -404,6 +470,15 @@ pub struct ActionForm {
     other: String,
     /// A message to a public tip's sender.
     message: String,
+    // The referral form (`reason` and `gate_override` are the workflow's and the
+    // escalation's; the referral's carry a prefix).
+    recipient: String,
+    consent: String,
+    lawful_basis: String,
+    referral_reason: String,
+    profile: String,
+    details: String,
+    referral_gate_override: String,
 }
 
 /// A state-changing form posted on a case: the visitor, the caller (after the CSRF
@@ -434,6 +509,12 @@ impl CaseForm {
     /// After a change: back to the case (PRG); on a problem, the case again with every
     /// message (a version conflict is a 409: someone else changed it first).
     async fn done(self, result: Result<(), AppError>) -> Result<Response, PageError> {
+        self.done_keeping(result, None).await
+    }
+
+    /// As [`Self::done`]; `refer` is the referral form as posted, shown again with its
+    /// messages beside its fields.
+    async fn done_keeping(self, result: Result<(), AppError>, refer: Option<ReferForm>) -> Result<Response, PageError> {
         let Self { state, v, me, id, .. } = self;
         let (status, problems) = match result {
             Ok(()) => return Ok(Redirect::to(&format!("/desk/cases/{id}")).into_response()),
@@ -445,10 +526,19 @@ impl CaseForm {
         };
         let mut errors = FormErrors::default();
         for e in &problems {
-            errors.add(v.lang, e);
+            match (refer.is_some(), e.field) {
+                // The referral form's own names, so that each message leads to its field.
+                (true, "reason" | "gate_override") => errors.add_as(v.lang, &format!("referral_{}", e.field), e),
+                _ => errors.add(v.lang, e),
+            }
         }
         let file = state.reopen_case(&me, id).await?;
-        Ok((status, Html(case_page(&state, &v, file, errors).render()?)).into_response())
+        let mut page = case_page(&state, &v, file, errors);
+        if let Some(f) = refer {
+            page.refer = f;
+            page.refer_posted = true;
+        }
+        Ok((status, Html(page.render()?)).into_response())
     }
 
     /// The other report a merge or dismissal names (one that is no id is no report of
@@ -568,4 +658,29 @@ pub async fn compliance_csv(
 pub async fn tip_reply(a: CaseForm) -> Result<Response, PageError> {
     let result = a.state.reply_to_tip(&a.me, a.id, &a.f.message).await;
     a.done(result).await
+}
+
+/// Refer the case to a partner: consent, lawful basis and a minimisation profile; the
+/// form comes back with the desk's entry and a message at each field at fault.
+pub async fn refer(a: CaseForm) -> Result<Response, PageError> {
+    let f = &a.f;
+    let kept = ReferForm {
+        recipient: f.recipient.clone(),
+        consent: f.consent.clone(),
+        lawful_basis: f.lawful_basis.clone(),
+        referral_reason: f.referral_reason.clone(),
+        profile: f.profile.clone(),
+        details: f.details.clone(),
+        referral_gate_override: f.referral_gate_override.clone(),
+    };
+    let draft = ReferralDraft {
+        consent: kept.consent.clone(),
+        lawful_basis: kept.lawful_basis.clone(),
+        reason: kept.referral_reason.clone(),
+        details: kept.details.clone(),
+        profile: kept.profile.clone(),
+        gate_override: kept.referral_gate_override.clone(),
+    };
+    let result = a.state.refer_case(&a.me, a.id, &kept.recipient, &draft).await.map(|_| ());
+    a.done_keeping(result, Some(kept)).await
 }

@@ -9,6 +9,7 @@ pub mod links;
 pub mod login;
 pub mod orgs;
 pub mod public;
+pub mod referrals;
 pub mod report;
 pub mod settings;
 pub mod setup;
@@ -46,6 +47,7 @@ pub struct NavUser {
     pub name: String,
     pub desk: bool,
     pub reporter: bool,
+    pub caseworker: bool,
     pub org_id: String,
     pub org_admin: bool,
     pub platform_admin: bool,
@@ -62,6 +64,7 @@ impl Ctx {
                 name: u.name.clone(),
                 desk: u.has_role(Role::DeskAnalyst),
                 reporter: u.has_role(Role::Reporter),
+                caseworker: u.has_role(Role::Caseworker),
                 org_id: u.org_id.to_string(),
                 org_admin: u.has_role(Role::OrgAdmin) || u.has_role(Role::PlatformAdmin),
                 platform_admin: u.has_role(Role::PlatformAdmin),
@@ -135,9 +138,13 @@ pub struct FormErrors {
 
 impl FormErrors {
     pub fn add(&mut self, lang: Lang, e: &FieldError) {
+        self.add_as(lang, e.field, e);
+    }
+    /// The message for `e`, shown at `field` (a form's own name for the field).
+    pub fn add_as(&mut self, lang: Lang, field: &str, e: &FieldError) {
         let key = format!("error-{}", e.code);
         let msg = if Lang::En.has(&key) { lang.t(&key) } else { lang.t("error-invalid") };
-        self.items.push((e.field.to_owned(), msg));
+        self.items.push((field.to_owned(), msg));
     }
     pub fn add_message(&mut self, field: &str, message: String) {
         self.items.push((field.to_owned(), message));

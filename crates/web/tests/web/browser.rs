@@ -797,7 +797,7 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     // The reporter hears back.
     sign_in("crew@nw.example").await;
     c.goto(&format!("{base}/reports")).await.unwrap();
-    assert!(text(&c, "tbody").await.contains("Handed to authorities"));
+    assert!(text(&c, "tbody").await.contains("Handed over"));
     shot(&c, "32-reporter-feedback").await;
     sign_out().await;
 

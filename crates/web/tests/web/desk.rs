@@ -143,7 +143,7 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         assert!(page.body.contains("Escalated") && page.body.contains("HEL-PD-778"));
         let r = act(&mut desk, &case, "transition", &[("to", "handed_over")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        assert!(crew.get("/reports").await.body.contains("Handed to authorities"), "the reporter hears back");
+        assert!(crew.get("/reports").await.body.contains("Handed over"), "the reporter hears back");
         let r = act(&mut desk, &case, "transition", &[("to", "closed")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "closing needs an outcome");
         let r = act(&mut desk, &case, "transition", &[("to", "closed"), ("outcome", "met_on_arrival")]).await;

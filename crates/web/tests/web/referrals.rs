@@ -228,3 +228,181 @@ async fn a_referral_shares_what_consent_and_profile_allow_and_the_partner_hands_
         app.finish().await;
     }
 }
+
+/// The referral id a page links to (`/referrals/{id}`).
+fn referral_link(html: &str) -> String {
+    crate::support::between(html, "href=\"/referrals/", "\"")
+}
+
+#[tokio::test]
+async fn the_desk_refers_in_pages_and_the_partner_works_it_through_to_the_reporter() {
+    use crate::support::{PASSWORD, between, csrf_of};
+    for db in engines().await {
+        let mut desk = TestApp::with_content(db).await;
+        make_person(&desk.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+        let own = make_person(&desk.state.db, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst], None).await;
+        let ngo = partner(&desk, "Demo NGO", "cw@ngo.example").await;
+        partner(&desk, "Other NGO", "cw@other.example").await;
+        let crew_token = token_for(&desk.state.db, "crew@nw.example").await;
+        let mut report: Value = serde_json::from_str(include_str!("../../../../examples/report.json")).unwrap();
+        report.as_object_mut().unwrap().remove("id");
+        let case = uuid::Uuid::now_v7();
+        let r = desk.api("PUT", &format!("/api/v1/reports/{case}"), Some(&crew_token), Some(&report.to_string())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let reference = r.json()["reference"].as_str().unwrap().to_owned();
+
+        desk.sign_in("desk@nw.example", PASSWORD).await;
+        desk.enrol_two_factor().await;
+        let page = format!("/desk/cases/{case}");
+        let p = desk.get(&page).await;
+        assert!(p.body.contains("Refer to a partner"));
+        let to_ngo = format!("org:{ngo}");
+        assert!(p.body.contains(&format!("value=\"{to_ngo}\"")), "the NGO is offered");
+        assert!(!p.body.contains(&format!("value=\"org:{own}\"")), "never the desk's own organisation");
+
+        // Missing choices: each message at its field, the entry kept, nothing stored.
+        let r = desk
+            .submit(&page, &format!("{page}/refer"), &[("recipient", &to_ngo), ("details", "Meet at gate 31 KEEP-ME")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("KEEP-ME"), "the details typed come back");
+        assert!(r.body.contains(&format!("value=\"{to_ngo}\" selected")), "the partner chosen stays chosen");
+        assert!(r.body.contains("href=\"#referral_reason\""), "the reason's message leads to the referral's field");
+        assert!(desk.state.db.case_referrals(own, case).await.unwrap().is_empty());
+        // An NGO never receives the law-enforcement profile.
+        let fields = [
+            ("recipient", to_ngo.as_str()),
+            ("consent", "given"),
+            ("lawful_basis", "consent"),
+            ("referral_reason", "additional_services_required"),
+            ("profile", "law_enforcement"),
+        ];
+        let r = desk.submit(&page, &format!("{page}/refer"), &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("a support organisation receives its own profile only"));
+        let mut good = fields.to_vec();
+        good[4] = ("profile", "ngo");
+        good.push(("details", "Meet at gate 31"));
+        let r = desk.submit(&page, &format!("{page}/refer"), &good).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let p = desk.get(&page).await;
+        assert!(p.body.contains("id=\"case-referrals\"") && p.body.contains("Demo NGO"));
+        let id = referral_link(&p.body);
+
+        // The partner's caseworker (two-factor first) finds it in the inbox.
+        let mut cw = desk.another_browser();
+        let r = cw.sign_in("cw@ngo.example", PASSWORD).await;
+        assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "caseworkers enrol two-factor first");
+        cw.enrol_two_factor().await;
+        assert!(cw.get("/home").await.body.contains("href=\"/referrals\""));
+        let inbox = cw.get("/referrals").await;
+        assert!(inbox.body.contains(&reference), "{}", inbox.body);
+        let view = format!("/referrals/{id}");
+        let p = cw.get(&view).await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(p.body.contains("cas_OutgoingReferralDetails") && p.body.contains("Meet at gate 31"));
+        assert!(!p.body.contains("23A"), "an NGO sees no seats");
+        // Another NGO's caseworker, and the reporter, are refused.
+        let mut other = desk.another_browser();
+        other.sign_in("cw@other.example", PASSWORD).await;
+        other.enrol_two_factor().await;
+        assert_eq!(other.get(&view).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other.get(&format!("{view}/htcds.json")).await.status, StatusCode::NOT_FOUND);
+        let mut crew = desk.another_browser();
+        crew.sign_in("crew@nw.example", PASSWORD).await;
+        assert_eq!(crew.get("/referrals").await.status, StatusCode::FORBIDDEN);
+
+        // Steps: a decline needs its reason (kept form); support needs acceptance first.
+        let step = format!("{view}/step");
+        let version = |html: &str| between(html, "name=\"version\" value=\"", "\"");
+        let v = version(&p.body);
+        let r = cw.post_form(&step, &[("csrf", &csrf_of(&p.body)), ("version", &v), ("decision", "decline")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("href=\"#reason\""));
+        let support = [("csrf", csrf_of(&p.body)), ("version", v.clone()), ("decision", "support".into())];
+        let support: Vec<(&str, &str)> = support.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = cw.post_form(&step, &[support.as_slice(), &[("support", "shelter")]].concat()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "support before acceptance is refused");
+        let r = cw.submit(&view, &step, &[("version", &v), ("decision", "acknowledge")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // The old version is now stale: 409.
+        let r = cw.submit(&view, &step, &[("version", &v), ("decision", "accept")]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let p = cw.get(&view).await;
+        let r = cw.submit(&view, &step, &[("version", &version(&p.body)), ("decision", "accept")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let p = cw.get(&view).await;
+        let r = cw
+            .submit(&view, &step, &[("version", &version(&p.body)), ("decision", "support"), ("support", "shelter")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = cw.submit(&view, &format!("{view}/messages"), &[("message", "She is safe with us.")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = cw.submit(&view, &format!("{view}/messages"), &[("message", "  ")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Back at the desk: accepted with shelter, the message, the case handed over.
+        let p = desk.get(&view).await;
+        assert!(p.body.contains("Accepted") && p.body.contains("Shelter") && p.body.contains("She is safe with us."));
+        assert!(!p.body.contains("name=\"decision\""), "the desk takes no partner steps");
+        let p = desk.get(&page).await;
+        assert!(p.body.contains("Handed over"), "{}", between(&p.body, "<h1>", "</h1>"));
+        // The reporter hears only that it was handed over.
+        let mine = crew.get("/reports").await;
+        assert!(mine.body.contains("Handed over") && !mine.body.contains("Demo NGO"));
+
+        // The HTCDS downloads: JSON that validates, CSV in HTCDS columns.
+        let r = desk.get(&format!("{view}/htcds.json")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.headers.get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment"));
+        let record: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(record["cas_ReferredOrganisation"], "Demo NGO");
+        validate(&record);
+        let r = cw.get(&format!("{view}/htcds.csv")).await;
+        assert!(r.body.starts_with("cas_Status,"), "{}", r.body);
+        desk.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_referral_nobody_acknowledges_in_time_is_flagged_to_the_desk_once() {
+    use crate::support::PASSWORD;
+    for db in engines().await {
+        let mut app = TestApp::with_content(db).await;
+        make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+        let own = make_person(&app.state.db, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst], None).await;
+        let ngo = partner(&app, "Demo NGO", "cw@ngo.example").await;
+        app.sign_in("desk@nw.example", PASSWORD).await;
+        app.enrol_two_factor().await;
+        let crew = token_for(&app.state.db, "crew@nw.example").await;
+        let desk = token_for(&app.state.db, "desk@nw.example").await;
+        let mut report: Value = serde_json::from_str(include_str!("../../../../examples/report.json")).unwrap();
+        report.as_object_mut().unwrap().remove("id");
+        let case = uuid::Uuid::now_v7();
+        app.api("PUT", &format!("/api/v1/reports/{case}"), Some(&crew), Some(&report.to_string())).await;
+        let body = json!({"recipient": format!("org:{ngo}"), "consent": "given", "lawful_basis": "consent",
+            "reason": "additional_services_required", "profile": "ngo"});
+        let r = app.api("POST", &format!("/api/v1/cases/{case}/referrals"), Some(&desk), Some(&body.to_string())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let jobs = app.state.jobs();
+        let within = sightline_domain::referral::ACKNOWLEDGE_WITHIN;
+
+        // Not yet due; then due once, however often the job runs.
+        app.state.clock.advance(within - time::Duration::minutes(1));
+        assert_eq!(sightline_jobs::referrals::run_once(&jobs).await.unwrap(), 0);
+        app.state.clock.advance(time::Duration::minutes(2));
+        assert_eq!(sightline_jobs::referrals::run_once(&jobs).await.unwrap(), 1);
+        assert_eq!(sightline_jobs::referrals::run_once(&jobs).await.unwrap(), 0, "once");
+        let audit = app.state.db.audit_for_org(own, 50).await.unwrap().entries;
+        assert_eq!(audit.iter().filter(|e| e.action == "referral.overdue").count(), 1);
+
+        // The desk's queue and the case say so.
+        let queue = app.get("/desk").await;
+        assert!(queue.body.contains("id=\"waiting-referrals\""), "{}", queue.body);
+        assert!(queue.body.contains("within 4 hours"));
+        let p = app.get(&format!("/desk/cases/{case}")).await;
+        assert!(p.body.contains("Not acknowledged in time"));
+        assert!(p.body.contains("Demo NGO has not acknowledged the referral within 4 hours"));
+        app.finish().await;
+    }
+}
