@@ -706,28 +706,14 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     c.goto(&format!("{base}/report")).await.unwrap();
     let_the_service_worker_take_over(&c).await;
     server.stop().await;
-    let arrival = clock.now() + time::Duration::minutes(95);
-    let helsinki = arrival.to_offset(sightline_domain::report::utc_offset_at(arrival, "Europe/Helsinki").unwrap());
-    fill(&c, "#flight", "AY5").await;
-    fill(&c, "#origin", "JFK").await;
-    fill(&c, "#destination", "HEL").await;
-    c.execute(
-        "document.getElementById('date').value = arguments[0]; document.getElementById('scheduled_arrival').value = arguments[1];",
-        vec![
-            serde_json::json!(format!("{:04}-{:02}-{:02}", helsinki.year(), u8::from(helsinki.month()), helsinki.day())),
-            serde_json::json!(format!("{:02}:{:02}", helsinki.hour(), helsinki.minute())),
-        ],
+    file_ay5_report(
+        &c,
+        &clock,
+        "31A 31B",
+        &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR", "TRV-NO-CLEAR-PLAN"],
+        "She said she does not know who will meet her.",
     )
-    .await
-    .unwrap();
-    fill(&c, "#seats", "31A 31B").await;
-    tick(&c, "DOC-HELD-BY-OTHER").await;
-    tick(&c, "MOV-ANSWERED-FOR").await;
-    tick(&c, "TRV-NO-CLEAR-PLAN").await;
-    fill(&c, "#free_text", "She said she does not know who will meet her.").await;
-    click(&c, "#considered").await;
-    click(&c, "#submit-report").await;
-    c.wait().for_element(Locator::Css("#relay-panel:not([hidden])")).await.unwrap();
+    .await;
     server.restart().await;
     click(&c, "#send-now").await;
     for _ in 0..100 {
@@ -816,6 +802,163 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     server.stop().await;
     assert!(db.verify_audit_chain().await.unwrap() > 10);
     db.cleanup().await;
+}
+
+/// The Hand over "done when": the desk refers a case to the demo NGO with consent
+/// "given"; the NGO's caseworker (two-factor first) accepts it and records shelter; the
+/// desk sees the case handed over with the support, and the reporter reads "Handed over".
+#[tokio::test]
+async fn the_desk_refers_a_case_to_the_ngo_which_records_shelter() {
+    use sightline_domain::user::Role;
+    let Some(db) = journey_db().await else { return };
+    let clock = fixed_now();
+    let (mut server, base) = serve(&db, bundled(), clock.clone()).await;
+    let password = crate::support::PASSWORD;
+    make_person(&db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+    make_person(&db, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst], None).await;
+    let audit = sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated);
+    let name = sightline_domain::org::OrgName::parse("Demo NGO").unwrap();
+    let ngo = db.create_org(&name, sightline_domain::org::OrgKind::Ngo, audit, clock.now()).await.unwrap();
+    make_person(&db, "Demo NGO", "caseworker@demo-ngo.example", &[Role::Caseworker], None).await;
+    let (_driver, c) = start_driver().await;
+    let sign_in = |email: &'static str| {
+        let c = c.clone();
+        let base = base.clone();
+        async move {
+            c.goto(&format!("{base}/login")).await.unwrap();
+            fill(&c, "#email", email).await;
+            fill(&c, "#password", password).await;
+            click_nav(&c, "form[action='/login'] button[type=submit]").await;
+        }
+    };
+    let sign_out = || {
+        let c = c.clone();
+        async move { click_nav(&c, "form[action='/logout'] button").await }
+    };
+    let enrol = || {
+        let (c, clock) = (c.clone(), clock.clone());
+        async move {
+            wait_path(&c, |p| p == "/account/two-factor").await;
+            let secret = text(&c, "#totp-secret").await.replace(' ', "");
+            fill(&c, "#code", &totp(&clock, &secret)).await;
+            click_nav(&c, "form[action='/account/two-factor'] button[type=submit]").await;
+            secret
+        }
+    };
+
+    // The reporter files online.
+    sign_in("crew@nw.example").await;
+    c.goto(&format!("{base}/report")).await.unwrap();
+    file_ay5_report(
+        &c,
+        &clock,
+        "31A",
+        &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"],
+        "She asked quietly where she could get help.",
+    )
+    .await;
+    for _ in 0..100 {
+        if outbox_states(&c).await == vec!["sent"] {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    c.goto(&format!("{base}/home")).await.unwrap();
+    sign_out().await;
+
+    // The desk refers it to the NGO with consent given.
+    sign_in("desk@nw.example").await;
+    let desk_secret = enrol().await;
+    c.goto(&format!("{base}/desk")).await.unwrap();
+    click_nav(&c, "#queue-rows a").await;
+    let case_url = c.current_url().await.unwrap();
+    c.find(Locator::Css("#recipient")).await.unwrap().select_by_value(&format!("org:{ngo}")).await.unwrap();
+    click(&c, "input[name=consent][value=given]").await;
+    c.find(Locator::Css("#lawful_basis")).await.unwrap().select_by_value("consent").await.unwrap();
+    c.find(Locator::Css("#referral_reason"))
+        .await
+        .unwrap()
+        .select_by_value("additional_services_required")
+        .await
+        .unwrap();
+    click(&c, "input[name=profile][value=ngo]").await;
+    fill(&c, "#details", "She agreed to talk to a support worker at arrivals.").await;
+    for (w, h, tag) in [(1280, 1000, "1280"), (390, 844, "390")] {
+        c.set_window_size(w, h).await.unwrap();
+        c.execute("document.getElementById('refer-h').scrollIntoView()", vec![]).await.unwrap();
+        shot(&c, &format!("40-desk-refer-{tag}")).await;
+    }
+    click_nav(&c, "#refer-form button[type=submit]").await;
+    assert!(text(&c, "#case-referrals").await.contains("Demo NGO"));
+    sign_out().await;
+
+    // The NGO's caseworker accepts it and records shelter.
+    sign_in("caseworker@demo-ngo.example").await;
+    enrol().await;
+    c.goto(&format!("{base}/home")).await.unwrap();
+    click_nav(&c, "nav a[href='/referrals']").await;
+    shot(&c, "41-partner-inbox-390").await;
+    click_nav(&c, "#inbox a").await;
+    let referral_url = c.current_url().await.unwrap();
+    assert!(text(&c, "#shared").await.contains("She agreed to talk to a support worker at arrivals."));
+    assert!(!text(&c, "#shared").await.contains("31A"), "an NGO sees no seat");
+    shot(&c, "42-partner-referral-390").await;
+    click_nav(&c, "button[name=decision][value=accept]").await;
+    click(&c, "input[name=support][value=shelter]").await;
+    click_nav(&c, "#support-form button[type=submit]").await;
+    assert!(text(&c, "#referral-support").await.contains("Shelter"));
+    c.set_window_size(1280, 1000).await.unwrap();
+    c.goto(referral_url.as_str()).await.unwrap();
+    shot(&c, "42-partner-referral-1280").await;
+    c.set_window_size(390, 844).await.unwrap();
+    sign_out().await;
+
+    // The desk sees it handed over, with the support recorded.
+    clock.advance(time::Duration::seconds(31));
+    sign_in("desk@nw.example").await;
+    fill(&c, "#code", &totp(&clock, &desk_secret)).await;
+    click_nav(&c, "form[action='/login/two-factor'] button[type=submit]").await;
+    c.goto(case_url.as_str()).await.unwrap();
+    assert!(text(&c, "h1").await.contains("Handed over"));
+    let row = text(&c, "#case-referrals").await;
+    assert!(row.contains("Accepted") && row.contains("Shelter"), "{row}");
+    sign_out().await;
+
+    // The reporter hears only that it was handed over.
+    sign_in("crew@nw.example").await;
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    let mine = text(&c, "tbody").await;
+    assert!(mine.contains("Handed over") && !mine.contains("Demo NGO"), "{mine}");
+    c.close().await.unwrap();
+    server.stop().await;
+    db.cleanup().await;
+}
+
+/// Fill in and submit the report form for AY5 JFK–HEL landing in 95 minutes, until the
+/// relay panel shows (sent or kept in the outbox).
+async fn file_ay5_report(c: &Client, clock: &Clock, seats: &str, signs: &[&str], free_text: &str) {
+    let arrival = clock.now() + time::Duration::minutes(95);
+    let helsinki = arrival.to_offset(sightline_domain::report::utc_offset_at(arrival, "Europe/Helsinki").unwrap());
+    fill(c, "#flight", "AY5").await;
+    fill(c, "#origin", "JFK").await;
+    fill(c, "#destination", "HEL").await;
+    c.execute(
+        "document.getElementById('date').value = arguments[0]; document.getElementById('scheduled_arrival').value = arguments[1];",
+        vec![
+            serde_json::json!(format!("{:04}-{:02}-{:02}", helsinki.year(), u8::from(helsinki.month()), helsinki.day())),
+            serde_json::json!(format!("{:02}:{:02}", helsinki.hour(), helsinki.minute())),
+        ],
+    )
+    .await
+    .unwrap();
+    fill(c, "#seats", seats).await;
+    for sign in signs {
+        tick(c, sign).await;
+    }
+    fill(c, "#free_text", free_text).await;
+    click(c, "#considered").await;
+    click(c, "#submit-report").await;
+    c.wait().for_element(Locator::Css("#relay-panel:not([hidden])")).await.unwrap();
 }
 
 /// Wait until the service worker is ready, then reload so it controls the page.
