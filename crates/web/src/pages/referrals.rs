@@ -41,7 +41,7 @@ impl ReferralRow {
             recipient: r.recipient_name.clone(),
             status: ctx.t(&format!("referral-status-{}", r.status)),
             overdue: r.overdue_at.is_some() && r.status == ReferralStatus::Sent,
-            consent: ctx.t(&format!("consent-{}", r.consent)),
+            consent: ctx.t(&format!("consent-short-{}", r.consent)),
             support: r.support.iter().map(|s| ctx.t(&format!("support-{s}"))).collect(),
             made: ctx.datetime(&r.created_at),
         }

@@ -853,7 +853,7 @@ async fn the_desk_refers_a_case_to_the_ngo_which_records_shelter() {
         &c,
         &clock,
         "31A",
-        &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"],
+        &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR", "TRV-NO-CLEAR-PLAN"],
         "She asked quietly where she could get help.",
     )
     .await;
@@ -889,6 +889,9 @@ async fn the_desk_refers_a_case_to_the_ngo_which_records_shelter() {
         shot(&c, &format!("40-desk-refer-{tag}")).await;
     }
     click_nav(&c, "#refer-form button[type=submit]").await;
+    if let Ok(errors) = c.find(Locator::Css(".alert.error")).await {
+        panic!("the referral was refused: {}", errors.text().await.unwrap());
+    }
     assert!(text(&c, "#case-referrals").await.contains("Demo NGO"));
     sign_out().await;
 
@@ -922,6 +925,8 @@ async fn the_desk_refers_a_case_to_the_ngo_which_records_shelter() {
     assert!(text(&c, "h1").await.contains("Handed over"));
     let row = text(&c, "#case-referrals").await;
     assert!(row.contains("Accepted") && row.contains("Shelter"), "{row}");
+    c.execute("document.getElementById('refer-h').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "43-desk-case-referred-390").await;
     sign_out().await;
 
     // The reporter hears only that it was handed over.
