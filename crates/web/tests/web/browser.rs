@@ -679,27 +679,12 @@ async fn the_desk_takes_an_offline_report_to_the_finnish_police() {
     let library = bundled();
     let clock = fixed_now();
     let (mut server, base) = serve(&db, library, clock.clone()).await;
-    let password = crate::support::PASSWORD;
     let org =
         make_person(&db, "Nordic Wings", "crew@nw.example", &[sightline_domain::user::Role::Reporter], None).await;
     make_person(&db, "Nordic Wings", "desk@nw.example", &[sightline_domain::user::Role::DeskAnalyst], None).await;
     let (_driver, c) = start_driver().await;
-    let sign_in = |email: &'static str| {
-        let c = c.clone();
-        let base = base.clone();
-        async move {
-            c.goto(&format!("{base}/login")).await.unwrap();
-            fill(&c, "#email", email).await;
-            fill(&c, "#password", password).await;
-            click_nav(&c, "form[action='/login'] button[type=submit]").await;
-        }
-    };
-    let sign_out = || {
-        let c = c.clone();
-        async move {
-            click_nav(&c, "form[action='/logout'] button").await;
-        }
-    };
+    let sign_in = |email: &'static str| sign_in_with_password(&c, &base, email);
+    let sign_out = || sign_out_of(&c);
 
     // The reporter files offline.
     sign_in("crew@nw.example").await;
@@ -813,7 +798,6 @@ async fn the_desk_refers_a_case_to_the_ngo_which_records_shelter() {
     let Some(db) = journey_db().await else { return };
     let clock = fixed_now();
     let (mut server, base) = serve(&db, bundled(), clock.clone()).await;
-    let password = crate::support::PASSWORD;
     make_person(&db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
     make_person(&db, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst], None).await;
     let audit = sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated);
@@ -821,20 +805,8 @@ async fn the_desk_refers_a_case_to_the_ngo_which_records_shelter() {
     let ngo = db.create_org(&name, sightline_domain::org::OrgKind::Ngo, audit, clock.now()).await.unwrap();
     make_person(&db, "Demo NGO", "caseworker@demo-ngo.example", &[Role::Caseworker], None).await;
     let (_driver, c) = start_driver().await;
-    let sign_in = |email: &'static str| {
-        let c = c.clone();
-        let base = base.clone();
-        async move {
-            c.goto(&format!("{base}/login")).await.unwrap();
-            fill(&c, "#email", email).await;
-            fill(&c, "#password", password).await;
-            click_nav(&c, "form[action='/login'] button[type=submit]").await;
-        }
-    };
-    let sign_out = || {
-        let c = c.clone();
-        async move { click_nav(&c, "form[action='/logout'] button").await }
-    };
+    let sign_in = |email: &'static str| sign_in_with_password(&c, &base, email);
+    let sign_out = || sign_out_of(&c);
     let enrol = || {
         let (c, clock) = (c.clone(), clock.clone());
         async move {
@@ -937,6 +909,18 @@ async fn the_desk_refers_a_case_to_the_ngo_which_records_shelter() {
     c.close().await.unwrap();
     server.stop().await;
     db.cleanup().await;
+}
+
+/// Sign in on the login page with the test password.
+async fn sign_in_with_password(c: &Client, base: &str, email: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "#email", email).await;
+    fill(c, "#password", crate::support::PASSWORD).await;
+    click_nav(c, "form[action='/login'] button[type=submit]").await;
+}
+
+async fn sign_out_of(c: &Client) {
+    click_nav(c, "form[action='/logout'] button").await;
 }
 
 /// Fill in and submit the report form for AY5 JFK–HEL landing in 95 minutes, until the
