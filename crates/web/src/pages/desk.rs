@@ -229,9 +229,10 @@ struct CasePage {
     tip: Option<TipView>,
     /// The case's referrals.
     referrals: Vec<ReferralRow>,
-    /// Whom to refer to: partners in Sightline and routed directory entries outside it
-    /// (value, label).
-    recipients: (Vec<(String, String)>, Vec<(String, String)>),
+    /// Whom to refer to (value, label): partners in Sightline, and routed directory
+    /// entries outside it.
+    partners: Vec<(String, String)>,
+    outside: Vec<(String, String)>,
     /// The referral form as the desk filled it (kept when it comes back with errors).
     refer: ReferForm,
     /// The page comes back from the referral form (its errors are shown there).
@@ -406,7 +407,8 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
         .collect();
     CasePage {
         referrals,
-        recipients: (partners, outside),
+        partners,
+        outside,
         refer: ReferForm::default(),
         refer_posted: false,
         consents: Consent::ALL,
