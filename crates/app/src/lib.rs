@@ -18,6 +18,7 @@ pub mod home;
 pub mod learn;
 pub mod links;
 mod orgs;
+pub mod partners;
 pub mod pdf;
 pub mod people;
 pub mod public;

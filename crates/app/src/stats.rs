@@ -8,6 +8,7 @@
 
 use sightline_domain::ids::OrgId;
 use sightline_domain::stats::{self, Counts, K, Margin, Published};
+pub use sightline_storage::REFERRAL_OUTCOMES;
 use sightline_storage::{StatsRows, StatsScope};
 
 use crate::{App, Caller, Result};
@@ -39,9 +40,9 @@ pub struct Statistics {
     /// Reports by sign: sign × escalated / not escalated, over the window (a report
     /// with three signs counts under each).
     pub reports_by_sign: Published,
-    /// Referrals and outcomes: month × outcome. `None` until referrals exist (issue
-    /// 13, items 1–4): then storage fills `StatsRows::referrals` with one query and
-    /// [`tables`] publishes it here; the pages and the CSV show it when present.
+    /// Referrals and outcomes: month made × outcome ([`REFERRAL_OUTCOMES`]: accepted,
+    /// support recorded, declined, waiting — each referral in one). Always published
+    /// by [`tables`]; an `Option` so a scope could leave it out.
     pub referrals: Option<Published>,
     /// The k every table was published with.
     pub k: u64,
@@ -149,6 +150,13 @@ pub fn tables(rows: &StatsRows, months: &[i64], org_name: Option<String>, k: u64
         by_sign.add(&s.sign, NOT_ESCALATED, count(s.reports - s.escalated));
     }
 
+    // Referrals by the month they were made and where each stands now.
+    let outcomes: Vec<String> = REFERRAL_OUTCOMES.iter().map(|o| (*o).to_owned()).collect();
+    let mut referrals = Counts::zeros(months.iter().map(i64::to_string).collect(), outcomes);
+    for r in rows.referrals.iter().filter(|r| within(r.month)) {
+        referrals.add(&r.month.to_string(), &r.outcome, count(r.referrals));
+    }
+
     Statistics {
         org_name,
         months: months.to_vec(),
@@ -157,7 +165,7 @@ pub fn tables(rows: &StatsRows, months: &[i64], org_name: Option<String>, k: u64
         reports_by_month,
         reports_by_route,
         reports_by_sign: stats::suppress(&by_sign.without_empty_rows(), k),
-        referrals: None,
+        referrals: Some(stats::suppress(&referrals, k)),
         k,
     }
 }
@@ -171,7 +179,7 @@ fn count(n: i64) -> u64 {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use sightline_domain::stats::Shown;
-    use sightline_storage::{ReportCount, SignCount, TrainingCount};
+    use sightline_storage::{ReferralCount, ReportCount, SignCount, TrainingCount};
 
     use super::*;
 
@@ -189,7 +197,17 @@ mod tests {
                 ReportCount { month: 201901, route_region: "asia>asia".into(), reports: 99, escalated: 0 },
             ],
             signs: vec![SignCount { month: 202611, sign: "DOC".into(), reports: 25, escalated: 12 }],
-            referrals: Vec::new(),
+            referrals: vec![
+                ReferralCount {
+                    month: 202611,
+                    recipient_kind: "ngo".into(),
+                    outcome: "accepted".into(),
+                    referrals: 12,
+                },
+                ReferralCount { month: 202611, recipient_kind: "ngo".into(), outcome: "declined".into(), referrals: 2 },
+                ReferralCount { month: 202610, recipient_kind: "ngo".into(), outcome: "waiting".into(), referrals: 1 },
+                ReferralCount { month: 201901, recipient_kind: "ngo".into(), outcome: "waiting".into(), referrals: 50 },
+            ],
         };
         let s = tables(&rows, &months, None, K);
         assert_eq!(s.training_by_month.rows.len(), 12);
@@ -202,6 +220,12 @@ mod tests {
         assert_eq!(s.reports_by_month.col_totals, s.reports_by_route.col_totals);
         assert_eq!(s.reports_by_sign.row_totals, vec![Shown::Count(25)]);
         assert_eq!(s.reports_by_sign.cells[0], vec![Shown::Count(12), Shown::Count(13)]);
-        assert!(s.referrals.is_none());
+        let r = s.referrals.unwrap();
+        assert_eq!(r.cols, REFERRAL_OUTCOMES);
+        assert!(r.cells[11][2].is_hidden(), "2 declined");
+        let shown = r.cells.iter().flatten().chain(&r.row_totals).chain(&r.col_totals).filter_map(|c| c.count());
+        assert!(shown.into_iter().all(|n| n == 0 || n >= K), "{r:?}");
+        assert_eq!(r.cells[0], vec![Shown::Count(0); 4], "a month outside the window is left out");
+        assert!(r.row_totals[10].is_hidden() && r.cells[10][3].is_hidden(), "one waiting in October");
     }
 }

@@ -101,11 +101,47 @@ pub async fn seed(db: &Db, now: OffsetDateTime) -> Result<(), Fatal> {
         "  Public tips at /tip: HEL goes to Demo Airport's desk, others to the {}.",
         sightline_storage::PUBLIC_DESK_NAME
     );
+    created += seed_partner_page(db, now).await?;
+    println!("  Partner page: /partners/demo-ngo (published, demo data).");
     if created == 0 {
         println!("  (already present; nothing new created)");
     }
     println!("  Desk analysts and admins set up two-factor sign-in on first sign-in.");
     Ok(())
+}
+
+/// Demo NGO's public partner page at `/partners/demo-ngo`, published, with a donation
+/// link on a reserved example domain; made once (an admin's later edits stand).
+async fn seed_partner_page(db: &Db, now: OffsetDateTime) -> Result<u32, Fatal> {
+    use sightline_domain::partner::{Profile, ProfileDraft};
+    let ngo = db.org_by_name(&OrgName::parse("Demo NGO")?).await?.id;
+    if db.partner_page(ngo).await?.is_some() {
+        return Ok(0);
+    }
+    let Some(admin) = db.user_by_email(&Email::parse("admin@demo-ngo.example")?).await? else { return Ok(0) };
+    let draft = ProfileDraft {
+        slug: "demo-ngo".into(),
+        about: "Demo data: Demo NGO is a made-up organisation that shows what a partner page looks like. \
+                It is not a real organisation and the links lead nowhere.\n\n\
+                A partner like this runs awareness sessions for airport and airline staff, gives potential \
+                victims of human trafficking a safe place to stay, and helps them with legal advice, medical \
+                care and, when they choose it, the journey home."
+            .into(),
+        services: ["awareness", "shelter", "legal_aid", "medical", "return_home", "hotline"].map(String::from).to_vec(),
+        // Ofcom's range for drama (+44 7700 900000–900999): reaches no one.
+        phone: "+44 7700 900123".into(),
+        website: "https://demo-ngo.example/".into(),
+        email: "help@demo-ngo.example".into(),
+        donation_url: "https://donate.demo-ngo.example/".into(),
+        published: true,
+    };
+    let profile = Profile::parse(&draft).map_err(|e| Fatal::from(format!("demo partner page: {:?}", e.0)))?;
+    let audit = NewAuditEntry::new(AuditAction::PartnerPageChanged)
+        .org(ngo)
+        .actor(admin.id)
+        .detail("demo seed: /partners/demo-ngo");
+    db.put_partner_page(ngo, &profile, 0, admin.id, &audit, now).await?;
+    Ok(1)
 }
 
 /// Routes between airports in the bundled data (origin, destination, flight number).

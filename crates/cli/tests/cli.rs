@@ -205,6 +205,10 @@ fn demo_mode_seeds_once() {
     assert!(out.contains("crew@demo-airline.example"), "{out}");
     assert!(out.contains("desk@demo-airline.example"));
     assert!(out.contains("admin@demo-ngo.example"));
+    // The demo NGO's partner page is published, with its donation link (demo data).
+    let (status, page) = http_get(server.port, "/partners/demo-ngo").unwrap();
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("href=\"https://donate.demo-ngo.example/\"") && page.contains("Demo data"), "{page}");
     assert_eq!(server.terminate(), 0);
     let again = start(&["--demo"], &data, &[]);
     assert!(again.stdout.join("\n").contains("already present"));

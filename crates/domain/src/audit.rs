@@ -74,6 +74,8 @@ pub enum AuditAction {
     ReferralMessage,
     /// The desk was alerted that a partner has not acknowledged a referral in time.
     ReferralOverdue,
+    /// An organisation's admin changed its public partner page.
+    PartnerPageChanged,
 }
 
 impl AuditAction {
@@ -124,6 +126,7 @@ impl AuditAction {
             Self::ReferralUpdated => "referral.updated",
             Self::ReferralMessage => "referral.message",
             Self::ReferralOverdue => "referral.overdue",
+            Self::PartnerPageChanged => "org.partner_page_changed",
         }
     }
 }

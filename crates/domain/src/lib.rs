@@ -81,6 +81,7 @@ pub mod indicators;
 pub mod learn;
 pub mod navigation;
 pub mod org;
+pub mod partner;
 pub mod referral;
 pub mod report;
 pub mod roster;
@@ -98,6 +99,7 @@ mod tests {
     use crate::directory::DirectoryChangeKind;
     use crate::learn::Audience;
     use crate::org::OrgKind;
+    use crate::partner::Service;
     use crate::report::{AgeRange, Awareness, PerceivedGender, Phase, ReporterRole};
     use crate::triage::{AlertKind, CaseEventKind, CaseStatus, Outcome};
     use crate::user::{Role, Scope};
@@ -134,7 +136,8 @@ mod tests {
             CaseStatus,
             Outcome,
             Role,
-            Scope
+            Scope,
+            Service
         );
     }
 

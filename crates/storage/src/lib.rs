@@ -24,6 +24,7 @@ mod error;
 mod learn;
 mod mail;
 mod orgs;
+mod partners;
 mod reports;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -48,9 +49,10 @@ pub use error::{BoxError, StorageError};
 pub use learn::{Attempt, Certificate, Learner, NewCertificate, ReminderDue};
 pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
 pub use orgs::{Organisation, Owned};
+pub use partners::{MAX_PARTNERS, PartnerCounts, PartnerPage};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
-pub use stats::{ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};
+pub use stats::{REFERRAL_OUTCOMES, ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};
 pub use time_conv::{from_micros, to_micros};
 pub use tips::{MAX_AIRPORTS, NewTip, NewTipMessage, PUBLIC_DESK_NAME, TipKey, TipMessage};
 pub use triage::{

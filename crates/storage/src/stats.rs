@@ -14,10 +14,12 @@
 //! - `stats_state.built` — false after the migration: [`Db::rebuild_statistics`]
 //!   works the summaries out again from the rows (at start, before serving).
 //!
-//! **Referrals and outcomes** (issue 13, items 1–4) are the next series: a
-//! `referrals` table with its month, recipient kind and outcome is counted by one
-//! `GROUP BY` in [`Db::statistics`] into [`StatsRows::referrals`] (the field is
-//! there, empty, and the pages and CSV already publish it when it has rows).
+//! - Referrals and their outcomes are counted from the `referrals` rows themselves
+//!   (far fewer than reports; index `referrals_created`, migration 0023) by one
+//!   `GROUP BY` in [`Db::statistics`] into [`StatsRows::referrals`]: by the day they
+//!   were made (`created_at` / one day in microseconds, the same integer division on
+//!   both engines; the months are worked out here, in UTC), recipient kind and
+//!   outcome ([`REFERRAL_OUTCOMES`]). Nothing to keep in step with the writes.
 
 use std::collections::BTreeMap;
 
@@ -25,7 +27,7 @@ use sightline_domain::ids::OrgId;
 use sightline_domain::stats::month_of;
 use uuid::Uuid;
 
-use crate::{Db, NewReport, Result, from_micros};
+use crate::{Db, NewReport, Result, from_micros, to_micros};
 
 /// Whose statistics: one organisation's, or the whole platform's (aggregate counts
 /// only, for the public page).
@@ -62,8 +64,45 @@ pub struct SignCount {
     pub escalated: i64,
 }
 
-/// Referrals made in one month to one kind of recipient, by outcome. Empty until
-/// referrals exist (see the module's documentation).
+/// Where a referral stands, as statistics count it: each referral is in exactly one.
+/// `supported` is accepted with support recorded (other than "declined by the
+/// person"); `accepted` is accepted without it (yet); `waiting` is sent or
+/// acknowledged.
+pub const REFERRAL_OUTCOMES: [&str; 4] = ["accepted", "supported", "declined", "waiting"];
+
+/// The SQL of a referral's outcome (one of [`REFERRAL_OUTCOMES`]).
+const OUTCOME_SQL: &str = "CASE WHEN status = 'declined' THEN 'declined' \
+     WHEN status = 'accepted' AND support <> '' AND support <> 'declined_by_person' THEN 'supported' \
+     WHEN status = 'accepted' THEN 'accepted' ELSE 'waiting' END";
+
+/// Microseconds in a day: `created_at / DAY` is the day a referral was made.
+const DAY_MICROS: i64 = 86_400_000_000;
+
+/// Referrals made in one day, to one kind of recipient, by outcome (as read).
+#[derive(sqlx::FromRow)]
+struct ReferralDay {
+    day: i64,
+    recipient_kind: String,
+    outcome: String,
+    referrals: i64,
+}
+
+/// The first microsecond of the month `yyyymm` (UTC).
+fn month_start(month: i64) -> i64 {
+    let (y, m) = (month / 100, month % 100);
+    let date = i32::try_from(y)
+        .ok()
+        .zip(u8::try_from(m).ok().and_then(|m| time::Month::try_from(m).ok()))
+        .and_then(|(y, m)| time::Date::from_calendar_date(y, m, 1).ok());
+    date.map_or(0, |d| to_micros(d.midnight().assume_utc()))
+}
+
+/// The month after `yyyymm`.
+fn next_month(month: i64) -> i64 {
+    if month % 100 >= 12 { (month / 100 + 1) * 100 + 1 } else { month + 1 }
+}
+
+/// Referrals made in one month to one kind of recipient, by outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralCount {
     pub month: i64,
@@ -78,7 +117,7 @@ pub struct StatsRows {
     pub training: Vec<TrainingCount>,
     pub reports: Vec<ReportCount>,
     pub signs: Vec<SignCount>,
-    /// Referrals and outcomes: the slot for the next series (empty today).
+    /// Referrals and their outcomes, by month made.
     pub referrals: Vec<ReferralCount>,
 }
 
@@ -345,7 +384,47 @@ impl Db {
                 (training, reports, signs)
             }),
         };
-        Ok(StatsRows { training, reports, signs, referrals: Vec::new() })
+        let referrals = self.referral_counts(scope, from, to).await?;
+        Ok(StatsRows { training, reports, signs, referrals })
+    }
+
+    /// Referrals made in the months `from..=to` by month, recipient kind and outcome:
+    /// one `GROUP BY` by day, summed into months here. An organisation's are those
+    /// it made or received.
+    async fn referral_counts(&self, scope: StatsScope, from: i64, to: i64) -> Result<Vec<ReferralCount>> {
+        let (start, end) = (month_start(from), month_start(next_month(to)));
+        let days: Vec<ReferralDay> = match scope {
+            StatsScope::Org(org) => {
+                let sql = format!(
+                    "SELECT created_at / {DAY_MICROS} AS day, recipient_kind, {OUTCOME_SQL} AS outcome, \
+                     COUNT(*) AS referrals FROM referrals \
+                     WHERE (org_id = $1 OR recipient_org_id = $1) AND created_at >= $2 AND created_at < $3 \
+                     GROUP BY 1, 2, 3"
+                );
+                db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(start).bind(end).fetch_all(p).await?)
+            }
+            StatsScope::Platform => {
+                let sql = format!(
+                    "SELECT created_at / {DAY_MICROS} AS day, recipient_kind, {OUTCOME_SQL} AS outcome, \
+                     COUNT(*) AS referrals FROM referrals WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2, 3"
+                );
+                db_run!(self, |p| sqlx::query_as(&sql).bind(start).bind(end).fetch_all(p).await?)
+            }
+        };
+        let mut months: BTreeMap<(i64, String, String), i64> = BTreeMap::new();
+        for d in days {
+            let month = month_of(from_micros(d.day * DAY_MICROS));
+            *months.entry((month, d.recipient_kind, d.outcome)).or_insert(0) += d.referrals;
+        }
+        Ok(months
+            .into_iter()
+            .map(|((month, recipient_kind, outcome), referrals)| ReferralCount {
+                month,
+                recipient_kind,
+                outcome,
+                referrals,
+            })
+            .collect())
     }
 
     /// Whether the summaries have been built from the rows since migration 0022.

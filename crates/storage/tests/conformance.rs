@@ -113,6 +113,9 @@ on_both_engines!(
     referrals_are_read_only_by_their_two_organisations_and_hand_the_case_over,
     an_overdue_referral_is_claimed_once,
     statistics_are_counted_with_the_writes_and_rebuilt_alike,
+    partner_pages_belong_to_their_organisation_and_slugs_are_unique,
+    partner_pages_refuse_what_the_rules_refuse_at_the_database_too,
+    partner_figures_and_referral_statistics_count_the_referrals,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -2191,4 +2194,167 @@ async fn statistics_are_counted_with_the_writes_and_rebuilt_alike(db: &Db) {
     assert_eq!(rebuilt.reports, vec![rc("europe>europe", 1, 0), rc("europe>northern_america", 4, 2)]);
     assert_eq!(rebuilt.signs, all.signs);
     assert_eq!(rebuilt.training, all.training);
+}
+
+fn partner_profile(slug: &str, published: bool) -> sightline_domain::partner::Profile {
+    use sightline_domain::partner::{Profile, ProfileDraft};
+    Profile::parse(&ProfileDraft {
+        slug: slug.into(),
+        about: "We run a shelter. Demo data.".into(),
+        services: vec!["shelter".into(), "hotline".into()],
+        phone: "+358 40 123 4567".into(),
+        website: "https://demo-ngo.example/".into(),
+        email: String::new(),
+        donation_url: "https://donate.demo-ngo.example/".into(),
+        published,
+    })
+    .unwrap()
+}
+
+async fn partner_pages_belong_to_their_organisation_and_slugs_are_unique(db: &Db) {
+    let n1 = ngo(db, "Demo NGO").await;
+    let n2 = ngo(db, "Other NGO").await;
+    let u1 = user(db, n1, "admin@n1.example", &[Role::OrgAdmin]).await;
+    let u2 = user(db, n2, "admin@n2.example", &[Role::OrgAdmin]).await;
+    let audit = |org: OrgId, actor: UserId| NewAuditEntry::new(AuditAction::PartnerPageChanged).org(org).actor(actor);
+
+    // A draft is the organisation's own and is not public.
+    assert!(db.partner_page(n1).await.unwrap().is_none());
+    let v1 = db.put_partner_page(n1, &partner_profile("demo-ngo", false), 0, u1, &audit(n1, u1), NOW).await.unwrap();
+    assert_eq!(v1, 1);
+    let page = db.partner_page(n1).await.unwrap().unwrap();
+    assert_eq!((page.org_name.as_str(), page.profile.slug.as_str(), page.version), ("Demo NGO", "demo-ngo", 1));
+    assert!(db.partner_page(n2).await.unwrap().is_none(), "another organisation sees no page of its own");
+    assert!(matches!(db.published_partner("demo-ngo").await, Err(StorageError::NotFound)), "not published");
+    assert!(db.published_partners().await.unwrap().is_empty());
+
+    // Another organisation cannot take the address, nor write this organisation's
+    // page: every write names its own organisation (a version it never had is a conflict).
+    assert!(matches!(
+        db.put_partner_page(n2, &partner_profile("demo-ngo", true), 0, u2, &audit(n2, u2), NOW).await,
+        Err(StorageError::Conflict { field: "slug" })
+    ));
+    assert!(matches!(
+        db.put_partner_page(n2, &partner_profile("taken-over", true), 1, u2, &audit(n2, u2), NOW).await,
+        Err(StorageError::Conflict { field: "version" })
+    ));
+    assert!(db.partner_page(n2).await.unwrap().is_none());
+    assert_eq!(db.partner_page(n1).await.unwrap().unwrap(), page, "unchanged");
+
+    // Published, it is public; a stale version changes nothing.
+    let v2 = db.put_partner_page(n1, &partner_profile("demo-ngo", true), v1, u1, &audit(n1, u1), NOW).await.unwrap();
+    assert!(matches!(
+        db.put_partner_page(n1, &partner_profile("stale", true), v1, u1, &audit(n1, u1), NOW).await,
+        Err(StorageError::Conflict { field: "version" })
+    ));
+    let public = db.published_partner("demo-ngo").await.unwrap();
+    assert_eq!((public.org_id, public.version, public.profile.published), (n1, v2, true));
+    assert_eq!(public.profile.donation_url.unwrap().as_str(), "https://donate.demo-ngo.example/");
+    db.put_partner_page(n2, &partner_profile("other-ngo", false), 0, u2, &audit(n2, u2), NOW).await.unwrap();
+    let listed: Vec<String> = db.published_partners().await.unwrap().into_iter().map(|p| p.org_name).collect();
+    assert_eq!(listed, ["Demo NGO"], "only published pages are listed");
+
+    // Every change is audited in its organisation; the refused ones wrote nothing.
+    let actions = |org| async move {
+        db.audit_for_org(org, 50)
+            .await
+            .unwrap()
+            .entries
+            .into_iter()
+            .filter(|e| e.action == "org.partner_page_changed")
+            .count()
+    };
+    assert_eq!(actions(n1).await, 2);
+    assert_eq!(actions(n2).await, 1);
+}
+
+async fn partner_pages_refuse_what_the_rules_refuse_at_the_database_too(db: &Db) {
+    let n = ngo(db, "Demo NGO").await;
+    let id = n.as_uuid().simple().to_string();
+    // The organisation's id as each engine writes a UUID literal.
+    let org = match db.engine() {
+        sightline_storage::Engine::Sqlite => format!("X'{id}'"),
+        sightline_storage::Engine::Postgres => format!("'{id}'"),
+    };
+    let insert = |slug: &str, column: &str, value: &str| {
+        format!(
+            "INSERT INTO partner_profiles (org_id, slug, about, {column}, updated_at) VALUES ({org}, '{slug}', 'About', {value}, 1)"
+        )
+    };
+    for (slug, column, value) in [
+        ("ok-slug", "donation_url", "'http://donate.example/'"),
+        ("ok-slug", "donation_url", "'javascript:alert(1)'"),
+        ("ok-slug", "website", "'ftp://x.example'"),
+        ("ok-slug", "phone", "'0401234567'"),
+        ("ok-slug", "services", "'Shelter;'"),
+        ("Bad Slug", "services", "''"),
+        ("-dash", "services", "''"),
+        ("ab", "services", "''"),
+    ] {
+        assert!(testing::execute(db, &insert(slug, column, value)).await.is_err(), "{slug} {column} {value}");
+    }
+    testing::execute(db, &insert("ok-slug", "donation_url", "'https://donate.example/'")).await.unwrap();
+    assert!(db.partner_page(n).await.unwrap().is_some());
+}
+
+async fn partner_figures_and_referral_statistics_count_the_referrals(db: &Db) {
+    use sightline_domain::referral::{ReferralStatus, Support};
+    use sightline_storage::{ReferralCount, ReferralStep, StatsScope};
+    let a = org(db, "Airline A").await;
+    let n = ngo(db, "Demo NGO").await;
+    let other = ngo(db, "Other NGO").await;
+    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let worker = user(db, n, "cw@ngo.example", &[Role::Caseworker, Role::Learner]).await;
+    let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
+    let audit = NewAuditEntry::new(AuditAction::ReferralUpdated).org(n).actor(worker);
+    let step = |to, support: Option<&'static [Support]>| ReferralStep {
+        to,
+        support,
+        message: None,
+        case_note: "step".into(),
+        hand_over: false,
+        actor: worker,
+    };
+    // Five referrals to the NGO: one waiting, one declined, one accepted, one with
+    // shelter recorded, one where the person declined support; one to another NGO.
+    let mut ids = Vec::new();
+    for i in 0..6u8 {
+        let report_id = uuid::Uuid::now_v7();
+        db.put_report(&report(report_id, a, crew, i + 1), NOW).await.unwrap();
+        let r = new_referral(report_id, if i == 5 { other } else { n });
+        db.create_referral(a, &r, desk, &made, NOW).await.unwrap();
+        ids.push(r.id);
+    }
+    db.referral_step(n, ids[1], 1, &step(ReferralStatus::Declined, None), &audit, NOW).await.unwrap();
+    db.referral_step(n, ids[2], 1, &step(ReferralStatus::Accepted, None), &audit, NOW).await.unwrap();
+    for (id, support) in [(ids[3], &[Support::Shelter][..]), (ids[4], &[Support::DeclinedByPerson][..])] {
+        let v = db.referral_step(n, id, 1, &step(ReferralStatus::Accepted, None), &audit, NOW).await.unwrap();
+        db.referral_step(n, id, v, &step(ReferralStatus::Accepted, Some(support)), &audit, NOW).await.unwrap();
+    }
+    // One certificate of the NGO's worker.
+    let learner = Learner::User { org: n, user: worker };
+    let attempt = db.create_attempt(&learner, "cabin-crew", "en", "[]", NOW).await.unwrap();
+    db.submit_attempt(&learner, attempt, "[]", 90, true, Some(&cert("SL-PART-AAAA-0001", attempt)), NOW).await.unwrap();
+
+    let c = db.partner_counts(n).await.unwrap();
+    assert_eq!((c.trained, c.referrals, c.supported), (1, 5, 1), "declined by the person is not support");
+    assert_eq!(db.partner_counts(other).await.unwrap().referrals, 1);
+    assert_eq!(db.partner_counts(a).await.unwrap(), sightline_storage::PartnerCounts::default());
+
+    let rc = |outcome: &str, referrals| ReferralCount {
+        month: 202611,
+        recipient_kind: "ngo".into(),
+        outcome: outcome.into(),
+        referrals,
+    };
+    let mut all = db.statistics(StatsScope::Platform, 202601, 202612).await.unwrap().referrals;
+    all.sort_by(|x, y| x.outcome.cmp(&y.outcome));
+    assert_eq!(all, vec![rc("accepted", 2), rc("declined", 1), rc("supported", 1), rc("waiting", 2)]);
+    let total = |rows: Vec<ReferralCount>| rows.iter().map(|r| r.referrals).sum::<i64>();
+    assert_eq!(total(db.statistics(StatsScope::Org(a), 202601, 202612).await.unwrap().referrals), 6, "made");
+    assert_eq!(total(db.statistics(StatsScope::Org(n), 202601, 202612).await.unwrap().referrals), 5, "received");
+    assert_eq!(total(db.statistics(StatsScope::Org(other), 202601, 202612).await.unwrap().referrals), 1);
+    assert!(db.statistics(StatsScope::Platform, 202612, 202712).await.unwrap().referrals.is_empty(), "months outside");
+    assert_eq!(total(db.statistics(StatsScope::Platform, 202611, 202611).await.unwrap().referrals), 6, "one month");
 }

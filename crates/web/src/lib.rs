@@ -184,6 +184,7 @@ route_table! {
     "/orgs/{org}/settings/alert-email" => post(pages::settings::alert_email);
     "/orgs/{org}/settings/webhook" => post(pages::settings::webhook);
     "/orgs/{org}/settings/relay" => post(pages::settings::relay_codeword);
+    "/orgs/{org}/partner-page" => get(pages::partners::form).post(pages::partners::save);
     "/orgs/{org}/certificates/{code}/revoke" => post(pages::learn::revoke);
     "/learn" => get(pages::learn::list);
     "/learn/{course}" => get(pages::learn::course);
@@ -205,6 +206,8 @@ route_table! {
     "/posters/{poster}" => get(pages::public::poster);
     "/stats" => get(pages::stats::public);
     "/stats.csv" => get(pages::stats::public_csv);
+    "/partners" => get(pages::partners::list);
+    "/partners/{slug}" => get(pages::partners::show);
     "/tip" => get(pages::tip::form).post(pages::tip::submit);
     "/tip/status" => get(pages::tip::status_form).post(pages::tip::status);
     "/tip/status/reply" => post(pages::tip::reply);
@@ -236,6 +239,7 @@ route_table! {
     "/static/style.css" => get(middleware::asset);
     "/static/public.css" => get(middleware::asset);
     "/static/tip.css" => get(middleware::asset);
+    "/static/partners.css" => get(middleware::asset);
     "/favicon.svg" => get(middleware::asset);
     "/static/notes.svg" => get(middleware::asset);
     "/static/notes-192.png" => get(middleware::asset);

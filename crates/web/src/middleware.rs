@@ -18,7 +18,7 @@ pub struct CsrfCookie(pub String);
 /// no referrer leaves them, so a visit leaves as little trace as possible.
 #[must_use]
 pub fn is_public_page(path: &str) -> bool {
-    ["/public", "/help", "/posters"]
+    ["/public", "/help", "/posters", "/partners"]
         .iter()
         .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
         || path == "/stats"
@@ -83,12 +83,19 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 /// The files the pages load, served from the binary: path, type, HTTP caching, body.
 /// Scripts are never cached by HTTP, so a new version is picked up on the next visit;
 /// the service worker sits at the root so it controls `/report`.
-const ASSETS: [(&str, &str, &str, &[u8]); 13] = [
+const ASSETS: [(&str, &str, &str, &[u8]); 14] = [
     ("/static/style.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/style.css")),
     // The public pages' own small stylesheet (no account, poor connections).
     ("/static/public.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/public.css")),
     // The tip pages' form styles, only on those pages (keeps every other public page light).
     ("/static/tip.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/tip.css")),
+    // The partner pages' few styles, only on those pages.
+    (
+        "/static/partners.css",
+        "text/css; charset=utf-8",
+        "public, max-age=3600",
+        include_bytes!("../static/partners.css"),
+    ),
     ("/favicon.svg", "image/svg+xml", "public, max-age=86400", include_bytes!("../static/favicon.svg")),
     // The neutral icon of the report pages.
     ("/static/notes.svg", "image/svg+xml", "public, max-age=86400", include_bytes!("../static/notes.svg")),

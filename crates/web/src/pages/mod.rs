@@ -8,6 +8,7 @@ pub mod learn;
 pub mod links;
 pub mod login;
 pub mod orgs;
+pub mod partners;
 pub mod public;
 pub mod referrals;
 pub mod report;

@@ -151,10 +151,19 @@ pub(crate) fn answer(status: StatusCode, page: Result<Response, PageError>) -> R
 struct HomePage<'a> {
     p: Page<'a>,
     course: &'static str,
+    /// Published partner pages: (name, address).
+    partners: Vec<(String, String)>,
 }
 
-pub async fn home(r: Reader) -> Result<Response, PageError> {
-    answer(StatusCode::OK, render(&HomePage { p: r.page("/public")?, course: PUBLIC_COURSE }))
+pub async fn home(State(state): State<AppState>, r: Reader) -> Result<Response, PageError> {
+    let p = r.page("/public")?;
+    let partners = state
+        .public_partners()
+        .await?
+        .into_iter()
+        .map(|page| (page.org_name, p.link(&format!("/partners/{}", page.profile.slug))))
+        .collect();
+    answer(StatusCode::OK, render(&HomePage { p, course: PUBLIC_COURSE, partners }))
 }
 
 #[derive(Template)]

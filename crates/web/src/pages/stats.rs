@@ -258,8 +258,22 @@ pub fn view(s: &Statistics, library: &Library, lang: Lang, csv: String) -> Stats
             Some(one(&s.reports_by_sign, &|r| names.sign(r))),
         ),
     ];
-    if let Some(referrals) = &s.referrals {
-        tables.push(table("referrals", referrals, &month, &|c| c.to_owned(), None));
+    if let Some(r) = &s.referrals {
+        // Two series per month: every referral made (the row's total) and those with
+        // support recorded.
+        let (made, supported) = (lang.t("stats-series-referrals"), lang.t("stats-outcome-supported"));
+        let at = r.cols.iter().position(|c| c == "supported");
+        let cats = r
+            .rows
+            .iter()
+            .zip(&r.cells)
+            .zip(&r.row_totals)
+            .map(|((m, cells), t)| {
+                (month(m), vec![*t, at.and_then(|j| cells.get(j).copied()).unwrap_or(Shown::Hidden)])
+            })
+            .collect();
+        let outcome = |c: &str| lang.t(&format!("stats-outcome-{c}"));
+        tables.push(table("referrals", r, &month, &outcome, Some((vec![made.as_str(), supported.as_str()], cats))));
     }
     let first = s.months.first().map(|m| month_label(*m)).unwrap_or_default();
     let last = s.months.last().map(|m| month_label(*m)).unwrap_or_default();
@@ -323,7 +337,7 @@ async fn org_stats(state: &AppState, v: &Visitor, org: &str) -> Result<(OrgId, S
 
 /// The CSV's columns: CTDC's `yearOfRegistration` naming (camelCase, one column per
 /// attribute, `0`/`1` flags), one row per published number rather than per person.
-pub const CSV_HEADER: [&str; 13] = [
+pub const CSV_HEADER: [&str; 14] = [
     "scope",
     "table",
     "periodStart",
@@ -335,6 +349,7 @@ pub const CSV_HEADER: [&str; 13] = [
     "routeRegion",
     "indicator",
     "isEscalated",
+    "referralOutcome",
     "count",
     "isSuppressed",
 ];
@@ -395,6 +410,7 @@ pub fn csv_bytes(s: &Statistics, scope: &str) -> Result<Vec<u8>, csv::Error> {
                     String::new(),
                     String::new(),
                     String::new(),
+                    String::new(),
                 ];
                 for (dim, key) in [(row_dim, row), (col_dim, col)] {
                     fill(&mut record, dim, key.map(String::as_str));
@@ -426,7 +442,7 @@ fn fill(record: &mut [String], dim: Dim, key: Option<&str>) {
         Dim::Role => record[7] = key.to_owned(),
         Dim::Route => record[8] = key.to_owned(),
         Dim::Sign => record[9] = key.to_owned(),
-        Dim::Escalated | Dim::Outcome => {
+        Dim::Escalated => {
             record[10] = match key {
                 ESCALATED => "1",
                 NOT_ESCALATED => "0",
@@ -434,6 +450,7 @@ fn fill(record: &mut [String], dim: Dim, key: Option<&str>) {
             }
             .to_owned();
         }
+        Dim::Outcome => record[11] = key.to_owned(),
     }
 }
 

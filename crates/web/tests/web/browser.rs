@@ -1824,3 +1824,90 @@ async fn the_statistics_page_passes_axe_in_chromium() {
     server.stop().await;
     db.cleanup().await;
 }
+
+/// Issue 13, item 5: a published partner page (the demo NGO's, three of its people
+/// trained: "fewer than 11") and the partners list pass axe (WCAG 2.1 A and AA) and fit
+/// 320 px without sideways scrolling; screenshots of the page at 390 and 1280 px.
+#[tokio::test]
+async fn the_partner_page_passes_axe_and_is_photographed_in_chromium() {
+    use sightline_domain::audit::{AuditAction, NewAuditEntry};
+    use sightline_domain::org::{OrgKind, OrgName};
+    use sightline_domain::partner::{Profile, ProfileDraft};
+    use sightline_domain::user::{Email, Role};
+    let Some(db) = journey_db().await else { return };
+    let clock = fixed_now();
+    let now = clock.now();
+    let store = &db.db;
+    let ngo = store
+        .create_org(
+            &OrgName::parse("Demo NGO").unwrap(),
+            OrgKind::Ngo,
+            NewAuditEntry::new(AuditAction::OrgCreated),
+            now,
+        )
+        .await
+        .unwrap();
+    for i in 0..3 {
+        let email = format!("trained{i}@demo-ngo.example");
+        make_person(store, "Demo NGO", &email, &[Role::Learner], None).await;
+        let user = store.user_by_email(&Email::parse(&email).unwrap()).await.unwrap().unwrap().id;
+        let learner = sightline_storage::Learner::User { org: ngo, user };
+        let attempt = store.create_attempt(&learner, "cabin-crew", "en", "[]", now).await.unwrap();
+        let cert = sightline_storage::NewCertificate {
+            code: format!("SL-DEMO-NGO0-000{i}"),
+            attempt_id: attempt,
+            name: "Trained Person".into(),
+            course_id: "cabin-crew".into(),
+            lang: "en".into(),
+            issued_at: now,
+            valid_until: now + Duration::days(365),
+        };
+        store.submit_attempt(&learner, attempt, "[]", 90, true, Some(&cert), now).await.unwrap();
+    }
+    let profile = Profile::parse(&ProfileDraft {
+        slug: "demo-ngo".into(),
+        about: "Demo data: a made-up organisation.\n\nWe give potential victims of human trafficking a safe \
+                place to stay, legal advice and medical care, and train airport staff to recognise the signs."
+            .into(),
+        services: vec!["awareness".into(), "shelter".into(), "legal_aid".into(), "medical".into(), "hotline".into()],
+        phone: "+44 7700 900123".into(),
+        website: "https://demo-ngo.example/".into(),
+        email: "help@demo-ngo.example".into(),
+        donation_url: "https://donate.demo-ngo.example/".into(),
+        published: true,
+    })
+    .unwrap();
+    let audit = NewAuditEntry::new(AuditAction::PartnerPageChanged).org(ngo);
+    let admin = store.user_by_email(&Email::parse("trained0@demo-ngo.example").unwrap()).await.unwrap().unwrap().id;
+    store.put_partner_page(ngo, &profile, 0, admin, &audit, now).await.unwrap();
+
+    let (mut server, base) = serve(&db, bundled(), clock).await;
+    let (_driver, c) = start_driver().await;
+    let mut failures = Vec::new();
+    for page in ["/partners/demo-ngo?lang=en", "/partners/demo-ngo?lang=fi", "/partners", "/partners/unknown"] {
+        for width in [320u32, 1280] {
+            c.set_window_size(width, 900).await.unwrap();
+            c.goto(&format!("{base}{page}")).await.unwrap();
+            for v in axe_violations(&c).await {
+                failures.push(format!("{page} at {width}px: {v}"));
+            }
+            if let Some(what) = overflows(&c).await {
+                failures.push(format!("{page} at {width}px scrolls sideways: {what}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "axe / layout:\n{}", failures.join("\n"));
+    c.goto(&format!("{base}/partners/demo-ngo")).await.unwrap();
+    assert_eq!(text(&c, "h1").await, "Demo NGO");
+    assert!(text(&c, ".figures").await.contains("fewer than 11"), "3 trained is not shown");
+    let donate = c.find(Locator::Css(".donate a.button")).await.unwrap();
+    assert_eq!(donate.attr("href").await.unwrap().as_deref(), Some("https://donate.demo-ngo.example/"));
+    for width in [390u32, 1280] {
+        c.set_window_size(width, if width < 800 { 2000 } else { 1400 }).await.unwrap();
+        c.goto(&format!("{base}/partners/demo-ngo")).await.unwrap();
+        shot(&c, &format!("partners-demo-ngo-{width}")).await;
+    }
+    c.close().await.unwrap();
+    server.stop().await;
+    db.cleanup().await;
+}

@@ -99,13 +99,17 @@ async fn statistics_hide_small_cells_on_the_page_and_in_the_csv() {
         let by_route = |route: &str, escalated: &str| {
             rows.iter().find(|r| r[1] == "reportsByRoute" && r[8] == route && r[10] == escalated).unwrap().clone()
         };
-        assert_eq!(&by_route("europe>northern_america", "total")[11..], ["30", "0"]);
-        assert_eq!(&by_route("europe>africa", "0")[11..], ["", "1"], "hidden: no count, suppressed");
+        assert_eq!(&by_route("europe>northern_america", "total")[12..], ["30", "0"]);
+        assert_eq!(&by_route("europe>africa", "0")[12..], ["", "1"], "hidden: no count, suppressed");
         // The CSV and the page hide the same numbers.
-        let hidden_csv = rows.iter().filter(|r| r[12] == "1").count();
+        let hidden_csv = rows.iter().filter(|r| r[13] == "1").count();
         let hidden_page = page.body.matches("<td class=\"h\">").count();
         assert_eq!(hidden_csv, hidden_page);
-        assert!(rows.iter().all(|r| r[11].is_empty() || r[11] == "0" || r[11].parse::<u64>().unwrap() >= 11));
+        assert!(rows.iter().all(|r| r[12].is_empty() || r[12] == "0" || r[12].parse::<u64>().unwrap() >= 11));
+        // Referrals have a table of their own (none yet: zeros), the outcome in its column.
+        let referrals: Vec<_> = rows.iter().filter(|r| r[1] == "referralsByMonth").collect();
+        assert_eq!(referrals.len(), 13 * 5, "12 months and the total, 4 outcomes and the total");
+        assert!(referrals.iter().any(|r| r[11] == "supported" && r[10].is_empty()));
 
         // The organisation's admins see their own; a platform admin too.
         let mut admin = app.another_browser();
@@ -217,7 +221,7 @@ async fn with_nothing_counted_the_page_says_so() {
     let mut app = TestApp::with_content(engines().await.remove(0)).await;
     let page = app.get("/stats").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(page.body.matches("Nothing counted yet in these months.").count(), 5, "every table");
+    assert_eq!(page.body.matches("Nothing counted yet in these months.").count(), 6, "every table");
     assert!(!page.body.contains("<svg"));
     app.finish().await;
 }
