@@ -74,6 +74,10 @@ pub enum AuditAction {
     ReferralMessage,
     /// The desk was alerted that a partner has not acknowledged a referral in time.
     ReferralOverdue,
+    /// An administrator set, replaced or stopped the partner's referral webhook.
+    ReferralWebhookConfigured,
+    /// An administrator sent a dead-lettered referral webhook delivery again.
+    ReferralDeliveryRetried,
 }
 
 impl AuditAction {
@@ -124,6 +128,8 @@ impl AuditAction {
             Self::ReferralUpdated => "referral.updated",
             Self::ReferralMessage => "referral.message",
             Self::ReferralOverdue => "referral.overdue",
+            Self::ReferralWebhookConfigured => "org.referral_webhook_configured",
+            Self::ReferralDeliveryRetried => "referral.delivery_retried",
         }
     }
 }

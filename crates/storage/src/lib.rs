@@ -24,6 +24,9 @@ mod error;
 mod learn;
 mod mail;
 mod orgs;
+// Before `triage`, whose referral writes put deliveries into its outbox.
+#[macro_use]
+mod referral_hooks;
 mod reports;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -48,6 +51,7 @@ pub use error::{BoxError, StorageError};
 pub use learn::{Attempt, Certificate, Learner, NewCertificate, ReminderDue};
 pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
 pub use orgs::{Organisation, Owned};
+pub use referral_hooks::{DeadLetter, DeliveryCounts, HookDelivery, MAX_DEAD_LETTERS};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
 pub use stats::{ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};

@@ -14,6 +14,7 @@ mod mail;
 mod matrix;
 mod posters;
 mod public;
+mod referral_hooks;
 mod referrals;
 mod reports;
 mod snapshot;
