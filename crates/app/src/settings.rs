@@ -38,6 +38,32 @@ pub struct ReferralHook {
     pub dead_letters: Vec<DeadLetter>,
 }
 
+/// Which of an organisation's webhooks.
+#[derive(Debug, Clone, Copy)]
+enum Hook {
+    /// Desk alerts.
+    Alerts,
+    /// A partner's referrals.
+    Referrals,
+}
+
+impl Hook {
+    /// The form field it is set in.
+    const fn field(self) -> &'static str {
+        match self {
+            Self::Alerts => "webhook_url",
+            Self::Referrals => "referral_webhook_url",
+        }
+    }
+    /// Its name in the audit trail.
+    const fn label(self) -> &'static str {
+        match self {
+            Self::Alerts => "webhook",
+            Self::Referrals => "referral webhook",
+        }
+    }
+}
+
 impl App {
     /// The organisation, if the caller administers it, and the audit entry an alert
     /// change carries.
@@ -140,16 +166,8 @@ impl App {
         url: &str,
         allow_private: bool,
     ) -> Result<String> {
-        let (org, audit) = self.alerts_admin(caller, org).await?;
-        let url = WebhookUrl::parse(url)?;
-        if url.is_private_host() && !allow_private {
-            return Err(FieldError::new("webhook_url", "private-address").into());
-        }
-        let (sealed, secret) = self.new_webhook_secret(org).map_err(AppError::Internal)?;
-        let audit = audit.detail(format!("webhook {}", url.as_str()));
-        let change = AlertChange::Webhook { url: url.as_str(), sealed_secret: &sealed };
-        self.db.configure_alerts(org, change, &audit, self.now()).await?;
-        Ok(secret)
+        let admin = self.alerts_admin(caller, org).await?;
+        self.save_webhook(admin, Hook::Alerts, url, allow_private).await
     }
 
     /// Stop the desk's webhook.
@@ -157,9 +175,8 @@ impl App {
     /// # Errors
     /// As [`Self::administer`].
     pub async fn stop_alert_webhook(&self, caller: &Caller, org: OrgId) -> Result<()> {
-        let (org, audit) = self.alerts_admin(caller, org).await?;
-        self.db.configure_alerts(org, AlertChange::NoWebhook, &audit.detail("webhook stopped"), self.now()).await?;
-        Ok(())
+        let admin = self.alerts_admin(caller, org).await?;
+        self.stop_webhook(admin, Hook::Alerts).await
     }
 
     /// A partner organisation's administrator (or a platform admin), and the audit
@@ -187,20 +204,8 @@ impl App {
         url: &str,
         allow_private: bool,
     ) -> Result<String> {
-        let (org, audit) = self.partner_admin(caller, org, AuditAction::ReferralWebhookConfigured).await?;
-        let at_field = |e: FieldError| FieldError::new("referral_webhook_url", e.code);
-        let url = WebhookUrl::parse(url).map_err(at_field)?;
-        if !allow_private && !url.as_str().get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")) {
-            return Err(FieldError::new("referral_webhook_url", "https-required").into());
-        }
-        if url.is_private_host() && !allow_private {
-            return Err(FieldError::new("referral_webhook_url", "private-address").into());
-        }
-        let (sealed, secret) = self.new_webhook_secret(org).map_err(AppError::Internal)?;
-        let audit = audit.detail(format!("referral webhook {}", url.as_str()));
-        let change = AlertChange::ReferralWebhook { url: url.as_str(), sealed_secret: &sealed };
-        self.db.configure_alerts(org, change, &audit, self.now()).await?;
-        Ok(secret)
+        let admin = self.partner_admin(caller, org, AuditAction::ReferralWebhookConfigured).await?;
+        self.save_webhook(admin, Hook::Referrals, url, allow_private).await
     }
 
     /// Stop a partner organisation's referral webhook (deliveries not yet sent wait
@@ -209,9 +214,48 @@ impl App {
     /// # Errors
     /// As [`Self::set_referral_webhook`].
     pub async fn stop_referral_webhook(&self, caller: &Caller, org: OrgId) -> Result<()> {
-        let (org, audit) = self.partner_admin(caller, org, AuditAction::ReferralWebhookConfigured).await?;
-        let audit = audit.detail("referral webhook stopped");
-        self.db.configure_alerts(org, AlertChange::NoReferralWebhook, &audit, self.now()).await?;
+        let admin = self.partner_admin(caller, org, AuditAction::ReferralWebhookConfigured).await?;
+        self.stop_webhook(admin, Hook::Referrals).await
+    }
+
+    /// Check `url` for `hook` (at its field: a valid address; no private one unless
+    /// `allow_private`; a referral webhook https unless `allow_private`), seal a new
+    /// secret and store both with the audit entry. Returns the secret to show once.
+    async fn save_webhook(
+        &self,
+        (org, audit): (OrgId, NewAuditEntry),
+        hook: Hook,
+        url: &str,
+        allow_private: bool,
+    ) -> Result<String> {
+        let field = hook.field();
+        let url = WebhookUrl::parse(url).map_err(|e| FieldError::new(field, e.code))?;
+        let https = url.as_str().get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+        if matches!(hook, Hook::Referrals) && !https && !allow_private {
+            return Err(FieldError::new(field, "https-required").into());
+        }
+        if url.is_private_host() && !allow_private {
+            return Err(FieldError::new(field, "private-address").into());
+        }
+        let (sealed, secret) = self.new_webhook_secret(org).map_err(AppError::Internal)?;
+        let audit = audit.detail(format!("{} {}", hook.label(), url.as_str()));
+        let (url, sealed_secret) = (url.as_str(), sealed.as_str());
+        let change = match hook {
+            Hook::Alerts => AlertChange::Webhook { url, sealed_secret },
+            Hook::Referrals => AlertChange::ReferralWebhook { url, sealed_secret },
+        };
+        self.db.configure_alerts(org, change, &audit, self.now()).await?;
+        Ok(secret)
+    }
+
+    /// Remove `hook`, audited.
+    async fn stop_webhook(&self, (org, audit): (OrgId, NewAuditEntry), hook: Hook) -> Result<()> {
+        let change = match hook {
+            Hook::Alerts => AlertChange::NoWebhook,
+            Hook::Referrals => AlertChange::NoReferralWebhook,
+        };
+        let audit = audit.detail(format!("{} stopped", hook.label()));
+        self.db.configure_alerts(org, change, &audit, self.now()).await?;
         Ok(())
     }
 

@@ -600,7 +600,6 @@ settings-dead-letters-heading = Messages your system did not accept
 settings-dead-letters-none = None. Every message was delivered or is still being retried.
 settings-dead-letters-lead = These were tried 8 times over about two hours without a 2xx answer. When your system works again, send them again: each keeps its X-Sightline-Delivery id, so your system can drop one it already has.
 settings-dead-letter-case = Case
-settings-dead-letter-event = Event
 settings-dead-letter-given-up = Given up
 settings-dead-letter-error = Last answer
 settings-dead-letter-attempts = { $n } attempts

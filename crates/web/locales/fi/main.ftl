@@ -600,7 +600,6 @@ settings-dead-letters-heading = Viestit, joita järjestelmänne ei ottanut vasta
 settings-dead-letters-none = Ei yhtään. Jokainen viesti on toimitettu tai sitä yritetään yhä.
 settings-dead-letters-lead = Näitä yritettiin 8 kertaa noin kahden tunnin aikana ilman 2xx-vastausta. Kun järjestelmänne toimii taas, lähettäkää ne uudelleen: kukin säilyttää X-Sightline-Delivery-tunnisteensa, joten järjestelmänne voi ohittaa jo saamansa.
 settings-dead-letter-case = Tapaus
-settings-dead-letter-event = Tapahtuma
 settings-dead-letter-given-up = Luovuttu
 settings-dead-letter-error = Viimeisin vastaus
 settings-dead-letter-attempts = { $n } yritystä

@@ -211,11 +211,8 @@ async fn a_partner_system_is_told_of_each_referral_once_signed_and_reads_it_by_t
 
         // Many more than a page, and two senders (two server processes) at once: every
         // delivery goes out, each exactly once.
-        let desk = w.app.user("desk@nw.example").await;
         for _ in 0..130 {
-            let r = stored_referral(w.case, w.ngo);
-            let made = NewAuditEntry::new(AuditAction::ReferralMade).org(desk.org_id);
-            w.app.state.db.create_referral(desk.org_id, &r, desk.id, &made, w.app.state.now()).await.unwrap();
+            w.refer().await;
         }
         let (a, b) = (w.app.state.jobs(), w.app.state.jobs());
         let (x, y) = tokio::join!(run_once(&a), run_once(&b));
@@ -249,23 +246,6 @@ async fn a_partner_system_is_told_of_each_referral_once_signed_and_reads_it_by_t
     }
 }
 
-fn stored_referral(case: uuid::Uuid, to: OrgId) -> sightline_storage::NewReferral {
-    use sightline_domain::referral::{Consent, LawfulBasis, Profile, RecipientKind, ReferralReason};
-    sightline_storage::NewReferral {
-        id: uuid::Uuid::now_v7(),
-        report_id: case,
-        recipient: sightline_storage::Recipient::Org(to),
-        recipient_name: "Demo NGO".into(),
-        recipient_kind: RecipientKind::Ngo,
-        consent: Consent::Given,
-        lawful_basis: LawfulBasis::Consent,
-        reason: ReferralReason::AdditionalServicesRequired,
-        profile: Profile::Ngo,
-        gate_override: None,
-        sealed: (vec![7; 40], vec![8; 72]),
-    }
-}
-
 #[tokio::test]
 async fn a_partner_system_that_stays_down_gets_a_dead_letter_that_an_admin_sends_again() {
     for db in crate::support::engines().await {
@@ -295,7 +275,7 @@ async fn a_partner_system_that_stays_down_gets_a_dead_letter_that_an_admin_sends
         // The NGO's admins see it, with the last answer; so do platform admins.
         let page = w.admin_signs_in().await;
         let body = w.app.get(&page).await.body;
-        let row = between(&body, "<tr class=\"dead-letter\">", "</tr>");
+        let row = between(&body, "<li class=\"dead-letter\">", "</li>");
         assert!(row.contains(&w.reference) && row.contains("HTTP 503") && row.contains("8 attempts"), "{row}");
         assert!(row.contains(&format!("name=\"delivery\" value=\"{}\"", ids[0])), "{row}");
         assert!(body.contains("Given up: 1."), "{body}");
