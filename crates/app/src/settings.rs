@@ -1,13 +1,18 @@
 //! An organisation's desk settings, for its administrators: how long before
 //! scheduled landing the queue flags "Escalate now", and where the desk on duty is
-//! alerted (an e-mail address, a signed webhook). Every change is audited.
+//! alerted (an e-mail address, a signed webhook). A partner organisation (NGO or
+//! authority) also sets where its own systems receive its referrals (a signed
+//! webhook) and sees the deliveries given up, to send them again. Every change is
+//! audited.
 
 use sightline_domain::FieldError;
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::OrgId;
+use sightline_domain::referral::RecipientKind;
 use sightline_domain::triage::{EscalationLead, WebhookUrl};
 use sightline_domain::user::Email;
-use sightline_storage::{AlertChange, Organisation};
+use sightline_storage::{AlertChange, DeadLetter, DeliveryCounts, Organisation};
+use uuid::Uuid;
 
 use crate::security::{new_token, seal_random};
 use crate::{App, AppError, Caller, Result};
@@ -20,17 +25,57 @@ pub struct Settings {
     pub alert_email: Option<String>,
     /// The relay message's first token (the default header when none is set).
     pub codeword: Option<String>,
+    /// A partner organisation's referral webhook; `None` for airlines and airports.
+    pub referral_hook: Option<ReferralHook>,
+}
+
+/// Where a partner organisation's systems receive its referrals, and how the
+/// deliveries stand.
+pub struct ReferralHook {
+    pub url: Option<String>,
+    pub counts: DeliveryCounts,
+    /// Deliveries given up, newest first: each may be sent again.
+    pub dead_letters: Vec<DeadLetter>,
+}
+
+/// Which of an organisation's webhooks.
+#[derive(Debug, Clone, Copy)]
+enum Hook {
+    /// Desk alerts.
+    Alerts,
+    /// A partner's referrals.
+    Referrals,
+}
+
+impl Hook {
+    /// The form field it is set in.
+    const fn field(self) -> &'static str {
+        match self {
+            Self::Alerts => "webhook_url",
+            Self::Referrals => "referral_webhook_url",
+        }
+    }
+    /// Its name in the audit trail.
+    const fn label(self) -> &'static str {
+        match self {
+            Self::Alerts => "webhook",
+            Self::Referrals => "referral webhook",
+        }
+    }
 }
 
 impl App {
     /// The organisation, if the caller administers it, and the audit entry an alert
     /// change carries.
     async fn alerts_admin(&self, caller: &Caller, org: OrgId) -> Result<(OrgId, NewAuditEntry)> {
+        self.settings_admin(caller, org, AuditAction::AlertsConfigured).await
+    }
+
+    /// The organisation, if the caller administers it, and the audit entry of `action`
+    /// by the caller.
+    async fn settings_admin(&self, caller: &Caller, org: OrgId, action: AuditAction) -> Result<(OrgId, NewAuditEntry)> {
         let org = self.administer(caller, org).await?;
-        let audit = NewAuditEntry::new(AuditAction::AlertsConfigured)
-            .org(org)
-            .actor(caller.id())
-            .ip(caller.ip().map(str::to_owned));
+        let audit = NewAuditEntry::new(action).org(org).actor(caller.id()).ip(caller.ip().map(str::to_owned));
         Ok((org, audit))
     }
 
@@ -43,7 +88,17 @@ impl App {
         let lead = self.db.escalation_lead(org).await?;
         let (webhook_url, alert_email) = self.db.alert_settings(org).await?;
         let codeword = self.db.relay_codeword(org).await?;
-        Ok(Settings { org: self.db.get_org(org).await?, lead, webhook_url, alert_email, codeword })
+        let org = self.db.get_org(org).await?;
+        let referral_hook = if RecipientKind::of_org(org.kind).is_some() {
+            Some(ReferralHook {
+                url: self.db.referral_webhook(org.id).await?,
+                counts: self.db.referral_delivery_counts(org.id).await?,
+                dead_letters: self.db.referral_dead_letters(org.id).await?,
+            })
+        } else {
+            None
+        };
+        Ok(Settings { org, lead, webhook_url, alert_email, codeword, referral_hook })
     }
 
     /// Set the relay message's first token, a codeword the operator's ground
@@ -111,16 +166,8 @@ impl App {
         url: &str,
         allow_private: bool,
     ) -> Result<String> {
-        let (org, audit) = self.alerts_admin(caller, org).await?;
-        let url = WebhookUrl::parse(url)?;
-        if url.is_private_host() && !allow_private {
-            return Err(FieldError::new("webhook_url", "private-address").into());
-        }
-        let (sealed, secret) = self.new_webhook_secret(org).map_err(AppError::Internal)?;
-        let audit = audit.detail(format!("webhook {}", url.as_str()));
-        let change = AlertChange::Webhook { url: url.as_str(), sealed_secret: &sealed };
-        self.db.configure_alerts(org, change, &audit, self.now()).await?;
-        Ok(secret)
+        let admin = self.alerts_admin(caller, org).await?;
+        self.save_webhook(admin, Hook::Alerts, url, allow_private).await
     }
 
     /// Stop the desk's webhook.
@@ -128,8 +175,101 @@ impl App {
     /// # Errors
     /// As [`Self::administer`].
     pub async fn stop_alert_webhook(&self, caller: &Caller, org: OrgId) -> Result<()> {
-        let (org, audit) = self.alerts_admin(caller, org).await?;
-        self.db.configure_alerts(org, AlertChange::NoWebhook, &audit.detail("webhook stopped"), self.now()).await?;
+        let admin = self.alerts_admin(caller, org).await?;
+        self.stop_webhook(admin, Hook::Alerts).await
+    }
+
+    /// A partner organisation's administrator (or a platform admin), and the audit
+    /// entry of `action`; anyone else as [`Self::administer`], and an airline or
+    /// airport (which receives no referrals) `referral_webhook_url`/`not-a-partner`.
+    async fn partner_admin(&self, caller: &Caller, org: OrgId, action: AuditAction) -> Result<(OrgId, NewAuditEntry)> {
+        let (org, audit) = self.settings_admin(caller, org, action).await?;
+        if RecipientKind::of_org(self.db.get_org(org).await?.kind).is_none() {
+            return Err(AppError::field("referral_webhook_url", "not-a-partner"));
+        }
+        Ok((org, audit))
+    }
+
+    /// Set or replace a partner organisation's referral webhook with a new signing
+    /// secret, returned to be shown once. The address must be https (plain http and
+    /// private addresses only where the operator allows private webhooks: labs, tests).
+    ///
+    /// # Errors
+    /// As [`Self::administer`]; not a partner organisation; `referral_webhook_url` is
+    /// invalid, not https or private; no randomness.
+    pub async fn set_referral_webhook(
+        &self,
+        caller: &Caller,
+        org: OrgId,
+        url: &str,
+        allow_private: bool,
+    ) -> Result<String> {
+        let admin = self.partner_admin(caller, org, AuditAction::ReferralWebhookConfigured).await?;
+        self.save_webhook(admin, Hook::Referrals, url, allow_private).await
+    }
+
+    /// Stop a partner organisation's referral webhook (deliveries not yet sent wait
+    /// until one is set again).
+    ///
+    /// # Errors
+    /// As [`Self::set_referral_webhook`].
+    pub async fn stop_referral_webhook(&self, caller: &Caller, org: OrgId) -> Result<()> {
+        let admin = self.partner_admin(caller, org, AuditAction::ReferralWebhookConfigured).await?;
+        self.stop_webhook(admin, Hook::Referrals).await
+    }
+
+    /// Check `url` for `hook` (at its field: a valid address; no private one unless
+    /// `allow_private`; a referral webhook https unless `allow_private`), seal a new
+    /// secret and store both with the audit entry. Returns the secret to show once.
+    async fn save_webhook(
+        &self,
+        (org, audit): (OrgId, NewAuditEntry),
+        hook: Hook,
+        url: &str,
+        allow_private: bool,
+    ) -> Result<String> {
+        let field = hook.field();
+        let url = WebhookUrl::parse(url).map_err(|e| FieldError::new(field, e.code))?;
+        let https = url.as_str().get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+        if matches!(hook, Hook::Referrals) && !https && !allow_private {
+            return Err(FieldError::new(field, "https-required").into());
+        }
+        if url.is_private_host() && !allow_private {
+            return Err(FieldError::new(field, "private-address").into());
+        }
+        let (sealed, secret) = self.new_webhook_secret(org).map_err(AppError::Internal)?;
+        let audit = audit.detail(format!("{} {}", hook.label(), url.as_str()));
+        let (url, sealed_secret) = (url.as_str(), sealed.as_str());
+        let change = match hook {
+            Hook::Alerts => AlertChange::Webhook { url, sealed_secret },
+            Hook::Referrals => AlertChange::ReferralWebhook { url, sealed_secret },
+        };
+        self.db.configure_alerts(org, change, &audit, self.now()).await?;
+        Ok(secret)
+    }
+
+    /// Remove `hook`, audited.
+    async fn stop_webhook(&self, (org, audit): (OrgId, NewAuditEntry), hook: Hook) -> Result<()> {
+        let change = match hook {
+            Hook::Alerts => AlertChange::NoWebhook,
+            Hook::Referrals => AlertChange::NoReferralWebhook,
+        };
+        let audit = audit.detail(format!("{} stopped", hook.label()));
+        self.db.configure_alerts(org, change, &audit, self.now()).await?;
+        Ok(())
+    }
+
+    /// Send a dead-lettered referral delivery again (same delivery id, a fresh count of
+    /// attempts); audited.
+    ///
+    /// # Errors
+    /// As [`Self::set_referral_webhook`]; not one of the organisation's dead letters
+    /// ([`AppError::NotFound`]).
+    pub async fn retry_referral_delivery(&self, caller: &Caller, org: OrgId, delivery: &str) -> Result<()> {
+        let (org, audit) = self.partner_admin(caller, org, AuditAction::ReferralDeliveryRetried).await?;
+        let id: Uuid = delivery.trim().parse().map_err(|_| AppError::NotFound)?;
+        let audit = audit.target("referral_delivery", id);
+        self.db.retry_referral_delivery(org, id, &audit, self.now()).await?;
         Ok(())
     }
 

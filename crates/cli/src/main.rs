@@ -648,11 +648,17 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
             s.db.purge_expired(now, now - Duration::days(1)).await
         }
     });
+    let hooks = state.clone();
+    let referral_hooks = Job::new("referral webhooks", Every::from_secs(15), move || {
+        let c = hooks.jobs();
+        async move { sightline_jobs::referral_hooks::run_once(&c).await }
+    });
     let state = state.clone();
     let ctx = move || state.jobs();
     let (a, m, r, f) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx);
     Runner::new()
         .job(purge)
+        .job(referral_hooks)
         .job(Job::new("desk alerts", Every::from_secs(15), move || {
             let c = a();
             async move { sightline_jobs::alerts::run_once(&c).await }

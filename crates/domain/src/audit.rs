@@ -76,6 +76,10 @@ pub enum AuditAction {
     ReferralOverdue,
     /// An organisation's admin changed its public partner page.
     PartnerPageChanged,
+    /// An administrator set, replaced or stopped the partner's referral webhook.
+    ReferralWebhookConfigured,
+    /// An administrator sent a dead-lettered referral webhook delivery again.
+    ReferralDeliveryRetried,
 }
 
 impl AuditAction {
@@ -127,6 +131,8 @@ impl AuditAction {
             Self::ReferralMessage => "referral.message",
             Self::ReferralOverdue => "referral.overdue",
             Self::PartnerPageChanged => "org.partner_page_changed",
+            Self::ReferralWebhookConfigured => "org.referral_webhook_configured",
+            Self::ReferralDeliveryRetried => "referral.delivery_retried",
         }
     }
 }

@@ -72,6 +72,7 @@ pub fn enum_value_matches(value: &str, input: &str, lenient: bool) -> bool {
 pub mod audit;
 pub mod authority;
 pub mod crypto;
+pub mod delivery;
 pub mod directory;
 pub mod error;
 pub mod export;

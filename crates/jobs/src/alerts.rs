@@ -13,7 +13,7 @@ use crate::outbound::http::{self, Delivery};
 use crate::outbound::smtp::Mailer;
 use crate::{Context, Pages};
 
-pub use crate::outbound::http::{check_destination, signature};
+pub use crate::outbound::http::{check_destination, signature, timed_signature};
 
 #[derive(Serialize)]
 struct Alert<'a> {
@@ -41,7 +41,8 @@ pub fn seal_secret(keys: &MasterKey, org: OrgId, secret: &str, r: &SealRandom) -
     Ok(format!("{SEALED_PREFIX}{}.{}", b64.encode(&sealed.body), b64.encode(&sealed.wrapped_key)))
 }
 
-fn open_secret(keys: &MasterKey, org: OrgId, stored: &str) -> Option<Vec<u8>> {
+/// Open a webhook signing secret sealed by [`seal_secret`].
+pub(crate) fn open_secret(keys: &MasterKey, org: OrgId, stored: &str) -> Option<Vec<u8>> {
     let (body, wrapped) = stored.strip_prefix(SEALED_PREFIX)?.split_once('.')?;
     let b64 = data_encoding::BASE64URL_NOPAD;
     let sealed = Sealed { body: b64.decode(body.as_bytes()).ok()?, wrapped_key: b64.decode(wrapped.as_bytes()).ok()? };
@@ -126,15 +127,15 @@ async fn deliver_webhook(
             (Some(_), Err(e)) => Err(e.to_string()),
             (Some(secret), Ok(c)) => {
                 let alert = alert(ctx, &c, a.kind.as_str(), now);
-                let body = serde_json::to_vec(&alert).unwrap_or_default();
-                let (url, event, id) = (target.webhook_url.clone(), alert.event.to_owned(), a.delivery_id(channel));
-                let allow = ctx.allow_private_webhooks;
-                tokio::task::spawn_blocking(move || {
-                    http::post(&Delivery { url: &url, secret: &secret, event: &event, id: &id, body: &body }, allow)
-                })
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r)
+                let d = Delivery {
+                    url: target.webhook_url.clone(),
+                    secret,
+                    event: alert.event.to_owned(),
+                    id: a.delivery_id(channel),
+                    body: serde_json::to_vec(&alert).unwrap_or_default(),
+                    timestamp: None,
+                };
+                http::send(d, ctx.allow_private_webhooks).await
             }
         };
     finish(ctx, channel, a, outcome, now).await

@@ -4,9 +4,11 @@
 //!   runner starts every pass from one loop, never two passes of a job at once, and
 //!   stops gracefully (no new passes; the passes in flight finish, up to a timeout).
 //! - the jobs: [`alerts`] (desk alerts by webhook and e-mail), [`mail`] (the mail
-//!   outbox) and [`reminders`] (certificate expiry reminders). A pass works through
-//!   everything due, page by page; each item is leased in storage before it is sent
-//!   (`claim_alert`, `claim_mail`), so several nodes may run the same jobs.
+//!   outbox), [`reminders`] (certificate expiry reminders) and [`referral_hooks`]
+//!   (referrals announced to partners' systems by signed webhook). A pass works
+//!   through everything due, page by page; each item is leased in storage before it
+//!   is sent (`claim_alert`, `claim_mail`, `claim_referral_delivery`), so several
+//!   nodes may run the same jobs.
 //! - outbound delivery: [`outbound::http`] (signed webhooks through a client that
 //!   connects only to checked public addresses and follows no redirect) and
 //!   [`outbound::smtp`] (the relay settings and the e-mail client).
@@ -16,6 +18,7 @@
 pub mod alerts;
 pub mod mail;
 pub mod outbound;
+pub mod referral_hooks;
 pub mod referrals;
 pub mod reminders;
 pub mod runner;

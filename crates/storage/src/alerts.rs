@@ -30,6 +30,23 @@ pub enum AlertChange<'a> {
     /// Set or replace the alert e-mail address.
     Email(&'a str),
     NoEmail,
+    /// Set or replace a partner organisation's referral webhook (issue 13: its own
+    /// systems receive its referrals); the signing secret is sealed by the caller.
+    ReferralWebhook {
+        url: &'a str,
+        sealed_secret: &'a str,
+    },
+    NoReferralWebhook,
+}
+
+impl AlertChange<'_> {
+    /// The table of the webhooks this change is about.
+    const fn hooks(self) -> &'static str {
+        match self {
+            Self::ReferralWebhook { .. } | Self::NoReferralWebhook => "org_referral_hooks",
+            _ => "org_alerts",
+        }
+    }
 }
 
 /// How an alert goes out; each channel keeps its own record of what was sent.
@@ -119,8 +136,8 @@ impl TryFrom<DueRow> for DueAlert {
 }
 
 impl Db {
-    /// Change where an organisation's desk is alerted, with its audit entry, in one
-    /// transaction.
+    /// Change where an organisation's desk is alerted (or, for a partner, where its
+    /// referrals are announced), with its audit entry, in one transaction.
     ///
     /// # Errors
     /// The database failed; nothing was changed.
@@ -134,19 +151,22 @@ impl Db {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
             match change {
-                AlertChange::Webhook { url, sealed_secret } => sqlx::query(
-                    "INSERT INTO org_alerts (org_id, webhook_url, webhook_secret, updated_at) VALUES ($1, $2, $3, $4) \
+                AlertChange::Webhook { url, sealed_secret } | AlertChange::ReferralWebhook { url, sealed_secret } => {
+                    sqlx::query(&format!(
+                        "INSERT INTO {} (org_id, webhook_url, webhook_secret, updated_at) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (org_id) DO UPDATE SET webhook_url = excluded.webhook_url, \
                      webhook_secret = excluded.webhook_secret, updated_at = excluded.updated_at",
-                )
-                .bind(org.as_uuid())
-                .bind(url)
-                .bind(sealed_secret)
-                .bind(to_micros(now))
-                .execute(&mut *tx)
-                .await?,
-                AlertChange::NoWebhook => {
-                    sqlx::query("DELETE FROM org_alerts WHERE org_id = $1")
+                        change.hooks()
+                    ))
+                    .bind(org.as_uuid())
+                    .bind(url)
+                    .bind(sealed_secret)
+                    .bind(to_micros(now))
+                    .execute(&mut *tx)
+                    .await?
+                }
+                AlertChange::NoWebhook | AlertChange::NoReferralWebhook => {
+                    sqlx::query(&format!("DELETE FROM {} WHERE org_id = $1", change.hooks()))
                         .bind(org.as_uuid())
                         .execute(&mut *tx)
                         .await?

@@ -25,6 +25,9 @@ mod learn;
 mod mail;
 mod orgs;
 mod partners;
+// Before `triage`, whose referral writes put deliveries into its outbox.
+#[macro_use]
+mod referral_hooks;
 mod reports;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -50,6 +53,7 @@ pub use learn::{Attempt, Certificate, Learner, NewCertificate, ReminderDue};
 pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
 pub use orgs::{Organisation, Owned};
 pub use partners::{MAX_PARTNERS, PartnerCounts, PartnerPage};
+pub use referral_hooks::{DeadLetter, DeliveryCounts, HookDelivery, MAX_DEAD_LETTERS};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
 pub use stats::{REFERRAL_OUTCOMES, ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};

@@ -116,6 +116,7 @@ on_both_engines!(
     partner_pages_belong_to_their_organisation_and_slugs_are_unique,
     partner_pages_refuse_what_the_rules_refuse_at_the_database_too,
     partner_figures_and_referral_statistics_count_the_referrals,
+    referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_list,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -2357,4 +2358,144 @@ async fn partner_figures_and_referral_statistics_count_the_referrals(db: &Db) {
     assert_eq!(total(db.statistics(StatsScope::Org(other), 202601, 202612).await.unwrap().referrals), 1);
     assert!(db.statistics(StatsScope::Platform, 202612, 202712).await.unwrap().referrals.is_empty(), "months outside");
     assert_eq!(total(db.statistics(StatsScope::Platform, 202611, 202611).await.unwrap().referrals), 6, "one month");
+}
+
+async fn referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_list(db: &Db) {
+    use sightline_domain::delivery::{HookEvent, MAX_ATTEMPTS, retry_after};
+    use sightline_storage::{DeliveryCounts, NewReferralMessage, Recipient};
+    let a = org(db, "Airline A").await;
+    let n = ngo(db, "Demo NGO").await;
+    let quiet = ngo(db, "Quiet NGO").await;
+    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let worker = user(db, n, "cw@ngo.example", &[Role::Caseworker]).await;
+    let case = uuid::Uuid::now_v7();
+    db.put_report(&report(case, a, crew, 1), NOW).await.unwrap();
+    let setup = NewAuditEntry::new(AuditAction::ReferralWebhookConfigured).org(n);
+    let hook = AlertChange::ReferralWebhook { url: "https://cms.ngo.example/in", sealed_secret: "sealed:v1:x.y" };
+    db.configure_alerts(n, hook, &setup, NOW).await.unwrap();
+    assert_eq!(db.referral_webhook(n).await.unwrap().as_deref(), Some("https://cms.ngo.example/in"));
+    assert_eq!(db.referral_webhook(quiet).await.unwrap(), None);
+    assert_eq!(db.alert_settings(n).await.unwrap(), (None, None), "not the desk-alert webhook");
+
+    // A referral to the partner with a webhook enqueues one delivery with it (same
+    // transaction); one to a partner without a webhook enqueues none.
+    let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
+    let r = new_referral(case, n);
+    db.create_referral(a, &r, desk, &made, NOW).await.unwrap();
+    db.create_referral(a, &new_referral(case, quiet), desk, &made, NOW).await.unwrap();
+    let due = db.due_referral_deliveries(NOW, 100).await.unwrap();
+    assert_eq!(due.len(), 1);
+    let d = due[0].clone();
+    assert_eq!((d.org_id, d.referral_id, d.event, d.attempts), (n, r.id, HookEvent::ReferralCreated, 0));
+    assert_eq!((d.url.as_str(), d.sealed_secret.as_str()), ("https://cms.ngo.example/in", "sealed:v1:x.y"));
+    assert_eq!(r.recipient, Recipient::Org(n));
+    // The desk's message is announced; the partner's own is not.
+    let said = NewAuditEntry::new(AuditAction::ReferralMessage).org(a).actor(desk);
+    let m = |from_partner, actor| NewReferralMessage {
+        id: uuid::Uuid::now_v7(),
+        from_partner,
+        actor_id: actor,
+        sealed: (vec![1], vec![2]),
+    };
+    db.add_referral_message(a, r.id, &m(false, desk), &said, NOW).await.unwrap();
+    db.add_referral_message(n, r.id, &m(true, worker), &said, NOW).await.unwrap();
+    let due = db.due_referral_deliveries(NOW, 100).await.unwrap();
+    assert_eq!(
+        due.iter().map(|d| d.event).collect::<Vec<_>>(),
+        [HookEvent::ReferralCreated, HookEvent::ReferralMessage]
+    );
+    assert_eq!(db.referral_delivery_counts(n).await.unwrap(), DeliveryCounts { pending: 2, sent: 0, dead: 0 });
+
+    // Racing senders (spawned, as on several nodes): exactly one wins the lease.
+    let lease = NOW + Duration::minutes(2);
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move { db.claim_referral_delivery(d.id, NOW, lease).await.unwrap() }));
+    }
+    let mut winners = Vec::new();
+    for t in tasks {
+        winners.extend(t.await.unwrap());
+    }
+    assert_eq!(winners, [1], "one lease, attempt 1");
+    // Leased: not due, not claimable, until the lease ends; then the next sender takes it.
+    assert!(!db.due_referral_deliveries(NOW, 100).await.unwrap().iter().any(|x| x.id == d.id));
+    assert_eq!(db.claim_referral_delivery(d.id, lease - Duration::seconds(1), lease).await.unwrap(), None);
+    let after = lease + Duration::seconds(1);
+    let again = db.due_referral_deliveries(after, 100).await.unwrap();
+    assert_eq!(again.iter().find(|x| x.id == d.id).map(|x| x.attempts), Some(1), "the same delivery, due again");
+    assert_eq!(db.claim_referral_delivery(d.id, after, after + Duration::minutes(2)).await.unwrap(), Some(2));
+    // The first sender's late failure changes nothing: attempt 2 holds the lease.
+    db.referral_delivery_failed(d.id, 1, "late", Some(after), after).await.unwrap();
+    assert!(!db.due_referral_deliveries(after, 100).await.unwrap().iter().any(|x| x.id == d.id));
+
+    // Failures back off, and the last one gives it up to the dead-letter list.
+    let mut at = after;
+    let mut attempt = 2;
+    loop {
+        let retry = retry_after(attempt).map(|w| at + w);
+        db.referral_delivery_failed(d.id, attempt, &format!("HTTP 50{attempt}"), retry, at).await.unwrap();
+        let Some(next) = retry else { break };
+        assert!(
+            !db.due_referral_deliveries(next - Duration::seconds(1), 100).await.unwrap().iter().any(|x| x.id == d.id)
+        );
+        at = next;
+        attempt = db.claim_referral_delivery(d.id, at, at + Duration::minutes(2)).await.unwrap().unwrap();
+    }
+    assert_eq!(attempt, MAX_ATTEMPTS);
+    let far = at + Duration::days(30);
+    assert!(!db.due_referral_deliveries(far, 100).await.unwrap().iter().any(|x| x.id == d.id), "dead: not sent");
+    assert_eq!(db.claim_referral_delivery(d.id, far, far + Duration::minutes(2)).await.unwrap(), None);
+    let dead = db.referral_dead_letters(n).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!((dead[0].id, dead[0].referral_id, dead[0].case_reference.as_str()), (d.id, r.id, "REF1"));
+    assert_eq!((dead[0].attempts, dead[0].dead_at, dead[0].last_error.as_deref()), (8, at, Some("HTTP 508")));
+    assert!(db.referral_dead_letters(quiet).await.unwrap().is_empty(), "each organisation sees its own");
+    assert_eq!(db.referral_delivery_counts(n).await.unwrap(), DeliveryCounts { pending: 1, sent: 0, dead: 1 });
+
+    // Sending again: only the organisation's own dead letter, audited; a fresh count of
+    // attempts, the same id, due at once.
+    let retried = NewAuditEntry::new(AuditAction::ReferralDeliveryRetried).org(quiet);
+    assert!(matches!(db.retry_referral_delivery(quiet, d.id, &retried, far).await, Err(StorageError::NotFound)));
+    let retried = NewAuditEntry::new(AuditAction::ReferralDeliveryRetried).org(n).target("referral_delivery", d.id);
+    db.retry_referral_delivery(n, d.id, &retried, far).await.unwrap();
+    assert!(matches!(db.retry_referral_delivery(n, d.id, &retried, far).await, Err(StorageError::NotFound)));
+    let due = db.due_referral_deliveries(far, 100).await.unwrap();
+    assert_eq!(due.iter().find(|x| x.id == d.id).map(|x| x.attempts), Some(0));
+    assert!(db.referral_dead_letters(n).await.unwrap().is_empty());
+    let trail = db.audit_for_org(n, 20).await.unwrap().entries;
+    assert_eq!(trail.iter().filter(|e| e.action == "referral.delivery_retried").count(), 1, "the refused one is not");
+    // Delivered: never due or claimable again.
+    assert_eq!(db.claim_referral_delivery(d.id, far, far + Duration::minutes(2)).await.unwrap(), Some(1));
+    db.referral_delivery_sent(d.id, far).await.unwrap();
+    let later = far + Duration::days(1);
+    assert!(!db.due_referral_deliveries(later, 100).await.unwrap().iter().any(|x| x.id == d.id));
+    assert_eq!(db.claim_referral_delivery(d.id, later, later + Duration::minutes(2)).await.unwrap(), None);
+    assert_eq!(db.referral_delivery_counts(n).await.unwrap(), DeliveryCounts { pending: 1, sent: 1, dead: 0 });
+
+    // Without a webhook nothing is due (it waits); with one again, it is.
+    db.configure_alerts(n, AlertChange::NoReferralWebhook, &setup, NOW).await.unwrap();
+    assert!(db.due_referral_deliveries(later, 100).await.unwrap().is_empty());
+    assert_eq!(db.referral_webhook(n).await.unwrap(), None);
+    db.configure_alerts(n, hook, &setup, NOW).await.unwrap();
+    assert_eq!(db.due_referral_deliveries(later, 100).await.unwrap().len(), 1);
+
+    // Many waiting deliveries page through, oldest due first, each returned once.
+    for i in 0..230 {
+        let r = new_referral(case, n);
+        db.create_referral(a, &r, desk, &made, NOW + Duration::microseconds(i)).await.unwrap();
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    loop {
+        let page = db.due_referral_deliveries(later, 100).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        for x in page {
+            assert!(db.claim_referral_delivery(x.id, later, later + Duration::minutes(2)).await.unwrap().is_some());
+            assert!(seen.insert(x.id), "returned once");
+        }
+    }
+    assert_eq!(seen.len(), 231);
 }

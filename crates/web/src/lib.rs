@@ -185,6 +185,8 @@ route_table! {
     "/orgs/{org}/settings/webhook" => post(pages::settings::webhook);
     "/orgs/{org}/settings/relay" => post(pages::settings::relay_codeword);
     "/orgs/{org}/partner-page" => get(pages::partners::form).post(pages::partners::save);
+    "/orgs/{org}/settings/referral-webhook" => post(pages::settings::referral_webhook);
+    "/orgs/{org}/settings/referral-deliveries/retry" => post(pages::settings::retry_delivery);
     "/orgs/{org}/certificates/{code}/revoke" => post(pages::learn::revoke);
     "/learn" => get(pages::learn::list);
     "/learn/{course}" => get(pages::learn::course);

@@ -2,7 +2,9 @@
 //! addresses (unless the operator allows them), connects only to the addresses it
 //! checked, follows no redirect and uses no proxy.
 //!
-//! The receiver checks `X-Sightline-Signature: sha256=<hex HMAC-SHA256(secret, body)>`.
+//! The receiver checks `X-Sightline-Signature: sha256=<hex HMAC-SHA256(secret, body)>`;
+//! a delivery that carries `X-Sightline-Timestamp` (referral webhooks) is signed over
+//! `"<timestamp>.<body>"` instead, so a receiver can refuse a replayed old one.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -17,6 +19,15 @@ pub fn signature(secret: &[u8], body: &[u8]) -> String {
     let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret) else { return String::new() };
     mac.update(body);
     format!("sha256={}", data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes()))
+}
+
+/// The signature of a timed delivery: over the timestamp (unix seconds), a dot and
+/// the body.
+#[must_use]
+pub fn timed_signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
+    let mut signed = format!("{timestamp}.").into_bytes();
+    signed.extend_from_slice(body);
+    signature(secret, &signed)
 }
 
 /// Refuse an address that is private by its spelling (unless allowed).
@@ -93,24 +104,27 @@ impl ureq::unversioned::resolver::Resolver for CheckedResolver {
 }
 
 /// One webhook delivery: where, signed with what, and what.
-pub struct Delivery<'a> {
-    pub url: &'a str,
-    pub secret: &'a [u8],
+pub struct Delivery {
+    pub url: String,
+    pub secret: Vec<u8>,
     /// `X-Sightline-Event`.
-    pub event: &'a str,
+    pub event: String,
     /// `X-Sightline-Delivery`: the same on every attempt, so receivers drop repeats.
-    pub id: &'a str,
-    pub body: &'a [u8],
+    pub id: String,
+    pub body: Vec<u8>,
+    /// `X-Sightline-Timestamp` (unix seconds); when set, the signature covers it too
+    /// ([`timed_signature`]).
+    pub timestamp: Option<i64>,
 }
 
-/// POST one webhook (blocking: run it off the async threads). No redirects are
-/// followed, no proxy is used, and the connection goes only to addresses that passed
-/// the check. Anything but a 2xx answer is a failure.
+/// POST one webhook (blocking: run it off the async threads, or use [`send`]). No
+/// redirects are followed, no proxy is used, and the connection goes only to
+/// addresses that passed the check. Anything but a 2xx answer is a failure.
 ///
 /// # Errors
 /// The address was refused, the connection failed, or the receiver did not accept.
-pub fn post(d: &Delivery<'_>, allow_private: bool) -> Result<(), String> {
-    refuse_private_spelling(d.url, allow_private)?;
+pub fn post(d: &Delivery, allow_private: bool) -> Result<(), String> {
+    refuse_private_spelling(&d.url, allow_private)?;
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -123,13 +137,26 @@ pub fn post(d: &Delivery<'_>, allow_private: bool) -> Result<(), String> {
         ureq::unversioned::transport::DefaultConnector::new(),
         CheckedResolver { allow_private },
     );
-    let res = agent
-        .post(d.url)
+    let mut req = agent
+        .post(&d.url)
         .header("Content-Type", "application/json")
-        .header("X-Sightline-Event", d.event)
-        .header("X-Sightline-Delivery", d.id)
-        .header("X-Sightline-Signature", &signature(d.secret, d.body))
-        .send(d.body)
-        .map_err(|e| e.to_string())?;
+        .header("X-Sightline-Event", &d.event)
+        .header("X-Sightline-Delivery", &d.id);
+    let signed = match d.timestamp {
+        Some(ts) => {
+            req = req.header("X-Sightline-Timestamp", &ts.to_string());
+            timed_signature(&d.secret, ts, &d.body)
+        }
+        None => signature(&d.secret, &d.body),
+    };
+    let res = req.header("X-Sightline-Signature", &signed).send(&d.body[..]).map_err(|e| e.to_string())?;
     if res.status().is_success() { Ok(()) } else { Err(format!("HTTP {}", res.status())) }
+}
+
+/// [`post`] on a blocking thread, from async code.
+///
+/// # Errors
+/// As [`post`].
+pub async fn send(d: Delivery, allow_private: bool) -> Result<(), String> {
+    tokio::task::spawn_blocking(move || post(&d, allow_private)).await.map_err(|e| e.to_string()).and_then(|r| r)
 }

@@ -5,6 +5,7 @@
 //! thread, and the referrals waiting too long for an acknowledgement.
 
 use sightline_domain::audit::NewAuditEntry;
+use sightline_domain::delivery::HookEvent;
 use sightline_domain::ids::{DirectoryEntryId, OrgId, UserId};
 use sightline_domain::referral::{
     Consent, LawfulBasis, Profile, RecipientKind, ReferralReason, ReferralStatus, Support,
@@ -207,8 +208,9 @@ fn rows(rows: Vec<Row>) -> Result<Vec<ReferralRecord>> {
 }
 
 impl Db {
-    /// Store a referral of the organisation's case, with a `referral` event on the case
-    /// and the audit entry, in one transaction.
+    /// Store a referral of the organisation's case, with a `referral` event on the case,
+    /// the audit entry and — when the partner has a referral webhook — its delivery in
+    /// the outbox, in one transaction.
     ///
     /// # Errors
     /// [`StorageError::NotFound`] if the case is not this organisation's; the database
@@ -254,6 +256,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             event_in_tx!(tx, org, r.report_id, actor, now, &event);
+            referral_hook_in_tx!(tx, r.id, HookEvent::ReferralCreated, now);
         });
         Ok(())
     }
@@ -400,7 +403,8 @@ impl Db {
     }
 
     /// Add a message to a referral's thread, from either side (`org` must be the
-    /// referring organisation or the partner it went to); audited.
+    /// referring organisation or the partner it went to); audited. A desk's message
+    /// is announced to a partner's referral webhook (outbox, same transaction).
     ///
     /// # Errors
     /// [`StorageError::NotFound`]; the database failed.
@@ -415,6 +419,9 @@ impl Db {
         self.referral(org, id).await?;
         audited_tx!(self, audit, now, |tx| {
             message_in_tx!(tx, id, m, now);
+            if !m.from_partner {
+                referral_hook_in_tx!(tx, id, HookEvent::ReferralMessage, now);
+            }
         });
         Ok(())
     }

@@ -1,6 +1,8 @@
 //! An organisation's desk settings, for its administrators: how long before
 //! scheduled landing the queue flags "Escalate now", and where the desk on duty is
-//! alerted (an e-mail address, a signed webhook). Every change is audited.
+//! alerted (an e-mail address, a signed webhook). A partner organisation (NGO,
+//! authority) also sets its referral webhook here and sends dead letters again.
+//! Every change is audited.
 
 use askama::Template;
 use axum::extract::Path;
@@ -9,7 +11,7 @@ use serde::Deserialize;
 use sightline_app::{AppError, Caller};
 use sightline_domain::ids::OrgId;
 use sightline_domain::triage::EscalationLead;
-use sightline_storage::Organisation;
+use sightline_storage::{DeadLetter, Organisation};
 
 use super::users::{OrgForm, org_admin_action};
 use super::{Ctx, FormErrors, render, render_invalid};
@@ -36,7 +38,19 @@ struct SettingsPage {
     min: i64,
     max: i64,
     codeword: String,
+    /// A partner organisation: it may set a referral webhook.
+    partner: bool,
+    referral_webhook_url: String,
+    has_referral_webhook: bool,
+    /// A new referral webhook signing secret, shown once.
+    new_referral_secret: Option<String>,
+    /// How the deliveries stand, in words.
+    deliveries: String,
+    dead_letters: Vec<DeadLetter>,
 }
+
+/// What the page says after the referral webhook was saved (its secret shows there).
+const REFERRAL_SAVED: &str = "settings-referral-webhook-saved";
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -45,6 +59,9 @@ pub struct SettingsForm {
     alert_email: String,
     webhook_url: String,
     codeword: String,
+    referral_webhook_url: String,
+    /// The dead letter to send again.
+    delivery: String,
     /// `stop` turns the channel off.
     action: String,
 }
@@ -52,7 +69,18 @@ pub struct SettingsForm {
 /// The page as stored now; handlers then overlay what the person typed.
 async fn page(state: &AppState, v: &Visitor, me: &Caller, org: OrgId) -> Result<SettingsPage, PageError> {
     let s = state.org_settings(me, org).await?;
+    let hook = s.referral_hook;
     Ok(SettingsPage {
+        partner: hook.is_some(),
+        has_referral_webhook: hook.as_ref().is_some_and(|h| h.url.is_some()),
+        referral_webhook_url: hook.as_ref().and_then(|h| h.url.clone()).unwrap_or_default(),
+        new_referral_secret: None,
+        deliveries: {
+            let c = hook.as_ref().map(|h| h.counts).unwrap_or_default();
+            let n = [("sent", c.sent.to_string()), ("pending", c.pending.to_string()), ("dead", c.dead.to_string())];
+            v.lang.t_args("settings-referral-counts", &n)
+        },
+        dead_letters: hook.map(|h| h.dead_letters).unwrap_or_default(),
         ctx: Ctx::new(v),
         org: s.org,
         minutes: s.lead.minutes().to_string(),
@@ -82,7 +110,11 @@ async fn answer(
     match result {
         Ok((what, new_secret)) => {
             p.saved = Some(what);
-            p.new_secret = new_secret;
+            if what == REFERRAL_SAVED {
+                p.new_referral_secret = new_secret;
+            } else {
+                p.new_secret = new_secret;
+            }
             render(&p)
         }
         Err(AppError::Invalid(list)) => {
@@ -135,4 +167,27 @@ pub async fn relay_codeword(a: OrgForm<SettingsForm>) -> Result<Response, PageEr
     let OrgForm { state, v, me, org, f, .. } = a;
     let result = state.set_relay_codeword(&me, org, &f.codeword).await.map(|()| ("settings-codeword-saved", None));
     answer(&state, &v, (&me, org), result, |p| p.codeword = f.codeword).await
+}
+
+/// Set or replace the partner's referral webhook (a new signing secret each time,
+/// shown once), or stop it.
+pub async fn referral_webhook(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
+    if f.action == "stop" {
+        let result = state.stop_referral_webhook(&me, org).await.map(|()| ("settings-referral-webhook-stopped", None));
+        return answer(&state, &v, (&me, org), result, |_| ()).await;
+    }
+    let result = state
+        .set_referral_webhook(&me, org, &f.referral_webhook_url, state.config.allow_private_webhooks)
+        .await
+        .map(|secret| (REFERRAL_SAVED, Some(secret)));
+    answer(&state, &v, (&me, org), result, |p| p.referral_webhook_url = f.referral_webhook_url).await
+}
+
+/// Send a dead-lettered referral delivery again.
+pub async fn retry_delivery(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
+    let result =
+        state.retry_referral_delivery(&me, org, &f.delivery).await.map(|()| ("settings-delivery-retried", None));
+    answer(&state, &v, (&me, org), result, |_| ()).await
 }

@@ -15,6 +15,7 @@ mod matrix;
 mod partners;
 mod posters;
 mod public;
+mod referral_hooks;
 mod referrals;
 mod reports;
 mod snapshot;

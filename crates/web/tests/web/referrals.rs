@@ -47,7 +47,7 @@ fn validate(record: &Value) {
     );
 }
 
-async fn partner(app: &TestApp, name: &str, email: &str) -> sightline_domain::ids::OrgId {
+pub(crate) async fn partner(app: &TestApp, name: &str, email: &str) -> sightline_domain::ids::OrgId {
     #[allow(clippy::disallowed_methods)]
     let now = time::OffsetDateTime::now_utc();
     let db = &app.state.db;
@@ -59,7 +59,7 @@ async fn partner(app: &TestApp, name: &str, email: &str) -> sightline_domain::id
     org
 }
 
-async fn enrol(app: &TestApp, email: &str) {
+pub(crate) async fn enrol(app: &TestApp, email: &str) {
     let u = app.user(email).await;
     app.state.db.enable_totp(&u, "JBSWY3DPEHPK3PXP", 0, &[], None, app.state.now()).await.unwrap();
 }
