@@ -16,6 +16,7 @@ mod posters;
 mod public;
 mod referrals;
 mod reports;
+mod scorm;
 mod snapshot;
 mod stats;
 mod support;
