@@ -261,6 +261,22 @@ enum ContentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write a course as a SCORM 1.2 package (zip) for an LMS. Parts the language
+    /// lacks are exported in English and listed.
+    ExportScorm {
+        /// The course id (a folder under content/courses).
+        #[arg(long)]
+        course: String,
+        /// The language (en, fi, sv).
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// The zip file to write.
+        #[arg(long)]
+        output: PathBuf,
+        /// The content folder.
+        #[arg(long, env = "SIGHTLINE_CONTENT", default_value = "./content")]
+        content: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -419,6 +435,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             result
         }
         Command::Content { command: ContentCommand::Check { content, json } } => Ok(content_check(&content, json)),
+        Command::Content { command: ContentCommand::ExportScorm { course, lang, output, content } } => {
+            export_scorm(&content, &course, &lang, &output)
+        }
         Command::Relay { command: RelayCommand::Decode { text, codeword } } => relay_decode(&text, codeword.as_deref()),
         Command::Demo { db, command: DemoCommand::Generate { reports, reporter, content, key_file } } => {
             let library = sightline_content::load(&content).ok().ok_or_else(|| {
@@ -511,6 +530,34 @@ fn print_gate_table(rows: &[sightline_content::GateRow]) {
             of("innocent").count()
         );
     }
+}
+
+fn export_scorm(dir: &Path, course: &str, lang: &str, output: &Path) -> Result<ExitCode, Fatal> {
+    let library = sightline_content::load(dir)
+        .ok()
+        .ok_or_else(|| Fatal(format!("the content in {} is invalid; run `sightline content check`", dir.display())))?;
+    let Some(c) = library.course(course) else {
+        let ids: Vec<&str> = library.courses.iter().map(|c| c.id.as_str()).collect();
+        return Err(Fatal(format!("no course {course}; the courses are: {}", ids.join(", "))));
+    };
+    let package = sightline_app::scorm::export(c, lang).map_err(|e| match e {
+        sightline_app::AppError::Invalid(_) => Fatal(format!(
+            "no content language {lang}; use one of: {}",
+            sightline_domain::learn::CONTENT_LANGS.join(", ")
+        )),
+        other => Fatal(other.to_string()),
+    })?;
+    std::fs::write(output, &package.bytes).map_err(|e| Fatal(format!("cannot write {}: {e}", output.display())))?;
+    for m in &package.missing {
+        println!("missing in {lang}, exported in English: {m}");
+    }
+    println!(
+        "wrote {} ({} bytes): SCORM 1.2 package of {course} in {lang}, pass mark {} %",
+        output.display(),
+        package.bytes.len(),
+        c.pass_percent
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn content_check(dir: &Path, json: bool) -> ExitCode {

@@ -481,3 +481,44 @@ fn the_data_folder_and_database_are_private() {
     assert_eq!(mode(&data.join("sightline.db")), 0o600);
     assert_eq!(server.terminate(), 0);
 }
+
+#[test]
+fn export_scorm_writes_the_package_and_names_what_the_language_lacks() {
+    let dir = temp_dir();
+    let export = |args: &[&str], output: &Path| {
+        Command::new(BIN)
+            .args(["content", "export-scorm", "--content", CONTENT])
+            .args(args)
+            .arg("--output")
+            .arg(output)
+            .output()
+            .unwrap()
+    };
+    let out_fi = dir.join("cabin-crew-fi.zip");
+    let out = export(&["--course", "cabin-crew", "--lang", "fi"], &out_fi);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!text.contains("missing"), "{text}");
+    let zip = std::fs::read(&out_fi).unwrap();
+    assert!(zip.starts_with(b"PK\x03\x04") && zip.len() < 2 * 1024 * 1024);
+    // No Swedish cabin-crew course: exported in English, each piece named.
+    let out_sv = dir.join("cabin-crew-sv.zip");
+    let out = export(&["--course", "cabin-crew", "--lang", "sv"], &out_sv);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("missing in sv, exported in English: title"), "{text}");
+    assert!(text.contains("missing in sv, exported in English: lesson 01-what-trafficking-is"), "{text}");
+    assert!(out_sv.exists());
+    // Bad input: one clear line, exit 2, no file.
+    let bad = dir.join("bad.zip");
+    for (args, says) in [
+        (["--course", "no-such-course", "--lang", "fi"], "no course no-such-course"),
+        (["--course", "cabin-crew", "--lang", "de"], "no content language de"),
+    ] {
+        let out = export(&args, &bad);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(says), "{err}");
+    }
+    assert!(!bad.exists());
+}

@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use sightline_app::markdown::escape;
 use sightline_domain::stats::Shown;
 
 /// Width of the drawing, in SVG units.
@@ -105,22 +106,6 @@ fn fit(name: &str) -> String {
     }
     short.push('…');
     short
-}
-
-/// Text for SVG (XML) content and attributes.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

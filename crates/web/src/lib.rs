@@ -178,6 +178,7 @@ route_table! {
     "/orgs/{org}/audit" => get(pages::users::audit);
     "/orgs/{org}/users/{user}/position" => post(pages::users::set_position);
     "/orgs/{org}/training" => get(pages::learn::training);
+    "/orgs/{org}/scorm/{package}" => get(pages::learn::scorm);
     "/orgs/{org}/stats" => get(pages::stats::org);
     "/orgs/{org}/stats.csv" => get(pages::stats::org_csv);
     "/orgs/{org}/settings" => get(pages::settings::form).post(pages::settings::submit);

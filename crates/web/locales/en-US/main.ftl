@@ -283,6 +283,9 @@ settings-lead-hint = Whole minutes from 5 to 240. Give the destination's authori
 settings-save = Save
 settings-saved = Saved. The desk queue uses the new time at once.
 training-summary = { $valid } people hold a valid certificate for their position; { $due } are due for training.
+training-scorm-heading = Packages for your learning system (SCORM 1.2)
+training-scorm-lead = Each course as one SCORM 1.2 package for an LMS such as Moodle: the lessons, then the scenario check, which reports passed or failed and the score. Download again after a course changes.
+training-scorm-missing = Not yet translated, exported in English: { $items }
 
 ## Report (the page title and icon are neutral on purpose)
 report-page-title = Notes

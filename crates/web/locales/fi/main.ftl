@@ -283,6 +283,9 @@ settings-lead-hint = Kokonaisia minuutteja 5–240. Anna kohdemaan viranomaisill
 settings-save = Tallenna
 settings-saved = Tallennettu. Jono käyttää uutta aikaa heti.
 training-summary = Voimassa oleva todistus omaan tehtävään: { $valid } henkilöä; koulutus erääntynyt tai suorittamatta: { $due }.
+training-scorm-heading = Paketit oppimisympäristöönne (SCORM 1.2)
+training-scorm-lead = Jokainen kurssi yhtenä SCORM 1.2 -pakettina esimerkiksi Moodleen: oppitunnit ja niiden jälkeen tilannetehtävät, jotka ilmoittavat hyväksytyn tai hylätyn tuloksen ja pistemäärän. Lataa paketti uudelleen, kun kurssi muuttuu.
+training-scorm-missing = Ei vielä käännetty, viety englanniksi: { $items }
 
 ## Ilmoitus (sivun otsikko ja kuvake ovat tarkoituksella neutraaleja)
 report-page-title = Muistiinpanot

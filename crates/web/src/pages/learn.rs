@@ -66,32 +66,8 @@ pub struct LangQuery {
 }
 
 fn markdown(body: &str) -> String {
-    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd, html};
-    // The page's title is the `h1`, so the lesson's own headings start at `h2`
-    // whatever level the author chose, keeping the outline without gaps.
-    let top = Parser::new(body)
-        .filter_map(|e| match e {
-            Event::Start(Tag::Heading { level, .. }) => Some(level as usize),
-            _ => None,
-        })
-        .min()
-        .unwrap_or(2);
-    let shift = |level: HeadingLevel| {
-        let n = (level as usize + 2).saturating_sub(top).clamp(2, 6);
-        HeadingLevel::try_from(n).unwrap_or(HeadingLevel::H6)
-    };
-    // Lessons are Markdown without HTML: any HTML is shown as text, never rendered.
-    let parser = Parser::new(body).map(|e| match e {
-        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
-        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-            Event::Start(Tag::Heading { level: shift(level), id, classes, attrs })
-        }
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift(level))),
-        other => other,
-    });
-    let mut out = String::new();
-    html::push_html(&mut out, parser);
-    out
+    // The page's title is the `h1`, so the lesson's own headings start at `h2`.
+    sightline_app::markdown::lesson_html(body, 2)
 }
 
 fn lang_name(ctx: &Ctx, code: &str) -> String {
@@ -658,6 +634,14 @@ pub struct TrainingRow {
     pub cells: Vec<Option<(String, CertificateStatus, String)>>,
 }
 
+/// A course's SCORM packages on the training page: per language, its code, name and
+/// what the package shows in English instead (empty when complete).
+pub struct ScormRow {
+    pub id: String,
+    pub title: String,
+    pub langs: Vec<(String, String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "training.html")]
 struct TrainingPage {
@@ -665,6 +649,7 @@ struct TrainingPage {
     org_id: String,
     org_name: String,
     courses: Vec<(String, String)>,
+    scorm: Vec<ScormRow>,
     rows: Vec<TrainingRow>,
     valid: usize,
     due: usize,
@@ -690,7 +675,21 @@ async fn training_page(
         })
         .collect();
     let courses = t.courses.iter().map(|c| (c.id.clone(), c.title.get(v.lang.code()).to_owned())).collect();
+    let scorm = t
+        .courses
+        .iter()
+        .map(|c| ScormRow {
+            id: c.id.clone(),
+            title: c.title.get(v.lang.code()).to_owned(),
+            langs: c
+                .languages
+                .iter()
+                .map(|l| (l.clone(), lang_name(&ctx, l), sightline_app::scorm::missing(c, l).join(", ")))
+                .collect(),
+        })
+        .collect();
     render(&TrainingPage {
+        scorm,
         ctx,
         org_id: org.to_string(),
         org_name: t.org_name,
@@ -721,4 +720,37 @@ pub async fn revoke(
     let caller = v.caller()?;
     state.revoke_certificate(&caller, org, &code, &f.reason).await?;
     training_page(&state, &v, org, Some(v.lang.t_args("cert-revoked-done", &[("code", code)]))).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ScormQuery {
+    lang: Option<String>,
+}
+
+/// `GET /orgs/{org}/scorm/{course}.zip?lang=xx`: the course's SCORM 1.2 package for the
+/// organisation's LMS (org administrators). What the language lacks is exported in
+/// English and named in the `X-Sightline-Missing-Translations` header (the training
+/// page says it beside the link).
+pub async fn scorm(
+    Visit { state, v }: Visit,
+    Path((org, file)): Path<(String, String)>,
+    Query(q): Query<ScormQuery>,
+) -> Result<Response, PageError> {
+    let org: OrgId = org.parse().map_err(|_| PageError::NotFound)?;
+    let course = file.strip_suffix(".zip").ok_or(PageError::NotFound)?;
+    let lang = q.lang.as_deref().unwrap_or(FALLBACK_LANG);
+    let package = state.scorm_package(&v.caller()?, org, course, lang).await?;
+    let mut res = package.bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", package.file_name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if !package.missing.is_empty()
+        && let Ok(v) = HeaderValue::from_str(&package.missing.join(", "))
+    {
+        h.insert("x-sightline-missing-translations", v);
+    }
+    Ok(res)
 }

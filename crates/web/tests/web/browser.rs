@@ -19,7 +19,7 @@ use crate::support::{make_named_person, make_person};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -28,7 +28,7 @@ impl Drop for Driver {
 }
 
 /// Chromium and its driver, or a clear skip (never in CI).
-fn browser_available() -> bool {
+pub(crate) fn browser_available() -> bool {
     let present = std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists();
     if !present {
         assert!(std::env::var_os("CI").is_none(), "CI must run the browser test: install chromium and chromium-driver");
@@ -61,7 +61,7 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-async fn start_driver() -> (Driver, Client) {
+pub(crate) async fn start_driver() -> (Driver, Client) {
     let port = free_port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
@@ -104,7 +104,7 @@ fn screenshots_dir() -> PathBuf {
 }
 
 /// A screenshot (tried again when a busy machine makes the renderer time out).
-async fn shot(c: &Client, name: &str) {
+pub(crate) async fn shot(c: &Client, name: &str) {
     let mut png = c.screenshot().await;
     for _ in 0..2 {
         if png.is_ok() {
@@ -123,7 +123,7 @@ async fn fill(c: &Client, css: &str, text: &str) {
 }
 
 /// Click an element, waiting (up to 10 s) until it exists and can be clicked.
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     let mut last = None;
     for _ in 0..100 {
         match c.find(Locator::Css(css)).await {
@@ -1245,7 +1245,7 @@ const AXE: &str = include_str!("fixtures/axe/axe.min.js");
 
 /// axe's WCAG 2.0 and 2.1 level A and AA rules on the page shown: the violations, each
 /// as "rule: the first elements it names".
-async fn axe_violations(c: &Client) -> Vec<String> {
+pub(crate) async fn axe_violations(c: &Client) -> Vec<String> {
     c.execute(AXE, vec![]).await.unwrap();
     let result = c
         .execute_async(

@@ -221,6 +221,22 @@ async fn the_check_fails_then_passes_and_issues_a_verifiable_certificate() {
         let training = admin.get(&format!("/orgs/{org}/training")).await;
         assert_eq!(training.status, StatusCode::OK);
         assert!(training.body.contains(&code));
+        // ... and downloads the course as a SCORM 1.2 package for the airline's LMS;
+        // a language the course lacks is exported in English, the pieces named.
+        assert!(training.body.contains(&format!("/orgs/{org}/scorm/cabin-crew.zip?lang=fi")));
+        let zip = admin.get(&format!("/orgs/{org}/scorm/cabin-crew.zip?lang=fi")).await;
+        assert_eq!(zip.status, StatusCode::OK);
+        assert_eq!(zip.headers["content-type"], "application/zip");
+        assert!(zip.headers["content-disposition"].to_str().unwrap().contains("sightline-cabin-crew-fi-scorm12.zip"));
+        assert!(zip.bytes.starts_with(b"PK\x03\x04"));
+        assert!(zip.headers.get("x-sightline-missing-translations").is_none());
+        let sv = admin.get(&format!("/orgs/{org}/scorm/cabin-crew.zip?lang=sv")).await;
+        assert_eq!(sv.status, StatusCode::OK);
+        let missing = sv.headers["x-sightline-missing-translations"].to_str().unwrap();
+        assert!(missing.contains("title") && missing.contains("lesson 01-what-trafficking-is"), "{missing}");
+        assert!(admin.get(&format!("/orgs/{org}/scorm/cabin-crew.zip?lang=de")).await.status.is_client_error());
+        assert_eq!(admin.get(&format!("/orgs/{org}/scorm/no-such-course.zip")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(admin.get(&format!("/orgs/{org}/scorm/cabin-crew")).await.status, StatusCode::NOT_FOUND);
         let r = admin
             .submit(
                 &format!("/orgs/{org}/training"),

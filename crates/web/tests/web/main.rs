@@ -18,6 +18,7 @@ mod public;
 mod referral_hooks;
 mod referrals;
 mod reports;
+mod scorm;
 mod snapshot;
 mod stats;
 mod support;

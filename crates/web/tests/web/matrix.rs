@@ -58,6 +58,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("get",  "/orgs/{org}/audit",                               "L   403 403 403 200 200   X   X   X   X"),
     ("post", "/orgs/{org}/users/{user}/position",               "L   403 403 403 200 200   X   X   X   X"),
     ("get",  "/orgs/{org}/training",                            "L   403 403 403 200 200   X   X   X   X"),
+    ("get",  "/orgs/{org}/scorm/{package}",                     "L   403 403 403 200 200   X   X   X   X"),
     ("get",  "/orgs/{org}/stats",                               "L   403 403 403 200 200   X   X   X   X"),
     ("get",  "/orgs/{org}/stats.csv",                           "L   403 403 403 200 200   X   X   X   X"),
     ("get",  "/orgs/{org}/settings",                            "L   403 403 403 200 200   X   X   X   X"),
@@ -186,6 +187,7 @@ impl Fixture {
             .replace("{id}", id)
             .replace("{token}", "no-such-link-0123456789")
             .replace("{course}", &self.course)
+            .replace("{package}", &format!("{}.zip", self.course))
             .replace("{slug}", &self.slug)
             .replace("{attempt}", &self.attempt)
             .replace("{code}", &self.code)
