@@ -137,6 +137,14 @@ mod tests {
                 .filter_map(|l| l.split(" =").next().map(str::to_owned))
                 .collect()
         };
+        // A key written twice (two branches adding the same message) makes the bundle
+        // refuse to load at the first page: say which one here instead.
+        for (lang, src) in [("en", &en), ("fi", &fi)] {
+            let mut all = keys(src);
+            all.sort();
+            let twice: Vec<&String> = all.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+            assert!(twice.is_empty(), "{lang} has these keys twice: {twice:?}");
+        }
         let fi_keys = keys(&fi);
         let missing: Vec<String> = keys(&en).into_iter().filter(|k| !fi_keys.contains(k)).collect();
         assert!(missing.is_empty(), "Finnish lacks: {missing:?}");

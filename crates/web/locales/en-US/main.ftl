@@ -609,7 +609,6 @@ settings-dead-letter-attempts = { $n } attempts
 settings-dead-letter-retry = Send again
 settings-delivery-retried = It will be sent again within a minute.
 error-https-required = Enter an address starting with https://.
-error-not-a-partner = Only NGO and authority organisations receive referrals.
 directory-show-removed = Removed entries
 directory-show-in-use = Entries in use
 directory-removed-heading = Removed entries
@@ -815,7 +814,7 @@ referrals-empty = No referrals yet.
 referrals-received = Received
 error-consent-not-given = Consent as the lawful basis needs the person's consent given.
 error-not-for-recipient = This recipient may not receive this profile: a support organisation receives its own profile only.
-error-not-a-partner = Choose a partner organisation or a directory contact.
+error-not-a-partner = Only NGO and authority organisations receive referrals: choose a partner organisation or a directory contact.
 error-not-allowed = That step is not possible at this stage.
 ## Partner pages (issue 13, item 5)
 partners-heading = Partners

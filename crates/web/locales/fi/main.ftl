@@ -609,7 +609,6 @@ settings-dead-letter-attempts = { $n } yritystä
 settings-dead-letter-retry = Lähetä uudelleen
 settings-delivery-retried = Se lähetetään uudelleen minuutin kuluessa.
 error-https-required = Anna osoite, joka alkaa https://.
-error-not-a-partner = Vain kansalaisjärjestöt ja viranomaiset vastaanottavat ohjauksia.
 directory-show-removed = Poistetut merkinnät
 directory-show-in-use = Käytössä olevat merkinnät
 directory-removed-heading = Poistetut merkinnät
@@ -815,7 +814,7 @@ referrals-empty = Ei vielä ohjauksia.
 referrals-received = Vastaanotettu
 error-consent-not-given = Suostumus oikeusperusteena edellyttää henkilön antamaa suostumusta.
 error-not-for-recipient = Tälle vastaanottajalle ei voi lähettää tätä profiilia: tukiorganisaatio saa vain oman profiilinsa.
-error-not-a-partner = Valitse kumppaniorganisaatio tai hakemiston yhteystieto.
+error-not-a-partner = Vain kansalaisjärjestöt ja viranomaiset vastaanottavat ohjauksia: valitse kumppaniorganisaatio tai hakemiston yhteystieto.
 error-not-allowed = Tämä vaihe ei ole nyt mahdollinen.
 ## Kumppanisivut (issue 13, kohta 5)
 partners-heading = Kumppanit
