@@ -14,6 +14,7 @@ use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::crypto::Sealed;
 use sightline_domain::export::spreadsheet_cell;
 use sightline_domain::ids::{DirectoryEntryId, OrgId};
+use sightline_domain::org::OrgKind;
 use sightline_domain::referral::{
     self, CSV_COLUMNS, CaseFacts, HtcdsReferral, Parties, PartnerStep, RecipientKind, ReferralDraft, ReferralStatus,
     ReferralTerms,
@@ -77,13 +78,8 @@ impl App {
     /// Not a desk analyst; the database failed.
     pub async fn referral_partners(&self, caller: &Caller) -> Result<PartnerChoice> {
         let me = caller.require(Role::DeskAnalyst)?;
-        let organisations = self
-            .db
-            .list_orgs()
-            .await?
-            .into_iter()
-            .filter(|o| o.id != me.org() && RecipientKind::of_org(o.kind).is_some())
-            .collect();
+        let kinds: Vec<OrgKind> = OrgKind::ALL.into_iter().filter(|k| RecipientKind::of_org(*k).is_some()).collect();
+        let organisations = self.db.orgs_of_kinds(&kinds, me.org()).await?;
         Ok(PartnerChoice { organisations })
     }
 

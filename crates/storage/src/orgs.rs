@@ -138,6 +138,27 @@ impl Db {
         rows.into_iter().map(to_org).collect()
     }
 
+    /// The organisations of these kinds except `except`, by name (the desk's choice of
+    /// partners on every case view: only those rows are read).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn orgs_of_kinds(&self, kinds: &[OrgKind], except: OrgId) -> Result<Vec<Organisation>> {
+        if kinds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let slots: Vec<String> = (2..kinds.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!("{SELECT} WHERE o.id <> $1 AND o.kind IN ({}) ORDER BY o.name_key", slots.join(", "));
+        let rows: Vec<OrgRow> = db_run!(self, |p| {
+            let mut q = sqlx::query_as(&sql).bind(except.as_uuid());
+            for k in kinds {
+                q = q.bind(k.as_str());
+            }
+            q.fetch_all(p).await?
+        });
+        rows.into_iter().map(to_org).collect()
+    }
+
     /// One organisation.
     ///
     /// # Errors

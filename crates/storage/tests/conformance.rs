@@ -2045,6 +2045,12 @@ async fn referrals_are_read_only_by_their_two_organisations_and_hand_the_case_ov
 async fn an_overdue_referral_is_claimed_once(db: &Db) {
     let a = org(db, "Airline A").await;
     let n = ngo(db, "Demo NGO").await;
+    // The partners a desk may choose: the kinds asked for, never the one left out.
+    let partners = [OrgKind::Ngo, OrgKind::Authority];
+    let names = |v: Vec<sightline_storage::Organisation>| v.into_iter().map(|o| o.id).collect::<Vec<_>>();
+    assert_eq!(names(db.orgs_of_kinds(&partners, a).await.unwrap()), [n]);
+    assert!(db.orgs_of_kinds(&partners, n).await.unwrap().is_empty());
+    assert!(db.orgs_of_kinds(&[], a).await.unwrap().is_empty());
     let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
     let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
