@@ -182,19 +182,7 @@ impl App {
             .split_whitespace()
             .map(|code| self.library.indicators.get(code).map_or(code, |i| i.label.get("en")))
             .collect();
-        let facts = CaseFacts {
-            flight: &case.flight,
-            flight_date: &case.flight_date,
-            origin: &case.origin,
-            destination: &case.destination,
-            scheduled_arrival: case.scheduled_arrival,
-            seats: &case.seats,
-            potential_victims: case.potential_victims,
-            companions: case.companions,
-            signs,
-            reporter_role: case.reporter_role.as_str(),
-            reference: &case.reference,
-        };
+        let facts = case_facts(&case, signs);
         let organisation = self.db.get_org(me.org()).await?.name;
         let authority_message = authority::message(&facts, &text, &me.user().name, &organisation);
         let suggestions = self.db.merge_suggestions(me.org(), case.id).await?;
@@ -391,3 +379,21 @@ impl App {
 /// A report and the first notification of a hotline or law enforcement about it:
 /// (when, organisation, kind).
 pub type Notification = (CaseRecord, Option<sightline_storage::FirstNotification>);
+
+/// What a case says, for the message to an authority and for a referral; `signs` as the
+/// reader needs them (named for an authority, codes for a referral).
+pub(crate) fn case_facts<'a>(case: &'a CaseRecord, signs: Vec<&'a str>) -> CaseFacts<'a> {
+    CaseFacts {
+        reference: &case.reference,
+        flight: &case.flight,
+        flight_date: &case.flight_date,
+        origin: &case.origin,
+        destination: &case.destination,
+        scheduled_arrival: case.scheduled_arrival,
+        seats: &case.seats,
+        potential_victims: case.potential_victims,
+        companions: case.companions,
+        signs,
+        reporter_role: case.reporter_role.as_str(),
+    }
+}

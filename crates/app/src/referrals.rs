@@ -16,8 +16,8 @@ use sightline_domain::export::spreadsheet_cell;
 use sightline_domain::ids::{DirectoryEntryId, OrgId};
 use sightline_domain::org::OrgKind;
 use sightline_domain::referral::{
-    self, CSV_COLUMNS, CaseFacts, HtcdsReferral, Parties, PartnerStep, RecipientKind, ReferralDraft, ReferralStatus,
-    ReferralTerms,
+    self, CSV_COLUMNS, HtcdsReferral, Parties, PartnerStep, RecipientKind, ReferralDraft, ReferralStatus,
+    ReferralTerms, ReferredCase,
 };
 use sightline_domain::report::{AirportLookup, SealedText};
 use sightline_domain::user::Role;
@@ -121,20 +121,10 @@ impl App {
             .map_err(|e| AppError::Internal(format!("the report text does not read back: {e}")))?;
         let place =
             self.library.airports.airport(&case.destination).or_else(|| self.library.airports.airport(&case.origin));
-        let facts = CaseFacts {
-            reference: &case.reference,
-            flight: &case.flight,
-            flight_date: &case.flight_date,
-            origin: &case.origin,
-            destination: &case.destination,
+        let facts = ReferredCase {
+            facts: crate::desk::case_facts(&case, case.indicators.split_whitespace().collect()),
             city: place.map_or("", |p| p.city.as_str()),
             country: place.map_or("", |p| p.country.as_str()),
-            scheduled_arrival: case.scheduled_arrival,
-            seats: &case.seats,
-            potential_victims: case.potential_victims,
-            companions: case.companions,
-            signs: case.indicators.split_whitespace().collect(),
-            reporter_role: case.reporter_role.as_str(),
             text: &text,
         };
         let referring = self.db.get_org(me.org()).await?.name;

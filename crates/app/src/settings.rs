@@ -39,15 +39,15 @@ pub struct ReferralHook {
 }
 
 /// Which of an organisation's webhooks.
-#[derive(Debug, Clone, Copy)]
-enum Hook {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Webhook {
     /// Desk alerts.
     Alerts,
     /// A partner's referrals.
     Referrals,
 }
 
-impl Hook {
+impl Webhook {
     /// The form field it is set in.
     const fn field(self) -> &'static str {
         match self {
@@ -154,31 +154,6 @@ impl App {
         Ok(email.is_none())
     }
 
-    /// Set or replace the desk's webhook with a new signing secret, returned to be
-    /// shown once. A private address is refused unless `allow_private` (tests, labs).
-    ///
-    /// # Errors
-    /// As [`Self::administer`]; `webhook_url` is invalid or private; no randomness.
-    pub async fn set_alert_webhook(
-        &self,
-        caller: &Caller,
-        org: OrgId,
-        url: &str,
-        allow_private: bool,
-    ) -> Result<String> {
-        let admin = self.alerts_admin(caller, org).await?;
-        self.save_webhook(admin, Hook::Alerts, url, allow_private).await
-    }
-
-    /// Stop the desk's webhook.
-    ///
-    /// # Errors
-    /// As [`Self::administer`].
-    pub async fn stop_alert_webhook(&self, caller: &Caller, org: OrgId) -> Result<()> {
-        let admin = self.alerts_admin(caller, org).await?;
-        self.stop_webhook(admin, Hook::Alerts).await
-    }
-
     /// A partner organisation's administrator (or a platform admin), and the audit
     /// entry of `action`; anyone else as [`Self::administer`], and an airline or
     /// airport (which receives no referrals) `referral_webhook_url`/`not-a-partner`.
@@ -190,32 +165,42 @@ impl App {
         Ok((org, audit))
     }
 
-    /// Set or replace a partner organisation's referral webhook with a new signing
-    /// secret, returned to be shown once. The address must be https (plain http and
+    /// Who may change `hook`: the organisation's administrator (or a platform admin);
+    /// a referral webhook only for a partner organisation.
+    async fn webhook_admin(&self, caller: &Caller, org: OrgId, hook: Webhook) -> Result<(OrgId, NewAuditEntry)> {
+        match hook {
+            Webhook::Alerts => self.alerts_admin(caller, org).await,
+            Webhook::Referrals => self.partner_admin(caller, org, AuditAction::ReferralWebhookConfigured).await,
+        }
+    }
+
+    /// Set or replace `hook` with a new signing secret, returned to be shown once. The
+    /// address must be valid and public, a referral webhook's https (plain http and
     /// private addresses only where the operator allows private webhooks: labs, tests).
     ///
     /// # Errors
-    /// As [`Self::administer`]; not a partner organisation; `referral_webhook_url` is
-    /// invalid, not https or private; no randomness.
-    pub async fn set_referral_webhook(
+    /// As [`Self::administer`]; a referral webhook of an organisation that is not a
+    /// partner; the address (at `hook`'s field) is invalid, not https or private; no
+    /// randomness.
+    pub async fn set_webhook(
         &self,
         caller: &Caller,
         org: OrgId,
+        hook: Webhook,
         url: &str,
         allow_private: bool,
     ) -> Result<String> {
-        let admin = self.partner_admin(caller, org, AuditAction::ReferralWebhookConfigured).await?;
-        self.save_webhook(admin, Hook::Referrals, url, allow_private).await
+        let admin = self.webhook_admin(caller, org, hook).await?;
+        self.save_webhook(admin, hook, url, allow_private).await
     }
 
-    /// Stop a partner organisation's referral webhook (deliveries not yet sent wait
-    /// until one is set again).
+    /// Stop `hook` (referral deliveries not yet sent wait until one is set again).
     ///
     /// # Errors
-    /// As [`Self::set_referral_webhook`].
-    pub async fn stop_referral_webhook(&self, caller: &Caller, org: OrgId) -> Result<()> {
-        let admin = self.partner_admin(caller, org, AuditAction::ReferralWebhookConfigured).await?;
-        self.stop_webhook(admin, Hook::Referrals).await
+    /// As [`Self::set_webhook`].
+    pub async fn stop_webhook(&self, caller: &Caller, org: OrgId, hook: Webhook) -> Result<()> {
+        let admin = self.webhook_admin(caller, org, hook).await?;
+        self.remove_webhook(admin, hook).await
     }
 
     /// Check `url` for `hook` (at its field: a valid address; no private one unless
@@ -224,14 +209,14 @@ impl App {
     async fn save_webhook(
         &self,
         (org, audit): (OrgId, NewAuditEntry),
-        hook: Hook,
+        hook: Webhook,
         url: &str,
         allow_private: bool,
     ) -> Result<String> {
         let field = hook.field();
         let url = WebhookUrl::parse(url).map_err(|e| FieldError::new(field, e.code))?;
         let https = url.as_str().get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
-        if matches!(hook, Hook::Referrals) && !https && !allow_private {
+        if matches!(hook, Webhook::Referrals) && !https && !allow_private {
             return Err(FieldError::new(field, "https-required").into());
         }
         if url.is_private_host() && !allow_private {
@@ -241,18 +226,18 @@ impl App {
         let audit = audit.detail(format!("{} {}", hook.label(), url.as_str()));
         let (url, sealed_secret) = (url.as_str(), sealed.as_str());
         let change = match hook {
-            Hook::Alerts => AlertChange::Webhook { url, sealed_secret },
-            Hook::Referrals => AlertChange::ReferralWebhook { url, sealed_secret },
+            Webhook::Alerts => AlertChange::Webhook { url, sealed_secret },
+            Webhook::Referrals => AlertChange::ReferralWebhook { url, sealed_secret },
         };
         self.db.configure_alerts(org, change, &audit, self.now()).await?;
         Ok(secret)
     }
 
     /// Remove `hook`, audited.
-    async fn stop_webhook(&self, (org, audit): (OrgId, NewAuditEntry), hook: Hook) -> Result<()> {
+    async fn remove_webhook(&self, (org, audit): (OrgId, NewAuditEntry), hook: Webhook) -> Result<()> {
         let change = match hook {
-            Hook::Alerts => AlertChange::NoWebhook,
-            Hook::Referrals => AlertChange::NoReferralWebhook,
+            Webhook::Alerts => AlertChange::NoWebhook,
+            Webhook::Referrals => AlertChange::NoReferralWebhook,
         };
         let audit = audit.detail(format!("{} stopped", hook.label()));
         self.db.configure_alerts(org, change, &audit, self.now()).await?;
@@ -263,7 +248,7 @@ impl App {
     /// attempts); audited.
     ///
     /// # Errors
-    /// As [`Self::set_referral_webhook`]; not one of the organisation's dead letters
+    /// As [`Self::set_webhook`]; not one of the organisation's dead letters
     /// ([`AppError::NotFound`]).
     pub async fn retry_referral_delivery(&self, caller: &Caller, org: OrgId, delivery: &str) -> Result<()> {
         let (org, audit) = self.partner_admin(caller, org, AuditAction::ReferralDeliveryRetried).await?;

@@ -18,6 +18,13 @@ pub fn load_or_create(path: &Path) -> Result<MasterKey, Fatal> {
     }
 }
 
+/// The key at `path`, which must exist (restore and verify never make a new one).
+pub fn load(path: &Path) -> Result<MasterKey, Fatal> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Fatal(format!("cannot read key file {}: {e}", path.display())))?;
+    parse(text.trim()).ok_or_else(|| Fatal(format!("key file {} is not a base64-encoded 32-byte key", path.display())))
+}
+
 fn parse(text: &str) -> Option<MasterKey> {
     let bytes = data_encoding::BASE64.decode(text.as_bytes()).ok()?;
     let key: [u8; 32] = bytes.try_into().ok()?;

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use sightline_storage::testing;
 
+#[path = "cli/backup.rs"]
+mod backup;
 #[path = "cli/probes.rs"]
 mod probes;
 

@@ -23,8 +23,9 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 
+use crate::authority::CaseFacts;
 use crate::directory::ContactKind;
 use crate::org::OrgKind;
 use crate::report::{AgeRange, PerceivedGender, SealedText};
@@ -516,25 +517,14 @@ impl ControlMapping {
     }
 }
 
-/// What the referral is built from: the case as the desk sees it.
+/// What the referral is built from: the case as the desk sees it (its `signs` are
+/// indicator codes), where it was going, and the report's text.
 #[derive(Debug, Clone)]
-pub struct CaseFacts<'a> {
-    pub reference: &'a str,
-    pub flight: &'a str,
-    /// `YYYY-MM-DD`, or empty (a terminal incident).
-    pub flight_date: &'a str,
-    pub origin: &'a str,
-    pub destination: &'a str,
+pub struct ReferredCase<'a> {
+    pub facts: CaseFacts<'a>,
     /// The destination's (or, unknown, the origin's) city and ISO 3166-1 country.
     pub city: &'a str,
     pub country: &'a str,
-    pub scheduled_arrival: Option<OffsetDateTime>,
-    pub seats: &'a str,
-    pub potential_victims: i32,
-    pub companions: i32,
-    /// Indicator codes.
-    pub signs: Vec<&'a str>,
-    pub reporter_role: &'a str,
     pub text: &'a SealedText,
 }
 
@@ -671,16 +661,17 @@ fn iso_date(d: Date) -> String {
 /// Build what a referral shares: only the fields `terms` allow, in HTCDS names.
 #[must_use]
 pub fn htcds_record(
-    case: &CaseFacts<'_>,
+    referred: &ReferredCase<'_>,
     terms: &ReferralTerms,
     parties: &Parties<'_>,
     mapping: &ControlMapping,
     today: Date,
 ) -> HtcdsReferral {
+    let case = &referred.facts;
     let has = |f| terms.carries(f);
     let keep = |f, v: &str| (has(f) && !v.is_empty()).then(|| v.to_owned());
     let controls = if has(SharedField::Signs) { mapping.of(case.signs.iter().copied()) } else { Vec::new() };
-    let described = if has(SharedField::People) { case.text.victims.as_slice() } else { &[] };
+    let described = if has(SharedField::People) { referred.text.victims.as_slice() } else { &[] };
     let count = usize::try_from(case.potential_victims.max(0)).unwrap_or(0).max(described.len()).max(1);
     let persons = (0..count)
         .map(|i| {
@@ -716,9 +707,9 @@ pub fn htcds_record(
         transit_event: HtcdsTransit {
             kind: "Transit".to_owned(),
             date: keep(SharedField::TransitDate, case.flight_date),
-            city: keep(SharedField::Route, case.city),
-            country: keep(SharedField::Route, case.country),
-            description: keep(SharedField::FreeText, &case.text.free_text),
+            city: keep(SharedField::Route, referred.city),
+            country: keep(SharedField::Route, referred.country),
+            description: keep(SharedField::FreeText, &referred.text.free_text),
         },
         persons,
         x_sightline: Extension {
@@ -850,21 +841,23 @@ mod tests {
         }
     }
 
-    fn facts(text: &SealedText) -> CaseFacts<'_> {
-        CaseFacts {
-            reference: "SL-ABC",
-            flight: "AY5",
-            flight_date: "2026-12-02",
-            origin: "HEL",
-            destination: "JFK",
+    fn facts(text: &SealedText) -> ReferredCase<'_> {
+        ReferredCase {
+            facts: CaseFacts {
+                reference: "SL-ABC",
+                flight: "AY5",
+                flight_date: "2026-12-02",
+                origin: "HEL",
+                destination: "JFK",
+                scheduled_arrival: Some(time::macros::datetime!(2026-12-02 14:05 UTC)),
+                seats: "12A",
+                potential_victims: 2,
+                companions: 1,
+                signs: vec!["DOC-HELD-BY-OTHER", "MOV-NEVER-ALONE", "BEH-SCRIPTED"],
+                reporter_role: "cabin_crew",
+            },
             city: "New York",
             country: "US",
-            scheduled_arrival: Some(time::macros::datetime!(2026-12-02 14:05 UTC)),
-            seats: "12A",
-            potential_victims: 2,
-            companions: 1,
-            signs: vec!["DOC-HELD-BY-OTHER", "MOV-NEVER-ALONE", "BEH-SCRIPTED"],
-            reporter_role: "cabin_crew",
             text,
         }
     }

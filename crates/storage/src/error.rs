@@ -39,6 +39,9 @@ pub enum StorageError {
     /// work may succeed if tried again.
     #[error("the database is busy, try again: {0}")]
     Busy(String),
+    /// Not something this engine (or this input) can do; the text says what to do instead.
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 impl From<sqlx::Error> for StorageError {

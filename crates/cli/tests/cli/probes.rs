@@ -163,7 +163,7 @@ impl Drop for Engine {
 }
 
 /// The body of a report: examples/report.json with its own flight number and text.
-fn report_body(n: u64) -> String {
+pub(super) fn report_body(n: u64) -> String {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/report.json");
     let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
     let o = v.as_object_mut().unwrap();
@@ -176,7 +176,7 @@ fn report_body(n: u64) -> String {
 
 /// PUT a report. `Some((status, body))` once the whole answer was read; `None` if
 /// the connection failed first (the server died: the outcome is unknown).
-fn put(port: u16, token: &str, id: Uuid, body: &str) -> Option<(u16, String)> {
+pub(super) fn put(port: u16, token: &str, id: Uuid, body: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
     write!(

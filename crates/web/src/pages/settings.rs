@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::Path;
 use axum::response::Response;
 use serde::Deserialize;
+use sightline_app::settings::Webhook;
 use sightline_app::{AppError, Caller};
 use sightline_domain::ids::OrgId;
 use sightline_domain::triage::EscalationLead;
@@ -150,16 +151,34 @@ pub async fn alert_email(a: OrgForm<SettingsForm>) -> Result<Response, PageError
 /// Set or replace the desk's webhook (a new signing secret each time, shown once),
 /// or stop it.
 pub async fn webhook(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    webhook_form(a, Webhook::Alerts).await
+}
+
+/// Set or replace the partner's referral webhook (a new signing secret each time,
+/// shown once), or stop it.
+pub async fn referral_webhook(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    webhook_form(a, Webhook::Referrals).await
+}
+
+async fn webhook_form(a: OrgForm<SettingsForm>, hook: Webhook) -> Result<Response, PageError> {
     let OrgForm { state, v, me, org, f, .. } = a;
+    let (stopped, saved, url) = match hook {
+        Webhook::Alerts => ("settings-webhook-stopped", "settings-webhook-saved", f.webhook_url),
+        Webhook::Referrals => ("settings-referral-webhook-stopped", REFERRAL_SAVED, f.referral_webhook_url),
+    };
     if f.action == "stop" {
-        let result = state.stop_alert_webhook(&me, org).await.map(|()| ("settings-webhook-stopped", None));
+        let result = state.stop_webhook(&me, org, hook).await.map(|()| (stopped, None));
         return answer(&state, &v, (&me, org), result, |_| ()).await;
     }
     let result = state
-        .set_alert_webhook(&me, org, &f.webhook_url, state.config.allow_private_webhooks)
+        .set_webhook(&me, org, hook, &url, state.config.allow_private_webhooks)
         .await
-        .map(|secret| ("settings-webhook-saved", Some(secret)));
-    answer(&state, &v, (&me, org), result, |p| p.webhook_url = f.webhook_url).await
+        .map(|secret| (saved, Some(secret)));
+    answer(&state, &v, (&me, org), result, |p| match hook {
+        Webhook::Alerts => p.webhook_url = url,
+        Webhook::Referrals => p.referral_webhook_url = url,
+    })
+    .await
 }
 
 /// Set the relay message's codeword (empty: the default header).
@@ -167,21 +186,6 @@ pub async fn relay_codeword(a: OrgForm<SettingsForm>) -> Result<Response, PageEr
     let OrgForm { state, v, me, org, f, .. } = a;
     let result = state.set_relay_codeword(&me, org, &f.codeword).await.map(|()| ("settings-codeword-saved", None));
     answer(&state, &v, (&me, org), result, |p| p.codeword = f.codeword).await
-}
-
-/// Set or replace the partner's referral webhook (a new signing secret each time,
-/// shown once), or stop it.
-pub async fn referral_webhook(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
-    let OrgForm { state, v, me, org, f, .. } = a;
-    if f.action == "stop" {
-        let result = state.stop_referral_webhook(&me, org).await.map(|()| ("settings-referral-webhook-stopped", None));
-        return answer(&state, &v, (&me, org), result, |_| ()).await;
-    }
-    let result = state
-        .set_referral_webhook(&me, org, &f.referral_webhook_url, state.config.allow_private_webhooks)
-        .await
-        .map(|secret| (REFERRAL_SAVED, Some(secret)));
-    answer(&state, &v, (&me, org), result, |p| p.referral_webhook_url = f.referral_webhook_url).await
 }
 
 /// Send a dead-lettered referral delivery again.
