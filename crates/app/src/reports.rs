@@ -30,6 +30,8 @@ use crate::{App, AppError, Caller, Clock, Result};
 #[derive(Clone)]
 pub struct IngestQueue {
     tx: tokio::sync::mpsc::Sender<Job>,
+    /// Reports this process stored (not replays), for `/metrics`.
+    stored: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 type Reply = tokio::sync::oneshot::Sender<Result<Ingest, StorageError>>;
@@ -58,7 +60,13 @@ impl IngestQueue {
                 write_batch(&db, &clock, reports, replies).await;
             }
         });
-        Self { tx }
+        Self { tx, stored: std::sync::Arc::default() }
+    }
+
+    /// How many reports this process has stored since it started (replays not counted).
+    #[must_use]
+    pub fn stored(&self) -> u64 {
+        self.stored.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Store one report; returns after its batch committed.
@@ -68,7 +76,11 @@ impl IngestQueue {
     pub async fn put(&self, report: NewReport) -> Result<Ingest, StorageError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.tx.send((report, reply)).await.map_err(|_| StorageError::Batch("the writer has stopped".into()))?;
-        answer.await.map_err(|_| StorageError::Batch("the writer has stopped".into()))?
+        let result = answer.await.map_err(|_| StorageError::Batch("the writer has stopped".into()))?;
+        if matches!(result, Ok(Ingest::Created(_))) {
+            self.stored.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        result
     }
 }
 

@@ -48,7 +48,10 @@ fn create(path: &Path) -> Result<MasterKey, Fatal> {
     writeln!(f, "{}", data_encoding::BASE64.encode(&key))
         .and_then(|()| f.sync_all())
         .map_err(|e| Fatal(format!("cannot write key file {}: {e}", path.display())))?;
-    eprintln!("Created a new master key at {}. Back it up: report text cannot be read without it.", path.display());
+    tracing::warn!(
+        path = %path.display(),
+        "created a new master key; back it up: report text cannot be read without it"
+    );
     Ok(MasterKey::from_bytes(key))
 }
 

@@ -27,6 +27,10 @@ use time::Duration;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log lines as `text` (for people) or `json` (one object per line, for a log
+    /// collector). Logs never carry report text, names or addresses.
+    #[arg(long, env = "SIGHTLINE_LOG_FORMAT", default_value = "text", global = true, value_parser = ["text", "json"])]
+    log_format: String,
 }
 
 #[derive(Args, Clone)]
@@ -73,6 +77,10 @@ enum Command {
         /// addresses (for a desk system on the operator's own network).
         #[arg(long, env = "SIGHTLINE_ALLOW_PRIVATE_WEBHOOKS")]
         allow_private_webhooks: bool,
+        /// Serve /metrics (Prometheus, OpenMetrics text) to scrapers sending this bearer
+        /// token (at least 24 characters; none: /metrics is not served).
+        #[arg(long, env = "SIGHTLINE_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -350,13 +358,17 @@ impl<E: std::fmt::Display> From<E> for Fatal {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
         )
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    if cli.log_format == "json" {
+        logs.json().flatten_event(true).init();
+    } else {
+        logs.init();
+    }
     match run(cli).await {
         Ok(code) => code,
         Err(Fatal(msg)) => {
@@ -432,11 +444,18 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             smtp_url,
             smtp_from,
             allow_private_webhooks,
+            metrics_token,
         } => {
             let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
             // Checked before anything is opened or created.
             let smtp = smtp_url.map(|url| sightline_web::Smtp::parse(&url, &smtp_from)).transpose().map_err(Fatal)?;
             let mut config = Config::new(&public_url.unwrap_or_else(|| format!("http://{listen}")));
+            if let Some(token) = metrics_token {
+                if token.trim().len() < 24 {
+                    return Err(Fatal("--metrics-token: use at least 24 characters (a random string)".into()));
+                }
+                config = config.with_metrics_token(token.trim());
+            }
             if let Some(smtp) = smtp {
                 config = config.with_smtp(smtp);
             }
@@ -678,10 +697,16 @@ async fn serve(
     // Content first: the server refuses to start on invalid content, with the same
     // messages as `sightline content check`.
     let report = sightline_content::load(content);
-    for p in &report.problems {
-        eprintln!("{p}");
-    }
     let errors = report.errors();
+    for p in &report.problems {
+        // Listed above the one-line refusal when the server cannot start; otherwise
+        // warnings in the log, in its format.
+        if errors > 0 {
+            eprintln!("{p}");
+        } else {
+            tracing::warn!(problem = %p, "content");
+        }
+    }
     let Some(library) = report.ok() else {
         return Err(Fatal(format!(
             "the content in {} has {errors} errors (listed above); fix them and check with `sightline content check`",

@@ -78,7 +78,7 @@ pub async fn run_once(ctx: &Context) -> Result<usize, StorageError> {
                     let attempts = m.attempts + 1;
                     let retry = (attempts < MAX_ATTEMPTS).then(|| ctx.now() + backoff(attempts));
                     let retry = retry.filter(|at| *at < m.expires_at);
-                    tracing::warn!(to = %m.to, attempts, error = %e, "e-mail not delivered");
+                    tracing::warn!(mail = %m.id, attempts, error = %without_addresses(&e), "e-mail not delivered");
                     ctx.db.mail_failed(m.id, &e, retry, ctx.now()).await?;
                 }
             }
@@ -89,4 +89,10 @@ pub async fn run_once(ctx: &Context) -> Result<usize, StorageError> {
         }
     }
     Ok(sent)
+}
+
+/// `text` with every word that holds an `@` (an e-mail address, as SMTP servers quote
+/// them in refusals) replaced, for the logs: they never carry addresses.
+fn without_addresses(text: &str) -> String {
+    text.split(' ').map(|w| if w.contains('@') { "[address]" } else { w }).collect::<Vec<_>>().join(" ")
 }

@@ -24,6 +24,7 @@ mod directory;
 mod error;
 mod learn;
 mod mail;
+mod operations;
 mod orgs;
 mod partners;
 // Before `triage`, whose referral writes put deliveries into its outbox.
@@ -53,6 +54,7 @@ pub use directory::{DirectoryChange, StoredEntry};
 pub use error::{BoxError, StorageError};
 pub use learn::{Attempt, Certificate, Learner, NewCertificate, ReminderDue};
 pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
+pub use operations::{Operations, OutboxCounts, PoolUse};
 pub use orgs::{Organisation, Owned};
 pub use partners::{MAX_PARTNERS, PartnerCounts, PartnerPage};
 pub use referral_hooks::{DeadLetter, DeliveryCounts, HookDelivery, MAX_DEAD_LETTERS};

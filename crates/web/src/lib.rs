@@ -30,6 +30,7 @@ mod cookies;
 mod error;
 mod i18n;
 pub mod mail;
+pub mod metrics;
 mod middleware;
 mod pages;
 mod visitor;
@@ -62,6 +63,8 @@ pub struct Config {
     /// Let organisation admins point webhooks at loopback and private-network
     /// addresses (off: a tenant must not make the server post into its own network).
     pub allow_private_webhooks: bool,
+    /// The bearer token `/metrics` asks for (none: `/metrics` is not served).
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -73,7 +76,15 @@ impl Config {
             public_url,
             smtp: None,
             allow_private_webhooks: false,
+            metrics_token: None,
         }
+    }
+
+    /// Serve `/metrics` to scrapers that send this bearer token.
+    #[must_use]
+    pub fn with_metrics_token(mut self, token: &str) -> Self {
+        self.metrics_token = Some(token.to_owned());
+        self
     }
 
     /// Accept webhooks to loopback and private-network addresses (a desk system on
@@ -98,6 +109,7 @@ impl Config {
 pub struct AppState {
     pub app: App,
     pub config: Arc<Config>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl std::ops::Deref for AppState {
@@ -111,7 +123,7 @@ impl AppState {
     #[must_use]
     /// Needs a running tokio runtime (it starts the report writer task).
     pub fn new(db: Db, config: Config, clock: Clock, keys: MasterKey) -> Self {
-        Self { app: App::new(db, clock, keys), config: Arc::new(config) }
+        Self { app: App::new(db, clock, keys), config: Arc::new(config), metrics: Arc::default() }
     }
 
     /// Serve this content.
@@ -239,6 +251,7 @@ route_table! {
     "/referrals/{id}/htcds.csv" => get(pages::referrals::csv);
     "/healthz" => get(api::healthz).fallback(api::method_not_allowed);
     "/readyz" => get(api::readyz).fallback(api::method_not_allowed);
+    "/metrics" => get(metrics::scrape).fallback(api::method_not_allowed);
     "/static/style.css" => get(middleware::asset);
     "/static/public.css" => get(middleware::asset);
     "/static/tip.css" => get(middleware::asset);
@@ -266,6 +279,7 @@ pub fn routes() -> Vec<(&'static str, String)> {
 pub fn router(state: AppState) -> Router {
     add_routes(Router::new())
         .nest("/api/v1", api::router())
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .fallback(middleware::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf_cookie))
         .layer(axum::middleware::from_fn(middleware::api_errors))

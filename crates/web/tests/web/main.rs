@@ -12,6 +12,7 @@ mod flows;
 mod learn;
 mod mail;
 mod matrix;
+mod metrics;
 mod partners;
 mod posters;
 mod public;
