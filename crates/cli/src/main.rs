@@ -81,6 +81,11 @@ enum Command {
         /// token (at least 24 characters; none: /metrics is not served).
         #[arg(long, env = "SIGHTLINE_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
+        /// The reverse proxies in front of this server (comma-separated IP addresses):
+        /// from them, the client's address is read from X-Forwarded-For (sign-in
+        /// throttles and tip limits count per client, not per proxy).
+        #[arg(long, env = "SIGHTLINE_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -445,6 +450,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             smtp_from,
             allow_private_webhooks,
             metrics_token,
+            trusted_proxies,
         } => {
             let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
             // Checked before anything is opened or created.
@@ -456,6 +462,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 }
                 config = config.with_metrics_token(token.trim());
             }
+            config = config.trusting_proxies(trusted_proxies);
             if let Some(smtp) = smtp {
                 config = config.with_smtp(smtp);
             }

@@ -65,6 +65,9 @@ pub struct Config {
     pub allow_private_webhooks: bool,
     /// The bearer token `/metrics` asks for (none: `/metrics` is not served).
     pub metrics_token: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none: the socket's
+    /// peer is the client).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -77,7 +80,15 @@ impl Config {
             smtp: None,
             allow_private_webhooks: false,
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
+    }
+
+    /// Believe `X-Forwarded-For` from these reverse proxies (and only from them).
+    #[must_use]
+    pub fn trusting_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Self {
+        self.trusted_proxies = proxies;
+        self
     }
 
     /// Serve `/metrics` to scrapers that send this bearer token.

@@ -1,7 +1,7 @@
 //! Who is asking: the [`Visitor`] extractor reads the session cookie, the language and
 //! the client address once per request and hands handlers what they need.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -189,15 +189,38 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
     }
 }
 
-/// The client's address as seen on the socket (or as a test's `MockConnectInfo` sets
-/// it, as axum's own `ConnectInfo` extractor reads it).
-pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts
+/// The client's address: as seen on the socket (or as a test's `MockConnectInfo` sets
+/// it, as axum's own `ConnectInfo` extractor reads it); when that is one of the
+/// operator's `trusted` reverse proxies, the nearest address in `X-Forwarded-For` that
+/// is not one of them (a client can prepend anything, so the list is read from the
+/// right and only trusted hops are skipped).
+pub fn client_ip(parts: &Parts, trusted: &[IpAddr]) -> Option<String> {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ci| ci.0)
         .or_else(|| parts.extensions.get::<axum::extract::connect_info::MockConnectInfo<SocketAddr>>().map(|m| m.0))
-        .map(|a| a.ip().to_string())
+        .map(|a| a.ip())?;
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|a| a.trim().parse::<IpAddr>())
+        .collect::<Vec<_>>();
+    for hop in forwarded.iter().rev() {
+        match hop {
+            Ok(ip) if trusted.contains(ip) => {}
+            Ok(ip) => return Some(ip.to_string()),
+            // Garbage in the chain: the proxy's own address is the last one known.
+            Err(_) => break,
+        }
+    }
+    Some(peer.to_string())
 }
 
 fn negotiate(headers: &HeaderMap, user_locale: Option<&str>) -> Lang {
@@ -255,7 +278,7 @@ impl FromRequestParts<AppState> for Visitor {
             Some(h) => state.open_session(h).await?,
             None => None,
         };
-        let ip = client_ip(parts);
+        let ip = client_ip(parts, &state.config.trusted_proxies);
         let caller = session.as_ref().map(|s| Caller::signed_in(s.user.clone(), s.two_factor_passed, ip.clone()));
         let lang = negotiate(&parts.headers, session.as_ref().and_then(|s| s.user.locale.as_deref()));
         let csrf_cookie = parts.extensions.get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default();
@@ -276,5 +299,41 @@ impl FromRequestParts<AppState> for Visitor {
             anon_token,
             public_done,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(peer: &str, forwarded: Option<&str>) -> Parts {
+        let mut req = axum::http::Request::builder().uri("/");
+        if let Some(f) = forwarded {
+            req = req.header("x-forwarded-for", f);
+        }
+        let (mut parts, ()) = req.body(()).unwrap().into_parts();
+        parts.extensions.insert(ConnectInfo(SocketAddr::new(peer.parse().unwrap(), 40_000)));
+        parts
+    }
+
+    #[test]
+    fn the_client_is_read_from_x_forwarded_for_only_behind_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let chain = Some("203.0.113.9, 198.51.100.7");
+        // No proxy trusted: the header is anyone's to forge.
+        assert_eq!(client_ip(&parts("10.0.0.2", chain), &[]).as_deref(), Some("10.0.0.2"));
+        // From the trusted proxy: the nearest hop it saw, not what the client prepended.
+        assert_eq!(client_ip(&parts("10.0.0.2", chain), &[proxy]).as_deref(), Some("198.51.100.7"));
+        // From elsewhere, the header is ignored.
+        assert_eq!(client_ip(&parts("192.0.2.1", chain), &[proxy]).as_deref(), Some("192.0.2.1"));
+        // Two trusted proxies in a row are both skipped.
+        let two = ["10.0.0.2".parse().unwrap(), "10.0.0.3".parse().unwrap()];
+        assert_eq!(
+            client_ip(&parts("10.0.0.2", Some("198.51.100.7, 10.0.0.3")), &two).as_deref(),
+            Some("198.51.100.7")
+        );
+        // No header, or garbage in it: the proxy's address.
+        assert_eq!(client_ip(&parts("10.0.0.2", None), &[proxy]).as_deref(), Some("10.0.0.2"));
+        assert_eq!(client_ip(&parts("10.0.0.2", Some("not-an-ip")), &[proxy]).as_deref(), Some("10.0.0.2"));
     }
 }

@@ -194,6 +194,45 @@ pub(super) fn put(port: u16, token: &str, id: Uuid, body: &str) -> Option<(u16, 
     Some((status, body))
 }
 
+/// One HTTP/1.1 exchange: (status, headers, body).
+fn http(port: u16, method: &str, path: &str, cookie: &str, form: Option<&str>) -> (u16, String, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let body = form.unwrap_or("");
+    let kind = if form.is_some() { "Content-Type: application/x-www-form-urlencoded\r\n" } else { "" };
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n{kind}Content-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (head.split_whitespace().nth(1).unwrap().parse().unwrap(), head.to_owned(), body.to_owned())
+}
+
+/// The value of cookie `name` set in `headers`.
+fn set_cookie(headers: &str, name: &str) -> Option<String> {
+    headers
+        .lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|v| v.split(';').next().unwrap_or("").to_owned()))
+}
+
+/// Sign in through the login form; the session cookie's value.
+fn sign_in(port: u16, email: &str, password: &str) -> String {
+    let (_, headers, page) = http(port, "GET", "/login", "", None);
+    let csrf_cookie = set_cookie(&headers, "sl_csrf").expect("a CSRF cookie");
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+    let form = format!("csrf={csrf}&email={}&password={}", email.replace('@', "%40"), password.replace(' ', "+"));
+    let (status, headers, body) = http(port, "POST", "/login", &format!("sl_csrf={csrf_cookie}"), Some(&form));
+    assert_eq!(status, 303, "signed in: {body}");
+    set_cookie(&headers, "sl_session").expect("a session cookie")
+}
+
 /// A small xorshift generator, seeded from the clock (the seed is printed, so a
 /// failing run can be told apart).
 struct Rng(u64);
@@ -375,6 +414,13 @@ fn two_nodes_on_one_postgresql_store_and_alert_once() {
     let other_data = temp_dir();
     let two = engine.serve(&["--allow-private-webhooks", "--key-file", key], Some(&other_data));
     let ports = [one.port(), two.port()];
+
+    // A person signed in on one node is signed in on the other (sessions live in the
+    // database), as behind a load balancer without sticky sessions.
+    let session = sign_in(ports[0], "crew@twin.example", PASSWORD);
+    let (status, _, page) = http(ports[1], "GET", "/home", &format!("sl_session={session}"), None);
+    assert_eq!(status, 200, "the session works on the other node: {page}");
+    assert!(page.contains("href=\"/report\""), "a reporter's home page");
 
     // Groups of ids, each id sent to both nodes at once; within a group every request
     // starts together, so each node's batches hold the same ids in different orders.

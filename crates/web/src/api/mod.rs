@@ -178,17 +178,18 @@ impl<S: NeedsScope> FromRequestParts<AppState> for ApiUser<S> {
         // The two-factor rule is applied where every caller is made, the same as for
         // pages: a token counts as having passed the second factor, so it works once
         // its holder has enrolled.
-        let caller = match Caller::signed_in(user, second_factor_passed, client_ip(parts)) {
-            Ok(caller) => caller,
-            Err(Gate::NeedsSecondFactor | Gate::Open) => return Err(ApiError::unauthorized()),
-            Err(Gate::NeedsEnrolment) => {
-                return Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "two-factor-required",
-                    "your roles require two-factor sign-in: enrol at /account/two-factor, then use the API",
-                ));
-            }
-        };
+        let caller =
+            match Caller::signed_in(user, second_factor_passed, client_ip(parts, &state.config.trusted_proxies)) {
+                Ok(caller) => caller,
+                Err(Gate::NeedsSecondFactor | Gate::Open) => return Err(ApiError::unauthorized()),
+                Err(Gate::NeedsEnrolment) => {
+                    return Err(ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "two-factor-required",
+                        "your roles require two-factor sign-in: enrol at /account/two-factor, then use the API",
+                    ));
+                }
+            };
         if let Some(expected) = csrf.filter(|_| parts.method != Method::GET && parts.method != Method::HEAD) {
             let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
             if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
