@@ -18,6 +18,7 @@ pub mod home;
 pub mod learn;
 pub mod links;
 pub mod markdown;
+mod operations;
 mod orgs;
 pub mod partners;
 pub mod pdf;

@@ -23,7 +23,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
-use sightline_storage::Db;
+use sightline_app::App;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -150,8 +150,8 @@ impl Metrics {
     }
 
     /// Read the database's counts into the gauges.
-    async fn load(&self, db: &Db) {
-        match db.operations().await {
+    async fn load(&self, app: &App) {
+        match app.operations().await {
             Ok(ops) => {
                 for (org, n) in ops.open_reports {
                     self.open_reports.get_or_create(&OrgLabels { org: org.to_string() }).set(n);
@@ -174,11 +174,11 @@ impl Metrics {
     /// Bring the gauges up to date: the process's own at once, the database's when
     /// older than [`FRESH`] (waited for only the first time; later in the background).
     async fn refresh(self: &Arc<Self>, state: &AppState) {
-        let pool = state.db.pool_use();
+        let pool = state.pool_use();
         self.pool_open.set(i64::from(pool.open));
         self.pool_idle.set(i64::from(pool.idle));
         self.pool_max.set(i64::from(pool.max));
-        let stored = state.ingest.stored();
+        let stored = state.reports_stored();
         self.reports_stored.inc_by(stored.saturating_sub(self.reports_stored.get()));
         let at = self.counts_at.lock().ok().and_then(|g| *g);
         self.counts_age.set(at.map_or(f64::INFINITY, |t| t.elapsed().as_secs_f64()));
@@ -186,11 +186,11 @@ impl Metrics {
             return;
         }
         if at.is_none() {
-            self.load(&state.db).await;
+            self.load(&state.app).await;
             self.counts_age.set(0.0);
         } else {
-            let (me, db) = (self.clone(), state.db.clone());
-            tokio::spawn(async move { me.load(&db).await });
+            let (me, app) = (self.clone(), state.app.clone());
+            tokio::spawn(async move { me.load(&app).await });
         }
     }
 }
