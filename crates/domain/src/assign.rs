@@ -132,6 +132,20 @@ pub fn due_at(
     }
 }
 
+/// An assignment as it applies to one person at `at`: the due date (from their last
+/// completion of the course by then — `completions` are (course, when) — or from
+/// joining) and whether they ever completed it by then.
+#[must_use]
+pub fn due_for<'a>(
+    t: &AssignmentTerms,
+    joined: OffsetDateTime,
+    completions: impl IntoIterator<Item = (&'a str, OffsetDateTime)>,
+    at: OffsetDateTime,
+) -> (OffsetDateTime, bool) {
+    let last = completions.into_iter().filter(|(c, when)| *c == t.course && *when <= at).map(|(_, when)| when).max();
+    (due_at(joined, last, t.due_days, t.recur_months), last.is_some())
+}
+
 /// Where a person stands on an assigned course. The order is the order of concern:
 /// a person with several assignments counts under the worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -232,19 +246,24 @@ pub fn parse_fiscal_start(input: &str) -> Result<u8, FieldError> {
         .ok_or(FieldError::new("fiscal_start", "out-of-range"))
 }
 
-/// The fiscal year named by the calendar year it starts in, starting in month
-/// `start_month` (1–12): `[start, end)` in UTC.
+/// Fiscal year `year`, starting in month `start_month` (1–12), as `[start, end)` in
+/// UTC. A fiscal year is named by the calendar year it ends in (the US federal
+/// convention, the desk's notifications export's too): with an October start, fiscal
+/// year 2026 runs from 1 October 2025 to 30 September 2026.
 #[must_use]
 pub fn fiscal_year(year: i32, start_month: u8) -> (OffsetDateTime, OffsetDateTime) {
-    let month = Month::try_from(start_month.clamp(1, 12)).unwrap_or(Month::January);
-    let start = Date::from_calendar_date(year, month, 1).map_or(OffsetDateTime::UNIX_EPOCH, |d| d.midnight().assume_utc());
+    let m = start_month.clamp(1, 12);
+    let month = Month::try_from(m).unwrap_or(Month::January);
+    let first = if m == 1 { year } else { year - 1 };
+    let start =
+        Date::from_calendar_date(first, month, 1).map_or(OffsetDateTime::UNIX_EPOCH, |d| d.midnight().assume_utc());
     (start, add_months(start, 12))
 }
 
-/// The fiscal year (named by the calendar year it starts in) that `at` falls in.
+/// The fiscal year `at` falls in (see [`fiscal_year`] for its name).
 #[must_use]
 pub fn fiscal_year_of(at: OffsetDateTime, start_month: u8) -> i32 {
-    if u8::from(at.month()) >= start_month { at.year() } else { at.year() - 1 }
+    if start_month > 1 && u8::from(at.month()) >= start_month { at.year() + 1 } else { at.year() }
 }
 
 #[cfg(test)]
@@ -308,6 +327,22 @@ mod tests {
     }
 
     #[test]
+    fn an_assignment_applies_from_the_last_completion_before_the_day() {
+        let t = AssignmentTerms {
+            course: "c".into(),
+            position: Audience::CabinCrew,
+            base: None,
+            due_days: 30,
+            recur_months: 12,
+        };
+        let joined = datetime!(2025-01-01 00:00 UTC);
+        let done = [("other", datetime!(2025-06-01 00:00 UTC)), ("c", datetime!(2025-03-01 00:00 UTC)), ("c", datetime!(2026-02-01 00:00 UTC))];
+        assert_eq!(due_for(&t, joined, done, datetime!(2025-12-31 00:00 UTC)), (datetime!(2026-03-01 00:00 UTC), true));
+        assert_eq!(due_for(&t, joined, done, datetime!(2026-12-31 00:00 UTC)), (datetime!(2027-02-01 00:00 UTC), true));
+        assert_eq!(due_for(&t, joined, done, datetime!(2025-02-01 00:00 UTC)), (datetime!(2025-01-31 00:00 UTC), false));
+    }
+
+    #[test]
     fn standing_on_a_day() {
         let due = datetime!(2026-06-30 00:00 UTC);
         assert_eq!(standing(due, true, datetime!(2026-01-01 00:00 UTC)), Standing::Current);
@@ -348,9 +383,10 @@ mod tests {
     #[test]
     fn fiscal_years_start_in_the_organisations_month() {
         assert_eq!(fiscal_year(2026, 1), (datetime!(2026-01-01 00:00 UTC), datetime!(2027-01-01 00:00 UTC)));
-        assert_eq!(fiscal_year(2026, 10), (datetime!(2026-10-01 00:00 UTC), datetime!(2027-10-01 00:00 UTC)));
-        assert_eq!(fiscal_year_of(datetime!(2026-09-30 00:00 UTC), 10), 2025);
-        assert_eq!(fiscal_year_of(datetime!(2026-10-01 00:00 UTC), 10), 2026);
+        assert_eq!(fiscal_year(2026, 10), (datetime!(2025-10-01 00:00 UTC), datetime!(2026-10-01 00:00 UTC)));
+        assert_eq!(fiscal_year_of(datetime!(2026-09-30 00:00 UTC), 10), 2026);
+        assert_eq!(fiscal_year_of(datetime!(2026-10-01 00:00 UTC), 10), 2027);
+        assert_eq!(fiscal_year_of(datetime!(2026-12-31 00:00 UTC), 1), 2026);
         assert_eq!(parse_fiscal_start("13"), Err(FieldError::new("fiscal_start", "out-of-range")));
         assert_eq!(parse_fiscal_start("4"), Ok(4));
     }

@@ -61,14 +61,6 @@ pub struct TrainedPerson {
     pub completions: Vec<(String, OffsetDateTime)>,
 }
 
-impl TrainedPerson {
-    /// Their last completion of `course` at or before `at`.
-    #[must_use]
-    pub fn last_completion(&self, course: &str, at: OffsetDateTime) -> Option<OffsetDateTime> {
-        self.completions.iter().filter(|(c, t)| c == course && *t <= at).map(|(_, t)| *t).max()
-    }
-}
-
 /// A reminder to claim and queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReminderClaim {
@@ -430,6 +422,22 @@ impl Db {
             }
         }
         Ok(people)
+    }
+
+    /// One person's completions (certificates not revoked), oldest first: (course, issued at).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn completions_of(&self, org: OrgId, user: UserId) -> Result<Vec<(String, OffsetDateTime)>> {
+        let rows: Vec<CompletionRow> = db_run!(self, |p| sqlx::query_as(
+            "SELECT user_id, course_id, issued_at FROM certificates \
+             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL ORDER BY issued_at"
+        )
+        .bind(org.as_uuid())
+        .bind(user.as_uuid())
+        .fetch_all(p)
+        .await?);
+        Ok(rows.into_iter().map(|r| (r.course_id, from_micros(r.issued_at))).collect())
     }
 
     /// Claim a reminder and queue its e-mail, in one transaction. Returns false if

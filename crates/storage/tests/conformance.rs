@@ -2601,8 +2601,13 @@ async fn training_people_are_paged_with_their_completions(db: &Db) {
     }
     assert_eq!(seen.iter().map(|p| p.id).collect::<Vec<_>>(), ids, "every person with a position, once, by id");
     assert_eq!(seen[1].completions.len(), 2);
-    assert_eq!(seen[1].last_completion("cabin-crew", NOW), Some(NOW - Duration::days(30) + Duration::seconds(1)));
-    assert_eq!(seen[1].last_completion("cabin-crew", NOW - Duration::days(100)), Some(NOW - Duration::days(400)));
+    assert_eq!(db.completions_of(a, ids[1]).await.unwrap(), seen[1].completions);
+    assert!(db.completions_of(b, ids[1]).await.unwrap().is_empty(), "only within its organisation");
+    let want = vec![
+        ("cabin-crew".to_owned(), NOW - Duration::days(400)),
+        ("cabin-crew".to_owned(), NOW - Duration::days(30) + Duration::seconds(1)),
+    ];
+    assert_eq!(seen[1].completions, want, "oldest first");
     assert!(seen[2].completions.is_empty(), "a revoked certificate is no completion");
     assert_eq!((seen[0].base.as_deref(), seen[0].position), (Some("HEL"), Some(Audience::CabinCrew)));
     assert_eq!(db.org_bases(a).await.unwrap(), ["HEL", "OUL"]);

@@ -152,6 +152,24 @@ impl sightline_jobs::Letters for AppState {
     ) -> Result<sightline_storage::NewMail, String> {
         mail::reminder(self, due, org_name)
     }
+
+    fn assignment_reminder(
+        &self,
+        to: &sightline_storage::TrainedPerson,
+        due: &sightline_jobs::AssignmentDue<'_>,
+    ) -> Result<sightline_storage::NewMail, String> {
+        mail::assignment_reminder(self, to, due)
+    }
+
+    fn overdue_digest(
+        &self,
+        org: sightline_domain::ids::OrgId,
+        org_name: &str,
+        to: &sightline_storage::AdminContact,
+        people: &[sightline_storage::OverduePerson],
+    ) -> Result<sightline_storage::NewMail, String> {
+        mail::overdue_digest(self, org, org_name, to, people)
+    }
 }
 
 route_table! {

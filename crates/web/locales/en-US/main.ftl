@@ -873,3 +873,30 @@ stats-outcome-accepted = Accepted
 stats-outcome-supported = Support recorded
 stats-outcome-declined = Declined
 stats-outcome-waiting = Waiting for an answer
+
+## Training assignments (issue 14)
+mail-assignment-due-subject = Training due by { $due }: { $course }
+mail-assignment-due-body =
+    Hello { $name },
+
+    { $org } asks you to complete the Sightline course "{ $course }" by { $due } ({ $days } days from now). It takes about half an hour: go through the lessons and pass the scenario check.
+
+    { $url }
+mail-assignment-overdue-subject = Training overdue: { $course }
+mail-assignment-overdue-body =
+    Hello { $name },
+
+    Your Sightline course "{ $course }" for { $org } was due on { $due } and is now overdue. Please go through it and pass the scenario check as soon as you can.
+
+    { $url }
+mail-overdue-digest-subject = { $org }: { $count } newly overdue on Sightline training
+mail-overdue-digest-body =
+    Hello { $name },
+
+    These people at { $org } became overdue on their assigned Sightline training:
+
+    { $people }
+
+    The compliance dashboard lists everyone overdue:
+    { $url }
+mail-overdue-digest-more = … and { $count } more

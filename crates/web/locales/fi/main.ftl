@@ -873,3 +873,30 @@ stats-outcome-accepted = Hyväksytty
 stats-outcome-supported = Tuki kirjattu
 stats-outcome-declined = Hylätty
 stats-outcome-waiting = Odottaa vastausta
+
+## Koulutusvelvoitteet (issue 14)
+mail-assignment-due-subject = Koulutus suoritettava { $due } mennessä: { $course }
+mail-assignment-due-body =
+    Hei { $name },
+
+    { $org } pyytää sinua suorittamaan Sightline-kurssin "{ $course }" { $due } mennessä ({ $days } päivää). Se vie noin puoli tuntia: käy oppitunnit läpi ja suorita tilannetehtävien tarkistus.
+
+    { $url }
+mail-assignment-overdue-subject = Koulutus myöhässä: { $course }
+mail-assignment-overdue-body =
+    Hei { $name },
+
+    Sightline-kurssisi "{ $course }" ({ $org }) piti suorittaa { $due } mennessä, ja se on nyt myöhässä. Käy kurssi läpi ja suorita tarkistus mahdollisimman pian.
+
+    { $url }
+mail-overdue-digest-subject = { $org }: { $count } uutta myöhässä Sightline-koulutuksesta
+mail-overdue-digest-body =
+    Hei { $name },
+
+    Nämä henkilöt ({ $org }) ovat myöhässä heille määrätystä Sightline-koulutuksesta:
+
+    { $people }
+
+    Koulutustilanteen koontinäkymä näyttää kaikki myöhässä olevat:
+    { $url }
+mail-overdue-digest-more = … ja { $count } muuta
