@@ -196,6 +196,13 @@ route_table! {
     "/orgs/{org}/audit" => get(pages::users::audit);
     "/orgs/{org}/users/{user}/position" => post(pages::users::set_position);
     "/orgs/{org}/training" => get(pages::learn::training);
+    "/orgs/{org}/assignments" => get(pages::assign::list).post(pages::assign::create);
+    "/orgs/{org}/assignments/{id}" => post(pages::assign::update);
+    "/orgs/{org}/assignments/{id}/delete" => post(pages::assign::delete);
+    "/orgs/{org}/training-settings" => post(pages::assign::settings);
+    "/orgs/{org}/compliance" => get(pages::assign::dashboard);
+    "/orgs/{org}/compliance.csv" => get(pages::assign::year_csv);
+    "/orgs/{org}/compliance.pdf" => get(pages::assign::year_pdf);
     "/orgs/{org}/scorm/{package}" => get(pages::learn::scorm);
     "/orgs/{org}/stats" => get(pages::stats::org);
     "/orgs/{org}/stats.csv" => get(pages::stats::org_csv);
