@@ -324,7 +324,12 @@ impl App {
     }
 
     /// Every person an assignment covers, with where they stand at `at`, page by page.
-    async fn standings(&self, org: OrgId, assignments: &[Assignment], at: OffsetDateTime) -> Result<Vec<PersonStanding>> {
+    async fn standings(
+        &self,
+        org: OrgId,
+        assignments: &[Assignment],
+        at: OffsetDateTime,
+    ) -> Result<Vec<PersonStanding>> {
         let mut out = Vec::new();
         let mut after = None;
         loop {
@@ -367,7 +372,9 @@ impl App {
         }
         let matched = kept.len();
         kept.sort_by(|a, b| {
-            b.standing.cmp(&a.standing).then_with(|| a.items.first().map(|i| i.due_at).cmp(&b.items.first().map(|i| i.due_at)))
+            b.standing
+                .cmp(&a.standing)
+                .then_with(|| a.items.first().map(|i| i.due_at).cmp(&b.items.first().map(|i| i.due_at)))
         });
         kept.truncate(MAX_DRILL_ROWS);
         Ok(Compliance {
@@ -458,14 +465,18 @@ mod tests {
     #[test]
     fn a_person_counts_under_their_worst_standing() {
         let now = datetime!(2026-06-01 00:00 UTC);
-        let a = [assignment("cabin-crew", Audience::CabinCrew, None), assignment("extra", Audience::CabinCrew, Some("HEL"))];
+        let a = [
+            assignment("cabin-crew", Audience::CabinCrew, None),
+            assignment("extra", Audience::CabinCrew, Some("HEL")),
+        ];
         let done = vec![("cabin-crew".to_owned(), datetime!(2026-01-01 00:00 UTC))];
         let items = items_of((Some(Audience::CabinCrew), Some("HEL"), datetime!(2025-01-01 00:00 UTC)), &done, &a, now);
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].course_id, "extra", "soonest due first");
         assert_eq!(items[0].standing, Standing::Overdue);
         assert_eq!(items[1].standing, Standing::Current);
-        let at_oul = items_of((Some(Audience::CabinCrew), Some("OUL"), datetime!(2025-01-01 00:00 UTC)), &done, &a, now);
+        let at_oul =
+            items_of((Some(Audience::CabinCrew), Some("OUL"), datetime!(2025-01-01 00:00 UTC)), &done, &a, now);
         assert_eq!(at_oul.len(), 1);
         assert!(items_of((Some(Audience::Ground), None, now), &done, &a, now).is_empty());
     }
@@ -473,7 +484,10 @@ mod tests {
     #[test]
     fn filters_parse_and_keep() {
         let f = ComplianceFilter::parse("cabin crew", " HEL ", "overdue").unwrap();
-        assert_eq!((f.position, f.base.as_deref(), f.status), (Some(Audience::CabinCrew), Some("HEL"), Some(Standing::Overdue)));
+        assert_eq!(
+            (f.position, f.base.as_deref(), f.status),
+            (Some(Audience::CabinCrew), Some("HEL"), Some(Standing::Overdue))
+        );
         let e = ComplianceFilter::parse("pilot", "", "late").unwrap_err();
         assert_eq!(e.0.iter().map(|e| e.field).collect::<Vec<_>>(), ["position", "status"]);
         assert_eq!(ComplianceFilter::parse("", "", ""), Ok(ComplianceFilter::default()));

@@ -91,8 +91,17 @@ impl AssignmentTerms {
             None => Ok(None),
         }));
         let due_days = e.check(bounded(input.due_days, "due_days", DEFAULT_DUE_DAYS, 0, MAX_DUE_DAYS));
-        let recur_months = e.check(bounded(input.recur_months, "recur_months", DEFAULT_RECUR_MONTHS, 1, MAX_RECUR_MONTHS));
-        e.or_value(|| Some(Self { course: course?, position: position?, base: base?, due_days: due_days?, recur_months: recur_months? }))
+        let recur_months =
+            e.check(bounded(input.recur_months, "recur_months", DEFAULT_RECUR_MONTHS, 1, MAX_RECUR_MONTHS));
+        e.or_value(|| {
+            Some(Self {
+                course: course?,
+                position: position?,
+                base: base?,
+                due_days: due_days?,
+                recur_months: recur_months?,
+            })
+        })
     }
 
     /// Whether the assignment covers a person in `position` at `base`.
@@ -336,10 +345,17 @@ mod tests {
             recur_months: 12,
         };
         let joined = datetime!(2025-01-01 00:00 UTC);
-        let done = [("other", datetime!(2025-06-01 00:00 UTC)), ("c", datetime!(2025-03-01 00:00 UTC)), ("c", datetime!(2026-02-01 00:00 UTC))];
+        let done = [
+            ("other", datetime!(2025-06-01 00:00 UTC)),
+            ("c", datetime!(2025-03-01 00:00 UTC)),
+            ("c", datetime!(2026-02-01 00:00 UTC)),
+        ];
         assert_eq!(due_for(&t, joined, done, datetime!(2025-12-31 00:00 UTC)), (datetime!(2026-03-01 00:00 UTC), true));
         assert_eq!(due_for(&t, joined, done, datetime!(2026-12-31 00:00 UTC)), (datetime!(2027-02-01 00:00 UTC), true));
-        assert_eq!(due_for(&t, joined, done, datetime!(2025-02-01 00:00 UTC)), (datetime!(2025-01-31 00:00 UTC), false));
+        assert_eq!(
+            due_for(&t, joined, done, datetime!(2025-02-01 00:00 UTC)),
+            (datetime!(2025-01-31 00:00 UTC), false)
+        );
     }
 
     #[test]

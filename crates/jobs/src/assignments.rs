@@ -67,7 +67,8 @@ async fn remind_org(ctx: &Context, org: OrgId) -> Result<Queued, StorageError> {
                 let due = AssignmentDue { org, org_name: &org_name, course_id: &a.terms.course, due_at, offset_days };
                 match ctx.letters.assignment_reminder(p, &due) {
                     Ok(mail) => {
-                        let claim = ReminderClaim { org_id: org, user_id: p.id, assignment_id: a.id, due_at, offset_days };
+                        let claim =
+                            ReminderClaim { org_id: org, user_id: p.id, assignment_id: a.id, due_at, offset_days };
                         // False: sent before (here or on another node).
                         if ctx.db.claim_assignment_reminder(&claim, &mail, now).await? {
                             queued.reminders += 1;

@@ -282,7 +282,9 @@ impl Db {
             one_row_or!(
                 tx,
                 StorageError::NotFound,
-                sqlx::query("DELETE FROM training_assignments WHERE id = $1 AND org_id = $2").bind(id).bind(org.as_uuid())
+                sqlx::query("DELETE FROM training_assignments WHERE id = $1 AND org_id = $2")
+                    .bind(id)
+                    .bind(org.as_uuid())
             );
         });
         Ok(())
@@ -445,7 +447,12 @@ impl Db {
     ///
     /// # Errors
     /// The database failed; nothing was written.
-    pub async fn claim_assignment_reminder(&self, c: &ReminderClaim, mail: &NewMail, now: OffsetDateTime) -> Result<bool> {
+    pub async fn claim_assignment_reminder(
+        &self,
+        c: &ReminderClaim,
+        mail: &NewMail,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
         let done = db_run!(self, |p| {
             let mut tx = p.begin().await?;
             let n = sqlx::query(

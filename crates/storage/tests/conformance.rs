@@ -7,9 +7,9 @@ use std::io::Write;
 
 use sightline_domain::assign::AssignmentTerms;
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
-use sightline_domain::learn::Audience;
 use sightline_domain::directory::ContactKind;
 use sightline_domain::ids::{OrgId, UserId};
+use sightline_domain::learn::Audience;
 use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::report::{Awareness, Phase, ReporterRole};
 use sightline_domain::roster;
@@ -17,8 +17,9 @@ use sightline_domain::triage::{AlertKind, Outcome};
 use sightline_domain::user::{Email, PersonName, Role, Roles, Scope, Scopes};
 use sightline_storage::testing::{self, PG_ENV};
 use sightline_storage::{
-    AdminContact, AlertChange, AlertChannel, Contact, Db, Ingest, Learner, MailKind, NewCertificate, NewMail, NewReport, NewSession,
-    NewTip, NewTipMessage, NewUser, OverduePerson, QueueFilter, ReminderClaim, StorageError, TrainingSettings, WelcomeLink,
+    AdminContact, AlertChange, AlertChannel, Contact, Db, Ingest, Learner, MailKind, NewCertificate, NewMail,
+    NewReport, NewSession, NewTip, NewTipMessage, NewUser, OverduePerson, QueueFilter, ReminderClaim, StorageError,
+    TrainingSettings, WelcomeLink,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -2628,16 +2629,26 @@ async fn a_reminder_is_claimed_once_and_the_digest_names_each_overdue_person_onc
         due_at: NOW + Duration::days(30),
         offset_days,
     };
-    assert!(db.claim_assignment_reminder(&claim(crew, 30), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap());
-    assert!(!db.claim_assignment_reminder(&claim(crew, 30), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap());
-    assert!(db.claim_assignment_reminder(&claim(crew, 7), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap());
+    assert!(
+        db.claim_assignment_reminder(&claim(crew, 30), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap()
+    );
+    assert!(
+        !db.claim_assignment_reminder(&claim(crew, 30), &mail("crew@a.example", MailKind::Reminder), NOW)
+            .await
+            .unwrap()
+    );
+    assert!(
+        db.claim_assignment_reminder(&claim(crew, 7), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap()
+    );
     let mut foreign = claim(crew, 60);
     foreign.org_id = b;
     assert!(
         !db.claim_assignment_reminder(&foreign, &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap(),
         "not under another organisation's name"
     );
-    assert!(db.claim_assignment_reminder(&claim(late, 0), &mail("late@a.example", MailKind::Reminder), NOW).await.unwrap());
+    assert!(
+        db.claim_assignment_reminder(&claim(late, 0), &mail("late@a.example", MailKind::Reminder), NOW).await.unwrap()
+    );
     assert_eq!(db.due_mail(NOW, 10).await.unwrap().len(), 3);
 
     let digest = |admins: &[AdminContact], people: &[OverduePerson]| {
@@ -2652,13 +2663,27 @@ async fn a_reminder_is_claimed_once_and_the_digest_names_each_overdue_person_onc
     assert_eq!(db.due_mail(NOW, 10).await.unwrap().len(), 4);
 
     // A failing letter writes nothing and leaves the people for the next digest.
-    assert!(db.claim_assignment_reminder(&claim(crew, 0), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap());
+    assert!(
+        db.claim_assignment_reminder(&claim(crew, 0), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap()
+    );
     assert!(db.digest_overdue(a, NOW, |_, _| Err("no words".into())).await.is_err());
-    assert_eq!(db.digest_overdue(a, NOW, |_, p| { assert_eq!(p.len(), 1); Ok(vec![]) }).await.unwrap(), 1);
+    assert_eq!(
+        db.digest_overdue(a, NOW, |_, p| {
+            assert_eq!(p.len(), 1);
+            Ok(vec![])
+        })
+        .await
+        .unwrap(),
+        1
+    );
 
     // Removing the assignment removes its claims.
     db.delete_assignment(a, id, admin, NOW).await.unwrap();
-    assert!(!db.claim_assignment_reminder(&claim(crew, 30), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap());
+    assert!(
+        !db.claim_assignment_reminder(&claim(crew, 30), &mail("crew@a.example", MailKind::Reminder), NOW)
+            .await
+            .unwrap()
+    );
 }
 
 async fn concurrent_reminder_claims_queue_one_e_mail(db: &Db) {

@@ -193,7 +193,10 @@ mod tests {
             id: "p",
             title: "By <position>",
             parts: ["Current", "Due soon", "Overdue", "Not started"],
-            categories: vec![("Cabin crew".into(), "/x?a=1&b=2".into(), [2, 0, 1, 1]), ("Ground".into(), "/y".into(), [1, 0, 0, 0])],
+            categories: vec![
+                ("Cabin crew".into(), "/x?a=1&b=2".into(), [2, 0, 1, 1]),
+                ("Ground".into(), "/y".into(), [1, 0, 0, 0]),
+            ],
         }
         .svg();
         assert!(svg.contains("By &lt;position&gt;") && svg.contains("href=\"/x?a=1&amp;b=2\""));

@@ -26,9 +26,15 @@ pub struct YearText<'a> {
 const W: f32 = 595.0;
 const H: f32 = 842.0;
 const LEFT: f32 = 56.0;
-const COLS: [f32; 4] = [56.0, 300.0, 400.0, 490.0];
+const COLS: [f32; 4] = [56.0, 230.0, 333.0, 436.0];
 
-fn text(s: &mut krilla::surface::Surface<'_>, t: &str, (x, top, width): (f32, f32, f32), style: Style, align: Align) -> Result<f32, String> {
+fn text(
+    s: &mut krilla::surface::Surface<'_>,
+    t: &str,
+    (x, top, width): (f32, f32, f32),
+    style: Style,
+    align: Align,
+) -> Result<f32, String> {
     Ok(Paragraph::new(t, style, width, Dir::Auto)?.draw(s, x, top, width, align))
 }
 
@@ -58,23 +64,32 @@ pub fn year_report(t: &YearText<'_>) -> Result<Vec<u8>, String> {
         y += 18.0;
 
         // The table: a navy header band, a line per position, the total in bold.
-        let cell = |i: usize| (COLS[i], if i + 1 < COLS.len() { COLS[i + 1] - COLS[i] - 8.0 } else { W - LEFT - COLS[i] });
-        fill_rect(&mut s, (LEFT - 4.0, y - 4.0, width + 8.0, 22.0), navy());
+        let cell =
+            |i: usize| (COLS[i], if i + 1 < COLS.len() { COLS[i + 1] - COLS[i] - 8.0 } else { W - LEFT - COLS[i] });
         let white = Style::new(Weight::Bold, 10.5, krilla::color::rgb::Color::new(255, 255, 255));
-        for (i, h) in t.header.iter().enumerate() {
+        let heads = t
+            .header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| Paragraph::new(h, white, cell(i).1, Dir::Auto))
+            .collect::<Result<Vec<_>, _>>()?;
+        let band = heads.iter().map(Paragraph::height).fold(0.0_f32, f32::max);
+        fill_rect(&mut s, (LEFT - 4.0, y - 5.0, width + 8.0, band + 10.0), navy());
+        for (i, p) in heads.iter().enumerate() {
             let (x, w) = cell(i);
-            text(&mut s, h, (x, y, w), white, if i == 0 { Align::Left } else { Align::Right })?;
+            p.draw(&mut s, x, y, w, if i == 0 { Align::Left } else { Align::Right });
         }
-        y += 24.0;
-        let row = |s: &mut krilla::surface::Surface<'_>, cells: &[String; 4], style: Style, y: f32| -> Result<f32, String> {
-            let mut h: f32 = 0.0;
-            for (i, c) in cells.iter().enumerate() {
-                let (x, w) = cell(i);
-                h = h.max(text(s, c, (x, y, w), style, if i == 0 { Align::Left } else { Align::Right })?);
-            }
-            rule(s, (LEFT - 4.0, W - LEFT + 4.0, y + h + 4.0), ink(), 0.3);
-            Ok(h + 9.0)
-        };
+        y += band + 12.0;
+        let row =
+            |s: &mut krilla::surface::Surface<'_>, cells: &[String; 4], style: Style, y: f32| -> Result<f32, String> {
+                let mut h: f32 = 0.0;
+                for (i, c) in cells.iter().enumerate() {
+                    let (x, w) = cell(i);
+                    h = h.max(text(s, c, (x, y, w), style, if i == 0 { Align::Left } else { Align::Right })?);
+                }
+                rule(s, (LEFT - 4.0, W - LEFT + 4.0, y + h + 4.0), ink(), 0.3);
+                Ok(h + 9.0)
+            };
         for r in &t.rows {
             y += row(&mut s, r, regular, y)?;
         }

@@ -18,8 +18,8 @@ use uuid::Uuid;
 use super::referrals::download;
 use super::users::{OrgForm, parse_org};
 use super::{Ctx, FormErrors, date_text, render, render_invalid};
-use crate::chart::Stacked;
 use crate::AppState;
+use crate::chart::Stacked;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::visitor::{Signed, Visitor};
@@ -114,7 +114,8 @@ struct Shown {
 fn assignments_page(v: &Visitor, org: &str, a: Assignments<'_>, shown: Shown) -> AssignmentsPage {
     let ctx = Ctx::new(v);
     let lang = v.lang;
-    let title = |id: &str| a.courses.iter().find(|c| c.id == id).map_or(id.to_owned(), |c| c.title.get(lang.code()).to_owned());
+    let title =
+        |id: &str| a.courses.iter().find(|c| c.id == id).map_or(id.to_owned(), |c| c.title.get(lang.code()).to_owned());
     let rows = a
         .assignments
         .iter()
@@ -303,8 +304,10 @@ struct CompliancePage {
 const ORDER: [Standing; 4] = [Standing::Current, Standing::DueSoon, Standing::Overdue, Standing::NotStarted];
 
 fn link(org: &str, position: &str, base: &str, status: &str) -> String {
-    let pairs: Vec<(&str, &str)> =
-        [("position", position), ("base", base), ("status", status)].into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    let pairs: Vec<(&str, &str)> = [("position", position), ("base", base), ("status", status)]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
     let q = serde_urlencoded::to_string(pairs).unwrap_or_default();
     if q.is_empty() { format!("/orgs/{org}/compliance") } else { format!("/orgs/{org}/compliance?{q}#people") }
 }
@@ -313,7 +316,14 @@ fn tally_row(name: String, t: &Tally, href: impl Fn(Standing) -> String) -> Tall
     TallyRow { name, cells: ORDER.iter().map(|s| (t.get(*s), href(*s))).collect(), total: t.total() }
 }
 
-fn compliance_page(state: &AppState, v: &Visitor, org: &str, q: &FilterQuery, c: Compliance, errors: FormErrors) -> CompliancePage {
+fn compliance_page(
+    state: &AppState,
+    v: &Visitor,
+    org: &str,
+    q: &FilterQuery,
+    c: Compliance,
+    errors: FormErrors,
+) -> CompliancePage {
     let lang = v.lang;
     let heads: Vec<String> = ORDER.iter().map(|s| standing_label(lang, *s)).collect();
     let parts = [heads[0].as_str(), heads[1].as_str(), heads[2].as_str(), heads[3].as_str()];
@@ -373,7 +383,9 @@ fn compliance_page(state: &AppState, v: &Visitor, org: &str, q: &FilterQuery, c:
             items: p
                 .items
                 .iter()
-                .map(|i| (title(&i.course_id), date_text(&i.due_at), i.standing.as_str(), standing_label(lang, i.standing)))
+                .map(|i| {
+                    (title(&i.course_id), date_text(&i.due_at), i.standing.as_str(), standing_label(lang, i.standing))
+                })
                 .collect(),
         })
         .collect();
@@ -394,10 +406,8 @@ fn compliance_page(state: &AppState, v: &Visitor, org: &str, q: &FilterQuery, c:
         base_chart,
         base_rows,
         filtered: !(q.position.is_empty() && q.base.is_empty() && q.status.is_empty()),
-        shown_text: lang.t_args(
-            "compliance-shown",
-            &[("shown", people.len().to_string()), ("matched", c.matched.to_string())],
-        ),
+        shown_text: lang
+            .t_args("compliance-shown", &[("shown", people.len().to_string()), ("matched", c.matched.to_string())]),
         people,
         years: (0..3).map(|i| c.fiscal_year - i).collect(),
         errors,

@@ -118,11 +118,17 @@ pub async fn list(Visit { state, v }: Visit) -> Result<Response, PageError> {
     let mut due = Vec::new();
     if let Some(me) = who.caller() {
         for item in state.my_assignments(me).await? {
-            let title = state.course(&item.course_id).map_or(item.course_id.clone(), |c| {
-                c.title.get(content_lang(c, &v, None).as_str()).to_owned()
-            });
+            let title = state
+                .course(&item.course_id)
+                .map_or(item.course_id.clone(), |c| c.title.get(content_lang(c, &v, None).as_str()).to_owned());
             let label = v.lang.t(&format!("standing-{}", item.standing.as_str().replace('_', "-")));
-            due.push((title, format!("/learn/{}", item.course_id), ctx.date(&item.due_at), item.standing.as_str(), label));
+            due.push((
+                title,
+                format!("/learn/{}", item.course_id),
+                ctx.date(&item.due_at),
+                item.standing.as_str(),
+                label,
+            ));
         }
     }
     render(&ListPage { ctx, due, yours, others, signed_in: who.caller().is_some() })

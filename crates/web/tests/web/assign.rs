@@ -100,21 +100,38 @@ async fn an_unknown_position_or_base_is_named_at_its_field_and_the_input_kept() 
         assert!(app.state.db.assignments(org).await.unwrap().is_empty(), "nothing stored");
 
         // A good one (the base as the people list spells it), audited; then changed and removed.
-        let good = [("course", "cabin-crew"), ("position", "cabin_crew"), ("base", "hel"), ("due_days", ""), ("recur_months", "")];
+        let good = [
+            ("course", "cabin-crew"),
+            ("position", "cabin_crew"),
+            ("base", "hel"),
+            ("due_days", ""),
+            ("recur_months", ""),
+        ];
         let r = app.submit(&page, &page, &good).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("The course is assigned."));
         let stored = app.state.db.assignments(org).await.unwrap();
         assert_eq!(stored.len(), 1);
-        assert_eq!((stored[0].terms.base.as_deref(), stored[0].terms.due_days, stored[0].terms.recur_months), (Some("HEL"), 30, 12));
+        assert_eq!(
+            (stored[0].terms.base.as_deref(), stored[0].terms.due_days, stored[0].terms.recur_months),
+            (Some("HEL"), 30, 12)
+        );
         let edit = format!("/orgs/{org}/assignments/{}", stored[0].id);
         let r = app
-            .submit(&page, &edit, &[("course", "cabin-crew"), ("position", "cabin_crew"), ("base", "OUL"), ("version", "1")])
+            .submit(
+                &page,
+                &edit,
+                &[("course", "cabin-crew"), ("position", "cabin_crew"), ("base", "OUL"), ("version", "1")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown base on edit too");
         assert!(r.body.contains("value=\"OUL\""), "the edit form keeps what was typed");
         let r = app
-            .submit(&page, &edit, &[("course", "cabin-crew"), ("position", "cabin_crew"), ("recur_months", "6"), ("version", "1")])
+            .submit(
+                &page,
+                &edit,
+                &[("course", "cabin-crew"), ("position", "cabin_crew"), ("recur_months", "6"), ("version", "1")],
+            )
             .await;
         assert!(r.body.contains("The assignment is changed."), "{}", r.body);
         let r = app.submit(&page, &format!("{edit}/delete"), &[]).await;
@@ -192,7 +209,8 @@ async fn the_dashboard_counts_by_position_and_base_and_lists_a_cells_people() {
         assert!(r.body.contains("5 of 5 people shown."));
 
         // A cell's link lists its people; filters combine.
-        let cell = "/orgs/{org}/compliance?position=cabin_crew&#38;status=overdue#people".replace("{org}", &org.to_string());
+        let cell =
+            "/orgs/{org}/compliance?position=cabin_crew&#38;status=overdue#people".replace("{org}", &org.to_string());
         assert!(by_position.contains(&cell), "{by_position}");
         let r = app.get(&format!("/orgs/{org}/compliance?position=cabin_crew&status=overdue")).await;
         let people = between(&r.body, "<table class=\"people\">", "</table>");
@@ -233,7 +251,10 @@ async fn the_fiscal_year_figures_come_as_csv_and_a_printable_pdf() {
         let r = app.get(&format!("/orgs/{org}/compliance.csv?year=2025")).await;
         assert!(r.body.contains("2025,2025-01-01..2025-12-31,cabin_crew,3,2,2\r\n"), "{}", r.body);
         assert!(r.body.contains("2025,2025-01-01..2025-12-31,ground,1,0,0\r\n"), "{}", r.body);
-        assert_eq!(app.get(&format!("/orgs/{org}/compliance.csv?year=1999")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            app.get(&format!("/orgs/{org}/compliance.csv?year=1999")).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
 
         let r = app.get(&format!("/orgs/{org}/compliance.pdf?year=2026")).await.bytes;
         assert!(r.starts_with(b"%PDF"), "a PDF");
@@ -303,14 +324,21 @@ async fn reminders_go_once_per_offset_in_the_persons_language_and_admins_get_one
         for days in ["(60 p=C3=A4iv=C3=A4=C3=A4)", "(30 p=C3=A4iv=C3=A4=C3=A4)", "(7 p=C3=A4iv=C3=A4=C3=A4)"] {
             assert_eq!(fia_mails.iter().filter(|m| m.contains(days)).count(), 1, "{days}: {fia_mails:?}");
         }
-        assert!(fia_mails.iter().any(|m| m.contains("on nyt my=C3=B6h=C3=A4ss=C3=A4")), "the overdue one in Finnish too");
+        assert!(
+            fia_mails.iter().any(|m| m.contains("on nyt my=C3=B6h=C3=A4ss=C3=A4")),
+            "the overdue one in Finnish too"
+        );
         let gus_mails = to("gus@nw.example");
         assert_eq!(gus_mails.len(), 4);
         assert!(gus_mails.iter().any(|m| m.contains("(60 days from now)")));
         assert_eq!(gus_mails.iter().filter(|m| m.contains("Subject: Training overdue")).count(), 1);
         let digest = to("admin@nw.example");
         assert_eq!(digest.len(), 1, "one digest, not one mail per person");
-        assert!(digest[0].contains("- Fia (Cabin crew, HEL)") && digest[0].contains("- Gus (Cabin crew, OUL)"), "{}", digest[0]);
+        assert!(
+            digest[0].contains("- Fia (Cabin crew, HEL)") && digest[0].contains("- Gus (Cabin crew, OUL)"),
+            "{}",
+            digest[0]
+        );
         assert!(digest[0].contains("2 newly overdue"), "{}", digest[0]);
         app.finish().await;
     }
@@ -322,18 +350,22 @@ async fn two_reminder_passes_at_once_send_each_reminder_once() {
         let (mut app, org) = admin_of(db).await;
         let db = app.state.db.clone();
         for i in 0..30 {
-            let u = crew(&db, org, (&format!("P{i}"), &format!("p{i}@nw.example")), Audience::CabinCrew, "HEL", NOW).await;
+            let u =
+                crew(&db, org, (&format!("P{i}"), &format!("p{i}@nw.example")), Audience::CabinCrew, "HEL", NOW).await;
             if i % 3 == 0 {
                 completed(&db, org, u, "cabin-crew", NOW - Duration::days(400)).await;
             }
         }
         let page = format!("/orgs/{org}/assignments");
         app.submit(&page, &page, &[("course", "cabin-crew"), ("position", "cabin_crew")]).await;
-        app.reconfigure(|c| c.with_smtp(sightline_web::Smtp::parse("smtp://127.0.0.1:1", "sightline@nw.example").unwrap()));
+        app.reconfigure(|c| {
+            c.with_smtp(sightline_web::Smtp::parse("smtp://127.0.0.1:1", "sightline@nw.example").unwrap())
+        });
         // Two nodes' passes at the same moment (the same database; on PostgreSQL each
         // claim is its own transaction on its own connection).
         let (one, two) = (app.state.jobs(), app.state.jobs());
-        let (a, b) = tokio::join!(sightline_jobs::assignments::run_once(&one), sightline_jobs::assignments::run_once(&two));
+        let (a, b) =
+            tokio::join!(sightline_jobs::assignments::run_once(&one), sightline_jobs::assignments::run_once(&two));
         let (a, b) = (a.unwrap(), b.unwrap());
         // 20 not started (30 days to go: the 30-day reminder), 10 overdue.
         assert_eq!(a.reminders + b.reminders, 30, "{a:?} {b:?}");
