@@ -316,6 +316,37 @@ fn tally_row(name: String, t: &Tally, href: impl Fn(Standing) -> String) -> Tall
     TallyRow { name, cells: ORDER.iter().map(|s| (t.get(*s), href(*s))).collect(), total: t.total() }
 }
 
+/// A chart's category: its name, the (position, base) its links filter by, its counts.
+type Category<'a> = (String, (&'a str, &'a str), &'a Tally);
+
+/// One breakdown of the dashboard: the stacked bars (a bar leads to its people with
+/// the page's status filter) and the table beside (a cell leads to its people).
+fn section(
+    (id, title): (&str, &str),
+    parts: [&str; 4],
+    org: &str,
+    q: &FilterQuery,
+    categories: &[Category<'_>],
+) -> (String, Vec<TallyRow>) {
+    let chart = Stacked {
+        id,
+        title,
+        parts,
+        categories: categories
+            .iter()
+            .map(|(name, (p, b), t)| {
+                (name.clone(), link(org, p, b, &q.status), [t.current, t.due_soon, t.overdue, t.not_started])
+            })
+            .collect(),
+    }
+    .svg();
+    let rows = categories
+        .iter()
+        .map(|(name, (p, b), t)| tally_row(name.clone(), t, |s| link(org, p, b, s.as_str())))
+        .collect();
+    (chart, rows)
+}
+
 fn compliance_page(
     state: &AppState,
     v: &Visitor,
@@ -327,48 +358,18 @@ fn compliance_page(
     let lang = v.lang;
     let heads: Vec<String> = ORDER.iter().map(|s| standing_label(lang, *s)).collect();
     let parts = [heads[0].as_str(), heads[1].as_str(), heads[2].as_str(), heads[3].as_str()];
-    let counts = |t: &Tally| [t.current, t.due_soon, t.overdue, t.not_started];
     let no_base = lang.t("compliance-no-base");
-    let position_rows: Vec<TallyRow> = c
-        .by_position
-        .iter()
-        .map(|(p, t)| tally_row(position_label(lang, *p), t, |s| link(org, p.as_str(), &q.base, s.as_str())))
-        .collect();
-    let base_rows: Vec<TallyRow> = c
+    // Each category: its name and the (position, base) its links keep.
+    let positions: Vec<Category<'_>> =
+        c.by_position.iter().map(|(p, t)| (position_label(lang, *p), (p.as_str(), q.base.as_str()), t)).collect();
+    let bases: Vec<Category<'_>> = c
         .by_base
         .iter()
-        .map(|(b, t)| {
-            let name = if b.is_empty() { no_base.clone() } else { b.clone() };
-            tally_row(name, t, |s| link(org, &q.position, b, s.as_str()))
-        })
+        .map(|(b, t)| (if b.is_empty() { no_base.clone() } else { b.clone() }, (q.position.as_str(), b.as_str()), t))
         .collect();
-    let position_title = lang.t("compliance-by-position");
-    let position_chart = Stacked {
-        id: "by-position",
-        title: &position_title,
-        parts,
-        categories: c
-            .by_position
-            .iter()
-            .map(|(p, t)| (position_label(lang, *p), link(org, p.as_str(), &q.base, &q.status), counts(t)))
-            .collect(),
-    }
-    .svg();
-    let base_title = lang.t("compliance-by-base");
-    let base_chart = Stacked {
-        id: "by-base",
-        title: &base_title,
-        parts,
-        categories: c
-            .by_base
-            .iter()
-            .map(|(b, t)| {
-                let name = if b.is_empty() { no_base.clone() } else { b.clone() };
-                (name, link(org, &q.position, b, &q.status), counts(t))
-            })
-            .collect(),
-    }
-    .svg();
+    let (position_chart, position_rows) =
+        section(("by-position", &lang.t("compliance-by-position")), parts, org, q, &positions);
+    let (base_chart, base_rows) = section(("by-base", &lang.t("compliance-by-base")), parts, org, q, &bases);
     let title = |id: &str| state.library.course(id).map_or(id.to_owned(), |c| c.title.get(lang.code()).to_owned());
     let people: Vec<PersonRow> = c
         .people
