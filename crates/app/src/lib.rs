@@ -9,6 +9,7 @@
 //! maps to HTTP in one place.
 
 pub mod access;
+pub mod assign;
 mod caller;
 mod clock;
 pub mod desk;

@@ -785,7 +785,7 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
     });
     let state = state.clone();
     let ctx = move || state.jobs();
-    let (a, m, r, f) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx);
+    let (a, m, r, t, f) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx);
     Runner::new()
         .job(purge)
         .job(referral_hooks)
@@ -800,6 +800,10 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
         .job(Job::new("certificate reminders", Every::from_secs(3600), move || {
             let c = r();
             async move { sightline_jobs::reminders::run_once(&c).await }
+        }))
+        .job(Job::new("training assignment reminders", Every::from_secs(3600), move || {
+            let c = t();
+            async move { sightline_jobs::assignments::run_once(&c).await }
         }))
         .job(Job::new("referral timers", Every::from_secs(60), move || {
             let c = f();

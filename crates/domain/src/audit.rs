@@ -80,6 +80,10 @@ pub enum AuditAction {
     ReferralWebhookConfigured,
     /// An administrator sent a dead-lettered referral webhook delivery again.
     ReferralDeliveryRetried,
+    /// An administrator assigned a course to a position, or changed or removed an assignment.
+    AssignmentChanged,
+    /// An administrator changed the organisation's training reminders or fiscal year.
+    TrainingSettingsChanged,
 }
 
 impl AuditAction {
@@ -133,6 +137,8 @@ impl AuditAction {
             Self::PartnerPageChanged => "org.partner_page_changed",
             Self::ReferralWebhookConfigured => "org.referral_webhook_configured",
             Self::ReferralDeliveryRetried => "referral.delivery_retried",
+            Self::AssignmentChanged => "training.assignment_changed",
+            Self::TrainingSettingsChanged => "training.settings_changed",
         }
     }
 }

@@ -69,6 +69,7 @@ pub fn enum_value_matches(value: &str, input: &str, lenient: bool) -> bool {
         })
 }
 
+pub mod assign;
 pub mod audit;
 pub mod authority;
 pub mod crypto;

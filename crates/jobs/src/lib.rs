@@ -4,7 +4,8 @@
 //!   runner starts every pass from one loop, never two passes of a job at once, and
 //!   stops gracefully (no new passes; the passes in flight finish, up to a timeout).
 //! - the jobs: [`alerts`] (desk alerts by webhook and e-mail), [`mail`] (the mail
-//!   outbox), [`reminders`] (certificate expiry reminders) and [`referral_hooks`]
+//!   outbox), [`reminders`] (certificate expiry reminders), [`assignments`] (assigned
+//!   courses falling due, and the admins' overdue digest) and [`referral_hooks`]
 //!   (referrals announced to partners' systems by signed webhook). A pass works
 //!   through everything due, page by page; each item is leased in storage before it
 //!   is sent (`claim_alert`, `claim_mail`, `claim_referral_delivery`), so several
@@ -16,6 +17,7 @@
 //! The jobs read the time only through [`Context::now`], the application's clock.
 
 pub mod alerts;
+pub mod assignments;
 pub mod mail;
 pub mod outbound;
 pub mod referral_hooks;
@@ -26,7 +28,8 @@ pub mod runner;
 use std::sync::Arc;
 
 use sightline_domain::crypto::MasterKey;
-use sightline_storage::{Db, NewMail, ReminderDue};
+use sightline_domain::ids::OrgId;
+use sightline_storage::{AdminContact, Db, NewMail, OverduePerson, ReminderDue, TrainedPerson};
 use time::OffsetDateTime;
 
 pub use outbound::smtp::Smtp;
@@ -40,6 +43,34 @@ pub trait Letters: Send + Sync {
     /// # Errors
     /// The letter could not be written or sealed.
     fn reminder(&self, due: &ReminderDue, org_name: &str) -> Result<NewMail, String>;
+
+    /// A reminder that an assigned course is due in `offset_days` days (0: it is due
+    /// today, so overdue), sealed for the outbox, in the person's language.
+    ///
+    /// # Errors
+    /// The letter could not be written or sealed.
+    fn assignment_reminder(&self, to: &TrainedPerson, due: &AssignmentDue<'_>) -> Result<NewMail, String>;
+
+    /// The admins' digest of the people newly overdue, in the admin's language.
+    ///
+    /// # Errors
+    /// The letter could not be written or sealed.
+    fn overdue_digest(
+        &self,
+        org: OrgId,
+        org_name: &str,
+        to: &AdminContact,
+        people: &[OverduePerson],
+    ) -> Result<NewMail, String>;
+}
+
+/// An assigned course as a reminder names it.
+pub struct AssignmentDue<'a> {
+    pub org: OrgId,
+    pub org_name: &'a str,
+    pub course_id: &'a str,
+    pub due_at: OffsetDateTime,
+    pub offset_days: u32,
 }
 
 /// What the jobs reach: the database, the master key, the application's clock and

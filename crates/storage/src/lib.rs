@@ -17,6 +17,7 @@ mod macros;
 #[macro_use]
 mod stats;
 mod alerts;
+mod assign;
 mod audit;
 mod auth;
 mod backup;
@@ -47,6 +48,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use alerts::{AlertChange, AlertChannel, AlertTarget, DueAlert};
+pub use assign::{
+    AdminContact, Assignment, MAX_ASSIGNMENTS, OverduePerson, ReminderClaim, TrainedPerson, TrainingSettings,
+};
 pub use audit::AuditPage;
 pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordReset, SessionRecord};
 pub use backup::{DataCounts, SealedSample};

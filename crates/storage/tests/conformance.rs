@@ -5,9 +5,11 @@
 
 use std::io::Write;
 
+use sightline_domain::assign::AssignmentTerms;
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::directory::ContactKind;
 use sightline_domain::ids::{OrgId, UserId};
+use sightline_domain::learn::Audience;
 use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::report::{Awareness, Phase, ReporterRole};
 use sightline_domain::roster;
@@ -15,8 +17,9 @@ use sightline_domain::triage::{AlertKind, Outcome};
 use sightline_domain::user::{Email, PersonName, Role, Roles, Scope, Scopes};
 use sightline_storage::testing::{self, PG_ENV};
 use sightline_storage::{
-    AlertChange, AlertChannel, Contact, Db, Ingest, Learner, MailKind, NewCertificate, NewMail, NewReport, NewSession,
-    NewTip, NewTipMessage, NewUser, QueueFilter, StorageError, WelcomeLink,
+    AdminContact, AlertChange, AlertChannel, Contact, Db, Ingest, Learner, MailKind, NewCertificate, NewMail,
+    NewReport, NewSession, NewTip, NewTipMessage, NewUser, OverduePerson, QueueFilter, ReminderClaim, StorageError,
+    TrainingSettings, WelcomeLink,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -117,6 +120,10 @@ on_both_engines!(
     partner_pages_refuse_what_the_rules_refuse_at_the_database_too,
     partner_figures_and_referral_statistics_count_the_referrals,
     referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_list,
+    assignments_are_per_organisation_versioned_and_audited,
+    training_people_are_paged_with_their_completions,
+    a_reminder_is_claimed_once_and_the_digest_names_each_overdue_person_once,
+    concurrent_reminder_claims_queue_one_e_mail,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -2504,4 +2511,202 @@ async fn referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_l
         }
     }
     assert_eq!(seen.len(), 231);
+}
+
+fn terms(course: &str, position: Audience, base: Option<&str>) -> AssignmentTerms {
+    AssignmentTerms { course: course.into(), position, base: base.map(Into::into), due_days: 30, recur_months: 12 }
+}
+
+async fn positioned(db: &Db, org: OrgId, email: &str, position: Audience, base: &str) -> UserId {
+    let mut u = new_user(email, &[Role::Learner]);
+    u.position = Some(position);
+    u.base = Some(base.into());
+    db.create_user(org, &u, NewAuditEntry::new(AuditAction::UserCreated), NOW).await.unwrap()
+}
+
+async fn assignments_are_per_organisation_versioned_and_audited(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let admin_b = user(db, b, "admin@b.example", &[Role::OrgAdmin]).await;
+    let id = db.create_assignment(a, admin, &terms("cabin-crew", Audience::CabinCrew, Some("HEL")), NOW).await.unwrap();
+    db.create_assignment(a, admin, &terms("ground", Audience::Ground, None), NOW).await.unwrap();
+    let got = db.assignments(a).await.unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!((got[0].id, got[0].terms.base.as_deref(), got[0].version), (id, Some("HEL"), 1));
+    assert!(db.assignments(b).await.unwrap().is_empty());
+    assert_eq!(db.orgs_with_assignments(None, 10).await.unwrap(), vec![a]);
+    assert!(db.orgs_with_assignments(Some(a), 10).await.unwrap().is_empty());
+
+    let mut changed = terms("cabin-crew", Audience::CabinCrew, None);
+    changed.recur_months = 24;
+    let err = db.update_assignment(a, id, 7, admin, &changed, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "version" }), "{err:?}");
+    let err = db.update_assignment(b, id, 1, admin_b, &changed, NOW).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { field: "version" }), "another organisation's: {err:?}");
+    db.update_assignment(a, id, 1, admin, &changed, NOW).await.unwrap();
+    let got = db.assignments(a).await.unwrap();
+    assert_eq!((got[0].terms.recur_months, got[0].terms.base.as_deref(), got[0].version), (24, None, 2));
+
+    assert!(matches!(db.delete_assignment(b, id, admin_b, NOW).await, Err(StorageError::NotFound)));
+    db.delete_assignment(a, id, admin, NOW).await.unwrap();
+    assert_eq!(db.assignments(a).await.unwrap().len(), 1);
+    let audit = db.audit_for_org(a, 3).await.unwrap().entries;
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["training.assignment_changed"; 3]);
+    assert!(audit[0].detail.starts_with("removed: cabin-crew for cabin_crew"), "{}", audit[0].detail);
+    assert!(audit[1].detail.contains("every 24 months"), "{}", audit[1].detail);
+
+    // Settings: the defaults, then the organisation's own, audited.
+    assert_eq!(db.training_settings(a).await.unwrap(), TrainingSettings::default());
+    let s = TrainingSettings { offsets: vec![14, 0], fiscal_start_month: 10 };
+    db.set_training_settings(a, admin, &s, NOW).await.unwrap();
+    db.set_training_settings(a, admin, &s, NOW).await.unwrap();
+    assert_eq!(db.training_settings(a).await.unwrap(), s);
+    assert_eq!(db.training_settings(b).await.unwrap(), TrainingSettings::default());
+    assert_eq!(db.audit_for_org(a, 1).await.unwrap().entries[0].action, "training.settings_changed");
+}
+
+async fn training_people_are_paged_with_their_completions(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let base = if i % 2 == 0 { "HEL" } else { "OUL" };
+        ids.push(positioned(db, a, &format!("p{i}@a.example"), Audience::CabinCrew, base).await);
+    }
+    user(db, a, "nopos@a.example", &[Role::Learner]).await;
+    positioned(db, b, "other@b.example", Audience::CabinCrew, "TLL").await;
+    // Two completions for the second person, one revoked for the third.
+    for (n, (who, days, code)) in
+        [(1, 400, "SL-AAAA-0000-0001"), (1, 30, "SL-AAAA-0000-0002"), (2, 10, "SL-AAAA-0000-0003")].iter().enumerate()
+    {
+        let learner = Learner::User { org: a, user: ids[*who] };
+        let at = NOW - Duration::days(*days) + Duration::seconds(i64::try_from(n).unwrap());
+        let attempt = db.create_attempt(&learner, "cabin-crew", "en", "[]", at).await.unwrap();
+        let mut c = cert(code, attempt);
+        c.issued_at = at;
+        db.submit_attempt(&learner, attempt, "[]", 90, true, Some(&c), at).await.unwrap();
+    }
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    db.revoke_certificate(a, "SL-AAAA-0000-0003", admin, "test", NOW).await.unwrap();
+
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = db.trained_people(a, after, 2).await.unwrap();
+        assert!(page.len() <= 2);
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        seen.extend(page);
+    }
+    assert_eq!(seen.iter().map(|p| p.id).collect::<Vec<_>>(), ids, "every person with a position, once, by id");
+    assert_eq!(seen[1].completions.len(), 2);
+    assert_eq!(db.completions_of(a, ids[1]).await.unwrap(), seen[1].completions);
+    assert!(db.completions_of(b, ids[1]).await.unwrap().is_empty(), "only within its organisation");
+    let want = vec![
+        ("cabin-crew".to_owned(), NOW - Duration::days(400)),
+        ("cabin-crew".to_owned(), NOW - Duration::days(30) + Duration::seconds(1)),
+    ];
+    assert_eq!(seen[1].completions, want, "oldest first");
+    assert!(seen[2].completions.is_empty(), "a revoked certificate is no completion");
+    assert_eq!((seen[0].base.as_deref(), seen[0].position), (Some("HEL"), Some(Audience::CabinCrew)));
+    assert_eq!(db.org_bases(a).await.unwrap(), ["HEL", "OUL"]);
+}
+
+async fn a_reminder_is_claimed_once_and_the_digest_names_each_overdue_person_once(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    user(db, b, "admin@b.example", &[Role::OrgAdmin]).await;
+    let crew = positioned(db, a, "crew@a.example", Audience::CabinCrew, "HEL").await;
+    let late = positioned(db, a, "late@a.example", Audience::CabinCrew, "HEL").await;
+    let id = db.create_assignment(a, admin, &terms("cabin-crew", Audience::CabinCrew, None), NOW).await.unwrap();
+    let claim = |user, offset_days| ReminderClaim {
+        org_id: a,
+        user_id: user,
+        assignment_id: id,
+        due_at: NOW + Duration::days(30),
+        offset_days,
+    };
+    assert!(
+        db.claim_assignment_reminder(&claim(crew, 30), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap()
+    );
+    assert!(
+        !db.claim_assignment_reminder(&claim(crew, 30), &mail("crew@a.example", MailKind::Reminder), NOW)
+            .await
+            .unwrap()
+    );
+    assert!(
+        db.claim_assignment_reminder(&claim(crew, 7), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap()
+    );
+    let mut foreign = claim(crew, 60);
+    foreign.org_id = b;
+    assert!(
+        !db.claim_assignment_reminder(&foreign, &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap(),
+        "not under another organisation's name"
+    );
+    assert!(
+        db.claim_assignment_reminder(&claim(late, 0), &mail("late@a.example", MailKind::Reminder), NOW).await.unwrap()
+    );
+    assert_eq!(db.due_mail(NOW, 10).await.unwrap().len(), 3);
+
+    let digest = |admins: &[AdminContact], people: &[OverduePerson]| {
+        assert_eq!(admins.iter().map(|a| a.email.as_str()).collect::<Vec<_>>(), ["admin@a.example"]);
+        assert_eq!(people.len(), 1);
+        assert_eq!((people[0].course_id.as_str(), people[0].base.as_deref()), ("cabin-crew", Some("HEL")));
+        Ok(admins.iter().map(|a| mail(&a.email, MailKind::Reminder)).collect())
+    };
+    assert_eq!(db.digest_overdue(a, NOW, digest).await.unwrap(), 1);
+    assert_eq!(db.digest_overdue(a, NOW, |_, _| panic!("nothing is newly overdue")).await.unwrap(), 0);
+    assert_eq!(db.digest_overdue(b, NOW, |_, _| panic!("nothing is overdue in B")).await.unwrap(), 0);
+    assert_eq!(db.due_mail(NOW, 10).await.unwrap().len(), 4);
+
+    // A failing letter writes nothing and leaves the people for the next digest.
+    assert!(
+        db.claim_assignment_reminder(&claim(crew, 0), &mail("crew@a.example", MailKind::Reminder), NOW).await.unwrap()
+    );
+    assert!(db.digest_overdue(a, NOW, |_, _| Err("no words".into())).await.is_err());
+    assert_eq!(
+        db.digest_overdue(a, NOW, |_, p| {
+            assert_eq!(p.len(), 1);
+            Ok(vec![])
+        })
+        .await
+        .unwrap(),
+        1
+    );
+
+    // Removing the assignment removes its claims.
+    db.delete_assignment(a, id, admin, NOW).await.unwrap();
+    assert!(
+        !db.claim_assignment_reminder(&claim(crew, 30), &mail("crew@a.example", MailKind::Reminder), NOW)
+            .await
+            .unwrap()
+    );
+}
+
+async fn concurrent_reminder_claims_queue_one_e_mail(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let crew = positioned(db, a, "crew@a.example", Audience::CabinCrew, "HEL").await;
+    let id = db.create_assignment(a, admin, &terms("cabin-crew", Audience::CabinCrew, None), NOW).await.unwrap();
+    let claim =
+        ReminderClaim { org_id: a, user_id: crew, assignment_id: id, due_at: NOW + Duration::days(7), offset_days: 7 };
+    let tries: Vec<_> = (0..6)
+        .map(|_| {
+            let (db, claim) = (db.clone(), claim.clone());
+            tokio::spawn(async move {
+                db.claim_assignment_reminder(&claim, &mail("crew@a.example", MailKind::Reminder), NOW).await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for t in tries {
+        if t.await.unwrap().unwrap() {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(db.due_mail(NOW, 10).await.unwrap().len(), 1);
 }

@@ -91,6 +91,66 @@ impl Chart<'_> {
     }
 }
 
+/// A stacked bar per category: its parts side by side in one bar (the training
+/// standings: current, due soon, overdue, not started), each part its own class
+/// (`p0` … `p3`, filled in the stylesheet) and the category's total at the bar's end;
+/// a legend on top names the parts in order. Bars are scaled to the largest total.
+pub struct Stacked<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub parts: [&'a str; 4],
+    /// (name, the link a click on the bar follows, the four counts).
+    pub categories: Vec<(String, String, [usize; 4])>,
+}
+
+impl Stacked<'_> {
+    /// The chart as an `<svg>` element.
+    #[must_use]
+    pub fn svg(&self) -> String {
+        let legend = 2 * LABEL + 2;
+        let row = LABEL + BAR + 4 + GAP;
+        let height = legend + row * self.categories.len() as u32 + 2;
+        let max = self.categories.iter().map(|(_, _, v)| v.iter().sum::<usize>()).max().unwrap_or(0).max(1);
+        let room = (WIDTH - VALUE_ROOM) as usize;
+        let mut out = String::with_capacity(512 + self.categories.len() * 300);
+        let _ = write!(
+            out,
+            r##"<svg class="chart stacked" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-t"><title id="{id}-t">{title}</title><g font-size="11" fill="#13212c">"##,
+            id = escape(self.id),
+            title = escape(self.title),
+        );
+        // The legend in two lines of two, so it fits a phone.
+        for (i, name) in self.parts.iter().enumerate() {
+            let (x, y) = (if i % 2 == 0 { 0 } else { WIDTH / 2 }, (i as u32 / 2) * LABEL);
+            let _ = write!(
+                out,
+                r#"<path class="p{i}" d="M{x} {}h10v10h-10z"/><text x="{}" y="{}">{}</text>"#,
+                y + 2,
+                x + 14,
+                y + 11,
+                escape(name)
+            );
+        }
+        for (c, (name, href, values)) in self.categories.iter().enumerate() {
+            let top = legend + c as u32 * row;
+            let total: usize = values.iter().sum();
+            let _ = write!(out, r#"<a href="{}"><text y="{}">{}</text>"#, escape(href), top + 11, escape(&fit(name)));
+            let y = top + LABEL + 2;
+            let mut x = 0;
+            for (i, v) in values.iter().enumerate() {
+                let w = if *v == 0 { 0 } else { ((v * room) / max).max(2) };
+                if w > 0 {
+                    let _ = write!(out, r#"<path class="p{i}" d="M{x} {y}h{w}v{BAR}h-{w}z"/>"#);
+                }
+                x += w;
+            }
+            let _ = write!(out, r#"<text x="{}" y="{}">{total}</text></a>"#, x + 4, y + 9);
+        }
+        out.push_str("</g></svg>");
+        out
+    }
+}
+
 /// The most characters of a category's name that fit the drawing's width at its font
 /// size; a longer name ends with "…" (the table beside has it whole).
 const NAME_CHARS: usize = 50;
@@ -125,6 +185,26 @@ mod tests {
             .filter(|p| !p.starts_with("2h"))
             .map(|p| p.split('h').nth(1).unwrap().split('v').next().unwrap().parse().unwrap())
             .collect()
+    }
+
+    #[test]
+    fn stacked_bars_add_up_their_parts() {
+        let svg = Stacked {
+            id: "p",
+            title: "By <position>",
+            parts: ["Current", "Due soon", "Overdue", "Not started"],
+            categories: vec![
+                ("Cabin crew".into(), "/x?a=1&b=2".into(), [2, 0, 1, 1]),
+                ("Ground".into(), "/y".into(), [1, 0, 0, 0]),
+            ],
+        }
+        .svg();
+        assert!(svg.contains("By &lt;position&gt;") && svg.contains("href=\"/x?a=1&amp;b=2\""));
+        // 264 units for the largest total (4): 2 → 132, 1 → 66; no bar for 0.
+        assert!(svg.contains(r#"class="p0" d="M0 "#) && svg.contains("h132v10h-132z"));
+        assert!(svg.contains(r#"<path class="p2" d="M132 "#) && svg.contains(r#"<path class="p3" d="M198 "#));
+        assert_eq!(svg.matches("<path class=\"p1\"").count(), 1, "only the legend's: no part for 0");
+        assert!(svg.contains(">4</text></a>") && svg.contains(">1</text></a>"));
     }
 
     #[test]

@@ -175,6 +175,24 @@ impl sightline_jobs::Letters for AppState {
     ) -> Result<sightline_storage::NewMail, String> {
         mail::reminder(self, due, org_name)
     }
+
+    fn assignment_reminder(
+        &self,
+        to: &sightline_storage::TrainedPerson,
+        due: &sightline_jobs::AssignmentDue<'_>,
+    ) -> Result<sightline_storage::NewMail, String> {
+        mail::assignment_reminder(self, to, due)
+    }
+
+    fn overdue_digest(
+        &self,
+        org: sightline_domain::ids::OrgId,
+        org_name: &str,
+        to: &sightline_storage::AdminContact,
+        people: &[sightline_storage::OverduePerson],
+    ) -> Result<sightline_storage::NewMail, String> {
+        mail::overdue_digest(self, org, org_name, to, people)
+    }
 }
 
 route_table! {
@@ -201,6 +219,13 @@ route_table! {
     "/orgs/{org}/audit" => get(pages::users::audit);
     "/orgs/{org}/users/{user}/position" => post(pages::users::set_position);
     "/orgs/{org}/training" => get(pages::learn::training);
+    "/orgs/{org}/assignments" => get(pages::assign::list).post(pages::assign::create);
+    "/orgs/{org}/assignments/{id}" => post(pages::assign::update);
+    "/orgs/{org}/assignments/{id}/delete" => post(pages::assign::delete);
+    "/orgs/{org}/training-settings" => post(pages::assign::settings);
+    "/orgs/{org}/compliance" => get(pages::assign::dashboard);
+    "/orgs/{org}/compliance.csv" => get(pages::assign::year_csv);
+    "/orgs/{org}/compliance.pdf" => get(pages::assign::year_pdf);
     "/orgs/{org}/scorm/{package}" => get(pages::learn::scorm);
     "/orgs/{org}/stats" => get(pages::stats::org);
     "/orgs/{org}/stats.csv" => get(pages::stats::org_csv);

@@ -1,4 +1,5 @@
-//! PDFs: training certificates and the public help posters, drawn with krilla (which
+//! PDFs: training certificates, the public help posters and the fiscal year's
+//! training figures (`year`), drawn with krilla (which
 //! writes the PDF and embeds subsets of the fonts) and shaped text (`text`: fonts
 //! per script, Arabic joined and right to left, Hebrew). A QR code is drawn as
 //! vector squares and also made a link, so the PDF carries its address as text.
@@ -6,9 +7,11 @@
 mod certificate;
 mod poster;
 pub mod text;
+mod year;
 
 pub use certificate::{CertificateText, certificate};
 pub use poster::{Paper, Poster, poster};
+pub use year::{YearText, year_report};
 
 use krilla::Document;
 use krilla::action::LinkAction;

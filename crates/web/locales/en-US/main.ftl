@@ -873,3 +873,104 @@ stats-outcome-accepted = Accepted
 stats-outcome-supported = Support recorded
 stats-outcome-declined = Declined
 stats-outcome-waiting = Waiting for an answer
+
+## Training assignments (issue 14)
+mail-assignment-due-subject = Training due by { $due }: { $course }
+mail-assignment-due-body =
+    Hello { $name },
+
+    { $org } asks you to complete the Sightline course "{ $course }" by { $due } ({ $days } days from now). It takes about half an hour: go through the lessons and pass the scenario check.
+
+    { $url }
+mail-assignment-overdue-subject = Training overdue: { $course }
+mail-assignment-overdue-body =
+    Hello { $name },
+
+    Your Sightline course "{ $course }" for { $org } was due on { $due } and is now overdue. Please go through it and pass the scenario check as soon as you can.
+
+    { $url }
+mail-overdue-digest-subject = { $org }: { $count } newly overdue on Sightline training
+mail-overdue-digest-body =
+    Hello { $name },
+
+    These people at { $org } became overdue on their assigned Sightline training:
+
+    { $people }
+
+    The compliance dashboard lists everyone overdue:
+    { $url }
+mail-overdue-digest-more = … and { $count } more
+assign-heading = Training assignments
+assign-lead = Require a course of everyone in a position, or only at one base. New joiners have a number of days to take it; after that it is due again every so many months after their last completion. People are reminded by e-mail before it is due.
+assign-list-heading = Assigned courses
+assign-none = No course is assigned yet.
+assign-course = Course
+assign-due-days = Days for new joiners
+assign-due-days-hint = Counted from the day the person's account was made (they joined the organisation).
+assign-recur-months = Again every (months)
+assign-change = Change
+assign-any-base = Every base
+assign-save = Save
+assign-delete = Remove assignment
+assign-new-heading = Assign a course
+assign-choose = Choose…
+assign-base-hint = Optional. Leave empty for every base; otherwise a base your people work at, as on their records.
+assign-create = Assign
+assign-settings-heading = Reminders and fiscal year
+assign-offsets = Reminder days before the due date
+assign-offsets-hint = Comma-separated, for example 60, 30, 7, 0 (0 is the day it becomes overdue; admins then get one digest of who became overdue).
+assign-fiscal-start = Fiscal year starts in
+assign-settings-save = Save settings
+assign-created = The course is assigned.
+assign-updated = The assignment is changed.
+assign-deleted = The assignment is removed.
+assign-settings-saved = Settings saved.
+assign-changed-meanwhile = Someone changed this assignment meanwhile; here it is as it stands now.
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+standing-current = Current
+standing-due-soon = Due soon
+standing-overdue = Overdue
+standing-not-started = Not started
+compliance-heading = Training compliance
+compliance-lead = Where the people your assignments cover stand today: current, due within 30 days, overdue, or not started yet (new joiners within their first days). A person with several assigned courses counts under the one that needs attention most. Choose a number to see the people.
+compliance-filters = Filters
+compliance-any = Any
+compliance-status = Status
+compliance-apply = Show
+compliance-clear = Clear filters
+compliance-total = Total
+compliance-by-position = By position
+compliance-by-base = By base
+compliance-no-base = No base
+compliance-nobody = Nobody matches.
+compliance-people = People
+compliance-shown = { $shown } of { $matched } people shown.
+compliance-courses = Assigned courses
+compliance-due-on = due { $date }
+compliance-export-heading = Yearly figures
+compliance-export-lead = Staff assigned, trained during the fiscal year and current at its end (today for the running year) by position: the figures a carrier reports each year.
+compliance-fy = Fiscal year { $year }
+compliance-year-heading = Staff trained and current, fiscal year { $year }
+compliance-year-period = Fiscal year from { $from } to { $to }
+compliance-year-as-of = "Current" counted on { $date }
+compliance-assigned = Staff assigned
+compliance-trained = Trained in the year
+compliance-current = Current
+compliance-year-note = Staff assigned: people covered by a training assignment who had joined by the date above. Trained in the year: of them, those who completed an assigned course during the fiscal year. Current: those not overdue on any assigned course on that date.
+error-unknown-course = Choose one of the courses.
+error-unknown-base = No one in your organisation works at this base. Check the spelling, or leave it empty for every base.
+error-invalid-offsets = Enter whole numbers of days from 0 to 365, separated by commas, each once (at most 8).
+learn-due-heading = Assigned to you
+learn-due-item = { $course }: due { $date }
+desk-training-compliance = Training compliance (yearly figures)

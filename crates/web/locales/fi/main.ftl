@@ -873,3 +873,104 @@ stats-outcome-accepted = Hyväksytty
 stats-outcome-supported = Tuki kirjattu
 stats-outcome-declined = Hylätty
 stats-outcome-waiting = Odottaa vastausta
+
+## Koulutusvelvoitteet (issue 14)
+mail-assignment-due-subject = Koulutus suoritettava { $due } mennessä: { $course }
+mail-assignment-due-body =
+    Hei { $name },
+
+    { $org } pyytää sinua suorittamaan Sightline-kurssin "{ $course }" { $due } mennessä ({ $days } päivää). Se vie noin puoli tuntia: käy oppitunnit läpi ja suorita tilannetehtävien tarkistus.
+
+    { $url }
+mail-assignment-overdue-subject = Koulutus myöhässä: { $course }
+mail-assignment-overdue-body =
+    Hei { $name },
+
+    Sightline-kurssisi "{ $course }" ({ $org }) piti suorittaa { $due } mennessä, ja se on nyt myöhässä. Käy kurssi läpi ja suorita tarkistus mahdollisimman pian.
+
+    { $url }
+mail-overdue-digest-subject = { $org }: { $count } uutta myöhässä Sightline-koulutuksesta
+mail-overdue-digest-body =
+    Hei { $name },
+
+    Nämä henkilöt ({ $org }) ovat myöhässä heille määrätystä Sightline-koulutuksesta:
+
+    { $people }
+
+    Koulutustilanteen koontinäkymä näyttää kaikki myöhässä olevat:
+    { $url }
+mail-overdue-digest-more = … ja { $count } muuta
+assign-heading = Koulutusvelvoitteet
+assign-lead = Määrää kurssi kaikille tietyssä tehtävässä tai vain yhdellä tukikohdalla. Uusilla työntekijöillä on tietty määrä päiviä aikaa suorittaa se; sen jälkeen se on suoritettava uudelleen tietyin kuukausivälein viimeisestä suorituksesta. Henkilöitä muistutetaan sähköpostilla ennen määräaikaa.
+assign-list-heading = Määrätyt kurssit
+assign-none = Yhtään kurssia ei ole vielä määrätty.
+assign-course = Kurssi
+assign-due-days = Päiviä uusille työntekijöille
+assign-due-days-hint = Lasketaan päivästä, jona henkilön tili luotiin (hän liittyi organisaatioon).
+assign-recur-months = Uudelleen (kuukauden välein)
+assign-change = Muuta
+assign-any-base = Kaikki tukikohdat
+assign-save = Tallenna
+assign-delete = Poista velvoite
+assign-new-heading = Määrää kurssi
+assign-choose = Valitse…
+assign-base-hint = Valinnainen. Jätä tyhjäksi kaikille tukikohdille; muuten tukikohta, jossa henkilöstösi työskentelee, kuten heidän tiedoissaan.
+assign-create = Määrää
+assign-settings-heading = Muistutukset ja tilikausi
+assign-offsets = Muistutuspäivät ennen määräaikaa
+assign-offsets-hint = Pilkuin eroteltuina, esimerkiksi 60, 30, 7, 0 (0 on päivä, jona suoritus myöhästyy; ylläpitäjät saavat silloin yhden koosteen myöhästyneistä).
+assign-fiscal-start = Tilikausi alkaa
+assign-settings-save = Tallenna asetukset
+assign-created = Kurssi on määrätty.
+assign-updated = Velvoitetta on muutettu.
+assign-deleted = Velvoite on poistettu.
+assign-settings-saved = Asetukset tallennettu.
+assign-changed-meanwhile = Joku muutti tätä velvoitetta sillä välin; tässä se on nykyisellään.
+month-1 = tammikuu
+month-2 = helmikuu
+month-3 = maaliskuu
+month-4 = huhtikuu
+month-5 = toukokuu
+month-6 = kesäkuu
+month-7 = heinäkuu
+month-8 = elokuu
+month-9 = syyskuu
+month-10 = lokakuu
+month-11 = marraskuu
+month-12 = joulukuu
+standing-current = Voimassa
+standing-due-soon = Erääntyy pian
+standing-overdue = Myöhässä
+standing-not-started = Aloittamatta
+compliance-heading = Koulutustilanne
+compliance-lead = Missä velvoitteiden piiriin kuuluvat henkilöt ovat tänään: voimassa, erääntyy 30 päivän sisällä, myöhässä tai vielä aloittamatta (uudet työntekijät ensimmäisinä päivinään). Henkilö, jolla on useita kursseja, lasketaan sen mukaan, joka vaatii eniten huomiota. Valitse luku nähdäksesi henkilöt.
+compliance-filters = Suodattimet
+compliance-any = Kaikki
+compliance-status = Tila
+compliance-apply = Näytä
+compliance-clear = Poista suodattimet
+compliance-total = Yhteensä
+compliance-by-position = Tehtävittäin
+compliance-by-base = Tukikohdittain
+compliance-no-base = Ei tukikohtaa
+compliance-nobody = Ei ketään.
+compliance-people = Henkilöt
+compliance-shown = { $shown } / { $matched } henkilöä näytetään.
+compliance-courses = Määrätyt kurssit
+compliance-due-on = määräaika { $date }
+compliance-export-heading = Vuosiluvut
+compliance-export-lead = Velvoitteiden piirissä oleva henkilöstö, tilikauden aikana koulutetut ja sen lopussa (kuluvalla kaudella tänään) voimassa olevat tehtävittäin: luvut, jotka lentoyhtiö raportoi vuosittain.
+compliance-fy = Tilikausi { $year }
+compliance-year-heading = Koulutettu ja voimassa oleva henkilöstö, tilikausi { $year }
+compliance-year-period = Tilikausi { $from } – { $to }
+compliance-year-as-of = "Voimassa" laskettu { $date }
+compliance-assigned = Velvoitettuja
+compliance-trained = Koulutettu kaudella
+compliance-current = Voimassa
+compliance-year-note = Velvoitettuja: koulutusvelvoitteen piirissä olevat henkilöt, jotka olivat liittyneet yllä olevaan päivään mennessä. Koulutettu kaudella: heistä ne, jotka suorittivat määrätyn kurssin tilikauden aikana. Voimassa: ne, joilla ei sinä päivänä ollut yhtään myöhässä olevaa kurssia.
+error-unknown-course = Valitse jokin kursseista.
+error-unknown-base = Kukaan organisaatiossasi ei työskentele tällä tukikohdalla. Tarkista kirjoitusasu tai jätä tyhjäksi kaikille tukikohdille.
+error-invalid-offsets = Anna kokonaisia päiviä 0–365 pilkuin eroteltuina, kukin kerran (enintään 8).
+learn-due-heading = Sinulle määrätyt
+learn-due-item = { $course }: määräaika { $date }
+desk-training-compliance = Koulutustilanne (vuosiluvut)

@@ -90,6 +90,8 @@ pub struct CourseCard {
 #[template(path = "learn_list.html")]
 struct ListPage {
     ctx: Ctx,
+    /// What the person's organisation assigned them: (course, link, due date, standing code, standing).
+    due: Vec<(String, String, String, &'static str, String)>,
     yours: Vec<CourseCard>,
     others: Vec<CourseCard>,
     signed_in: bool,
@@ -113,7 +115,23 @@ pub async fn list(Visit { state, v }: Visit) -> Result<Response, PageError> {
         };
         if card.theirs { yours.push(c) } else { others.push(c) }
     }
-    render(&ListPage { ctx, yours, others, signed_in: who.caller().is_some() })
+    let mut due = Vec::new();
+    if let Some(me) = who.caller() {
+        for item in state.my_assignments(me).await? {
+            let title = state
+                .course(&item.course_id)
+                .map_or(item.course_id.clone(), |c| c.title.get(content_lang(c, &v, None).as_str()).to_owned());
+            let label = v.lang.t(&format!("standing-{}", item.standing.as_str().replace('_', "-")));
+            due.push((
+                title,
+                format!("/learn/{}", item.course_id),
+                ctx.date(&item.due_at),
+                item.standing.as_str(),
+                label,
+            ));
+        }
+    }
+    render(&ListPage { ctx, due, yours, others, signed_in: who.caller().is_some() })
 }
 
 // ----- course overview and lessons ----------------------------------------------

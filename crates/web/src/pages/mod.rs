@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each module is one screen or flow; handlers stay thin:
 //! parse the form into domain types, call storage, render.
 
+pub mod assign;
 pub mod desk;
 pub mod directory;
 pub mod home;
@@ -99,6 +100,11 @@ impl Ctx {
     #[must_use]
     pub fn t_args_training(&self, valid: &usize, due: &usize) -> String {
         self.lang.t_args("training-summary", &[("valid", valid.to_string()), ("due", due.to_string())])
+    }
+    /// "Cabin crew course: due 2026-12-31".
+    #[must_use]
+    pub fn t_due(&self, course: &str, date: &str) -> String {
+        self.lang.t_args("learn-due-item", &[("course", course.to_owned()), ("date", date.to_owned())])
     }
     /// The other languages, for the language switch.
     #[must_use]

@@ -240,7 +240,7 @@ pub async fn message(Path(id): Path<String>, Posted { state, v, form }: Posted<F
     done(&state, &v, &me, id, result, (String::new(), text)).await
 }
 
-fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+pub(super) fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
     let mut res = body.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {

@@ -1911,3 +1911,104 @@ async fn the_partner_page_passes_axe_and_is_photographed_in_chromium() {
     server.stop().await;
     db.cleanup().await;
 }
+
+/// The training compliance dashboard (issue 14, item 2) as an admin sees it, at 390
+/// and 1280 px: an airline whose cabin crew at HEL and OUL stand differently.
+#[tokio::test]
+async fn the_compliance_dashboard_at_390_and_1280_px() {
+    use sightline_domain::learn::Audience;
+    use sightline_domain::user::Role;
+    let Some(db) = journey_db().await else { return };
+    let clock = fixed_now();
+    let (mut server, base) = serve(&db, bundled(), clock.clone()).await;
+    let now = clock.now();
+    let ago = |days: i64| now - Duration::days(days);
+    let org =
+        make_named_person(&db, "Nordic Wings", ("Ada Admin", "admin@nw.example"), &[Role::OrgAdmin], Some("HEL"), None)
+            .await;
+    // (name, position, base, joined days ago, completed days ago)
+    let people: [(&str, Audience, &str, i64, Option<i64>); 12] = [
+        ("Aino Virtanen", Audience::CabinCrew, "HEL", 900, Some(40)),
+        ("Bo Berg", Audience::CabinCrew, "HEL", 900, Some(100)),
+        ("Cai Chen", Audience::CabinCrew, "HEL", 900, Some(350)),
+        ("Dina Dahl", Audience::CabinCrew, "OUL", 900, Some(420)),
+        ("Eero Ek", Audience::CabinCrew, "OUL", 900, Some(200)),
+        ("Fia Forss", Audience::CabinCrew, "HEL", 3, None),
+        ("Gus Grant", Audience::Ground, "HEL", 900, Some(30)),
+        ("Hanna Holm", Audience::Ground, "OUL", 900, Some(380)),
+        ("Iris Ito", Audience::Ground, "HEL", 60, None),
+        ("Jon Juva", Audience::Security, "HEL", 900, Some(10)),
+        ("Kai Koski", Audience::Security, "TLL", 900, Some(345)),
+        ("Lea Lund", Audience::CabinCrew, "TLL", 900, Some(90)),
+    ];
+    for (i, (name, position, at, joined, done)) in people.iter().enumerate() {
+        let email = format!("p{i}@nw.example");
+        let user = db
+            .create_user(
+                org,
+                &sightline_storage::NewUser {
+                    name: sightline_domain::user::PersonName::parse(name).unwrap(),
+                    email: sightline_domain::user::Email::parse(&email).unwrap(),
+                    roles: sightline_domain::user::Roles::of([Role::Learner]),
+                    base: Some((*at).to_owned()),
+                    employee_id: None,
+                    password_hash: None,
+                    position: Some(*position),
+                },
+                sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::UserCreated),
+                ago(*joined),
+            )
+            .await
+            .unwrap();
+        if let Some(d) = done {
+            let course = match position {
+                Audience::CabinCrew => "cabin-crew",
+                Audience::Ground => "ground-gate",
+                _ => "security-ops",
+            };
+            let learner = sightline_storage::Learner::User { org, user };
+            let attempt = db.create_attempt(&learner, course, "en", "[]", ago(*d)).await.unwrap();
+            let cert = sightline_storage::NewCertificate {
+                code: format!("SL-SHOT-{i:04}-0000"),
+                attempt_id: attempt,
+                name: (*name).to_owned(),
+                course_id: course.into(),
+                lang: "en".into(),
+                issued_at: ago(*d),
+                valid_until: ago(*d) + Duration::days(365),
+            };
+            db.submit_attempt(&learner, attempt, "[]", 90, true, Some(&cert), ago(*d)).await.unwrap();
+        }
+    }
+    let (_driver, c) = start_driver().await;
+    sign_in_with_password(&c, &base, "admin@nw.example").await;
+    wait_path(&c, |p| p == "/account/two-factor").await;
+    let secret = text(&c, "#totp-secret").await.replace(' ', "");
+    fill(&c, "#code", &totp(&clock, &secret)).await;
+    click_nav(&c, "form[action='/account/two-factor'] button[type=submit]").await;
+
+    // Assign through the form: cabin crew everywhere, ground and security.
+    for (course, position) in [("cabin-crew", "cabin_crew"), ("ground-gate", "ground"), ("security-ops", "security")] {
+        c.goto(&format!("{base}/orgs/{org}/assignments")).await.unwrap();
+        c.find(Locator::Css("#course")).await.unwrap().select_by_value(course).await.unwrap();
+        c.find(Locator::Css("#position")).await.unwrap().select_by_value(position).await.unwrap();
+        click_nav(&c, "form[action$='/assignments'] button[type=submit]").await;
+    }
+    c.set_window_size(390, 844).await.unwrap();
+    shot(&c, "50-assignments-390").await;
+    c.goto(&format!("{base}/orgs/{org}/compliance")).await.unwrap();
+    for (w, h, tag) in [(1280, 1000, "1280"), (390, 844, "390")] {
+        c.set_window_size(w, h).await.unwrap();
+        c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+        shot(&c, &format!("51-compliance-{tag}")).await;
+        c.execute("document.getElementById('by-position-heading').scrollIntoView()", vec![]).await.unwrap();
+        shot(&c, &format!("52-compliance-charts-{tag}")).await;
+    }
+    // A cell's people.
+    c.goto(&format!("{base}/orgs/{org}/compliance?status=overdue")).await.unwrap();
+    c.execute("document.getElementById('people').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "53-compliance-overdue-390").await;
+    let body = c.source().await.unwrap();
+    assert!(body.contains("Dina Dahl") && body.contains("Hanna Holm") && !body.contains("Aino Virtanen"));
+    server.stop().await;
+}

@@ -5,6 +5,7 @@
 
 mod alerts;
 mod api;
+mod assign;
 mod browser;
 mod desk;
 mod directory;
