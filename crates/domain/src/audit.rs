@@ -80,6 +80,12 @@ pub enum AuditAction {
     ReferralWebhookConfigured,
     /// An administrator sent a dead-lettered referral webhook delivery again.
     ReferralDeliveryRetried,
+    /// An administrator set, changed or removed the organisation's single sign-on.
+    SsoConfigured,
+    /// A person signed in through the organisation's identity provider.
+    SsoSignIn,
+    /// A single sign-on answer was refused (bad token, replayed state, provider error …).
+    SsoRefused,
 }
 
 impl AuditAction {
@@ -133,6 +139,9 @@ impl AuditAction {
             Self::PartnerPageChanged => "org.partner_page_changed",
             Self::ReferralWebhookConfigured => "org.referral_webhook_configured",
             Self::ReferralDeliveryRetried => "referral.delivery_retried",
+            Self::SsoConfigured => "org.sso_configured",
+            Self::SsoSignIn => "auth.sso_sign_in",
+            Self::SsoRefused => "auth.sso_refused",
         }
     }
 }

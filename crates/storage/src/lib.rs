@@ -29,6 +29,7 @@ mod partners;
 #[macro_use]
 mod referral_hooks;
 mod reports;
+mod sso;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time_conv;
@@ -55,6 +56,7 @@ pub use orgs::{Organisation, Owned};
 pub use partners::{MAX_PARTNERS, PartnerCounts, PartnerPage};
 pub use referral_hooks::{DeadLetter, DeliveryCounts, HookDelivery, MAX_DEAD_LETTERS};
 pub use reports::{Ingest, NewReport, ReportSummary};
+pub use sso::{SsoConfig, SsoLogin, SsoLoginSpend};
 pub use sightline_domain::ids::OrgId;
 pub use stats::{REFERRAL_OUTCOMES, ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};
 pub use time_conv::{from_micros, to_micros};
