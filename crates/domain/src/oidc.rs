@@ -191,6 +191,14 @@ pub fn pkce_challenge(verifier: &str) -> String {
     data_encoding::BASE64URL_NOPAD.encode(&Sha256::digest(verifier.as_bytes()))
 }
 
+/// The `Authorization` header of a token request by `client_secret_basic` (RFC 6749
+/// §2.3.1: both parts form-encoded before base64).
+#[must_use]
+pub fn basic_authorization(client_id: &str, secret: &str) -> String {
+    let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+    format!("Basic {}", data_encoding::BASE64.encode(format!("{}:{}", enc(client_id), enc(secret)).as_bytes()))
+}
+
 /// Why an ID token was refused. Each has a stable code, shown (as a message) and audited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenError {
@@ -543,6 +551,11 @@ mod tests {
         assert!(!two_factor_satisfied(&v(&["pwd"]), Some("silver"), Some("gold")));
         assert!(two_factor_satisfied(&[], Some("gold"), Some("gold")));
         assert!(!two_factor_satisfied(&[], Some(""), Some("")));
+    }
+
+    #[test]
+    fn basic_authorization_form_encodes_both_parts() {
+        assert_eq!(basic_authorization("a b", "p:w"), format!("Basic {}", data_encoding::BASE64.encode(b"a+b:p%3Aw")));
     }
 
     #[test]

@@ -272,6 +272,7 @@ async fn sessions_expire_and_can_be_ended(db: &Db) {
         org_id: a,
         csrf_token: "csrf".into(),
         two_factor_passed: false,
+        second_factor_by_provider: false,
         expires_at: NOW + Duration::hours(12),
     };
     db.create_session(&s, NOW).await.unwrap();
@@ -304,6 +305,7 @@ async fn sessions_and_tokens_carry_every_role_of_their_user(db: &Db) {
             org_id: a,
             csrf_token: format!("csrf{i}"),
             two_factor_passed: i == 0,
+            second_factor_by_provider: false,
             expires_at: NOW + Duration::hours(1),
         };
         db.create_session(&s, NOW).await.unwrap();
@@ -374,6 +376,7 @@ async fn password_reset_sets_password_and_ends_sessions(db: &Db) {
         org_id: a,
         csrf_token: "x".into(),
         two_factor_passed: true,
+        second_factor_by_provider: false,
         expires_at: NOW + Duration::hours(1),
     };
     db.create_session(&s, NOW).await.unwrap();

@@ -32,3 +32,6 @@ CREATE TABLE sso_logins (
     used_at        BIGINT
 );
 CREATE INDEX sso_logins_expiry ON sso_logins (expires_at);
+-- A session whose identity provider vouched for a second factor (`amr`/`acr`): it
+-- counts as enrolled and passed, so Sightline's own second step is not asked for.
+ALTER TABLE sessions ADD COLUMN second_factor_by_provider BOOLEAN NOT NULL DEFAULT FALSE;

@@ -174,11 +174,11 @@ impl<S: NeedsScope> FromRequestParts<AppState> for ApiUser<S> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Credential { user, scopes, second_factor_passed, csrf } = credential(parts, state).await?;
+        let Credential { user, scopes, second_factor_passed, by_provider, csrf } = credential(parts, state).await?;
         // The two-factor rule is applied where every caller is made, the same as for
         // pages: a token counts as having passed the second factor, so it works once
         // its holder has enrolled.
-        let caller = match Caller::signed_in(user, second_factor_passed, client_ip(parts)) {
+        let caller = match Caller::signed_in_with(user, second_factor_passed, by_provider, client_ip(parts)) {
             Ok(caller) => caller,
             Err(Gate::NeedsSecondFactor | Gate::Open) => return Err(ApiError::unauthorized()),
             Err(Gate::NeedsEnrolment) => {
@@ -212,6 +212,8 @@ struct Credential {
     /// A bearer token's scopes; none for a session, which acts with the person's roles.
     scopes: Option<Scopes>,
     second_factor_passed: bool,
+    /// A single sign-on session whose provider vouched for a second factor.
+    by_provider: bool,
     /// A session's CSRF token, which state-changing requests must echo.
     csrf: Option<String>,
 }
@@ -220,7 +222,7 @@ async fn credential(parts: &Parts, state: &AppState) -> Result<Credential, ApiEr
     if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
         let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
         let (user, scopes) = state.api_token_user(token.trim()).await?.ok_or_else(ApiError::unauthorized)?;
-        return Ok(Credential { user, scopes: Some(scopes), second_factor_passed: true, csrf: None });
+        return Ok(Credential { user, scopes: Some(scopes), second_factor_passed: true, by_provider: false, csrf: None });
     }
     let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
         return Err(ApiError::unauthorized());
@@ -230,6 +232,7 @@ async fn credential(parts: &Parts, state: &AppState) -> Result<Credential, ApiEr
         user: session.user,
         scopes: None,
         second_factor_passed: session.two_factor_passed,
+        by_provider: session.second_factor_by_provider,
         csrf: Some(session.csrf_token),
     })
 }

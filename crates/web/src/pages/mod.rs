@@ -14,6 +14,7 @@ pub mod referrals;
 pub mod report;
 pub mod settings;
 pub mod setup;
+pub mod sso;
 pub mod stats;
 pub mod tip;
 pub mod tokens;

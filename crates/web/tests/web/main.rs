@@ -11,6 +11,7 @@ mod directory;
 mod flows;
 mod learn;
 mod mail;
+mod oidc;
 mod matrix;
 mod partners;
 mod posters;
