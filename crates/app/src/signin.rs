@@ -58,13 +58,13 @@ impl App {
             return Ok(Attempt::Throttled);
         };
         let user = self.known_user(email).await?;
-        if let Some(u) = user.as_ref().filter(|u| u.active && !u.has_role(Role::PlatformAdmin)) {
-            if !self.db.password_sign_in_allowed(u.org_id).await? {
-                self.db.finish_login_attempt(attempt, false).await?;
-                let entry = u.own_audit(AuditAction::SignInFailed, ip).detail("password sign-in is off: single sign-on");
-                self.db.append_audit(&entry, now).await?;
-                return Ok(Attempt::UseCompanyAccount);
-            }
+        if let Some(u) = user.as_ref().filter(|u| u.active && !u.has_role(Role::PlatformAdmin))
+            && !self.db.password_sign_in_allowed(u.org_id).await?
+        {
+            self.db.finish_login_attempt(attempt, false).await?;
+            let entry = u.own_audit(AuditAction::SignInFailed, ip).detail("password sign-in is off: single sign-on");
+            self.db.append_audit(&entry, now).await?;
+            return Ok(Attempt::UseCompanyAccount);
         }
         let stored = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref()))

@@ -93,7 +93,7 @@ pub struct SsoCallback {
 #[derive(Debug)]
 pub enum SsoOutcome {
     /// Matched or created; whether the provider vouched for a second factor.
-    SignedIn { user: UserRecord, two_factor_passed: bool },
+    SignedIn { user: Box<UserRecord>, two_factor_passed: bool },
     /// Refused (audited); the code names the reason (`sso-refused-<code>` message).
     Refused(&'static str),
 }
@@ -279,9 +279,10 @@ impl App {
             SsoLoginSpend::Expired(org) => (Some(org), Err(Refusal::new("state-expired"))),
             SsoLoginSpend::Fresh(login) => {
                 let org = login.org_id;
-                let same_browser = cb.browser_state.as_deref().is_some_and(|s| {
-                    crate::security::constant_time_eq(s.as_bytes(), cb.state.as_bytes())
-                });
+                let same_browser = cb
+                    .browser_state
+                    .as_deref()
+                    .is_some_and(|s| crate::security::constant_time_eq(s.as_bytes(), cb.state.as_bytes()));
                 let outcome = if same_browser {
                     self.finish_fresh(&login, cb, redirect_uri, allow_private).await
                 } else {
@@ -302,7 +303,7 @@ impl App {
                     .ip(ip)
                     .detail(detail);
                 self.db.append_audit(&entry, now).await?;
-                Ok(SsoOutcome::SignedIn { user, two_factor_passed })
+                Ok(SsoOutcome::SignedIn { user: Box::new(user), two_factor_passed })
             }
             Err(Refusal(code, extra)) => {
                 let mut entry = NewAuditEntry::new(AuditAction::SsoRefused).ip(ip).detail(if extra.is_empty() {
@@ -385,7 +386,8 @@ impl App {
         let email = oidc::trusted_email(&claims, config.email_domain.as_deref())
             .and_then(|e| Email::parse(e).ok())
             .ok_or_else(|| Refusal::new("email"))?;
-        let detail = format!("{} sub {}; second factor {}", config.issuer, claims.sub, if two_factor { "yes" } else { "no" });
+        let detail =
+            format!("{} sub {}; second factor {}", config.issuer, claims.sub, if two_factor { "yes" } else { "no" });
         let user = match self.db.user_by_email(&email).await.map_err(AppError::from)? {
             Some(u) if u.org_id != org => return Err(Refusal("other-org", email.to_string())),
             Some(u) if !u.active => return Err(Refusal("inactive", email.to_string())),
@@ -402,15 +404,8 @@ impl App {
                     .and_then(|n| PersonName::parse(n).ok())
                     .or_else(|| PersonName::parse(&fallback).ok())
                     .ok_or_else(|| Refusal::new("email"))?;
-                let new = NewUser {
-                    name,
-                    email,
-                    roles,
-                    base: None,
-                    employee_id: None,
-                    password_hash: None,
-                    position: None,
-                };
+                let new =
+                    NewUser { name, email, roles, base: None, employee_id: None, password_hash: None, position: None };
                 let audit = NewAuditEntry::new(AuditAction::UserCreated);
                 let id = self.db.create_user(org, &new, audit, self.now()).await.map_err(AppError::from)?;
                 self.db.get_user(org, id).await.map_err(AppError::from)?
@@ -424,10 +419,10 @@ impl App {
     async fn config_for(&self, who: &str) -> Result<Option<SsoConfig>> {
         let who = who.trim();
         let domain = who.rsplit_once('@').map_or(who, |(_, d)| d).to_lowercase();
-        if let Ok(Some(d)) = oidc::parse_email_domain(&domain) {
-            if let Some(c) = self.db.sso_config_by_domain(&d).await? {
-                return Ok(Some(c));
-            }
+        if let Ok(Some(d)) = oidc::parse_email_domain(&domain)
+            && let Some(c) = self.db.sso_config_by_domain(&d).await?
+        {
+            return Ok(Some(c));
         }
         let Ok(name) = OrgName::parse(who) else { return Ok(None) };
         match self.db.org_by_name(&name).await {
@@ -444,9 +439,7 @@ fn token() -> Result<String> {
 }
 
 /// Run a blocking outbound request off the async threads.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Send + 'static) -> Result<T, String> {
     tokio::task::spawn_blocking(f).await.map_err(|e| e.to_string()).and_then(|r| r)
 }
 

@@ -59,8 +59,7 @@ impl IssuerUrl {
         }
         let url = url::Url::parse(typed).map_err(|_| bad())?;
         let host = url.host_str().ok_or_else(bad)?;
-        if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some()
-        {
+        if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some() {
             return Err(bad());
         }
         match url.scheme() {
@@ -308,13 +307,7 @@ impl Jws {
         if !claims.is_object() {
             return Err(TokenError::Malformed);
         }
-        Ok(Self {
-            alg: header.alg,
-            kid: header.kid,
-            signing_input: format!("{h}.{p}"),
-            signature: b64(s)?,
-            claims,
-        })
+        Ok(Self { alg: header.alg, kid: header.kid, signing_input: format!("{h}.{p}"), signature: b64(s)?, claims })
     }
 
     /// Check the signature against the provider's keys: the key named by `kid` (or,
@@ -655,7 +648,10 @@ mod tests {
             format!("{}.{}.{}", parts[0], data_encoding::BASE64URL_NOPAD.encode(c.to_string().as_bytes()), parts[2]);
         assert_eq!(Jws::decode(&tampered).unwrap().verify(&jwks).unwrap_err(), TokenError::BadSignature);
         // An unknown kid, `none`, and a shared-secret algorithm.
-        assert_eq!(Jws::decode(&es256_token(&claims(), &key, "k2")).unwrap().verify(&jwks).unwrap_err(), TokenError::UnknownKey);
+        assert_eq!(
+            Jws::decode(&es256_token(&claims(), &key, "k2")).unwrap().verify(&jwks).unwrap_err(),
+            TokenError::UnknownKey
+        );
         let b = data_encoding::BASE64URL_NOPAD;
         for alg in ["none", "HS256"] {
             let h = b.encode(json!({"alg": alg}).to_string().as_bytes());

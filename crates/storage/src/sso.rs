@@ -168,12 +168,11 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn password_sign_in_allowed(&self, org: OrgId) -> Result<bool> {
-        let off: Option<bool> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT password_sign_in FROM org_sso WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_optional(p)
-        .await?);
+        let off: Option<bool> =
+            db_run!(self, |p| sqlx::query_scalar("SELECT password_sign_in FROM org_sso WHERE org_id = $1")
+                .bind(org.as_uuid())
+                .fetch_optional(p)
+                .await?);
         Ok(off.unwrap_or(true))
     }
 
@@ -228,12 +227,11 @@ impl Db {
             let org_id = OrgId::from_uuid(r.org_id);
             return Ok(SsoLoginSpend::Fresh(SsoLogin { org_id, nonce: r.nonce, pkce_verifier: r.pkce_verifier }));
         }
-        let spent: Option<SpentRow> = db_run!(self, |p| sqlx::query_as(
-            "SELECT org_id, used_at FROM sso_logins WHERE state_hash = $1"
-        )
-        .bind(state_hash)
-        .fetch_optional(p)
-        .await?);
+        let spent: Option<SpentRow> =
+            db_run!(self, |p| sqlx::query_as("SELECT org_id, used_at FROM sso_logins WHERE state_hash = $1")
+                .bind(state_hash)
+                .fetch_optional(p)
+                .await?);
         Ok(match spent {
             None => SsoLoginSpend::Unknown,
             Some(r) if r.used_at.is_some() => SsoLoginSpend::Used(OrgId::from_uuid(r.org_id)),

@@ -114,9 +114,11 @@ fn agent(allow_private: bool) -> ureq::Agent {
         .proxy(None)
         .timeout_global(Some(WEBHOOK_TIMEOUT))
         .build();
-    ureq::Agent::with_parts(config, ureq::unversioned::transport::DefaultConnector::new(), CheckedResolver {
-        allow_private,
-    })
+    ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        CheckedResolver { allow_private },
+    )
 }
 
 /// The most an OpenID provider's answer may weigh.

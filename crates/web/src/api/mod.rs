@@ -222,7 +222,13 @@ async fn credential(parts: &Parts, state: &AppState) -> Result<Credential, ApiEr
     if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
         let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
         let (user, scopes) = state.api_token_user(token.trim()).await?.ok_or_else(ApiError::unauthorized)?;
-        return Ok(Credential { user, scopes: Some(scopes), second_factor_passed: true, by_provider: false, csrf: None });
+        return Ok(Credential {
+            user,
+            scopes: Some(scopes),
+            second_factor_passed: true,
+            by_provider: false,
+            csrf: None,
+        });
     }
     let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
         return Err(ApiError::unauthorized());

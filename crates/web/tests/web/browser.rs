@@ -1931,8 +1931,10 @@ async fn single_sign_on_pages_pass_axe_in_chromium() {
         client_id: "6f1d2c4e-sightline".into(),
         sealed_secret: "sealed:v1:x.y".into(),
         email_domain: Some("crew.example".into()),
-        role_mapping: RoleMapping::parse("groups = sightline-crew -> reporter\ngroups = sightline-desk -> desk_analyst")
-            .unwrap(),
+        role_mapping: RoleMapping::parse(
+            "groups = sightline-crew -> reporter\ngroups = sightline-desk -> desk_analyst",
+        )
+        .unwrap(),
         mfa_acr: None,
         password_sign_in: true,
         updated_at: clock.now(),

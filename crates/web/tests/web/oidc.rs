@@ -121,7 +121,10 @@ impl StandIn {
         let input = format!("{h}.{}", b64(plan.claims.to_string().as_bytes()));
         let key = if plan.wrong_key { &self.other } else { &self.key };
         let sig = key.sign(&aws_lc_rs::rand::SystemRandom::new(), input.as_bytes()).unwrap();
-        (StatusCode::OK, axum::Json(json!({"id_token": format!("{input}.{}", b64(sig.as_ref())), "token_type": "Bearer"})))
+        (
+            StatusCode::OK,
+            axum::Json(json!({"id_token": format!("{input}.{}", b64(sig.as_ref())), "token_type": "Bearer"})),
+        )
     }
 }
 
@@ -176,13 +179,22 @@ fn claims(issuer: &str, nonce: &str, now: OffsetDateTime, email: &str, groups: &
 }
 
 /// Come back from the stand-in with a code whose token carries `claims` (changed by `f`).
-async fn answer(browser: &mut TestApp, idp: &StandIn, authorize: &str, f: impl FnOnce(&mut Plan)) -> crate::support::Resp {
+async fn answer(
+    browser: &mut TestApp,
+    idp: &StandIn,
+    authorize: &str,
+    f: impl FnOnce(&mut Plan),
+) -> crate::support::Resp {
     {
         let mut plan = idp.plan.lock().unwrap();
         *plan = Plan { challenge: param(authorize, "code_challenge"), ..Plan::default() };
-        plan.claims = claims(&idp.issuer, &param(authorize, "nonce"), browser.state.now(), "crew@crew.example", &[
-            "sightline-crew",
-        ]);
+        plan.claims = claims(
+            &idp.issuer,
+            &param(authorize, "nonce"),
+            browser.state.now(),
+            "crew@crew.example",
+            &["sightline-crew"],
+        );
         f(&mut plan);
     }
     browser.get(&format!("/login/sso/callback?state={}&code=the-code", param(authorize, "state"))).await
@@ -212,7 +224,14 @@ async fn the_stand_in_provider_signs_people_in_and_every_bad_answer_is_refused_a
         assert_eq!(param(&url, "redirect_uri"), "http://sightline.test/login/sso/callback");
         assert_eq!(param(&url, "client_id"), CLIENT);
         assert!(param(&url, "state").len() >= 43 && param(&url, "nonce").len() >= 43);
-        assert!(crew.state.db.user_by_email(&sightline_domain::user::Email::parse("crew@crew.example").unwrap()).await.unwrap().is_none());
+        assert!(
+            crew.state
+                .db
+                .user_by_email(&sightline_domain::user::Email::parse("crew@crew.example").unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
         // A good answer: created just in time as a reporter, signed in, audited.
         let r = answer(&mut crew, &idp, &url, |_| ()).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -237,16 +256,28 @@ async fn the_stand_in_provider_signs_people_in_and_every_bad_answer_is_refused_a
         let cases: Vec<Case> = vec![
             ("token-bad-signature", "signature is wrong", Box::new(|p: &mut Plan| p.wrong_key = true)),
             ("token-audience", "another application", Box::new(|p: &mut Plan| p.claims["aud"] = json!("other-app"))),
-            ("token-expired", "has expired", Box::new(|p: &mut Plan| {
-                let t = p.claims["iat"].as_i64().unwrap();
-                p.claims["exp"] = json!(t - 3600);
-            })),
+            (
+                "token-expired",
+                "has expired",
+                Box::new(|p: &mut Plan| {
+                    let t = p.claims["iat"].as_i64().unwrap();
+                    p.claims["exp"] = json!(t - 3600);
+                }),
+            ),
             ("token-nonce", "replayed", Box::new(move |p: &mut Plan| p.claims["nonce"] = json!(old_nonce))),
-            ("token-issuer", "has not set up", Box::new(|p: &mut Plan| p.claims["iss"] = json!("https://evil.example"))),
-            ("no-role", "no account was created", Box::new(|p: &mut Plan| {
-                p.claims["email"] = json!("stranger@crew.example");
-                p.claims["groups"] = json!(["everyone"]);
-            })),
+            (
+                "token-issuer",
+                "has not set up",
+                Box::new(|p: &mut Plan| p.claims["iss"] = json!("https://evil.example")),
+            ),
+            (
+                "no-role",
+                "no account was created",
+                Box::new(|p: &mut Plan| {
+                    p.claims["email"] = json!("stranger@crew.example");
+                    p.claims["groups"] = json!(["everyone"]);
+                }),
+            ),
         ];
         for (code, says, change) in cases {
             let mut b = app.another_browser();
@@ -257,7 +288,14 @@ async fn the_stand_in_provider_signs_people_in_and_every_bad_answer_is_refused_a
             assert!(!b.cookies.contains_key("sl_session"), "{code}: no session");
             assert!(refusals(&app).await.iter().any(|d| d.starts_with(code)), "{code} audited");
         }
-        assert!(app.state.db.user_by_email(&sightline_domain::user::Email::parse("stranger@crew.example").unwrap()).await.unwrap().is_none());
+        assert!(
+            app.state
+                .db
+                .user_by_email(&sightline_domain::user::Email::parse("stranger@crew.example").unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
 
         // The provider's own refusal.
         let mut b = app.another_browser();
@@ -375,12 +413,15 @@ fn oidc_peer() -> Result<std::path::PathBuf, String> {
 }
 
 /// The provider process (and its stdout, kept open), ended when dropped.
-struct Peer(std::process::Child, BufReader<std::process::ChildStdout>);
+struct Peer {
+    child: std::process::Child,
+    _stdout: BufReader<std::process::ChildStdout>,
+}
 
 impl Drop for Peer {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -411,7 +452,11 @@ fn through_provider(start: &str) -> String {
         let Some(next) = res.headers().get("location").map(|l| l.to_str().unwrap().to_owned()) else {
             panic!("the provider stopped at {url}: {} {body}", res.status());
         };
-        url = if next.starts_with('/') { format!("{}{next}", url.split('/').take(3).collect::<Vec<_>>().join("/")) } else { next };
+        url = if next.starts_with('/') {
+            format!("{}{next}", url.split('/').take(3).collect::<Vec<_>>().join("/"))
+        } else {
+            next
+        };
     }
     panic!("too many redirects at the provider");
 }
@@ -439,7 +484,7 @@ async fn a_crew_member_signs_in_through_a_real_openid_provider() {
     let mut line = String::new();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     out.read_line(&mut line).unwrap();
-    let _peer = Peer(child, out);
+    let _peer = Peer { child, _stdout: out };
     let issuer = line.trim().strip_prefix("issuer ").unwrap_or_else(|| panic!("provider said: {line}")).to_owned();
     for db in engines().await {
         // The provider's tokens carry the real time.
