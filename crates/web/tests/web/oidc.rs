@@ -425,6 +425,37 @@ impl Drop for Peer {
     }
 }
 
+/// One plain HTTP/1.1 GET on loopback (the web crate has no HTTP client, by rule):
+/// the status, the `Set-Cookie` pairs, the `Location` and the body.
+fn get(url: &str, cookie: &str) -> (u16, Vec<(String, String)>, Option<String>, String) {
+    use std::io::{Read as _, Write as _};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    let cookie = if cookie.is_empty() { String::new() } else { format!("Cookie: {cookie}\r\n") };
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n{cookie}Connection: close\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let (mut cookies, mut location) = (Vec::new(), None);
+    for l in lines {
+        let Some((name, value)) = l.split_once(':') else { continue };
+        match name.to_ascii_lowercase().as_str() {
+            "set-cookie" => {
+                let pair = value.trim().split(';').next().unwrap_or_default();
+                if let Some((k, v)) = pair.split_once('=') {
+                    cookies.push((k.to_owned(), v.to_owned()));
+                }
+            }
+            "location" => location = Some(value.trim().to_owned()),
+            _ => {}
+        }
+    }
+    (status, cookies, location, body.to_owned())
+}
+
 /// A browser's side of the provider's pages: follow its redirects (keeping its
 /// cookies) until it sends the browser back to Sightline; that URL.
 fn through_provider(start: &str) -> String {
@@ -435,23 +466,9 @@ fn through_provider(start: &str) -> String {
             return url;
         }
         let cookie = jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-        // A fresh connection for each step, as the provider's pages expect of a browser's.
-        let agent: ureq::Agent =
-            ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
-        let mut req = agent.get(&url);
-        if !cookie.is_empty() {
-            req = req.header("Cookie", &cookie);
-        }
-        let mut res = req.call().unwrap_or_else(|e| panic!("GET {url}: {e}"));
-        for c in res.headers().get_all("set-cookie") {
-            let pair = c.to_str().unwrap().split(';').next().unwrap();
-            let (k, v) = pair.split_once('=').unwrap();
-            jar.insert(k.to_owned(), v.to_owned());
-        }
-        let body = res.body_mut().read_to_string().unwrap_or_default();
-        let Some(next) = res.headers().get("location").map(|l| l.to_str().unwrap().to_owned()) else {
-            panic!("the provider stopped at {url}: {} {body}", res.status());
-        };
+        let (status, cookies, location, body) = get(&url, &cookie);
+        jar.extend(cookies);
+        let Some(next) = location else { panic!("the provider stopped at {url}: {status} {body}") };
         url = if next.starts_with('/') {
             format!("{}{next}", url.split('/').take(3).collect::<Vec<_>>().join("/"))
         } else {
