@@ -29,7 +29,22 @@ impl Caller {
     /// # Errors
     /// The [`Gate`] they still have to pass (a second factor, or enrolling one).
     pub fn signed_in(user: UserRecord, two_factor_passed: bool, ip: Option<String>) -> Result<Self, Gate> {
-        match user.roles.two_factor_gate(user.two_factor_enabled(), two_factor_passed) {
+        Self::signed_in_with(user, two_factor_passed, false, ip)
+    }
+
+    /// As [`Self::signed_in`], for a session whose identity provider vouched for a
+    /// second factor (`by_provider`, single sign-on): that counts as enrolled and passed.
+    ///
+    /// # Errors
+    /// The [`Gate`] they still have to pass.
+    pub fn signed_in_with(
+        user: UserRecord,
+        two_factor_passed: bool,
+        by_provider: bool,
+        ip: Option<String>,
+    ) -> Result<Self, Gate> {
+        let enrolled = user.two_factor_enabled() || by_provider;
+        match user.roles.two_factor_gate(enrolled, two_factor_passed || by_provider) {
             Gate::Open => Ok(Self { user, ip }),
             other => Err(other),
         }

@@ -32,6 +32,7 @@ pub mod security;
 pub mod settings;
 pub mod setup;
 pub mod signin;
+pub mod sso;
 pub mod stats;
 pub mod tips;
 pub mod tokens;

@@ -85,10 +85,40 @@ pub fn seal_totp_secret(
     user: &sightline_storage::UserRecord,
     secret_b32: &str,
 ) -> Result<String, String> {
+    seal_text(keys, user.org_id, user.id.as_uuid(), secret_b32.as_bytes())
+}
+
+/// Seal a secret of `org`'s record `record` for storage (`sealed:v1:<body>.<wrapped key>`).
+///
+/// # Errors
+/// No randomness, or sealing failed.
+pub fn seal_text(
+    keys: &sightline_domain::crypto::MasterKey,
+    org: sightline_domain::ids::OrgId,
+    record: uuid::Uuid,
+    plain: &[u8],
+) -> Result<String, String> {
     let r = seal_random()?;
-    let sealed = keys.seal(user.org_id, user.id.as_uuid(), secret_b32.as_bytes(), &r).map_err(|e| e.to_string())?;
+    let sealed = keys.seal(org, record, plain, &r).map_err(|e| e.to_string())?;
     let b64 = data_encoding::BASE64URL_NOPAD;
     Ok(format!("{SEALED_PREFIX}{}.{}", b64.encode(&sealed.body), b64.encode(&sealed.wrapped_key)))
+}
+
+/// Open what [`seal_text`] sealed for the same organisation and record.
+#[must_use]
+pub fn open_text(
+    keys: &sightline_domain::crypto::MasterKey,
+    org: sightline_domain::ids::OrgId,
+    record: uuid::Uuid,
+    stored: &str,
+) -> Option<Vec<u8>> {
+    let (body, wrapped) = stored.strip_prefix(SEALED_PREFIX)?.split_once('.')?;
+    let b64 = data_encoding::BASE64URL_NOPAD;
+    let sealed = sightline_domain::crypto::Sealed {
+        body: b64.decode(body.as_bytes()).ok()?,
+        wrapped_key: b64.decode(wrapped.as_bytes()).ok()?,
+    };
+    keys.open(org, record, &sealed).ok()
 }
 
 /// Open a stored two-factor secret.
@@ -98,14 +128,7 @@ pub fn open_totp_secret(
     user: &sightline_storage::UserRecord,
     stored: &str,
 ) -> Option<sightline_domain::totp::TotpSecret> {
-    let rest = stored.strip_prefix(SEALED_PREFIX)?;
-    let (body, wrapped) = rest.split_once('.')?;
-    let b64 = data_encoding::BASE64URL_NOPAD;
-    let sealed = sightline_domain::crypto::Sealed {
-        body: b64.decode(body.as_bytes()).ok()?,
-        wrapped_key: b64.decode(wrapped.as_bytes()).ok()?,
-    };
-    let plain = keys.open(user.org_id, user.id.as_uuid(), &sealed).ok()?;
+    let plain = open_text(keys, user.org_id, user.id.as_uuid(), stored)?;
     sightline_domain::totp::TotpSecret::from_base32(std::str::from_utf8(&plain).ok()?)
 }
 

@@ -6,7 +6,7 @@
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::signin;
 use sightline_domain::totp::normalise_recovery_code;
-use sightline_domain::user::{Email, Scopes};
+use sightline_domain::user::{Email, Role, Scopes};
 use sightline_storage::{LoginFailures, NewSession, SessionRecord, UserRecord};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -26,10 +26,17 @@ pub enum Attempt<T> {
     Refused,
     /// The secret was right.
     Passed(T),
+    /// The password step only: the person's organisation has turned password sign-in
+    /// off; they sign in with their company account (audited; the password was not
+    /// checked).
+    UseCompanyAccount,
 }
 
 impl App {
-    /// The first step: an email address and a password. On success the browser's
+    /// The first step: an email address and a password. When the person's organisation
+    /// has turned password sign-in off (single sign-on only), the password is not
+    /// checked: [`Attempt::UseCompanyAccount`] (platform admins are exempt, so the
+    /// platform can always be reached). On success the browser's
     /// previous session (`replacing`) is ended; the caller starts a new one, which
     /// still owes the second factor when the account has one enabled (otherwise the
     /// sign-in is audited here).
@@ -51,6 +58,14 @@ impl App {
             return Ok(Attempt::Throttled);
         };
         let user = self.known_user(email).await?;
+        if let Some(u) = user.as_ref().filter(|u| u.active && !u.has_role(Role::PlatformAdmin))
+            && !self.db.password_sign_in_allowed(u.org_id).await?
+        {
+            self.db.finish_login_attempt(attempt, false).await?;
+            let entry = u.own_audit(AuditAction::SignInFailed, ip).detail("password sign-in is off: single sign-on");
+            self.db.append_audit(&entry, now).await?;
+            return Ok(Attempt::UseCompanyAccount);
+        }
         let stored = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref()))
             .await
@@ -111,6 +126,20 @@ impl App {
     /// # Errors
     /// No randomness was available; the database failed.
     pub async fn start_session(&self, user: &UserRecord, two_factor_passed: bool) -> Result<String> {
+        self.start_session_with(user, two_factor_passed, false).await
+    }
+
+    /// Start a browser session after single sign-on; `provider_second_factor`: the
+    /// identity provider vouched for a second factor, which then counts as enrolled
+    /// and passed ([`crate::Caller::signed_in_with`]).
+    ///
+    /// # Errors
+    /// No randomness was available; the database failed.
+    pub async fn start_sso_session(&self, user: &UserRecord, provider_second_factor: bool) -> Result<String> {
+        self.start_session_with(user, provider_second_factor, provider_second_factor).await
+    }
+
+    async fn start_session_with(&self, user: &UserRecord, passed: bool, by_provider: bool) -> Result<String> {
         let token = new_token().map_err(AppError::Internal)?;
         let csrf = new_token().map_err(AppError::Internal)?;
         let now = self.now();
@@ -119,7 +148,8 @@ impl App {
             user_id: user.id,
             org_id: user.org_id,
             csrf_token: csrf,
-            two_factor_passed,
+            two_factor_passed: passed,
+            second_factor_by_provider: by_provider,
             expires_at: now + Duration::hours(SESSION_HOURS),
         };
         self.db.create_session(&session, now).await?;

@@ -84,6 +84,12 @@ pub enum AuditAction {
     AssignmentChanged,
     /// An administrator changed the organisation's training reminders or fiscal year.
     TrainingSettingsChanged,
+    /// An administrator set, changed or removed the organisation's single sign-on.
+    SsoConfigured,
+    /// A person signed in through the organisation's identity provider.
+    SsoSignIn,
+    /// A single sign-on answer was refused (bad token, replayed state, provider error …).
+    SsoRefused,
 }
 
 impl AuditAction {
@@ -139,6 +145,9 @@ impl AuditAction {
             Self::ReferralDeliveryRetried => "referral.delivery_retried",
             Self::AssignmentChanged => "training.assignment_changed",
             Self::TrainingSettingsChanged => "training.settings_changed",
+            Self::SsoConfigured => "org.sso_configured",
+            Self::SsoSignIn => "auth.sso_sign_in",
+            Self::SsoRefused => "auth.sso_refused",
         }
     }
 }

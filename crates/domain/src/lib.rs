@@ -82,6 +82,7 @@ pub mod ids;
 pub mod indicators;
 pub mod learn;
 pub mod navigation;
+pub mod oidc;
 pub mod org;
 pub mod partner;
 pub mod referral;

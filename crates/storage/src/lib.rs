@@ -32,6 +32,7 @@ mod partners;
 #[macro_use]
 mod referral_hooks;
 mod reports;
+mod sso;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time_conv;
@@ -64,6 +65,7 @@ pub use partners::{MAX_PARTNERS, PartnerCounts, PartnerPage};
 pub use referral_hooks::{DeadLetter, DeliveryCounts, HookDelivery, MAX_DEAD_LETTERS};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
+pub use sso::{SsoConfig, SsoLogin, SsoLoginSpend};
 pub use stats::{REFERRAL_OUTCOMES, ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};
 pub use time_conv::{from_micros, to_micros};
 pub use tips::{MAX_AIRPORTS, NewTip, NewTipMessage, PUBLIC_DESK_NAME, TipKey, TipMessage};

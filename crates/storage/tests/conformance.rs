@@ -124,6 +124,8 @@ on_both_engines!(
     training_people_are_paged_with_their_completions,
     a_reminder_is_claimed_once_and_the_digest_names_each_overdue_person_once,
     concurrent_reminder_claims_queue_one_e_mail,
+    sso_settings_belong_to_their_organisation_and_domains_are_unique,
+    sso_logins_are_spent_once_and_expire,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -277,6 +279,7 @@ async fn sessions_expire_and_can_be_ended(db: &Db) {
         org_id: a,
         csrf_token: "csrf".into(),
         two_factor_passed: false,
+        second_factor_by_provider: false,
         expires_at: NOW + Duration::hours(12),
     };
     db.create_session(&s, NOW).await.unwrap();
@@ -309,6 +312,7 @@ async fn sessions_and_tokens_carry_every_role_of_their_user(db: &Db) {
             org_id: a,
             csrf_token: format!("csrf{i}"),
             two_factor_passed: i == 0,
+            second_factor_by_provider: false,
             expires_at: NOW + Duration::hours(1),
         };
         db.create_session(&s, NOW).await.unwrap();
@@ -379,6 +383,7 @@ async fn password_reset_sets_password_and_ends_sessions(db: &Db) {
         org_id: a,
         csrf_token: "x".into(),
         two_factor_passed: true,
+        second_factor_by_provider: false,
         expires_at: NOW + Duration::hours(1),
     };
     db.create_session(&s, NOW).await.unwrap();
@@ -2709,4 +2714,64 @@ async fn concurrent_reminder_claims_queue_one_e_mail(db: &Db) {
     }
     assert_eq!(won, 1);
     assert_eq!(db.due_mail(NOW, 10).await.unwrap().len(), 1);
+fn sso(org: OrgId, domain: Option<&str>) -> sightline_storage::SsoConfig {
+    use sightline_domain::oidc::{IssuerUrl, RoleMapping};
+    sightline_storage::SsoConfig {
+        org_id: org,
+        issuer: IssuerUrl::parse("https://idp.example/realms/crew", false).unwrap(),
+        client_id: "sightline".into(),
+        sealed_secret: "sealed:v1:x.y".into(),
+        email_domain: domain.map(str::to_owned),
+        role_mapping: RoleMapping::parse("groups = sightline-desk -> desk_analyst").unwrap(),
+        mfa_acr: Some("gold".into()),
+        password_sign_in: false,
+        updated_at: NOW,
+    }
+}
+
+async fn sso_settings_belong_to_their_organisation_and_domains_are_unique(db: &Db) {
+    let (a, b) = (org(db, "SSO A").await, org(db, "SSO B").await);
+    assert!(db.sso_config(a).await.unwrap().is_none());
+    assert!(db.password_sign_in_allowed(a).await.unwrap());
+    let audit = NewAuditEntry::new(AuditAction::SsoConfigured).org(a);
+    db.put_sso_config(&sso(a, Some("a.example")), &audit, NOW).await.unwrap();
+    assert_eq!(db.sso_config(a).await.unwrap(), Some(sso(a, Some("a.example"))));
+    assert_eq!(db.sso_config_by_domain("a.example").await.unwrap().map(|c| c.org_id), Some(a));
+    assert!(db.sso_config(b).await.unwrap().is_none());
+    assert!(!db.password_sign_in_allowed(a).await.unwrap());
+    assert!(db.password_sign_in_allowed(b).await.unwrap());
+    // Another organisation cannot take the domain; nothing of it is written.
+    let audit_b = NewAuditEntry::new(AuditAction::SsoConfigured).org(b);
+    let taken = db.put_sso_config(&sso(b, Some("a.example")), &audit_b, NOW).await.unwrap_err();
+    assert!(matches!(taken, StorageError::Conflict { field: "email_domain" }), "{taken:?}");
+    assert!(db.sso_config(b).await.unwrap().is_none());
+    assert!(db.audit_for_org(b, 10).await.unwrap().entries.iter().all(|e| e.action != "org.sso_configured"));
+    // Two organisations without a domain are fine; replacing keeps one row.
+    db.put_sso_config(&sso(b, None), &audit_b, NOW).await.unwrap();
+    let mut changed = sso(a, None);
+    changed.password_sign_in = true;
+    db.put_sso_config(&changed, &audit, NOW).await.unwrap();
+    assert_eq!(db.sso_config(a).await.unwrap(), Some(changed));
+    assert!(db.sso_config_by_domain("a.example").await.unwrap().is_none());
+    db.remove_sso_config(a, &audit, NOW).await.unwrap();
+    assert!(db.sso_config(a).await.unwrap().is_none());
+    assert!(db.sso_config(b).await.unwrap().is_some());
+    let n = db.audit_for_org(a, 10).await.unwrap().entries.iter().filter(|e| e.action == "org.sso_configured").count();
+    assert_eq!(n, 3);
+}
+
+async fn sso_logins_are_spent_once_and_expire(db: &Db) {
+    use sightline_storage::{SsoLogin, SsoLoginSpend};
+    let a = org(db, "SSO Logins").await;
+    let login = SsoLogin { org_id: a, nonce: "n1".into(), pkce_verifier: "v1".into() };
+    db.start_sso_login(b"state-1", &login, NOW + Duration::minutes(10), NOW).await.unwrap();
+    db.start_sso_login(b"state-2", &login, NOW + Duration::minutes(10), NOW).await.unwrap();
+    assert_eq!(db.spend_sso_login(b"state-1", NOW).await.unwrap(), SsoLoginSpend::Fresh(login.clone()));
+    assert_eq!(db.spend_sso_login(b"state-1", NOW).await.unwrap(), SsoLoginSpend::Used(a));
+    assert_eq!(db.spend_sso_login(b"nope", NOW).await.unwrap(), SsoLoginSpend::Unknown);
+    let later = NOW + Duration::minutes(11);
+    assert_eq!(db.spend_sso_login(b"state-2", later).await.unwrap(), SsoLoginSpend::Expired(a));
+    // Long-expired sign-ins are forgotten when the next one starts.
+    db.start_sso_login(b"state-3", &login, later + Duration::days(2), later + Duration::days(2)).await.unwrap();
+    assert_eq!(db.spend_sso_login(b"state-2", later).await.unwrap(), SsoLoginSpend::Unknown);
 }

@@ -116,6 +116,7 @@ async fn main() {
             org_id: org,
             csrf_token: "x".into(),
             two_factor_passed: true,
+            second_factor_by_provider: false,
             expires_at: now + time::Duration::hours(1),
         },
         now,

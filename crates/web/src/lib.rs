@@ -201,6 +201,8 @@ route_table! {
     "/home" => get(pages::home::home);
     "/setup" => get(pages::setup::form).post(pages::setup::submit);
     "/login" => get(pages::login::form).post(pages::login::submit);
+    "/login/sso" => get(pages::sso::form).post(pages::sso::start);
+    "/login/sso/callback" => get(pages::sso::callback);
     "/login/two-factor" => get(pages::login::second_factor_form).post(pages::login::second_factor_submit);
     "/logout" => post(pages::login::logout);
     "/account/two-factor" => get(pages::two_factor::form).post(pages::two_factor::submit);
@@ -233,6 +235,7 @@ route_table! {
     "/orgs/{org}/settings/alert-email" => post(pages::settings::alert_email);
     "/orgs/{org}/settings/webhook" => post(pages::settings::webhook);
     "/orgs/{org}/settings/relay" => post(pages::settings::relay_codeword);
+    "/orgs/{org}/settings/sso" => post(pages::settings::sso);
     "/orgs/{org}/partner-page" => get(pages::partners::form).post(pages::partners::save);
     "/orgs/{org}/settings/referral-webhook" => post(pages::settings::referral_webhook);
     "/orgs/{org}/settings/referral-deliveries/retry" => post(pages::settings::retry_delivery);

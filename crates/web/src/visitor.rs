@@ -279,7 +279,9 @@ impl FromRequestParts<AppState> for Visitor {
             None => None,
         };
         let ip = client_ip(parts, &state.config.trusted_proxies);
-        let caller = session.as_ref().map(|s| Caller::signed_in(s.user.clone(), s.two_factor_passed, ip.clone()));
+        let caller = session.as_ref().map(|s| {
+            Caller::signed_in_with(s.user.clone(), s.two_factor_passed, s.second_factor_by_provider, ip.clone())
+        });
         let lang = negotiate(&parts.headers, session.as_ref().and_then(|s| s.user.locale.as_deref()));
         let csrf_cookie = parts.extensions.get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default();
         let expected = session.as_ref().map_or(&csrf_cookie, |s| &s.csrf_token).clone();

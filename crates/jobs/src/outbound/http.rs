@@ -1,6 +1,7 @@
-//! Signed webhooks over HTTP. The client resolves the host once, refuses private
-//! addresses (unless the operator allows them), connects only to the addresses it
-//! checked, follows no redirect and uses no proxy.
+//! Outbound HTTP: signed webhooks, and an OpenID provider's metadata, keys and token
+//! endpoint (single sign-on). One client ([`agent`]): it resolves the host once,
+//! refuses private addresses (unless the operator allows them), connects only to the
+//! addresses it checked, follows no redirect and uses no proxy.
 //!
 //! The receiver checks `X-Sightline-Signature: sha256=<hex HMAC-SHA256(secret, body)>`;
 //! a delivery that carries `X-Sightline-Timestamp` (referral webhooks) is signed over
@@ -103,6 +104,69 @@ impl ureq::unversioned::resolver::Resolver for CheckedResolver {
     }
 }
 
+/// The one outbound client: no redirects, no proxy, a time limit, and connections
+/// only to addresses [`CheckedResolver`] passed.
+fn agent(allow_private: bool) -> ureq::Agent {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .timeout_global(Some(WEBHOOK_TIMEOUT))
+        .build();
+    ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        CheckedResolver { allow_private },
+    )
+}
+
+/// The most an OpenID provider's answer may weigh.
+const MAX_PROVIDER_ANSWER: u64 = 256 * 1024;
+
+/// Read a JSON answer (at most [`MAX_PROVIDER_ANSWER`]).
+fn json_of(mut res: ureq::http::Response<ureq::Body>) -> Result<(u16, serde_json::Value), String> {
+    let status = res.status().as_u16();
+    let bytes = res.body_mut().with_config().limit(MAX_PROVIDER_ANSWER).read_to_vec().map_err(|e| e.to_string())?;
+    let value = serde_json::from_slice(&bytes).map_err(|e| format!("HTTP {status}: not JSON: {e}"))?;
+    Ok((status, value))
+}
+
+/// GET a JSON document from an OpenID provider (its discovery document or keys),
+/// through the same checked client as webhooks. Anything but a 2xx is a failure.
+///
+/// # Errors
+/// The address was refused, the connection failed, the answer was not 2xx JSON.
+pub fn get_json(url: &str, allow_private: bool) -> Result<serde_json::Value, String> {
+    refuse_private_spelling(url, allow_private)?;
+    let res = agent(allow_private).get(url).header("Accept", "application/json").call().map_err(|e| e.to_string())?;
+    match json_of(res)? {
+        (200..=299, v) => Ok(v),
+        (status, _) => Err(format!("HTTP {status}")),
+    }
+}
+
+/// POST a form (the token request) with an `Authorization` header, through the
+/// checked client; the status and the JSON answer (an OAuth error is JSON too).
+///
+/// # Errors
+/// The address was refused, the connection failed, the answer was not JSON.
+pub fn post_form_json(
+    url: &str,
+    authorization: &str,
+    form: &[(&str, &str)],
+    allow_private: bool,
+) -> Result<(u16, serde_json::Value), String> {
+    refuse_private_spelling(url, allow_private)?;
+    let res = agent(allow_private)
+        .post(url)
+        .header("Accept", "application/json")
+        .header("Authorization", authorization)
+        .send_form(form.iter().copied())
+        .map_err(|e| e.to_string())?;
+    json_of(res)
+}
+
 /// One webhook delivery: where, signed with what, and what.
 pub struct Delivery {
     pub url: String,
@@ -125,19 +189,7 @@ pub struct Delivery {
 /// The address was refused, the connection failed, or the receiver did not accept.
 pub fn post(d: &Delivery, allow_private: bool) -> Result<(), String> {
     refuse_private_spelling(&d.url, allow_private)?;
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let config = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .proxy(None)
-        .timeout_global(Some(WEBHOOK_TIMEOUT))
-        .build();
-    let agent = ureq::Agent::with_parts(
-        config,
-        ureq::unversioned::transport::DefaultConnector::new(),
-        CheckedResolver { allow_private },
-    );
-    let mut req = agent
+    let mut req = agent(allow_private)
         .post(&d.url)
         .header("Content-Type", "application/json")
         .header("X-Sightline-Event", &d.event)

@@ -17,6 +17,8 @@ pub struct NewSession {
     pub org_id: OrgId,
     pub csrf_token: String,
     pub two_factor_passed: bool,
+    /// The identity provider vouched for a second factor (single sign-on).
+    pub second_factor_by_provider: bool,
     pub expires_at: OffsetDateTime,
 }
 
@@ -25,6 +27,8 @@ pub struct NewSession {
 pub struct SessionRecord {
     pub csrf_token: String,
     pub two_factor_passed: bool,
+    /// The identity provider vouched for a second factor (single sign-on).
+    pub second_factor_by_provider: bool,
     pub expires_at: OffsetDateTime,
     pub user: UserRecord,
 }
@@ -36,6 +40,7 @@ struct SessionRow {
     user: UserRoleRow,
     csrf_token: String,
     two_factor_passed: bool,
+    second_factor_by_provider: bool,
     expires_at: i64,
 }
 
@@ -45,13 +50,14 @@ impl Db {
     pub async fn create_session(&self, s: &NewSession, now: OffsetDateTime) -> Result<()> {
         exec!(
             self,
-            "INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, two_factor_passed, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, two_factor_passed, second_factor_by_provider, \
+             created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             &s.id_hash,
             s.user_id.as_uuid(),
             s.org_id.as_uuid(),
             &s.csrf_token,
             s.two_factor_passed,
+            s.second_factor_by_provider,
             to_micros(now),
             to_micros(s.expires_at)
         );
@@ -65,7 +71,7 @@ impl Db {
     pub async fn session(&self, id_hash: &[u8], now: OffsetDateTime) -> Result<Option<SessionRecord>> {
         // The session, its user and the user's roles in one query (one row per role).
         let sql = format!(
-            "SELECT {USER_COLUMNS}, r.role, s.csrf_token, s.two_factor_passed, s.expires_at \
+            "SELECT {USER_COLUMNS}, r.role, s.csrf_token, s.two_factor_passed, s.second_factor_by_provider, s.expires_at \
              FROM sessions s JOIN users u ON u.id = s.user_id AND u.org_id = s.org_id {ROLES_JOIN} \
              WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active"
         );
@@ -76,10 +82,11 @@ impl Db {
         };
         let (csrf_token, two_factor_passed, expires_at) =
             (first.csrf_token.clone(), first.two_factor_passed, from_micros(first.expires_at));
+        let second_factor_by_provider = first.second_factor_by_provider;
         let Some(user) = user_of_rows(rows.into_iter().map(|r| r.user).collect())? else {
             return Ok(None);
         };
-        Ok(Some(SessionRecord { csrf_token, two_factor_passed, expires_at, user }))
+        Ok(Some(SessionRecord { csrf_token, two_factor_passed, second_factor_by_provider, expires_at, user }))
     }
 
     /// Mark a session as having passed the second factor.

@@ -174,22 +174,22 @@ impl<S: NeedsScope> FromRequestParts<AppState> for ApiUser<S> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Credential { user, scopes, second_factor_passed, csrf } = credential(parts, state).await?;
+        let Credential { user, scopes, second_factor_passed, by_provider, csrf } = credential(parts, state).await?;
         // The two-factor rule is applied where every caller is made, the same as for
         // pages: a token counts as having passed the second factor, so it works once
         // its holder has enrolled.
-        let caller =
-            match Caller::signed_in(user, second_factor_passed, client_ip(parts, &state.config.trusted_proxies)) {
-                Ok(caller) => caller,
-                Err(Gate::NeedsSecondFactor | Gate::Open) => return Err(ApiError::unauthorized()),
-                Err(Gate::NeedsEnrolment) => {
-                    return Err(ApiError::new(
-                        StatusCode::FORBIDDEN,
-                        "two-factor-required",
-                        "your roles require two-factor sign-in: enrol at /account/two-factor, then use the API",
-                    ));
-                }
-            };
+        let ip = client_ip(parts, &state.config.trusted_proxies);
+        let caller = match Caller::signed_in_with(user, second_factor_passed, by_provider, ip) {
+            Ok(caller) => caller,
+            Err(Gate::NeedsSecondFactor | Gate::Open) => return Err(ApiError::unauthorized()),
+            Err(Gate::NeedsEnrolment) => {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "two-factor-required",
+                    "your roles require two-factor sign-in: enrol at /account/two-factor, then use the API",
+                ));
+            }
+        };
         if let Some(expected) = csrf.filter(|_| parts.method != Method::GET && parts.method != Method::HEAD) {
             let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
             if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
@@ -213,6 +213,8 @@ struct Credential {
     /// A bearer token's scopes; none for a session, which acts with the person's roles.
     scopes: Option<Scopes>,
     second_factor_passed: bool,
+    /// A single sign-on session whose provider vouched for a second factor.
+    by_provider: bool,
     /// A session's CSRF token, which state-changing requests must echo.
     csrf: Option<String>,
 }
@@ -221,7 +223,13 @@ async fn credential(parts: &Parts, state: &AppState) -> Result<Credential, ApiEr
     if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
         let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
         let (user, scopes) = state.api_token_user(token.trim()).await?.ok_or_else(ApiError::unauthorized)?;
-        return Ok(Credential { user, scopes: Some(scopes), second_factor_passed: true, csrf: None });
+        return Ok(Credential {
+            user,
+            scopes: Some(scopes),
+            second_factor_passed: true,
+            by_provider: false,
+            csrf: None,
+        });
     }
     let Some(token) = cookies::get(&parts.headers, cookies::SESSION) else {
         return Err(ApiError::unauthorized());
@@ -231,6 +239,7 @@ async fn credential(parts: &Parts, state: &AppState) -> Result<Credential, ApiEr
         user: session.user,
         scopes: None,
         second_factor_passed: session.two_factor_passed,
+        by_provider: session.second_factor_by_provider,
         csrf: Some(session.csrf_token),
     })
 }

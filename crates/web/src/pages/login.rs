@@ -65,6 +65,11 @@ pub async fn submit(Posted { state, v, form: mut f }: Posted<LoginForm>) -> Resu
             errors.add_message("email", v.lang.t("error-sign-in-failed"));
             return render_invalid(&LoginPage { ctx: Ctx::new(&v), form: f, errors });
         }
+        Attempt::UseCompanyAccount => {
+            errors.add_message("email", v.lang.t("error-password-sign-in-off"));
+            let page = LoginPage { ctx: Ctx::new(&v), form: f, errors };
+            return Ok((StatusCode::FORBIDDEN, render(&page)?).into_response());
+        }
     };
     let to = if user.two_factor_enabled() {
         "/login/two-factor"
@@ -111,7 +116,7 @@ pub async fn second_factor_submit(
             let page = SecondFactorPage { ctx: Ctx::new(&v), errors };
             Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response())
         }
-        Attempt::Refused => {
+        Attempt::Refused | Attempt::UseCompanyAccount => {
             errors.add_message("code", v.lang.t("error-code-wrong"));
             render_invalid(&SecondFactorPage { ctx: Ctx::new(&v), errors })
         }

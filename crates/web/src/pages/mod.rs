@@ -15,6 +15,7 @@ pub mod referrals;
 pub mod report;
 pub mod settings;
 pub mod setup;
+pub mod sso;
 pub mod stats;
 pub mod tip;
 pub mod tokens;

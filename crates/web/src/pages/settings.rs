@@ -9,6 +9,7 @@ use axum::extract::Path;
 use axum::response::Response;
 use serde::Deserialize;
 use sightline_app::settings::Webhook;
+use sightline_app::sso::{SsoInput, SsoView};
 use sightline_app::{AppError, Caller};
 use sightline_domain::ids::OrgId;
 use sightline_domain::triage::EscalationLead;
@@ -48,6 +49,12 @@ struct SettingsPage {
     /// How the deliveries stand, in words.
     deliveries: String,
     dead_letters: Vec<DeadLetter>,
+    /// Single sign-on as stored, or as just typed.
+    sso: SsoView,
+    /// The organisation has single sign-on set up.
+    has_sso: bool,
+    /// The redirect URI to register at the identity provider.
+    sso_redirect_uri: String,
 }
 
 /// What the page says after the referral webhook was saved (its secret shows there).
@@ -65,13 +72,25 @@ pub struct SettingsForm {
     delivery: String,
     /// `stop` turns the channel off.
     action: String,
+    issuer: String,
+    client_id: String,
+    client_secret: String,
+    email_domain: String,
+    role_mapping: String,
+    mfa_acr: String,
+    /// A checkbox: `on` keeps password sign-in.
+    password_sign_in: String,
 }
 
 /// The page as stored now; handlers then overlay what the person typed.
 async fn page(state: &AppState, v: &Visitor, me: &Caller, org: OrgId) -> Result<SettingsPage, PageError> {
     let s = state.org_settings(me, org).await?;
+    let sso = state.sso_settings(me, org).await?;
     let hook = s.referral_hook;
     Ok(SettingsPage {
+        has_sso: sso.is_some(),
+        sso: sso.unwrap_or(SsoView { password_sign_in: true, ..SsoView::default() }),
+        sso_redirect_uri: format!("{}/login/sso/callback", state.config.public_url),
         partner: hook.is_some(),
         has_referral_webhook: hook.as_ref().is_some_and(|h| h.url.is_some()),
         referral_webhook_url: hook.as_ref().and_then(|h| h.url.clone()).unwrap_or_default(),
@@ -194,4 +213,29 @@ pub async fn retry_delivery(a: OrgForm<SettingsForm>) -> Result<Response, PageEr
     let result =
         state.retry_referral_delivery(&me, org, &f.delivery).await.map(|()| ("settings-delivery-retried", None));
     answer(&state, &v, (&me, org), result, |_| ()).await
+}
+
+/// Set, change or (`remove`) take away the organisation's single sign-on.
+pub async fn sso(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
+    if f.action == "remove" {
+        let result = state.remove_sso(&me, org).await.map(|()| ("settings-sso-removed", None));
+        return answer(&state, &v, (&me, org), result, |_| ()).await;
+    }
+    let input = SsoInput {
+        issuer: f.issuer,
+        client_id: f.client_id,
+        client_secret: f.client_secret,
+        email_domain: f.email_domain,
+        role_mapping: f.role_mapping,
+        mfa_acr: f.mfa_acr,
+        password_sign_in: f.password_sign_in == "on",
+    };
+    let allow = state.config.allow_private_webhooks;
+    let result = state.set_sso(&me, org, &input, allow).await.map(|()| ("settings-sso-saved", None));
+    answer(&state, &v, (&me, org), result, |p| {
+        // What was typed, never the secret.
+        p.sso = SsoView { has_secret: p.sso.has_secret, ..SsoView::from_input(input) };
+    })
+    .await
 }

@@ -2011,4 +2011,62 @@ async fn the_compliance_dashboard_at_390_and_1280_px() {
     let body = c.source().await.unwrap();
     assert!(body.contains("Dina Dahl") && body.contains("Hanna Holm") && !body.contains("Aino Virtanen"));
     server.stop().await;
+/// Issue 14, item 5: "Sign in with your company account" (empty, then refused for an
+/// organisation without it) and the settings' single sign-on section pass axe (WCAG 2.1
+/// A and AA), fit 390 and 1280 px without sideways scrolling, and are screenshotted
+/// for `docs/screenshots/` (`sso-*.png`).
+#[tokio::test]
+async fn single_sign_on_pages_pass_axe_in_chromium() {
+    use sightline_domain::oidc::{IssuerUrl, RoleMapping};
+    let Some(db) = journey_db().await else { return };
+    let clock = fixed_now();
+    let (mut server, base) = serve(&db, bundled(), clock.clone()).await;
+    let admin = sightline_domain::user::Role::OrgAdmin;
+    let org = make_person(&db.db, "Crew Air", "admin@crew.example", &[admin], None).await;
+    let config = sightline_storage::SsoConfig {
+        org_id: org,
+        issuer: IssuerUrl::parse("https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0", false)
+            .unwrap(),
+        client_id: "6f1d2c4e-sightline".into(),
+        sealed_secret: "sealed:v1:x.y".into(),
+        email_domain: Some("crew.example".into()),
+        role_mapping: RoleMapping::parse(
+            "groups = sightline-crew -> reporter\ngroups = sightline-desk -> desk_analyst",
+        )
+        .unwrap(),
+        mfa_acr: None,
+        password_sign_in: true,
+        updated_at: clock.now(),
+    };
+    let audit = sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::SsoConfigured);
+    db.db.put_sso_config(&config, &audit, clock.now()).await.unwrap();
+    let (_driver, c) = start_driver().await;
+    let mut failures = Vec::new();
+    for width in [390u32, 1280] {
+        doc_shot(&c, &format!("{base}/login/sso"), width, &format!("sso-sign-in-{width}")).await;
+        c.set_window_size(width, 900).await.unwrap();
+        fill(&c, "#org", "nobody.example").await;
+        click_nav(&c, "form[action='/login/sso'] button[type=submit]").await;
+        assert!(text(&c, "#org-error").await.contains("No organisation with company sign-in"));
+        shot(&c, &format!("sso-sign-in-refused-{width}")).await;
+        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("/login/sso {width}: {v}")));
+        failures.extend(overflows(&c).await.map(|o| format!("/login/sso {width} scrolls sideways: {o}")));
+    }
+    c.set_window_size(390, 844).await.unwrap();
+    desk_signs_in(&c, &base, &clock, "admin@crew.example").await;
+    for width in [390u32, 1280] {
+        // Tall enough for the whole section in one picture.
+        c.set_window_size(width, 3200).await.unwrap();
+        c.goto(&format!("{base}/orgs/{org}/settings")).await.unwrap();
+        let section = c.find(Locator::Css("#sso")).await.unwrap();
+        let png = section.screenshot().await.unwrap();
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        std::fs::write(dir.join(format!("sso-settings-{width}.png")), png).unwrap();
+        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("settings {width}: {v}")));
+        failures.extend(overflows(&c).await.map(|o| format!("settings {width} scrolls sideways: {o}")));
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    c.close().await.unwrap();
+    server.stop().await;
+    db.cleanup().await;
 }

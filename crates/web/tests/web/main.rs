@@ -14,6 +14,7 @@ mod learn;
 mod mail;
 mod matrix;
 mod metrics;
+mod oidc;
 mod partners;
 mod posters;
 mod public;

@@ -33,6 +33,9 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("post", "/setup",                                          "422 422 422 422 422 422   422 422 422 422"),
     ("get",  "/login",                                          "200 R   R   R   R   R     R   R   R   R"),
     ("post", "/login",                                          "422 422 422 422 422 422   422 422 422 422"),
+    ("get",  "/login/sso",                                      "200 R   R   R   R   R     R   R   R   R"),
+    ("post", "/login/sso",                                      "422 422 422 422 422 422   422 422 422 422"),
+    ("get",  "/login/sso/callback",                             "403 403 403 403 403 403   403 403 403 403"),
     ("get",  "/login/two-factor",                               "L   L   L   L   L   L     L   L   L   L"),
     ("post", "/login/two-factor",                               "L   L   L   L   L   L     L   L   L   L"),
     ("post", "/logout",                                         "L   L   L   L   L   L     L   L   L   L"),
@@ -73,6 +76,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("post", "/orgs/{org}/settings",                            "L   403 403 403 422 422   X   X   X   X"),
     ("post", "/orgs/{org}/settings/alert-email",                "L   403 403 403 200 200   X   X   X   X"),
     ("post", "/orgs/{org}/settings/webhook",                    "L   403 403 403 422 422   X   X   X   X"),
+    ("post", "/orgs/{org}/settings/sso",                        "L   403 403 403 422 422   X   X   X   X"),
     ("post", "/orgs/{org}/settings/relay",                      "L   403 403 403 200 200   X   X   X   X"),
     ("get",  "/orgs/{org}/partner-page",                        "L   403 403 403 403 403   X   X   X   X"),
     ("post", "/orgs/{org}/partner-page",                        "L   403 403 403 403 403   X   X   X   X"),
@@ -296,6 +300,7 @@ async fn request(
             org_id: u.org_id,
             csrf_token: CSRF.into(),
             two_factor_passed: true,
+            second_factor_by_provider: false,
             expires_at: now + time::Duration::hours(1),
         };
         app.state.db.create_session(&s, now).await.unwrap();
