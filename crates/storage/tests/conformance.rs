@@ -2714,6 +2714,8 @@ async fn concurrent_reminder_claims_queue_one_e_mail(db: &Db) {
     }
     assert_eq!(won, 1);
     assert_eq!(db.due_mail(NOW, 10).await.unwrap().len(), 1);
+}
+
 fn sso(org: OrgId, domain: Option<&str>) -> sightline_storage::SsoConfig {
     use sightline_domain::oidc::{IssuerUrl, RoleMapping};
     sightline_storage::SsoConfig {

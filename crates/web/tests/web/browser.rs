@@ -2011,6 +2011,9 @@ async fn the_compliance_dashboard_at_390_and_1280_px() {
     let body = c.source().await.unwrap();
     assert!(body.contains("Dina Dahl") && body.contains("Hanna Holm") && !body.contains("Aino Virtanen"));
     server.stop().await;
+    db.cleanup().await;
+}
+
 /// Issue 14, item 5: "Sign in with your company account" (empty, then refused for an
 /// organisation without it) and the settings' single sign-on section pass axe (WCAG 2.1
 /// A and AA), fit 390 and 1280 px without sideways scrolling, and are screenshotted
