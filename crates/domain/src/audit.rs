@@ -80,6 +80,10 @@ pub enum AuditAction {
     ReferralWebhookConfigured,
     /// An administrator sent a dead-lettered referral webhook delivery again.
     ReferralDeliveryRetried,
+    /// An administrator set or changed the organisation's xAPI (LRS) settings.
+    XapiConfigured,
+    /// An administrator sent the organisation's dead-lettered xAPI statements again.
+    XapiStatementsRetried,
 }
 
 impl AuditAction {
@@ -133,6 +137,8 @@ impl AuditAction {
             Self::PartnerPageChanged => "org.partner_page_changed",
             Self::ReferralWebhookConfigured => "org.referral_webhook_configured",
             Self::ReferralDeliveryRetried => "referral.delivery_retried",
+            Self::XapiConfigured => "org.xapi_configured",
+            Self::XapiStatementsRetried => "xapi.statements_retried",
         }
     }
 }

@@ -21,6 +21,9 @@ mod audit;
 mod auth;
 mod directory;
 mod error;
+// Before `learn`, whose lesson and check writes queue statements in its outbox.
+#[macro_use]
+mod xapi;
 mod learn;
 mod mail;
 mod orgs;
@@ -54,6 +57,7 @@ pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
 pub use orgs::{Organisation, Owned};
 pub use partners::{MAX_PARTNERS, PartnerCounts, PartnerPage};
 pub use referral_hooks::{DeadLetter, DeliveryCounts, HookDelivery, MAX_DEAD_LETTERS};
+pub use xapi::{NewStatement, XapiBacklog, XapiBatch, XapiDeadLetter, XapiSettings};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
 pub use stats::{REFERRAL_OUTCOMES, ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};
