@@ -84,7 +84,7 @@ impl Endpoint {
     pub fn parse(input: &str, allow_private: bool) -> Result<Self, FieldError> {
         let url = WebhookUrl::parse(input).map_err(|e| FieldError::new("lrs_endpoint", e.code))?;
         let https = url.as_str().get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
-        if !https && !(allow_private || url.is_private_host()) {
+        if !https && !(allow_private && url.is_private_host()) {
             return Err(FieldError::new("lrs_endpoint", "https-required"));
         }
         if url.is_private_host() && !allow_private {
@@ -407,9 +407,11 @@ mod tests {
         assert_eq!(Endpoint::parse("https://lrs.example/xapi/", false).unwrap().as_str(), "https://lrs.example/xapi");
         let code = |s: &str, private| Endpoint::parse(s, private).unwrap_err().code;
         assert_eq!(code("http://lrs.example/xapi", false), "https-required");
+        assert_eq!(code("http://lrs.example/xapi", true), "https-required", "plain http only on this machine");
         assert_eq!(code("not a url", false), "invalid-url");
         assert_eq!(code("", false), "required");
-        assert_eq!(code("http://127.0.0.1:8100/xAPI", false), "private-address");
+        assert_eq!(code("http://127.0.0.1:8100/xAPI", false), "https-required");
+        assert_eq!(code("https://127.0.0.1:8100/xAPI", false), "private-address");
         assert!(Endpoint::parse("http://127.0.0.1:8100/xAPI", true).is_ok(), "a test LRS on loopback");
         assert_eq!(Endpoint::parse("bad", false).unwrap_err().field, "lrs_endpoint");
         assert_eq!(Endpoint::statements("https://lrs.example/xapi/"), "https://lrs.example/xapi/statements");

@@ -24,3 +24,4 @@ mod stats;
 mod support;
 mod tips;
 mod vectors;
+mod xapi;
