@@ -19,8 +19,8 @@ use crate::access::{Asker, OrRefuse, refuse};
 use crate::pdf::{self, CertificateText};
 use crate::security::{hash_token, random_bytes};
 use crate::xapi;
-use sightline_domain::xapi::Event;
 use crate::{App, AppError, Caller, Result};
+use sightline_domain::xapi::Event;
 
 /// Who is learning.
 #[derive(Debug, Clone)]
@@ -389,13 +389,12 @@ impl App {
             None => Vec::new(),
         };
         let grade_row = (graded.as_str(), grade.percent, grade.passed);
-        self.db
-            .submit_attempt_queued(&key, a.id, grade_row, certificate.as_ref(), &statements, now)
-            .await
-            .map_err(|e| match e {
+        self.db.submit_attempt_queued(&key, a.id, grade_row, certificate.as_ref(), &statements, now).await.map_err(
+            |e| match e {
                 StorageError::Conflict { .. } => AppError::Conflict { field: "attempt" },
                 other => other.into(),
-            })?;
+            },
+        )?;
         Ok(Submitted::Graded)
     }
 

@@ -73,7 +73,12 @@ impl App {
 
     /// The organisation, if the caller administers it, and the audit entry of `action`
     /// by the caller.
-    pub(crate) async fn settings_admin(&self, caller: &Caller, org: OrgId, action: AuditAction) -> Result<(OrgId, NewAuditEntry)> {
+    pub(crate) async fn settings_admin(
+        &self,
+        caller: &Caller,
+        org: OrgId,
+        action: AuditAction,
+    ) -> Result<(OrgId, NewAuditEntry)> {
         let org = self.administer(caller, org).await?;
         let audit = NewAuditEntry::new(action).org(org).actor(caller.id()).ip(caller.ip().map(str::to_owned));
         Ok((org, audit))

@@ -84,7 +84,8 @@ impl App {
             errors.0.push(FieldError::new("lrs_secret", if secret.is_empty() { "required" } else { "too-long" }));
         }
         let actor_form = input.actor_form.parse::<ActorForm>().map_err(|e| errors.0.push(e)).ok();
-        let or_default = |typed: &str, default: String| if typed.trim().is_empty() { default } else { typed.to_owned() };
+        let or_default =
+            |typed: &str, default: String| if typed.trim().is_empty() { default } else { typed.to_owned() };
         let public = public_url.trim_end_matches('/');
         let home_page = xapi::parse_iri("lrs_home_page", &or_default(input.home_page, public.to_owned()))
             .map_err(|e| errors.0.push(e))
@@ -108,7 +109,12 @@ impl App {
             sealed_secret,
             naming: Naming { actor_form, home_page, activity_base },
         };
-        let audit = audit.detail(format!("{} {} actor {}", if input.enabled { "on" } else { "off" }, endpoint.as_str(), actor_form));
+        let audit = audit.detail(format!(
+            "{} {} actor {}",
+            if input.enabled { "on" } else { "off" },
+            endpoint.as_str(),
+            actor_form
+        ));
         self.db.set_xapi_settings(org, &settings, &audit, self.now()).await?;
         Ok(())
     }
@@ -128,7 +134,12 @@ impl App {
 
     /// The statements `events` by `caller` would queue now: none unless their
     /// organisation has xAPI on. Each gets its id here, kept on every retry.
-    pub(crate) async fn statements(&self, caller: &Caller, events: &[Event<'_>], lang: &str) -> Result<Vec<NewStatement>> {
+    pub(crate) async fn statements(
+        &self,
+        caller: &Caller,
+        events: &[Event<'_>],
+        lang: &str,
+    ) -> Result<Vec<NewStatement>> {
         let Some(s) = self.db.xapi_settings(caller.org()).await?.filter(|s| s.enabled) else { return Ok(Vec::new()) };
         let person = Person { id: caller.id().as_uuid(), email: &caller.email };
         events

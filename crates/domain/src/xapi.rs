@@ -268,13 +268,9 @@ pub fn statement(
     let base = naming.activity_base.as_str();
     let verb = Verb::of(event);
     let (iri, kind, name, course, result) = match *event {
-        Event::Lesson { course, slug, title, .. } => (
-            format!("{}/lessons/{slug}", course_iri(base, course)),
-            activity_type::LESSON,
-            title,
-            Some(course),
-            None,
-        ),
+        Event::Lesson { course, slug, title, .. } => {
+            (format!("{}/lessons/{slug}", course_iri(base, course)), activity_type::LESSON, title, Some(course), None)
+        }
         Event::Check { course, percent, passed, course_title } => (
             format!("{}/check", course_iri(base, course)),
             activity_type::ASSESSMENT,
@@ -290,9 +286,8 @@ pub fn statement(
             Some(StatementResult { score: score(percent), success: true, completion: true }),
         ),
     };
-    let parent = course.map(|c| ContextActivities {
-        parent: vec![ActivityRef { object_type: "Activity", id: course_iri(base, c) }],
-    });
+    let parent = course
+        .map(|c| ContextActivities { parent: vec![ActivityRef { object_type: "Activity", id: course_iri(base, c) }] });
     Statement {
         id,
         actor,

@@ -57,7 +57,6 @@ pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
 pub use orgs::{Organisation, Owned};
 pub use partners::{MAX_PARTNERS, PartnerCounts, PartnerPage};
 pub use referral_hooks::{DeadLetter, DeliveryCounts, HookDelivery, MAX_DEAD_LETTERS};
-pub use xapi::{NewStatement, XapiBacklog, XapiBatch, XapiDeadLetter, XapiSettings};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use sightline_domain::ids::OrgId;
 pub use stats::{REFERRAL_OUTCOMES, ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};
@@ -68,6 +67,7 @@ pub use triage::{
     Recipient, ReferralMessage, ReferralRecord, ReferralStep,
 };
 pub use users::{NewUser, UserRecord, WelcomeLink};
+pub use xapi::{NewStatement, XapiBacklog, XapiBatch, XapiDeadLetter, XapiSettings};
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 

@@ -2589,7 +2589,10 @@ async fn xapi_statements_queue_with_learning_and_go_out_in_leased_batches(db: &D
     assert_eq!(trail.iter().filter(|e| e.action == "xapi.statements_retried").count(), 1, "the refused one is not");
     let back = db.claim_xapi_batch(retry, retry + Duration::minutes(2), 50).await.unwrap().unwrap();
     assert_eq!((back.statements.len(), back.attempts), (2, 1), "a fresh count, the same ids");
-    assert_eq!(back.statements.iter().map(|s| s.0).collect::<Vec<_>>(), again.statements.iter().map(|s| s.0).collect::<Vec<_>>());
+    assert_eq!(
+        back.statements.iter().map(|s| s.0).collect::<Vec<_>>(),
+        again.statements.iter().map(|s| s.0).collect::<Vec<_>>()
+    );
     db.xapi_batch_sent(back.token, retry).await.unwrap();
     assert_eq!(db.xapi_backlog(a).await.unwrap().counts, DeliveryCounts { pending: 0, sent: 3, dead: 0 });
 

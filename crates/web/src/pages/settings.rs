@@ -8,10 +8,10 @@ use askama::Template;
 use axum::extract::Path;
 use axum::response::Response;
 use serde::Deserialize;
+use sightline_app::xapi::{XapiInput, XapiView};
 use sightline_app::{AppError, Caller};
 use sightline_domain::ids::OrgId;
 use sightline_domain::triage::EscalationLead;
-use sightline_app::xapi::{XapiInput, XapiView};
 use sightline_domain::xapi::ActorForm;
 use sightline_storage::{DeadLetter, Organisation, XapiDeadLetter};
 
@@ -132,7 +132,8 @@ fn lrs_section(v: &Visitor, x: XapiView) -> Lrs {
     let n = [("sent", c.sent.to_string()), ("pending", c.pending.to_string()), ("dead", c.dead.to_string())];
     let mut backlog = v.lang.t_args("settings-lrs-counts", &n);
     if let Some(oldest) = x.backlog.oldest_pending {
-        backlog = format!("{backlog} {}", v.lang.t_args("settings-lrs-oldest", &[("at", super::datetime_text(&oldest))]));
+        backlog =
+            format!("{backlog} {}", v.lang.t_args("settings-lrs-oldest", &[("at", super::datetime_text(&oldest))]));
     }
     let s = x.settings;
     Lrs {
@@ -257,8 +258,10 @@ pub async fn lrs(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
         activity_base: &f.lrs_activity_base,
     };
     let public = &state.config.public_url;
-    let result =
-        state.set_xapi(&me, org, &input, public, state.config.allow_private_webhooks).await.map(|()| ("settings-lrs-saved", None));
+    let result = state
+        .set_xapi(&me, org, &input, public, state.config.allow_private_webhooks)
+        .await
+        .map(|()| ("settings-lrs-saved", None));
     answer(&state, &v, (&me, org), result, |p| {
         p.lrs.enabled = !f.lrs_enabled.is_empty();
         p.lrs.endpoint = f.lrs_endpoint;

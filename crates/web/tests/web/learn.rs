@@ -74,7 +74,12 @@ pub(crate) fn answers(app: &TestApp, course: &str, lang: &str, html: &str, wrong
         .collect()
 }
 
-pub(crate) async fn submit(app: &mut TestApp, path: &str, html: &str, fields: &[(String, String)]) -> crate::support::Resp {
+pub(crate) async fn submit(
+    app: &mut TestApp,
+    path: &str,
+    html: &str,
+    fields: &[(String, String)],
+) -> crate::support::Resp {
     let csrf = csrf_of(html);
     let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
     all.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
