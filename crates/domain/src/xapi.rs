@@ -84,7 +84,8 @@ impl Endpoint {
     pub fn parse(input: &str, allow_private: bool) -> Result<Self, FieldError> {
         let url = WebhookUrl::parse(input).map_err(|e| FieldError::new("lrs_endpoint", e.code))?;
         let https = url.as_str().get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
-        if !https && !(allow_private && url.is_private_host()) {
+        let test_lrs = allow_private && url.is_private_host();
+        if !(https || test_lrs) {
             return Err(FieldError::new("lrs_endpoint", "https-required"));
         }
         if url.is_private_host() && !allow_private {
