@@ -296,9 +296,8 @@ impl Db {
     /// The database failed.
     pub async fn xapi_backlog(&self, org: OrgId) -> Result<XapiBacklog> {
         let counts = self.outbox_counts("xapi_statements", org).await?;
-        let row: BacklogRow =
-            db_run!(self, |p| {
-                sqlx::query_as(
+        let row: BacklogRow = db_run!(self, |p| {
+            sqlx::query_as(
             "SELECT (SELECT MIN(created_at) FROM xapi_statements WHERE org_id = $1 AND state = 'pending') AS oldest, \
              (SELECT last_error FROM xapi_statements WHERE org_id = $1 AND last_error IS NOT NULL AND state <> 'sent' \
               ORDER BY lease_until DESC, id LIMIT 1) AS last_error"
@@ -306,7 +305,7 @@ impl Db {
         .bind(org.as_uuid())
         .fetch_one(p)
         .await?
-            });
+        });
         Ok(XapiBacklog { counts, oldest_pending: row.oldest.map(from_micros), last_error: row.last_error })
     }
 
