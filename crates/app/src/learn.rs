@@ -18,7 +18,9 @@ use uuid::Uuid;
 use crate::access::{Asker, OrRefuse, refuse};
 use crate::pdf::{self, CertificateText};
 use crate::security::{hash_token, random_bytes};
+use crate::xapi;
 use crate::{App, AppError, Caller, Result};
+use sightline_domain::xapi::Event;
 
 /// Who is learning.
 #[derive(Debug, Clone)]
@@ -257,12 +259,20 @@ impl App {
     ///
     /// # Errors
     /// No such course or lesson; the database failed.
+    /// The first time, an xAPI `experienced` statement is queued with it (while the
+    /// organisation has xAPI on).
     pub async fn lesson_done(&self, caller: &Caller, course: &str, slug: &str) -> Result<()> {
         let course = self.course(course)?;
-        if !course.lessons(learn::FALLBACK_LANG).iter().any(|l| l.item.slug == slug) {
+        let lang = caller.locale.as_deref().filter(|l| course.languages.iter().any(|c| c == l));
+        let lang = lang.unwrap_or(learn::FALLBACK_LANG);
+        let lessons = course.lessons(lang);
+        let Some(lesson) = lessons.iter().find(|l| l.item.slug == slug) else {
             return Err(AppError::NotFound);
-        }
-        self.db.mark_lesson_done(caller.org(), caller.id(), &course.id, slug, self.now()).await?;
+        };
+        let course_title = xapi::title(course, lang);
+        let event = Event::Lesson { course: &course.id, course_title, slug, title: &lesson.item.title };
+        let statements = self.statements(caller, &[event], lang).await?;
+        self.db.mark_lesson_done_queued(caller.org(), caller.id(), &course.id, slug, &statements, self.now()).await?;
         Ok(())
     }
 
@@ -367,13 +377,24 @@ impl App {
             Some(c) if grade.passed => Some(new_certificate(&a, c.name.clone(), now)?),
             _ => None,
         };
-        self.db
-            .submit_attempt(&key, a.id, &graded, grade.percent, grade.passed, certificate.as_ref(), now)
-            .await
-            .map_err(|e| match e {
+        let statements = match who.caller() {
+            Some(c) => {
+                let course_title = xapi::title(course, &a.lang);
+                let (id, percent, passed) = (course.id.as_str(), grade.percent, grade.passed);
+                let check = Event::Check { course: id, course_title, percent, passed };
+                let completed = Event::Course { course: id, course_title, percent };
+                let events = if passed { vec![check, completed] } else { vec![check] };
+                self.statements(c, &events, &a.lang).await?
+            }
+            None => Vec::new(),
+        };
+        let grade_row = (graded.as_str(), grade.percent, grade.passed);
+        self.db.submit_attempt_queued(&key, a.id, grade_row, certificate.as_ref(), &statements, now).await.map_err(
+            |e| match e {
                 StorageError::Conflict { .. } => AppError::Conflict { field: "attempt" },
                 other => other.into(),
-            })?;
+            },
+        )?;
         Ok(Submitted::Graded)
     }
 

@@ -37,6 +37,7 @@ pub mod stats;
 pub mod tips;
 pub mod tokens;
 mod two_factor;
+pub mod xapi;
 
 use std::sync::Arc;
 

@@ -73,7 +73,12 @@ impl App {
 
     /// The organisation, if the caller administers it, and the audit entry of `action`
     /// by the caller.
-    async fn settings_admin(&self, caller: &Caller, org: OrgId, action: AuditAction) -> Result<(OrgId, NewAuditEntry)> {
+    pub(crate) async fn settings_admin(
+        &self,
+        caller: &Caller,
+        org: OrgId,
+        action: AuditAction,
+    ) -> Result<(OrgId, NewAuditEntry)> {
         let org = self.administer(caller, org).await?;
         let audit = NewAuditEntry::new(action).org(org).actor(caller.id()).ip(caller.ip().map(str::to_owned));
         Ok((org, audit))
@@ -262,9 +267,15 @@ impl App {
     /// The same format the alert sender opens (`sealed:v1:<body>.<wrapped key>`).
     fn new_webhook_secret(&self, org: OrgId) -> Result<(String, String), String> {
         let secret = new_token()?;
-        let sealed =
-            self.keys.seal(org, org.as_uuid(), secret.as_bytes(), &seal_random()?).map_err(|e| e.to_string())?;
+        Ok((self.seal_org_secret(org, secret.as_bytes())?, secret))
+    }
+
+    /// A secret of the organisation's sealed for storage under the master key, in the
+    /// format the senders open (`sealed:v1:<body>.<wrapped key>`): webhook signing
+    /// secrets, the LRS secret.
+    pub(crate) fn seal_org_secret(&self, org: OrgId, secret: &[u8]) -> Result<String, String> {
+        let sealed = self.keys.seal(org, org.as_uuid(), secret, &seal_random()?).map_err(|e| e.to_string())?;
         let b64 = data_encoding::BASE64URL_NOPAD;
-        Ok((format!("sealed:v1:{}.{}", b64.encode(&sealed.body), b64.encode(&sealed.wrapped_key)), secret))
+        Ok(format!("sealed:v1:{}.{}", b64.encode(&sealed.body), b64.encode(&sealed.wrapped_key)))
     }
 }

@@ -783,12 +783,18 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
         let c = hooks.jobs();
         async move { sightline_jobs::referral_hooks::run_once(&c).await }
     });
+    let lrs = state.clone();
+    let xapi = Job::new("xAPI statements", Every::from_secs(30), move || {
+        let c = lrs.jobs();
+        async move { sightline_jobs::xapi::run_once(&c).await }
+    });
     let state = state.clone();
     let ctx = move || state.jobs();
     let (a, m, r, t, f) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx);
     Runner::new()
         .job(purge)
         .job(referral_hooks)
+        .job(xapi)
         .job(Job::new("desk alerts", Every::from_secs(15), move || {
             let c = a();
             async move { sightline_jobs::alerts::run_once(&c).await }

@@ -92,6 +92,12 @@ pub enum AuditAction {
     SsoRefused,
 }
 
+    /// An administrator set or changed the organisation's xAPI (LRS) settings.
+    XapiConfigured,
+    /// An administrator sent the organisation's dead-lettered xAPI statements again.
+    XapiStatementsRetried,
+}
+
 impl AuditAction {
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -148,6 +154,8 @@ impl AuditAction {
             Self::SsoConfigured => "org.sso_configured",
             Self::SsoSignIn => "auth.sso_sign_in",
             Self::SsoRefused => "auth.sso_refused",
+            Self::XapiConfigured => "org.xapi_configured",
+            Self::XapiStatementsRetried => "xapi.statements_retried",
         }
     }
 }

@@ -94,6 +94,7 @@ pub mod tip;
 pub mod totp;
 pub mod triage;
 pub mod user;
+pub mod xapi;
 
 pub use error::{FieldError, FieldErrors};
 

@@ -5,10 +5,11 @@
 //!   stops gracefully (no new passes; the passes in flight finish, up to a timeout).
 //! - the jobs: [`alerts`] (desk alerts by webhook and e-mail), [`mail`] (the mail
 //!   outbox), [`reminders`] (certificate expiry reminders), [`assignments`] (assigned
-//!   courses falling due, and the admins' overdue digest) and [`referral_hooks`]
-//!   (referrals announced to partners' systems by signed webhook). A pass works
+//!   courses falling due, and the admins' overdue digest), [`referral_hooks`]
+//!   (referrals announced to partners' systems by signed webhook) and [`xapi`]
+//!   (learning statements to each organisation's LRS, in batches). A pass works
 //!   through everything due, page by page; each item is leased in storage before it
-//!   is sent (`claim_alert`, `claim_mail`, `claim_referral_delivery`), so several
+//!   is sent (`claim_alert`, `claim_mail`, `claim_referral_delivery`, `claim_xapi_batch`), so several
 //!   nodes may run the same jobs.
 //! - outbound delivery: [`outbound::http`] (signed webhooks through a client that
 //!   connects only to checked public addresses and follows no redirect) and
@@ -24,6 +25,7 @@ pub mod referral_hooks;
 pub mod referrals;
 pub mod reminders;
 pub mod runner;
+pub mod xapi;
 
 use std::sync::Arc;
 

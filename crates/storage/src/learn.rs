@@ -189,21 +189,45 @@ impl Db {
         slug: &str,
         now: OffsetDateTime,
     ) -> Result<()> {
-        db_run!(self, |p| {
-            sqlx::query(
-            "INSERT INTO lesson_progress (org_id, user_id, course_id, lesson_slug, completed_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (user_id, course_id, lesson_slug) DO NOTHING"
-        )
-        .bind(org.as_uuid())
-        .bind(user.as_uuid())
-        .bind(course)
-        .bind(slug)
-        .bind(to_micros(now))
-        .execute(p)
-        .await?
-        .rows_affected()
-        });
-        Ok(())
+        self.mark_lesson_done_queued(org, user, course, slug, &[], now).await.map(|_| ())
+    }
+
+    /// Mark a lesson as read (idempotent) and, the first time, queue `xapi` — while
+    /// the organisation has xAPI on — in the same transaction. Returns whether it was
+    /// read for the first time.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn mark_lesson_done_queued(
+        &self,
+        org: OrgId,
+        user: UserId,
+        course: &str,
+        slug: &str,
+        xapi: &[crate::NewStatement],
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        Ok(db_run!(self, |p| {
+            let mut tx = p.begin().await?;
+            let first = sqlx::query(
+                "INSERT INTO lesson_progress (org_id, user_id, course_id, lesson_slug, completed_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, course_id, lesson_slug) DO NOTHING",
+            )
+            .bind(org.as_uuid())
+            .bind(user.as_uuid())
+            .bind(course)
+            .bind(slug)
+            .bind(to_micros(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if first {
+                xapi_in_tx!(tx, org, xapi, now);
+            }
+            tx.commit().await?;
+            first
+        }))
     }
 
     /// The lessons a user has read in a course.
@@ -302,6 +326,24 @@ impl Db {
         certificate: Option<&NewCertificate>,
         now: OffsetDateTime,
     ) -> Result<()> {
+        self.submit_attempt_queued(learner, id, (graded, percent, passed), certificate, &[], now).await
+    }
+
+    /// [`Db::submit_attempt`] (`grade`: the graded answers' JSON, percent, passed),
+    /// and for a signed-in learner also queue `xapi` — while their organisation has
+    /// xAPI on — in the same transaction.
+    ///
+    /// # Errors
+    /// As [`Db::submit_attempt`].
+    pub async fn submit_attempt_queued(
+        &self,
+        learner: &Learner,
+        id: Uuid,
+        (graded, percent, passed): (&str, u32, bool),
+        certificate: Option<&NewCertificate>,
+        xapi: &[crate::NewStatement],
+        now: OffsetDateTime,
+    ) -> Result<()> {
         self.attempt(learner, id).await?;
         let sql = format!(
             "UPDATE check_attempts SET graded = $1, percent = $2, passed = $3, submitted_at = $4 \
@@ -322,6 +364,9 @@ impl Db {
                     .target("certificate", &c.code)
                     .detail(c.course_id.clone());
                 audit_in_tx!(tx, &audit, now);
+            }
+            if let Learner::User { org, .. } = learner {
+                xapi_in_tx!(tx, org, xapi, now);
             }
             tx.commit().await?;
         });

@@ -23,6 +23,9 @@ mod auth;
 mod backup;
 mod directory;
 mod error;
+// Before `learn`, whose lesson and check writes queue statements in its outbox.
+#[macro_use]
+mod xapi;
 mod learn;
 mod mail;
 mod operations;
@@ -74,6 +77,7 @@ pub use triage::{
     Recipient, ReferralMessage, ReferralRecord, ReferralStep,
 };
 pub use users::{NewUser, UserRecord, WelcomeLink};
+pub use xapi::{NewStatement, XapiBacklog, XapiBatch, XapiDeadLetter, XapiSettings};
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 

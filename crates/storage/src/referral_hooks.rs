@@ -254,15 +254,22 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn referral_delivery_counts(&self, org: OrgId) -> Result<DeliveryCounts> {
-        Ok(db_run!(self, |p| sqlx::query_as(
+        self.outbox_counts("referral_deliveries", org).await
+    }
+
+    /// How the organisation's items in an outbox table (`referral_deliveries`,
+    /// `xapi_statements`: a `state` of pending, sent or dead) stand.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub(crate) async fn outbox_counts(&self, table: &'static str, org: OrgId) -> Result<DeliveryCounts> {
+        let sql = format!(
             "SELECT COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS pending, \
              COALESCE(SUM(CASE WHEN state = 'sent' THEN 1 ELSE 0 END), 0) AS sent, \
              COALESCE(SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), 0) AS dead \
-             FROM referral_deliveries WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_one(p)
-        .await?))
+             FROM {table} WHERE org_id = $1"
+        );
+        Ok(db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_one(p).await?))
     }
 
     /// Send one of the organisation's dead letters again: pending from `now`, with a

@@ -126,6 +126,7 @@ on_both_engines!(
     concurrent_reminder_claims_queue_one_e_mail,
     sso_settings_belong_to_their_organisation_and_domains_are_unique,
     sso_logins_are_spent_once_and_expire,
+    xapi_statements_queue_with_learning_and_go_out_in_leased_batches,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -2776,4 +2777,121 @@ async fn sso_logins_are_spent_once_and_expire(db: &Db) {
     // Long-expired sign-ins are forgotten when the next one starts.
     db.start_sso_login(b"state-3", &login, later + Duration::days(2), later + Duration::days(2)).await.unwrap();
     assert_eq!(db.spend_sso_login(b"state-2", later).await.unwrap(), SsoLoginSpend::Unknown);
+}
+
+async fn xapi_statements_queue_with_learning_and_go_out_in_leased_batches(db: &Db) {
+    use sightline_domain::xapi::{ActorForm, Naming, Verb};
+    use sightline_storage::{DeliveryCounts, Learner, NewStatement, XapiSettings};
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let crew = user(db, a, "crew@a.example", &[Role::Learner]).await;
+    let other = user(db, b, "crew@b.example", &[Role::Learner]).await;
+    let st = |verb| NewStatement { id: uuid::Uuid::now_v7(), verb, body: format!("{{\"verb\":\"{verb}\"}}") };
+    // No settings: a lesson read queues nothing.
+    assert!(db.mark_lesson_done_queued(a, crew, "cabin-crew", "01", &[st(Verb::Experienced)], NOW).await.unwrap());
+    assert_eq!(db.xapi_backlog(a).await.unwrap().counts, DeliveryCounts::default());
+    assert_eq!(db.xapi_settings(a).await.unwrap(), None);
+
+    let settings = XapiSettings {
+        enabled: true,
+        endpoint: "https://lrs.a.example/xapi".into(),
+        auth_key: "sightline".into(),
+        sealed_secret: "sealed:v1:x.y".into(),
+        naming: Naming {
+            actor_form: ActorForm::Account,
+            home_page: "https://sl.example".into(),
+            activity_base: "https://sl.example/learn".into(),
+        },
+    };
+    let audit = NewAuditEntry::new(AuditAction::XapiConfigured).org(a);
+    db.set_xapi_settings(a, &settings, &audit, NOW).await.unwrap();
+    db.set_xapi_settings(b, &XapiSettings { enabled: false, ..settings.clone() }, &audit, NOW).await.unwrap();
+    assert_eq!(db.xapi_settings(a).await.unwrap().as_ref(), Some(&settings));
+    // Read again: not the first time, nothing queued; a new lesson queues its statement.
+    assert!(!db.mark_lesson_done_queued(a, crew, "cabin-crew", "01", &[st(Verb::Experienced)], NOW).await.unwrap());
+    assert!(db.mark_lesson_done_queued(a, crew, "cabin-crew", "02", &[st(Verb::Experienced)], NOW).await.unwrap());
+    // B has xAPI off: nothing is queued for its people.
+    assert!(db.mark_lesson_done_queued(b, other, "cabin-crew", "01", &[st(Verb::Experienced)], NOW).await.unwrap());
+    // A submitted check queues its statements with the grade, in one transaction.
+    let learner = Learner::User { org: a, user: crew };
+    let id = db.create_attempt(&learner, "cabin-crew", "en", "[]", NOW).await.unwrap();
+    let passed = [st(Verb::Passed), st(Verb::Completed)];
+    db.submit_attempt_queued(&learner, id, ("[]", 90, true), None, &passed, NOW).await.unwrap();
+    // Submitting again is refused and queues nothing more.
+    let again = db.submit_attempt_queued(&learner, id, ("[]", 90, true), None, &[st(Verb::Passed)], NOW).await;
+    assert!(matches!(again, Err(StorageError::Conflict { .. })));
+    assert_eq!(db.xapi_backlog(a).await.unwrap().counts, DeliveryCounts { pending: 3, sent: 0, dead: 0 });
+    assert_eq!(db.xapi_backlog(b).await.unwrap().counts, DeliveryCounts::default());
+    assert_eq!(db.xapi_backlog(a).await.unwrap().oldest_pending, Some(NOW));
+
+    // A batch is leased: a second claim in the lease gets nothing.
+    let lease = NOW + Duration::minutes(2);
+    let batch = db.claim_xapi_batch(NOW, lease, 2).await.unwrap().unwrap();
+    assert_eq!((batch.org_id, batch.statements.len(), batch.attempts), (a, 2, 1));
+    assert_eq!(batch.endpoint, "https://lrs.a.example/xapi");
+    assert!(batch.statements[0].1.contains("experienced"), "oldest first: {:?}", batch.statements);
+    let rest = db.claim_xapi_batch(NOW, lease, 50).await.unwrap().unwrap();
+    assert_eq!(rest.statements.len(), 1, "the one not in the first batch");
+    assert!(db.claim_xapi_batch(NOW, lease, 50).await.unwrap().is_none(), "all leased");
+    // Failed: kept, waiting for the retry time, with the error.
+    let retry = NOW + Duration::minutes(1);
+    db.xapi_batch_failed(batch.token, "HTTP 503", retry, 8, NOW).await.unwrap();
+    db.xapi_batch_sent(rest.token, NOW).await.unwrap();
+    let backlog = db.xapi_backlog(a).await.unwrap();
+    assert_eq!(backlog.counts, DeliveryCounts { pending: 2, sent: 1, dead: 0 });
+    assert_eq!(backlog.last_error.as_deref(), Some("HTTP 503"));
+    assert!(db.claim_xapi_batch(NOW + Duration::seconds(59), lease, 50).await.unwrap().is_none(), "not yet");
+    // A lease that ran out and was claimed again: the old sender's outcome changes nothing.
+    let again = db.claim_xapi_batch(retry, retry + Duration::minutes(2), 50).await.unwrap().unwrap();
+    assert_eq!((again.statements.len(), again.attempts), (2, 2));
+    db.xapi_batch_sent(batch.token, retry).await.unwrap();
+    assert_eq!(db.xapi_backlog(a).await.unwrap().counts.pending, 2, "the stale lease sent nothing");
+    // Given up after the most attempts: dead letters, listed, sent again once (audited).
+    db.xapi_batch_failed(again.token, "HTTP 500", retry, 2, retry).await.unwrap();
+    let dead = db.xapi_dead_letters(a).await.unwrap();
+    assert_eq!(dead.len(), 2);
+    assert_eq!((dead[0].attempts, dead[0].last_error.as_deref()), (2, Some("HTTP 500")));
+    assert!(db.xapi_dead_letters(b).await.unwrap().is_empty(), "each organisation sees its own");
+    let retried = NewAuditEntry::new(AuditAction::XapiStatementsRetried).org(b);
+    assert!(matches!(db.retry_xapi_statements(b, &retried, retry).await, Err(StorageError::NotFound)));
+    let retried = NewAuditEntry::new(AuditAction::XapiStatementsRetried).org(a);
+    assert_eq!(db.retry_xapi_statements(a, &retried, retry).await.unwrap(), 2);
+    assert!(db.xapi_dead_letters(a).await.unwrap().is_empty());
+    let trail = db.audit_for_org(a, 20).await.unwrap().entries;
+    assert_eq!(trail.iter().filter(|e| e.action == "xapi.statements_retried").count(), 1, "the refused one is not");
+    let back = db.claim_xapi_batch(retry, retry + Duration::minutes(2), 50).await.unwrap().unwrap();
+    assert_eq!((back.statements.len(), back.attempts), (2, 1), "a fresh count, the same ids");
+    assert_eq!(
+        back.statements.iter().map(|s| s.0).collect::<Vec<_>>(),
+        again.statements.iter().map(|s| s.0).collect::<Vec<_>>()
+    );
+    db.xapi_batch_sent(back.token, retry).await.unwrap();
+    assert_eq!(db.xapi_backlog(a).await.unwrap().counts, DeliveryCounts { pending: 0, sent: 3, dead: 0 });
+
+    // Turned off: queued statements wait. Many statements page through in batches, two
+    // claimers at once never share one.
+    db.set_xapi_settings(a, &XapiSettings { enabled: true, ..settings.clone() }, &audit, NOW).await.unwrap();
+    for i in 0..130 {
+        db.mark_lesson_done_queued(a, crew, "c", &format!("l{i}"), &[st(Verb::Experienced)], NOW).await.unwrap();
+    }
+    db.set_xapi_settings(a, &XapiSettings { enabled: false, ..settings.clone() }, &audit, NOW).await.unwrap();
+    let later = retry + Duration::minutes(10);
+    assert!(db.claim_xapi_batch(later, later + Duration::minutes(2), 50).await.unwrap().is_none(), "off: waits");
+    db.set_xapi_settings(a, &settings, &audit, NOW).await.unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    loop {
+        let lease = later + Duration::minutes(2);
+        let (x, y) = tokio::join!(db.claim_xapi_batch(later, lease, 25), db.claim_xapi_batch(later, lease, 25));
+        let (x, y) = (x.unwrap(), y.unwrap());
+        if x.is_none() && y.is_none() {
+            break;
+        }
+        for b in [x, y].into_iter().flatten() {
+            assert!(b.statements.len() <= 25);
+            for (id, _) in b.statements {
+                assert!(seen.insert(id), "in one batch only");
+            }
+        }
+    }
+    assert_eq!(seen.len(), 130, "every statement, none left behind");
 }

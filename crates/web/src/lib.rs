@@ -239,6 +239,8 @@ route_table! {
     "/orgs/{org}/partner-page" => get(pages::partners::form).post(pages::partners::save);
     "/orgs/{org}/settings/referral-webhook" => post(pages::settings::referral_webhook);
     "/orgs/{org}/settings/referral-deliveries/retry" => post(pages::settings::retry_delivery);
+    "/orgs/{org}/settings/xapi" => post(pages::settings::lrs);
+    "/orgs/{org}/settings/xapi/retry" => post(pages::settings::lrs_retry);
     "/orgs/{org}/certificates/{code}/revoke" => post(pages::learn::revoke);
     "/learn" => get(pages::learn::list);
     "/learn/{course}" => get(pages::learn::course);

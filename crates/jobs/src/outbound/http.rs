@@ -188,20 +188,31 @@ pub struct Delivery {
 /// # Errors
 /// The address was refused, the connection failed, or the receiver did not accept.
 pub fn post(d: &Delivery, allow_private: bool) -> Result<(), String> {
-    refuse_private_spelling(&d.url, allow_private)?;
-    let mut req = agent(allow_private)
-        .post(&d.url)
-        .header("Content-Type", "application/json")
-        .header("X-Sightline-Event", &d.event)
-        .header("X-Sightline-Delivery", &d.id);
+    let mut headers = vec![("X-Sightline-Event", d.event.clone()), ("X-Sightline-Delivery", d.id.clone())];
     let signed = match d.timestamp {
         Some(ts) => {
-            req = req.header("X-Sightline-Timestamp", &ts.to_string());
+            headers.push(("X-Sightline-Timestamp", ts.to_string()));
             timed_signature(&d.secret, ts, &d.body)
         }
         None => signature(&d.secret, &d.body),
     };
-    let res = req.header("X-Sightline-Signature", &signed).send(&d.body[..]).map_err(|e| e.to_string())?;
+    headers.push(("X-Sightline-Signature", signed));
+    post_json(&d.url, &headers, &d.body, allow_private)
+}
+
+/// POST a JSON `body` with `headers` (blocking) through the checked client: no
+/// redirect, no proxy, connections only to addresses that passed the check (private
+/// ones only if `allow_private`). Anything but a 2xx answer is a failure.
+///
+/// # Errors
+/// The address was refused, the connection failed, or the receiver did not accept.
+pub fn post_json(url: &str, headers: &[(&str, String)], body: &[u8], allow_private: bool) -> Result<(), String> {
+    refuse_private_spelling(url, allow_private)?;
+    let mut req = agent(allow_private).post(url).header("Content-Type", "application/json");
+    for (name, value) in headers {
+        req = req.header(*name, value);
+    }
+    let res = req.send(body).map_err(|e| e.to_string())?;
     if res.status().is_success() { Ok(()) } else { Err(format!("HTTP {}", res.status())) }
 }
 
@@ -211,4 +222,20 @@ pub fn post(d: &Delivery, allow_private: bool) -> Result<(), String> {
 /// As [`post`].
 pub async fn send(d: Delivery, allow_private: bool) -> Result<(), String> {
     tokio::task::spawn_blocking(move || post(&d, allow_private)).await.map_err(|e| e.to_string()).and_then(|r| r)
+}
+
+/// [`post_json`] on a blocking thread, from async code.
+///
+/// # Errors
+/// As [`post_json`].
+pub async fn send_json(
+    url: String,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+    allow_private: bool,
+) -> Result<(), String> {
+    tokio::task::spawn_blocking(move || post_json(&url, &headers, &body, allow_private))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
 }

@@ -10,10 +10,12 @@ use axum::response::Response;
 use serde::Deserialize;
 use sightline_app::settings::Webhook;
 use sightline_app::sso::{SsoInput, SsoView};
+use sightline_app::xapi::{XapiInput, XapiView};
 use sightline_app::{AppError, Caller};
 use sightline_domain::ids::OrgId;
 use sightline_domain::triage::EscalationLead;
-use sightline_storage::{DeadLetter, Organisation};
+use sightline_domain::xapi::ActorForm;
+use sightline_storage::{DeadLetter, Organisation, XapiDeadLetter};
 
 use super::users::{OrgForm, org_admin_action};
 use super::{Ctx, FormErrors, render, render_invalid};
@@ -55,6 +57,25 @@ struct SettingsPage {
     has_sso: bool,
     /// The redirect URI to register at the identity provider.
     sso_redirect_uri: String,
+    /// The learning record store (xAPI) section.
+    lrs: Lrs,
+}
+
+/// The xAPI section: the settings as stored (or as typed, when refused), the backlog
+/// in words, the last error and the dead letters.
+#[derive(Default)]
+struct Lrs {
+    enabled: bool,
+    endpoint: String,
+    key: String,
+    /// A secret is stored (the field stays empty; empty keeps it).
+    has_secret: bool,
+    actor_form: String,
+    home_page: String,
+    activity_base: String,
+    backlog: String,
+    last_error: Option<String>,
+    dead_letters: Vec<XapiDeadLetter>,
 }
 
 /// What the page says after the referral webhook was saved (its secret shows there).
@@ -70,6 +91,13 @@ pub struct SettingsForm {
     referral_webhook_url: String,
     /// The dead letter to send again.
     delivery: String,
+    lrs_enabled: String,
+    lrs_endpoint: String,
+    lrs_key: String,
+    lrs_secret: String,
+    lrs_actor_form: String,
+    lrs_home_page: String,
+    lrs_activity_base: String,
     /// `stop` turns the channel off.
     action: String,
     issuer: String,
@@ -86,11 +114,13 @@ pub struct SettingsForm {
 async fn page(state: &AppState, v: &Visitor, me: &Caller, org: OrgId) -> Result<SettingsPage, PageError> {
     let s = state.org_settings(me, org).await?;
     let sso = state.sso_settings(me, org).await?;
+    let x = state.org_xapi(me, org).await?;
     let hook = s.referral_hook;
     Ok(SettingsPage {
         has_sso: sso.is_some(),
         sso: sso.unwrap_or(SsoView { password_sign_in: true, ..SsoView::default() }),
         sso_redirect_uri: format!("{}/login/sso/callback", state.config.public_url),
+        lrs: lrs_section(v, x),
         partner: hook.is_some(),
         has_referral_webhook: hook.as_ref().is_some_and(|h| h.url.is_some()),
         referral_webhook_url: hook.as_ref().and_then(|h| h.url.clone()).unwrap_or_default(),
@@ -115,6 +145,29 @@ async fn page(state: &AppState, v: &Visitor, me: &Caller, org: OrgId) -> Result<
         max: EscalationLead::MAX_MINUTES,
         codeword: s.codeword.unwrap_or_default(),
     })
+}
+
+fn lrs_section(v: &Visitor, x: XapiView) -> Lrs {
+    let c = x.backlog.counts;
+    let n = [("sent", c.sent.to_string()), ("pending", c.pending.to_string()), ("dead", c.dead.to_string())];
+    let mut backlog = v.lang.t_args("settings-lrs-counts", &n);
+    if let Some(oldest) = x.backlog.oldest_pending {
+        backlog =
+            format!("{backlog} {}", v.lang.t_args("settings-lrs-oldest", &[("at", super::datetime_text(&oldest))]));
+    }
+    let s = x.settings;
+    Lrs {
+        enabled: s.as_ref().is_some_and(|s| s.enabled),
+        endpoint: s.as_ref().map(|s| s.endpoint.clone()).unwrap_or_default(),
+        key: s.as_ref().map(|s| s.auth_key.clone()).unwrap_or_default(),
+        has_secret: s.is_some(),
+        actor_form: s.as_ref().map_or(ActorForm::Account, |s| s.naming.actor_form).as_str().to_owned(),
+        home_page: s.as_ref().map(|s| s.naming.home_page.clone()).unwrap_or_default(),
+        activity_base: s.as_ref().map(|s| s.naming.activity_base.clone()).unwrap_or_default(),
+        backlog,
+        last_error: x.backlog.last_error,
+        dead_letters: x.dead_letters,
+    }
 }
 
 /// After a change: the page as stored now with a note of what was saved, or, when
@@ -238,4 +291,39 @@ pub async fn sso(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
         p.sso = SsoView { has_secret: p.sso.has_secret, ..SsoView::from_input(input) };
     })
     .await
+}
+
+/// Set the organisation's learning record store (xAPI) settings.
+pub async fn lrs(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
+    let input = XapiInput {
+        enabled: !f.lrs_enabled.is_empty(),
+        endpoint: &f.lrs_endpoint,
+        key: &f.lrs_key,
+        secret: &f.lrs_secret,
+        actor_form: &f.lrs_actor_form,
+        home_page: &f.lrs_home_page,
+        activity_base: &f.lrs_activity_base,
+    };
+    let public = &state.config.public_url;
+    let result = state
+        .set_xapi(&me, org, &input, public, state.config.allow_private_webhooks)
+        .await
+        .map(|()| ("settings-lrs-saved", None));
+    answer(&state, &v, (&me, org), result, |p| {
+        p.lrs.enabled = !f.lrs_enabled.is_empty();
+        p.lrs.endpoint = f.lrs_endpoint;
+        p.lrs.key = f.lrs_key;
+        p.lrs.actor_form = f.lrs_actor_form;
+        p.lrs.home_page = f.lrs_home_page;
+        p.lrs.activity_base = f.lrs_activity_base;
+    })
+    .await
+}
+
+/// Send the organisation's dead-lettered statements again.
+pub async fn lrs_retry(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, .. } = a;
+    let result = state.retry_xapi(&me, org).await.map(|_| ("settings-lrs-retried", None));
+    answer(&state, &v, (&me, org), result, |_| ()).await
 }

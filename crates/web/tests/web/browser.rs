@@ -279,6 +279,27 @@ async fn new_user_journey_in_chromium_on_a_phone() {
     assert_eq!(text(&c, "#webhook-secret").await.len(), 43, "the signing secret is shown once");
     c.execute("document.getElementById('alerts-h').scrollIntoView()", vec![]).await.unwrap();
     shot(&c, "05c2-desk-alerts").await;
+    // The learning record store (xAPI): a plain-http endpoint is refused at its field,
+    // the input kept; a good one is saved and the backlog shows.
+    fill(&c, "#lrs_endpoint", "http://lrs.nordicwings.example/xapi").await;
+    fill(&c, "#lrs_key", "sightline").await;
+    fill(&c, "#lrs_secret", "lrs-secret").await;
+    click_nav(&c, "form[action$='/settings/xapi'] button[type=submit]").await;
+    assert!(text(&c, "#lrs_endpoint-error").await.contains("https://"));
+    c.execute("document.getElementById('lrs-h').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "05c3-lrs-error").await;
+    fill(&c, "#lrs_endpoint", "https://lrs.nordicwings.example/xapi").await;
+    fill(&c, "#lrs_secret", "lrs-secret").await;
+    click(&c, "#lrs_enabled").await;
+    click_nav(&c, "form[action$='/settings/xapi'] button[type=submit]").await;
+    assert!(c.source().await.unwrap().contains("Statements are sent from now on"));
+    assert!(text(&c, "#lrs-backlog").await.contains("Accepted by the LRS: 0."));
+    c.execute("document.getElementById('lrs-h').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "05c4-lrs-saved").await;
+    c.set_window_size(1280, 1000).await.unwrap();
+    c.execute("document.getElementById('lrs-h').scrollIntoView()", vec![]).await.unwrap();
+    shot(&c, "05c5-lrs-saved-wide").await;
+    c.set_window_size(390, 844).await.unwrap();
 
     // The routing directory: the admin re-checks an entry; the old version stays in the history.
     let library = bundled();

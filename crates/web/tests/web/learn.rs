@@ -9,7 +9,7 @@ use time::Duration;
 use crate::support::{PASSWORD, TestApp, between, check_questions, csrf_of, engines};
 
 /// A signed-in cabin-crew learner of a fresh airline; returns the app and the org id.
-async fn crew_member(db: sightline_storage::testing::TestDb) -> (TestApp, sightline_domain::ids::OrgId) {
+pub(crate) async fn crew_member(db: sightline_storage::testing::TestDb) -> (TestApp, sightline_domain::ids::OrgId) {
     let mut app = TestApp::with_content(db).await;
     let now = app.state.now();
     let org = app
@@ -48,7 +48,7 @@ async fn crew_member(db: sightline_storage::testing::TestDb) -> (TestApp, sightl
 }
 
 /// Start a check; returns the check page's path and HTML.
-async fn start(app: &mut TestApp, course: &str, lang: &str) -> (String, String) {
+pub(crate) async fn start(app: &mut TestApp, course: &str, lang: &str) -> (String, String) {
     let r = app.submit(&format!("/learn/{course}"), &format!("/learn/{course}/check"), &[("cl", lang)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let path = r.location.unwrap();
@@ -58,7 +58,7 @@ async fn start(app: &mut TestApp, course: &str, lang: &str) -> (String, String) 
 }
 
 /// Answers for a check page: right ones, except the first `wrong`.
-fn answers(app: &TestApp, course: &str, lang: &str, html: &str, wrong: usize) -> Vec<(String, String)> {
+pub(crate) fn answers(app: &TestApp, course: &str, lang: &str, html: &str, wrong: usize) -> Vec<(String, String)> {
     let course = app.state.library.course(course).unwrap();
     check_questions(html)
         .into_iter()
@@ -74,7 +74,12 @@ fn answers(app: &TestApp, course: &str, lang: &str, html: &str, wrong: usize) ->
         .collect()
 }
 
-async fn submit(app: &mut TestApp, path: &str, html: &str, fields: &[(String, String)]) -> crate::support::Resp {
+pub(crate) async fn submit(
+    app: &mut TestApp,
+    path: &str,
+    html: &str,
+    fields: &[(String, String)],
+) -> crate::support::Resp {
     let csrf = csrf_of(html);
     let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
     all.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));

@@ -27,3 +27,4 @@ mod stats;
 mod support;
 mod tips;
 mod vectors;
+mod xapi;

@@ -82,6 +82,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("post", "/orgs/{org}/partner-page",                        "L   403 403 403 403 403   X   X   X   X"),
     ("post", "/orgs/{org}/settings/referral-webhook",           "L   403 403 403 422 422   X   X   X   X"),
     ("post", "/orgs/{org}/settings/referral-deliveries/retry",  "L   403 403 403 422 422   X   X   X   X"),
+    ("post", "/orgs/{org}/settings/xapi",                       "L   403 403 403 422 422   X   X   X   X"),
+    ("post", "/orgs/{org}/settings/xapi/retry",                 "L   403 403 403 422 422   X   X   X   X"),
     ("post", "/orgs/{org}/certificates/{code}/revoke",          "L   403 403 403 200 404   X   X   X   X"),
     ("get",  "/learn",                                          "200 200 200 200 200 200   200 200 200 200"),
     ("get",  "/learn/{course}",                                 "L   200 200 200 200 200   200 200 200 200"),
