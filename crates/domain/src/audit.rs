@@ -90,8 +90,6 @@ pub enum AuditAction {
     SsoSignIn,
     /// A single sign-on answer was refused (bad token, replayed state, provider error …).
     SsoRefused,
-}
-
     /// An administrator set or changed the organisation's xAPI (LRS) settings.
     XapiConfigured,
     /// An administrator sent the organisation's dead-lettered xAPI statements again.
