@@ -490,3 +490,41 @@ pub async fn scoped_token(
     db.create_api_token(user, "test", scopes, &sightline_web::hash_token(&t), None, now).await.unwrap();
     t
 }
+
+/// The messages of `value`'s faults against the JSON Schema at `schema` (draft
+/// 2020-12), by Python's `jsonschema` (installed with schemathesis); `None` when it is
+/// not installed (said, and refused in CI).
+pub fn schema_errors(schema: &str, value: &serde_json::Value) -> Option<Vec<String>> {
+    let script = "import json,sys,jsonschema\n\
+        schema=json.load(open(sys.argv[1]))\n\
+        jsonschema.Draft202012Validator.check_schema(schema)\n\
+        v=jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)\n\
+        errors=[e.message for e in v.iter_errors(json.load(sys.stdin))]\n\
+        print(json.dumps(errors))";
+    let probe = std::process::Command::new("python3").args(["-c", "import jsonschema"]).status();
+    if !probe.is_ok_and(|s| s.success()) {
+        assert!(std::env::var_os("CI").is_none(), "CI must validate against {schema}: pip install jsonschema");
+        eprintln!("SKIPPED validating against {schema}: Python's jsonschema is not installed");
+        return None;
+    }
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script, schema])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(value.to_string().as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the schema check did not run: {schema}");
+    Some(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+/// `value` meets the JSON Schema at `schema`; `what` names it in the failure.
+pub fn validate_json(schema: &str, value: &serde_json::Value, what: &str) {
+    if let Some(errors) = schema_errors(schema, value) {
+        assert!(errors.is_empty(), "{what} breaks its schema: {errors:#?}\n{value:#}");
+    }
+}

@@ -306,6 +306,7 @@ impl StandIn {
             assert_eq!(h["x-experience-api-version"], "1.0.3");
             assert!(h["authorization"].to_str().unwrap().starts_with("Basic "));
             let batch: Vec<Value> = serde_json::from_str(body).unwrap();
+            batch.iter().for_each(check_statement);
             ids.extend(batch.iter().map(|s| s["id"].as_str().unwrap().to_owned()));
         }
         ids
@@ -412,4 +413,66 @@ async fn two_job_runners_at_once_send_each_statement_once() {
         assert_eq!((ids.len(), unique.len()), (130, 130), "each once");
         app.finish().await;
     }
+}
+
+const STATEMENT_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/xapi/statement.schema.json");
+
+/// A statement as sent meets the xAPI 1.0.3 statement schema written from the
+/// specification (`content/xapi/statement.schema.json`), and its score what a schema
+/// cannot say (2.4.5.1: min below max, raw between them).
+fn check_statement(s: &Value) {
+    crate::support::validate_json(STATEMENT_SCHEMA, s, "an xAPI statement");
+    if let Some(score) = s["result"].get("score") {
+        let (raw, min, max) = (score["raw"].as_f64(), score["min"].as_f64(), score["max"].as_f64());
+        if let (Some(min), Some(max)) = (min, max) {
+            assert!(min < max, "{score}");
+        }
+        if let (Some(raw), Some(min)) = (raw, min) {
+            assert!(raw >= min, "{score}");
+        }
+        if let (Some(raw), Some(max)) = (raw, max) {
+            assert!(raw <= max, "{score}");
+        }
+    }
+}
+
+/// The schema refuses what the specification refuses, so a pass above means something.
+#[test]
+fn the_statement_schema_refuses_what_the_specification_refuses() {
+    let good = serde_json::json!({
+        "id": "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+        "actor": { "objectType": "Agent", "account": { "homePage": "https://sightline.example", "name": "u1" } },
+        "verb": { "id": "http://adlnet.gov/expapi/verbs/passed", "display": { "en-US": "passed" } },
+        "object": { "objectType": "Activity", "id": "https://sightline.example/learn/cabin-crew/check" },
+        "result": { "score": { "scaled": 0.8, "raw": 80, "min": 0, "max": 100 }, "success": true },
+        "timestamp": "2026-12-03T09:00:00.250Z",
+        "version": "1.0.3"
+    });
+    let Some(errors) = crate::support::schema_errors(STATEMENT_SCHEMA, &good) else { return };
+    assert!(errors.is_empty(), "{errors:?}");
+    let broken = |path: &[&str], v: Value| {
+        let mut s = good.clone();
+        let mut at = &mut s;
+        for p in &path[..path.len() - 1] {
+            at = &mut at[*p];
+        }
+        at[path[path.len() - 1]] = v;
+        s
+    };
+    for (why, bad) in [
+        ("two identifiers for one agent", broken(&["actor", "mbox"], "mailto:aino@example.com".into())),
+        ("no identifier", broken(&["actor", "account"], Value::Null)),
+        ("scaled above 1", broken(&["result", "score", "scaled"], 1.5.into())),
+        ("a verb that is not an IRI", broken(&["verb", "id"], "passed".into())),
+        ("an empty language map", broken(&["verb", "display"], serde_json::json!({}))),
+        ("a timestamp without a zone", broken(&["timestamp"], "2026-12-03T09:00:00".into())),
+        ("version 2", broken(&["version"], "2.0.0".into())),
+        ("an id that is not a UUID", broken(&["id"], "42".into())),
+    ] {
+        let errors = crate::support::schema_errors(STATEMENT_SCHEMA, &bad).unwrap();
+        assert!(!errors.is_empty(), "{why} must be refused: {bad:#}");
+    }
+    let mut no_verb = good.clone();
+    no_verb.as_object_mut().unwrap().remove("verb");
+    assert!(!crate::support::schema_errors(STATEMENT_SCHEMA, &no_verb).unwrap().is_empty(), "a verb is required");
 }
