@@ -122,19 +122,7 @@ fn to_assignment(r: AssignmentRow) -> Result<Assignment> {
 }
 
 #[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: Uuid,
-    name: String,
-    email: String,
-    locale: Option<String>,
-    position: Option<String>,
-    base: Option<String>,
-    created_at: i64,
-}
-
-#[derive(sqlx::FromRow)]
 struct CompletionRow {
-    user_id: Uuid,
     course_id: String,
     issued_at: i64,
 }
@@ -379,50 +367,65 @@ impl Db {
     /// The database failed; a stored value did not parse.
     pub async fn trained_people(&self, org: OrgId, after: Option<UserId>, limit: i64) -> Result<Vec<TrainedPerson>> {
         let after = after.map_or(Uuid::nil(), |u| u.as_uuid());
-        let rows: Vec<PersonRow> = db_run!(self, |p| sqlx::query_as(
-            "SELECT id, name, email, locale, position, base, created_at FROM users \
-             WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE \
-             ORDER BY id LIMIT $3"
-        )
-        .bind(org.as_uuid())
-        .bind(after)
-        .bind(limit)
-        .fetch_all(p)
-        .await?);
-        let (Some(first), Some(last)) = (rows.first().map(|r| r.id), rows.last().map(|r| r.id)) else {
-            return Ok(Vec::new());
+        // The page comes back as one JSON document (one row), not a row per person and
+        // per certificate: SQLite's driver hands every row from its worker thread to the
+        // caller's, a thread switch each, which made a 50,000-person dashboard take
+        // seconds (BENCHMARKS.md, "Compliance dashboard"). Each person is
+        // [id, name, email, locale, position, base, created_at, [[course, issued_at]…]].
+        let doc: Option<String> = match &self.0 {
+            crate::Inner::Sqlite(p) => {
+                sqlx::query_scalar(
+                    "SELECT json_group_array(json_array(lower(hex(u.id)), u.name, u.email, u.locale, u.position, \
+                     u.base, u.created_at, json((SELECT json_group_array(json_array(c.course_id, c.issued_at)) \
+                     FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id AND c.revoked_at IS NULL)))) \
+                     FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
+                     WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE \
+                     ORDER BY id LIMIT $3) u",
+                )
+                .bind(org.as_uuid())
+                .bind(after)
+                .bind(limit)
+                .fetch_one(p)
+                .await?
+            }
+            crate::Inner::Pg(p) => {
+                sqlx::query_scalar(
+                    "SELECT COALESCE(json_agg(json_build_array(u.id::text, u.name, u.email, u.locale, u.position, \
+                     u.base, u.created_at, (SELECT COALESCE(json_agg(json_build_array(c.course_id, c.issued_at)), \
+                     '[]'::json) FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id \
+                     AND c.revoked_at IS NULL))), '[]'::json)::text \
+                     FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
+                     WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE \
+                     ORDER BY id LIMIT $3) u",
+                )
+                .bind(org.as_uuid())
+                .bind(after)
+                .bind(limit)
+                .fetch_one(p)
+                .await?
+            }
         };
-        // The page's people are the ids in [first, last]: one range read of their certificates.
-        let done: Vec<CompletionRow> = db_run!(self, |p| sqlx::query_as(
-            "SELECT user_id, course_id, issued_at FROM certificates \
-             WHERE org_id = $1 AND user_id >= $2 AND user_id <= $3 AND revoked_at IS NULL \
-             ORDER BY user_id, issued_at"
-        )
-        .bind(org.as_uuid())
-        .bind(first)
-        .bind(last)
-        .fetch_all(p)
-        .await?);
-        let mut people = rows
+        type Packed = (String, String, String, Option<String>, Option<String>, Option<String>, i64, Vec<(String, i64)>);
+        let packed: Vec<Packed> = serde_json::from_str(doc.as_deref().unwrap_or("[]"))
+            .map_err(|e| StorageError::corrupt("trained people", &e.to_string()))?;
+        let mut people = packed
             .into_iter()
-            .map(|r| {
+            .map(|(id, name, email, locale, position, base, created_at, mut done)| {
+                done.sort_by_key(|(_, at)| *at);
                 Ok(TrainedPerson {
-                    id: UserId::from_uuid(r.id),
-                    name: r.name,
-                    email: r.email,
-                    locale: r.locale,
-                    position: r.position.as_deref().map(|p| stored("position", p)).transpose()?,
-                    base: r.base,
-                    joined: from_micros(r.created_at),
-                    completions: Vec::new(),
+                    id: UserId::from_uuid(stored("user id", &id)?),
+                    name,
+                    email,
+                    locale,
+                    position: position.as_deref().map(|p| stored("position", p)).transpose()?,
+                    base,
+                    joined: from_micros(created_at),
+                    completions: done.into_iter().map(|(course, at)| (course, from_micros(at))).collect(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        for c in done {
-            if let Ok(i) = people.binary_search_by_key(&c.user_id, |p| p.id.as_uuid()) {
-                people[i].completions.push((c.course_id, from_micros(c.issued_at)));
-            }
-        }
+        // Aggregates promise no order: the page in id order, so the next starts after its last.
+        people.sort_by_key(|p| p.id.as_uuid());
         Ok(people)
     }
 
@@ -432,7 +435,7 @@ impl Db {
     /// The database failed.
     pub async fn completions_of(&self, org: OrgId, user: UserId) -> Result<Vec<(String, OffsetDateTime)>> {
         let rows: Vec<CompletionRow> = db_run!(self, |p| sqlx::query_as(
-            "SELECT user_id, course_id, issued_at FROM certificates \
+            "SELECT course_id, issued_at FROM certificates \
              WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL ORDER BY issued_at"
         )
         .bind(org.as_uuid())

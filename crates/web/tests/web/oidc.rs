@@ -478,15 +478,16 @@ fn through_provider(start: &str) -> String {
     panic!("too many redirects at the provider");
 }
 
-#[tokio::test]
-async fn a_crew_member_signs_in_through_a_real_openid_provider() {
+/// Start the real provider (`tests/oidc/provider.mjs`): the process and its issuer, or
+/// `None` (the test is skipped, saying so) without node or the package; never in CI.
+fn start_provider() -> Option<(Peer, String)> {
     let dir = match oidc_peer() {
         Ok(d) => d,
         Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("CI: the OIDC test cannot run: {why}"),
         Err(why) => {
             use std::io::Write as _;
             let _ = writeln!(std::io::stderr(), "SKIPPED OIDC end-to-end test: {why}");
-            return;
+            return None;
         }
     };
     let mut child = std::process::Command::new("node")
@@ -501,8 +502,13 @@ async fn a_crew_member_signs_in_through_a_real_openid_provider() {
     let mut line = String::new();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     out.read_line(&mut line).unwrap();
-    let _peer = Peer { child, _stdout: out };
     let issuer = line.trim().strip_prefix("issuer ").unwrap_or_else(|| panic!("provider said: {line}")).to_owned();
+    Some((Peer { child, _stdout: out }, issuer))
+}
+
+#[tokio::test]
+async fn a_crew_member_signs_in_through_a_real_openid_provider() {
+    let Some((_peer, issuer)) = start_provider() else { return };
     for db in engines().await {
         // The provider's tokens carry the real time.
         #[allow(clippy::disallowed_methods)]
@@ -526,6 +532,97 @@ async fn a_crew_member_signs_in_through_a_real_openid_provider() {
         assert!(home.body.contains("Crew One"));
         let trail = app.state.db.audit_after(0, 1000).await.unwrap();
         assert!(trail.iter().any(|e| e.action == "auth.sso_sign_in" && e.detail.contains("second factor no")));
+        app.finish().await;
+    }
+}
+
+/// Issue 14's "done when", tried as a new administrator would, on both engines: set up
+/// single sign-on against the real provider; import the roster (Crew One, cabin crew at
+/// HEL); the crew member signs in through the provider and is matched by e-mail; assign
+/// the cabin-crew course to cabin crew at HEL; 31 days on (past the 30 days a new
+/// joiner has), sign in again and see one person overdue on the dashboard; download the
+/// SCORM package and pass it in a SCORM 1.2 runtime in Chromium.
+#[tokio::test]
+async fn a_new_admin_sets_up_sso_assigns_a_course_sees_one_overdue_and_the_scorm_package_passes() {
+    use crate::support::{csrf_of, unescape};
+    if !crate::browser::browser_available() {
+        return;
+    }
+    let Some((_peer, issuer)) = start_provider() else { return };
+    for db in engines().await {
+        #[allow(clippy::disallowed_methods)]
+        let clock = Clock::fixed(OffsetDateTime::now_utc());
+        let mut app = TestApp::builder().on(db).with_clock(clock.clone()).with_content().build().await;
+        app.reconfigure(sightline_web::Config::allowing_private_webhooks);
+        let org = make_person(&app.state.db, "Crew Air", "admin@crew.example", &[Role::OrgAdmin], None).await;
+        app.sign_in("admin@crew.example", PASSWORD).await;
+        let secret = app.enrol_two_factor().await;
+        let page = format!("/orgs/{org}/settings");
+        set_up(&mut app, &page, &issuer, "groups = sightline-crew -> reporter", true).await;
+
+        // The roster: the crew member's position and base.
+        let users = format!("/orgs/{org}/users");
+        let csrf = csrf_of(&app.get(&users).await.body);
+        let roster = "name,email,role,base,position\nCrew One,crew1@crew.example,learner,HEL,cabin_crew\n";
+        let r = app.post_multipart(&format!("/orgs/{org}/roster"), &csrf, roster.as_bytes()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Imported 1 people") || r.body.contains("Imported 1 person"), "{}", r.body);
+
+        // The crew member signs in through the provider: the roster's account, matched.
+        let mut crew = app.another_browser();
+        let url = begin(&mut crew, "crew1@crew.example").await;
+        let back = tokio::task::spawn_blocking(move || through_provider(&url)).await.unwrap();
+        let r = crew.get(back.trim_start_matches("http://sightline.test")).await;
+        assert_eq!(r.location.as_deref(), Some("/home"), "{}", r.body);
+        let person = crew.user("crew1@crew.example").await;
+        assert_eq!((person.base.as_deref(), person.org_id), (Some("HEL"), org), "matched by e-mail, not created anew");
+
+        // Assign the cabin-crew course to cabin crew at HEL (30 days for new joiners).
+        let assignments = format!("/orgs/{org}/assignments");
+        let fields = [
+            ("course", "cabin-crew"),
+            ("position", "cabin_crew"),
+            ("base", "HEL"),
+            ("due_days", "30"),
+            ("recur_months", "12"),
+        ];
+        let r = app.submit(&assignments, &assignments, &fields).await;
+        assert!(r.status == StatusCode::SEE_OTHER || r.status == StatusCode::OK, "{}: {}", r.status, r.body);
+        let mine = crew.get("/home").await;
+        assert!(mine.body.contains("cabin-crew") || mine.body.contains("Cabin crew"), "the crew member sees it due");
+
+        // 31 days on: the session has ended; sign in again (password and code).
+        clock.advance(time::Duration::days(31));
+        let r = app.sign_in("admin@crew.example", PASSWORD).await;
+        assert_eq!(r.location.as_deref(), Some("/login/two-factor"), "{}", r.body);
+        let code = app.totp(&secret);
+        let r = app.submit("/login/two-factor", "/login/two-factor", &[("code", &code)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let dash = app.get(&format!("/orgs/{org}/compliance")).await;
+        assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
+        let total = crate::support::between(&dash.body, "<table class=\"tally\" id=\"total\">", "</table>");
+        let cells: Vec<String> =
+            total.split("<td><a href=\"").skip(1).map(|c| unescape(c.split("</a>").next().unwrap())).collect();
+        let overdue = cells.iter().find(|c| c.contains("status=overdue")).unwrap_or_else(|| panic!("{total}"));
+        assert!(overdue.ends_with("\">1"), "one person overdue: {cells:?}");
+        let listed = app.get(&format!("/orgs/{org}/compliance?status=overdue")).await;
+        assert!(listed.body.contains("Crew One"), "{}", listed.body);
+
+        // The SCORM package, downloaded as the admin, passes in a SCORM 1.2 runtime.
+        let zip = app.get(&format!("/orgs/{org}/scorm/cabin-crew.zip?lang=en")).await;
+        assert_eq!(zip.status, StatusCode::OK, "{}", zip.body);
+        assert_eq!(zip.headers.get("content-type").unwrap(), "application/zip");
+        let library = sightline_content::load(&sightline_content::default_dir()).ok().unwrap();
+        let course = library.course("cabin-crew").unwrap().clone();
+        let base = crate::scorm::serve(crate::scorm::site(&zip.bytes)).await;
+        let (_driver, c) = crate::browser::start_driver().await;
+        c.goto(&format!("{base}/host.html")).await.unwrap();
+        c.enter_frame(0).await.unwrap();
+        assert_eq!(crate::scorm::take_check(&c, &course, "en", 0).await, "passed");
+        c.enter_parent_frame().await.unwrap();
+        let ((status, raw, _, _), _) = crate::scorm::runtime(&c).await;
+        assert_eq!((status.as_str(), raw.as_str()), ("passed", "100"));
+        c.close().await.unwrap();
         app.finish().await;
     }
 }

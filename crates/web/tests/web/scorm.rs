@@ -42,7 +42,7 @@ const HOST: &str = r#"<!DOCTYPE html>
 "#;
 
 /// The files served: the host page, the runtime and the unzipped package under `/pkg/`.
-fn site(zip: &[u8]) -> HashMap<String, (&'static str, Vec<u8>)> {
+pub(crate) fn site(zip: &[u8]) -> HashMap<String, (&'static str, Vec<u8>)> {
     let mut files = HashMap::new();
     files.insert("/host.html".to_owned(), ("text/html; charset=utf-8", HOST.as_bytes().to_vec()));
     files.insert("/scorm-again.js".to_owned(), ("text/javascript", SCORM_AGAIN.as_bytes().to_vec()));
@@ -64,7 +64,7 @@ fn site(zip: &[u8]) -> HashMap<String, (&'static str, Vec<u8>)> {
 }
 
 /// Serve `files` on a loopback port; the base URL.
-async fn serve(files: HashMap<String, (&'static str, Vec<u8>)>) -> String {
+pub(crate) async fn serve(files: HashMap<String, (&'static str, Vec<u8>)>) -> String {
     let files = Arc::new(files);
     let app = axum::Router::new().fallback(move |uri: Uri| {
         let files = files.clone();
@@ -82,7 +82,7 @@ async fn serve(files: HashMap<String, (&'static str, Vec<u8>)>) -> String {
 }
 
 /// What the runtime holds: (lesson_status, score.raw, score.min, score.max) and the calls.
-async fn runtime(c: &Client) -> ((String, String, String, String), Vec<Vec<String>>) {
+pub(crate) async fn runtime(c: &Client) -> ((String, String, String, String), Vec<Vec<String>>) {
     let v = c
         .execute(
             "var s = window.API.cmi.core; return [[s.lesson_status, s.score.raw, s.score.min, s.score.max], \
@@ -96,7 +96,7 @@ async fn runtime(c: &Client) -> ((String, String, String, String), Vec<Vec<Strin
 
 /// In the package's frame: start the check and answer, `wrong` of them not the right
 /// option (found by its text in the course's bank), then submit. The outcome shown.
-async fn take_check(c: &Client, course: &Course, lang: &str, wrong: usize) -> String {
+pub(crate) async fn take_check(c: &Client, course: &Course, lang: &str, wrong: usize) -> String {
     click(c, "#start").await;
     let shown = c
         .execute(
