@@ -24,6 +24,7 @@ pub mod outbound;
 pub mod referral_hooks;
 pub mod referrals;
 pub mod reminders;
+pub mod retention;
 pub mod runner;
 pub mod xapi;
 
