@@ -161,9 +161,9 @@ impl App {
             SealedText::default()
         } else {
             let sealed = self.db.report_sealed(me.org(), case.id).await?;
-            self.open_sealed(me, case.id, sealed)
-                .and_then(|b| serde_json::from_slice(&b).ok())
-                .ok_or_else(|| AppError::Internal("the report text could not be opened with this server's key".into()))?
+            self.open_sealed(me, case.id, sealed).and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(|| {
+                AppError::Internal("the report text could not be opened with this server's key".into())
+            })?
         };
         let events = self
             .db

@@ -62,7 +62,12 @@ impl RetentionPolicy {
 
     /// When a case closed at `closed_at` is due to be purged; `None`: never.
     #[must_use]
-    pub fn due_at(&self, closed_at: OffsetDateTime, outcome: Option<Outcome>, public_tip: bool) -> Option<OffsetDateTime> {
+    pub fn due_at(
+        &self,
+        closed_at: OffsetDateTime,
+        outcome: Option<Outcome>,
+        public_tip: bool,
+    ) -> Option<OffsetDateTime> {
         self.days_for(outcome, public_tip).map(|d| closed_at + Duration::days(i64::from(d)))
     }
 
@@ -176,8 +181,12 @@ mod tests {
 
     #[test]
     fn due_by_outcome_and_tips_period() {
-        let p = RetentionPolicy::parse(form(&[("no_action_innocent_days", "90"), ("referred_to_ngo_days", "730"), ("tips_days", "30")]))
-            .unwrap();
+        let p = RetentionPolicy::parse(form(&[
+            ("no_action_innocent_days", "90"),
+            ("referred_to_ngo_days", "730"),
+            ("tips_days", "30"),
+        ]))
+        .unwrap();
         let closed = OffsetDateTime::UNIX_EPOCH;
         assert_eq!(p.due_at(closed, Some(Outcome::NoActionInnocent), false), Some(closed + Duration::days(90)));
         assert_eq!(p.due_at(closed, Some(Outcome::ReferredToNgo), false), Some(closed + Duration::days(730)));

@@ -77,8 +77,8 @@ pub use stats::{REFERRAL_OUTCOMES, ReferralCount, ReportCount, SignCount, StatsR
 pub use time_conv::{from_micros, to_micros};
 pub use tips::{MAX_AIRPORTS, NewTip, NewTipMessage, PUBLIC_DESK_NAME, TipKey, TipMessage};
 pub use triage::{
-    CaseEvent, CaseRecord, Contact, FirstNotification, LegalHold, Tombstone, MAX_REFERRAL_ROWS, NewReferral, NewReferralMessage, QueueFilter,
-    Recipient, ReferralMessage, ReferralRecord, ReferralStep,
+    CaseEvent, CaseRecord, Contact, FirstNotification, LegalHold, MAX_REFERRAL_ROWS, NewReferral, NewReferralMessage,
+    QueueFilter, Recipient, ReferralMessage, ReferralRecord, ReferralStep, Tombstone,
 };
 pub use users::{NewUser, UserRecord, WelcomeLink};
 pub use xapi::{NewStatement, XapiBacklog, XapiBatch, XapiDeadLetter, XapiSettings};

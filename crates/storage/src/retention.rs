@@ -165,12 +165,14 @@ impl Db {
             one_row_or!(
                 tx,
                 StorageError::NotFound,
-                sqlx::query("UPDATE reports SET hold_reason = $3, hold_by = $4, hold_at = $5 WHERE org_id = $1 AND id = $2")
-                    .bind(org.as_uuid())
-                    .bind(id)
-                    .bind(reason)
-                    .bind(by.as_uuid())
-                    .bind(to_micros(now))
+                sqlx::query(
+                    "UPDATE reports SET hold_reason = $3, hold_by = $4, hold_at = $5 WHERE org_id = $1 AND id = $2"
+                )
+                .bind(org.as_uuid())
+                .bind(id)
+                .bind(reason)
+                .bind(by.as_uuid())
+                .bind(to_micros(now))
             );
         });
         Ok(())
@@ -181,7 +183,13 @@ impl Db {
     /// # Errors
     /// [`StorageError::NotFound`] when the organisation has no such case under hold;
     /// the database failed.
-    pub async fn lift_legal_hold(&self, org: OrgId, id: Uuid, audit: &NewAuditEntry, now: OffsetDateTime) -> Result<()> {
+    pub async fn lift_legal_hold(
+        &self,
+        org: OrgId,
+        id: Uuid,
+        audit: &NewAuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<()> {
         audited_tx!(self, audit, now, |tx| {
             one_row_or!(
                 tx,
@@ -275,13 +283,12 @@ impl Db {
                         .await?;
                 }
                 let outcome = due.outcome.map_or("none", Outcome::as_str);
-                let audit = NewAuditEntry::new(AuditAction::CasePurged).org(due.org).target("report", due.id).detail(
-                    format!(
+                let audit =
+                    NewAuditEntry::new(AuditAction::CasePurged).org(due.org).target("report", due.id).detail(format!(
                         "retention: {outcome}, closed {}, due {}; {notes} note text(s), {messages} message(s) removed",
                         due.closed_at.date(),
                         due.due_at.date()
-                    ),
-                );
+                    ));
                 audit_in_tx!(tx, &audit, now);
                 purged.push(due);
             }
@@ -295,7 +302,13 @@ impl Db {
     ///
     /// # Errors
     /// The database failed.
-    pub async fn take_lease(&self, name: &str, holder: Uuid, now: OffsetDateTime, until: OffsetDateTime) -> Result<bool> {
+    pub async fn take_lease(
+        &self,
+        name: &str,
+        holder: Uuid,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<bool> {
         let got: Option<Uuid> = db_run!(self, |p| sqlx::query_scalar(
             "INSERT INTO job_leases (name, holder, lease_until) VALUES ($1, $2, $3) \
              ON CONFLICT (name) DO UPDATE SET holder = $2, lease_until = $3 \

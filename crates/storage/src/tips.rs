@@ -29,12 +29,11 @@ macro_rules! tip_line_in_tx {
         .bind($crate::to_micros($now))
         .execute(&mut *$tx)
         .await?;
-        let line: uuid::Uuid =
-            sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND org_id = $2 AND tip_line")
-                .bind(&email)
-                .bind(org.as_uuid())
-                .fetch_one(&mut *$tx)
-                .await?;
+        let line: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND org_id = $2 AND tip_line")
+            .bind(&email)
+            .bind(org.as_uuid())
+            .fetch_one(&mut *$tx)
+            .await?;
         line
     }};
 }

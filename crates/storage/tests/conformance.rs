@@ -2900,7 +2900,14 @@ async fn xapi_statements_queue_with_learning_and_go_out_in_leased_batches(db: &D
 }
 
 /// A report of `org` closed with `outcome` at `at`; its id.
-async fn closed_case(db: &Db, org: OrgId, reporter: UserId, analyst: UserId, outcome: Outcome, at: OffsetDateTime) -> uuid::Uuid {
+async fn closed_case(
+    db: &Db,
+    org: OrgId,
+    reporter: UserId,
+    analyst: UserId,
+    outcome: Outcome,
+    at: OffsetDateTime,
+) -> uuid::Uuid {
     use sightline_domain::triage::{CaseStatus, transition};
     let id = uuid::Uuid::now_v7();
     db.put_report(&report(id, org, reporter, 1), at).await.unwrap();

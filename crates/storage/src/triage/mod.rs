@@ -298,14 +298,16 @@ impl TryFrom<CaseRow> for CaseRecord {
             merged_into: r.merged_into,
             public_tip: r.public_tip,
             closed_at: r.closed_at.map(from_micros),
-            tombstone: r.purged_at.map(|at| {
-                Ok::<_, StorageError>(Tombstone {
-                    purged_at: from_micros(at),
-                    notes: count("purged notes", r.purged_notes)?,
-                    messages: count("purged messages", r.purged_messages)?,
+            tombstone: r
+                .purged_at
+                .map(|at| {
+                    Ok::<_, StorageError>(Tombstone {
+                        purged_at: from_micros(at),
+                        notes: count("purged notes", r.purged_notes)?,
+                        messages: count("purged messages", r.purged_messages)?,
+                    })
                 })
-            })
-            .transpose()?,
+                .transpose()?,
             hold: match (r.hold_reason, r.hold_at) {
                 (Some(reason), Some(at)) => {
                     Some(LegalHold { reason, by: r.hold_by.map(UserId::from_uuid), at: from_micros(at) })

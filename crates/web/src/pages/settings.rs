@@ -147,7 +147,11 @@ async fn page(state: &AppState, v: &Visitor, me: &Caller, org: OrgId) -> Result<
         sso: sso.unwrap_or(SsoView { password_sign_in: true, ..SsoView::default() }),
         sso_redirect_uri: format!("{}/login/sso/callback", state.config.public_url),
         lrs: lrs_section(v, x),
-        retention: retention.by_field().iter().map(|(f, d)| (*f, d.map(|d| d.to_string()).unwrap_or_default())).collect(),
+        retention: retention
+            .by_field()
+            .iter()
+            .map(|(f, d)| (*f, d.map(|d| d.to_string()).unwrap_or_default()))
+            .collect(),
         retention_max: sightline_domain::retention::MAX_DAYS,
         partner: hook.is_some(),
         has_referral_webhook: hook.as_ref().is_some_and(|h| h.url.is_some()),
@@ -359,9 +363,11 @@ pub async fn lrs_retry(a: OrgForm<SettingsForm>) -> Result<Response, PageError> 
 /// Set the organisation's retention periods (empty keeps for ever).
 pub async fn retention(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
     let OrgForm { state, v, me, org, f, .. } = a;
-    let result = state.set_retention_policy(&me, org, |field| f.days(field)).await.map(|_| ("settings-retention-saved", None));
+    let result =
+        state.set_retention_policy(&me, org, |field| f.days(field)).await.map(|_| ("settings-retention-saved", None));
     answer(&state, &v, (&me, org), result, |p| {
-        p.retention = sightline_domain::retention::FIELDS.iter().map(|field| (*field, f.days(field).to_owned())).collect();
+        p.retention =
+            sightline_domain::retention::FIELDS.iter().map(|field| (*field, f.days(field).to_owned())).collect();
     })
     .await
 }

@@ -51,8 +51,9 @@ async fn on_case(app: &mut TestApp, case: &str, action: &str, fields: &[(&str, &
 async fn an_operator_sets_retention_holds_one_case_and_purges_the_rest() {
     for db in engines().await {
         let mut desk = TestApp::builder().on(db).with_content().build().await;
-        let org = crate::support::make_person(&desk.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None)
-            .await;
+        let org =
+            crate::support::make_person(&desk.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None)
+                .await;
         let roles = [Role::DeskAnalyst, Role::OrgAdmin];
         crate::support::make_person(&desk.state.db, "Nordic Wings", "lead@nw.example", &roles, None).await;
         crate::support::make_person(&desk.state.db, "Other Air", "lead@other.example", &roles, None).await;
@@ -80,7 +81,8 @@ async fn an_operator_sets_retention_holds_one_case_and_purges_the_rest() {
 
         // Close the three cases without concern; a note on one.
         for case in &cases {
-            let r = on_case(&mut desk, case, "transition", &[("to", "closed"), ("outcome", "no_action_innocent")]).await;
+            let r =
+                on_case(&mut desk, case, "transition", &[("to", "closed"), ("outcome", "no_action_innocent")]).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         }
         let r = on_case(&mut desk, &cases[1], "note", &[("note", "CANARY-note-text")]).await;
@@ -90,9 +92,13 @@ async fn an_operator_sets_retention_holds_one_case_and_purges_the_rest() {
         let r = on_case(&mut desk, &cases[0], "hold", &[("action", "place"), ("hold_reason", "  ")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("id=\"hold_reason-error\""), "{}", r.body);
-        let r =
-            on_case(&mut desk, &cases[0], "hold", &[("action", "place"), ("hold_reason", "Police request HEL-2026-77")])
-                .await;
+        let r = on_case(
+            &mut desk,
+            &cases[0],
+            "hold",
+            &[("action", "place"), ("hold_reason", "Police request HEL-2026-77")],
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let page = desk.get(&cases[0]).await;
         assert!(page.body.contains("id=\"legal-hold-notice\"") && page.body.contains("Police request HEL-2026-77"));
@@ -150,9 +156,12 @@ async fn an_operator_sets_retention_holds_one_case_and_purges_the_rest() {
         assert_eq!(run.purged.len(), 1);
         let actions: Vec<String> =
             desk.state.db.audit_for_org(org, 200).await.unwrap().entries.into_iter().map(|e| e.action).collect();
-        for (action, n) in
-            [("case.purged", 3), ("case.legal_hold_placed", 1), ("case.legal_hold_lifted", 1), ("org.retention_changed", 1)]
-        {
+        for (action, n) in [
+            ("case.purged", 3),
+            ("case.legal_hold_placed", 1),
+            ("case.legal_hold_lifted", 1),
+            ("org.retention_changed", 1),
+        ] {
             assert_eq!(actions.iter().filter(|a| *a == action).count(), n, "{action}");
         }
         desk.state.db.verify_audit_chain().await.unwrap();
