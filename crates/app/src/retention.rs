@@ -60,7 +60,7 @@ impl App {
         self.held_case(caller, org, id).await?;
         let reason = retention::parse_hold_reason(reason)?;
         let audit = audit.target("report", id).detail(format!("{} characters of reason", reason.chars().count()));
-        self.db.place_legal_hold(org, id, &reason, caller.id(), &audit, self.now()).await?;
+        self.db.set_legal_hold(org, id, Some((&reason, caller.id())), &audit, self.now()).await?;
         Ok(())
     }
 
@@ -72,7 +72,7 @@ impl App {
     pub async fn lift_legal_hold(&self, caller: &Caller, org: OrgId, id: Uuid) -> Result<()> {
         let (org, audit) = self.settings_admin(caller, org, AuditAction::LegalHoldLifted).await?;
         self.held_case(caller, org, id).await?;
-        self.db.lift_legal_hold(org, id, &audit.target("report", id), self.now()).await?;
+        self.db.set_legal_hold(org, id, None, &audit.target("report", id), self.now()).await?;
         Ok(())
     }
 

@@ -602,7 +602,7 @@ async fn purge_dry_run_lists_what_is_due_and_a_second_purge_exits_cleanly() {
         .await
         .unwrap();
     let hold = NewAuditEntry::new(AuditAction::LegalHoldPlaced).org(org);
-    db.place_legal_hold(org, ids[1], "Police request", desk, &hold, now).await.unwrap();
+    db.set_legal_hold(org, ids[1], Some(("Police request", desk)), &hold, now).await.unwrap();
 
     let out = run(&["purge", "--dry-run"], &data);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));

@@ -146,60 +146,35 @@ impl Db {
         Ok(())
     }
 
-    /// Place (or restate) a legal hold on the organisation's case `id`, with its audit
-    /// entry. A hold placed while a purge runs wins: the purge re-checks each case.
+    /// Place (or restate) a legal hold on the organisation's case `id` — `Some((reason,
+    /// by))` — or lift it (`None`), with its audit entry. A hold placed while a purge
+    /// runs wins: the purge re-checks each case.
     ///
     /// # Errors
-    /// [`StorageError::NotFound`] when the organisation has no such case; the database
-    /// failed.
-    pub async fn place_legal_hold(
+    /// [`StorageError::NotFound`] when the organisation has no such case (to lift: no
+    /// such case under hold); the database failed.
+    pub async fn set_legal_hold(
         &self,
         org: OrgId,
         id: Uuid,
-        reason: &str,
-        by: UserId,
+        hold: Option<(&str, UserId)>,
         audit: &NewAuditEntry,
         now: OffsetDateTime,
     ) -> Result<()> {
+        let (reason, by) = hold.map_or((None, None), |(r, b)| (Some(r), Some(b.as_uuid())));
         audited_tx!(self, audit, now, |tx| {
             one_row_or!(
                 tx,
                 StorageError::NotFound,
                 sqlx::query(
-                    "UPDATE reports SET hold_reason = $3, hold_by = $4, hold_at = $5 WHERE org_id = $1 AND id = $2"
+                    "UPDATE reports SET hold_reason = $3, hold_by = $4, hold_at = $5 \
+                     WHERE org_id = $1 AND id = $2 AND ($5 IS NOT NULL OR hold_at IS NOT NULL)"
                 )
                 .bind(org.as_uuid())
                 .bind(id)
                 .bind(reason)
-                .bind(by.as_uuid())
-                .bind(to_micros(now))
-            );
-        });
-        Ok(())
-    }
-
-    /// Lift the legal hold on the organisation's case `id`, with its audit entry.
-    ///
-    /// # Errors
-    /// [`StorageError::NotFound`] when the organisation has no such case under hold;
-    /// the database failed.
-    pub async fn lift_legal_hold(
-        &self,
-        org: OrgId,
-        id: Uuid,
-        audit: &NewAuditEntry,
-        now: OffsetDateTime,
-    ) -> Result<()> {
-        audited_tx!(self, audit, now, |tx| {
-            one_row_or!(
-                tx,
-                StorageError::NotFound,
-                sqlx::query(
-                    "UPDATE reports SET hold_reason = NULL, hold_by = NULL, hold_at = NULL \
-                     WHERE org_id = $1 AND id = $2 AND hold_at IS NOT NULL"
-                )
-                .bind(org.as_uuid())
-                .bind(id)
+                .bind(by)
+                .bind(hold.map(|_| to_micros(now)))
             );
         });
         Ok(())

@@ -2964,12 +2964,12 @@ async fn the_purge_tombstones_due_cases_and_spares_those_under_hold(db: &Db) {
 
     // A hold: who, when, why; audited. Another organisation's case is not found.
     let hold = NewAuditEntry::new(AuditAction::LegalHoldPlaced).org(a).actor(admin).target("report", held);
-    db.place_legal_hold(a, held, "Police request 2026/77", admin, &hold, NOW).await.unwrap();
+    db.set_legal_hold(a, held, Some(("Police request 2026/77", admin)), &hold, NOW).await.unwrap();
     let h = db.case(a, held).await.unwrap().hold.unwrap();
     assert_eq!((h.reason.as_str(), h.by, h.at), ("Police request 2026/77", Some(admin), NOW));
-    assert!(matches!(db.place_legal_hold(b, held, "x", admin, &hold, NOW).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.set_legal_hold(b, held, Some(("x", admin)), &hold, NOW).await, Err(StorageError::NotFound)));
     let lift = NewAuditEntry::new(AuditAction::LegalHoldLifted).org(a).actor(admin).target("report", kept);
-    assert!(matches!(db.lift_legal_hold(a, kept, &lift, NOW).await, Err(StorageError::NotFound)), "not held");
+    assert!(matches!(db.set_legal_hold(a, kept, None, &lift, NOW).await, Err(StorageError::NotFound)), "not held");
 
     let scope = (StatsScope::Org(a), 202601, 202712);
     let before = db.statistics(scope.0, scope.1, scope.2).await.unwrap();
@@ -3026,7 +3026,7 @@ async fn the_purge_tombstones_due_cases_and_spares_those_under_hold(db: &Db) {
 
     // Lifting the hold lets the next purge remove it.
     let lift = NewAuditEntry::new(AuditAction::LegalHoldLifted).org(a).actor(admin).target("report", held);
-    db.lift_legal_hold(a, held, &lift, later).await.unwrap();
+    db.set_legal_hold(a, held, None, &lift, later).await.unwrap();
     assert_eq!(db.case(a, held).await.unwrap().hold, None);
     assert_eq!(ids(db.purge_batch(later, 10).await.unwrap()), [held]);
     assert_eq!(db.purged_cases().await.unwrap(), 3);

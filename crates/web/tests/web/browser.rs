@@ -2095,6 +2095,14 @@ async fn single_sign_on_pages_pass_axe_in_chromium() {
     db.cleanup().await;
 }
 
+/// The window as it is, in `target/screenshots/` and `docs/screenshots/`.
+async fn docs_shot(c: &Client, name: &str) {
+    shot(c, name).await;
+    let file = format!("{name}.png");
+    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::copy(screenshots_dir().join(&file), docs.join(&file)).unwrap();
+}
+
 /// Issue 15, item 1: the settings' retention section (saved, then refused at its
 /// field), a case under legal hold (the desk's notice, the admin's control) and a
 /// tombstone pass axe (WCAG 2.1 A and AA) and fit 390 and 1280 px without sideways
@@ -2153,7 +2161,7 @@ async fn retention_settings_legal_hold_and_a_tombstone_pass_axe_in_chromium() {
     let audit = NewAuditEntry::new(AuditAction::RetentionChanged).org(org);
     db.set_retention_policy(org, &policy, &audit, clock.now()).await.unwrap();
     let hold = NewAuditEntry::new(AuditAction::LegalHoldPlaced).org(org);
-    db.place_legal_hold(org, ids[0], "Police request HEL-2026-0077 (Sgt. Virtanen)", lead, &hold, clock.now())
+    db.set_legal_hold(org, ids[0], Some(("Police request HEL-2026-0077 (Sgt. Virtanen)", lead)), &hold, clock.now())
         .await
         .unwrap();
     let later = clock.now() + Duration::days(91);
@@ -2179,12 +2187,7 @@ async fn retention_settings_legal_hold_and_a_tombstone_pass_axe_in_chromium() {
         c.set_window_size(width, 900).await.unwrap();
         c.goto(&format!("{base}/desk/cases/{}", ids[0])).await.unwrap();
         assert!(text(&c, "#legal-hold-notice").await.contains("HEL-2026-0077"));
-        shot(&c, &format!("retention-hold-{width}")).await;
-        std::fs::copy(
-            screenshots_dir().join(format!("retention-hold-{width}.png")),
-            dir.join(format!("retention-hold-{width}.png")),
-        )
-        .unwrap();
+        docs_shot(&c, &format!("retention-hold-{width}")).await;
         c.set_window_size(width, 3200).await.unwrap();
         let png = c.find(Locator::Css("#legal-hold")).await.unwrap().screenshot().await.unwrap();
         std::fs::write(dir.join(format!("retention-hold-control-{width}.png")), png).unwrap();
@@ -2194,12 +2197,7 @@ async fn retention_settings_legal_hold_and_a_tombstone_pass_axe_in_chromium() {
         c.set_window_size(width, 900).await.unwrap();
         c.goto(&format!("{base}/desk/cases/{}", ids[1])).await.unwrap();
         assert!(text(&c, "#retention-notice").await.contains("removed under the retention policy"));
-        shot(&c, &format!("retention-tombstone-{width}")).await;
-        std::fs::copy(
-            screenshots_dir().join(format!("retention-tombstone-{width}.png")),
-            dir.join(format!("retention-tombstone-{width}.png")),
-        )
-        .unwrap();
+        docs_shot(&c, &format!("retention-tombstone-{width}")).await;
         failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("tombstone {width}: {v}")));
         failures.extend(overflows(&c).await.map(|o| format!("tombstone {width} scrolls sideways: {o}")));
     }
