@@ -61,6 +61,8 @@ pub struct CaseFile {
     pub referrals: Vec<ReferralRecord>,
     /// The partner organisations in Sightline the case may be referred to.
     pub partners: Vec<sightline_storage::Organisation>,
+    /// The caller may place and lift a legal hold (an administrator).
+    pub can_hold: bool,
 }
 
 /// Where a case's contacts were routed ([`directory::route`]).
@@ -154,11 +156,15 @@ impl App {
     }
 
     async fn case_file(&self, me: &Caller, case: CaseRecord) -> Result<CaseFile> {
-        let sealed = self.db.report_sealed(me.org(), case.id).await?;
-        let text: SealedText = self
-            .open_sealed(me, case.id, sealed)
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or_else(|| AppError::Internal("the report text could not be opened with this server's key".into()))?;
+        // A tombstone's text was removed under the retention policy: nothing to open.
+        let text: SealedText = if case.tombstone.is_some() {
+            SealedText::default()
+        } else {
+            let sealed = self.db.report_sealed(me.org(), case.id).await?;
+            self.open_sealed(me, case.id, sealed).and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(|| {
+                AppError::Internal("the report text could not be opened with this server's key".into())
+            })?
+        };
         let events = self
             .db
             .case_events(me.org(), case.id)
@@ -191,6 +197,7 @@ impl App {
         let referrals = self.db.case_referrals(me.org(), case.id).await?;
         let partners = self.referral_partners(me).await?.organisations;
         Ok(CaseFile {
+            can_hold: me.has(Role::OrgAdmin) || me.has(Role::PlatformAdmin),
             referrals,
             partners,
             status: status_of(&case),

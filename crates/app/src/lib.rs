@@ -27,6 +27,7 @@ pub mod people;
 pub mod public;
 pub mod referrals;
 pub mod reports;
+pub mod retention;
 pub mod scorm;
 pub mod security;
 pub mod settings;

@@ -16,7 +16,7 @@ use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::user::{Email, NewPassword, PersonName, Roles, Scopes};
 use sightline_storage::{AlertChange, Db, NewUser, StorageError};
 use sightline_web::{AppState, Clock, Config};
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
 #[derive(Parser)]
 #[command(
@@ -168,6 +168,22 @@ enum Command {
         /// How many reports to open.
         #[arg(long, default_value_t = 50)]
         sample: i64,
+    },
+    /// Remove the sealed text and personal data of closed cases whose retention period
+    /// has passed, keeping tombstones (see docs/operations.md, "Retention and legal
+    /// hold"). One purge at a time across nodes: a second one exits at once (code 3).
+    Purge {
+        #[command(flatten)]
+        db: DbArgs,
+        /// List what would go (id, organisation, outcome, closed, due) and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// With --dry-run: list what would be due at this moment (RFC 3339) instead of now.
+        #[arg(long, requires = "dry_run", value_parser = parse_moment)]
+        at: Option<OffsetDateTime>,
+        /// Cases per transaction.
+        #[arg(long, default_value_t = sightline_jobs::retention::BATCH)]
+        batch: i64,
     },
     /// Work with the audit trail.
     Audit {
@@ -548,6 +564,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
             backup::verify_command(&db, &key_file, sample).await
         }
+        Command::Purge { db, dry_run, at, batch } => purge(&db, dry_run, at, batch).await,
         Command::Audit { db, command: AuditCommand::Verify } => {
             let database = open(&db).await?;
             let result = database.verify_audit_chain().await;
@@ -565,6 +582,49 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             }
         }
     }
+}
+
+/// An RFC 3339 moment from the command line.
+fn parse_moment(s: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(|e| e.to_string())
+}
+
+/// `sightline purge [--dry-run [--at T]]`: list what is due, or purge it under the
+/// lease (exit 3 when another purge holds it).
+async fn purge(db: &DbArgs, dry_run: bool, at: Option<OffsetDateTime>, batch: i64) -> Result<ExitCode, Fatal> {
+    use sightline_jobs::retention::{self, Purge};
+    let database = open(db).await?;
+    let now = || Clock::System.now();
+    let result = if dry_run {
+        retention::due(&database, at.unwrap_or_else(now)).await.map(|due| {
+            for d in &due {
+                println!(
+                    "{}\torg {}\t{}\tclosed {}\tdue {}{}",
+                    d.id,
+                    d.org,
+                    d.outcome.map_or("none", |o| o.as_str()),
+                    d.closed_at.date(),
+                    d.due_at.date(),
+                    if d.public_tip { "\tpublic tip" } else { "" }
+                );
+            }
+            println!("{} case(s) would be purged (dry run: nothing was changed)", due.len());
+            ExitCode::SUCCESS
+        })
+    } else {
+        retention::purge(&database, now, batch).await.map(|p| match p {
+            Purge::Done(run) => {
+                println!("{} case(s) purged in {} batch(es)", run.purged.len(), run.batches);
+                ExitCode::SUCCESS
+            }
+            Purge::Busy => {
+                println!("another purge is running; nothing was done");
+                ExitCode::from(3)
+            }
+        })
+    };
+    database.close().await;
+    result.map_err(Fatal)
 }
 
 fn relay_decode(text: &str, codeword: Option<&str>) -> Result<ExitCode, Fatal> {
@@ -788,11 +848,20 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
         let c = lrs.jobs();
         async move { sightline_jobs::xapi::run_once(&c).await }
     });
+    let retention = state.clone();
+    let retention = Job::new("retention purge", sightline_jobs::retention::EVERY, move || {
+        let s = retention.clone();
+        async move {
+            let clock = s.clock.clone();
+            sightline_jobs::retention::purge(&s.db, move || clock.now(), sightline_jobs::retention::BATCH).await
+        }
+    });
     let state = state.clone();
     let ctx = move || state.jobs();
     let (a, m, r, t, f) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx);
     Runner::new()
         .job(purge)
+        .job(retention)
         .job(referral_hooks)
         .job(xapi)
         .job(Job::new("desk alerts", Every::from_secs(15), move || {

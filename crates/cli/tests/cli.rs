@@ -526,3 +526,116 @@ fn export_scorm_writes_the_package_and_names_what_the_language_lacks() {
     }
     assert!(!bad.exists());
 }
+
+/// `sightline purge`: the dry run lists what is due and changes nothing; a purge
+/// while another holds the lease exits 3 having done nothing; then one purge makes
+/// the due case a tombstone and leaves the one under hold.
+#[tokio::test]
+async fn purge_dry_run_lists_what_is_due_and_a_second_purge_exits_cleanly() {
+    use sightline_domain::audit::{AuditAction, NewAuditEntry};
+    use sightline_domain::report::{Awareness, Phase, ReporterRole};
+    use sightline_domain::triage::{CaseStatus, Outcome, transition};
+    use sightline_domain::user::Role;
+    let data = temp_dir();
+    let out = run(&["migrate"], &data);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let db = sightline_storage::Db::open_sqlite(&data.join("sightline.db")).await.unwrap();
+    #[allow(clippy::disallowed_methods)]
+    let now = time::OffsetDateTime::now_utc();
+    let closed = now - time::Duration::days(10);
+    let name = sightline_domain::org::OrgName::parse("Nordic Wings").unwrap();
+    let org = db
+        .create_org(&name, sightline_domain::org::OrgKind::Airline, NewAuditEntry::new(AuditAction::OrgCreated), now)
+        .await
+        .unwrap();
+    let person = |email: &str, role: Role| sightline_storage::NewUser {
+        name: sightline_domain::user::PersonName::parse("Aino").unwrap(),
+        email: sightline_domain::user::Email::parse(email).unwrap(),
+        roles: sightline_domain::user::Roles::of([role]),
+        base: None,
+        employee_id: None,
+        password_hash: None,
+        position: None,
+    };
+    let created = NewAuditEntry::new(AuditAction::UserCreated);
+    let crew = db.create_user(org, &person("crew@nw.example", Role::Reporter), created.clone(), now).await.unwrap();
+    let desk = db.create_user(org, &person("desk@nw.example", Role::DeskAnalyst), created, now).await.unwrap();
+    let mut ids = Vec::new();
+    for n in 0..2u8 {
+        let id = uuid::Uuid::now_v7();
+        let report = sightline_storage::NewReport {
+            id,
+            org_id: org,
+            reporter_id: crew,
+            reference: format!("REF{n}"),
+            content_hash: vec![n; 32],
+            client_created_at: None,
+            reporter_role: ReporterRole::CabinCrew,
+            phase: Phase::InFlight,
+            flight: "AY123".into(),
+            flight_date: closed.date().to_string(),
+            origin: "HEL".into(),
+            destination: "JFK".into(),
+            scheduled_arrival: None,
+            place: String::new(),
+            flags: String::new(),
+            seats: "23A".into(),
+            potential_victims: 1,
+            companions: 0,
+            indicators: "DOC-HELD-BY-OTHER".into(),
+            route_region: "unknown".into(),
+            disclosed: false,
+            companion_aware: Awareness::Unknown,
+            immediate_danger: false,
+            gate_passed: true,
+            relay_message: "SUSPECTED HUMAN TRAFFICKING AY123".into(),
+            sealed: vec![n; 64],
+            wrapped_key: vec![n; 72],
+        };
+        db.put_report(&report, closed).await.unwrap();
+        let close = transition(CaseStatus::Received, CaseStatus::Closed, "", Some(Outcome::NoActionInnocent)).unwrap();
+        db.transition_case(org, id, 0, &close, desk, closed).await.unwrap();
+        ids.push(id);
+    }
+    let policy = sightline_domain::retention::RetentionPolicy { no_action_innocent: Some(7), ..Default::default() };
+    db.set_retention_policy(org, &policy, &NewAuditEntry::new(AuditAction::RetentionChanged).org(org), now)
+        .await
+        .unwrap();
+    let hold = NewAuditEntry::new(AuditAction::LegalHoldPlaced).org(org);
+    db.set_legal_hold(org, ids[1], Some(("Police request", desk)), &hold, now).await.unwrap();
+
+    let out = run(&["purge", "--dry-run"], &data);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let due = (closed + time::Duration::days(7)).date().to_string();
+    assert!(
+        listed.contains(&format!("{}\torg {org}\tno_action_innocent\tclosed {}\tdue {due}", ids[0], closed.date())),
+        "{listed}"
+    );
+    assert!(!listed.contains(&ids[1].to_string()), "held: {listed}");
+    assert!(listed.contains("1 case(s) would be purged (dry run: nothing was changed)"), "{listed}");
+    assert_eq!(db.case(org, ids[0]).await.unwrap().tombstone, None, "the dry run changed nothing");
+    let earlier = (closed + time::Duration::days(1)).format(&time::format_description::well_known::Rfc3339).unwrap();
+    let out = run(&["purge", "--dry-run", "--at", &earlier], &data);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 case(s) would be purged"));
+    assert_eq!(run(&["purge", "--at", &earlier], &data).status.code(), Some(2), "--at only with --dry-run");
+
+    // Another purge holds the lease: this one does nothing and says so.
+    let other = uuid::Uuid::now_v7();
+    let lease = sightline_storage::PURGE_LEASE;
+    assert!(db.take_lease(lease, other, now, now + time::Duration::minutes(10)).await.unwrap());
+    let out = run(&["purge"], &data);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("another purge is running; nothing was done"));
+    assert_eq!(db.case(org, ids[0]).await.unwrap().tombstone, None);
+    db.release_lease(lease, other).await.unwrap();
+
+    let out = run(&["purge"], &data);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 case(s) purged in 1 batch(es)"));
+    assert!(db.case(org, ids[0]).await.unwrap().tombstone.is_some());
+    assert_eq!(db.case(org, ids[1]).await.unwrap().tombstone, None, "under hold");
+    db.close().await;
+    let out = run(&["audit", "verify"], &data);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -94,6 +94,15 @@ pub enum AuditAction {
     XapiConfigured,
     /// An administrator sent the organisation's dead-lettered xAPI statements again.
     XapiStatementsRetried,
+    /// An administrator set the organisation's retention policy.
+    RetentionChanged,
+    /// A closed case's text and personal data were removed under the retention
+    /// policy; a tombstone stays (no actor: the purge job or `sightline purge`).
+    CasePurged,
+    /// An administrator placed a legal hold on a case (nothing under hold is purged).
+    LegalHoldPlaced,
+    /// An administrator lifted a case's legal hold.
+    LegalHoldLifted,
 }
 
 impl AuditAction {
@@ -154,6 +163,10 @@ impl AuditAction {
             Self::SsoRefused => "auth.sso_refused",
             Self::XapiConfigured => "org.xapi_configured",
             Self::XapiStatementsRetried => "xapi.statements_retried",
+            Self::RetentionChanged => "org.retention_changed",
+            Self::CasePurged => "case.purged",
+            Self::LegalHoldPlaced => "case.legal_hold_placed",
+            Self::LegalHoldLifted => "case.legal_hold_lifted",
         }
     }
 }

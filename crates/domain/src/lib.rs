@@ -87,6 +87,7 @@ pub mod org;
 pub mod partner;
 pub mod referral;
 pub mod report;
+pub mod retention;
 pub mod roster;
 pub mod signin;
 pub mod stats;

@@ -50,6 +50,9 @@ fn all_parsers(s: &str) {
         let _ = url.is_private_host();
     }
     let _ = normalise_recovery_code(s);
+    let _ = sightline_domain::retention::parse_days("tips_days", s);
+    let _ = sightline_domain::retention::parse_hold_reason(s);
+    let _ = sightline_domain::retention::RetentionPolicy::parse(|_| s);
     let _ = sightline_domain::navigation::same_origin_path(s);
     if let Some(secret) = TotpSecret::from_base32(s) {
         let _ = secret.verify(s, 1_800_000_000, None);

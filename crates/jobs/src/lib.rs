@@ -7,7 +7,9 @@
 //!   outbox), [`reminders`] (certificate expiry reminders), [`assignments`] (assigned
 //!   courses falling due, and the admins' overdue digest), [`referral_hooks`]
 //!   (referrals announced to partners' systems by signed webhook) and [`xapi`]
-//!   (learning statements to each organisation's LRS, in batches). A pass works
+//!   (learning statements to each organisation's LRS, in batches), and [`retention`]
+//!   (closed cases past their retention period become tombstones, one purge at a time
+//!   across nodes under a lease). A pass works
 //!   through everything due, page by page; each item is leased in storage before it
 //!   is sent (`claim_alert`, `claim_mail`, `claim_referral_delivery`, `claim_xapi_batch`), so several
 //!   nodes may run the same jobs.
@@ -24,6 +26,7 @@ pub mod outbound;
 pub mod referral_hooks;
 pub mod referrals;
 pub mod reminders;
+pub mod retention;
 pub mod runner;
 pub mod xapi;
 

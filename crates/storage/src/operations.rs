@@ -1,5 +1,6 @@
 //! What an operator's monitoring reads: open reports per organisation (by id, never
-//! a name), the backlog and failures of each outbox, and the connection pool's use.
+//! a name), the backlog and failures of each outbox, the cases the retention purge
+//! made tombstones, and the connection pool's use.
 
 use sightline_domain::ids::OrgId;
 use uuid::Uuid;
@@ -22,6 +23,8 @@ pub struct Operations {
     pub open_reports: Vec<(OrgId, i64)>,
     /// `(outbox name, counts)`: `mail`, `alert_webhook`, `alert_email`, `referral_webhook`.
     pub outboxes: Vec<(&'static str, OutboxCounts)>,
+    /// Closed cases the retention purge made tombstones (all organisations).
+    pub purged_cases: i64,
 }
 
 /// The connection pool now.
@@ -68,7 +71,12 @@ impl Db {
             };
             outboxes.push((name, OutboxCounts { pending, failing, given_up: dead }));
         }
-        Ok(Operations { open_reports: open.into_iter().map(|(o, n)| (OrgId::from_uuid(o), n)).collect(), outboxes })
+        let purged_cases = self.purged_cases().await?;
+        Ok(Operations {
+            open_reports: open.into_iter().map(|(o, n)| (OrgId::from_uuid(o), n)).collect(),
+            outboxes,
+            purged_cases,
+        })
     }
 
     /// How many connections are open, idle, and allowed.

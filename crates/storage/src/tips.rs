@@ -12,6 +12,32 @@ use uuid::Uuid;
 use crate::reports::insert_report;
 use crate::{Db, NewReport, Result, StorageError, from_micros, to_micros};
 
+/// The organisation's inactive tip-line account inside an open transaction `$tx`,
+/// made on first use: public tips are filed under it, and the retention purge moves a
+/// purged crew report's reporter link to it. Its value is the account's id.
+macro_rules! tip_line_in_tx {
+    ($tx:ident, $org:expr, $now:expr) => {{
+        let org: sightline_domain::ids::OrgId = $org;
+        let email = format!("tip-line+{}@public.invalid", org.as_uuid().simple());
+        sqlx::query(
+            "INSERT INTO users (id, org_id, name, email, active, tip_line, created_at) \
+             VALUES ($1, $2, 'Public tip line', $3, FALSE, TRUE, $4) ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(sightline_domain::ids::UserId::new().as_uuid())
+        .bind(org.as_uuid())
+        .bind(&email)
+        .bind($crate::to_micros($now))
+        .execute(&mut *$tx)
+        .await?;
+        let line: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND org_id = $2 AND tip_line")
+            .bind(&email)
+            .bind(org.as_uuid())
+            .fetch_one(&mut *$tx)
+            .await?;
+        line
+    }};
+}
+
 /// The name the public desk is created with.
 pub const PUBLIC_DESK_NAME: &str = "Public tip desk";
 
@@ -197,28 +223,13 @@ impl Db {
     pub async fn put_tip(&self, tip: &NewTip, now: OffsetDateTime) -> Result<()> {
         let r = &tip.report;
         let org = r.org_id;
-        let email = format!("tip-line+{}@public.invalid", org.as_uuid().simple());
         let audit = NewAuditEntry::new(AuditAction::TipReceived).org(org).target("report", r.id).detail(format!(
             "{} {}",
             r.reference,
             if r.origin.is_empty() { "-" } else { &r.origin }
         ));
         audited_tx!(self, &audit, now, |tx| {
-            sqlx::query(
-                "INSERT INTO users (id, org_id, name, email, active, tip_line, created_at) \
-                 VALUES ($1, $2, 'Public tip line', $3, FALSE, TRUE, $4) ON CONFLICT (email) DO NOTHING",
-            )
-            .bind(UserId::new().as_uuid())
-            .bind(org.as_uuid())
-            .bind(&email)
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
-            let line: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND org_id = $2 AND tip_line")
-                .bind(&email)
-                .bind(org.as_uuid())
-                .fetch_one(&mut *tx)
-                .await?;
+            let line = tip_line_in_tx!(tx, org, now);
             one_row_or!(tx, StorageError::Conflict { field: "id" }, insert_report!(r, line, true, now));
             count_reports_in_tx!(tx, [r], sightline_domain::stats::month_of(now));
             sqlx::query(

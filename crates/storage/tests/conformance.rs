@@ -127,6 +127,9 @@ on_both_engines!(
     sso_settings_belong_to_their_organisation_and_domains_are_unique,
     sso_logins_are_spent_once_and_expire,
     xapi_statements_queue_with_learning_and_go_out_in_leased_batches,
+    the_purge_tombstones_due_cases_and_spares_those_under_hold,
+    the_purge_works_in_batches_until_nothing_is_due,
+    one_purge_holds_the_lease_and_concurrent_purges_remove_each_case_once,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -2894,4 +2897,203 @@ async fn xapi_statements_queue_with_learning_and_go_out_in_leased_batches(db: &D
         }
     }
     assert_eq!(seen.len(), 130, "every statement, none left behind");
+}
+
+/// A report of `org` closed with `outcome` at `at`; its id.
+async fn closed_case(
+    db: &Db,
+    org: OrgId,
+    reporter: UserId,
+    analyst: UserId,
+    outcome: Outcome,
+    at: OffsetDateTime,
+) -> uuid::Uuid {
+    use sightline_domain::triage::{CaseStatus, transition};
+    let id = uuid::Uuid::now_v7();
+    db.put_report(&report(id, org, reporter, 1), at).await.unwrap();
+    let close = transition(CaseStatus::Received, CaseStatus::Closed, "", Some(outcome)).unwrap();
+    db.transition_case(org, id, 0, &close, analyst, at).await.unwrap();
+    id
+}
+
+fn retention(days: &[(&'static str, &'static str)]) -> sightline_domain::retention::RetentionPolicy {
+    sightline_domain::retention::RetentionPolicy::parse(|f| days.iter().find(|(k, _)| *k == f).map_or("", |(_, v)| v))
+        .unwrap()
+}
+
+async fn the_purge_tombstones_due_cases_and_spares_those_under_hold(db: &Db) {
+    use sightline_domain::triage::{CaseStatus, transition};
+    use sightline_storage::StatsScope;
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let ub = user(db, b, "crew@b.example", &[Role::Reporter]).await;
+    let analyst_b = user(db, b, "desk@b.example", &[Role::DeskAnalyst]).await;
+    let set = NewAuditEntry::new(AuditAction::RetentionChanged).org(a).actor(admin);
+    assert_eq!(db.retention_policy(a).await.unwrap(), Default::default(), "keep everything until set");
+    let policy = retention(&[("no_action_innocent_days", "90"), ("tips_days", "30")]);
+    db.set_retention_policy(a, &policy, &set, NOW).await.unwrap();
+    assert_eq!(db.retention_policy(a).await.unwrap(), policy);
+    assert_eq!(db.retention_policy(b).await.unwrap(), Default::default(), "per organisation");
+
+    let gone = closed_case(db, a, u, analyst, Outcome::NoActionInnocent, NOW).await;
+    db.add_case_note(a, gone, (vec![1; 48], vec![2; 72]), analyst, NOW).await.unwrap();
+    let held = closed_case(db, a, u, analyst, Outcome::NoActionInnocent, NOW).await;
+    let kept = closed_case(db, a, u, analyst, Outcome::MetOnArrival, NOW).await;
+    let open = uuid::Uuid::now_v7();
+    db.put_report(&report(open, a, u, 2), NOW).await.unwrap();
+    let other = closed_case(db, b, ub, analyst_b, Outcome::NoActionInnocent, NOW).await;
+    let t = tip(a, 5);
+    db.put_tip(&t, NOW).await.unwrap();
+    for (n, from_desk) in [(1, true), (2, false)] {
+        let m = NewTipMessage {
+            id: uuid::Uuid::now_v7(),
+            org_id: a,
+            report_id: t.report.id,
+            from_desk,
+            actor_id: from_desk.then_some(analyst),
+            sealed: vec![n; 40],
+            wrapped_key: vec![n; 72],
+        };
+        db.add_tip_message(&m, NOW).await.unwrap();
+    }
+    let close = transition(CaseStatus::Received, CaseStatus::Closed, "", Some(Outcome::MetOnArrival)).unwrap();
+    db.transition_case(a, t.report.id, 0, &close, analyst, NOW).await.unwrap();
+
+    // A hold: who, when, why; audited. Another organisation's case is not found.
+    let hold = NewAuditEntry::new(AuditAction::LegalHoldPlaced).org(a).actor(admin).target("report", held);
+    db.set_legal_hold(a, held, Some(("Police request 2026/77", admin)), &hold, NOW).await.unwrap();
+    let h = db.case(a, held).await.unwrap().hold.unwrap();
+    assert_eq!((h.reason.as_str(), h.by, h.at), ("Police request 2026/77", Some(admin), NOW));
+    assert!(matches!(db.set_legal_hold(b, held, Some(("x", admin)), &hold, NOW).await, Err(StorageError::NotFound)));
+    let lift = NewAuditEntry::new(AuditAction::LegalHoldLifted).org(a).actor(admin).target("report", kept);
+    assert!(matches!(db.set_legal_hold(a, kept, None, &lift, NOW).await, Err(StorageError::NotFound)), "not held");
+
+    let scope = (StatsScope::Org(a), 202601, 202712);
+    let before = db.statistics(scope.0, scope.1, scope.2).await.unwrap();
+    // Due: the tip after 30 days, the case without concern after 90 — not the held
+    // one, the one without a period, the open one or another organisation's.
+    let ids = |d: Vec<sightline_storage::DuePurge>| d.into_iter().map(|d| d.id).collect::<Vec<_>>();
+    assert!(db.due_purges(NOW + Duration::days(29), None, 10).await.unwrap().is_empty());
+    assert_eq!(ids(db.due_purges(NOW + Duration::days(30), None, 10).await.unwrap()), [t.report.id]);
+    let later = NOW + Duration::days(91);
+    let due = db.due_purges(later, None, 10).await.unwrap();
+    assert_eq!(ids(due.clone()), [t.report.id, gone]);
+    assert_eq!((due[1].org, due[1].outcome, due[1].closed_at), (a, Some(Outcome::NoActionInnocent), NOW));
+    assert_eq!(due[1].due_at, NOW + Duration::days(90));
+    assert_eq!(ids(db.due_purges(later, Some(&due[0]), 10).await.unwrap()), [gone], "paged after a key");
+    assert_eq!(db.case(a, gone).await.unwrap().tombstone, None, "listing changes nothing");
+
+    let purged = db.purge_batch(later, 10).await.unwrap();
+    assert_eq!(ids(purged), [t.report.id, gone]);
+    assert!(db.purge_batch(later, 10).await.unwrap().is_empty(), "nothing left");
+
+    // The tombstone: id, dates, outcome, counts; no text, no seats, no reporter link.
+    let c = db.case(a, gone).await.unwrap();
+    let stone = c.tombstone.unwrap();
+    assert_eq!((stone.purged_at, stone.notes, stone.messages), (later, 1, 0));
+    assert_eq!((c.received_at, c.closed_at, c.outcome), (NOW, Some(NOW), Some(Outcome::NoActionInnocent)));
+    assert_eq!((c.seats.as_str(), c.relay_message.as_str(), c.potential_victims), ("", "", 1));
+    assert_ne!(c.reporter_id, u, "the reporter's link is cut");
+    assert!(db.reports_of(a, u, 10).await.unwrap().iter().all(|r| r.id != gone));
+    assert_eq!(db.report_sealed(a, gone).await.unwrap(), (vec![], vec![]));
+    assert!(db.case_events(a, gone).await.unwrap().iter().all(|e| e.sealed.is_none() && e.reason.is_none()));
+    let tip_stone = db.case(a, t.report.id).await.unwrap().tombstone.unwrap();
+    assert_eq!(tip_stone.messages, 2);
+    assert!(db.tip_messages(a, t.report.id).await.unwrap().is_empty());
+    assert!(db.tips_by_lookup(5).await.unwrap().is_empty(), "the receipt opens nothing");
+    // Spared: under hold, no period, open, another organisation's.
+    assert_eq!(db.report_sealed(a, held).await.unwrap().0, vec![1; 64]);
+    for (o, id) in [(a, held), (a, kept), (a, open), (b, other)] {
+        assert_eq!(db.case(o, id).await.unwrap().tombstone, None);
+    }
+    // Statistics count the tombstones as before, and a rebuild from the rows too.
+    assert_eq!(db.statistics(scope.0, scope.1, scope.2).await.unwrap(), before);
+    let route = |_: &str, _: &str| "europe>northern_america".to_owned();
+    assert_eq!(db.rebuild_statistics(&route).await.unwrap(), 6);
+    let rebuilt = db.statistics(scope.0, scope.1, scope.2).await.unwrap();
+    assert_eq!(rebuilt.reports.iter().map(|r| r.reports).sum::<i64>(), 5, "tombstones still counted");
+
+    // One audit entry per purged case, none naming anyone; the chain is whole.
+    let entries = db.audit_for_org(a, 100).await.unwrap().entries;
+    let purges: Vec<_> = entries.iter().filter(|e| e.action == "case.purged").collect();
+    assert_eq!(purges.len(), 2);
+    assert!(purges.iter().all(|e| e.actor.is_none() && !e.detail.contains("23A")));
+    assert!(entries.iter().any(|e| e.action == "case.legal_hold_placed"));
+    assert!(entries.iter().any(|e| e.action == "org.retention_changed"));
+
+    // Lifting the hold lets the next purge remove it.
+    let lift = NewAuditEntry::new(AuditAction::LegalHoldLifted).org(a).actor(admin).target("report", held);
+    db.set_legal_hold(a, held, None, &lift, later).await.unwrap();
+    assert_eq!(db.case(a, held).await.unwrap().hold, None);
+    assert_eq!(ids(db.purge_batch(later, 10).await.unwrap()), [held]);
+    assert_eq!(db.purged_cases().await.unwrap(), 3);
+    assert_eq!(db.operations().await.unwrap().purged_cases, 3);
+    db.verify_audit_chain().await.unwrap();
+}
+
+async fn the_purge_works_in_batches_until_nothing_is_due(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let set = NewAuditEntry::new(AuditAction::RetentionChanged).org(a);
+    db.set_retention_policy(a, &retention(&[("other_days", "1")]), &set, NOW).await.unwrap();
+    for i in 0..7 {
+        closed_case(db, a, u, analyst, Outcome::Other, NOW + Duration::seconds(i)).await;
+    }
+    let later = NOW + Duration::days(2);
+    let sizes: Vec<usize> = {
+        let mut sizes = Vec::new();
+        loop {
+            let n = db.purge_batch(later, 3).await.unwrap().len();
+            sizes.push(n);
+            if n < 3 {
+                break sizes;
+            }
+        }
+    };
+    assert_eq!(sizes, [3, 3, 1]);
+    assert_eq!(db.purged_cases().await.unwrap(), 7);
+    assert!(db.due_purges(later, None, 10).await.unwrap().is_empty());
+}
+
+async fn one_purge_holds_the_lease_and_concurrent_purges_remove_each_case_once(db: &Db) {
+    use sightline_storage::PURGE_LEASE;
+    let (h1, h2) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let until = NOW + Duration::minutes(10);
+    // Two at once: exactly one gets the lease.
+    let (x, y) = tokio::join!(db.take_lease(PURGE_LEASE, h1, NOW, until), db.take_lease(PURGE_LEASE, h2, NOW, until));
+    let (x, y) = (x.unwrap(), y.unwrap());
+    assert!(x ^ y, "one wins: {x} {y}");
+    let (winner, loser) = if x { (h1, h2) } else { (h2, h1) };
+    assert!(db.take_lease(PURGE_LEASE, winner, NOW, until).await.unwrap(), "the holder renews");
+    assert!(!db.take_lease(PURGE_LEASE, loser, NOW + Duration::minutes(9), until).await.unwrap());
+    // A holder that died leaves it once the lease ends; one that finished gives it back.
+    assert!(db.take_lease(PURGE_LEASE, loser, until, until + Duration::minutes(10)).await.unwrap());
+    db.release_lease(PURGE_LEASE, winner).await.unwrap();
+    assert!(!db.take_lease(PURGE_LEASE, winner, until, until).await.unwrap(), "not the holder's to give back");
+    db.release_lease(PURGE_LEASE, loser).await.unwrap();
+    assert!(db.take_lease(PURGE_LEASE, winner, until, until).await.unwrap());
+
+    // Two purges running at once anyway: each case is purged, and audited, once.
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let set = NewAuditEntry::new(AuditAction::RetentionChanged).org(a);
+    db.set_retention_policy(a, &retention(&[("other_days", "1")]), &set, NOW).await.unwrap();
+    for _ in 0..6 {
+        closed_case(db, a, u, analyst, Outcome::Other, NOW).await;
+    }
+    let later = NOW + Duration::days(2);
+    let (p, q) = tokio::join!(db.purge_batch(later, 4), db.purge_batch(later, 4));
+    let (p, q) = (p.unwrap(), q.unwrap());
+    let mut all: Vec<_> = p.iter().chain(&q).map(|d| d.id).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!((p.len() + q.len(), all.len()), (6, 6), "{} + {}", p.len(), q.len());
+    let entries = db.audit_for_org(a, 100).await.unwrap().entries;
+    assert_eq!(entries.iter().filter(|e| e.action == "case.purged").count(), 6);
+    db.verify_audit_chain().await.unwrap();
 }

@@ -235,6 +235,7 @@ route_table! {
     "/orgs/{org}/settings/alert-email" => post(pages::settings::alert_email);
     "/orgs/{org}/settings/webhook" => post(pages::settings::webhook);
     "/orgs/{org}/settings/relay" => post(pages::settings::relay_codeword);
+    "/orgs/{org}/settings/retention" => post(pages::settings::retention);
     "/orgs/{org}/settings/sso" => post(pages::settings::sso);
     "/orgs/{org}/partner-page" => get(pages::partners::form).post(pages::partners::save);
     "/orgs/{org}/settings/referral-webhook" => post(pages::settings::referral_webhook);
@@ -284,6 +285,7 @@ route_table! {
     "/desk/cases/{id}/dismiss" => post(pages::desk::dismiss);
     "/desk/cases/{id}/tip-reply" => post(pages::desk::tip_reply);
     "/desk/cases/{id}/refer" => post(pages::desk::refer);
+    "/desk/cases/{id}/hold" => post(pages::desk::hold);
     "/referrals" => get(pages::referrals::inbox);
     "/referrals/{id}" => get(pages::referrals::show);
     "/referrals/{id}/step" => post(pages::referrals::step);

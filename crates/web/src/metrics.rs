@@ -70,6 +70,7 @@ pub struct Metrics {
     outbox_pending: Family<OutboxLabels, Gauge>,
     outbox_failing: Family<OutboxLabels, Gauge>,
     outbox_given_up: Family<OutboxLabels, Gauge>,
+    purged_cases: Gauge,
     pool_open: Gauge,
     pool_idle: Gauge,
     pool_max: Gauge,
@@ -95,6 +96,7 @@ impl Metrics {
         let (outbox_pending, outbox_failing, outbox_given_up) =
             (Family::default(), Family::default(), Family::default());
         let (pool_open, pool_idle, pool_max) = (Gauge::default(), Gauge::default(), Gauge::default());
+        let purged_cases = Gauge::default();
         let counts_age = Seconds::default();
         registry.register("http_requests", "HTTP requests answered, by route pattern and status", requests.clone());
         registry.register(
@@ -115,6 +117,11 @@ impl Metrics {
             outbox_failing.clone(),
         );
         registry.register("outbox_given_up", "Deliveries given up (dead letters), per outbox", outbox_given_up.clone());
+        registry.register(
+            "purged_cases",
+            "Closed cases whose text the retention purge removed (tombstones)",
+            purged_cases.clone(),
+        );
         registry.register("db_pool_connections_open", "Database connections open", pool_open.clone());
         registry.register("db_pool_connections_idle", "Database connections open and idle", pool_idle.clone());
         registry.register("db_pool_connections_max", "Database connections allowed", pool_max.clone());
@@ -132,6 +139,7 @@ impl Metrics {
             outbox_pending,
             outbox_failing,
             outbox_given_up,
+            purged_cases,
             pool_open,
             pool_idle,
             pool_max,
@@ -162,6 +170,7 @@ impl Metrics {
                     self.outbox_failing.get_or_create(&l).set(c.failing);
                     self.outbox_given_up.get_or_create(&l).set(c.given_up);
                 }
+                self.purged_cases.set(ops.purged_cases);
                 if let Ok(mut at) = self.counts_at.lock() {
                     *at = Some(Instant::now());
                 }

@@ -138,6 +138,31 @@ pub struct CaseRecord {
     pub merged_into: Option<Uuid>,
     /// An anonymous tip from the public (`/tip`), not a crew report.
     pub public_tip: bool,
+    pub closed_at: Option<OffsetDateTime>,
+    /// Set when the retention purge removed the case's text: what is left is a
+    /// tombstone.
+    pub tombstone: Option<Tombstone>,
+    /// A legal hold: the case is not purged while it stands.
+    pub hold: Option<LegalHold>,
+}
+
+/// What the purge left of a case's text: when, and how much was removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tombstone {
+    pub purged_at: OffsetDateTime,
+    /// Notes whose text was removed.
+    pub notes: i32,
+    /// A public tip's messages removed.
+    pub messages: i32,
+}
+
+/// A legal hold on a case: why, who placed it (`None` once that account is gone),
+/// when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegalHold {
+    pub reason: String,
+    pub by: Option<UserId>,
+    pub at: OffsetDateTime,
 }
 
 /// Something that happened on a case.
@@ -188,7 +213,8 @@ impl<'a> Event<'a> {
 const CASE_COLUMNS: &str = "id, reference, reporter_id, received_at, status, version, assigned_to, reporter_role, phase, \
      flight, flight_date, origin, destination, scheduled_arrival, seats, potential_victims, companions, indicators, \
      disclosed, companion_aware, immediate_danger, gate_passed, relay_message, acknowledged_at, escalated_at, outcome, \
-     merged_into, place, flags, public_tip";
+     merged_into, place, flags, public_tip, closed_at, purged_at, purged_notes, purged_messages, hold_reason, hold_by, \
+     hold_at";
 
 /// A `reports` row as [`CASE_COLUMNS`] reads it.
 #[derive(sqlx::FromRow)]
@@ -223,6 +249,13 @@ struct CaseRow {
     place: String,
     flags: String,
     public_tip: bool,
+    closed_at: Option<i64>,
+    purged_at: Option<i64>,
+    purged_notes: i64,
+    purged_messages: i64,
+    hold_reason: Option<String>,
+    hold_by: Option<Uuid>,
+    hold_at: Option<i64>,
 }
 
 /// A count stored as a 64-bit integer, read back as the record's 32-bit one.
@@ -264,6 +297,23 @@ impl TryFrom<CaseRow> for CaseRecord {
             outcome: r.outcome.as_deref().map(|o| stored("outcome", o)).transpose()?,
             merged_into: r.merged_into,
             public_tip: r.public_tip,
+            closed_at: r.closed_at.map(from_micros),
+            tombstone: r
+                .purged_at
+                .map(|at| {
+                    Ok::<_, StorageError>(Tombstone {
+                        purged_at: from_micros(at),
+                        notes: count("purged notes", r.purged_notes)?,
+                        messages: count("purged messages", r.purged_messages)?,
+                    })
+                })
+                .transpose()?,
+            hold: match (r.hold_reason, r.hold_at) {
+                (Some(reason), Some(at)) => {
+                    Some(LegalHold { reason, by: r.hold_by.map(UserId::from_uuid), at: from_micros(at) })
+                }
+                _ => None,
+            },
         })
     }
 }

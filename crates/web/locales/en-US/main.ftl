@@ -1056,3 +1056,25 @@ settings-lrs-dead-lead = These were tried 8 times over about two hours. When you
 settings-lrs-retry = Send all again
 settings-lrs-retried = They will be sent again within a minute.
 error-none-to-send = There is nothing to send again.
+
+## Retention and legal hold (issue 15)
+settings-retention-heading = Retention
+settings-retention-lead = How long a closed case keeps its text and the personal data in it, counted in days from closing. When the time has passed the text, notes, a tip's messages and the link to the reporter are removed; a record of the case stays (its dates, outcome and counts) so statistics and the audit trail stay whole. Leave a field empty to keep for ever. A case under legal hold is never removed.
+settings-retention-met_on_arrival_days = Met on arrival by authorities (days)
+settings-retention-referred_to_ngo_days = Referred to an NGO (days)
+settings-retention-no_action_innocent_days = No action: innocent explanation (days)
+settings-retention-insufficient_information_days = Insufficient information (days)
+settings-retention-other_days = Other outcome, or none (days)
+settings-retention-tips_days = Public tips and their messages, whatever the outcome (days)
+settings-retention-forever = Keep for ever
+settings-retention-hint = Whole days from 1 to { $max }; empty keeps for ever.
+settings-retention-saved = Retention periods saved.
+case-purged = The text of this case was removed under the retention policy.
+case-purged-help = Removed { $date }. What stays is its dates, outcome, route, signs and counts; descriptions, free text, notes, seats and messages are gone.
+case-hold = Legal hold.
+case-hold-since = Since
+case-hold-heading = Legal hold
+case-hold-lead = A case under legal hold is kept whole: the retention purge never removes it. Say why (for example a request from the police, with its reference); placing and lifting a hold are recorded in the audit trail.
+case-hold-reason = Reason for the hold
+case-hold-place = Place legal hold
+case-hold-lift = Lift legal hold

@@ -1056,3 +1056,25 @@ settings-lrs-dead-lead = Näitä yritettiin 8 kertaa noin kahden tunnin aikana. 
 settings-lrs-retry = Lähetä kaikki uudelleen
 settings-lrs-retried = Ne lähetetään uudelleen minuutin kuluessa.
 error-none-to-send = Uudelleen lähetettävää ei ole.
+
+## Säilytys ja oikeudellinen säilytysvelvoite (issue 15)
+settings-retention-heading = Säilytys
+settings-retention-lead = Kuinka kauan suljettu tapaus säilyttää tekstinsä ja siihen sisältyvät henkilötiedot, päivinä sulkemisesta. Kun aika on kulunut, teksti, muistiinpanot, vihjeen viestit ja yhteys ilmoittajaan poistetaan; tapauksesta jää tietue (päivämäärät, lopputulos ja lukumäärät), jotta tilastot ja tapahtumaloki pysyvät ehjinä. Jätä kenttä tyhjäksi säilyttääksesi pysyvästi. Säilytysvelvoitteen alaista tapausta ei koskaan poisteta.
+settings-retention-met_on_arrival_days = Viranomaiset vastassa saapuessa (päivää)
+settings-retention-referred_to_ngo_days = Ohjattu järjestölle (päivää)
+settings-retention-no_action_innocent_days = Ei toimia: viaton selitys (päivää)
+settings-retention-insufficient_information_days = Riittämättömät tiedot (päivää)
+settings-retention-other_days = Muu lopputulos tai ei lopputulosta (päivää)
+settings-retention-tips_days = Yleisön vihjeet ja niiden viestit lopputuloksesta riippumatta (päivää)
+settings-retention-forever = Säilytä pysyvästi
+settings-retention-hint = Kokonaisia päiviä 1–{ $max }; tyhjä säilyttää pysyvästi.
+settings-retention-saved = Säilytysajat tallennettu.
+case-purged = Tämän tapauksen teksti poistettiin säilytyskäytännön mukaisesti.
+case-purged-help = Poistettu { $date }. Jäljellä ovat päivämäärät, lopputulos, reitti, merkit ja lukumäärät; kuvaukset, vapaa teksti, muistiinpanot, istumapaikat ja viestit on poistettu.
+case-hold = Oikeudellinen säilytysvelvoite.
+case-hold-since = Alkaen
+case-hold-heading = Oikeudellinen säilytysvelvoite
+case-hold-lead = Säilytysvelvoitteen alainen tapaus säilyy kokonaisena: säilytysajan poisto ei koskaan poista sitä. Kerro syy (esimerkiksi poliisin pyyntö viitteineen); velvoitteen asettaminen ja poistaminen kirjataan tapahtumalokiin.
+case-hold-reason = Säilytysvelvoitteen syy
+case-hold-place = Aseta säilytysvelvoite
+case-hold-lift = Poista säilytysvelvoite

@@ -241,6 +241,12 @@ struct CasePage {
     bases: [LawfulBasis; 5],
     reasons: [ReferralReason; 3],
     profiles: [Profile; 2],
+    /// The caller may place and lift a legal hold.
+    can_hold: bool,
+    /// Who placed the hold, by name (empty when unknown).
+    hold_by: String,
+    /// The hold reason as typed (kept when refused).
+    hold_reason: String,
 }
 
 /// The referral form's fields.
@@ -405,7 +411,11 @@ fn case_page(state: &AppState, v: &Visitor, file: CaseFile, errors: FormErrors) 
         .iter()
         .map(|o| (format!("org:{}", o.id), format!("{} ({})", o.name, ctx.t(&format!("org-kind-{}", o.kind.as_str())))))
         .collect();
+    let hold_by = c.hold.as_ref().and_then(|h| h.by).and_then(|u| names.get(&u).cloned()).unwrap_or_default();
     CasePage {
+        can_hold: file.can_hold,
+        hold_by,
+        hold_reason: String::new(),
         referrals,
         partners,
         outside,
@@ -472,6 +482,9 @@ pub struct ActionForm {
     other: String,
     /// A message to a public tip's sender.
     message: String,
+    /// A legal hold's reason, and `lift` to lift it.
+    hold_reason: String,
+    action: String,
     // The referral form (`reason` and `gate_override` are the workflow's and the
     // escalation's; the referral's carry a prefix).
     recipient: String,
@@ -517,7 +530,7 @@ impl CaseForm {
     /// As [`Self::done`]; `refer` is the referral form as posted, shown again with its
     /// messages beside its fields.
     async fn done_keeping(self, result: Result<(), AppError>, refer: Option<ReferForm>) -> Result<Response, PageError> {
-        let Self { state, v, me, id, .. } = self;
+        let Self { state, v, me, id, f } = self;
         let (status, problems) = match result {
             Ok(()) => return Ok(Redirect::to(&format!("/desk/cases/{id}")).into_response()),
             Err(AppError::Invalid(list)) => (StatusCode::UNPROCESSABLE_ENTITY, list),
@@ -540,6 +553,7 @@ impl CaseForm {
             page.refer = f;
             page.refer_posted = true;
         }
+        page.hold_reason = f.hold_reason;
         Ok((status, Html(page.render()?)).into_response())
     }
 
@@ -560,6 +574,18 @@ pub async fn assign(a: CaseForm) -> Result<Response, PageError> {
     let to: Option<UserId> =
         if a.f.assignee.is_empty() { None } else { Some(a.f.assignee.parse().map_err(|_| PageError::NotFound)?) };
     let result = a.state.assign_case(&a.me, a.id, a.f.version, to).await;
+    a.done(result).await
+}
+
+/// Place a legal hold on the case (the reason required) or (`lift`) lift it: the
+/// organisation's administrators.
+pub async fn hold(a: CaseForm) -> Result<Response, PageError> {
+    let org = a.me.org();
+    let result = if a.f.action == "lift" {
+        a.state.lift_legal_hold(&a.me, org, a.id).await
+    } else {
+        a.state.place_legal_hold(&a.me, org, a.id, &a.f.hold_reason).await
+    };
     a.done(result).await
 }
 

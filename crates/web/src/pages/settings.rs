@@ -59,6 +59,9 @@ struct SettingsPage {
     sso_redirect_uri: String,
     /// The learning record store (xAPI) section.
     lrs: Lrs,
+    /// The retention periods: (form field, days as stored or typed; empty keeps for ever).
+    retention: Vec<(&'static str, String)>,
+    retention_max: u32,
 }
 
 /// The xAPI section: the settings as stored (or as typed, when refused), the backlog
@@ -108,6 +111,28 @@ pub struct SettingsForm {
     mfa_acr: String,
     /// A checkbox: `on` keeps password sign-in.
     password_sign_in: String,
+    // The retention periods, in days (empty keeps for ever).
+    met_on_arrival_days: String,
+    referred_to_ngo_days: String,
+    no_action_innocent_days: String,
+    insufficient_information_days: String,
+    other_days: String,
+    tips_days: String,
+}
+
+impl SettingsForm {
+    /// A retention period as typed, by its field.
+    fn days(&self, field: &str) -> &str {
+        match field {
+            "met_on_arrival_days" => &self.met_on_arrival_days,
+            "referred_to_ngo_days" => &self.referred_to_ngo_days,
+            "no_action_innocent_days" => &self.no_action_innocent_days,
+            "insufficient_information_days" => &self.insufficient_information_days,
+            "other_days" => &self.other_days,
+            "tips_days" => &self.tips_days,
+            _ => "",
+        }
+    }
 }
 
 /// The page as stored now; handlers then overlay what the person typed.
@@ -115,12 +140,19 @@ async fn page(state: &AppState, v: &Visitor, me: &Caller, org: OrgId) -> Result<
     let s = state.org_settings(me, org).await?;
     let sso = state.sso_settings(me, org).await?;
     let x = state.org_xapi(me, org).await?;
+    let retention = state.retention_policy(me, org).await?;
     let hook = s.referral_hook;
     Ok(SettingsPage {
         has_sso: sso.is_some(),
         sso: sso.unwrap_or(SsoView { password_sign_in: true, ..SsoView::default() }),
         sso_redirect_uri: format!("{}/login/sso/callback", state.config.public_url),
         lrs: lrs_section(v, x),
+        retention: retention
+            .by_field()
+            .iter()
+            .map(|(f, d)| (*f, d.map(|d| d.to_string()).unwrap_or_default()))
+            .collect(),
+        retention_max: sightline_domain::retention::MAX_DAYS,
         partner: hook.is_some(),
         has_referral_webhook: hook.as_ref().is_some_and(|h| h.url.is_some()),
         referral_webhook_url: hook.as_ref().and_then(|h| h.url.clone()).unwrap_or_default(),
@@ -326,4 +358,16 @@ pub async fn lrs_retry(a: OrgForm<SettingsForm>) -> Result<Response, PageError> 
     let OrgForm { state, v, me, org, .. } = a;
     let result = state.retry_xapi(&me, org).await.map(|_| ("settings-lrs-retried", None));
     answer(&state, &v, (&me, org), result, |_| ()).await
+}
+
+/// Set the organisation's retention periods (empty keeps for ever).
+pub async fn retention(a: OrgForm<SettingsForm>) -> Result<Response, PageError> {
+    let OrgForm { state, v, me, org, f, .. } = a;
+    let result =
+        state.set_retention_policy(&me, org, |field| f.days(field)).await.map(|_| ("settings-retention-saved", None));
+    answer(&state, &v, (&me, org), result, |p| {
+        p.retention =
+            sightline_domain::retention::FIELDS.iter().map(|field| (*field, f.days(field).to_owned())).collect();
+    })
+    .await
 }

@@ -2094,3 +2094,115 @@ async fn single_sign_on_pages_pass_axe_in_chromium() {
     server.stop().await;
     db.cleanup().await;
 }
+
+/// The window as it is, in `target/screenshots/` and `docs/screenshots/`.
+async fn docs_shot(c: &Client, name: &str) {
+    shot(c, name).await;
+    let file = format!("{name}.png");
+    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::copy(screenshots_dir().join(&file), docs.join(&file)).unwrap();
+}
+
+/// Issue 15, item 1: the settings' retention section (saved, then refused at its
+/// field), a case under legal hold (the desk's notice, the admin's control) and a
+/// tombstone pass axe (WCAG 2.1 A and AA) and fit 390 and 1280 px without sideways
+/// scrolling; screenshots for `docs/screenshots/` (`retention-*.png`).
+#[tokio::test]
+async fn retention_settings_legal_hold_and_a_tombstone_pass_axe_in_chromium() {
+    use sightline_domain::audit::{AuditAction, NewAuditEntry};
+    use sightline_domain::triage::{CaseStatus, Outcome, transition};
+    use sightline_domain::user::{Email, Role};
+    let Some(db) = journey_db().await else { return };
+    let clock = fixed_now();
+    let (mut server, base) = serve(&db, bundled(), clock.clone()).await;
+    let org = make_person(&db, "Crew Air", "crew@crew.example", &[Role::Reporter], None).await;
+    make_named_person(
+        &db,
+        "Crew Air",
+        ("Maria Lind", "lead@crew.example"),
+        &[Role::OrgAdmin, Role::DeskAnalyst],
+        None,
+        None,
+    )
+    .await;
+    let lead = db.user_by_email(&Email::parse("lead@crew.example").unwrap()).await.unwrap().unwrap().id;
+    let token = crate::support::token_for(&db, "crew@crew.example").await;
+    let (_driver, c) = start_driver().await;
+    c.goto(&base).await.unwrap();
+    let mut ids = Vec::new();
+    for text in ["Two adults answered for her; she looked at the floor.", "Seen at gate 32."] {
+        let id = uuid::Uuid::now_v7();
+        let body = serde_json::json!({
+            "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": clock.now().date().to_string(),
+            "origin": "JFK", "destination": "HEL", "scheduled_arrival": "13:10", "seats": ["23A"],
+            "potential_victims": 1, "companions": 1, "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"],
+            "victims": [{"age_range": "teen", "gender": "female", "clothing": "grey hoodie"}],
+            "companion_aware": "no", "free_text": text, "considered_innocent_explanations": true
+        });
+        let status = c
+            .execute_async(
+                "const [url, token, body, done] = arguments; fetch(url, {method: 'PUT', headers: \
+                 {'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'}, body}).then(r => done(r.status));",
+                vec![format!("{base}/api/v1/reports/{id}").into(), token.clone().into(), body.to_string().into()],
+            )
+            .await
+            .unwrap();
+        assert_eq!(status.as_u64(), Some(201));
+        let close = transition(CaseStatus::Received, CaseStatus::Closed, "", Some(Outcome::NoActionInnocent)).unwrap();
+        db.transition_case(org, id, 0, &close, lead, clock.now()).await.unwrap();
+        ids.push(id);
+    }
+    let policy = sightline_domain::retention::RetentionPolicy {
+        no_action_innocent: Some(90),
+        referred_to_ngo: Some(730),
+        tips: Some(30),
+        ..Default::default()
+    };
+    let audit = NewAuditEntry::new(AuditAction::RetentionChanged).org(org);
+    db.set_retention_policy(org, &policy, &audit, clock.now()).await.unwrap();
+    let hold = NewAuditEntry::new(AuditAction::LegalHoldPlaced).org(org);
+    db.set_legal_hold(org, ids[0], Some(("Police request HEL-2026-0077 (Sgt. Virtanen)", lead)), &hold, clock.now())
+        .await
+        .unwrap();
+    let later = clock.now() + Duration::days(91);
+    sightline_jobs::retention::purge(&db, move || later, 500).await.unwrap();
+
+    desk_signs_in(&c, &base, &clock, "lead@crew.example").await;
+    let mut failures = Vec::new();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    for width in [390u32, 1280] {
+        c.set_window_size(width, 3200).await.unwrap();
+        c.goto(&format!("{base}/orgs/{org}/settings")).await.unwrap();
+        let png = c.find(Locator::Css("#retention")).await.unwrap().screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("retention-settings-{width}.png")), png).unwrap();
+        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("settings {width}: {v}")));
+        failures.extend(overflows(&c).await.map(|o| format!("settings {width} scrolls sideways: {o}")));
+        fill(&c, "#other_days", "0").await;
+        click_nav(&c, "form[action$='/settings/retention'] button[type=submit]").await;
+        assert!(text(&c, "#other_days-error").await.contains("allowed range"));
+        let png = c.find(Locator::Css("#retention")).await.unwrap().screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("retention-settings-refused-{width}.png")), png).unwrap();
+        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("refused {width}: {v}")));
+
+        c.set_window_size(width, 900).await.unwrap();
+        c.goto(&format!("{base}/desk/cases/{}", ids[0])).await.unwrap();
+        assert!(text(&c, "#legal-hold-notice").await.contains("HEL-2026-0077"));
+        docs_shot(&c, &format!("retention-hold-{width}")).await;
+        c.set_window_size(width, 3200).await.unwrap();
+        let png = c.find(Locator::Css("#legal-hold")).await.unwrap().screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("retention-hold-control-{width}.png")), png).unwrap();
+        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("held case {width}: {v}")));
+        failures.extend(overflows(&c).await.map(|o| format!("held case {width} scrolls sideways: {o}")));
+
+        c.set_window_size(width, 900).await.unwrap();
+        c.goto(&format!("{base}/desk/cases/{}", ids[1])).await.unwrap();
+        assert!(text(&c, "#retention-notice").await.contains("removed under the retention policy"));
+        docs_shot(&c, &format!("retention-tombstone-{width}")).await;
+        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("tombstone {width}: {v}")));
+        failures.extend(overflows(&c).await.map(|o| format!("tombstone {width} scrolls sideways: {o}")));
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    c.close().await.unwrap();
+    server.stop().await;
+    db.cleanup().await;
+}

@@ -21,6 +21,7 @@ mod public;
 mod referral_hooks;
 mod referrals;
 mod reports;
+mod retention;
 mod scorm;
 mod snapshot;
 mod stats;
