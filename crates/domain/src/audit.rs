@@ -94,6 +94,11 @@ pub enum AuditAction {
     XapiConfigured,
     /// An administrator sent the organisation's dead-lettered xAPI statements again.
     XapiStatementsRetried,
+    /// `sightline keys rotate` began re-wrapping data keys (the master key's, or one
+    /// organisation's generation); only key ids are recorded.
+    KeyRotationStarted,
+    /// A key rotation was verified and finished: every sealed record opens with the new key.
+    KeyRotationFinished,
 }
 
 impl AuditAction {
@@ -154,6 +159,8 @@ impl AuditAction {
             Self::SsoRefused => "auth.sso_refused",
             Self::XapiConfigured => "org.xapi_configured",
             Self::XapiStatementsRetried => "xapi.statements_retried",
+            Self::KeyRotationStarted => "key.rotation_started",
+            Self::KeyRotationFinished => "key.rotation_finished",
         }
     }
 }
