@@ -280,8 +280,8 @@ async fn a_rotation_killed_mid_way_resumes_and_leaves_every_value_under_the_new_
     }
 }
 
-/// Reports keep arriving while the key is rotated under the running server: each is
-/// stored, the server reloads the ring, and at the end every report (those sealed during
+/// Reports keep arriving and the desk keeps reading a case's text while the key is
+/// rotated under the running server: each report is stored, each read shows the text, the server reloads the ring, and at the end every report (those sealed during
 /// the rotation too) opens with the new key alone; the server then restarts on it.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_running_server_keeps_sealing_and_opening_through_a_rotation() {
@@ -294,6 +294,28 @@ async fn the_running_server_keeps_sealing_and_opening_through_a_rotation() {
     let out = run(&["demo", "generate", "--reports", "300"], &data);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let old = key_lines(&data.join("master.key"));
+    // A case whose text the desk reads throughout, through the real page.
+    let case = Uuid::now_v7();
+    assert!(matches!(put(port, &token, case, &report_body(7777)), Some((201, _))));
+    let cookie = desk_session(&place.db, &KeyRing::new(old[0], &[])).await;
+    let read_case = move |cookie: &str| {
+        let (status, body) = get_with_cookie(port, &format!("/desk/cases/{case}"), cookie).expect("the server answers");
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("Probe report 7777: he kept both passports."), "the case text is readable");
+    };
+    read_case(&cookie);
+    let reading = Arc::new(AtomicU64::new(0));
+    let stop_reading = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (reading, stop, cookie) = (reading.clone(), stop_reading.clone(), cookie.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                read_case(&cookie);
+                reading.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        })
+    };
 
     let acked = Arc::new(Mutex::new(Vec::<Uuid>::new()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -331,12 +353,16 @@ async fn the_running_server_keeps_sealing_and_opening_through_a_rotation() {
     std::thread::sleep(Duration::from_millis(500));
     stop.store(true, Ordering::Relaxed);
     sender.join().unwrap();
+    stop_reading.store(true, Ordering::Relaxed);
+    reader.join().unwrap();
+    assert!(reading.load(Ordering::Relaxed) > 10, "the case page was read during the rotation");
     let during = acked.lock().unwrap().len();
     assert!(during > 20, "reports arrived during the rotation: {during}");
     // Reports stored after the rotation (the server sealing with the key it reloaded).
     for n in 0..5 {
         assert!(matches!(put(port, &token, Uuid::now_v7(), &report_body(10_000 + n)), Some((201, _))));
     }
+    read_case(&cookie);
     let log = std::fs::read_to_string(data.join("stderr.log")).unwrap();
     assert!(log.contains("key ring reloaded"), "{log}");
     assert_eq!(server.terminate(), 0);
@@ -355,6 +381,45 @@ async fn the_running_server_keeps_sealing_and_opening_through_a_rotation() {
     let out = run(&["verify"], &data);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&data);
+}
+
+/// A signed-in desk analyst of the demo airline who has passed two-factor: the
+/// session cookie (written straight into the database; signing in is tested elsewhere).
+async fn desk_session(db: &Db, key: &KeyRing) -> String {
+    let email = sightline_domain::user::Email::parse("desk@demo-airline.example").unwrap();
+    let desk = db.user_by_email(&email).await.unwrap().unwrap();
+    #[allow(clippy::disallowed_methods)]
+    let now = time::OffsetDateTime::now_utc();
+    let secret = sealed_to_text(&key.seal(desk.org_id, desk.id.as_uuid(), b"JBSWY3DPEHPK3PXP", &random()).unwrap());
+    db.enable_totp(&desk, &secret, 0, &[], None, now).await.unwrap();
+    let token = sightline_app::security::new_token().unwrap();
+    db.create_session(
+        &sightline_storage::NewSession {
+            id_hash: sightline_app::security::hash_token(&token),
+            user_id: desk.id,
+            org_id: desk.org_id,
+            csrf_token: "csrf".into(),
+            two_factor_passed: true,
+            second_factor_by_provider: false,
+            expires_at: now + time::Duration::hours(1),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    format!("sl_session={token}")
+}
+
+fn get_with_cookie(port: u16, path: &str, cookie: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n").ok()?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default()))
 }
 
 /// `--org`: only that organisation's values move to its next generation.
