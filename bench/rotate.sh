@@ -26,7 +26,7 @@ echo "during the rotation (the load's first $load_seconds s of it):"
 target/release/examples/ingest_load "http://127.0.0.1:$port" "$token" "$rate" "$reporters" "$load_seconds" >"$out/load.txt" &
 load=$!
 t2=$(now)
-target/release/sightline keys rotate --new-key-file "$out/new.key" --grace-seconds 3 "${data_args[@]}" | grep -v '^  '
+target/release/sightline keys rotate --new-key-file "$out/new.key" --grace-seconds 3 ${ROTATE_ARGS:-} "${data_args[@]}" | grep -v '^  '
 t3=$(now)
 wait "$load"
 cat "$out/load.txt"

@@ -390,10 +390,10 @@ enum KeysCommand {
         #[arg(long, default_value_t = 10)]
         grace_seconds: u64,
         /// Records per transaction.
-        #[arg(long, default_value_t = 500, hide = true)]
+        #[arg(long, default_value_t = 500)]
         batch_size: i64,
         /// Pause after each batch, in milliseconds (throttling; tests).
-        #[arg(long, default_value_t = 0, hide = true)]
+        #[arg(long, default_value_t = 0)]
         pause_ms: u64,
     },
 }
