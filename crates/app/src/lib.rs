@@ -16,6 +16,7 @@ pub mod desk;
 pub mod directory;
 mod error;
 pub mod home;
+pub mod keys;
 pub mod learn;
 pub mod links;
 pub mod markdown;

@@ -100,8 +100,25 @@ pub fn seal_text(
 ) -> Result<String, String> {
     let r = seal_random()?;
     let sealed = keys.seal(org, record, plain, &r).map_err(|e| e.to_string())?;
+    Ok(sealed_to_text(&sealed))
+}
+
+/// The stored text form of a sealed secret (`sealed:v1:<body>.<wrapped key>`).
+#[must_use]
+pub fn sealed_to_text(sealed: &sightline_domain::crypto::Sealed) -> String {
     let b64 = data_encoding::BASE64URL_NOPAD;
-    Ok(format!("{SEALED_PREFIX}{}.{}", b64.encode(&sealed.body), b64.encode(&sealed.wrapped_key)))
+    format!("{SEALED_PREFIX}{}.{}", b64.encode(&sealed.body), b64.encode(&sealed.wrapped_key))
+}
+
+/// Read the stored text form back (none if it is not one).
+#[must_use]
+pub fn sealed_from_text(stored: &str) -> Option<sightline_domain::crypto::Sealed> {
+    let (body, wrapped) = stored.strip_prefix(SEALED_PREFIX)?.split_once('.')?;
+    let b64 = data_encoding::BASE64URL_NOPAD;
+    Some(sightline_domain::crypto::Sealed {
+        body: b64.decode(body.as_bytes()).ok()?,
+        wrapped_key: b64.decode(wrapped.as_bytes()).ok()?,
+    })
 }
 
 /// Open what [`seal_text`] sealed for the same organisation and record.
@@ -112,13 +129,7 @@ pub fn open_text(
     record: uuid::Uuid,
     stored: &str,
 ) -> Option<Vec<u8>> {
-    let (body, wrapped) = stored.strip_prefix(SEALED_PREFIX)?.split_once('.')?;
-    let b64 = data_encoding::BASE64URL_NOPAD;
-    let sealed = sightline_domain::crypto::Sealed {
-        body: b64.decode(body.as_bytes()).ok()?,
-        wrapped_key: b64.decode(wrapped.as_bytes()).ok()?,
-    };
-    keys.open(org, record, &sealed).ok()
+    keys.open(org, record, &sealed_from_text(stored)?).ok()
 }
 
 /// Open a stored two-factor secret.

@@ -81,19 +81,24 @@ pub struct TipGuard {
     hits: Mutex<HashMap<(&'static str, String), VecDeque<i64>>>,
 }
 
+/// The derived secrets' labels: the proof-of-work signing key and the receipt pepper.
+pub const POW_LABEL: &str = "tip-pow";
+pub const PEPPER_LABEL: &str = "tip-receipt-lookup";
+
 /// The most addresses (or challenges) held at once; beyond it the oldest are dropped.
 const MAX_TRACKED: usize = 100_000;
 
 impl TipGuard {
     #[must_use]
     pub fn new(keys: &MasterKey, policy: TipPolicy) -> Self {
-        Self {
-            policy,
-            pow_key: keys.derive("tip-pow"),
-            pepper: keys.derive("tip-receipt-lookup"),
-            spent: Mutex::new(HashMap::new()),
-            hits: Mutex::new(HashMap::new()),
-        }
+        Self::with_keys(keys.derive(POW_LABEL), keys.derive(PEPPER_LABEL), policy)
+    }
+
+    /// With the proof-of-work key and receipt pepper kept in the database
+    /// ([`crate::keys::derived_key`]), which outlive a rotation of the master key.
+    #[must_use]
+    pub fn with_keys(pow_key: [u8; 32], pepper: [u8; 32], policy: TipPolicy) -> Self {
+        Self { policy, pow_key, pepper, spent: Mutex::new(HashMap::new()), hits: Mutex::new(HashMap::new()) }
     }
 
     fn mac(&self, text: &str) -> String {

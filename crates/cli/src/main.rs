@@ -5,6 +5,7 @@ mod backup;
 mod client;
 mod demo;
 mod keyfile;
+mod keys;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -184,6 +185,14 @@ enum Command {
         /// Cases per transaction.
         #[arg(long, default_value_t = sightline_jobs::retention::BATCH)]
         batch: i64,
+    },
+    /// Rotate the master key, or one organisation's key, while the server runs
+    /// (docs/operations.md, "Rotating the master key").
+    Keys {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        command: KeysCommand,
     },
     /// Work with the audit trail.
     Audit {
@@ -376,6 +385,35 @@ impl<E: std::fmt::Display> From<E> for Fatal {
     }
 }
 
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Re-wrap every sealed record's data key under a new master key (--new-key-file)
+    /// or under one organisation's next key generation (--org), in batches, resumable
+    /// (run it again after a crash), verified at the end; then the key file holds only
+    /// the new key and the old one is written beside it as <key file>.retired-<id>.
+    Rotate {
+        /// The new master key (one base64 line; created if missing).
+        #[arg(long, conflicts_with = "org", required_unless_present = "org")]
+        new_key_file: Option<PathBuf>,
+        /// Rotate this organisation's key generation alone (id or name); the master key stays.
+        #[arg(long)]
+        org: Option<String>,
+        /// The master key file the server uses (default: master.key in the data folder).
+        #[arg(long, env = "SIGHTLINE_KEY_FILE")]
+        key_file: Option<PathBuf>,
+        /// How long to wait for running servers to load the new keys before re-wrapping
+        /// (they reload every 2 s and on SIGHUP).
+        #[arg(long, default_value_t = 10)]
+        grace_seconds: u64,
+        /// Records per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch_size: i64,
+        /// Pause after each batch, in milliseconds (throttling; tests).
+        #[arg(long, default_value_t = 0)]
+        pause_ms: u64,
+    },
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -565,6 +603,28 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             backup::verify_command(&db, &key_file, sample).await
         }
         Command::Purge { db, dry_run, at, batch } => purge(&db, dry_run, at, batch).await,
+        Command::Keys {
+            db,
+            command: KeysCommand::Rotate { new_key_file, org, key_file, grace_seconds, batch_size, pause_ms },
+        } => {
+            let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
+            let database = open(&db).await?;
+            let options = keys::Options {
+                batch: batch_size.max(1),
+                grace: std::time::Duration::from_secs(grace_seconds),
+                pause: std::time::Duration::from_millis(pause_ms),
+            };
+            match (new_key_file, org) {
+                (Some(new), _) => keys::rotate_master(&database, &key_file, &new, &options).await?,
+                (None, Some(org)) => {
+                    let org = find_org(&database, &org).await?;
+                    keys::rotate_org(&database, &key_file, org, &options).await?;
+                }
+                (None, None) => return Err(Fatal("give --new-key-file or --org".into())),
+            }
+            database.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit { db, command: AuditCommand::Verify } => {
             let database = open(&db).await?;
             let result = database.verify_audit_chain().await;
@@ -784,7 +844,11 @@ async fn serve(
     let keys = keyfile::load_or_create(key_file)?;
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
-    let state = AppState::new(database.clone(), config, Clock::System, keys).with_library(library);
+    let mut state = AppState::new(database.clone(), config, Clock::System, keys).with_library(library);
+    // The tips' receipt pepper and proof-of-work key, kept sealed in the database so
+    // they outlive key rotations.
+    state.app = state.app.keep_derived_keys().await.map_err(|e| Fatal(format!("derived keys: {e}")))?;
+    reload_keys(&state, &database, key_file)?;
     let shutdown = shutdown_signal()?;
     let now = state.now();
 
@@ -824,6 +888,57 @@ async fn serve(
     database.close().await;
     println!("Sightline stopped.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Keep the server's key ring as the key file and the organisations' key generations
+/// say: read again every 2 s and on SIGHUP, so a rotation's new key (the file holds the
+/// ring: new key first, old after) and an organisation's new generation are used
+/// without a restart. A file that no longer holds the key in use is refused (logged,
+/// the ring kept): an unrelated key would leave the stored records unreadable.
+fn reload_keys(state: &AppState, database: &Db, key_file: &Path) -> Result<(), Fatal> {
+    use sightline_domain::crypto::KeyRing;
+    let (keys, db, path) = (state.keys.clone(), database.clone(), key_file.to_path_buf());
+    #[cfg(unix)]
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        .map_err(|e| Fatal(format!("cannot install signal handler: {e}")))?;
+    let reload = move |file: Result<KeyRing, Fatal>, generations| {
+        let ring = match file {
+            Ok(ring) => ring,
+            Err(Fatal(e)) => {
+                tracing::warn!(error = %e, "key file not reloaded");
+                return;
+            }
+        };
+        let before = keys.ring();
+        if !ring.ids().contains(&before.current_id()) {
+            tracing::warn!(
+                current = %before.current_id(),
+                "the key file no longer holds the key in use; kept the keys loaded (restart to use another key)"
+            );
+            return;
+        }
+        if ring.ids() != before.ids() {
+            let ids: Vec<String> = ring.ids().iter().map(ToString::to_string).collect();
+            tracing::info!(keys = %ids.join(","), "key ring reloaded");
+        }
+        keys.replace(ring.with_generations(generations));
+    };
+    tokio::spawn(async move {
+        loop {
+            #[cfg(unix)]
+            tokio::select! {
+                () = tokio::time::sleep(std::time::Duration::from_secs(2)) => {},
+                _ = hup.recv() => {},
+            }
+            #[cfg(not(unix))]
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            match db.org_key_generations().await {
+                Ok(generations) => reload(keyfile::load_ring(&path), generations),
+                Err(e) => tracing::warn!(error = %e, "key generations not reloaded"),
+            }
+        }
+    });
+    Ok(())
 }
 
 /// The background jobs `serve` runs, each on its interval, from one runner.

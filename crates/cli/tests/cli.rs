@@ -12,6 +12,8 @@ use sightline_storage::testing;
 
 #[path = "cli/backup.rs"]
 mod backup;
+#[path = "cli/keys.rs"]
+mod keys;
 #[path = "cli/logs.rs"]
 mod logs;
 #[path = "cli/probes.rs"]

@@ -103,6 +103,11 @@ pub enum AuditAction {
     LegalHoldPlaced,
     /// An administrator lifted a case's legal hold.
     LegalHoldLifted,
+    /// `sightline keys rotate` began re-wrapping data keys (the master key's, or one
+    /// organisation's generation); only key ids are recorded.
+    KeyRotationStarted,
+    /// A key rotation was verified and finished: every sealed record opens with the new key.
+    KeyRotationFinished,
 }
 
 impl AuditAction {
@@ -167,6 +172,8 @@ impl AuditAction {
             Self::CasePurged => "case.purged",
             Self::LegalHoldPlaced => "case.legal_hold_placed",
             Self::LegalHoldLifted => "case.legal_hold_lifted",
+            Self::KeyRotationStarted => "key.rotation_started",
+            Self::KeyRotationFinished => "key.rotation_finished",
         }
     }
 }

@@ -23,6 +23,7 @@ mod auth;
 mod backup;
 mod directory;
 mod error;
+mod keys;
 // Before `learn`, whose lesson and check writes queue statements in its outbox.
 #[macro_use]
 mod xapi;
@@ -63,6 +64,7 @@ pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordRe
 pub use backup::{DataCounts, SealedSample};
 pub use directory::{DirectoryChange, StoredEntry};
 pub use error::{BoxError, StorageError};
+pub use keys::{KeyRotation, Rewrap, SEALED_COLUMNS, SealedColumn, SealedForm, SealedOwner, SealedRow, SealedValue};
 pub use learn::{Attempt, Certificate, Learner, NewCertificate, ReminderDue};
 pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
 pub use operations::{Operations, OutboxCounts, PoolUse};

@@ -3,6 +3,7 @@
 //! and CLI crates' tests (behind the `testing` feature); not part of the product.
 
 pub mod schema;
+pub mod sealed;
 
 use std::path::PathBuf;
 use std::str::FromStr;
