@@ -8,14 +8,14 @@
 use std::collections::BTreeMap;
 
 use sightline_domain::assign::{
-    AssignmentInput, AssignmentTerms, Standing, due_for, fiscal_year, fiscal_year_of, parse_fiscal_start,
+    AssignmentInput, AssignmentTerms, Cutoffs, Standing, due_for, fiscal_year, fiscal_year_of, parse_fiscal_start,
     parse_offsets, standing,
 };
 use sightline_domain::export::spreadsheet_cell;
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::learn::{Audience, Course};
 use sightline_domain::{FieldError, FieldErrors};
-use sightline_storage::{Assignment, TrainedPerson, TrainingSettings};
+use sightline_storage::{Assignment, TallyFilter, TrainedPerson, TrainingSettings};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -47,11 +47,15 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, s: Standing) {
+        self.add_many(s, 1);
+    }
+
+    pub fn add_many(&mut self, s: Standing, n: usize) {
         match s {
-            Standing::Current => self.current += 1,
-            Standing::DueSoon => self.due_soon += 1,
-            Standing::Overdue => self.overdue += 1,
-            Standing::NotStarted => self.not_started += 1,
+            Standing::Current => self.current += n,
+            Standing::DueSoon => self.due_soon += n,
+            Standing::Overdue => self.overdue += n,
+            Standing::NotStarted => self.not_started += n,
         }
     }
     #[must_use]
@@ -117,10 +121,10 @@ impl ComplianceFilter {
         e.or_value(|| Some(Self { position: position?, base, status: status? }))
     }
 
-    fn keeps(&self, p: &PersonStanding) -> bool {
-        self.position.is_none_or(|want| p.position == Some(want))
-            && self.base.as_deref().is_none_or(|want| p.base.as_deref().is_some_and(|b| b.eq_ignore_ascii_case(want)))
-            && self.status.is_none_or(|want| p.standing == want)
+    fn keeps(&self, position: Audience, base: Option<&str>, standing: Standing) -> bool {
+        self.position.is_none_or(|want| position == want)
+            && self.base.as_deref().is_none_or(|want| base.is_some_and(|b| b.eq_ignore_ascii_case(want)))
+            && self.status.is_none_or(|want| standing == want)
     }
 }
 
@@ -323,27 +327,6 @@ impl App {
         Ok(items_of(me, &completions, &assignments, self.now()))
     }
 
-    /// Every person an assignment covers, with where they stand at `at`, page by page.
-    async fn standings(
-        &self,
-        org: OrgId,
-        assignments: &[Assignment],
-        at: OffsetDateTime,
-    ) -> Result<Vec<PersonStanding>> {
-        let mut out = Vec::new();
-        let mut after = None;
-        loop {
-            let page = self.db.trained_people(org, after, PEOPLE_PAGE).await?;
-            let full = i64::try_from(page.len()).unwrap_or(i64::MAX) >= PEOPLE_PAGE;
-            after = page.last().map(|p| p.id);
-            out.extend(page.into_iter().filter_map(|p| person_standing(p, assignments, at)));
-            if !full {
-                break;
-            }
-        }
-        Ok(out)
-    }
-
     /// The compliance dashboard: counts by position and by base of the people the
     /// filter keeps, and those people (worst first).
     ///
@@ -355,22 +338,45 @@ impl App {
         let assignments = self.db.assignments(org).await?;
         let settings = self.db.training_settings(org).await?;
         let now = self.now();
-        let everyone = self.standings(org, &assignments, now).await?;
-        let mut bases: Vec<String> = everyone.iter().filter_map(|p| p.base.clone()).collect();
+        // Counted in the database (each assignment's limits at `now`, from the domain),
+        // so 50,000 people are never read into memory; the drill-down's people are then
+        // read and placed exactly here.
+        let rules: Vec<(AssignmentTerms, Cutoffs)> =
+            assignments.iter().map(|a| (a.terms.clone(), Cutoffs::at(&a.terms, now))).collect();
+        let want = TallyFilter {
+            position: filter.position,
+            base: filter.base.as_deref(),
+            rank: filter.status.map(Standing::rank),
+        };
+        let counted = self
+            .db
+            .compliance_tally(org, &rules, now, &want, i64::try_from(MAX_DRILL_ROWS).unwrap_or(i64::MAX))
+            .await?;
+        let mut bases: Vec<String> = counted.groups.iter().filter_map(|g| g.base.clone()).collect();
         bases.sort_unstable();
         bases.dedup();
-        let mut kept: Vec<PersonStanding> = everyone.into_iter().filter(|p| filter.keeps(p)).collect();
         let mut total = Tally::default();
         let mut by_position: BTreeMap<Audience, Tally> = BTreeMap::new();
         let mut by_base: BTreeMap<String, Tally> = BTreeMap::new();
-        for p in &kept {
-            total.add(p.standing);
-            if let Some(pos) = p.position {
-                by_position.entry(pos).or_default().add(p.standing);
+        let mut matched = 0;
+        for g in &counted.groups {
+            let Some(standing) = Standing::from_rank(g.rank) else { continue };
+            if !filter.keeps(g.position, g.base.as_deref(), standing) {
+                continue;
             }
-            by_base.entry(p.base.clone().unwrap_or_default()).or_default().add(p.standing);
+            let n = usize::try_from(g.people).unwrap_or(0);
+            matched += n;
+            total.add_many(standing, n);
+            by_position.entry(g.position).or_default().add_many(standing, n);
+            by_base.entry(g.base.clone().unwrap_or_default()).or_default().add_many(standing, n);
         }
-        let matched = kept.len();
+        let mut kept: Vec<PersonStanding> = self
+            .db
+            .trained_people_by_ids(org, &counted.drill)
+            .await?
+            .into_iter()
+            .filter_map(|p| person_standing(p, &assignments, now))
+            .collect();
         kept.sort_by(|a, b| {
             b.standing
                 .cmp(&a.standing)

@@ -203,6 +203,77 @@ pub fn standing(due: OffsetDateTime, completed: bool, now: OffsetDateTime) -> St
     }
 }
 
+/// Where a person stands on one assignment at a moment, as three limits a database
+/// can compare stored times with (so a dashboard can count 50,000 people without
+/// reading them): with a last completion `c` (not after the moment), they are current
+/// when `c >= current_from`, due soon when `c >= soon_from`, else overdue; never having
+/// completed it, overdue when they joined at or before `joined_by`, else not started.
+/// The same answer as [`standing`] of [`due_for`] (tested against it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cutoffs {
+    pub current_from: OffsetDateTime,
+    pub soon_from: OffsetDateTime,
+    pub joined_by: OffsetDateTime,
+}
+
+impl Cutoffs {
+    #[must_use]
+    pub fn at(t: &AssignmentTerms, now: OffsetDateTime) -> Self {
+        Self {
+            current_from: first_completion_due_after(t.recur_months, now + Duration::days(DUE_SOON_DAYS)),
+            soon_from: first_completion_due_after(t.recur_months, now),
+            joined_by: now - Duration::days(i64::from(t.due_days)),
+        }
+    }
+}
+
+/// The earliest completion (to the microsecond) whose next due date, `months` later,
+/// falls after `after`. [`add_months`] never decreases as its input grows, so a
+/// binary search between a time certainly too early and `after` itself finds it.
+fn first_completion_due_after(months: u32, after: OffsetDateTime) -> OffsetDateTime {
+    let due_after = |x: OffsetDateTime| add_months(x, months) > after;
+    let mut hi = after;
+    if !due_after(hi) {
+        // Zero months: due when completed.
+        return after + Duration::microseconds(1);
+    }
+    let mut lo = after - Duration::days(31 * i64::from(months) + 1);
+    while (hi - lo).whole_microseconds() > 1 {
+        let half = i64::try_from((hi - lo).whole_microseconds() / 2).unwrap_or(i64::MAX);
+        let mid = lo + Duration::microseconds(half);
+        if due_after(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi
+}
+
+/// A standing's place in the order of concern (0 current … 3 overdue), and back.
+impl Standing {
+    #[must_use]
+    pub const fn rank(self) -> i64 {
+        match self {
+            Self::Current => 0,
+            Self::DueSoon => 1,
+            Self::NotStarted => 2,
+            Self::Overdue => 3,
+        }
+    }
+
+    #[must_use]
+    pub const fn from_rank(rank: i64) -> Option<Self> {
+        match rank {
+            0 => Some(Self::Current),
+            1 => Some(Self::DueSoon),
+            2 => Some(Self::NotStarted),
+            3 => Some(Self::Overdue),
+            _ => None,
+        }
+    }
+}
+
 /// Which reminder is due at `now` for a course due at `due`: the smallest offset
 /// (days before the due date; 0 is the day it becomes overdue) whose day has come.
 /// Reminders missed while the server was down are not sent late one after another:
@@ -277,6 +348,64 @@ pub fn fiscal_year_of(at: OffsetDateTime, start_month: u8) -> i32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cutoffs_give_the_same_standing_as_the_due_date() {
+        use time::macros::datetime;
+        let now = datetime!(2026-03-31 12:00 UTC);
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for months in [1u32, 6, 11, 12, 24, 60] {
+            let t = AssignmentTerms {
+                course: "c".into(),
+                position: Audience::CabinCrew,
+                base: None,
+                due_days: 30,
+                recur_months: months,
+            };
+            let cut = Cutoffs::at(&t, now);
+            // Every completion near the limits (microseconds either side) and many at random.
+            let mut times: Vec<OffsetDateTime> = [cut.current_from, cut.soon_from]
+                .iter()
+                .flat_map(|c| [-1i64, 0, 1].map(|d| *c + Duration::microseconds(d)))
+                .collect();
+            for _ in 0..2000 {
+                let back = i64::try_from(next() % (6 * 365 * 86_400)).unwrap();
+                times.push(now - Duration::seconds(back));
+            }
+            // A completion after the moment does not count (`due_for`; the database's query
+            // leaves it out too).
+            for done in times.into_iter().filter(|t| *t <= now) {
+                let (due, completed) = due_for(&t, now - Duration::days(4000), [("c", done)], now);
+                let want = standing(due, completed, now);
+                let got = if done >= cut.current_from {
+                    Standing::Current
+                } else if done >= cut.soon_from {
+                    Standing::DueSoon
+                } else {
+                    Standing::Overdue
+                };
+                assert_eq!(got, want, "{months} months, completed {done}");
+            }
+            for joined_days in [0i64, 29, 30, 31, 400] {
+                let joined = now - Duration::days(joined_days);
+                let (due, completed) = due_for(&t, joined, [], now);
+                let got = if joined <= cut.joined_by { Standing::Overdue } else { Standing::NotStarted };
+                assert_eq!(got, standing(due, completed, now), "joined {joined_days} days ago");
+            }
+        }
+        for s in Standing::ALL {
+            assert_eq!(Standing::from_rank(s.rank()), Some(s));
+        }
+        let mut by_rank = Standing::ALL;
+        by_rank.sort();
+        assert!(by_rank.windows(2).all(|w| w[0].rank() < w[1].rank()), "rank follows the order of concern");
+    }
+
     use super::*;
     use time::macros::datetime;
 

@@ -6,7 +6,7 @@
 //! is queued once on any number of nodes. The admins' digest of people newly overdue
 //! claims those rows again (`digest_id`) in the transaction that queues it.
 
-use sightline_domain::assign::{AssignmentTerms, DEFAULT_OFFSETS, offsets_text, parse_offsets};
+use sightline_domain::assign::{AssignmentTerms, Cutoffs, DEFAULT_OFFSETS, offsets_text, parse_offsets};
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::learn::Audience;
@@ -119,6 +119,30 @@ fn to_assignment(r: AssignmentRow) -> Result<Assignment> {
         updated_at: from_micros(r.updated_at),
         version: r.version,
     })
+}
+
+/// What the dashboard's drill-down keeps: a position, a base (any case), a standing rank.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TallyFilter<'a> {
+    pub position: Option<Audience>,
+    pub base: Option<&'a str>,
+    pub rank: Option<i64>,
+}
+
+/// How many people of a position and base stand at a rank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallyGroup {
+    pub position: Audience,
+    pub base: Option<String>,
+    pub rank: i64,
+    pub people: i64,
+}
+
+/// [`Db::compliance_tally`]'s answer: every group (unfiltered) and the drill-down's ids.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub groups: Vec<TallyGroup>,
+    pub drill: Vec<UserId>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -366,7 +390,33 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value did not parse.
     pub async fn trained_people(&self, org: OrgId, after: Option<UserId>, limit: i64) -> Result<Vec<TrainedPerson>> {
+        self.packed_people(org, after, limit, None).await
+    }
+
+    /// These people of the organisation (active, with a position) with their
+    /// completions, in id order; ids not found are left out.
+    ///
+    /// # Errors
+    /// The database failed; a stored value did not parse.
+    pub async fn trained_people_by_ids(&self, org: OrgId, ids: &[UserId]) -> Result<Vec<TrainedPerson>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.packed_people(org, None, i64::try_from(ids.len()).unwrap_or(i64::MAX), Some(ids)).await
+    }
+
+    async fn packed_people(
+        &self,
+        org: OrgId,
+        after: Option<UserId>,
+        limit: i64,
+        ids: Option<&[UserId]>,
+    ) -> Result<Vec<TrainedPerson>> {
         let after = after.map_or(Uuid::nil(), |u| u.as_uuid());
+        let only = ids.map_or(String::new(), |ids| {
+            let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 4)).collect();
+            format!(" AND id IN ({})", marks.join(", "))
+        });
         // The page comes back as one JSON document (one row), not a row per person and
         // per certificate: SQLite's driver hands every row from its worker thread to the
         // caller's, a thread switch each, which made a 50,000-person dashboard take
@@ -374,35 +424,35 @@ impl Db {
         // [id, name, email, locale, position, base, created_at, [[course, issued_at]…]].
         let doc: Option<String> = match &self.0 {
             crate::Inner::Sqlite(p) => {
-                sqlx::query_scalar(
+                let sql = format!(
                     "SELECT json_group_array(json_array(lower(hex(u.id)), u.name, u.email, u.locale, u.position, \
                      u.base, u.created_at, json((SELECT json_group_array(json_array(c.course_id, c.issued_at)) \
                      FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id AND c.revoked_at IS NULL)))) \
                      FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
-                     WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE \
-                     ORDER BY id LIMIT $3) u",
-                )
-                .bind(org.as_uuid())
-                .bind(after)
-                .bind(limit)
-                .fetch_one(p)
-                .await?
+                     WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE{only} \
+                     ORDER BY id LIMIT $3) u"
+                );
+                let mut q = sqlx::query_scalar(&sql).bind(org.as_uuid()).bind(after).bind(limit);
+                for id in ids.unwrap_or_default() {
+                    q = q.bind(id.as_uuid());
+                }
+                q.fetch_one(p).await?
             }
             crate::Inner::Pg(p) => {
-                sqlx::query_scalar(
+                let sql = format!(
                     "SELECT COALESCE(json_agg(json_build_array(u.id::text, u.name, u.email, u.locale, u.position, \
                      u.base, u.created_at, (SELECT COALESCE(json_agg(json_build_array(c.course_id, c.issued_at)), \
                      '[]'::json) FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id \
                      AND c.revoked_at IS NULL))), '[]'::json)::text \
                      FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
-                     WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE \
-                     ORDER BY id LIMIT $3) u",
-                )
-                .bind(org.as_uuid())
-                .bind(after)
-                .bind(limit)
-                .fetch_one(p)
-                .await?
+                     WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE{only} \
+                     ORDER BY id LIMIT $3) u"
+                );
+                let mut q = sqlx::query_scalar(&sql).bind(org.as_uuid()).bind(after).bind(limit);
+                for id in ids.unwrap_or_default() {
+                    q = q.bind(id.as_uuid());
+                }
+                q.fetch_one(p).await?
             }
         };
         type Packed = (String, String, String, Option<String>, Option<String>, Option<String>, i64, Vec<(String, i64)>);
@@ -427,6 +477,105 @@ impl Db {
         // Aggregates promise no order: the page in id order, so the next starts after its last.
         people.sort_by_key(|p| p.id.as_uuid());
         Ok(people)
+    }
+
+    /// The compliance dashboard's counts, computed in the database: for every person
+    /// an assignment covers, their worst standing over the assignments (ranks as
+    /// [`Standing::rank`]), counted by position, base and standing; and the ids of the
+    /// first `drill` people the filter keeps, worst first, then soonest due
+    /// (approximately: a month counted as its mean length; the caller orders them
+    /// exactly). `rules` carry each assignment's [`Cutoffs`] at `now`.
+    ///
+    /// # Errors
+    /// The database failed; a stored value did not parse.
+    pub async fn compliance_tally(
+        &self,
+        org: OrgId,
+        rules: &[(AssignmentTerms, Cutoffs)],
+        now: OffsetDateTime,
+        filter: &TallyFilter<'_>,
+        drill: i64,
+    ) -> Result<Tally> {
+        if rules.is_empty() {
+            return Ok(Tally::default());
+        }
+        const DAY: i64 = 86_400_000_000;
+        const MONTH: i64 = 2_629_746_000_000;
+        let values: Vec<String> = (0..rules.len())
+            .map(|i| {
+                let b = 7 + i * 8;
+                format!(
+                    "(CAST(${} AS TEXT), CAST(${} AS TEXT), CAST(${} AS TEXT), CAST(${} AS BIGINT), \
+                     CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT))",
+                    b,
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                )
+            })
+            .collect();
+        // `CROSS JOIN` keeps SQLite reading each person once (people outer, the few
+        // rules inner); PostgreSQL plans it as any inner join.
+        let sql = format!(
+            "WITH rules (course, position, base, current_from, soon_from, joined_by, due_us, recur_us) AS \
+             (VALUES {}), \
+             items AS (SELECT u.id, u.position, u.base, u.created_at, r.current_from, r.soon_from, r.joined_by, \
+               r.due_us, r.recur_us, (SELECT MAX(c.issued_at) FROM certificates c WHERE c.org_id = $1 \
+               AND c.user_id = u.id AND c.course_id = r.course AND c.revoked_at IS NULL AND c.issued_at <= $2) AS last \
+               FROM users u CROSS JOIN rules r \
+               WHERE r.position = u.position AND (r.base IS NULL OR lower(r.base) = lower(u.base)) \
+               AND u.org_id = $1 AND u.active = TRUE AND u.position IS NOT NULL AND u.tip_line = FALSE), \
+             people AS MATERIALIZED (SELECT id, position, base, \
+               CAST(MAX(CASE WHEN last IS NULL THEN (CASE WHEN created_at <= joined_by THEN 3 ELSE 2 END) \
+                 WHEN last >= current_from THEN 0 WHEN last >= soon_from THEN 1 ELSE 3 END) AS BIGINT) AS worst, \
+               MIN(CASE WHEN last IS NULL THEN created_at + due_us ELSE last + recur_us END) AS first_due \
+               FROM items GROUP BY id, position, base) \
+             SELECT CAST(0 AS BIGINT) AS part, position, base, worst, CAST(COUNT(*) AS BIGINT) AS n, NULL AS id \
+               FROM people GROUP BY position, base, worst \
+             UNION ALL \
+             SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, position, base, worst, first_due AS n, id FROM people \
+               WHERE (CAST($4 AS TEXT) IS NULL OR position = CAST($4 AS TEXT)) \
+               AND (CAST($5 AS TEXT) IS NULL OR lower(base) = lower(CAST($5 AS TEXT))) \
+               AND (CAST($6 AS BIGINT) IS NULL OR worst = CAST($6 AS BIGINT)) \
+               ORDER BY worst DESC, first_due, id LIMIT $3) drill",
+            values.join(", ")
+        );
+        type Row = (i64, Option<String>, Option<String>, i64, i64, Option<Uuid>);
+        let rows: Vec<Row> = db_run!(self, |p| {
+            let mut q = sqlx::query_as(&sql)
+                .bind(org.as_uuid())
+                .bind(to_micros(now))
+                .bind(drill)
+                .bind(filter.position.map(Audience::as_str))
+                .bind(filter.base)
+                .bind(filter.rank);
+            for (t, cut) in rules {
+                q = q
+                    .bind(t.course.as_str())
+                    .bind(t.position.as_str())
+                    .bind(t.base.as_deref())
+                    .bind(to_micros(cut.current_from))
+                    .bind(to_micros(cut.soon_from))
+                    .bind(to_micros(cut.joined_by))
+                    .bind(i64::from(t.due_days) * DAY)
+                    .bind(i64::from(t.recur_months) * MONTH);
+            }
+            q.fetch_all(p).await?
+        });
+        let mut tally = Tally::default();
+        for (part, position, base, worst, n, id) in rows {
+            let position: Audience = stored("position", position.as_deref().unwrap_or_default())?;
+            if part == 0 {
+                tally.groups.push(TallyGroup { position, base, rank: worst, people: n });
+            } else if let Some(id) = id {
+                tally.drill.push(UserId::from_uuid(id));
+            }
+        }
+        Ok(tally)
     }
 
     /// One person's completions (certificates not revoked), oldest first: (course, issued at).

@@ -97,7 +97,9 @@ impl Db {
         let half = (n / 2).max(1);
         let mut rows: Vec<SampleRow> = Vec::new();
         for order in ["ASC", "DESC"] {
-            let sql = format!("SELECT org_id, id, sealed, wrapped_key FROM reports WHERE purged_at IS NULL ORDER BY id {order} LIMIT $1");
+            let sql = format!(
+                "SELECT org_id, id, sealed, wrapped_key FROM reports WHERE purged_at IS NULL ORDER BY id {order} LIMIT $1"
+            );
             let batch: Vec<SampleRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(half).fetch_all(p).await?);
             rows.extend(batch);
         }

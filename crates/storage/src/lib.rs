@@ -57,7 +57,8 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use alerts::{AlertChange, AlertChannel, AlertTarget, DueAlert};
 pub use assign::{
-    AdminContact, Assignment, MAX_ASSIGNMENTS, OverduePerson, ReminderClaim, TrainedPerson, TrainingSettings,
+    AdminContact, Assignment, MAX_ASSIGNMENTS, OverduePerson, ReminderClaim, Tally, TallyFilter, TallyGroup,
+    TrainedPerson, TrainingSettings,
 };
 pub use audit::AuditPage;
 pub use auth::{ApiTokenRecord, Invitation, LoginFailures, NewSession, PasswordReset, SessionRecord};
