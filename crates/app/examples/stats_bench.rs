@@ -25,8 +25,9 @@ use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::OrgId;
 use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::stats::{K, month_of, months_ending};
+use sightline_storage::testing::bulk::{Rng, bytes_literal as bytes_lit, uuid_literal as uuid_lit};
 use sightline_storage::testing::{self, TestDb};
-use sightline_storage::{Db, Engine, StatsScope};
+use sightline_storage::{Db, StatsScope};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -45,20 +46,6 @@ const COURSES: [(&str, &str); 5] = [
 ];
 const CHUNK: usize = 1000;
 
-/// A small deterministic generator (xorshift), so every run and engine gets the same data.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 struct Report {
     id: uuid::Uuid,
     org: usize,
@@ -76,29 +63,6 @@ struct Learner {
     course: usize,
     issued_at: i64,
     revoked: bool,
-}
-
-fn uuid_lit(engine: Engine, u: uuid::Uuid) -> String {
-    match engine {
-        Engine::Sqlite => format!("X'{}'", u.simple()),
-        Engine::Postgres => format!("'{u}'"),
-    }
-}
-
-fn bytes_lit(engine: Engine, hex: &str) -> String {
-    match engine {
-        Engine::Sqlite => format!("X'{hex}'"),
-        Engine::Postgres => format!("'\\x{hex}'::bytea"),
-    }
-}
-
-async fn insert_chunks(db: &Db, head: &str, rows: impl Iterator<Item = String>) {
-    let mut rows = rows.peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<String> = rows.by_ref().take(CHUNK).collect();
-        let sql = format!("{head} VALUES {}", chunk.join(","));
-        testing::execute(db, &sql).await.unwrap();
-    }
 }
 
 #[tokio::main]
@@ -124,7 +88,7 @@ async fn main() {
             signs.sort_unstable();
             signs.dedup();
             Report {
-                id: uuid::Uuid::from_u64_pair(rng.next(), rng.next()),
+                id: uuid::Uuid::from_u64_pair(rng.next_u64(), rng.next_u64()),
                 org: rng.below(20) as usize,
                 received_at: end - (rng.below(span as u64) as i64),
                 origin,
@@ -137,7 +101,7 @@ async fn main() {
         .collect();
     let learners: Vec<Learner> = (0..n_learners)
         .map(|_| Learner {
-            id: uuid::Uuid::from_u64_pair(rng.next(), rng.next()),
+            id: uuid::Uuid::from_u64_pair(rng.next_u64(), rng.next_u64()),
             org: rng.below(20) as usize,
             course: rng.below(4) as usize,
             issued_at: end - (rng.below(span as u64) as i64),
@@ -240,7 +204,7 @@ async fn load(db: &Db, reports: &[Report], learners: &[Learner]) -> Vec<OrgId> {
     }
     let u = |x: uuid::Uuid| uuid_lit(engine, x);
     let blob = bytes_lit(engine, "00");
-    insert_chunks(
+    testing::bulk::insert_chunks(
         db,
         "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, reporter_role, phase, flight, \
          flight_date, origin, destination, seats, potential_victims, companions, indicators, disclosed, companion_aware, \
@@ -262,9 +226,11 @@ async fn load(db: &Db, reports: &[Report], learners: &[Learner]) -> Vec<OrgId> {
                 r.route,
             )
         }),
+        CHUNK,
     )
-    .await;
-    insert_chunks(
+    .await
+    .unwrap();
+    testing::bulk::insert_chunks(
         db,
         "INSERT INTO users (id, org_id, name, email, created_at, position)",
         learners.iter().map(|l| {
@@ -276,9 +242,11 @@ async fn load(db: &Db, reports: &[Report], learners: &[Learner]) -> Vec<OrgId> {
                 COURSES[l.course].1
             )
         }),
+        CHUNK,
     )
-    .await;
-    insert_chunks(
+    .await
+    .unwrap();
+    testing::bulk::insert_chunks(
         db,
         "INSERT INTO check_attempts (id, org_id, user_id, course_id, lang, drawn, started_at, passed, percent, submitted_at)",
         learners.iter().map(|l| {
@@ -292,9 +260,11 @@ async fn load(db: &Db, reports: &[Report], learners: &[Learner]) -> Vec<OrgId> {
                 l.issued_at
             )
         }),
+        CHUNK,
     )
-    .await;
-    insert_chunks(
+    .await
+    .unwrap();
+    testing::bulk::insert_chunks(
         db,
         "INSERT INTO certificates (id, code, attempt_id, org_id, user_id, name, course_id, lang, issued_at, valid_until, \
          holder_position, revoked_at)",
@@ -313,8 +283,10 @@ async fn load(db: &Db, reports: &[Report], learners: &[Learner]) -> Vec<OrgId> {
                 if l.revoked { l.issued_at.to_string() } else { "NULL".into() }
             )
         }),
+        CHUNK,
     )
-    .await;
+    .await
+    .unwrap();
     orgs
 }
 

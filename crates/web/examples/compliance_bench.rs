@@ -25,6 +25,7 @@ use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::learn::Audience;
 use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::user::{Email, PersonName, Role, Roles};
+use sightline_storage::testing::bulk::{Rng, insert_chunks as insert, uuid_literal as lit};
 use sightline_storage::testing::{self, TestDb};
 use sightline_storage::{Db, Engine, NewSession, NewUser};
 use sightline_web::{AppState, Clock, Config};
@@ -38,34 +39,6 @@ const POSITIONS: [(&str, &str); 4] = [
     ("ground", "ground-gate"),
     ("security", "security-ops"),
 ];
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn lit(engine: Engine, u: uuid::Uuid) -> String {
-    match engine {
-        Engine::Sqlite => format!("X'{}'", u.simple()),
-        Engine::Postgres => format!("'{u}'"),
-    }
-}
-
-async fn insert_chunks(db: &Db, head: &str, rows: impl Iterator<Item = String>) {
-    let mut rows = rows.peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<String> = rows.by_ref().take(CHUNK).collect();
-        testing::execute(db, &format!("{head} VALUES {}", chunk.join(","))).await.unwrap();
-    }
-}
 
 #[tokio::main]
 async fn main() {
@@ -165,25 +138,28 @@ async fn run(db: &Db, n_people: usize, n_certs: usize) {
             )
         })
         .collect();
-    insert_chunks(db, "INSERT INTO users (id, org_id, name, email, created_at, position, base)", rows.into_iter())
-        .await;
+    insert(db, "INSERT INTO users (id, org_id, name, email, created_at, position, base)", rows.into_iter(), CHUNK)
+        .await
+        .unwrap();
     let certs: Vec<(uuid::Uuid, uuid::Uuid, &str, i64, bool)> = (0..n_certs)
         .map(|_| {
             let (user, pos) = ids[rng.below(ids.len() as u64) as usize];
             let course = if rng.below(5) == 0 { POSITIONS[rng.below(4) as usize].1 } else { POSITIONS[pos].1 };
             let issued = end - i64::try_from(rng.below(3 * 365)).unwrap() * day - 3_600_000_000;
-            (uuid::Uuid::from_u64_pair(rng.next(), rng.next()), user, course, issued, rng.below(20) == 0)
+            (uuid::Uuid::from_u64_pair(rng.next_u64(), rng.next_u64()), user, course, issued, rng.below(20) == 0)
         })
         .collect();
-    insert_chunks(
+    insert(
         db,
         "INSERT INTO check_attempts (id, org_id, user_id, course_id, lang, drawn, started_at, passed, percent, submitted_at)",
         certs.iter().map(|(id, user, course, issued, _)| {
             format!("({}, {o}, {}, '{course}', 'en', '[]', {issued}, TRUE, 100, {issued})", lit(engine, *id), lit(engine, *user))
         }),
+        CHUNK,
     )
-    .await;
-    insert_chunks(
+    .await
+    .unwrap();
+    insert(
         db,
         "INSERT INTO certificates (id, code, attempt_id, org_id, user_id, name, course_id, lang, issued_at, valid_until, revoked_at)",
         certs.iter().map(|(id, user, course, issued, revoked)| {
@@ -196,8 +172,10 @@ async fn run(db: &Db, n_people: usize, n_certs: usize) {
                 if *revoked { issued.to_string() } else { "NULL".into() }
             )
         }),
+        CHUNK,
     )
-    .await;
+    .await
+    .unwrap();
     if engine == Engine::Postgres {
         testing::execute(db, "ANALYZE").await.unwrap();
     }

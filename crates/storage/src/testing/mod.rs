@@ -2,6 +2,7 @@
 //! schema ([`schema`]) for the parity test. Used by this crate's tests and by the web
 //! and CLI crates' tests (behind the `testing` feature); not part of the product.
 
+pub mod bulk;
 pub mod schema;
 pub mod sealed;
 
