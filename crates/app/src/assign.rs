@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use sightline_domain::assign::{
-    AssignmentInput, AssignmentTerms, Cutoffs, Standing, due_for, fiscal_year, fiscal_year_of, parse_fiscal_start,
+    AssignmentInput, AssignmentTerms, Standing, due_for, fiscal_year, fiscal_year_of, parse_fiscal_start,
     parse_offsets, standing,
 };
 use sightline_domain::export::spreadsheet_cell;
@@ -338,20 +338,18 @@ impl App {
         let assignments = self.db.assignments(org).await?;
         let settings = self.db.training_settings(org).await?;
         let now = self.now();
-        // Counted in the database (each assignment's limits at `now`, from the domain),
-        // so 50,000 people are never read into memory; the drill-down's people are then
-        // read and placed exactly here.
-        let rules: Vec<(AssignmentTerms, Cutoffs)> =
-            assignments.iter().map(|a| (a.terms.clone(), Cutoffs::at(&a.terms, now))).collect();
+        // Counted in the database from each person's standing row (brought up to date
+        // first: the people changed since the last count, or everyone after an
+        // assignment changed), so 50,000 people are never read into memory; the
+        // drill-down's people are then read and placed exactly here.
+        self.db.refresh_standings(org, now).await?;
         let want = TallyFilter {
             position: filter.position,
             base: filter.base.as_deref(),
             rank: filter.status.map(Standing::rank),
         };
-        let counted = self
-            .db
-            .compliance_tally(org, &rules, now, &want, i64::try_from(MAX_DRILL_ROWS).unwrap_or(i64::MAX))
-            .await?;
+        let counted =
+            self.db.standing_tally(org, now, &want, i64::try_from(MAX_DRILL_ROWS).unwrap_or(i64::MAX)).await?;
         let mut bases: Vec<String> = counted.groups.iter().filter_map(|g| g.base.clone()).collect();
         bases.sort_unstable();
         bases.dedup();

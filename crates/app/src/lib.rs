@@ -37,6 +37,7 @@ pub mod signin;
 pub mod sso;
 pub mod stats;
 pub mod tips;
+pub mod token_cache;
 pub mod tokens;
 mod two_factor;
 pub mod xapi;
@@ -68,6 +69,8 @@ pub struct App {
     pub ingest: reports::IngestQueue,
     /// Public tips' proof-of-work key, receipt pepper and in-memory rate limits.
     pub tips: Arc<tips::TipGuard>,
+    /// API tokens read in the last few seconds (emptied by changes made here).
+    pub tokens: Arc<token_cache::TokenCache>,
 }
 
 impl App {
@@ -76,7 +79,15 @@ impl App {
     pub fn new(db: Db, clock: Clock, keys: MasterKey) -> Self {
         let ingest = reports::IngestQueue::start(db.clone(), clock.clone());
         let tips = Arc::new(tips::TipGuard::new(&keys, tips::TipPolicy::default()));
-        Self { db, clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest, tips }
+        let tokens = Arc::new(token_cache::TokenCache::new(token_cache::TOKEN_CACHE_TTL));
+        Self { db, clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest, tips, tokens }
+    }
+
+    /// Trust an API token read from the database for `ttl` (zero: read it every time).
+    #[must_use]
+    pub fn with_token_cache(mut self, ttl: std::time::Duration) -> Self {
+        self.tokens = Arc::new(token_cache::TokenCache::new(ttl));
+        self
     }
 
     /// Apply these anti-abuse settings to public tips (tests lower the work).

@@ -238,7 +238,10 @@ impl App {
         }
         let audit = self.audit(caller, AuditAction::RosterImported);
         match self.db.import_roster(org, &rows, audit, &welcome, self.now()).await {
-            Ok(count) => Ok(RosterOutcome::Imported { count, emailed: !welcome.is_empty() }),
+            Ok(count) => {
+                self.tokens.invalidate();
+                Ok(RosterOutcome::Imported { count, emailed: !welcome.is_empty() })
+            }
             Err(sightline_storage::StorageError::RosterConflicts(c)) => {
                 Ok(RosterOutcome::Refused(c.into_iter().map(|(line, _)| row(line, "email", "email-taken")).collect()))
             }
@@ -267,6 +270,7 @@ impl App {
         }
         let audit = self.audit(caller, AuditAction::RolesChanged);
         self.db.set_roles(org, user, roles, audit, self.now()).await?;
+        self.tokens.invalidate();
         Ok(target)
     }
 
@@ -283,6 +287,7 @@ impl App {
         };
         let target = self.person(caller, org, user).await?;
         self.db.set_position(org, user, position).await?;
+        self.tokens.invalidate();
         let entry = self
             .audit(caller, AuditAction::PositionChanged)
             .org(org)

@@ -164,12 +164,22 @@ impl App {
         Ok(self.db.session(session_hash, self.now()).await?)
     }
 
-    /// The person and scopes a live API token (as sent, not hashed) stands for.
+    /// The person and scopes a live API token (as sent, not hashed) stands for —
+    /// as read in the last few seconds ([`crate::token_cache`]).
     ///
     /// # Errors
     /// The database failed.
     pub async fn api_token_user(&self, token: &str) -> Result<Option<(UserRecord, Scopes)>> {
-        Ok(self.db.user_by_api_token(&hash_token(token), self.now()).await?)
+        let hash = hash_token(token);
+        if let Some(hit) = self.tokens.get(&hash) {
+            return Ok(Some(hit));
+        }
+        let epoch = self.tokens.epoch();
+        let found = self.db.user_by_api_token(&hash, self.now()).await?;
+        if let Some((user, scopes)) = &found {
+            self.tokens.put(hash, user, scopes, epoch);
+        }
+        Ok(found)
     }
 
     /// End the session `session_hash` of `user`, audited.

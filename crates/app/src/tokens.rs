@@ -71,6 +71,7 @@ impl App {
             .await
             .or_refuse(self, Asker::of(caller), Owned::ApiToken(id))
             .await?;
+        self.tokens.invalidate();
         Ok(())
     }
 }

@@ -56,6 +56,8 @@ impl App {
         }
         let sealed = seal_totp_secret(&self.keys, user, &secret.to_base32()).map_err(AppError::Internal)?;
         self.db.enable_totp(user, &sealed, step, &hashes, ip, now).await?;
+        // Their tokens may now do what their roles need a second factor for.
+        self.tokens.invalidate();
         self.db.pass_two_factor(session_hash).await?;
         Ok(codes)
     }

@@ -87,6 +87,13 @@ enum Command {
         /// throttles and tip limits count per client, not per proxy).
         #[arg(long, env = "SIGHTLINE_TRUSTED_PROXIES", value_delimiter = ',')]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Trust an API token read from the database for this many seconds (0–60; 0:
+        /// read it with every request). A token revoked or a role removed on another
+        /// node stops working here within this time; on the node that made the change,
+        /// at once.
+        #[arg(long, env = "SIGHTLINE_TOKEN_CACHE_SECONDS", default_value_t = 5,
+              value_parser = clap::value_parser!(u64).range(0..=60))]
+        token_cache_seconds: u64,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -505,6 +512,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             allow_private_webhooks,
             metrics_token,
             trusted_proxies,
+            token_cache_seconds,
         } => {
             let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
             // Checked before anything is opened or created.
@@ -523,7 +531,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             if allow_private_webhooks {
                 config = config.allowing_private_webhooks();
             }
-            serve(db, listen, demo, &content, &key_file, config).await
+            let token_cache = std::time::Duration::from_secs(token_cache_seconds);
+            serve(db, listen, demo, &content, &key_file, config, token_cache).await
         }
         Command::Migrate { db } => {
             let database = open(&db).await?;
@@ -820,6 +829,7 @@ async fn serve(
     content: &Path,
     key_file: &Path,
     config: Config,
+    token_cache: std::time::Duration,
 ) -> Result<ExitCode, Fatal> {
     // Content first: the server refuses to start on invalid content, with the same
     // messages as `sightline content check`.
@@ -845,6 +855,7 @@ async fn serve(
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
     let mut state = AppState::new(database.clone(), config, Clock::System, keys).with_library(library);
+    state.app = state.app.with_token_cache(token_cache);
     // The tips' receipt pepper and proof-of-work key, kept sealed in the database so
     // they outlive key rotations.
     state.app = state.app.keep_derived_keys().await.map_err(|e| Fatal(format!("derived keys: {e}")))?;

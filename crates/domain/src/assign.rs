@@ -187,6 +187,78 @@ impl Standing {
     }
 }
 
+/// A person's worst standing over every assignment that covers them, for any moment
+/// from when it was made: each course's standing only worsens as time passes
+/// (current → due soon → overdue, or not started → overdue), so the worst of them
+/// does too, and three facts place any moment. A dashboard keeps one per person and
+/// counts 50,000 people from them without reading their certificates
+/// ([`StandingSummary::at`] gives the same answer as [`standing`] of [`due_for`]; tested).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StandingSummary {
+    /// Overdue from here on: the soonest due date of their assigned courses.
+    pub overdue_from: OffsetDateTime,
+    /// An assigned course they never completed: not started until it is overdue.
+    pub not_started: bool,
+    /// Due soon from here on ([`DUE_SOON_DAYS`] before the soonest due date of a
+    /// course they completed); `None` when they completed none.
+    pub soon_from: Option<OffsetDateTime>,
+    /// A completion dated after the summary was made was left out (as [`due_for`]
+    /// does): the summary holds until then and must be made again from that moment.
+    pub recheck_at: Option<OffsetDateTime>,
+}
+
+impl StandingSummary {
+    /// Where the person stands at `now` (not before the summary was made).
+    #[must_use]
+    pub fn at(&self, now: OffsetDateTime) -> Standing {
+        if now >= self.overdue_from {
+            Standing::Overdue
+        } else if self.not_started {
+            Standing::NotStarted
+        } else if self.soon_from.is_some_and(|s| now >= s) {
+            Standing::DueSoon
+        } else {
+            Standing::Current
+        }
+    }
+}
+
+/// The summary of a person (`position`, `base`, joined `joined`, with `completions`
+/// as (course, when)) over the assignments `terms`, made at `at`; `None` when no
+/// assignment covers them.
+#[must_use]
+pub fn summarise<'a>(
+    terms: impl IntoIterator<Item = &'a AssignmentTerms>,
+    person: (Option<Audience>, Option<&str>, OffsetDateTime),
+    completions: &[(String, OffsetDateTime)],
+    at: OffsetDateTime,
+) -> Option<StandingSummary> {
+    let (position, base, joined) = person;
+    let mut summary: Option<StandingSummary> = None;
+    for t in terms.into_iter().filter(|t| t.covers(position, base)) {
+        let (due, completed) = due_for(t, joined, completions.iter().map(|(c, w)| (c.as_str(), *w)), at);
+        let later = completions.iter().filter(|(c, w)| *c == t.course && *w > at).map(|(_, w)| *w).min();
+        let soon = completed.then(|| due - Duration::days(DUE_SOON_DAYS));
+        let s = summary.get_or_insert(StandingSummary {
+            overdue_from: due,
+            not_started: false,
+            soon_from: None,
+            recheck_at: None,
+        });
+        s.overdue_from = s.overdue_from.min(due);
+        s.not_started |= !completed;
+        s.soon_from = match (s.soon_from, soon) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        s.recheck_at = match (s.recheck_at, later) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    summary
+}
+
 /// A person's standing at `now`: overdue once the due date has come; before that,
 /// not started when they never completed the course, due soon within
 /// [`DUE_SOON_DAYS`], else current.
@@ -201,53 +273,6 @@ pub fn standing(due: OffsetDateTime, completed: bool, now: OffsetDateTime) -> St
     } else {
         Standing::Current
     }
-}
-
-/// Where a person stands on one assignment at a moment, as three limits a database
-/// can compare stored times with (so a dashboard can count 50,000 people without
-/// reading them): with a last completion `c` (not after the moment), they are current
-/// when `c >= current_from`, due soon when `c >= soon_from`, else overdue; never having
-/// completed it, overdue when they joined at or before `joined_by`, else not started.
-/// The same answer as [`standing`] of [`due_for`] (tested against it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cutoffs {
-    pub current_from: OffsetDateTime,
-    pub soon_from: OffsetDateTime,
-    pub joined_by: OffsetDateTime,
-}
-
-impl Cutoffs {
-    #[must_use]
-    pub fn at(t: &AssignmentTerms, now: OffsetDateTime) -> Self {
-        Self {
-            current_from: first_completion_due_after(t.recur_months, now + Duration::days(DUE_SOON_DAYS)),
-            soon_from: first_completion_due_after(t.recur_months, now),
-            joined_by: now - Duration::days(i64::from(t.due_days)),
-        }
-    }
-}
-
-/// The earliest completion (to the microsecond) whose next due date, `months` later,
-/// falls after `after`. [`add_months`] never decreases as its input grows, so a
-/// binary search between a time certainly too early and `after` itself finds it.
-fn first_completion_due_after(months: u32, after: OffsetDateTime) -> OffsetDateTime {
-    let due_after = |x: OffsetDateTime| add_months(x, months) > after;
-    let mut hi = after;
-    if !due_after(hi) {
-        // Zero months: due when completed.
-        return after + Duration::microseconds(1);
-    }
-    let mut lo = after - Duration::days(31 * i64::from(months) + 1);
-    while (hi - lo).whole_microseconds() > 1 {
-        let half = i64::try_from((hi - lo).whole_microseconds() / 2).unwrap_or(i64::MAX);
-        let mid = lo + Duration::microseconds(half);
-        if due_after(mid) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    hi
 }
 
 /// A standing's place in the order of concern (0 current … 3 overdue), and back.
@@ -349,61 +374,99 @@ pub fn fiscal_year_of(at: OffsetDateTime, start_month: u8) -> i32 {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn cutoffs_give_the_same_standing_as_the_due_date() {
-        use time::macros::datetime;
-        let now = datetime!(2026-03-31 12:00 UTC);
-        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        for months in [1u32, 6, 11, 12, 24, 60] {
-            let t = AssignmentTerms {
-                course: "c".into(),
-                position: Audience::CabinCrew,
-                base: None,
-                due_days: 30,
-                recur_months: months,
-            };
-            let cut = Cutoffs::at(&t, now);
-            // Every completion near the limits (microseconds either side) and many at random.
-            let mut times: Vec<OffsetDateTime> = [cut.current_from, cut.soon_from]
-                .iter()
-                .flat_map(|c| [-1i64, 0, 1].map(|d| *c + Duration::microseconds(d)))
-                .collect();
-            for _ in 0..2000 {
-                let back = i64::try_from(next() % (6 * 365 * 86_400)).unwrap();
-                times.push(now - Duration::seconds(back));
-            }
-            // A completion after the moment does not count (`due_for`; the database's query
-            // leaves it out too).
-            for done in times.into_iter().filter(|t| *t <= now) {
-                let (due, completed) = due_for(&t, now - Duration::days(4000), [("c", done)], now);
-                let want = standing(due, completed, now);
-                let got = if done >= cut.current_from {
-                    Standing::Current
-                } else if done >= cut.soon_from {
-                    Standing::DueSoon
-                } else {
-                    Standing::Overdue
-                };
-                assert_eq!(got, want, "{months} months, completed {done}");
-            }
-            for joined_days in [0i64, 29, 30, 31, 400] {
-                let joined = now - Duration::days(joined_days);
-                let (due, completed) = due_for(&t, joined, [], now);
-                let got = if joined <= cut.joined_by { Standing::Overdue } else { Standing::NotStarted };
-                assert_eq!(got, standing(due, completed, now), "joined {joined_days} days ago");
-            }
-        }
+    fn ranks_follow_the_order_of_concern() {
         for s in Standing::ALL {
             assert_eq!(Standing::from_rank(s.rank()), Some(s));
         }
         let mut by_rank = Standing::ALL;
         by_rank.sort();
         assert!(by_rank.windows(2).all(|w| w[0].rank() < w[1].rank()), "rank follows the order of concern");
+    }
+
+    #[test]
+    fn a_summary_stands_where_the_worst_of_the_courses_does_at_every_later_moment() {
+        use time::macros::datetime;
+        let made = datetime!(2026-03-31 12:00 UTC);
+        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let terms = |course: &str, base: Option<&str>, due_days: u32, recur_months: u32| AssignmentTerms {
+            course: course.into(),
+            position: Audience::CabinCrew,
+            base: base.map(Into::into),
+            due_days,
+            recur_months,
+        };
+        let all = [
+            terms("a", None, 30, 12),
+            terms("b", Some("HEL"), 10, 6),
+            terms("a", Some("hel"), 60, 24),
+            terms("c", Some("OUL"), 30, 1),
+        ];
+        let day = 86_400_i64;
+        let mut checked = 0;
+        for _ in 0..3000 {
+            let base = ["HEL", "OUL", "JFK"][usize::try_from(next(3)).unwrap()];
+            let joined = made - Duration::seconds(i64::try_from(next(3 * 365)).unwrap() * day);
+            let completions: Vec<(String, OffsetDateTime)> = (0..next(4))
+                .map(|_| {
+                    let course = ["a", "b", "c"][usize::try_from(next(3)).unwrap()];
+                    let back = i64::try_from(next(4 * 365 * 86_400)).unwrap() - 60 * 86_400;
+                    (course.to_owned(), made - Duration::seconds(back))
+                })
+                .collect();
+            let person = (Some(Audience::CabinCrew), Some(base), joined);
+            let s = summarise(&all, person, &completions, made);
+            assert_eq!(s.is_some(), all.iter().any(|t| t.covers(person.0, person.1)));
+            let Some(s) = s else { continue };
+            if !s.not_started {
+                // Every course completed: due soon a fixed time before overdue (the
+                // dashboard's database query counts on it).
+                assert_eq!(s.soon_from, Some(s.overdue_from - Duration::days(DUE_SOON_DAYS)));
+            }
+            for ahead in [0, 1, 29, 30, 31, 200, 400, 900] {
+                let now = made + Duration::days(ahead);
+                if s.recheck_at.is_some_and(|r| now >= r) {
+                    continue;
+                }
+                let want = all
+                    .iter()
+                    .filter(|t| t.covers(person.0, person.1))
+                    .map(|t| {
+                        let (due, done) = due_for(t, joined, completions.iter().map(|(c, w)| (c.as_str(), *w)), now);
+                        standing(due, done, now)
+                    })
+                    .max()
+                    .unwrap();
+                assert_eq!(s.at(now), want, "{completions:?} joined {joined} at {now}");
+                checked += 1;
+            }
+            // Exactly at the limits, too.
+            for edge in [Some(s.overdue_from), s.soon_from].into_iter().flatten() {
+                for d in [-1i64, 0, 1] {
+                    let now = edge + Duration::microseconds(d);
+                    if now < made || s.recheck_at.is_some_and(|r| now >= r) {
+                        continue;
+                    }
+                    let want = all
+                        .iter()
+                        .filter(|t| t.covers(person.0, person.1))
+                        .map(|t| {
+                            let (due, done) =
+                                due_for(t, joined, completions.iter().map(|(c, w)| (c.as_str(), *w)), now);
+                            standing(due, done, now)
+                        })
+                        .max()
+                        .unwrap();
+                    assert_eq!(s.at(now), want, "at the limit {now}");
+                }
+            }
+        }
+        assert!(checked > 5000, "{checked} moments checked");
     }
 
     use super::*;

@@ -25,20 +25,22 @@ pub struct Queued {
     pub overdue: usize,
 }
 
-/// One pass over every organisation with assignments. Without an SMTP relay nothing
-/// is queued, so nobody is marked reminded.
+/// One pass over every organisation with assignments: their compliance rows are
+/// brought up to date (so the dashboard finds little left to do), then reminders.
+/// Without an SMTP relay nothing is queued, so nobody is marked reminded.
 ///
 /// # Errors
 /// The database failed (what was queued before stays queued, once).
 pub async fn run_once(ctx: &Context) -> Result<Queued, StorageError> {
     let mut queued = Queued::default();
-    if ctx.smtp.is_none() {
-        return Ok(queued);
-    }
     let mut after = None;
     loop {
         let orgs = ctx.db.orgs_with_assignments(after, ORG_PAGE).await?;
         for org in &orgs {
+            ctx.db.refresh_standings(*org, ctx.now()).await?;
+            if ctx.smtp.is_none() {
+                continue;
+            }
             let q = remind_org(ctx, *org).await?;
             queued.reminders += q.reminders;
             queued.overdue += q.overdue;

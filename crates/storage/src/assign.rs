@@ -6,7 +6,7 @@
 //! is queued once on any number of nodes. The admins' digest of people newly overdue
 //! claims those rows again (`digest_id`) in the transaction that queues it.
 
-use sightline_domain::assign::{AssignmentTerms, Cutoffs, DEFAULT_OFFSETS, offsets_text, parse_offsets};
+use sightline_domain::assign::{AssignmentTerms, DEFAULT_OFFSETS, offsets_text, parse_offsets};
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::learn::Audience;
@@ -138,7 +138,7 @@ pub struct TallyGroup {
     pub people: i64,
 }
 
-/// [`Db::compliance_tally`]'s answer: every group (unfiltered) and the drill-down's ids.
+/// [`Db::standing_tally`]'s answer: every group (unfiltered) and the drill-down's ids.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     pub groups: Vec<TallyGroup>,
@@ -477,105 +477,6 @@ impl Db {
         // Aggregates promise no order: the page in id order, so the next starts after its last.
         people.sort_by_key(|p| p.id.as_uuid());
         Ok(people)
-    }
-
-    /// The compliance dashboard's counts, computed in the database: for every person
-    /// an assignment covers, their worst standing over the assignments (ranks as
-    /// [`Standing::rank`]), counted by position, base and standing; and the ids of the
-    /// first `drill` people the filter keeps, worst first, then soonest due
-    /// (approximately: a month counted as its mean length; the caller orders them
-    /// exactly). `rules` carry each assignment's [`Cutoffs`] at `now`.
-    ///
-    /// # Errors
-    /// The database failed; a stored value did not parse.
-    pub async fn compliance_tally(
-        &self,
-        org: OrgId,
-        rules: &[(AssignmentTerms, Cutoffs)],
-        now: OffsetDateTime,
-        filter: &TallyFilter<'_>,
-        drill: i64,
-    ) -> Result<Tally> {
-        if rules.is_empty() {
-            return Ok(Tally::default());
-        }
-        const DAY: i64 = 86_400_000_000;
-        const MONTH: i64 = 2_629_746_000_000;
-        let values: Vec<String> = (0..rules.len())
-            .map(|i| {
-                let b = 7 + i * 8;
-                format!(
-                    "(CAST(${} AS TEXT), CAST(${} AS TEXT), CAST(${} AS TEXT), CAST(${} AS BIGINT), \
-                     CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT))",
-                    b,
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7
-                )
-            })
-            .collect();
-        // `CROSS JOIN` keeps SQLite reading each person once (people outer, the few
-        // rules inner); PostgreSQL plans it as any inner join.
-        let sql = format!(
-            "WITH rules (course, position, base, current_from, soon_from, joined_by, due_us, recur_us) AS \
-             (VALUES {}), \
-             items AS (SELECT u.id, u.position, u.base, u.created_at, r.current_from, r.soon_from, r.joined_by, \
-               r.due_us, r.recur_us, (SELECT MAX(c.issued_at) FROM certificates c WHERE c.org_id = $1 \
-               AND c.user_id = u.id AND c.course_id = r.course AND c.revoked_at IS NULL AND c.issued_at <= $2) AS last \
-               FROM users u CROSS JOIN rules r \
-               WHERE r.position = u.position AND (r.base IS NULL OR lower(r.base) = lower(u.base)) \
-               AND u.org_id = $1 AND u.active = TRUE AND u.position IS NOT NULL AND u.tip_line = FALSE), \
-             people AS MATERIALIZED (SELECT id, position, base, \
-               CAST(MAX(CASE WHEN last IS NULL THEN (CASE WHEN created_at <= joined_by THEN 3 ELSE 2 END) \
-                 WHEN last >= current_from THEN 0 WHEN last >= soon_from THEN 1 ELSE 3 END) AS BIGINT) AS worst, \
-               MIN(CASE WHEN last IS NULL THEN created_at + due_us ELSE last + recur_us END) AS first_due \
-               FROM items GROUP BY id, position, base) \
-             SELECT CAST(0 AS BIGINT) AS part, position, base, worst, CAST(COUNT(*) AS BIGINT) AS n, NULL AS id \
-               FROM people GROUP BY position, base, worst \
-             UNION ALL \
-             SELECT * FROM (SELECT CAST(1 AS BIGINT) AS part, position, base, worst, first_due AS n, id FROM people \
-               WHERE (CAST($4 AS TEXT) IS NULL OR position = CAST($4 AS TEXT)) \
-               AND (CAST($5 AS TEXT) IS NULL OR lower(base) = lower(CAST($5 AS TEXT))) \
-               AND (CAST($6 AS BIGINT) IS NULL OR worst = CAST($6 AS BIGINT)) \
-               ORDER BY worst DESC, first_due, id LIMIT $3) drill",
-            values.join(", ")
-        );
-        type Row = (i64, Option<String>, Option<String>, i64, i64, Option<Uuid>);
-        let rows: Vec<Row> = db_run!(self, |p| {
-            let mut q = sqlx::query_as(&sql)
-                .bind(org.as_uuid())
-                .bind(to_micros(now))
-                .bind(drill)
-                .bind(filter.position.map(Audience::as_str))
-                .bind(filter.base)
-                .bind(filter.rank);
-            for (t, cut) in rules {
-                q = q
-                    .bind(t.course.as_str())
-                    .bind(t.position.as_str())
-                    .bind(t.base.as_deref())
-                    .bind(to_micros(cut.current_from))
-                    .bind(to_micros(cut.soon_from))
-                    .bind(to_micros(cut.joined_by))
-                    .bind(i64::from(t.due_days) * DAY)
-                    .bind(i64::from(t.recur_months) * MONTH);
-            }
-            q.fetch_all(p).await?
-        });
-        let mut tally = Tally::default();
-        for (part, position, base, worst, n, id) in rows {
-            let position: Audience = stored("position", position.as_deref().unwrap_or_default())?;
-            if part == 0 {
-                tally.groups.push(TallyGroup { position, base, rank: worst, people: n });
-            } else if let Some(id) = id {
-                tally.drill.push(UserId::from_uuid(id));
-            }
-        }
-        Ok(tally)
     }
 
     /// One person's completions (certificates not revoked), oldest first: (course, issued at).

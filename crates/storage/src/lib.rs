@@ -44,6 +44,7 @@ mod time_conv;
 #[macro_use]
 mod tips;
 mod retention;
+mod standing;
 mod triage;
 mod users;
 
@@ -76,6 +77,7 @@ pub use reports::{Ingest, NewReport, ReportSummary};
 pub use retention::{DuePurge, PURGE_LEASE, PurgeRun};
 pub use sightline_domain::ids::OrgId;
 pub use sso::{SsoConfig, SsoLogin, SsoLoginSpend};
+pub use standing::{StandingMark, StandingRefresh, StandingRow, StandingState};
 pub use stats::{REFERRAL_OUTCOMES, ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};
 pub use time_conv::{from_micros, to_micros};
 pub use tips::{MAX_AIRPORTS, NewTip, NewTipMessage, PUBLIC_DESK_NAME, TipKey, TipMessage};

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use sightline_domain::assign::AssignmentTerms;
+use sightline_domain::assign::{AssignmentTerms, Standing};
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::directory::ContactKind;
 use sightline_domain::ids::{OrgId, UserId};
@@ -19,7 +19,7 @@ use sightline_storage::testing::{self, PG_ENV};
 use sightline_storage::{
     AdminContact, AlertChange, AlertChannel, Contact, Db, Ingest, Learner, MailKind, NewCertificate, NewMail,
     NewReport, NewSession, NewTip, NewTipMessage, NewUser, OverduePerson, QueueFilter, ReminderClaim, StorageError,
-    TrainingSettings, WelcomeLink,
+    TallyFilter, TrainingSettings, WelcomeLink,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -122,6 +122,8 @@ on_both_engines!(
     referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_list,
     assignments_are_per_organisation_versioned_and_audited,
     training_people_are_paged_with_their_completions,
+    standing_rows_follow_every_change_and_count_by_position_base_and_standing,
+    concurrent_standing_refreshes_agree,
     a_reminder_is_claimed_once_and_the_digest_names_each_overdue_person_once,
     concurrent_reminder_claims_queue_one_e_mail,
     sso_settings_belong_to_their_organisation_and_domains_are_unique,
@@ -2621,6 +2623,118 @@ async fn training_people_are_paged_with_their_completions(db: &Db) {
     assert!(seen[2].completions.is_empty(), "a revoked certificate is no completion");
     assert_eq!((seen[0].base.as_deref(), seen[0].position), (Some("HEL"), Some(Audience::CabinCrew)));
     assert_eq!(db.org_bases(a).await.unwrap(), ["HEL", "OUL"]);
+}
+
+/// Issue a certificate of `course` to `who`, dated `at`.
+async fn complete(db: &Db, org: OrgId, who: UserId, course: &str, code: &str, at: OffsetDateTime) {
+    let learner = Learner::User { org, user: who };
+    let attempt = db.create_attempt(&learner, course, "en", "[]", at).await.unwrap();
+    let mut c = cert(code, attempt);
+    c.course_id = course.into();
+    c.issued_at = at;
+    c.valid_until = at + Duration::days(365);
+    db.submit_attempt(&learner, attempt, "[]", 90, true, Some(&c), at).await.unwrap();
+}
+
+async fn tally_of(db: &Db, org: OrgId, at: OffsetDateTime) -> (Vec<(Audience, Option<String>, i64, i64)>, Vec<UserId>) {
+    let t = db.standing_tally(org, at, &TallyFilter::default(), 100).await.unwrap();
+    let mut groups: Vec<_> = t.groups.into_iter().map(|g| (g.position, g.base, g.rank, g.people)).collect();
+    groups.sort();
+    (groups, t.drill)
+}
+
+async fn standing_rows_follow_every_change_and_count_by_position_base_and_standing(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let late = positioned(db, a, "late@a.example", Audience::CabinCrew, "HEL").await;
+    let fresh = positioned(db, a, "fresh@a.example", Audience::CabinCrew, "HEL").await;
+    let soon = positioned(db, a, "soon@a.example", Audience::CabinCrew, "OUL").await;
+    let ground = positioned(db, a, "ground@a.example", Audience::Ground, "HEL").await;
+    let other = positioned(db, b, "other@b.example", Audience::CabinCrew, "HEL").await;
+    // Everyone joined long ago (created_at is NOW): count 400 days on instead.
+    let at = NOW + Duration::days(400);
+    complete(db, a, fresh, "cabin-crew", "SL-STND-0000-0001", at - Duration::days(30)).await;
+    complete(db, a, soon, "cabin-crew", "SL-STND-0000-0002", at - Duration::days(350)).await;
+    db.create_assignment(a, admin, &terms("cabin-crew", Audience::CabinCrew, None), NOW).await.unwrap();
+
+    // The first refresh makes every row.
+    let r = db.refresh_standings(a, at).await.unwrap();
+    assert!(r.rebuilt && !r.busy, "{r:?}");
+    let cc = Audience::CabinCrew;
+    let (groups, drill) = tally_of(db, a, at).await;
+    assert_eq!(
+        groups,
+        vec![(cc, Some("HEL".into()), 0, 1), (cc, Some("HEL".into()), 3, 1), (cc, Some("OUL".into()), 1, 1)]
+    );
+    assert_eq!(drill, vec![late, soon, fresh], "worst first");
+    assert_eq!(db.standing_of(a, ground).await.unwrap(), None, "no assignment covers ground staff");
+    assert!(db.standing_marks(a, 10).await.unwrap().is_empty(), "the rebuild spent the marks made before it");
+    let filtered = db
+        .standing_tally(a, at, &TallyFilter { position: Some(cc), base: Some("hel"), rank: Some(3) }, 100)
+        .await
+        .unwrap();
+    assert_eq!(filtered.drill, vec![late], "filters: position, base in any case, standing");
+    db.refresh_standings(b, at).await.unwrap();
+    assert_eq!(tally_of(db, b, at).await, (vec![], vec![]), "another organisation's people are not counted");
+    let _ = other;
+
+    // A certificate marks its holder; the next refresh makes only that row again.
+    complete(db, a, late, "cabin-crew", "SL-STND-0000-0003", at).await;
+    assert_eq!(db.standing_marks(a, 10).await.unwrap().iter().map(|m| m.user).collect::<Vec<_>>(), vec![late]);
+    let r = db.refresh_standings(a, at).await.unwrap();
+    assert_eq!((r.rebuilt, r.marked), (false, 1));
+    assert_eq!(db.standing_of(a, late).await.unwrap().unwrap().summary.at(at), Standing::Current);
+
+    // A revocation, too.
+    db.revoke_certificate(a, "SL-STND-0000-0001", admin, "test", at).await.unwrap();
+    db.refresh_standings(a, at).await.unwrap();
+    assert_eq!(db.standing_of(a, fresh).await.unwrap().unwrap().summary.at(at), Standing::Overdue);
+
+    // A change of position: the row follows the person (out of the count, and back).
+    db.set_position(a, soon, Some(Audience::Ground)).await.unwrap();
+    db.refresh_standings(a, at).await.unwrap();
+    assert_eq!(db.standing_of(a, soon).await.unwrap(), None);
+
+    // A new assignment makes every row again: ground staff are now counted.
+    let before = db.standing_state(a).await.unwrap();
+    db.create_assignment(a, admin, &terms("ground", Audience::Ground, None), NOW).await.unwrap();
+    assert!(!db.standing_state(a).await.unwrap().is_built(), "{before:?}");
+    let r = db.refresh_standings(a, at).await.unwrap();
+    assert!(r.rebuilt);
+    let (groups, _) = tally_of(db, a, at).await;
+    let ground_rows: Vec<_> = groups.iter().filter(|g| g.0 == Audience::Ground).collect();
+    let g = Audience::Ground;
+    assert_eq!(ground_rows, vec![&(g, Some("HEL".into()), 3, 1), &(g, Some("OUL".into()), 3, 1)], "both overdue");
+
+    // A completion dated after the refresh is left out until its moment comes.
+    complete(db, a, ground, "ground", "SL-STND-0000-0004", at + Duration::days(2)).await;
+    db.refresh_standings(a, at).await.unwrap();
+    let row = db.standing_of(a, ground).await.unwrap().unwrap();
+    assert_eq!((row.summary.at(at), row.summary.recheck_at), (Standing::Overdue, Some(at + Duration::days(2))));
+    let r = db.refresh_standings(a, at + Duration::days(3)).await.unwrap();
+    assert_eq!(r.marked, 1, "the row due for a recheck is made again");
+    let row = db.standing_of(a, ground).await.unwrap().unwrap();
+    assert_eq!((row.summary.at(at + Duration::days(3)), row.summary.recheck_at), (Standing::Current, None));
+}
+
+async fn concurrent_standing_refreshes_agree(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    for i in 0..30 {
+        positioned(db, a, &format!("p{i}@a.example"), Audience::CabinCrew, if i % 3 == 0 { "HEL" } else { "OUL" })
+            .await;
+    }
+    db.create_assignment(a, admin, &terms("cabin-crew", Audience::CabinCrew, None), NOW).await.unwrap();
+    let at = NOW + Duration::days(10);
+    let (x, y, z) = tokio::join!(db.refresh_standings(a, at), db.refresh_standings(a, at), db.refresh_standings(a, at));
+    let runs = [x.unwrap(), y.unwrap(), z.unwrap()];
+    assert!(runs.iter().all(|r| !r.busy), "each waited for the one before: {runs:?}");
+    assert_eq!(runs.iter().filter(|r| r.rebuilt).count(), 1, "one rebuilt, the others found it done: {runs:?}");
+    let (groups, drill) = tally_of(db, a, at).await;
+    let cc = Audience::CabinCrew;
+    assert_eq!(groups, vec![(cc, Some("HEL".into()), 2, 10), (cc, Some("OUL".into()), 2, 20)], "not started");
+    assert_eq!(drill.len(), 30);
 }
 
 async fn a_reminder_is_claimed_once_and_the_digest_names_each_overdue_person_once(db: &Db) {

@@ -482,3 +482,61 @@ async fn openapi_lists_every_status_with_the_envelope() {
     }
     app.finish().await;
 }
+
+/// Issue 16: API tokens are cached for a few seconds. A change made on one node
+/// (here: one `App`) stops the token there at once; another node (an `App` with its
+/// own cache on the same database) stops it within the cache's lifetime.
+#[tokio::test]
+async fn a_revoked_token_or_a_removed_role_stops_at_once_here_and_within_the_cache_lifetime_elsewhere() {
+    use std::time::{Duration, Instant};
+
+    use sightline_app::Caller;
+    use sightline_domain::user::Roles;
+
+    use crate::support::{make_person, token_for};
+    for db in engines().await {
+        let app = TestApp::new(db).await;
+        let org = make_person(&app.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
+        make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+        let token = token_for(&app.state.db, "crew@nw.example").await;
+        let ttl = Duration::from_secs(2);
+        let here = app.state.app.clone();
+        let there = app.state.app.clone().with_token_cache(ttl);
+        let roles_of = |found: Option<(sightline_storage::UserRecord, Scopes)>| found.map(|(u, _)| u.roles);
+        assert_eq!(roles_of(here.api_token_user(&token).await.unwrap()), Some(Roles::of([Role::Reporter])));
+        let cached_at = Instant::now();
+        assert_eq!(roles_of(there.api_token_user(&token).await.unwrap()), Some(Roles::of([Role::Reporter])));
+
+        // A role removed here (which revokes the tokens it granted): refused here at
+        // once; there, the cached entry answers until it is older than the lifetime.
+        let admin = app.user("admin@nw.example").await;
+        let now = app.state.now();
+        app.state.db.enable_totp(&admin, "JBSWY3DPEHPK3PXP", 1, &[], None, now).await.unwrap();
+        let admin = Caller::signed_in(app.user("admin@nw.example").await, true, None).unwrap();
+        let crew = app.user("crew@nw.example").await;
+        here.set_roles(&admin, org, crew.id, &Roles::of([Role::Learner])).await.unwrap();
+        assert_eq!(roles_of(here.api_token_user(&token).await.unwrap()), None, "refused at once here");
+        let seen_there = roles_of(there.api_token_user(&token).await.unwrap());
+        if cached_at.elapsed() < ttl {
+            assert_eq!(seen_there, Some(Roles::of([Role::Reporter])), "there, the cached entry still answers");
+        }
+        tokio::time::sleep(ttl).await;
+        assert_eq!(roles_of(there.api_token_user(&token).await.unwrap()), None, "refused there within the lifetime");
+
+        // A token revoked here: the same.
+        let token = token_for(&app.state.db, "crew@nw.example").await;
+        assert_eq!(roles_of(here.api_token_user(&token).await.unwrap()), Some(Roles::of([Role::Learner])));
+        assert_eq!(roles_of(there.api_token_user(&token).await.unwrap()), Some(Roles::of([Role::Learner])));
+        let crew = Caller::signed_in(app.user("crew@nw.example").await, true, None).unwrap();
+        let id = here.api_tokens(&crew).await.unwrap().iter().find(|t| t.revoked_at.is_none()).unwrap().id;
+        here.revoke_api_token(&crew, id).await.unwrap();
+        assert!(here.api_token_user(&token).await.unwrap().is_none(), "refused at once where it was revoked");
+        tokio::time::sleep(ttl).await;
+        assert!(there.api_token_user(&token).await.unwrap().is_none(), "refused elsewhere within the lifetime");
+
+        // With no cache, every request reads the database.
+        let none = app.state.app.clone().with_token_cache(Duration::ZERO);
+        assert!(none.api_token_user(&token).await.unwrap().is_none());
+        app.finish().await;
+    }
+}
