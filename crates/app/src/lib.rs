@@ -19,6 +19,7 @@ pub mod home;
 pub mod keys;
 pub mod learn;
 pub mod links;
+pub mod live;
 pub mod markdown;
 mod operations;
 mod orgs;
@@ -68,6 +69,8 @@ pub struct App {
     pub ingest: reports::IngestQueue,
     /// Public tips' proof-of-work key, receipt pepper and in-memory rate limits.
     pub tips: Arc<tips::TipGuard>,
+    /// The live queue's feed and its streams (one per process).
+    pub live: live::LiveQueue,
 }
 
 impl App {
@@ -76,7 +79,16 @@ impl App {
     pub fn new(db: Db, clock: Clock, keys: MasterKey) -> Self {
         let ingest = reports::IngestQueue::start(db.clone(), clock.clone());
         let tips = Arc::new(tips::TipGuard::new(&keys, tips::TipPolicy::default()));
-        Self { db, clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest, tips }
+        let live = live::LiveQueue::new(db.clone(), live::FeedMode::default(), live::StreamLimits::default());
+        Self { db, clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest, tips, live }
+    }
+
+    /// Hear of other nodes' changes this way, and serve at most these live streams
+    /// (before the first stream opens).
+    #[must_use]
+    pub fn with_live_feed(mut self, mode: live::FeedMode, limits: live::StreamLimits) -> Self {
+        self.live = live::LiveQueue::new(self.db.clone(), mode, limits);
+        self
     }
 
     /// Apply these anti-abuse settings to public tips (tests lower the work).

@@ -87,6 +87,12 @@ enum Command {
         /// throttles and tip limits count per client, not per proxy).
         #[arg(long, env = "SIGHTLINE_TRUSTED_PROXIES", value_delimiter = ',')]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// How this node hears of changes other nodes make to a desk's live queue:
+        /// `notify` (PostgreSQL LISTEN/NOTIFY; on SQLite, the server's own writes) or
+        /// `poll` (reads the change table every 250 ms, for PostgreSQL-compatible
+        /// engines without NOTIFY).
+        #[arg(long, env = "SIGHTLINE_LIVE_FEED", default_value = "notify", value_parser = ["notify", "poll"])]
+        live_feed: String,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -505,7 +511,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             allow_private_webhooks,
             metrics_token,
             trusted_proxies,
+            live_feed,
         } => {
+            let live_feed: sightline_app::live::FeedMode = live_feed.parse().map_err(Fatal)?;
             let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
             // Checked before anything is opened or created.
             let smtp = smtp_url.map(|url| sightline_web::Smtp::parse(&url, &smtp_from)).transpose().map_err(Fatal)?;
@@ -523,7 +531,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             if allow_private_webhooks {
                 config = config.allowing_private_webhooks();
             }
-            serve(db, listen, demo, &content, &key_file, config).await
+            serve(db, listen, demo, &content, &key_file, config, live_feed).await
         }
         Command::Migrate { db } => {
             let database = open(&db).await?;
@@ -820,6 +828,7 @@ async fn serve(
     content: &Path,
     key_file: &Path,
     config: Config,
+    live_feed: sightline_app::live::FeedMode,
 ) -> Result<ExitCode, Fatal> {
     // Content first: the server refuses to start on invalid content, with the same
     // messages as `sightline content check`.
@@ -845,6 +854,8 @@ async fn serve(
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
     let mut state = AppState::new(database.clone(), config, Clock::System, keys).with_library(library);
+    state.app = state.app.with_live_feed(live_feed, sightline_app::live::StreamLimits::default());
+    tracing::info!(mode = live_feed.as_str(), "live queue feed");
     // The tips' receipt pepper and proof-of-work key, kept sealed in the database so
     // they outlive key rotations.
     state.app = state.app.keep_derived_keys().await.map_err(|e| Fatal(format!("derived keys: {e}")))?;
@@ -877,6 +888,13 @@ async fn serve(
     );
 
     let jobs = background_jobs(&state).start();
+    // Open event streams never end by themselves: end them when shutting down, so the
+    // graceful shutdown does not wait for them.
+    let live = state.live.clone();
+    let shutdown = async move {
+        shutdown.await;
+        live.close();
+    };
     let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -971,12 +989,21 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
             sightline_jobs::retention::purge(&s.db, move || clock.now(), sightline_jobs::retention::BATCH).await
         }
     });
+    let live = state.clone();
+    let live = Job::new("live queue prune", sightline_jobs::live::EVERY, move || {
+        let s = live.clone();
+        async move {
+            let clock = s.clock.clone();
+            sightline_jobs::live::prune(&s.db, move || clock.now(), sightline_jobs::live::BATCH).await
+        }
+    });
     let state = state.clone();
     let ctx = move || state.jobs();
     let (a, m, r, t, f) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx);
     Runner::new()
         .job(purge)
         .job(retention)
+        .job(live)
         .job(referral_hooks)
         .job(xapi)
         .job(Job::new("desk alerts", Every::from_secs(15), move || {

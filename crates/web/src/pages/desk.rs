@@ -6,10 +6,12 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_app::desk::{CaseFile, Escalation, Queue, Routing, status_of};
+use sightline_app::live::LiveEvent;
 use sightline_app::{AppError, Caller};
 use sightline_domain::FieldError;
 use sightline_domain::directory::{DirectoryEntry, Leg};
@@ -174,6 +176,37 @@ pub async fn queue(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>)
 pub async fn queue_rows(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
     let queue = state.desk_queue(&me, &q.filter(), QUEUE_ROWS).await?;
     render(&RowsPartial { ctx: Ctx::new(&v), rows: rows(&state, &me, queue) })
+}
+
+/// The queue's live events (server-sent events): each a changed case's id and what
+/// happened (`new`, `updated`, `removed`), never its content; the page fetches
+/// `/desk/rows` on each. `Last-Event-ID` (a reconnect) replays what was missed, or
+/// sends `reset`. Keep-alive comments every 15 s; the stream ends when the session
+/// does.
+pub async fn events(Signed { state, v, me }: Signed, headers: HeaderMap) -> Result<Response, PageError> {
+    let last = headers.get("last-event-id").and_then(|h| h.to_str().ok()).and_then(|s| s.trim().parse::<i64>().ok());
+    let Some(session) = v.session_hash.as_deref() else {
+        return Err(AppError::Forbidden.into());
+    };
+    let events = state.desk_events(&me, session, last).await?;
+    let stream = futures_util::stream::unfold(events, |mut events| async move {
+        let event = events.next().await?;
+        Some((Ok::<_, std::convert::Infallible>(sse_event(&event)), events))
+    });
+    let keep_alive = KeepAlive::new().interval(std::time::Duration::from_secs(15));
+    // `X-Accel-Buffering: no`: nginx passes each event on at once.
+    Ok(([("x-accel-buffering", "no")], Sse::new(stream).keep_alive(keep_alive)).into_response())
+}
+
+fn sse_event(event: &LiveEvent) -> Event {
+    match event {
+        LiveEvent::Change(c) => Event::default().id(c.id.to_string()).event("queue").data(format!(
+            "{{\"case\":\"{}\",\"kind\":\"{}\"}}",
+            c.case_id,
+            c.kind.as_str()
+        )),
+        LiveEvent::Reset { id } => Event::default().id(id.to_string()).event("reset").data("{}"),
+    }
 }
 
 // ----- the case -------------------------------------------------------------------------
