@@ -103,21 +103,14 @@ impl Engine {
     fn airline(&self, name: &str, email: &str) -> (OrgId, String) {
         let org = self.sightline(&["admin", "create-org", "--name", name, "--kind", "airline"]);
         let org = OrgId::from_uuid(Uuid::parse_str(&org).unwrap());
-        self.sightline(&[
-            "admin",
-            "create-user",
-            "--org",
-            name,
-            "--email",
-            email,
-            "--name",
-            "Crew",
-            "--roles",
-            "reporter",
-            "--password",
-            PASSWORD,
-        ]);
+        self.person(name, email, "reporter");
         (org, self.sightline(&["admin", "create-token", "--email", email, "--name", "probe"]))
+    }
+
+    /// A person of organisation `org` with these roles and [`PASSWORD`].
+    fn person(&self, org: &str, email: &str, roles: &str) {
+        let args = ["admin", "create-user", "--org", org, "--email", email, "--name", "Probe", "--roles", roles];
+        self.sightline(&[&args[..], &["--password", PASSWORD]].concat());
     }
 
     /// `sightline serve` on this engine, with this data folder (or another one).
@@ -498,20 +491,7 @@ fn two_nodes_on_one_postgresql_store_and_alert_once() {
 /// A desk analyst of `org` (airline `name`) with two-factor enrolled and a session
 /// past it, made in the database (the test cannot type a code); the session cookie.
 fn desk_session(engine: &Engine, name: &str, email: &str) -> String {
-    engine.sightline(&[
-        "admin",
-        "create-user",
-        "--org",
-        name,
-        "--email",
-        email,
-        "--name",
-        "Desk",
-        "--roles",
-        "desk_analyst",
-        "--password",
-        PASSWORD,
-    ]);
+    engine.person(name, email, "desk_analyst");
     let secret = Uuid::now_v7().simple().to_string();
     let pg = engine.pg.as_ref().unwrap();
     engine.rt.block_on(async {

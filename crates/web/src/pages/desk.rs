@@ -141,6 +141,8 @@ struct QueuePage {
     /// Referrals waiting too long for the partner: (referral id, case reference, partner, made).
     waiting: Vec<(String, String, String, String)>,
     ack_hours: String,
+    /// The live-queue change the rows are as of (`/desk/events?after=`).
+    after: i64,
 }
 
 #[derive(Template)]
@@ -154,6 +156,7 @@ struct RowsPartial {
 pub async fn queue(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
     let mut queue = state.desk_queue(&me, &q.filter(), QUEUE_ROWS).await?;
     let lead_minutes = queue.lead.minutes().to_string();
+    let after = queue.last_change;
     let ctx = Ctx::new(&v);
     let waiting = std::mem::take(&mut queue.waiting_referrals)
         .into_iter()
@@ -169,6 +172,7 @@ pub async fn queue(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>)
         lead_minutes,
         waiting,
         ack_hours: referral::ACKNOWLEDGE_WITHIN.whole_hours().to_string(),
+        after,
     })
 }
 
@@ -181,10 +185,15 @@ pub async fn queue_rows(Signed { state, v, me }: Signed, Query(q): Query<QueueQu
 /// The queue's live events (server-sent events): each a changed case's id and what
 /// happened (`new`, `updated`, `removed`), never its content; the page fetches
 /// `/desk/rows` on each. `Last-Event-ID` (a reconnect) replays what was missed, or
-/// sends `reset`. Keep-alive comments every 15 s; the stream ends when the session
-/// does.
-pub async fn events(Signed { state, v, me }: Signed, headers: HeaderMap) -> Result<Response, PageError> {
-    let last = headers.get("last-event-id").and_then(|h| h.to_str().ok()).and_then(|s| s.trim().parse::<i64>().ok());
+/// sends `reset`; so does `?after=` (the change the page was rendered at) on a first
+/// connection. Keep-alive comments every 15 s; the stream ends when the session does.
+pub async fn events(
+    Signed { state, v, me }: Signed,
+    Query(q): Query<EventsQuery>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let header = headers.get("last-event-id").and_then(|h| h.to_str().ok());
+    let last = header.and_then(|s| s.trim().parse::<i64>().ok()).or(q.after);
     let Some(session) = v.session_hash.as_deref() else {
         return Err(AppError::Forbidden.into());
     };
@@ -196,6 +205,11 @@ pub async fn events(Signed { state, v, me }: Signed, headers: HeaderMap) -> Resu
     let keep_alive = KeepAlive::new().interval(std::time::Duration::from_secs(15));
     // `X-Accel-Buffering: no`: nginx passes each event on at once.
     Ok(([("x-accel-buffering", "no")], Sse::new(stream).keep_alive(keep_alive)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EventsQuery {
+    after: Option<i64>,
 }
 
 fn sse_event(event: &LiveEvent) -> Event {

@@ -14,20 +14,9 @@ use crate::support::{Next, PASSWORD, TestApp, engines};
 const SOON: Duration = Duration::from_secs(3);
 const QUIET: Duration = Duration::from_millis(1500);
 
-fn report(free_text: &str) -> String {
-    serde_json::json!({
-        "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
-        "origin": "JFK", "destination": "HEL", "scheduled_arrival": "13:10", "seats": ["23A"],
-        "potential_victims": 1, "companions": 1, "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"],
-        "victims": [{"age_range": "teen", "gender": "female", "clothing": "grey hoodie"}],
-        "companion_aware": "no", "free_text": free_text, "considered_innocent_explanations": true
-    })
-    .to_string()
-}
-
 async fn file(app: &mut TestApp, token: &str, free_text: &str) -> uuid::Uuid {
     let id = uuid::Uuid::now_v7();
-    let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(token), Some(&report(free_text))).await;
+    let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(token), Some(&crate::reports::body(free_text))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     id
 }
@@ -70,7 +59,7 @@ async fn a_report_reaches_only_its_own_organisations_open_streams() {
         let e = stream_a.expect(SOON).await;
         assert_eq!(e.event, "queue");
         assert!(e.data.contains(&id.to_string()) && e.data.contains("\"new\""), "{e:?}");
-        assert!(!e.data.contains("SECRET") && !e.data.contains("AY5"), "ids only, never the report: {e:?}");
+        assert!(!e.data.contains("SECRET") && !e.data.contains("AY"), "ids only, never the report: {e:?}");
         assert!(e.id.parse::<i64>().unwrap() > 0);
         assert_eq!(stream_b.next(QUIET).await, Next::Quiet, "airline B's desk hears nothing of A's report");
 
@@ -109,6 +98,21 @@ async fn a_reconnect_with_last_event_id_receives_what_it_missed() {
         // And it goes on live after the replay.
         let fourth = file(&mut a, &token, "four").await;
         assert!(again.expect(SOON).await.data.contains(&fourth.to_string()));
+
+        // The page's first connection starts after the change its rows were rendered
+        // at (`data-after`): a report filed in between is not missed.
+        let page = a.get("/desk").await;
+        let after = crate::support::between(&page.body, "data-after=\"", "\"");
+        let fifth = file(&mut a, &token, "five").await;
+        let mut first = a.open_events_at(&format!("/desk/events?after={after}"), None).await.1.unwrap();
+        assert!(
+            first.expect(SOON).await.data.contains(&fifth.to_string()),
+            "the report filed before the stream opened"
+        );
+        assert_eq!(first.next(QUIET).await, Next::Quiet);
+        // The browser's own Last-Event-ID (a reconnect) wins over the page's `after`.
+        let mut again = a.open_events_at("/desk/events?after=0", Some(i64::MAX - 1)).await.1.unwrap();
+        assert_eq!(again.next(QUIET).await, Next::Quiet);
 
         // An id whose changes were pruned: the browser is told to re-read the queue.
         a.state.db.prune_queue_changes(a.state.now() + time::Duration::days(1), 1000).await.unwrap();

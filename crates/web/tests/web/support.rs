@@ -228,7 +228,13 @@ impl TestApp {
     /// Open `GET /desk/events` (with `Last-Event-ID` when given): the status, and the
     /// stream to read events from when it is 200.
     pub async fn open_events(&mut self, last_event_id: Option<i64>) -> (StatusCode, Option<Events>) {
-        let mut req = Request::get("/desk/events").header(header::ACCEPT, "text/event-stream");
+        self.open_events_at("/desk/events", last_event_id).await
+    }
+
+    /// As [`Self::open_events`], at `path` (`/desk/events?after=…`, the page's first
+    /// connection).
+    pub async fn open_events_at(&mut self, path: &str, last_event_id: Option<i64>) -> (StatusCode, Option<Events>) {
+        let mut req = Request::get(path).header(header::ACCEPT, "text/event-stream");
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id.to_string());
         }
