@@ -19,7 +19,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::str::FromStr;
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use sightline_domain::ids::{OrgId, UserId};
@@ -128,7 +128,8 @@ struct Hub {
     db: Db,
     mode: FeedMode,
     limits: StreamLimits,
-    started: OnceLock<()>,
+    /// Set once the feed task runs (its cursor read before any subscriber reads its own).
+    started: tokio::sync::OnceCell<()>,
     orgs: Mutex<HashMap<OrgId, broadcast::Sender<QueueChange>>>,
     streams: Mutex<Streams>,
     /// Ends the feed task when the last handle is dropped.
@@ -157,7 +158,7 @@ impl LiveQueue {
             db,
             mode,
             limits,
-            started: OnceLock::new(),
+            started: tokio::sync::OnceCell::new(),
             orgs: Mutex::new(HashMap::new()),
             streams: Mutex::new(Streams::default()),
             stop: Arc::new(Notify::new()),
@@ -183,21 +184,29 @@ impl LiveQueue {
         self.0.streams.lock().map(|s| s.total).unwrap_or(0)
     }
 
-    /// Start the feed task once (needs a running tokio runtime).
-    fn start(&self) {
-        self.0.started.get_or_init(|| {
-            let wake = Arc::new(Notify::new());
-            let hook = Arc::clone(&wake);
-            self.0.db.on_queue_change(Arc::new(move || hook.notify_one()));
-            let feed = Feed {
-                db: self.0.db.clone(),
-                mode: self.0.mode,
-                wake,
-                stop: Arc::clone(&self.0.stop),
-                hub: Arc::downgrade(&self.0),
-            };
-            tokio::spawn(feed.run());
-        });
+    /// Start the feed task once (needs a running tokio runtime). Its cursor is read
+    /// here, before the first subscriber reads where it starts, so every change after
+    /// a subscriber's start is after the feed's too.
+    async fn start(&self) -> Result<()> {
+        self.0
+            .started
+            .get_or_try_init(|| async {
+                let cursor = self.0.db.latest_queue_change_any().await?;
+                let wake = Arc::new(Notify::new());
+                let hook = Arc::clone(&wake);
+                self.0.db.on_queue_change(Arc::new(move || hook.notify_one()));
+                let feed = Feed {
+                    db: self.0.db.clone(),
+                    mode: self.0.mode,
+                    wake,
+                    stop: Arc::clone(&self.0.stop),
+                    hub: Arc::downgrade(&self.0),
+                };
+                tokio::spawn(feed.run(cursor));
+                Ok::<(), AppError>(())
+            })
+            .await?;
+        Ok(())
     }
 
     /// A place for one more stream of `user`, or the limit it meets.
@@ -215,8 +224,8 @@ impl LiveQueue {
         Ok(Slot { hub: Arc::clone(&self.0), user })
     }
 
-    fn subscribe(&self, org: OrgId) -> Result<broadcast::Receiver<QueueChange>> {
-        self.start();
+    async fn subscribe(&self, org: OrgId) -> Result<broadcast::Receiver<QueueChange>> {
+        self.start().await?;
         let mut orgs = self.0.orgs.lock().map_err(|_| AppError::Internal("live channels poisoned".into()))?;
         Ok(orgs.entry(org).or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0).subscribe())
     }
@@ -267,19 +276,7 @@ struct Feed {
 }
 
 impl Feed {
-    async fn run(self) {
-        let mut cursor = loop {
-            match self.db.latest_queue_change_any().await {
-                Ok(c) => break c,
-                Err(e) => {
-                    tracing::warn!(error = %e, "live feed: cannot read the change table; trying again");
-                    tokio::select! {
-                        () = self.stop.notified() => return,
-                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    }
-                }
-            }
-        };
+    async fn run(self, mut cursor: i64) {
         let mut listener: Option<QueueListener> = None;
         // SQLite has no listener; PostgreSQL in poll mode does not use one.
         let mut listen = self.mode == FeedMode::Notify;
@@ -443,7 +440,7 @@ impl App {
         let me = caller.require(Role::DeskAnalyst)?;
         let slot = self.live.reserve(me.id())?;
         // Subscribe first, then read the table: nothing falls between the two.
-        let rx = self.live.subscribe(me.org())?;
+        let rx = self.live.subscribe(me.org()).await?;
         let mut recheck = tokio::time::interval(self.live.0.limits.recheck.max(Duration::from_millis(10)));
         recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         recheck.reset();

@@ -237,7 +237,7 @@ impl Db {
             (rows, oldest)
         });
         let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-        let pruned = oldest.is_none_or(|o| o > after + 1);
+        let pruned = oldest.is_none_or(|o| o > after.saturating_add(1));
         let mut changes = rows.into_iter().map(QueueChange::try_from).collect::<Result<Vec<_>>>()?;
         changes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         Ok(QueueChanges { changes, complete: !more && !pruned })

@@ -3173,6 +3173,8 @@ async fn the_live_queue_feed_is_bounded_and_pruned_without_reusing_ids(db: &Db) 
     assert!(!bounded.complete, "more than the limit: re-read the queue");
     let all = db.queue_changes_after(a, 0, 200).await.unwrap();
     assert!(all.complete);
+    // Any id a browser sends is read safely (the largest too).
+    assert!(db.queue_changes_after(a, i64::MAX, 200).await.unwrap().changes.is_empty());
     let ids: Vec<i64> = all.changes.iter().map(|c| c.id).collect();
     assert_eq!(ids.len(), 5);
     let max = *ids.last().unwrap();
