@@ -30,6 +30,9 @@ pub struct Queue {
     pub lead: EscalationLead,
     /// Referrals a partner has not acknowledged in time: the desk should reach them.
     pub waiting_referrals: Vec<ReferralRecord>,
+    /// The organisation's latest live-queue change id, read before the cases: a page
+    /// showing them opens its event stream after it and misses nothing.
+    pub last_change: i64,
 }
 
 /// A case as the desk works it: the record, its opened text, its history and what the
@@ -117,10 +120,11 @@ impl App {
     /// Not a desk analyst; the database failed.
     pub async fn desk_queue(&self, caller: &Caller, filter: &QueueFilter, limit: i64) -> Result<Queue> {
         let me = self.analyst(caller)?;
+        let last_change = self.db.latest_queue_change(me.org()).await?;
         let cases = self.db.queue(me.org(), filter, limit.clamp(1, MAX_QUEUE_ROWS)).await?;
         let lead = self.db.escalation_lead(me.org()).await?;
         let waiting_referrals = self.db.waiting_referrals(me.org()).await?;
-        Ok(Queue { cases, lead, waiting_referrals })
+        Ok(Queue { cases, lead, waiting_referrals, last_change })
     }
 
     /// Open a case: its sealed text is decrypted, so every opening is audited

@@ -23,6 +23,14 @@ pub enum AppError {
     /// A one-time link was already used or has expired.
     #[error("this link has expired or was already used")]
     LinkUsedOrExpired,
+    /// The caller has too many of something at once (`code`: what, e.g.
+    /// `live-streams`); later, with fewer, it may succeed.
+    #[error("too many: {0}")]
+    TooMany(&'static str),
+    /// The server has as many of something as it serves (`code`: what, e.g.
+    /// `live-streams`); another node, or later, may.
+    #[error("the server is full: {0}")]
+    Full(&'static str),
     /// The database is busy: nothing was written; the same request may succeed later.
     #[error("busy: {0}")]
     Busy(String),

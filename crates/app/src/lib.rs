@@ -19,6 +19,7 @@ pub mod home;
 pub mod keys;
 pub mod learn;
 pub mod links;
+pub mod live;
 pub mod markdown;
 mod operations;
 mod orgs;
@@ -71,6 +72,8 @@ pub struct App {
     pub tips: Arc<tips::TipGuard>,
     /// API tokens read in the last few seconds (emptied by changes made here).
     pub tokens: Arc<token_cache::TokenCache>,
+    /// The live queue's feed and its streams (one per process).
+    pub live: live::LiveQueue,
 }
 
 impl App {
@@ -80,13 +83,22 @@ impl App {
         let ingest = reports::IngestQueue::start(db.clone(), clock.clone());
         let tips = Arc::new(tips::TipGuard::new(&keys, tips::TipPolicy::default()));
         let tokens = Arc::new(token_cache::TokenCache::new(token_cache::TOKEN_CACHE_TTL));
-        Self { db, clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest, tips, tokens }
+        let live = live::LiveQueue::new(db.clone(), live::FeedMode::default(), live::StreamLimits::default());
+        Self { db, clock, library: Arc::new(Library::empty()), keys: Arc::new(keys), ingest, tips, tokens, live }
     }
 
     /// Trust an API token read from the database for `ttl` (zero: read it every time).
     #[must_use]
     pub fn with_token_cache(mut self, ttl: std::time::Duration) -> Self {
         self.tokens = Arc::new(token_cache::TokenCache::new(ttl));
+        self
+    }
+
+    /// Hear of other nodes' changes this way, and serve at most these live streams
+    /// (before the first stream opens).
+    #[must_use]
+    pub fn with_live_feed(mut self, mode: live::FeedMode, limits: live::StreamLimits) -> Self {
+        self.live = live::LiveQueue::new(self.db.clone(), mode, limits);
         self
     }
 

@@ -94,6 +94,12 @@ enum Command {
         #[arg(long, env = "SIGHTLINE_TOKEN_CACHE_SECONDS", default_value_t = 5,
               value_parser = clap::value_parser!(u64).range(0..=60))]
         token_cache_seconds: u64,
+        /// How this node hears of changes other nodes make to a desk's live queue:
+        /// `notify` (PostgreSQL LISTEN/NOTIFY; on SQLite, the server's own writes) or
+        /// `poll` (reads the change table every 250 ms, for PostgreSQL-compatible
+        /// engines without NOTIFY).
+        #[arg(long, env = "SIGHTLINE_LIVE_FEED", default_value = "notify", value_parser = ["notify", "poll"])]
+        live_feed: String,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -513,7 +519,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             metrics_token,
             trusted_proxies,
             token_cache_seconds,
+            live_feed,
         } => {
+            let live_feed: sightline_app::live::FeedMode = live_feed.parse().map_err(Fatal)?;
             let key_file = key_file.unwrap_or_else(|| db.data.join("master.key"));
             // Checked before anything is opened or created.
             let smtp = smtp_url.map(|url| sightline_web::Smtp::parse(&url, &smtp_from)).transpose().map_err(Fatal)?;
@@ -532,7 +540,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 config = config.allowing_private_webhooks();
             }
             let token_cache = std::time::Duration::from_secs(token_cache_seconds);
-            serve(db, listen, demo, &content, &key_file, config, token_cache).await
+            serve(db, listen, demo, &content, &key_file, config, Node { token_cache, live_feed }).await
         }
         Command::Migrate { db } => {
             let database = open(&db).await?;
@@ -822,6 +830,12 @@ fn content_check(dir: &Path, json: bool) -> ExitCode {
     if report.errors() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
+/// How this node caches API tokens and hears of the other nodes' queue changes.
+struct Node {
+    token_cache: std::time::Duration,
+    live_feed: sightline_app::live::FeedMode,
+}
+
 async fn serve(
     db: DbArgs,
     listen: SocketAddr,
@@ -829,8 +843,9 @@ async fn serve(
     content: &Path,
     key_file: &Path,
     config: Config,
-    token_cache: std::time::Duration,
+    node: Node,
 ) -> Result<ExitCode, Fatal> {
+    let Node { token_cache, live_feed } = node;
     // Content first: the server refuses to start on invalid content, with the same
     // messages as `sightline content check`.
     let report = sightline_content::load(content);
@@ -856,6 +871,8 @@ async fn serve(
         tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
     let mut state = AppState::new(database.clone(), config, Clock::System, keys).with_library(library);
     state.app = state.app.with_token_cache(token_cache);
+    state.app = state.app.with_live_feed(live_feed, sightline_app::live::StreamLimits::default());
+    tracing::info!(mode = live_feed.as_str(), "live queue feed");
     // The tips' receipt pepper and proof-of-work key, kept sealed in the database so
     // they outlive key rotations.
     state.app = state.app.keep_derived_keys().await.map_err(|e| Fatal(format!("derived keys: {e}")))?;
@@ -888,6 +905,13 @@ async fn serve(
     );
 
     let jobs = background_jobs(&state).start();
+    // Open event streams never end by themselves: end them when shutting down, so the
+    // graceful shutdown does not wait for them.
+    let live = state.live.clone();
+    let shutdown = async move {
+        shutdown.await;
+        live.close();
+    };
     let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -982,12 +1006,21 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
             sightline_jobs::retention::purge(&s.db, move || clock.now(), sightline_jobs::retention::BATCH).await
         }
     });
+    let live = state.clone();
+    let live = Job::new("live queue prune", sightline_jobs::live::EVERY, move || {
+        let s = live.clone();
+        async move {
+            let clock = s.clock.clone();
+            sightline_jobs::live::prune(&s.db, move || clock.now(), sightline_jobs::live::BATCH).await
+        }
+    });
     let state = state.clone();
     let ctx = move || state.jobs();
     let (a, m, r, t, f) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx);
     Runner::new()
         .job(purge)
         .job(retention)
+        .job(live)
         .job(referral_hooks)
         .job(xapi)
         .job(Job::new("desk alerts", Every::from_secs(15), move || {

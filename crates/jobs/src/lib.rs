@@ -21,6 +21,7 @@
 
 pub mod alerts;
 pub mod assignments;
+pub mod live;
 pub mod mail;
 pub mod outbound;
 pub mod referral_hooks;

@@ -24,6 +24,9 @@ mod backup;
 mod directory;
 mod error;
 mod keys;
+// Before the modules whose writes add rows to the live queue's change feed.
+#[macro_use]
+mod live;
 // Before `learn`, whose lesson and check writes queue statements in its outbox.
 #[macro_use]
 mod xapi;
@@ -68,6 +71,7 @@ pub use directory::{DirectoryChange, StoredEntry};
 pub use error::{BoxError, StorageError};
 pub use keys::{KeyRotation, Rewrap, SEALED_COLUMNS, SealedColumn, SealedForm, SealedOwner, SealedRow, SealedValue};
 pub use learn::{Attempt, Certificate, Learner, NewCertificate, ReminderDue};
+pub use live::{QueueChange, QueueChangeKind, QueueChanges, QueueHook, QueueListener, QueueWake};
 pub use mail::{MailKind, MailStatus, NewMail, OutgoingMail};
 pub use operations::{Operations, OutboxCounts, PoolUse};
 pub use orgs::{Organisation, Owned};
@@ -110,7 +114,7 @@ impl Engine {
 /// A connection pool on one of the two engines. Which one is private: callers only
 /// see the methods, each written once for both.
 #[derive(Debug, Clone)]
-pub struct Db(Inner);
+pub struct Db(Inner, live::Hooks);
 
 #[derive(Debug, Clone)]
 enum Inner {
@@ -138,7 +142,7 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(StorageError::connect)?;
-        Ok(Self(Inner::Sqlite(pool)))
+        Ok(Self(Inner::Sqlite(pool), live::Hooks::default()))
     }
 
     /// Connect to PostgreSQL at `url` (`postgres://…`).
@@ -153,7 +157,7 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(StorageError::connect)?;
-        Ok(Self(Inner::Pg(pool)))
+        Ok(Self(Inner::Pg(pool), live::Hooks::default()))
     }
 
     #[must_use]

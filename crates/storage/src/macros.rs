@@ -23,6 +23,10 @@ macro_rules! exec {
 /// One audited write: open a transaction on `db`'s pool, run `$body` (which writes
 /// through `$tx` and may roll back and `return` early), append `$audit`, commit. The
 /// body's value is the macro's.
+///
+/// With `queue = $changes` (an iterator of `(OrgId, Uuid, QueueChangeKind)`), the
+/// live queue's change rows are written after the audit entry, and this process's
+/// feed is woken after the commit.
 macro_rules! audited_tx {
     ($db:expr, $audit:expr, $now:expr, |$tx:ident| $body:block) => {
         db_run!($db, |p| {
@@ -34,6 +38,19 @@ macro_rules! audited_tx {
             out
         })
     };
+    ($db:expr, $audit:expr, $now:expr, queue = $changes:expr, |$tx:ident| $body:block) => {{
+        let out = db_run!($db, |p| {
+            let mut $tx = p.begin().await?;
+            #[allow(clippy::let_unit_value)]
+            let out = $body;
+            audit_in_tx!($tx, $audit, $now);
+            queue_changes_in_tx!($tx, $changes, $now);
+            $tx.commit().await?;
+            out
+        });
+        $db.queue_changed();
+        out
+    }};
 }
 
 /// Spend something once inside an open transaction `$tx` (a link, a recovery code, a

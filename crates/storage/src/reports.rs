@@ -253,12 +253,22 @@ impl Db {
                         audit_in_tx!(tx, &audit, now);
                     }
                 }
+                // The live queue's change rows, one statement for the batch, after the
+                // audit entries (whose lock orders the change ids by commit).
+                let new = order
+                    .iter()
+                    .filter(|&&i| matches!(inserted[i], Ok(true)))
+                    .map(|&i| (batch[i].org_id, batch[i].id, crate::QueueChangeKind::New));
+                queue_changes_in_tx!(tx, new, now);
                 tx.commit().await?;
                 written = Some(inserted);
                 break;
             }
             written.unwrap_or_default()
         });
+        if inserted.iter().any(|i| matches!(i, Ok(true))) {
+            self.queue_changed();
+        }
         let mut out = Vec::with_capacity(batch.len());
         for (r, ins) in batch.iter().zip(inserted) {
             let ins = match ins {

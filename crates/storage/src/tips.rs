@@ -228,7 +228,7 @@ impl Db {
             r.reference,
             if r.origin.is_empty() { "-" } else { &r.origin }
         ));
-        audited_tx!(self, &audit, now, |tx| {
+        audited_tx!(self, &audit, now, queue = [(org, r.id, crate::QueueChangeKind::New)], |tx| {
             let line = tip_line_in_tx!(tx, org, now);
             one_row_or!(tx, StorageError::Conflict { field: "id" }, insert_report!(r, line, true, now));
             count_reports_in_tx!(tx, [r], sightline_domain::stats::month_of(now));

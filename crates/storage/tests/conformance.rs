@@ -132,6 +132,8 @@ on_both_engines!(
     the_purge_tombstones_due_cases_and_spares_those_under_hold,
     the_purge_works_in_batches_until_nothing_is_due,
     one_purge_holds_the_lease_and_concurrent_purges_remove_each_case_once,
+    the_live_queue_feed_is_written_with_its_changes_and_read_per_organisation,
+    the_live_queue_feed_is_bounded_and_pruned_without_reusing_ids,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -3210,4 +3212,98 @@ async fn one_purge_holds_the_lease_and_concurrent_purges_remove_each_case_once(d
     let entries = db.audit_for_org(a, 100).await.unwrap().entries;
     assert_eq!(entries.iter().filter(|e| e.action == "case.purged").count(), 6);
     db.verify_audit_chain().await.unwrap();
+}
+
+/// Issue 16, item 2: a report batch writes its change rows in its own transaction (a
+/// refused report writes none), so do case changes; an organisation reads only its
+/// own, in order; the writer wakes this process's feed after the commit.
+async fn the_live_queue_feed_is_written_with_its_changes_and_read_per_organisation(db: &Db) {
+    use sightline_domain::triage::{CaseStatus, transition};
+    use sightline_storage::QueueChangeKind as Kind;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let woken = std::sync::Arc::new(AtomicUsize::new(0));
+    let hook = std::sync::Arc::clone(&woken);
+    db.on_queue_change(std::sync::Arc::new(move || {
+        hook.fetch_add(1, Ordering::SeqCst);
+    }));
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let ua = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let ub = user(db, b, "crew@b.example", &[Role::Reporter]).await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let (a1, orphan, b1, a2) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let batch =
+        vec![report(a1, a, ua, 1), report(orphan, a, UserId::new(), 2), report(b1, b, ub, 3), report(a2, a, ua, 4)];
+    let out = db.put_reports(&batch, NOW).await.unwrap();
+    assert!(out[1].is_err(), "the orphan is refused");
+    assert_eq!(woken.load(Ordering::SeqCst), 1, "one wake-up for the batch, after its commit");
+
+    let mine = db.queue_changes_after(a, 0, 200).await.unwrap();
+    assert!(mine.complete);
+    let cases: Vec<_> = mine.changes.iter().map(|c| (c.org_id, c.case_id, c.kind)).collect();
+    let mut expected = vec![(a, a1, Kind::New), (a, a2, Kind::New)];
+    expected.sort_by_key(|c| c.1);
+    assert_eq!(cases, expected, "only organisation A's, none for the refused report");
+    assert!(mine.changes.windows(2).all(|w| w[0].id < w[1].id), "in id order");
+    let theirs = db.queue_changes_after(b, 0, 200).await.unwrap();
+    assert_eq!(theirs.changes.iter().map(|c| (c.org_id, c.case_id)).collect::<Vec<_>>(), vec![(b, b1)]);
+    // The feed's read sees all three, in order.
+    let all = db.queue_changes_since(0, 100).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all.windows(2).all(|w| w[0].id < w[1].id));
+    assert!(!all.iter().any(|c| c.case_id == orphan));
+
+    // A transition writes one change; a stale one (conflict) writes none.
+    let latest = db.latest_queue_change(a).await.unwrap();
+    let ack = transition(CaseStatus::Received, CaseStatus::Acknowledged, "", None).unwrap();
+    db.transition_case(a, a1, 0, &ack, analyst, NOW).await.unwrap();
+    assert!(db.transition_case(a, a1, 0, &ack, analyst, NOW).await.is_err());
+    db.assign_case(a, a1, 1, Some(analyst), analyst, NOW).await.unwrap();
+    db.merge_reports(a, a1, a2, analyst, NOW).await.unwrap();
+    let after = db.queue_changes_after(a, latest, 200).await.unwrap();
+    assert!(after.complete);
+    let got: Vec<_> = after.changes.iter().map(|c| (c.case_id, c.kind)).collect();
+    assert_eq!(
+        got,
+        vec![(a1, Kind::Updated), (a1, Kind::Updated), (a1, Kind::Updated), (a2, Kind::Removed)],
+        "transition, assignment, merge (the case and the report merged into it)"
+    );
+    assert_eq!(db.latest_queue_change(a).await.unwrap(), after.changes.last().unwrap().id);
+    assert_eq!(woken.load(Ordering::SeqCst), 4, "a wake-up per committed change, none for the conflict");
+    // Nothing of B's changed.
+    assert_eq!(db.queue_changes_after(b, 0, 200).await.unwrap().changes.len(), 1);
+    assert!(db.queue_changes_after(b, theirs.changes[0].id, 200).await.unwrap().changes.is_empty());
+}
+
+/// Issue 16, item 2: a reader gets at most the limit (and is told to re-read the
+/// queue); pruned rows make a reader that missed them re-read too; ids are never reused.
+async fn the_live_queue_feed_is_bounded_and_pruned_without_reusing_ids(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let batch: Vec<NewReport> = (0..5).map(|i| report(uuid::Uuid::now_v7(), a, u, i)).collect();
+    db.put_reports(&batch, NOW).await.unwrap();
+    let bounded = db.queue_changes_after(a, 0, 2).await.unwrap();
+    assert_eq!(bounded.changes.len(), 2);
+    assert!(!bounded.complete, "more than the limit: re-read the queue");
+    let all = db.queue_changes_after(a, 0, 200).await.unwrap();
+    assert!(all.complete);
+    // Any id a browser sends is read safely (the largest too).
+    assert!(db.queue_changes_after(a, i64::MAX, 200).await.unwrap().changes.is_empty());
+    let ids: Vec<i64> = all.changes.iter().map(|c| c.id).collect();
+    assert_eq!(ids.len(), 5);
+    let max = *ids.last().unwrap();
+
+    // Rows written before the cut are deleted, oldest first, in bounded batches.
+    assert_eq!(db.prune_queue_changes(NOW, 10).await.unwrap(), 0, "none older than NOW");
+    assert_eq!(db.prune_queue_changes(NOW + Duration::seconds(1), 2).await.unwrap(), 2);
+    let left = db.queue_changes_after(a, 0, 200).await.unwrap();
+    assert_eq!(left.changes.iter().map(|c| c.id).collect::<Vec<_>>(), ids[2..].to_vec(), "the oldest went first");
+    assert!(!left.complete, "a reader after 0 missed pruned rows: it re-reads the queue");
+    assert!(db.queue_changes_after(a, ids[1], 200).await.unwrap().complete, "one that saw them did not");
+    assert_eq!(db.prune_queue_changes(NOW + Duration::seconds(1), 100).await.unwrap(), 3);
+    assert_eq!(db.latest_queue_change(a).await.unwrap(), 0);
+    assert!(!db.queue_changes_after(a, max, 200).await.unwrap().complete, "an empty table: re-read");
+    // A new change never takes a pruned id.
+    db.put_report(&report(uuid::Uuid::now_v7(), a, u, 9), NOW).await.unwrap();
+    assert!(db.latest_queue_change(a).await.unwrap() > max);
 }

@@ -282,6 +282,14 @@ impl From<AppError> for WebError {
             AppError::Conflict { field } => StorageError::Conflict { field }.into(),
             AppError::LinkUsedOrExpired => StorageError::LinkUsedOrExpired.into(),
             AppError::Busy(m) => StorageError::Busy(m).into(),
+            AppError::TooMany(code) => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, code, format!("too many {code} open at once; close one"))
+            }
+            AppError::Full(code) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                code,
+                format!("this server serves no more {code}; try again"),
+            ),
             AppError::Storage(e) => e.into(),
             AppError::Internal(detail) => Self::Internal(detail),
         }

@@ -275,6 +275,7 @@ route_table! {
     "/directory/{id}/restore" => post(pages::directory::restore);
     "/desk" => get(pages::desk::queue);
     "/desk/rows" => get(pages::desk::queue_rows);
+    "/desk/events" => get(pages::desk::events);
     "/desk/compliance.csv" => get(pages::desk::compliance_csv);
     "/desk/cases/{id}" => get(pages::desk::case);
     "/desk/cases/{id}/transition" => post(pages::desk::transition);

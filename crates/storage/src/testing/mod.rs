@@ -86,7 +86,7 @@ pub async fn postgres(admin_url: &str) -> Result<TestDb> {
         .connect_with(options)
         .await
         .map_err(StorageError::connect)?;
-    let db = Db(Inner::Pg(pool));
+    let db = Db(Inner::Pg(pool), crate::live::Hooks::default());
     db.migrate().await?;
     Ok(TestDb { db, location, cleanup: Some(Cleanup::PgDatabase { admin: Box::new(admin), name }) })
 }

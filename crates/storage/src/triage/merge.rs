@@ -75,7 +75,8 @@ impl Db {
         // Recorded as a note event (the events table's kinds are fixed by migration 0004).
         let merged = format!("merged {}", o.reference);
         let event = Event { reason: Some(&merged), ..Event::of(CaseEventKind::Note) };
-        audited_tx!(self, &audit, now, |tx| {
+        let changes = [(org, into, crate::QueueChangeKind::Updated), (org, other, crate::QueueChangeKind::Removed)];
+        audited_tx!(self, &audit, now, queue = changes, |tx| {
             one_row_or!(tx, StorageError::Conflict { field: "merge" }, sqlx::query(
                 "UPDATE reports SET merged_into = $1, version = version + 1 WHERE org_id = $2 AND id = $3 AND merged_into IS NULL \
                  AND NOT EXISTS (SELECT 1 FROM reports t WHERE t.id = $1 AND t.merged_into IS NOT NULL)",

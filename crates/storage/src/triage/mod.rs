@@ -71,8 +71,10 @@ macro_rules! case_change {
             count_escalation_in_tx!(tx, $org, before);
             event_in_tx!(tx, $org, $id, $actor, $now, $event);
             audit_in_tx!(tx, $audit, $now);
+            queue_changes_in_tx!(tx, [($org, $id, $crate::QueueChangeKind::Updated)], $now);
             tx.commit().await?;
         });
+        $db.queue_changed();
         $version + 1
     }};
 }

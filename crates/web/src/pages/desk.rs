@@ -6,10 +6,12 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_app::desk::{CaseFile, Escalation, Queue, Routing, status_of};
+use sightline_app::live::LiveEvent;
 use sightline_app::{AppError, Caller};
 use sightline_domain::FieldError;
 use sightline_domain::directory::{DirectoryEntry, Leg};
@@ -139,6 +141,8 @@ struct QueuePage {
     /// Referrals waiting too long for the partner: (referral id, case reference, partner, made).
     waiting: Vec<(String, String, String, String)>,
     ack_hours: String,
+    /// The live-queue change the rows are as of (`/desk/events?after=`).
+    after: i64,
 }
 
 #[derive(Template)]
@@ -152,6 +156,7 @@ struct RowsPartial {
 pub async fn queue(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
     let mut queue = state.desk_queue(&me, &q.filter(), QUEUE_ROWS).await?;
     let lead_minutes = queue.lead.minutes().to_string();
+    let after = queue.last_change;
     let ctx = Ctx::new(&v);
     let waiting = std::mem::take(&mut queue.waiting_referrals)
         .into_iter()
@@ -167,6 +172,7 @@ pub async fn queue(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>)
         lead_minutes,
         waiting,
         ack_hours: referral::ACKNOWLEDGE_WITHIN.whole_hours().to_string(),
+        after,
     })
 }
 
@@ -174,6 +180,47 @@ pub async fn queue(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>)
 pub async fn queue_rows(Signed { state, v, me }: Signed, Query(q): Query<QueueQuery>) -> Result<Response, PageError> {
     let queue = state.desk_queue(&me, &q.filter(), QUEUE_ROWS).await?;
     render(&RowsPartial { ctx: Ctx::new(&v), rows: rows(&state, &me, queue) })
+}
+
+/// The queue's live events (server-sent events): each a changed case's id and what
+/// happened (`new`, `updated`, `removed`), never its content; the page fetches
+/// `/desk/rows` on each. `Last-Event-ID` (a reconnect) replays what was missed, or
+/// sends `reset`; so does `?after=` (the change the page was rendered at) on a first
+/// connection. Keep-alive comments every 15 s; the stream ends when the session does.
+pub async fn events(
+    Signed { state, v, me }: Signed,
+    Query(q): Query<EventsQuery>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let header = headers.get("last-event-id").and_then(|h| h.to_str().ok());
+    let last = header.and_then(|s| s.trim().parse::<i64>().ok()).or(q.after);
+    let Some(session) = v.session_hash.as_deref() else {
+        return Err(AppError::Forbidden.into());
+    };
+    let events = state.desk_events(&me, session, last).await?;
+    let stream = futures_util::stream::unfold(events, |mut events| async move {
+        let event = events.next().await?;
+        Some((Ok::<_, std::convert::Infallible>(sse_event(&event)), events))
+    });
+    let keep_alive = KeepAlive::new().interval(std::time::Duration::from_secs(15));
+    // `X-Accel-Buffering: no`: nginx passes each event on at once.
+    Ok(([("x-accel-buffering", "no")], Sse::new(stream).keep_alive(keep_alive)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EventsQuery {
+    after: Option<i64>,
+}
+
+fn sse_event(event: &LiveEvent) -> Event {
+    match event {
+        LiveEvent::Change(c) => Event::default().id(c.id.to_string()).event("queue").data(format!(
+            "{{\"case\":\"{}\",\"kind\":\"{}\"}}",
+            c.case_id,
+            c.kind.as_str()
+        )),
+        LiveEvent::Reset { id } => Event::default().id(id.to_string()).event("reset").data("{}"),
+    }
 }
 
 // ----- the case -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ mod desk;
 mod directory;
 mod flows;
 mod learn;
+mod live;
 mod mail;
 mod matrix;
 mod metrics;

@@ -124,6 +124,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("post", "/directory/{id}/restore",                         "L   403 403 403 403 422   403 403 403 403"),
     ("get",  "/desk",                                           "L   403 403 200 403 403   403 403 200 403"),
     ("get",  "/desk/rows",                                      "L   403 403 200 403 403   403 403 200 403"),
+    ("get",  "/desk/events",                                    "L   403 403 200 403 403   403 403 200 403"),
     ("get",  "/desk/compliance.csv",                            "L   403 403 200 403 403   403 403 200 403"),
     ("get",  "/desk/cases/{id}",                                "L   403 403 200 403 403   403 403 X   403"),
     ("post", "/desk/cases/{id}/transition",                     "L   403 403 422 403 403   403 403 X   403"),

@@ -71,9 +71,20 @@ pub struct TestAppBuilder {
     config: Config,
     content: bool,
     library: Option<sightline_content::Library>,
+    live: Option<(sightline_app::live::FeedMode, sightline_app::live::StreamLimits)>,
 }
 
 impl TestAppBuilder {
+    /// The live queue's feed in this mode, with these stream limits.
+    pub fn with_live_feed(
+        mut self,
+        mode: sightline_app::live::FeedMode,
+        limits: sightline_app::live::StreamLimits,
+    ) -> Self {
+        self.live = Some((mode, limits));
+        self
+    }
+
     /// Run on this database (one of [`engines`]) instead of a fresh SQLite one.
     pub fn on(mut self, db: TestDb) -> Self {
         self.db = Some(db);
@@ -115,6 +126,9 @@ impl TestAppBuilder {
             ..sightline_web::tips::TipPolicy::default()
         };
         state.app = state.app.clone().with_tip_policy(tips);
+        if let Some((mode, limits)) = self.live {
+            state.app = state.app.clone().with_live_feed(mode, limits);
+        }
         let library = match self.library {
             Some(l) => Some(l),
             None if self.content => Some(
@@ -144,6 +158,7 @@ impl TestApp {
             config: Config::new("http://sightline.test"),
             content: false,
             library: None,
+            live: None,
         }
     }
 
@@ -202,9 +217,39 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let location = headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
-        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        // An event stream does not end: its body is read with `open_events` instead.
+        let streaming =
+            headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/event-stream"));
+        let bytes = if streaming { Vec::new() } else { res.into_body().collect().await.unwrap().to_bytes().to_vec() };
         let body = String::from_utf8_lossy(&bytes).into_owned();
         Resp { status, location, body, bytes, headers }
+    }
+
+    /// Open `GET /desk/events` (with `Last-Event-ID` when given): the status, and the
+    /// stream to read events from when it is 200.
+    pub async fn open_events(&mut self, last_event_id: Option<i64>) -> (StatusCode, Option<Events>) {
+        self.open_events_at("/desk/events", last_event_id).await
+    }
+
+    /// As [`Self::open_events`], at `path` (`/desk/events?after=…`, the page's first
+    /// connection).
+    pub async fn open_events_at(&mut self, path: &str, last_event_id: Option<i64>) -> (StatusCode, Option<Events>) {
+        let mut req = Request::get(path).header(header::ACCEPT, "text/event-stream");
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id.to_string());
+        }
+        let mut req = req.body(Body::empty()).unwrap();
+        let c = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        let app = self.router.clone().layer(MockConnectInfo(SocketAddr::from((self.ip, 40_000))));
+        let res = app.oneshot(req).await.unwrap();
+        let status = res.status();
+        if status != StatusCode::OK {
+            return (status, None);
+        }
+        let t = res.headers().get(header::CONTENT_TYPE).unwrap().to_str().unwrap().to_owned();
+        assert!(t.starts_with("text/event-stream"), "{t}");
+        (status, Some(Events { body: res.into_body(), buf: String::new() }))
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {
@@ -526,5 +571,76 @@ pub fn schema_errors(schema: &str, value: &serde_json::Value) -> Option<Vec<Stri
 pub fn validate_json(schema: &str, value: &serde_json::Value, what: &str) {
     if let Some(errors) = schema_errors(schema, value) {
         assert!(errors.is_empty(), "{what} breaks its schema: {errors:#?}\n{value:#}");
+    }
+}
+
+/// One server-sent event as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    pub id: String,
+    pub event: String,
+    pub data: String,
+}
+
+/// An open event stream's body, read event by event.
+pub struct Events {
+    body: Body,
+    buf: String,
+}
+
+/// What waiting for the next event gave.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    Event(SseEvent),
+    /// Nothing within the wait.
+    Quiet,
+    /// The server ended the stream.
+    Ended,
+}
+
+impl Events {
+    /// The next event within `wait` (keep-alive comments skipped).
+    pub async fn next(&mut self, wait: std::time::Duration) -> Next {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            while let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut e = SseEvent { id: String::new(), event: "message".into(), data: String::new() };
+                let mut any = false;
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        e.id = v.trim().to_owned();
+                        any = true;
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        e.event = v.trim().to_owned();
+                        any = true;
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        e.data.push_str(v.trim());
+                        any = true;
+                    }
+                }
+                if any {
+                    return Next::Event(e);
+                }
+            }
+            match tokio::time::timeout_at(deadline, self.body.frame()).await {
+                Err(_) => return Next::Quiet,
+                Ok(None) => return Next::Ended,
+                Ok(Some(Err(e))) => panic!("stream failed: {e}"),
+                Ok(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        self.buf.push_str(&String::from_utf8_lossy(&data));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next event within `wait`, which must come.
+    pub async fn expect(&mut self, wait: std::time::Duration) -> SseEvent {
+        match self.next(wait).await {
+            Next::Event(e) => e,
+            other => panic!("expected an event within {wait:?}, got {other:?}"),
+        }
     }
 }
