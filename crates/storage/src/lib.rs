@@ -44,6 +44,7 @@ mod time_conv;
 #[macro_use]
 mod tips;
 mod retention;
+mod retention_records;
 mod triage;
 mod users;
 
@@ -74,6 +75,7 @@ pub use partners::{MAX_PARTNERS, PartnerCounts, PartnerPage};
 pub use referral_hooks::{DeadLetter, DeliveryCounts, HookDelivery, MAX_DEAD_LETTERS};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use retention::{DuePurge, PURGE_LEASE, PurgeRun};
+pub use retention_records::{CertificateTombstone, DueCounts};
 pub use sightline_domain::ids::OrgId;
 pub use sso::{SsoConfig, SsoLogin, SsoLoginSpend};
 pub use stats::{REFERRAL_OUTCOMES, ReferralCount, ReportCount, SignCount, StatsRows, StatsScope, TrainingCount};

@@ -292,6 +292,27 @@ pub async fn set_roles(a: OrgForm<InviteForm>) -> Result<Response, PageError> {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
+pub struct LeaveForm {
+    /// A checkbox: `on` confirms the person left.
+    confirm: Option<String>,
+}
+
+/// A person left the organisation: deactivated (the retention policy's training
+/// period runs from now). The admin ticks a confirmation.
+pub async fn leave(a: OrgForm<LeaveForm>) -> Result<Response, PageError> {
+    let user = a.user()?;
+    let OrgForm { state, v, me, org, f, .. } = a;
+    match state.deactivate_person(&me, org, user, f.confirm.as_deref() == Some("on")).await {
+        Ok(target) => done(&state, &v, org, Notice::Done(v.lang.t_args("person-left", &[("name", target.name)]))).await,
+        Err(AppError::Invalid(list)) => {
+            page(&state, &v, org, None, InviteForm::default(), form_errors(v.lang, &list)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PositionForm {
     position: String,
 }

@@ -2165,7 +2165,8 @@ async fn retention_settings_legal_hold_and_a_tombstone_pass_axe_in_chromium() {
         .await
         .unwrap();
     let later = clock.now() + Duration::days(91);
-    sightline_jobs::retention::purge(&db, move || later, 500).await.unwrap();
+    let freezer = sightline_app::assign::ComplianceFreezer(db.clone());
+    sightline_jobs::retention::purge(&db, move || later, 500, &freezer).await.unwrap();
 
     desk_signs_in(&c, &base, &clock, "lead@crew.example").await;
     let mut failures = Vec::new();
