@@ -70,7 +70,9 @@ fn held_clause(held: &[String], first: usize) -> String {
         return String::new();
     }
     let marks: Vec<String> = (0..held.len()).map(|i| format!("${}", first + i)).collect();
-    format!(" AND NOT (a.target_kind = 'report' AND a.target_id IN ({}))", marks.join(", "))
+    // COALESCE: an entry without a target is not about a held case (NOT NULL would
+    // leave it out).
+    format!(" AND NOT (COALESCE(a.target_kind, '') = 'report' AND COALESCE(a.target_id, '') IN ({}))", marks.join(", "))
 }
 
 impl Db {

@@ -3222,6 +3222,8 @@ async fn redaction_keeps_the_audit_chain_verifiable_and_spares_held_cases(db: &D
     db.put_report(&report(held, a, crew, 1), NOW - Duration::days(500)).await.unwrap();
     old_entries(db, a, 3, 500).await;
     old_entries(db, b, 2, 500).await;
+    let untargeted = NewAuditEntry::new(AuditAction::SignInFailed).org(a).detail("no target");
+    db.append_audit(&untargeted, NOW - Duration::days(500)).await.unwrap();
     let about_held = NewAuditEntry::new(AuditAction::ReportViewed).org(a).actor(admin).target("report", held);
     db.append_audit(&about_held, NOW - Duration::days(500)).await.unwrap();
     old_entries(db, a, 1, 10).await;
@@ -3264,6 +3266,7 @@ async fn redaction_keeps_the_audit_chain_verifiable_and_spares_held_cases(db: &D
         after.iter().filter(|e| e.target_id.as_deref() == Some(&held.to_string())).all(|e| e.redacted_at.is_none())
     );
     assert!(after.iter().filter(|e| e.org_id == Some(b)).all(|e| e.redacted_at.is_none()));
+    assert!(after.iter().find(|e| e.action == "auth.sign_in_failed").unwrap().redacted_at.is_some(), "no target");
     let records: Vec<_> = after.iter().filter(|e| e.action == "audit.redacted").collect();
     assert_eq!(records.len(), batches);
     assert!(records.iter().all(|r| r.org_id == Some(a) && r.target_kind.as_deref() == Some("audit_range")));
