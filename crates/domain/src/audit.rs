@@ -386,9 +386,11 @@ pub struct ChainVerifier {
     last_hash: Vec<u8>,
     last_seq: i64,
     checked: u64,
-    /// Redacted entries not yet covered: (organisation, first seq, last seq), the
-    /// runs of one organisation's redacted entries (other entries may lie between).
-    pending: Vec<(Option<OrgId>, i64, i64)>,
+    /// Redacted entries not yet covered, as runs: (organisation, first seq, last seq,
+    /// open). A run holds only redacted entries of its organisation (other
+    /// organisations' entries may lie between); an intact entry of the organisation
+    /// closes it, and the next redacted one starts a new run.
+    pending: Vec<(Option<OrgId>, i64, i64, bool)>,
 }
 
 impl Default for ChainVerifier {
@@ -407,13 +409,17 @@ impl ChainVerifier {
         if entry.prev_hash != self.last_hash {
             return Err(ChainError::BrokenLink { seq: entry.seq });
         }
+        let run = self.pending.iter_mut().rev().find(|(o, _, _, _)| *o == entry.org_id);
         if entry.redacted_at.is_some() {
             // Linkage only; covered later or failed at the end.
-            match self.pending.iter_mut().rev().find(|(o, _, _)| *o == entry.org_id) {
-                Some(run) => run.2 = entry.seq,
-                None => self.pending.push((entry.org_id, entry.seq, entry.seq)),
+            match run {
+                Some(run) if run.3 => run.2 = entry.seq,
+                _ => self.pending.push((entry.org_id, entry.seq, entry.seq, true)),
             }
         } else {
+            if let Some(run) = run {
+                run.3 = false;
+            }
             if entry.computed_hash()[..] != entry.hash[..] {
                 return Err(ChainError::HashMismatch { seq: entry.seq });
             }
@@ -433,16 +439,16 @@ impl ChainVerifier {
     /// Take `first..=last` of `org`'s pending redacted entries as covered.
     fn cover(&mut self, org: Option<OrgId>, first: i64, last: i64) {
         let mut kept = Vec::with_capacity(self.pending.len() + 1);
-        for (o, a, b) in self.pending.drain(..) {
+        for (o, a, b, open) in self.pending.drain(..) {
             if o != org || b < first || a > last {
-                kept.push((o, a, b));
+                kept.push((o, a, b, open));
                 continue;
             }
             if a < first {
-                kept.push((o, a, first - 1));
+                kept.push((o, a, first - 1, false));
             }
             if b > last {
-                kept.push((o, last + 1, b));
+                kept.push((o, last + 1, b, open));
             }
         }
         self.pending = kept;
@@ -454,7 +460,7 @@ impl ChainVerifier {
     /// [`ChainError::UncoveredRedaction`] naming the first redacted entry no later
     /// `audit.redacted` record covers.
     pub fn finish(&self) -> Result<u64, ChainError> {
-        match self.pending.iter().map(|(_, a, _)| *a).min() {
+        match self.pending.iter().map(|(_, a, _, _)| *a).min() {
             Some(seq) => Err(ChainError::UncoveredRedaction { seq }),
             None => Ok(self.checked),
         }
@@ -567,6 +573,22 @@ mod tests {
         let mut forged = entries.clone();
         forged[2].hash = vec![7; 32];
         assert_eq!(verify(&forged), Err(ChainError::BrokenLink { seq: 4 }));
+        // An intact entry of the organisation between two redacted ones (one about a
+        // case under hold, say) needs no record: two records around it suffice.
+        let mut gap = chain(4);
+        for e in &mut gap {
+            e.org_id = org;
+        }
+        let mut prev = GENESIS_HASH.to_vec();
+        for e in &mut gap {
+            e.prev_hash.clone_from(&prev);
+            e.hash = e.computed_hash().to_vec();
+            prev.clone_from(&e.hash);
+        }
+        redact(&mut gap, &[2, 4]);
+        record(&mut gap, org, 2, 2);
+        record(&mut gap, org, 4, 4);
+        assert_eq!(verify(&gap), Ok(6));
         // The record itself is hash-checked: widening its range shows.
         let mut widened = entries.clone();
         widened[5].target_id = Some("1-5".into());

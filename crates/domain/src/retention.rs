@@ -111,38 +111,29 @@ impl RetentionPolicy {
     /// The fields at fault.
     pub fn parse<'a>(value: impl Fn(&'static str) -> &'a str) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut days = [None; 9];
-        for (slot, field) in days.iter_mut().zip(FIELDS) {
+        let mut policy = Self::default();
+        for (slot, field) in policy.slots().into_iter().zip(FIELDS) {
             match parse_days(field, value(field)) {
                 Ok(d) => *slot = d,
                 Err(e) => errors.push(e),
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let [
-            met_on_arrival,
-            referred_to_ngo,
-            no_action_innocent,
-            insufficient_information,
-            other,
-            tips,
-            training,
-            certificates,
-            audit,
-        ] = days;
-        Ok(Self {
-            met_on_arrival,
-            referred_to_ngo,
-            no_action_innocent,
-            insufficient_information,
-            other,
-            tips,
-            training,
-            certificates,
-            audit,
-        })
+        if errors.is_empty() { Ok(policy) } else { Err(errors) }
+    }
+
+    /// The periods to fill, in [`FIELDS`] order.
+    fn slots(&mut self) -> [&mut Option<u32>; 9] {
+        [
+            &mut self.met_on_arrival,
+            &mut self.referred_to_ngo,
+            &mut self.no_action_innocent,
+            &mut self.insufficient_information,
+            &mut self.other,
+            &mut self.tips,
+            &mut self.training,
+            &mut self.certificates,
+            &mut self.audit,
+        ]
     }
 }
 

@@ -3164,6 +3164,9 @@ async fn certificate_tombstones_keep_no_link_to_the_person(db: &Db) {
     let set = NewAuditEntry::new(AuditAction::RetentionChanged).org(a).actor(admin);
     db.set_retention_policy(a, &retention(&[("certificates_days", "10")]), &set, NOW).await.unwrap();
 
+    let scope = (sightline_storage::StatsScope::Org(a), 202601, 202812);
+    let before = db.statistics(scope.0, scope.1, scope.2).await.unwrap();
+    assert_eq!(before.training.iter().map(|t| t.people).sum::<i64>(), 2);
     // Expired at NOW + 365 days; due 10 days later.
     let due_at = NOW + Duration::days(375);
     assert_eq!(db.due_counts(due_at - Duration::seconds(1)).await.unwrap().certificates, 0);
@@ -3193,6 +3196,10 @@ async fn certificate_tombstones_keep_no_link_to_the_person(db: &Db) {
         assert!(!line.to_lowercase().contains(&needle.to_lowercase()), "the tombstone keeps the {what}: {line}");
     }
     assert!(db.completions_of(a, holder).await.unwrap().is_empty());
+    // Statistics count the tombstone as before, and a rebuild from the rows too.
+    assert_eq!(db.statistics(scope.0, scope.1, scope.2).await.unwrap(), before);
+    db.rebuild_statistics(&|_: &str, _: &str| "europe>europe".to_owned()).await.unwrap();
+    assert_eq!(db.statistics(scope.0, scope.1, scope.2).await.unwrap().training, before.training);
     assert!(db.certificate("SL-NEWC-NEWC-NEWC").await.is_ok() && db.certificate("SL-OTHB-OTHB-OTHB").await.is_ok());
     let entries = db.audit_for_org(a, 50).await.unwrap().entries;
     let purged: Vec<_> = entries.iter().filter(|e| e.action == "certificate.purged").collect();
