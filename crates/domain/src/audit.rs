@@ -544,21 +544,24 @@ mod tests {
         entries.push(e);
     }
 
-    #[test]
-    fn redacted_entries_verify_by_linkage_under_a_later_record() {
-        let mut entries = chain(5);
-        let org = entries[1].org_id;
-        for e in &mut entries[1..3] {
+    /// Give `entries[range]` the organisation `org` and chain them all again.
+    fn of_org(entries: &mut [AuditEntry], range: std::ops::Range<usize>, org: Option<OrgId>) {
+        for e in &mut entries[range] {
             e.org_id = org;
-            e.hash = vec![];
         }
-        // Re-chain after giving entries 2 and 3 one organisation.
         let mut prev = GENESIS_HASH.to_vec();
-        for e in &mut entries {
+        for e in entries.iter_mut() {
             e.prev_hash.clone_from(&prev);
             e.hash = e.computed_hash().to_vec();
             prev.clone_from(&e.hash);
         }
+    }
+
+    #[test]
+    fn redacted_entries_verify_by_linkage_under_a_later_record() {
+        let mut entries = chain(5);
+        let org = entries[1].org_id;
+        of_org(&mut entries, 1..3, org);
         redact(&mut entries, &[2, 3]);
         assert_eq!(verify(&entries), Err(ChainError::UncoveredRedaction { seq: 2 }), "no record yet");
         let mut other = entries.clone();
@@ -576,15 +579,7 @@ mod tests {
         // An intact entry of the organisation between two redacted ones (one about a
         // case under hold, say) needs no record: two records around it suffice.
         let mut gap = chain(4);
-        for e in &mut gap {
-            e.org_id = org;
-        }
-        let mut prev = GENESIS_HASH.to_vec();
-        for e in &mut gap {
-            e.prev_hash.clone_from(&prev);
-            e.hash = e.computed_hash().to_vec();
-            prev.clone_from(&e.hash);
-        }
+        of_org(&mut gap, 0..4, org);
         redact(&mut gap, &[2, 4]);
         record(&mut gap, org, 2, 2);
         record(&mut gap, org, 4, 4);
