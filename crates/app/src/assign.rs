@@ -15,7 +15,7 @@ use sightline_domain::export::spreadsheet_cell;
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::learn::{Audience, Course};
 use sightline_domain::{FieldError, FieldErrors};
-use sightline_storage::{Assignment, TallyFilter, TrainedPerson, TrainingSettings};
+use sightline_storage::{Assignment, Db, TallyFilter, TrainedPerson, TrainingSettings};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -394,53 +394,160 @@ impl App {
     }
 
     /// The fiscal year's figures by position: people assigned, trained during the
-    /// year, current at its end (or now, for the running year).
+    /// year, current at its end (or now, for the running year). A past year whose
+    /// figures were frozen (before the retention purge removed a certificate they
+    /// count) gives the frozen figures.
     ///
     /// # Errors
     /// Not an admin of `org`; a year out of range (`year`/`out-of-range`); the
     /// database failed.
     pub async fn compliance_year(&self, caller: &Caller, org: OrgId, year: Option<i32>) -> Result<YearReport> {
         self.administer(caller, org).await?;
-        let org_name = self.db.get_org(org).await?.name;
-        let settings = self.db.training_settings(org).await?;
-        let now = self.now();
-        let year = year.unwrap_or_else(|| fiscal_year_of(now, settings.fiscal_start_month));
-        if !(2000..=now.year() + 1).contains(&year) {
-            return Err(AppError::Invalid(vec![FieldError::new("year", "out-of-range")]));
+        year_report(&self.db, org, year, self.now()).await
+    }
+}
+
+/// A fiscal year's figures (see [`App::compliance_year`]): the frozen ones of a past
+/// year when there are, else counted now.
+///
+/// # Errors
+/// A year out of range (`year`/`out-of-range`); the database failed; frozen figures
+/// that do not read.
+pub async fn year_report(db: &Db, org: OrgId, year: Option<i32>, now: OffsetDateTime) -> Result<YearReport> {
+    let org_name = db.get_org(org).await?.name;
+    let settings = db.training_settings(org).await?;
+    let year = year.unwrap_or_else(|| fiscal_year_of(now, settings.fiscal_start_month));
+    if !(2000..=now.year() + 1).contains(&year) {
+        return Err(AppError::Invalid(vec![FieldError::new("year", "out-of-range")]));
+    }
+    let (start, end) = fiscal_year(year, settings.fiscal_start_month);
+    if end <= now
+        && let Some(frozen) = db.frozen_compliance_year(org, year).await?
+    {
+        let (as_of, rows) = thaw(&frozen)?;
+        return Ok(YearReport::of(org_name, year, (start, end, as_of), rows));
+    }
+    let rows = count_year(db, org, (start, end), now).await?;
+    let as_of = if end > now { now } else { end - time::Duration::microseconds(1) };
+    Ok(YearReport::of(org_name, year, (start, end, as_of), rows))
+}
+
+/// Freeze `org`'s figures of every fiscal year that ended by `now`, from the one
+/// holding `from` on (from 2000), unless frozen before: the retention purge calls it
+/// before it removes certificates issued from `from` on, so a past year's export
+/// gives the same figures after the purge as before.
+///
+/// # Errors
+/// The database failed.
+pub async fn freeze_years(db: &Db, org: OrgId, from: OffsetDateTime, now: OffsetDateTime) -> Result<()> {
+    let settings = db.training_settings(org).await?;
+    let first = fiscal_year_of(from, settings.fiscal_start_month).max(2000);
+    let last = fiscal_year_of(now, settings.fiscal_start_month) - 1;
+    for year in first..=last {
+        if db.frozen_compliance_year(org, year).await?.is_some() {
+            continue;
         }
         let (start, end) = fiscal_year(year, settings.fiscal_start_month);
-        let as_of = if end > now { now } else { end - time::Duration::microseconds(1) };
-        let assignments = self.db.assignments(org).await?;
-        let mut rows: BTreeMap<Audience, YearFigures> = BTreeMap::new();
-        let mut after = None;
-        loop {
-            let page = self.db.trained_people(org, after, PEOPLE_PAGE).await?;
-            let full = i64::try_from(page.len()).unwrap_or(i64::MAX) >= PEOPLE_PAGE;
-            after = page.last().map(|p| p.id);
-            for p in page.iter().filter(|p| p.joined <= as_of) {
-                let items = items_of((p.position, p.base.as_deref(), p.joined), &p.completions, &assignments, as_of);
-                let (Some(position), false) = (p.position, items.is_empty()) else { continue };
-                let f = rows.entry(position).or_default();
-                f.assigned += 1;
-                let assigned: Vec<&str> = items.iter().map(|i| i.course_id.as_str()).collect();
-                if p.completions.iter().any(|(c, t)| assigned.contains(&c.as_str()) && *t >= start && *t < end) {
-                    f.trained += 1;
-                }
-                if items.iter().all(|i| matches!(i.standing, Standing::Current | Standing::DueSoon)) {
-                    f.current += 1;
-                }
+        let rows = count_year(db, org, (start, end), now).await?;
+        let as_of = end - time::Duration::microseconds(1);
+        db.freeze_compliance_year(org, year, &freeze(as_of, &rows), now).await?;
+    }
+    Ok(())
+}
+
+/// The retention purge's [`sightline_jobs::retention::Freeze`]: [`freeze_years`] on
+/// this database.
+pub struct ComplianceFreezer(pub Db);
+
+impl sightline_jobs::retention::Freeze for ComplianceFreezer {
+    fn freeze<'a>(
+        &'a self,
+        org: OrgId,
+        from: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = std::result::Result<(), String>> + Send + 'a>> {
+        Box::pin(async move { freeze_years(&self.0, org, from, now).await.map_err(|e| e.to_string()) })
+    }
+}
+
+/// Frozen figures as stored: `{"as_of": µs, "rows": [[position, assigned, trained, current], …]}`.
+fn freeze(as_of: OffsetDateTime, rows: &[(Audience, YearFigures)]) -> String {
+    let rows: Vec<(&str, usize, usize, usize)> =
+        rows.iter().map(|(p, f)| (p.as_str(), f.assigned, f.trained, f.current)).collect();
+    serde_json::json!({ "as_of": sightline_storage::to_micros(as_of), "rows": rows }).to_string()
+}
+
+/// Frozen figures back.
+fn thaw(text: &str) -> Result<(OffsetDateTime, Vec<(Audience, YearFigures)>)> {
+    #[derive(serde::Deserialize)]
+    struct Frozen {
+        as_of: i64,
+        rows: Vec<(String, usize, usize, usize)>,
+    }
+    let bad = |e: String| AppError::Internal(format!("frozen compliance figures: {e}"));
+    let f: Frozen = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+    let rows = f
+        .rows
+        .into_iter()
+        .map(|(p, assigned, trained, current)| {
+            let p: Audience = p.parse().map_err(|_| bad(p.clone()))?;
+            Ok((p, YearFigures { assigned, trained, current }))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((sightline_storage::from_micros(f.as_of), rows))
+}
+
+/// Count a fiscal year (`start`..`end`) from the people and certificates as they are
+/// now: people assigned, trained during the year, current at its end (or `now`).
+async fn count_year(
+    db: &Db,
+    org: OrgId,
+    (start, end): (OffsetDateTime, OffsetDateTime),
+    now: OffsetDateTime,
+) -> Result<Vec<(Audience, YearFigures)>> {
+    let as_of = if end > now { now } else { end - time::Duration::microseconds(1) };
+    let assignments = db.assignments(org).await?;
+    let mut rows: BTreeMap<Audience, YearFigures> = BTreeMap::new();
+    let mut after = None;
+    loop {
+        let page = db.trained_people(org, after, PEOPLE_PAGE).await?;
+        let full = i64::try_from(page.len()).unwrap_or(i64::MAX) >= PEOPLE_PAGE;
+        after = page.last().map(|p| p.id);
+        for p in page.iter().filter(|p| p.joined <= as_of) {
+            let items = items_of((p.position, p.base.as_deref(), p.joined), &p.completions, &assignments, as_of);
+            let (Some(position), false) = (p.position, items.is_empty()) else { continue };
+            let f = rows.entry(position).or_default();
+            f.assigned += 1;
+            let assigned: Vec<&str> = items.iter().map(|i| i.course_id.as_str()).collect();
+            if p.completions.iter().any(|(c, t)| assigned.contains(&c.as_str()) && *t >= start && *t < end) {
+                f.trained += 1;
             }
-            if !full {
-                break;
+            if items.iter().all(|i| matches!(i.standing, Standing::Current | Standing::DueSoon)) {
+                f.current += 1;
             }
         }
+        if !full {
+            break;
+        }
+    }
+    Ok(rows.into_iter().collect())
+}
+
+impl YearReport {
+    /// The report of these rows, with their total.
+    fn of(
+        org_name: String,
+        year: i32,
+        (start, end, as_of): (OffsetDateTime, OffsetDateTime, OffsetDateTime),
+        rows: Vec<(Audience, YearFigures)>,
+    ) -> Self {
         let mut total = YearFigures::default();
-        for f in rows.values() {
+        for (_, f) in &rows {
             total.assigned += f.assigned;
             total.trained += f.trained;
             total.current += f.current;
         }
-        Ok(YearReport { org_name, year, start, end, as_of, rows: rows.into_iter().collect(), total })
+        Self { org_name, year, start, end, as_of, rows, total }
     }
 }
 

@@ -71,6 +71,16 @@ impl Learner {
 /// A certificate with its standing now.
 pub type Standing = (Certificate, CertificateStatus);
 
+/// What the public verification of a code found.
+#[derive(Debug, Clone)]
+pub enum Verified {
+    /// The certificate and its standing now.
+    Found(Standing),
+    /// A tombstone: the certificate was removed under its organisation's retention
+    /// policy (course and dates only, nothing about its holder).
+    Removed(sightline_storage::CertificateTombstone),
+}
+
 /// One course on the course list, for this learner.
 #[derive(Debug, Clone)]
 pub struct CourseCard<'a> {
@@ -429,7 +439,8 @@ impl App {
                 || u.has(Role::PlatformAdmin)
                 || (c.org_id == Some(u.org()) && u.has(Role::OrgAdmin))),
             Learner::Browser(hash) if c.user_id.is_none() => {
-                match self.db.attempt(&storage::Learner::Anonymous { hash: hash.clone() }, c.attempt_id).await {
+                let Some(attempt) = c.attempt_id else { return Ok(false) };
+                match self.db.attempt(&storage::Learner::Anonymous { hash: hash.clone() }, attempt).await {
                     Ok(_) => Ok(true),
                     Err(StorageError::NotFound) => Ok(false),
                     Err(e) => Err(e.into()),
@@ -481,12 +492,20 @@ impl App {
         Ok((c, pdf))
     }
 
-    /// Public verification: the certificate `code` and its standing now.
+    /// Public verification: the certificate `code` and its standing now, or its
+    /// tombstone when the retention policy removed it.
     ///
     /// # Errors
-    /// [`AppError::NotFound`]; the database failed.
-    pub async fn verify_certificate(&self, code: &str) -> Result<Standing> {
-        Ok(standing(self.db.certificate(code).await?, self.now()))
+    /// [`AppError::NotFound`] (no certificate ever had this code); the database failed.
+    pub async fn verify_certificate(&self, code: &str) -> Result<Verified> {
+        match self.db.certificate(code).await {
+            Ok(c) => Ok(Verified::Found(standing(c, self.now()))),
+            Err(StorageError::NotFound) => match self.db.certificate_tombstone(code).await? {
+                Some(t) => Ok(Verified::Removed(t)),
+                None => Err(AppError::NotFound),
+            },
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// An organisation's training compliance: each person's newest certificate of

@@ -297,6 +297,35 @@ impl App {
         Ok(target)
     }
 
+    /// A person leaves the organisation: they can no longer sign in (sessions ended,
+    /// tokens revoked) and from now the retention policy's training period runs for
+    /// their training records. Audited (`user.deactivated`). The admin confirms it
+    /// (`confirmed`); one's own account cannot be deactivated.
+    ///
+    /// # Errors
+    /// As [`Self::administer`]; not an active person of the organisation; not
+    /// confirmed (`confirm`/`required`); one's own account (`confirm`/`own-account`).
+    pub async fn deactivate_person(
+        &self,
+        caller: &Caller,
+        org: OrgId,
+        user: UserId,
+        confirmed: bool,
+    ) -> Result<UserRecord> {
+        let org = self.administer(caller, org).await?;
+        let target = self.person(caller, org, user).await?;
+        if user == caller.id() {
+            return Err(AppError::field("confirm", "own-account"));
+        }
+        if !confirmed {
+            return Err(AppError::field("confirm", "required"));
+        }
+        let audit = self.audit(caller, AuditAction::UserDeactivated).org(org).target("user", user);
+        self.db.deactivate_user(org, user, &audit, self.now()).await?;
+        self.tokens.invalidate();
+        Ok(target)
+    }
+
     /// Make a password reset link valid [`RESET_HOURS`], e-mailed when asked and
     /// possible.
     ///

@@ -673,7 +673,10 @@ async fn purge(db: &DbArgs, dry_run: bool, at: Option<OffsetDateTime>, batch: i6
     let database = open(db).await?;
     let now = || Clock::System.now();
     let result = if dry_run {
-        retention::due(&database, at.unwrap_or_else(now)).await.map(|due| {
+        let at = at.unwrap_or_else(now);
+        let counts = retention::due_counts(&database, at).await;
+        retention::due(&database, at).await.and_then(|due| {
+            let counts = counts?;
             for d in &due {
                 println!(
                     "{}\torg {}\t{}\tclosed {}\tdue {}{}",
@@ -685,13 +688,25 @@ async fn purge(db: &DbArgs, dry_run: bool, at: Option<OffsetDateTime>, batch: i6
                     if d.public_tip { "\tpublic tip" } else { "" }
                 );
             }
-            println!("{} case(s) would be purged (dry run: nothing was changed)", due.len());
-            ExitCode::SUCCESS
+            println!("cases: {} would be purged", due.len());
+            println!("training: {} person(s) who left would lose their training records", counts.training);
+            println!("certificates: {} would become tombstones", counts.certificates);
+            println!("audit: {} entries would be redacted", counts.audit);
+            println!("dry run: nothing was changed");
+            Ok(ExitCode::SUCCESS)
         })
     } else {
-        retention::purge(&database, now, batch).await.map(|p| match p {
+        let freezer = sightline_app::assign::ComplianceFreezer(database.clone());
+        retention::purge(&database, now, batch, &freezer).await.map(|p| match p {
             Purge::Done(run) => {
-                println!("{} case(s) purged in {} batch(es)", run.purged.len(), run.batches);
+                println!(
+                    "{} case(s), {} person(s)' training records, {} certificate(s), {} audit entries purged in {} batch(es)",
+                    run.purged.len(),
+                    run.training,
+                    run.certificates,
+                    run.audit,
+                    run.batches
+                );
                 ExitCode::SUCCESS
             }
             Purge::Busy => {
@@ -1003,7 +1018,9 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
         let s = retention.clone();
         async move {
             let clock = s.clock.clone();
-            sightline_jobs::retention::purge(&s.db, move || clock.now(), sightline_jobs::retention::BATCH).await
+            let freezer = sightline_app::assign::ComplianceFreezer(s.db.clone());
+            sightline_jobs::retention::purge(&s.db, move || clock.now(), sightline_jobs::retention::BATCH, &freezer)
+                .await
         }
     });
     let live = state.clone();
@@ -1014,11 +1031,17 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
             sightline_jobs::live::prune(&s.db, move || clock.now(), sightline_jobs::live::BATCH).await
         }
     });
+    let gauges = state.clone();
+    let metrics = Job::new("metrics counts", sightline_web::metrics::FRESH, move || {
+        let s = gauges.clone();
+        async move { s.metrics.load_counts(&s.app).await }
+    });
     let state = state.clone();
     let ctx = move || state.jobs();
     let (a, m, r, t, f) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx);
     Runner::new()
         .job(purge)
+        .job(metrics)
         .job(retention)
         .job(live)
         .job(referral_hooks)

@@ -531,7 +531,9 @@ fn export_scorm_writes_the_package_and_names_what_the_language_lacks() {
 
 /// `sightline purge`: the dry run lists what is due and changes nothing; a purge
 /// while another holds the lease exits 3 having done nothing; then one purge makes
-/// the due case a tombstone and leaves the one under hold.
+/// the due case a tombstone and leaves the one under hold. The dry run counts the
+/// other kinds too (training records of a person who left, an expired certificate,
+/// old audit entries), the purge removes them, and `audit verify` still passes.
 #[tokio::test]
 async fn purge_dry_run_lists_what_is_due_and_a_second_purge_exits_cleanly() {
     use sightline_domain::audit::{AuditAction, NewAuditEntry};
@@ -599,7 +601,39 @@ async fn purge_dry_run_lists_what_is_due_and_a_second_purge_exits_cleanly() {
         db.transition_case(org, id, 0, &close, desk, closed).await.unwrap();
         ids.push(id);
     }
-    let policy = sightline_domain::retention::RetentionPolicy { no_action_innocent: Some(7), ..Default::default() };
+    // A person who left ten days ago with a lesson done and a certificate that expired
+    // long ago; old audit entries.
+    let left = db
+        .create_user(org, &person("left@nw.example", Role::Learner), NewAuditEntry::new(AuditAction::UserCreated), now)
+        .await
+        .unwrap();
+    let long_ago = now - time::Duration::days(800);
+    db.mark_lesson_done(org, left, "cabin-crew", "one", long_ago).await.unwrap();
+    let learner = sightline_storage::Learner::User { org, user: left };
+    let attempt = db.create_attempt(&learner, "cabin-crew", "en", "[]", long_ago).await.unwrap();
+    let cert = sightline_storage::NewCertificate {
+        code: "SL-CLIC-CLIC-CLIC".into(),
+        attempt_id: attempt,
+        name: "Aino".into(),
+        course_id: "cabin-crew".into(),
+        lang: "en".into(),
+        issued_at: long_ago,
+        valid_until: long_ago + time::Duration::days(365),
+    };
+    db.submit_attempt(&learner, attempt, "[]", 90, true, Some(&cert), long_ago).await.unwrap();
+    let leave = NewAuditEntry::new(AuditAction::UserDeactivated).org(org).target("user", left);
+    db.deactivate_user(org, left, &leave, now - time::Duration::days(10)).await.unwrap();
+    for i in 0..2 {
+        let old = NewAuditEntry::new(AuditAction::SignIn).org(org).detail(format!("old {i}"));
+        db.append_audit(&old, now - time::Duration::days(400)).await.unwrap();
+    }
+    let policy = sightline_domain::retention::RetentionPolicy {
+        no_action_innocent: Some(7),
+        training: Some(7),
+        certificates: Some(30),
+        audit: Some(365),
+        ..Default::default()
+    };
     db.set_retention_policy(org, &policy, &NewAuditEntry::new(AuditAction::RetentionChanged).org(org), now)
         .await
         .unwrap();
@@ -615,11 +649,21 @@ async fn purge_dry_run_lists_what_is_due_and_a_second_purge_exits_cleanly() {
         "{listed}"
     );
     assert!(!listed.contains(&ids[1].to_string()), "held: {listed}");
-    assert!(listed.contains("1 case(s) would be purged (dry run: nothing was changed)"), "{listed}");
+    let counts = db.due_counts(now).await.unwrap();
+    assert!(counts.audit >= 2, "{counts:?}");
+    for line in [
+        "cases: 1 would be purged".to_owned(),
+        "training: 1 person(s) who left would lose their training records".to_owned(),
+        "certificates: 1 would become tombstones".to_owned(),
+        format!("audit: {} entries would be redacted", counts.audit),
+        "dry run: nothing was changed".to_owned(),
+    ] {
+        assert!(listed.contains(&line), "{line} in {listed}");
+    }
     assert_eq!(db.case(org, ids[0]).await.unwrap().tombstone, None, "the dry run changed nothing");
     let earlier = (closed + time::Duration::days(1)).format(&time::format_description::well_known::Rfc3339).unwrap();
     let out = run(&["purge", "--dry-run", "--at", &earlier], &data);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("0 case(s) would be purged"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cases: 0 would be purged"));
     assert_eq!(run(&["purge", "--at", &earlier], &data).status.code(), Some(2), "--at only with --dry-run");
 
     // Another purge holds the lease: this one does nothing and says so.
@@ -634,7 +678,14 @@ async fn purge_dry_run_lists_what_is_due_and_a_second_purge_exits_cleanly() {
 
     let out = run(&["purge"], &data);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 case(s) purged in 1 batch(es)"));
+    let said = String::from_utf8_lossy(&out.stdout);
+    let all =
+        format!("1 case(s), 1 person(s)' training records, 1 certificate(s), {} audit entries purged", counts.audit);
+    assert!(said.contains(&all), "{said}");
+    assert!(
+        db.certificate("SL-CLIC-CLIC-CLIC").await.is_err()
+            && db.lessons_done(org, left, "cabin-crew").await.unwrap().is_empty()
+    );
     assert!(db.case(org, ids[0]).await.unwrap().tombstone.is_some());
     assert_eq!(db.case(org, ids[1]).await.unwrap().tombstone, None, "under hold");
     db.close().await;

@@ -108,6 +108,17 @@ pub enum AuditAction {
     KeyRotationStarted,
     /// A key rotation was verified and finished: every sealed record opens with the new key.
     KeyRotationFinished,
+    /// A person's training records were removed under the retention policy, some
+    /// time after they left (no actor: the purge).
+    TrainingPurged,
+    /// An expired certificate became a tombstone with no link to its holder (no
+    /// actor: the purge).
+    CertificatePurged,
+    /// Audit entries of an organisation older than its audit period were redacted
+    /// (detail, address and actor cleared, hashes kept). The target names the
+    /// sequence range it covers (`audit_range`, `<first>-<last>`); the chain's
+    /// verifier accepts a redacted entry only under such a later record.
+    AuditRedacted,
 }
 
 impl AuditAction {
@@ -174,6 +185,9 @@ impl AuditAction {
             Self::LegalHoldLifted => "case.legal_hold_lifted",
             Self::KeyRotationStarted => "key.rotation_started",
             Self::KeyRotationFinished => "key.rotation_finished",
+            Self::TrainingPurged => "training.purged",
+            Self::CertificatePurged => "certificate.purged",
+            Self::AuditRedacted => "audit.redacted",
         }
     }
 }
@@ -246,6 +260,21 @@ pub struct AuditEntry {
     pub ip: Option<String>,
     pub prev_hash: Vec<u8>,
     pub hash: Vec<u8>,
+    /// When the entry's detail, address and actor were cleared under the retention
+    /// policy; its hash then covers content that is gone, and only its links verify.
+    pub redacted_at: Option<OffsetDateTime>,
+}
+
+/// The target kind of an [`AuditAction::AuditRedacted`] entry; its target id is the
+/// range of sequence numbers it covers, `<first>-<last>`.
+pub const REDACTED_RANGE: &str = "audit_range";
+
+/// The range an `audit.redacted` entry's target id names (`<first>-<last>`).
+#[must_use]
+pub fn redacted_range(target_id: &str) -> Option<(i64, i64)> {
+    let (a, b) = target_id.split_once('-')?;
+    let (a, b) = (a.parse().ok()?, b.parse().ok()?);
+    (a <= b).then_some((a, b))
 }
 
 /// Timestamps are kept to the microsecond, the precision PostgreSQL stores, so the
@@ -327,28 +356,46 @@ pub enum ChainError {
     BrokenLink { seq: i64 },
     #[error("entry {seq}: sequence number out of order after {previous}")]
     Gap { seq: i64, previous: i64 },
+    #[error("entry {seq}: redacted, but no later audit.redacted entry of its organisation covers it")]
+    UncoveredRedaction { seq: i64 },
 }
 
 impl ChainError {
     #[must_use]
     pub const fn seq(&self) -> i64 {
         match self {
-            Self::HashMismatch { seq } | Self::BrokenLink { seq } | Self::Gap { seq, .. } => *seq,
+            Self::HashMismatch { seq }
+            | Self::BrokenLink { seq }
+            | Self::Gap { seq, .. }
+            | Self::UncoveredRedaction { seq } => *seq,
         }
     }
 }
 
-/// Incremental verifier: feed entries in `seq` order.
+/// Incremental verifier: feed entries in `seq` order, then [`Self::finish`].
+///
+/// An entry with its content is checked by its hash and its link to the entry before.
+/// A redacted entry (`redacted_at` set) is checked by its link alone — its content is
+/// gone, so its hash cannot be recomputed; the next entry's link still covers its
+/// stored hash — and only when a later, intact `audit.redacted` entry of the same
+/// organisation names a range of sequence numbers that holds it. Redacted entries
+/// waiting for such a record are kept as ranges per organisation; any left at the
+/// end fail ([`ChainError::UncoveredRedaction`]).
 #[derive(Debug, Clone)]
 pub struct ChainVerifier {
     last_hash: Vec<u8>,
     last_seq: i64,
     checked: u64,
+    /// Redacted entries not yet covered, as runs: (organisation, first seq, last seq,
+    /// open). A run holds only redacted entries of its organisation (other
+    /// organisations' entries may lie between); an intact entry of the organisation
+    /// closes it, and the next redacted one starts a new run.
+    pending: Vec<(Option<OrgId>, i64, i64, bool)>,
 }
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { last_hash: GENESIS_HASH.to_vec(), last_seq: 0, checked: 0 }
+        Self { last_hash: GENESIS_HASH.to_vec(), last_seq: 0, checked: 0, pending: Vec::new() }
     }
 }
 
@@ -362,13 +409,61 @@ impl ChainVerifier {
         if entry.prev_hash != self.last_hash {
             return Err(ChainError::BrokenLink { seq: entry.seq });
         }
-        if entry.computed_hash()[..] != entry.hash[..] {
-            return Err(ChainError::HashMismatch { seq: entry.seq });
+        let run = self.pending.iter_mut().rev().find(|(o, _, _, _)| *o == entry.org_id);
+        if entry.redacted_at.is_some() {
+            // Linkage only; covered later or failed at the end.
+            match run {
+                Some(run) if run.3 => run.2 = entry.seq,
+                _ => self.pending.push((entry.org_id, entry.seq, entry.seq, true)),
+            }
+        } else {
+            if let Some(run) = run {
+                run.3 = false;
+            }
+            if entry.computed_hash()[..] != entry.hash[..] {
+                return Err(ChainError::HashMismatch { seq: entry.seq });
+            }
+            if entry.action == AuditAction::AuditRedacted.as_str()
+                && entry.target_kind.as_deref() == Some(REDACTED_RANGE)
+                && let Some((first, last)) = entry.target_id.as_deref().and_then(redacted_range)
+            {
+                self.cover(entry.org_id, first, last.min(entry.seq - 1));
+            }
         }
         self.last_hash.clone_from(&entry.hash);
         self.last_seq = entry.seq;
         self.checked += 1;
         Ok(())
+    }
+
+    /// Take `first..=last` of `org`'s pending redacted entries as covered.
+    fn cover(&mut self, org: Option<OrgId>, first: i64, last: i64) {
+        let mut kept = Vec::with_capacity(self.pending.len() + 1);
+        for (o, a, b, open) in self.pending.drain(..) {
+            if o != org || b < first || a > last {
+                kept.push((o, a, b, open));
+                continue;
+            }
+            if a < first {
+                kept.push((o, a, first - 1, false));
+            }
+            if b > last {
+                kept.push((o, last + 1, b, open));
+            }
+        }
+        self.pending = kept;
+    }
+
+    /// The end of the chain: every redacted entry must have been covered.
+    ///
+    /// # Errors
+    /// [`ChainError::UncoveredRedaction`] naming the first redacted entry no later
+    /// `audit.redacted` record covers.
+    pub fn finish(&self) -> Result<u64, ChainError> {
+        match self.pending.iter().map(|(_, a, _, _)| *a).min() {
+            Some(seq) => Err(ChainError::UncoveredRedaction { seq }),
+            None => Ok(self.checked),
+        }
     }
     #[must_use]
     pub const fn checked(&self) -> u64 {
@@ -401,6 +496,7 @@ mod tests {
                     ip: Some("127.0.0.1".into()),
                     prev_hash: prev.clone(),
                     hash: vec![],
+                    redacted_at: None,
                 };
                 e.hash = e.computed_hash().to_vec();
                 prev.clone_from(&e.hash);
@@ -414,7 +510,84 @@ mod tests {
         for e in entries {
             v.push(e)?;
         }
-        Ok(v.checked())
+        v.finish()
+    }
+
+    /// Redact entries `seqs` (as the purge does: content cleared, hashes kept).
+    fn redact(entries: &mut [AuditEntry], seqs: &[i64]) {
+        for e in entries.iter_mut().filter(|e| seqs.contains(&e.seq)) {
+            e.detail.clear();
+            e.ip = None;
+            e.actor = None;
+            e.redacted_at = Some(e.at);
+        }
+    }
+
+    /// Append an `audit.redacted` record covering `first..=last` of `org`.
+    fn record(entries: &mut Vec<AuditEntry>, org: Option<OrgId>, first: i64, last: i64) {
+        let prev = entries.last().map_or(GENESIS_HASH.to_vec(), |e| e.hash.clone());
+        let mut e = AuditEntry {
+            seq: entries.len() as i64 + 1,
+            at: datetime!(2027-11-28 10:00:00 UTC),
+            org_id: org,
+            actor: None,
+            action: AuditAction::AuditRedacted.as_str().to_owned(),
+            target_kind: Some(REDACTED_RANGE.into()),
+            target_id: Some(format!("{first}-{last}")),
+            detail: "2 entries".into(),
+            ip: None,
+            prev_hash: prev,
+            hash: vec![],
+            redacted_at: None,
+        };
+        e.hash = e.computed_hash().to_vec();
+        entries.push(e);
+    }
+
+    /// Give `entries[range]` the organisation `org` and chain them all again.
+    fn of_org(entries: &mut [AuditEntry], range: std::ops::Range<usize>, org: Option<OrgId>) {
+        for e in &mut entries[range] {
+            e.org_id = org;
+        }
+        let mut prev = GENESIS_HASH.to_vec();
+        for e in entries.iter_mut() {
+            e.prev_hash.clone_from(&prev);
+            e.hash = e.computed_hash().to_vec();
+            prev.clone_from(&e.hash);
+        }
+    }
+
+    #[test]
+    fn redacted_entries_verify_by_linkage_under_a_later_record() {
+        let mut entries = chain(5);
+        let org = entries[1].org_id;
+        of_org(&mut entries, 1..3, org);
+        redact(&mut entries, &[2, 3]);
+        assert_eq!(verify(&entries), Err(ChainError::UncoveredRedaction { seq: 2 }), "no record yet");
+        let mut other = entries.clone();
+        record(&mut other, Some(OrgId::new()), 1, 5);
+        assert_eq!(verify(&other), Err(ChainError::UncoveredRedaction { seq: 2 }), "another organisation's record");
+        let mut short = entries.clone();
+        record(&mut short, org, 1, 2);
+        assert_eq!(verify(&short), Err(ChainError::UncoveredRedaction { seq: 3 }), "a range that misses one");
+        record(&mut entries, org, 2, 3);
+        assert_eq!(verify(&entries), Ok(6));
+        // Linkage still holds a redacted entry: a changed stored hash breaks the next link.
+        let mut forged = entries.clone();
+        forged[2].hash = vec![7; 32];
+        assert_eq!(verify(&forged), Err(ChainError::BrokenLink { seq: 4 }));
+        // An intact entry of the organisation between two redacted ones (one about a
+        // case under hold, say) needs no record: two records around it suffice.
+        let mut gap = chain(4);
+        of_org(&mut gap, 0..4, org);
+        redact(&mut gap, &[2, 4]);
+        record(&mut gap, org, 2, 2);
+        record(&mut gap, org, 4, 4);
+        assert_eq!(verify(&gap), Ok(6));
+        // The record itself is hash-checked: widening its range shows.
+        let mut widened = entries.clone();
+        widened[5].target_id = Some("1-5".into());
+        assert_eq!(verify(&widened), Err(ChainError::HashMismatch { seq: 6 }));
     }
 
     #[test]

@@ -17,6 +17,9 @@ use crate::triage::Outcome;
 pub const MIN_DAYS: u32 = 1;
 /// The longest period, in days (ten years).
 pub const MAX_DAYS: u32 = 3650;
+/// The shortest audit period, in days: an audit entry keeps its detail, address and
+/// actor for at least a year (the database's guard refuses less).
+pub const MIN_AUDIT_DAYS: u32 = 365;
 /// The longest legal-hold reason, in characters.
 pub const MAX_HOLD_REASON: usize = 500;
 
@@ -30,16 +33,28 @@ pub struct RetentionPolicy {
     pub other: Option<u32>,
     /// Public tips and their messages (whatever the outcome), when set.
     pub tips: Option<u32>,
+    /// A person's training records (lesson progress, check attempts and answers),
+    /// counted from the day they left the organisation.
+    pub training: Option<u32>,
+    /// A certificate, counted from the day it expired; then a tombstone with no link
+    /// to its holder.
+    pub certificates: Option<u32>,
+    /// An audit entry's detail, address and actor, counted from the day it was
+    /// written (at least [`MIN_AUDIT_DAYS`]); then redacted, its hashes kept.
+    pub audit: Option<u32>,
 }
 
 /// The form field of each period, in the order a form shows them.
-pub const FIELDS: [&str; 6] = [
+pub const FIELDS: [&str; 9] = [
     "met_on_arrival_days",
     "referred_to_ngo_days",
     "no_action_innocent_days",
     "insufficient_information_days",
     "other_days",
     "tips_days",
+    "training_days",
+    "certificates_days",
+    "audit_days",
 ];
 
 impl RetentionPolicy {
@@ -73,7 +88,7 @@ impl RetentionPolicy {
 
     /// The periods by form field, in [`FIELDS`] order.
     #[must_use]
-    pub const fn by_field(&self) -> [(&'static str, Option<u32>); 6] {
+    pub const fn by_field(&self) -> [(&'static str, Option<u32>); 9] {
         [
             (FIELDS[0], self.met_on_arrival),
             (FIELDS[1], self.referred_to_ngo),
@@ -81,30 +96,52 @@ impl RetentionPolicy {
             (FIELDS[3], self.insufficient_information),
             (FIELDS[4], self.other),
             (FIELDS[5], self.tips),
+            (FIELDS[6], self.training),
+            (FIELDS[7], self.certificates),
+            (FIELDS[8], self.audit),
         ]
     }
 
     /// Parse the periods as typed, in [`FIELDS`] order (`value(field)`): empty keeps
     /// for ever; otherwise a whole number of days within [`MIN_DAYS`]..=[`MAX_DAYS`]
-    /// (`out-of-range`, also for what is not a number). Every field at fault.
+    /// (`out-of-range`, also for what is not a number; the audit period from
+    /// [`MIN_AUDIT_DAYS`]). Every field at fault.
     ///
     /// # Errors
     /// The fields at fault.
     pub fn parse<'a>(value: impl Fn(&'static str) -> &'a str) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut days = [None; 6];
-        for (slot, field) in days.iter_mut().zip(FIELDS) {
+        let mut policy = Self::default();
+        for (slot, field) in policy.slots().into_iter().zip(FIELDS) {
             match parse_days(field, value(field)) {
                 Ok(d) => *slot = d,
                 Err(e) => errors.push(e),
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let [met_on_arrival, referred_to_ngo, no_action_innocent, insufficient_information, other, tips] = days;
-        Ok(Self { met_on_arrival, referred_to_ngo, no_action_innocent, insufficient_information, other, tips })
+        if errors.is_empty() { Ok(policy) } else { Err(errors) }
     }
+
+    /// The periods to fill, in [`FIELDS`] order.
+    fn slots(&mut self) -> [&mut Option<u32>; 9] {
+        [
+            &mut self.met_on_arrival,
+            &mut self.referred_to_ngo,
+            &mut self.no_action_innocent,
+            &mut self.insufficient_information,
+            &mut self.other,
+            &mut self.tips,
+            &mut self.training,
+            &mut self.certificates,
+            &mut self.audit,
+        ]
+    }
+}
+
+/// The shortest period a field accepts: [`MIN_AUDIT_DAYS`] for `audit_days`,
+/// [`MIN_DAYS`] for the others.
+#[must_use]
+pub fn min_days(field: &str) -> u32 {
+    if field == "audit_days" { MIN_AUDIT_DAYS } else { MIN_DAYS }
 }
 
 /// One period as typed: empty is `None` (keep for ever).
@@ -117,7 +154,7 @@ pub fn parse_days(field: &'static str, typed: &str) -> Result<Option<u32>, Field
         return Ok(None);
     }
     match typed.parse::<u32>() {
-        Ok(d) if (MIN_DAYS..=MAX_DAYS).contains(&d) => Ok(Some(d)),
+        Ok(d) if (min_days(field)..=MAX_DAYS).contains(&d) => Ok(Some(d)),
         _ => Err(FieldError::new(field, "out-of-range")),
     }
 }
@@ -176,6 +213,10 @@ mod tests {
             ]
         );
         assert_eq!(parse_days("tips_days", " 1 "), Ok(Some(1)));
+        assert_eq!(parse_days("training_days", "1"), Ok(Some(1)));
+        assert_eq!(parse_days("certificates_days", "3650"), Ok(Some(3650)));
+        assert_eq!(parse_days("audit_days", "364"), Err(FieldError::new("audit_days", "out-of-range")));
+        assert_eq!(parse_days("audit_days", "365"), Ok(Some(365)));
         assert_eq!(parse_days("tips_days", "99999999999999"), Err(FieldError::new("tips_days", "out-of-range")));
     }
 

@@ -21,6 +21,7 @@ struct AuditRow {
     ip: Option<String>,
     prev_hash: Vec<u8>,
     hash: Vec<u8>,
+    redacted_at: Option<i64>,
 }
 
 /// The chain's tip.
@@ -30,8 +31,8 @@ pub(crate) struct Head {
     pub last_hash: Vec<u8>,
 }
 
-const SELECT: &str =
-    "SELECT seq, at, org_id, actor_id, action, target_kind, target_id, detail, ip, prev_hash, hash FROM audit_log";
+const SELECT: &str = "SELECT seq, at, org_id, actor_id, action, target_kind, target_id, detail, ip, prev_hash, hash, redacted_at \
+     FROM audit_log";
 
 fn to_entry(r: AuditRow) -> AuditEntry {
     AuditEntry {
@@ -46,6 +47,7 @@ fn to_entry(r: AuditRow) -> AuditEntry {
         ip: r.ip,
         prev_hash: r.prev_hash,
         hash: r.hash,
+        redacted_at: r.redacted_at.map(from_micros),
     }
 }
 
@@ -90,7 +92,9 @@ impl Db {
         Ok(AuditPage { entries: rows.into_iter().map(to_entry).collect() })
     }
 
-    /// Walk the whole chain in order. Returns how many entries verified.
+    /// Walk the whole chain in order. Returns how many entries verified. A redacted
+    /// entry verifies by its links alone, and only under a later `audit.redacted`
+    /// record of its organisation (`ChainVerifier`).
     ///
     /// # Errors
     /// [`crate::StorageError::AuditChain`] naming the first broken entry, or a
@@ -112,6 +116,6 @@ impl Db {
         if tip.seq != after || tip.last_hash != verifier.last_hash() {
             return Err(sightline_domain::audit::ChainError::BrokenLink { seq: after + 1 }.into());
         }
-        Ok(verifier.checked())
+        Ok(verifier.finish()?)
     }
 }

@@ -34,7 +34,9 @@ pub struct Attempt {
 pub struct Certificate {
     pub id: Uuid,
     pub code: String,
-    pub attempt_id: Uuid,
+    /// The attempt that earned it; none once the holder's training records were
+    /// purged (or the certificate became a tombstone).
+    pub attempt_id: Option<Uuid>,
     pub org_id: Option<OrgId>,
     pub user_id: Option<UserId>,
     pub name: String,
@@ -118,7 +120,7 @@ fn to_attempt(r: AttemptRow) -> Attempt {
 struct CertRow {
     id: Uuid,
     code: String,
-    attempt_id: Uuid,
+    attempt_id: Option<Uuid>,
     org_id: Option<Uuid>,
     user_id: Option<Uuid>,
     name: String,
@@ -393,12 +395,13 @@ impl Db {
         Ok(())
     }
 
-    /// A certificate by its public code.
+    /// A certificate by its public code (a tombstone is "not found": see
+    /// [`Db::certificate_tombstone`]).
     ///
     /// # Errors
     /// [`StorageError::NotFound`].
     pub async fn certificate(&self, code: &str) -> Result<Certificate> {
-        let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE code = $1");
+        let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE code = $1 AND purged_at IS NULL");
         let row: Option<CertRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(code).fetch_optional(p).await?);
         row.map(to_cert).ok_or(StorageError::NotFound)
     }
@@ -418,7 +421,9 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn certificates_for_org(&self, org: OrgId) -> Result<Vec<Certificate>> {
-        let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE org_id = $1 ORDER BY issued_at DESC");
+        let sql = format!(
+            "SELECT {CERT_COLUMNS} FROM certificates WHERE org_id = $1 AND purged_at IS NULL ORDER BY issued_at DESC"
+        );
         let rows: Vec<CertRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
         Ok(rows.into_iter().map(to_cert).collect())
     }

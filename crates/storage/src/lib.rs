@@ -47,6 +47,7 @@ mod time_conv;
 #[macro_use]
 mod tips;
 mod retention;
+mod retention_records;
 mod standing;
 mod triage;
 mod users;
@@ -79,6 +80,7 @@ pub use partners::{MAX_PARTNERS, PartnerCounts, PartnerPage};
 pub use referral_hooks::{DeadLetter, DeliveryCounts, HookDelivery, MAX_DEAD_LETTERS};
 pub use reports::{Ingest, NewReport, ReportSummary};
 pub use retention::{DuePurge, PURGE_LEASE, PurgeRun};
+pub use retention_records::{CertificateTombstone, DueCounts};
 pub use sightline_domain::ids::OrgId;
 pub use sso::{SsoConfig, SsoLogin, SsoLoginSpend};
 pub use standing::{StandingMark, StandingRefresh, StandingRow, StandingState};

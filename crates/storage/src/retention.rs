@@ -66,11 +66,16 @@ impl TryFrom<DueRow> for DuePurge {
     }
 }
 
-/// What one purge did: the cases tombstoned, in order, and how many batches it took.
+/// What one purge did: the cases tombstoned, in order, and how many batches it took;
+/// the people whose training records went, the certificates made tombstones and the
+/// audit entries redacted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PurgeRun {
     pub purged: Vec<DuePurge>,
     pub batches: usize,
+    pub training: usize,
+    pub certificates: usize,
+    pub audit: usize,
 }
 
 #[derive(sqlx::FromRow)]
@@ -81,6 +86,9 @@ struct PolicyRow {
     insufficient_information_days: Option<i64>,
     other_days: Option<i64>,
     tips_days: Option<i64>,
+    training_days: Option<i64>,
+    certificates_days: Option<i64>,
+    audit_days: Option<i64>,
 }
 
 /// A stored period back as days (a value no form could store is corrupt).
@@ -96,7 +104,8 @@ impl Db {
     pub async fn retention_policy(&self, org: OrgId) -> Result<RetentionPolicy> {
         let row: Option<PolicyRow> = db_run!(self, |p| sqlx::query_as(
             "SELECT met_on_arrival_days, referred_to_ngo_days, no_action_innocent_days, \
-             insufficient_information_days, other_days, tips_days FROM org_retention WHERE org_id = $1"
+             insufficient_information_days, other_days, tips_days, training_days, certificates_days, audit_days \
+             FROM org_retention WHERE org_id = $1"
         )
         .bind(org.as_uuid())
         .fetch_optional(p)
@@ -109,6 +118,9 @@ impl Db {
             insufficient_information: days(r.insufficient_information_days)?,
             other: days(r.other_days)?,
             tips: days(r.tips_days)?,
+            training: days(r.training_days)?,
+            certificates: days(r.certificates_days)?,
+            audit: days(r.audit_days)?,
         })
     }
 
@@ -127,10 +139,11 @@ impl Db {
         audited_tx!(self, audit, now, |tx| {
             sqlx::query(
                 "INSERT INTO org_retention (org_id, met_on_arrival_days, referred_to_ngo_days, no_action_innocent_days, \
-                 insufficient_information_days, other_days, tips_days, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (org_id) DO UPDATE SET \
+                 insufficient_information_days, other_days, tips_days, updated_at, training_days, certificates_days, \
+                 audit_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (org_id) DO UPDATE SET \
                  met_on_arrival_days = $2, referred_to_ngo_days = $3, no_action_innocent_days = $4, \
-                 insufficient_information_days = $5, other_days = $6, tips_days = $7, updated_at = $8",
+                 insufficient_information_days = $5, other_days = $6, tips_days = $7, updated_at = $8, \
+                 training_days = $9, certificates_days = $10, audit_days = $11",
             )
             .bind(org.as_uuid())
             .bind(d(policy.met_on_arrival))
@@ -140,6 +153,9 @@ impl Db {
             .bind(d(policy.other))
             .bind(d(policy.tips))
             .bind(to_micros(now))
+            .bind(d(policy.training))
+            .bind(d(policy.certificates))
+            .bind(d(policy.audit))
             .execute(&mut *tx)
             .await?;
         });

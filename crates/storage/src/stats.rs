@@ -280,7 +280,10 @@ pub(crate) struct CertRow {
 impl CertRow {
     /// (organisation or nil, month issued, course, role).
     pub(crate) fn key(self) -> (Uuid, i64, String, String) {
-        let role = training_role(self.holder_position.as_deref(), self.user_id.is_none()).to_owned();
+        // The public course's certificates have neither organisation nor holder; a
+        // retention tombstone keeps its organisation (and position) without a holder.
+        let anonymous = self.user_id.is_none() && self.org_id.is_none();
+        let role = training_role(self.holder_position.as_deref(), anonymous).to_owned();
         (self.org_id.unwrap_or_else(Uuid::nil), month_of(from_micros(self.issued_at)), self.course_id, role)
     }
 }

@@ -134,6 +134,11 @@ on_both_engines!(
     one_purge_holds_the_lease_and_concurrent_purges_remove_each_case_once,
     the_live_queue_feed_is_written_with_its_changes_and_read_per_organisation,
     the_live_queue_feed_is_bounded_and_pruned_without_reusing_ids,
+    training_records_of_a_person_who_left_go_after_the_period_and_a_present_persons_stay,
+    certificate_tombstones_keep_no_link_to_the_person,
+    redaction_keeps_the_audit_chain_verifiable_and_spares_held_cases,
+    a_redacted_entry_without_a_covering_record_fails_verification,
+    the_database_refuses_any_other_change_to_the_audit_log,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -677,7 +682,7 @@ async fn certificates_are_issued_with_the_pass_and_revoked_per_organisation(db: 
     let id = db.create_attempt(&learner, "cabin-crew", "fi", "[]", NOW).await.unwrap();
     db.submit_attempt(&learner, id, "[]", 90, true, Some(&cert("SL-AAAA-BBBB-CCCC", id)), NOW).await.unwrap();
     let c = db.certificate("SL-AAAA-BBBB-CCCC").await.unwrap();
-    assert_eq!((c.org_id, c.user_id, c.attempt_id), (Some(a), Some(uid), id));
+    assert_eq!((c.org_id, c.user_id, c.attempt_id), (Some(a), Some(uid), Some(id)));
     assert_eq!(c.valid_until, NOW + Duration::days(365));
     assert_eq!(db.certificate_for_attempt(id).await.unwrap().unwrap().code, "SL-AAAA-BBBB-CCCC");
     assert_eq!(db.certificates_for_org(a).await.unwrap().len(), 1);
@@ -3306,4 +3311,249 @@ async fn the_live_queue_feed_is_bounded_and_pruned_without_reusing_ids(db: &Db) 
     // A new change never takes a pruned id.
     db.put_report(&report(uuid::Uuid::now_v7(), a, u, 9), NOW).await.unwrap();
     assert!(db.latest_queue_change(a).await.unwrap() > max);
+}
+
+/// A learner of `org` with a passed attempt and its certificate `code`, issued at
+/// `issued` and valid a year; one lesson done. Returns (user, attempt).
+async fn trained(db: &Db, org: OrgId, email: &str, code: &str, issued: OffsetDateTime) -> (UserId, uuid::Uuid) {
+    let u = user(db, org, email, &[Role::Learner]).await;
+    let learner = Learner::User { org, user: u };
+    db.mark_lesson_done(org, u, "cabin-crew", "one", issued).await.unwrap();
+    let id = db.create_attempt(&learner, "cabin-crew", "fi", "[]", issued).await.unwrap();
+    let c = NewCertificate { issued_at: issued, valid_until: issued + Duration::days(365), ..cert(code, id) };
+    db.submit_attempt(&learner, id, "[]", 90, true, Some(&c), issued).await.unwrap();
+    (u, id)
+}
+
+async fn training_records_of_a_person_who_left_go_after_the_period_and_a_present_persons_stay(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let (left, left_attempt) = trained(db, a, "left@a.example", "SL-LEFT-LEFT-LEFT", NOW).await;
+    let (stays, stays_attempt) = trained(db, a, "stays@a.example", "SL-STAY-STAY-STAY", NOW).await;
+    let set = NewAuditEntry::new(AuditAction::RetentionChanged).org(a).actor(admin);
+    db.set_retention_policy(a, &retention(&[("training_days", "30")]), &set, NOW).await.unwrap();
+    let leave = NewAuditEntry::new(AuditAction::UserDeactivated).org(a).actor(admin).target("user", left);
+    db.deactivate_user(a, left, &leave, NOW).await.unwrap();
+    assert!(!db.get_user(a, left).await.unwrap().active);
+    assert!(matches!(db.deactivate_user(a, left, &leave, NOW).await, Err(StorageError::NotFound)), "left once");
+
+    // Not before 30 days after leaving.
+    assert_eq!(db.due_counts(NOW + Duration::days(29)).await.unwrap().training, 0);
+    assert!(db.purge_training_batch(NOW + Duration::days(29), 10).await.unwrap().is_empty());
+    let later = NOW + Duration::days(31);
+    assert_eq!(db.due_counts(later).await.unwrap().training, 1);
+    assert_eq!(db.purge_training_batch(later, 10).await.unwrap(), vec![(a, left)]);
+    assert!(db.purge_training_batch(later, 10).await.unwrap().is_empty(), "nothing left");
+    assert_eq!(db.due_counts(later).await.unwrap().training, 0);
+
+    // The leaver's progress and attempts are gone; their certificate lost its attempt link.
+    assert!(db.lessons_done(a, left, "cabin-crew").await.unwrap().is_empty());
+    let gone = Learner::User { org: a, user: left };
+    assert!(matches!(db.attempt(&gone, left_attempt).await, Err(StorageError::NotFound)));
+    assert_eq!(db.certificate("SL-LEFT-LEFT-LEFT").await.unwrap().attempt_id, None);
+    // The present person's stay whole.
+    assert_eq!(db.lessons_done(a, stays, "cabin-crew").await.unwrap(), ["one"]);
+    let here = Learner::User { org: a, user: stays };
+    assert!(db.attempt(&here, stays_attempt).await.is_ok());
+    assert_eq!(db.certificate("SL-STAY-STAY-STAY").await.unwrap().attempt_id, Some(stays_attempt));
+    let entries = db.audit_for_org(a, 50).await.unwrap().entries;
+    let purged: Vec<_> = entries.iter().filter(|e| e.action == "training.purged").collect();
+    assert_eq!(purged.len(), 1);
+    assert_eq!(purged[0].target_id, Some(left.to_string()));
+    assert!(purged[0].actor.is_none() && purged[0].detail.contains("1 check attempt(s), 1 lesson(s)"));
+    db.verify_audit_chain().await.unwrap();
+}
+
+async fn certificate_tombstones_keep_no_link_to_the_person(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let (holder, attempt) = trained(db, a, "old@a.example", "SL-OLDC-OLDC-OLDC", NOW).await;
+    trained(db, a, "new@a.example", "SL-NEWC-NEWC-NEWC", NOW + Duration::days(300)).await;
+    trained(db, b, "other@b.example", "SL-OTHB-OTHB-OTHB", NOW).await;
+    let set = NewAuditEntry::new(AuditAction::RetentionChanged).org(a).actor(admin);
+    db.set_retention_policy(a, &retention(&[("certificates_days", "10")]), &set, NOW).await.unwrap();
+
+    let scope = (sightline_storage::StatsScope::Org(a), 202601, 202812);
+    let before = db.statistics(scope.0, scope.1, scope.2).await.unwrap();
+    assert_eq!(before.training.iter().map(|t| t.people).sum::<i64>(), 2);
+    // Expired at NOW + 365 days; due 10 days later.
+    let due_at = NOW + Duration::days(375);
+    assert_eq!(db.due_counts(due_at - Duration::seconds(1)).await.unwrap().certificates, 0);
+    assert_eq!(db.due_counts(due_at).await.unwrap().certificates, 1);
+    let by_org = db.certificates_due_by_org(due_at).await.unwrap();
+    assert_eq!(by_org, vec![(a, NOW)]);
+    assert_eq!(db.purge_certificates_batch(due_at, 10).await.unwrap().len(), 1);
+    assert!(db.purge_certificates_batch(due_at, 10).await.unwrap().is_empty(), "once");
+
+    // The tombstone: course, dates, position; no holder, name, attempt or revoker.
+    assert!(matches!(db.certificate("SL-OLDC-OLDC-OLDC").await, Err(StorageError::NotFound)));
+    let t = db.certificate_tombstone("SL-OLDC-OLDC-OLDC").await.unwrap().unwrap();
+    assert_eq!(
+        (t.course_id.as_str(), t.issued_at, t.valid_until, t.purged_at),
+        ("cabin-crew", NOW, NOW + Duration::days(365), due_at)
+    );
+    assert_eq!(db.certificate_tombstone("SL-NEWC-NEWC-NEWC").await.unwrap(), None, "not due yet");
+    let rows = testing::dump_text(db).await.unwrap();
+    let line = rows.lines().find(|l| l.starts_with("certificates:") && l.contains("SL-OLDC-OLDC-OLDC")).unwrap();
+    for (what, needle) in [
+        ("holder", holder.to_string()),
+        ("holder (hex)", holder.as_uuid().simple().to_string()),
+        ("attempt", attempt.to_string()),
+        ("attempt (hex)", attempt.simple().to_string()),
+        ("name", "Test Person".to_owned()),
+    ] {
+        assert!(!line.to_lowercase().contains(&needle.to_lowercase()), "the tombstone keeps the {what}: {line}");
+    }
+    assert!(db.completions_of(a, holder).await.unwrap().is_empty());
+    // Statistics count the tombstone as before, and a rebuild from the rows too.
+    assert_eq!(db.statistics(scope.0, scope.1, scope.2).await.unwrap(), before);
+    db.rebuild_statistics(&|_: &str, _: &str| "europe>europe".to_owned()).await.unwrap();
+    assert_eq!(db.statistics(scope.0, scope.1, scope.2).await.unwrap().training, before.training);
+    assert!(db.certificate("SL-NEWC-NEWC-NEWC").await.is_ok() && db.certificate("SL-OTHB-OTHB-OTHB").await.is_ok());
+    let entries = db.audit_for_org(a, 50).await.unwrap().entries;
+    let purged: Vec<_> = entries.iter().filter(|e| e.action == "certificate.purged").collect();
+    assert_eq!(purged.len(), 1);
+    assert!(purged[0].actor.is_none() && !purged[0].detail.contains("Test Person"));
+    db.verify_audit_chain().await.unwrap();
+}
+
+/// Entries of `org` written `days_ago` days before `NOW` (so older than a year).
+async fn old_entries(db: &Db, org: OrgId, n: usize, days_ago: i64) {
+    for i in 0..n {
+        let e = NewAuditEntry::new(AuditAction::SignIn)
+            .org(org)
+            .target("user", format!("u{i}"))
+            .detail(format!("old detail {i}"))
+            .ip(Some("192.0.2.7".into()));
+        db.append_audit(&e, NOW - Duration::days(days_ago)).await.unwrap();
+    }
+}
+
+async fn redaction_keeps_the_audit_chain_verifiable_and_spares_held_cases(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
+    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let held = uuid::Uuid::now_v7();
+    db.put_report(&report(held, a, crew, 1), NOW - Duration::days(500)).await.unwrap();
+    old_entries(db, a, 3, 500).await;
+    old_entries(db, b, 2, 500).await;
+    let untargeted = NewAuditEntry::new(AuditAction::SignInFailed).org(a).detail("no target");
+    db.append_audit(&untargeted, NOW - Duration::days(500)).await.unwrap();
+    let about_held = NewAuditEntry::new(AuditAction::ReportViewed).org(a).actor(admin).target("report", held);
+    db.append_audit(&about_held, NOW - Duration::days(500)).await.unwrap();
+    old_entries(db, a, 1, 10).await;
+    let set = NewAuditEntry::new(AuditAction::RetentionChanged).org(a).actor(admin);
+    db.set_retention_policy(a, &retention(&[("audit_days", "365")]), &set, NOW).await.unwrap();
+    let hold = NewAuditEntry::new(AuditAction::LegalHoldPlaced).org(a).actor(admin).target("report", held);
+    db.set_legal_hold(a, held, Some(("Court order 12", admin)), &hold, NOW).await.unwrap();
+
+    let before = db.audit_after(0, 1000).await.unwrap();
+    let due = db.due_counts(NOW).await.unwrap().audit;
+    // Org A's old entries, not B's (no period), not the held case's, not the recent one.
+    let old_a: Vec<_> = before.iter().filter(|e| e.org_id == Some(a) && e.at < NOW - Duration::days(365)).collect();
+    let free = old_a.iter().filter(|e| e.target_id.as_deref() != Some(held.to_string().as_str())).count();
+    assert!(free >= 3 && free < old_a.len(), "some old entries are about the held case");
+    assert_eq!(due as usize, free);
+    let mut sizes = Vec::new();
+    loop {
+        let n = db.redact_audit_batch(NOW, 2).await.unwrap();
+        sizes.push(n);
+        if n < 2 {
+            break;
+        }
+    }
+    assert_eq!(sizes.iter().sum::<usize>(), free);
+    let batches = sizes.iter().filter(|n| **n > 0).count();
+    assert_eq!(db.verify_audit_chain().await.unwrap() as usize, before.len() + batches, "one record a batch");
+
+    let after = db.audit_after(0, 1000).await.unwrap();
+    for (old, new) in before.iter().zip(&after) {
+        assert_eq!((old.seq, old.at, old.org_id, &old.action), (new.seq, new.at, new.org_id, &new.action));
+        assert_eq!((&old.prev_hash, &old.hash), (&new.prev_hash, &new.hash), "hashes stay");
+        if new.redacted_at.is_some() {
+            assert_eq!((new.detail.as_str(), new.ip.as_deref(), new.actor), ("", None, None));
+            assert_eq!(new.org_id, Some(a));
+        } else {
+            assert_eq!(old, new);
+        }
+    }
+    assert!(
+        after.iter().filter(|e| e.target_id.as_deref() == Some(&held.to_string())).all(|e| e.redacted_at.is_none())
+    );
+    assert!(after.iter().filter(|e| e.org_id == Some(b)).all(|e| e.redacted_at.is_none()));
+    assert!(after.iter().find(|e| e.action == "auth.sign_in_failed").unwrap().redacted_at.is_some(), "no target");
+    let records: Vec<_> = after.iter().filter(|e| e.action == "audit.redacted").collect();
+    assert_eq!(records.len(), batches);
+    assert!(records.iter().all(|r| r.org_id == Some(a) && r.target_kind.as_deref() == Some("audit_range")));
+}
+
+async fn a_redacted_entry_without_a_covering_record_fails_verification(db: &Db) {
+    let a = org(db, "Airline A").await;
+    old_entries(db, a, 2, 500).await;
+    let set = NewAuditEntry::new(AuditAction::RetentionChanged).org(a);
+    db.set_retention_policy(a, &retention(&[("audit_days", "400")]), &set, NOW).await.unwrap();
+    db.verify_audit_chain().await.unwrap();
+    // The guard lets an old row be redacted (the purge's update) …
+    let seq = db.audit_after(0, 10).await.unwrap().iter().find(|e| e.detail == "old detail 0").unwrap().seq;
+    testing::execute(
+        db,
+        &format!("UPDATE audit_log SET detail = '', ip = NULL, actor_id = NULL, redacted_at = 1 WHERE seq = {seq}"),
+    )
+    .await
+    .unwrap();
+    // … but without an `audit.redacted` record covering it, the chain does not verify.
+    match db.verify_audit_chain().await.unwrap_err() {
+        StorageError::AuditChain(e) => assert_eq!(e, sightline_domain::audit::ChainError::UncoveredRedaction { seq }),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+async fn the_database_refuses_any_other_change_to_the_audit_log(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let b = org(db, "Airline B").await;
+    old_entries(db, a, 2, 500).await;
+    old_entries(db, b, 1, 500).await;
+    old_entries(db, a, 1, 10).await;
+    let set = NewAuditEntry::new(AuditAction::RetentionChanged).org(a);
+    db.set_retention_policy(a, &retention(&[("audit_days", "365")]), &set, NOW).await.unwrap();
+    let entries = db.audit_after(0, 100).await.unwrap();
+    let seq_of = |detail: &str, org: OrgId| {
+        entries
+            .iter()
+            .find(|e| e.detail == detail && e.org_id == Some(org) && e.at < NOW - Duration::days(400))
+            .unwrap()
+            .seq
+    };
+    let (old, old_b) = (seq_of("old detail 0", a), seq_of("old detail 0", b));
+    let recent = entries.iter().find(|e| e.org_id == Some(a) && e.at == NOW - Duration::days(10)).unwrap().seq;
+    let redact = "detail = '', ip = NULL, actor_id = NULL, redacted_at = 1";
+    for (what, sql) in [
+        ("a row newer than the period", format!("UPDATE audit_log SET {redact} WHERE seq = {recent}")),
+        ("a row of an organisation without a period", format!("UPDATE audit_log SET {redact} WHERE seq = {old_b}")),
+        ("the hash", format!("UPDATE audit_log SET {redact}, hash = prev_hash WHERE seq = {old}")),
+        ("the previous hash", format!("UPDATE audit_log SET {redact}, prev_hash = hash WHERE seq = {old}")),
+        ("the action", format!("UPDATE audit_log SET {redact}, action = 'x' WHERE seq = {old}")),
+        ("the time", format!("UPDATE audit_log SET {redact}, at = at + 1 WHERE seq = {old}")),
+        ("a detail rewritten", format!("UPDATE audit_log SET detail = 'edited', redacted_at = 1 WHERE seq = {old}")),
+        (
+            "no redaction mark",
+            format!("UPDATE audit_log SET detail = '', ip = NULL, actor_id = NULL WHERE seq = {old}"),
+        ),
+        ("a delete", format!("DELETE FROM audit_log WHERE seq = {old}")),
+    ] {
+        assert!(testing::execute(db, &sql).await.is_err(), "the database allowed {what}");
+    }
+    // Exactly the redaction of an old row passes, once.
+    testing::execute(db, &format!("UPDATE audit_log SET {redact} WHERE seq = {old}")).await.unwrap();
+    assert!(
+        testing::execute(db, &format!("UPDATE audit_log SET redacted_at = 2 WHERE seq = {old}")).await.is_err(),
+        "a redacted row is not changed again"
+    );
+    // An audit.redacted record is never redacted.
+    db.redact_audit_batch(NOW, 10).await.unwrap();
+    let record = db.audit_after(0, 100).await.unwrap().into_iter().find(|e| e.action == "audit.redacted").unwrap();
+    let sql = format!("UPDATE audit_log SET {redact} WHERE seq = {}", record.seq);
+    assert!(testing::execute(db, &sql).await.is_err());
 }

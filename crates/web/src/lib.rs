@@ -220,6 +220,7 @@ route_table! {
     "/orgs/{org}/users/{user}/reset" => post(pages::users::reset_link);
     "/orgs/{org}/audit" => get(pages::users::audit);
     "/orgs/{org}/users/{user}/position" => post(pages::users::set_position);
+    "/orgs/{org}/users/{user}/leave" => post(pages::users::leave);
     "/orgs/{org}/training" => get(pages::learn::training);
     "/orgs/{org}/assignments" => get(pages::assign::list).post(pages::assign::create);
     "/orgs/{org}/assignments/{id}" => post(pages::assign::update);

@@ -5,12 +5,13 @@
 //! name or address is ever a label.
 //!
 //! Off unless the operator sets a token (`serve --metrics-token`): the scraper sends
-//! it as `Authorization: Bearer …`. Counts read from the database are refreshed at
-//! most every [`FRESH`] and in the background, so a scrape never waits on them after
-//! the first.
+//! it as `Authorization: Bearer …`. Counts read from the database are refreshed by a
+//! background job every [`FRESH`] (`sightline serve`'s "metrics counts",
+//! [`Metrics::load_counts`]); a scrape never touches the database: it sets the
+//! process's own gauges and encodes.
 
-use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
@@ -76,7 +77,6 @@ pub struct Metrics {
     pool_max: Gauge,
     counts_age: Seconds,
     counts_at: Mutex<Option<Instant>>,
-    refreshing: AtomicBool,
 }
 
 impl Default for Metrics {
@@ -145,7 +145,6 @@ impl Metrics {
             pool_max,
             counts_age,
             counts_at: Mutex::new(None),
-            refreshing: AtomicBool::new(false),
         }
     }
 
@@ -157,32 +156,32 @@ impl Metrics {
         self.requests.get_or_create(&RequestLabels { method, route, status }).inc();
     }
 
-    /// Read the database's counts into the gauges.
-    async fn load(&self, app: &App) {
-        match app.operations().await {
-            Ok(ops) => {
-                for (org, n) in ops.open_reports {
-                    self.open_reports.get_or_create(&OrgLabels { org: org.to_string() }).set(n);
-                }
-                for (name, c) in ops.outboxes {
-                    let l = OutboxLabels { outbox: name.to_owned() };
-                    self.outbox_pending.get_or_create(&l).set(c.pending);
-                    self.outbox_failing.get_or_create(&l).set(c.failing);
-                    self.outbox_given_up.get_or_create(&l).set(c.given_up);
-                }
-                self.purged_cases.set(ops.purged_cases);
-                if let Ok(mut at) = self.counts_at.lock() {
-                    *at = Some(Instant::now());
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "metrics: the database's counts could not be read"),
+    /// Read the database's counts into the gauges (the background job's pass, every
+    /// [`FRESH`]; never a scrape).
+    ///
+    /// # Errors
+    /// The database failed; the gauges keep their last values and the counts' age grows.
+    pub async fn load_counts(&self, app: &App) -> Result<(), String> {
+        let ops = app.operations().await.map_err(|e| format!("metrics: the database's counts: {e}"))?;
+        for (org, n) in ops.open_reports {
+            self.open_reports.get_or_create(&OrgLabels { org: org.to_string() }).set(n);
         }
-        self.refreshing.store(false, std::sync::atomic::Ordering::Release);
+        for (name, c) in ops.outboxes {
+            let l = OutboxLabels { outbox: name.to_owned() };
+            self.outbox_pending.get_or_create(&l).set(c.pending);
+            self.outbox_failing.get_or_create(&l).set(c.failing);
+            self.outbox_given_up.get_or_create(&l).set(c.given_up);
+        }
+        self.purged_cases.set(ops.purged_cases);
+        if let Ok(mut at) = self.counts_at.lock() {
+            *at = Some(Instant::now());
+        }
+        Ok(())
     }
 
-    /// Bring the gauges up to date: the process's own at once, the database's when
-    /// older than [`FRESH`] (waited for only the first time; later in the background).
-    async fn refresh(self: &Arc<Self>, state: &AppState) {
+    /// The process's own gauges, from memory: the pool, reports stored, the database
+    /// counts' age. No database read.
+    fn refresh(&self, state: &AppState) {
         let pool = state.pool_use();
         self.pool_open.set(i64::from(pool.open));
         self.pool_idle.set(i64::from(pool.idle));
@@ -191,16 +190,6 @@ impl Metrics {
         self.reports_stored.inc_by(stored.saturating_sub(self.reports_stored.get()));
         let at = self.counts_at.lock().ok().and_then(|g| *g);
         self.counts_age.set(at.map_or(f64::INFINITY, |t| t.elapsed().as_secs_f64()));
-        if at.is_some_and(|t| t.elapsed() < FRESH) || self.refreshing.swap(true, std::sync::atomic::Ordering::AcqRel) {
-            return;
-        }
-        if at.is_none() {
-            self.load(&state.app).await;
-            self.counts_age.set(0.0);
-        } else {
-            let (me, app) = (self.clone(), state.app.clone());
-            tokio::spawn(async move { me.load(&app).await });
-        }
     }
 }
 
@@ -231,7 +220,7 @@ pub async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Result
         res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return Ok(res);
     }
-    state.metrics.refresh(&state).await;
+    state.metrics.refresh(&state);
     let mut text = String::with_capacity(16 * 1024);
     prometheus_client::encoding::text::encode(&mut text, &state.metrics.registry)
         .map_err(|e| WebError::Internal(format!("metrics could not be written: {e}")))?;

@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sightline_app::AppError;
-use sightline_app::learn::{CertificateWords, Check, Learner, Standing, Submitted};
+use sightline_app::learn::{CertificateWords, Check, Learner, Standing, Submitted, Verified};
 use sightline_domain::ids::OrgId;
 use sightline_domain::learn::{Audience, CertificateStatus, Course, FALLBACK_LANG};
 use uuid::Uuid;
@@ -596,48 +596,51 @@ struct VerifyPage {
     valid_until: String,
 }
 
-/// Public: is this certificate valid? Shows only the name, the course and the dates.
+/// Public: is this certificate valid? Shows only the name, the course and the dates;
+/// for a certificate the retention policy removed, that it was removed (course and
+/// dates, no name).
 pub async fn verify(Visit { state, v }: Visit, Path(code): Path<String>) -> Result<Response, PageError> {
     let ctx = Ctx::new(&v);
     let code = code.trim().to_uppercase();
-    match state.verify_certificate(&code).await {
-        Ok((c, status)) => {
+    let title =
+        |id: &str| state.library.course(id).map_or_else(|| id.to_owned(), |k| k.title.get(v.lang.code()).to_owned());
+    let mut page = VerifyPage {
+        code,
+        found: false,
+        status: String::new(),
+        status_key: String::new(),
+        name: String::new(),
+        course: String::new(),
+        issued: String::new(),
+        valid_until: String::new(),
+        ctx,
+    };
+    match state.verify_certificate(&page.code).await {
+        Ok(Verified::Found((c, status))) => {
             let status = match status {
                 CertificateStatus::Valid => "valid",
                 CertificateStatus::Expired => "expired",
                 CertificateStatus::Revoked => "revoked",
             };
-            let course = state
-                .library
-                .course(&c.course_id)
-                .map_or_else(|| c.course_id.clone(), |k| k.title.get(v.lang.code()).to_owned());
-            let page = VerifyPage {
-                code,
-                found: true,
-                status: status.into(),
-                status_key: format!("verify-{status}"),
-                name: c.name.clone(),
-                course,
-                issued: ctx.date(&c.issued_at),
-                valid_until: ctx.date(&c.valid_until),
-                ctx,
-            };
+            page.found = true;
+            page.status = status.into();
+            page.status_key = format!("verify-{status}");
+            page.name.clone_from(&c.name);
+            page.course = title(&c.course_id);
+            page.issued = page.ctx.date(&c.issued_at);
+            page.valid_until = page.ctx.date(&c.valid_until);
             render(&page)
         }
-        Err(AppError::NotFound) => {
-            let page = VerifyPage {
-                code,
-                found: false,
-                status: String::new(),
-                status_key: String::new(),
-                name: String::new(),
-                course: String::new(),
-                issued: String::new(),
-                valid_until: String::new(),
-                ctx,
-            };
-            Ok((StatusCode::NOT_FOUND, Html(page.render()?)).into_response())
+        Ok(Verified::Removed(t)) => {
+            page.found = true;
+            page.status = "removed".into();
+            page.status_key = "verify-removed".into();
+            page.course = title(&t.course_id);
+            page.issued = page.ctx.date(&t.issued_at);
+            page.valid_until = page.ctx.date(&t.valid_until);
+            render(&page)
         }
+        Err(AppError::NotFound) => Ok((StatusCode::NOT_FOUND, Html(page.render()?)).into_response()),
         Err(e) => Err(e.into()),
     }
 }

@@ -13,6 +13,7 @@ use sightline_app::sso::{SsoInput, SsoView};
 use sightline_app::xapi::{XapiInput, XapiView};
 use sightline_app::{AppError, Caller};
 use sightline_domain::ids::OrgId;
+use sightline_domain::retention;
 use sightline_domain::triage::EscalationLead;
 use sightline_domain::xapi::ActorForm;
 use sightline_storage::{DeadLetter, Organisation, XapiDeadLetter};
@@ -59,8 +60,9 @@ struct SettingsPage {
     sso_redirect_uri: String,
     /// The learning record store (xAPI) section.
     lrs: Lrs,
-    /// The retention periods: (form field, days as stored or typed; empty keeps for ever).
-    retention: Vec<(&'static str, String)>,
+    /// The retention periods: (form field, days as stored or typed — empty keeps for
+    /// ever —, the field's least number of days).
+    retention: Vec<(&'static str, String, u32)>,
     retention_max: u32,
 }
 
@@ -118,6 +120,9 @@ pub struct SettingsForm {
     insufficient_information_days: String,
     other_days: String,
     tips_days: String,
+    training_days: String,
+    certificates_days: String,
+    audit_days: String,
 }
 
 impl SettingsForm {
@@ -130,6 +135,9 @@ impl SettingsForm {
             "insufficient_information_days" => &self.insufficient_information_days,
             "other_days" => &self.other_days,
             "tips_days" => &self.tips_days,
+            "training_days" => &self.training_days,
+            "certificates_days" => &self.certificates_days,
+            "audit_days" => &self.audit_days,
             _ => "",
         }
     }
@@ -150,9 +158,9 @@ async fn page(state: &AppState, v: &Visitor, me: &Caller, org: OrgId) -> Result<
         retention: retention
             .by_field()
             .iter()
-            .map(|(f, d)| (*f, d.map(|d| d.to_string()).unwrap_or_default()))
+            .map(|(f, d)| (*f, d.map(|d| d.to_string()).unwrap_or_default(), retention::min_days(f)))
             .collect(),
-        retention_max: sightline_domain::retention::MAX_DAYS,
+        retention_max: retention::MAX_DAYS,
         partner: hook.is_some(),
         has_referral_webhook: hook.as_ref().is_some_and(|h| h.url.is_some()),
         referral_webhook_url: hook.as_ref().and_then(|h| h.url.clone()).unwrap_or_default(),
@@ -366,8 +374,10 @@ pub async fn retention(a: OrgForm<SettingsForm>) -> Result<Response, PageError> 
     let result =
         state.set_retention_policy(&me, org, |field| f.days(field)).await.map(|_| ("settings-retention-saved", None));
     answer(&state, &v, (&me, org), result, |p| {
-        p.retention =
-            sightline_domain::retention::FIELDS.iter().map(|field| (*field, f.days(field).to_owned())).collect();
+        p.retention = retention::FIELDS
+            .iter()
+            .map(|field| (*field, f.days(field).to_owned(), retention::min_days(field)))
+            .collect();
     })
     .await
 }

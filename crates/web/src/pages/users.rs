@@ -281,13 +281,42 @@ pub async fn set_roles(a: OrgForm<InviteForm>) -> Result<Response, PageError> {
     let user = a.user()?;
     let OrgForm { state, v, me, org, f, .. } = a;
     let roles: Roles = f.roles();
-    match state.set_roles(&me, org, user, &roles).await {
-        Ok(target) => done(&state, &v, org, Notice::Done(v.lang.t_args("roles-saved", &[("name", target.name)]))).await,
+    let result = state.set_roles(&me, org, user, &roles).await;
+    person_changed(&state, &v, org, result, "roles-saved").await
+}
+
+/// The people page after a change to a person: the notice `saved` (with their name)
+/// when it went through, the fields at fault (422) when not.
+async fn person_changed(
+    state: &AppState,
+    v: &Visitor,
+    org: OrgId,
+    result: Result<UserRecord, AppError>,
+    saved: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(target) => done(state, v, org, Notice::Done(v.lang.t_args(saved, &[("name", target.name)]))).await,
         Err(AppError::Invalid(list)) => {
-            page(&state, &v, org, None, InviteForm::default(), form_errors(v.lang, &list)).await
+            page(state, v, org, None, InviteForm::default(), form_errors(v.lang, &list)).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LeaveForm {
+    /// A checkbox: `on` confirms the person left.
+    confirm: Option<String>,
+}
+
+/// A person left the organisation: deactivated (the retention policy's training
+/// period runs from now). The admin ticks a confirmation.
+pub async fn leave(a: OrgForm<LeaveForm>) -> Result<Response, PageError> {
+    let user = a.user()?;
+    let OrgForm { state, v, me, org, f, .. } = a;
+    let result = state.deactivate_person(&me, org, user, f.confirm.as_deref() == Some("on")).await;
+    person_changed(&state, &v, org, result, "person-left").await
 }
 
 #[derive(Deserialize, Default)]

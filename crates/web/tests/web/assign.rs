@@ -379,3 +379,65 @@ async fn two_reminder_passes_at_once_send_each_reminder_once() {
         app.finish().await;
     }
 }
+
+/// Retention (issue 15): certificates expired 30 days ago become tombstones, and a
+/// past fiscal year's export gives the same figures after the purge as before (the
+/// purge froze them first); the running year is counted live. The public check of a
+/// removed certificate says so.
+#[tokio::test]
+async fn a_past_fiscal_years_export_is_the_same_after_the_certificate_purge() {
+    use sightline_jobs::retention::{self, Purge};
+    for db in engines().await {
+        let (mut app, org) = admin_of(db).await;
+        seeded(&mut app, org).await;
+        let csv = |year: i32| format!("/orgs/{org}/compliance.csv?year={year}");
+        let before_2025 = app.get(&csv(2025)).await.body;
+        assert!(before_2025.contains("2025,2025-01-01..2025-12-31,cabin_crew,3,2,2\r\n"), "{before_2025}");
+        let before_pdf = app.get(&format!("/orgs/{org}/compliance.pdf?year=2025")).await.bytes;
+        // Cai's certificate (issued 400 days ago) expired 35 days ago.
+        let cai = app.user("cai@nw.example").await.id;
+        let code = app.state.db.completions_of(org, cai).await.unwrap();
+        assert_eq!(code.len(), 1);
+        let code = app
+            .state
+            .db
+            .certificates_for_org(org)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.user_id == Some(cai))
+            .unwrap()
+            .code;
+
+        let settings = format!("/orgs/{org}/settings");
+        let r = app.submit(&settings, &format!("{settings}/retention"), &[("certificates_days", "30")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let clock = app.state.clock.clone();
+        let freezer = sightline_app::assign::ComplianceFreezer(app.state.db.clone());
+        let Purge::Done(run) = retention::purge(&app.state.db, move || clock.now(), 500, &freezer).await.unwrap()
+        else {
+            panic!("no other purge runs")
+        };
+        assert_eq!(run.certificates, 1, "Cai's certificate only");
+        assert!(app.state.db.completions_of(org, cai).await.unwrap().is_empty(), "no link to Cai");
+
+        assert_eq!(app.get(&csv(2025)).await.body, before_2025, "the past year's export is unchanged");
+        let after_pdf = app.get(&format!("/orgs/{org}/compliance.pdf?year=2025")).await.bytes;
+        assert_eq!(before_pdf.len(), after_pdf.len(), "the PDF too");
+        // The running year is counted as things are now: Cai has no certificate.
+        assert!(app.get(&csv(2026)).await.body.contains("2026,2026-01-01..2026-12-31,cabin_crew,4,1,2\r\n"));
+        // Without the frozen figures the purge would have changed the past year: the test can fail.
+        sightline_storage::testing::execute(&app.state.db, "DELETE FROM compliance_years").await.unwrap();
+        let live = app.get(&csv(2025)).await.body;
+        assert!(live.contains("2025,2025-01-01..2025-12-31,cabin_crew,3,1,1\r\n"), "{live}");
+
+        // The public check of the removed certificate: a clear notice, no name, not "unknown".
+        let r = app.get(&format!("/verify/{code}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Removed under the organisation") && r.body.contains("retention policy"), "{}", r.body);
+        assert!(!r.body.contains("Cai") && !r.body.contains("No certificate has this code"));
+        let unknown = app.get("/verify/SL-NONE-NONE-NONE").await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+        app.finish().await;
+    }
+}

@@ -60,6 +60,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("post", "/orgs/{org}/users/{user}/reset",                  "L   403 403 403 200 200   X   X   X   X"),
     ("get",  "/orgs/{org}/audit",                               "L   403 403 403 200 200   X   X   X   X"),
     ("post", "/orgs/{org}/users/{user}/position",               "L   403 403 403 200 200   X   X   X   X"),
+    ("post", "/orgs/{org}/users/{user}/leave",                  "L   403 403 403 422 422   X   X   X   X"),
     ("get",  "/orgs/{org}/training",                            "L   403 403 403 200 200   X   X   X   X"),
     ("get",  "/orgs/{org}/scorm/{package}",                     "L   403 403 403 200 200   X   X   X   X"),
     ("get",  "/orgs/{org}/assignments",                         "L   403 403 403 200 200   X   X   X   X"),

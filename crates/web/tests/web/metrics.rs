@@ -77,6 +77,13 @@ async fn metrics_need_their_token_and_parse_as_openmetrics() {
             let r = app.api("GET", "/metrics", auth, None).await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{auth:?}");
         }
+        // A scrape never reads the database: before the background job's first pass
+        // there are no database counts at all, and their age is infinite.
+        let r = app.api("GET", "/metrics", Some(TOKEN), None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains("sightline_open_reports{"), "{}", r.body);
+        assert!(r.body.contains("sightline_database_counts_age_seconds inf"), "{}", r.body);
+        app.state.metrics.load_counts(&app.state.app).await.unwrap();
         let r = app.api("GET", "/metrics", Some(TOKEN), None).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(

@@ -20,6 +20,11 @@ fn report(free_text: &str) -> String {
     .to_string()
 }
 
+/// The purge's freezer of compliance figures, as `serve` wires it.
+fn freezer(app: &TestApp) -> sightline_app::assign::ComplianceFreezer {
+    sightline_app::assign::ComplianceFreezer(app.state.db.clone())
+}
+
 /// Sign in and enrol two-factor; returns the secret.
 async fn signed_in_admin_analyst(app: &mut TestApp, email: &str) -> String {
     let r = app.sign_in(email, PASSWORD).await;
@@ -126,10 +131,11 @@ async fn an_operator_sets_retention_holds_one_case_and_purges_the_rest() {
             let clock = clock.clone();
             move || clock.now()
         };
-        let Purge::Done(run) = retention::purge(&desk.state.db, now.clone(), 1).await.unwrap() else {
+        let Purge::Done(run) = retention::purge(&desk.state.db, now.clone(), 1, &freezer(&desk)).await.unwrap() else {
             panic!("no other purge runs")
         };
-        assert_eq!((run.purged.len(), run.batches), (2, 3));
+        // Three batches of cases (1, 1, 0), then one each of training, certificates and audit.
+        assert_eq!((run.purged.len(), run.batches), (2, 6));
         let held = desk.get(&cases[0]).await;
         assert_eq!(held.status, StatusCode::OK);
         assert!(held.body.contains("CANARY-kept-under-hold") && !held.body.contains("id=\"retention-notice\""));
@@ -152,7 +158,9 @@ async fn an_operator_sets_retention_holds_one_case_and_purges_the_rest() {
         // Lift the hold: the next purge takes it.
         let r = on_case(&mut desk, &cases[0], "hold", &[("action", "lift")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        let Purge::Done(run) = retention::purge(&desk.state.db, now, 500).await.unwrap() else { panic!() };
+        let Purge::Done(run) = retention::purge(&desk.state.db, now, 500, &freezer(&desk)).await.unwrap() else {
+            panic!()
+        };
         assert_eq!(run.purged.len(), 1);
         let actions: Vec<String> =
             desk.state.db.audit_for_org(org, 200).await.unwrap().entries.into_iter().map(|e| e.action).collect();
@@ -187,5 +195,99 @@ async fn a_desk_analyst_without_admin_rights_sees_the_hold_but_cannot_place_one(
         let r = on_case(&mut desk, &case, "hold", &[("hold_reason", "because")]).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         desk.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_training_certificate_and_audit_periods_are_checked_at_their_fields() {
+    for db in engines().await {
+        let mut app = TestApp::builder().on(db).with_content().build().await;
+        let roles = [Role::DeskAnalyst, Role::OrgAdmin];
+        let org = crate::support::make_person(&app.state.db, "Nordic Wings", "lead@nw.example", &roles, None).await;
+        signed_in_admin_analyst(&mut app, "lead@nw.example").await;
+        let settings = format!("/orgs/{org}/settings");
+        let action = format!("{settings}/retention");
+        let bad = [("training_days", "0"), ("certificates_days", "3651"), ("audit_days", "364"), ("tips_days", "30")];
+        let r = app.submit(&settings, &action, &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        for (field, typed) in &bad[..3] {
+            assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{field}: {}", r.body);
+            let input = crate::support::between(&r.body, &format!("<input id=\"{field}\""), ">");
+            assert!(
+                input.contains(&format!("value=\"{typed}\"")) && input.contains("aria-invalid=\"true\""),
+                "{input}"
+            );
+        }
+        assert!(!r.body.contains("id=\"tips_days-error\"") && r.body.contains("value=\"30\""), "the good one kept");
+        assert!(
+            r.body.contains("id=\"audit_days\" name=\"audit_days\" type=\"number\" inputmode=\"numeric\" min=\"365\"")
+        );
+        assert_eq!(app.state.db.retention_policy(org).await.unwrap(), Default::default(), "nothing saved");
+
+        let good = [("training_days", "90"), ("certificates_days", "730"), ("audit_days", "365")];
+        let r = app.submit(&settings, &action, &good).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let p = app.state.db.retention_policy(org).await.unwrap();
+        assert_eq!((p.training, p.certificates, p.audit), (Some(90), Some(730), Some(365)));
+        let entries = app.state.db.audit_for_org(org, 20).await.unwrap().entries;
+        let changed = entries.iter().find(|e| e.action == "org.retention_changed").unwrap();
+        assert!(changed.detail.contains("training=90") && changed.detail.contains("audit=365"), "{}", changed.detail);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_admin_marks_a_person_who_left_and_their_training_records_go_after_the_period() {
+    for db in engines().await {
+        let mut app = TestApp::builder().on(db).with_content().build().await;
+        let roles = [Role::DeskAnalyst, Role::OrgAdmin];
+        let org = crate::support::make_person(&app.state.db, "Nordic Wings", "lead@nw.example", &roles, None).await;
+        crate::support::make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Learner], None).await;
+        let crew = app.user("crew@nw.example").await.id;
+        app.state.db.mark_lesson_done(org, crew, "cabin-crew", "one", app.state.clock.now()).await.unwrap();
+        signed_in_admin_analyst(&mut app, "lead@nw.example").await;
+        let settings = format!("/orgs/{org}/settings");
+        let r = app.submit(&settings, &format!("{settings}/retention"), &[("training_days", "30")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+        // Unconfirmed: refused, nothing changed.
+        let users = format!("/orgs/{org}/users");
+        let leave = format!("{users}/{crew}/leave");
+        let r = app.submit(&users, &leave, &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("id=\"confirm-error\""), "{}", r.body);
+        assert!(app.user("crew@nw.example").await.active);
+        let r = app.submit(&users, &leave, &[("confirm", "on")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("was deactivated"), "{}", r.body);
+        assert!(!app.user("crew@nw.example").await.active);
+        let mut theirs = app.another_browser();
+        let r = theirs.sign_in("crew@nw.example", crate::support::PASSWORD).await;
+        assert_eq!(
+            (r.status, r.location),
+            (StatusCode::UNPROCESSABLE_ENTITY, None),
+            "a person who left cannot sign in"
+        );
+
+        let clock = app.state.clock.clone();
+        let run = |days: i64| {
+            let at = clock.now() + time::Duration::days(days);
+            let db = app.state.db.clone();
+            async move {
+                let freezer = sightline_app::assign::ComplianceFreezer(db.clone());
+                let Purge::Done(run) = retention::purge(&db, move || at, 500, &freezer).await.unwrap() else {
+                    panic!()
+                };
+                run
+            }
+        };
+        assert_eq!(run(29).await.training, 0, "kept for 30 days after leaving");
+        assert_eq!(app.state.db.lessons_done(org, crew, "cabin-crew").await.unwrap(), ["one"]);
+        assert_eq!(run(31).await.training, 1);
+        assert!(app.state.db.lessons_done(org, crew, "cabin-crew").await.unwrap().is_empty());
+        let actions: Vec<String> =
+            app.state.db.audit_for_org(org, 50).await.unwrap().entries.into_iter().map(|e| e.action).collect();
+        assert!(actions.contains(&"user.deactivated".to_owned()) && actions.contains(&"training.purged".to_owned()));
+        app.finish().await;
     }
 }
