@@ -23,6 +23,8 @@ use crate::{App, AppError, Caller, Result};
 
 /// How many people one page read holds.
 pub const PEOPLE_PAGE: i64 = 1_000;
+/// How long a dashboard waits for a refresh of its rows made elsewhere.
+const STANDING_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// The most people a drill-down lists (the count says how many matched).
 pub const MAX_DRILL_ROWS: usize = 500;
 
@@ -232,6 +234,16 @@ fn person_standing(p: TrainedPerson, assignments: &[Assignment], at: OffsetDateT
 }
 
 impl App {
+    /// Bring the organisation's standing rows up to date, waiting (up to a few
+    /// seconds) for a refresh another request or node is making.
+    async fn refresh_standings(&self, org: OrgId, now: OffsetDateTime) -> Result<()> {
+        let started = std::time::Instant::now();
+        while self.db.refresh_standings(org, now).await?.busy && started.elapsed() < STANDING_WAIT {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        Ok(())
+    }
+
     fn staff_courses(&self) -> Vec<&Course> {
         self.library.courses.iter().filter(|c| c.audience != Audience::Public).collect()
     }
@@ -342,7 +354,7 @@ impl App {
         // first: the people changed since the last count, or everyone after an
         // assignment changed), so 50,000 people are never read into memory; the
         // drill-down's people are then read and placed exactly here.
-        self.db.refresh_standings(org, now).await?;
+        self.refresh_standings(org, now).await?;
         let want = TallyFilter {
             position: filter.position,
             base: filter.base.as_deref(),

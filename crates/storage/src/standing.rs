@@ -7,8 +7,6 @@
 //! write path can leave a stale row unmarked. Rows are made again a page or a batch
 //! of marks at a time, each in its own short transaction.
 
-use std::time::Duration as StdDuration;
-
 use sightline_domain::assign::{DUE_SOON_DAYS, StandingSummary, summarise};
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::learn::Audience;
@@ -22,8 +20,6 @@ use crate::{Assignment, Db, Result, Tally, TallyFilter, TallyGroup, TrainedPerso
 const REFRESH_PAGE: i64 = 1_000;
 /// How long one refresh may hold an organisation's lease.
 const REFRESH_LEASE: Duration = Duration::seconds(120);
-/// How long a refresh waits for another (here or on another node) to finish.
-const REFRESH_WAIT: StdDuration = StdDuration::from_secs(5);
 
 /// What [`Db::refresh_standings`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,8 +28,8 @@ pub struct StandingRefresh {
     pub rebuilt: bool,
     /// Marked people whose rows were made again.
     pub marked: usize,
-    /// Another refresh held the organisation for longer than we waited: the rows
-    /// may lag behind its last changes.
+    /// Another refresh (here or on another node) holds the organisation: nothing
+    /// was done, and the rows may lag behind its last changes until it is done.
     pub busy: bool,
 }
 
@@ -471,7 +467,8 @@ impl Db {
     /// Bring the organisation's standing rows up to date at `now`: every row again
     /// when an assignment changed (a page at a time, resumable), then the marked
     /// people, until no mark is left. One refresh per organisation at a time across
-    /// nodes (a lease); a second waits for the first, up to a few seconds.
+    /// nodes (a lease): another that finds it held does nothing and says `busy`
+    /// (the caller may wait and ask again).
     ///
     /// # Errors
     /// The database failed; what was written holds (each step is its own transaction).
@@ -482,15 +479,8 @@ impl Db {
         }
         let lease = format!("training-standing:{org}");
         let holder = Uuid::now_v7();
-        let started = std::time::Instant::now();
-        loop {
-            if self.take_lease(&lease, holder, now, now + REFRESH_LEASE).await? {
-                break;
-            }
-            if started.elapsed() >= REFRESH_WAIT {
-                return Ok(StandingRefresh { busy: true, ..StandingRefresh::default() });
-            }
-            tokio::time::sleep(StdDuration::from_millis(20)).await;
+        if !self.take_lease(&lease, holder, now, now + REFRESH_LEASE).await? {
+            return Ok(StandingRefresh { busy: true, ..StandingRefresh::default() });
         }
         let done = self.refresh_standings_held(org, now).await;
         self.release_lease(&lease, holder).await?;
