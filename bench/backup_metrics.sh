@@ -10,12 +10,8 @@ port=18995
 n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; scrapes=${SCRAPES:-300}
 . bench/lib.sh
 start_demo "$port"
-kill -TERM "$pid"; wait "$pid" || true
+seed_reports "$n"
 now() { date +%s.%N; }
-t0=$(now)
-target/release/sightline demo generate --reports "$n" "${data_args[@]}" >/dev/null
-t1=$(now)
-echo "seeded $n reports in $(echo "$t1 - $t0" | bc) s; data folder $(du -sh "$out/data" | cut -f1)"
 target/release/sightline serve --listen "127.0.0.1:$port" --metrics-token bench-metrics-token-0123456789 \
   "${data_args[@]}" >/dev/null 2>"$out/serve.log" &
 pid=$!

@@ -25,3 +25,14 @@ sign_in() {
   curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "email=$email" \
     --data-urlencode "password=demo-password-2026" "http://127.0.0.1:$port/login"
 }
+
+# Stop the demo server started by start_demo and write N sealed reports into its data
+# folder with `sightline demo generate` (the product's group commit): seed_reports N
+seed_reports() {
+  local n=$1 t0 t1
+  kill -TERM "$pid"; wait "$pid" || true
+  t0=$(date +%s.%N)
+  target/release/sightline demo generate --reports "$n" "${data_args[@]}" >/dev/null
+  t1=$(date +%s.%N)
+  echo "seeded $n reports in $(echo "$t1 - $t0" | bc) s; data folder $(du -sh "$out/data" | cut -f1)"
+}

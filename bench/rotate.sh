@@ -10,12 +10,8 @@ port=18994
 n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; load_seconds=${LOAD_SECONDS:-30}
 . bench/lib.sh
 start_demo "$port"
-kill -TERM "$pid"; wait "$pid" || true
+seed_reports "$n"
 now() { date +%s.%N; }
-t0=$(now)
-target/release/sightline demo generate --reports "$n" "${data_args[@]}" >/dev/null
-t1=$(now)
-echo "seeded $n reports in $(echo "$t1 - $t0" | bc) s; database $(du -sh "$out/data" | cut -f1)"
 target/release/sightline serve --listen "127.0.0.1:$port" "${data_args[@]}" >/dev/null 2>"$out/serve.log" &
 pid=$!
 until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.05; done

@@ -99,6 +99,17 @@ struct MarkRow {
     user_id: Uuid,
 }
 
+/// Run `query`, an update of the organisation's state guarded by its generation; if
+/// an assignment changed meanwhile (no row), roll `tx` back and return `Ok(false)`.
+macro_rules! still_generation {
+    ($tx:ident, $query:expr) => {
+        if $query.execute(&mut *$tx).await?.rows_affected() != 1 {
+            $tx.rollback().await?;
+            return Ok(false);
+        }
+    };
+}
+
 /// Delete the rows of `users` (or of a range of people) and insert `rows`, in `tx`.
 macro_rules! replace_rows_in_tx {
     ($tx:expr, $org:expr, $rows:expr) => {{
@@ -204,18 +215,13 @@ impl Db {
         let after = after.map_or(Uuid::nil(), |u| u.as_uuid());
         let done = db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let held =
+            still_generation!(
+                tx,
                 sqlx::query("UPDATE training_standing_orgs SET cursor = $1 WHERE org_id = $2 AND generation = $3")
                     .bind(last.map(|u| u.as_uuid()))
                     .bind(org.as_uuid())
                     .bind(generation)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-            if held != 1 {
-                tx.rollback().await?;
-                return Ok(false);
-            }
+            );
             match last {
                 Some(last) => {
                     sqlx::query("DELETE FROM training_standing WHERE org_id = $1 AND user_id > $2 AND user_id <= $3")
@@ -249,19 +255,15 @@ impl Db {
     pub async fn finish_standing_rebuild(&self, org: OrgId, generation: i64, floor: Option<i64>) -> Result<bool> {
         let done = db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            let held = sqlx::query(
-                "UPDATE training_standing_orgs SET built = generation, cursor = NULL \
-                 WHERE org_id = $1 AND generation = $2",
-            )
-            .bind(org.as_uuid())
-            .bind(generation)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if held != 1 {
-                tx.rollback().await?;
-                return Ok(false);
-            }
+            still_generation!(
+                tx,
+                sqlx::query(
+                    "UPDATE training_standing_orgs SET built = generation, cursor = NULL \
+                     WHERE org_id = $1 AND generation = $2",
+                )
+                .bind(org.as_uuid())
+                .bind(generation)
+            );
             if let Some(floor) = floor {
                 sqlx::query("DELETE FROM training_standing_marks WHERE org_id = $1 AND id <= $2")
                     .bind(org.as_uuid())
