@@ -12,11 +12,11 @@ n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; scrapes=${
 start_demo "$port"
 seed_reports "$n"
 now() { date +%s.%N; }
-target/release/sightline serve --listen "127.0.0.1:$port" --metrics-token bench-metrics-token-0123456789 \
+"$bin" serve --listen "127.0.0.1:$port" --metrics-token bench-metrics-token-0123456789 \
   "${data_args[@]}" >/dev/null 2>"$out/serve.log" &
 pid=$!
 until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.05; done
-token=$(target/release/sightline admin create-token --email crew@demo-airline.example "${data_args[@]}")
+token=$("$bin" admin create-token --email crew@demo-airline.example "${data_args[@]}")
 load_seconds=$(( scrapes / 10 + 20 ))
 target/release/examples/ingest_load "http://127.0.0.1:$port" "$token" "$rate" "$reporters" "$load_seconds" >"$out/load.txt" &
 load=$!
@@ -29,7 +29,7 @@ done
 sort -n "$out/scrapes.txt" | awk '{a[NR]=$1} END {printf "/metrics under %s reports/s: %d scrapes, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", '"$rate"', NR, a[int(NR*0.5)]*1000, a[int(NR*0.99)]*1000, a[NR]*1000}'
 curl -s -H "Authorization: Bearer bench-metrics-token-0123456789" "http://127.0.0.1:$port/metrics" | wc -c | sed 's/^/metrics body bytes: /'
 t2=$(now)
-target/release/sightline backup --output "$out/backup.db" "${data_args[@]}" | tail -3
+"$bin" backup --output "$out/backup.db" "${data_args[@]}" | tail -3
 t3=$(now)
 echo "backup under load: $(echo "$t3 - $t2" | bc) s wall; file $(du -h "$out/backup.db" | cut -f1) ($(stat -c %s "$out/backup.db") bytes)"
 wait "$load"

@@ -1,14 +1,17 @@
 # Shared by the bench scripts: start the release binary on the demo data and wait for it.
 #   . bench/lib.sh; start_demo PORT [postgres-url]
+# BIN=path runs another build of `sightline` (e.g. the commit before, for a side-by-side run).
 # Sets: out (a temporary directory, removed on exit), pid, url, engine, data_args
 # (the --data/--database-url arguments for `sightline admin …`).
+bin=${BIN:-target/release/sightline}
+
 start_demo() {
   local port=$1
   url=${2:-}
   out=$(mktemp -d)
   local args=(serve --demo --listen "127.0.0.1:$port" --data "$out/data")
   [ -n "$url" ] && args+=(--database-url "$url")
-  target/release/sightline "${args[@]}" >/dev/null 2>&1 &
+  "$bin" "${args[@]}" >/dev/null 2>&1 &
   pid=$!
   trap 'kill -TERM $pid 2>/dev/null; rm -rf "$out"' EXIT
   until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.01; done
@@ -32,7 +35,7 @@ seed_reports() {
   local n=$1 t0 t1
   kill -TERM "$pid"; wait "$pid" || true
   t0=$(date +%s.%N)
-  target/release/sightline demo generate --reports "$n" "${data_args[@]}" >/dev/null
+  "$bin" demo generate --reports "$n" "${data_args[@]}" >/dev/null
   t1=$(date +%s.%N)
   echo "seeded $n reports in $(echo "$t1 - $t0" | bc) s; data folder $(du -sh "$out/data" | cut -f1)"
 }

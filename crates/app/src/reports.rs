@@ -276,8 +276,19 @@ impl App {
     }
 
     async fn codeword_of(&self, org: sightline_domain::ids::OrgId) -> Result<report::RelayCodeword> {
-        // A stored codeword was validated when set; one that no longer parses falls back.
-        Ok(self.db.relay_codeword(org).await?.and_then(|w| report::RelayCodeword::parse(&w).ok()).unwrap_or_default())
+        // Read with every report: kept for the token cache's lifetime (a change made
+        // on this node empties it). A stored codeword was validated when set; one that
+        // no longer parses falls back.
+        let word = match self.tokens.codeword(org) {
+            Some(word) => word,
+            None => {
+                let epoch = self.tokens.epoch();
+                let word = self.db.relay_codeword(org).await?;
+                self.tokens.put_codeword(org, word.clone(), epoch);
+                word
+            }
+        };
+        Ok(word.and_then(|w| report::RelayCodeword::parse(&w).ok()).unwrap_or_default())
     }
 
     /// The caller's own reports, newest first (at most `limit`, bounded by

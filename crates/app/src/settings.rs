@@ -124,6 +124,7 @@ impl App {
             .ip(caller.ip().map(str::to_owned))
             .detail(if word.is_some() { "set" } else { "default" });
         self.db.set_relay_codeword(org, word.as_ref().map(|w| w.as_str()), &audit, self.now()).await?;
+        self.tokens.invalidate();
         Ok(())
     }
 

@@ -7,12 +7,17 @@
 //! person's roles, position, account or second factor moves the cache's epoch on,
 //! which empties it.
 //! Bounded: at [`MAX_ENTRIES`] the cache starts again empty.
+//!
+//! It also holds each organisation's relay-message codeword, read with every report
+//! too, under the same lifetime: a codeword changed here is used at once, one changed
+//! on another node within the lifetime.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use sightline_domain::ids::OrgId;
 use sightline_domain::user::Scopes;
 use sightline_storage::UserRecord;
 
@@ -28,17 +33,26 @@ struct Entry {
     epoch: u64,
 }
 
+/// An organisation's stored codeword, when and at which epoch it was read.
+type Codeword = (Option<String>, Instant, u64);
+
 /// Tokens (by their SHA-256 hash) with the person and scopes they stood for.
 pub struct TokenCache {
     ttl: Duration,
     epoch: AtomicU64,
     entries: Mutex<HashMap<Vec<u8>, Entry>>,
+    codewords: Mutex<HashMap<OrgId, Codeword>>,
 }
 
 impl TokenCache {
     #[must_use]
     pub fn new(ttl: Duration) -> Self {
-        Self { ttl, epoch: AtomicU64::new(0), entries: Mutex::new(HashMap::new()) }
+        Self {
+            ttl,
+            epoch: AtomicU64::new(0),
+            entries: Mutex::new(HashMap::new()),
+            codewords: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The epoch to pass to [`TokenCache::put`]: read it before the database, so a
@@ -78,6 +92,33 @@ impl TokenCache {
         self.epoch.fetch_add(1, Ordering::AcqRel);
         if let Ok(mut entries) = self.entries.lock() {
             entries.clear();
+        }
+        if let Ok(mut words) = self.codewords.lock() {
+            words.clear();
+        }
+    }
+
+    /// The organisation's stored codeword (`Some(None)`: none set) when read recently.
+    pub fn codeword(&self, org: OrgId) -> Option<Option<String>> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let epoch = self.epoch();
+        let words = self.codewords.lock().ok()?;
+        let (word, read_at, at) = words.get(&org)?;
+        (*at == epoch && read_at.elapsed() < self.ttl).then(|| word.clone())
+    }
+
+    /// Remember the organisation's codeword, read from the database at `epoch`.
+    pub fn put_codeword(&self, org: OrgId, word: Option<String>, epoch: u64) {
+        if self.ttl.is_zero() || epoch != self.epoch() {
+            return;
+        }
+        if let Ok(mut words) = self.codewords.lock() {
+            if words.len() >= MAX_ENTRIES {
+                words.clear();
+            }
+            words.insert(org, (word, Instant::now(), epoch));
         }
     }
 }

@@ -18,6 +18,8 @@ mod keys;
 mod logs;
 #[path = "cli/probes.rs"]
 mod probes;
+#[path = "cli/proxy.rs"]
+mod proxy;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sightline");
 const CONTENT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content");

@@ -49,7 +49,7 @@ impl From<sqlx::Error> for StorageError {
         match e {
             sqlx::Error::RowNotFound => Self::NotFound,
             sqlx::Error::PoolTimedOut => Self::Busy("no database connection was free in time".into()),
-            sqlx::Error::Database(d) if is_contention(d.code().as_deref()) => Self::Busy(d.message().to_owned()),
+            sqlx::Error::Database(d) if is_contention(d.as_ref()) => Self::Busy(d.message().to_owned()),
             other => Self::Database(Box::new(other)),
         }
     }
@@ -61,15 +61,16 @@ impl From<sqlx::migrate::MigrateError> for StorageError {
     }
 }
 
-/// Is this database error code a deadlock, a serialization failure or a busy/locked
-/// database? PostgreSQL gives a SQLSTATE; SQLite its (extended) result code, whose
-/// low byte is the primary code (5 busy, 6 locked).
-fn is_contention(code: Option<&str>) -> bool {
-    match code {
-        Some("40P01" | "40001") => true,
-        Some(c) => c.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6)),
-        None => false,
+/// Is this database error a deadlock, a serialization failure or a busy/locked
+/// database? PostgreSQL gives a SQLSTATE (some of which are all digits, e.g. 22021
+/// for a NUL in text, so it must not be read as SQLite's); SQLite its (extended)
+/// result code, whose low byte is the primary code (5 busy, 6 locked).
+fn is_contention(e: &dyn sqlx::error::DatabaseError) -> bool {
+    let code = e.code();
+    if e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {
+        return matches!(code.as_deref(), Some("40P01" | "40001"));
     }
+    code.and_then(|c| c.parse::<i32>().ok()).is_some_and(|n| matches!(n & 0xff, 5 | 6))
 }
 
 impl StorageError {

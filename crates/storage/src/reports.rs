@@ -112,54 +112,57 @@ impl TryFrom<SummaryRow> for ReportSummary {
     }
 }
 
-/// The `INSERT` of one report (either engine): `$r` a [`NewReport`], `$reporter` the
-/// reporter's id as a UUID, `$public` whether it is a public tip. `ON CONFLICT (id) DO
-/// NOTHING`: the caller reads `rows_affected` to tell a new report from a replay.
-macro_rules! insert_report {
-    ($r:expr, $reporter:expr, $public:expr, $now:expr) => {{
-        let r: &$crate::NewReport = $r;
-        sqlx::query(
+/// The `INSERT` of reports (either engine), one row each, as a query builder to
+/// `build()`: `$rows` yields `(&NewReport, reporter UUID, public tip?)`. `ON CONFLICT
+/// (id) DO NOTHING`: a single-row caller reads `rows_affected` to tell a new report
+/// from a replay; a multi-row one reads the ids it `RETURNING`s.
+macro_rules! insert_reports {
+    ($rows:expr, $now:expr) => {{
+        let now: time::OffsetDateTime = $now;
+        let mut q = sqlx::QueryBuilder::new(
             "INSERT INTO reports (id, org_id, reporter_id, reference, content_hash, received_at, client_created_at, \
         reporter_role, phase, flight, flight_date, origin, destination, scheduled_arrival, seats, \
         potential_victims, companions, indicators, disclosed, companion_aware, immediate_danger, gate_passed, \
-        relay_message, sealed, wrapped_key, arrival_key, place, flags, public_tip, route_region, stats_month) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-        $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(r.id)
-        .bind(r.org_id.as_uuid())
-        .bind($reporter)
-        .bind(&r.reference)
-        .bind(&r.content_hash)
-        .bind($crate::to_micros($now))
-        .bind(r.client_created_at.as_deref())
-        .bind(r.reporter_role.as_str())
-        .bind(r.phase.as_str())
-        .bind(&r.flight)
-        .bind(&r.flight_date)
-        .bind(&r.origin)
-        .bind(&r.destination)
-        .bind(r.scheduled_arrival.map($crate::to_micros))
-        .bind(&r.seats)
-        .bind(i64::from(r.potential_victims))
-        .bind(i64::from(r.companions))
-        .bind(&r.indicators)
-        .bind(r.disclosed)
-        .bind(r.companion_aware.as_str())
-        .bind(r.immediate_danger)
-        .bind(r.gate_passed)
-        .bind(&r.relay_message)
-        .bind(&r.sealed)
-        .bind(&r.wrapped_key)
-        .bind(r.scheduled_arrival.map_or(i64::MAX, $crate::to_micros))
-        .bind(&r.place)
-        .bind(&r.flags)
-        .bind($public)
-        .bind(&r.route_region)
-        .bind(sightline_domain::stats::month_of($now))
+        relay_message, sealed, wrapped_key, arrival_key, place, flags, public_tip, route_region, stats_month) ",
+        );
+        q.push_values($rows, |mut b, (r, reporter, public): (&$crate::NewReport, uuid::Uuid, bool)| {
+            b.push_bind(r.id)
+                .push_bind(r.org_id.as_uuid())
+                .push_bind(reporter)
+                .push_bind(&r.reference)
+                .push_bind(&r.content_hash)
+                .push_bind($crate::to_micros(now))
+                .push_bind(r.client_created_at.as_deref())
+                .push_bind(r.reporter_role.as_str())
+                .push_bind(r.phase.as_str())
+                .push_bind(&r.flight)
+                .push_bind(&r.flight_date)
+                .push_bind(&r.origin)
+                .push_bind(&r.destination)
+                .push_bind(r.scheduled_arrival.map($crate::to_micros))
+                .push_bind(&r.seats)
+                .push_bind(i64::from(r.potential_victims))
+                .push_bind(i64::from(r.companions))
+                .push_bind(&r.indicators)
+                .push_bind(r.disclosed)
+                .push_bind(r.companion_aware.as_str())
+                .push_bind(r.immediate_danger)
+                .push_bind(r.gate_passed)
+                .push_bind(&r.relay_message)
+                .push_bind(&r.sealed)
+                .push_bind(&r.wrapped_key)
+                .push_bind(r.scheduled_arrival.map_or(i64::MAX, $crate::to_micros))
+                .push_bind(&r.place)
+                .push_bind(&r.flags)
+                .push_bind(public)
+                .push_bind(&r.route_region)
+                .push_bind(sightline_domain::stats::month_of(now));
+        });
+        q.push(" ON CONFLICT (id) DO NOTHING");
+        q
     }};
 }
-pub(crate) use insert_report;
+pub(crate) use insert_reports;
 
 impl Db {
     /// Store a report once. The same id with the same content returns the stored
@@ -197,37 +200,48 @@ impl Db {
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by_key(|&i| batch[i].id);
         let inserted: Vec<Result<bool>> = db_run!(self, |p| {
-            let insert = |i: usize| insert_report!(&batch[i], batch[i].reporter_id.as_uuid(), false, now);
-            // First the whole batch in one transaction, with no per-report cost. Only if
-            // a report in it is refused is the batch written again with a savepoint
-            // around each report, so the refused one fails alone and the rest commit.
+            let row = |i: usize| (&batch[i], batch[i].reporter_id.as_uuid(), false);
+            // First the whole batch in one transaction, a few multi-row statements for
+            // all of it. Only if a report in it is refused is the batch written again
+            // with a savepoint around each report, so the refused one fails alone and
+            // the rest commit.
             let mut written = None;
             for isolated in [false, true] {
                 let mut tx = p.begin().await?;
                 let mut inserted: Vec<Result<bool>> = batch.iter().map(|_| Ok(false)).collect();
                 let mut refused = None;
-                for &i in &order {
-                    let done = if isolated {
+                if isolated {
+                    for &i in &order {
                         let mut one = sqlx::Acquire::begin(&mut *tx).await?;
-                        match insert(i).execute(&mut *one).await {
+                        match insert_reports!(std::iter::once(row(i)), now).build().execute(&mut *one).await {
                             Ok(d) => {
                                 one.commit().await?;
-                                Ok(d)
+                                inserted[i] = Ok(d.rows_affected() == 1);
                             }
                             Err(e) => {
                                 one.rollback().await?;
-                                Err(e)
+                                inserted[i] = Err(StorageError::from(e));
                             }
                         }
-                    } else {
-                        insert(i).execute(&mut *tx).await
-                    };
-                    match done {
-                        Ok(d) => inserted[i] = Ok(d.rows_affected() == 1),
-                        Err(e) if isolated => inserted[i] = Err(StorageError::from(e)),
-                        Err(e) => {
-                            refused = Some(StorageError::from(e));
-                            break;
+                    }
+                } else {
+                    // 31 values a row: 128 rows stay far below either engine's limit
+                    // on binds. The ids a statement returns are the rows it inserted;
+                    // of two reports with one id only the first in key order is.
+                    for chunk in order.chunks(128) {
+                        let mut q = insert_reports!(chunk.iter().map(|&i| row(i)), now);
+                        q.push(" RETURNING id");
+                        match q.build_query_scalar::<Uuid>().fetch_all(&mut *tx).await {
+                            Ok(ids) => {
+                                let mut ids: std::collections::HashSet<Uuid> = ids.into_iter().collect();
+                                for &i in chunk {
+                                    inserted[i] = Ok(ids.remove(&batch[i].id));
+                                }
+                            }
+                            Err(e) => {
+                                refused = Some(StorageError::from(e));
+                                break;
+                            }
                         }
                     }
                 }
@@ -242,17 +256,19 @@ impl Db {
                 // chain's lock is held only briefly.
                 let counted = order.iter().filter(|&&i| matches!(inserted[i], Ok(true))).map(|&i| &batch[i]);
                 count_reports_in_tx!(tx, counted, sightline_domain::stats::month_of(now));
-                for &i in &order {
-                    let r = &batch[i];
-                    if matches!(inserted[i], Ok(true)) {
-                        let audit = NewAuditEntry::new(AuditAction::ReportReceived)
+                let audits: Vec<NewAuditEntry> = order
+                    .iter()
+                    .filter(|&&i| matches!(inserted[i], Ok(true)))
+                    .map(|&i| {
+                        let r = &batch[i];
+                        NewAuditEntry::new(AuditAction::ReportReceived)
                             .org(r.org_id)
                             .actor(r.reporter_id)
                             .target("report", r.id)
-                            .detail(format!("{} {} {}-{}", r.reference, r.flight, r.origin, r.destination));
-                        audit_in_tx!(tx, &audit, now);
-                    }
-                }
+                            .detail(format!("{} {} {}-{}", r.reference, r.flight, r.origin, r.destination))
+                    })
+                    .collect();
+                audit_many_in_tx!(tx, &audits, now);
                 // The live queue's change rows, one statement for the batch, after the
                 // audit entries (whose lock orders the change ids by commit).
                 let new = order

@@ -9,7 +9,7 @@ use sightline_domain::ids::{OrgId, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::reports::insert_report;
+use crate::reports::insert_reports;
 use crate::{Db, NewReport, Result, StorageError, from_micros, to_micros};
 
 /// The organisation's inactive tip-line account inside an open transaction `$tx`,
@@ -230,7 +230,11 @@ impl Db {
         ));
         audited_tx!(self, &audit, now, queue = [(org, r.id, crate::QueueChangeKind::New)], |tx| {
             let line = tip_line_in_tx!(tx, org, now);
-            one_row_or!(tx, StorageError::Conflict { field: "id" }, insert_report!(r, line, true, now));
+            one_row_or!(
+                tx,
+                StorageError::Conflict { field: "id" },
+                insert_reports!(std::iter::once((r, line, true)), now).build()
+            );
             count_reports_in_tx!(tx, [r], sightline_domain::stats::month_of(now));
             sqlx::query(
                 "INSERT INTO tips (report_id, org_id, lookup, receipt_hash, seen, created_at) \

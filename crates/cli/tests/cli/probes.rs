@@ -20,17 +20,17 @@ use uuid::Uuid;
 
 use super::{Server, run, start, temp_dir};
 
-const PASSWORD: &str = "a long enough password";
+pub(super) const PASSWORD: &str = "a long enough password";
 
 /// A running server that is killed (SIGKILL) if the test fails before stopping it.
-struct Running(Option<Server>);
+pub(super) struct Running(Option<Server>);
 
 impl Running {
-    fn port(&self) -> u16 {
+    pub(super) fn port(&self) -> u16 {
         self.0.as_ref().map_or(0, |s| s.port)
     }
     /// SIGTERM; the exit code.
-    fn terminate(mut self) -> i32 {
+    pub(super) fn terminate(mut self) -> i32 {
         self.0.take().map_or(-1, Server::terminate)
     }
     /// SIGKILL, as a crash.
@@ -53,9 +53,9 @@ impl Drop for Running {
 
 /// One engine to run a probe on: a data folder, and a fresh PostgreSQL database when
 /// the probe runs on PostgreSQL.
-struct Engine {
+pub(super) struct Engine {
     rt: tokio::runtime::Runtime,
-    data: PathBuf,
+    pub(super) data: PathBuf,
     pg: Option<TestDb>,
 }
 
@@ -66,7 +66,7 @@ impl Engine {
 
     /// A fresh PostgreSQL database, or `None` (after saying SKIPPED) when none is
     /// configured outside CI.
-    fn postgres(probe: &str) -> Option<Self> {
+    pub(super) fn postgres(probe: &str) -> Option<Self> {
         let url = match testing::postgres_url() {
             Err(e) => panic!("{e}"),
             Ok(None) => {
@@ -90,7 +90,7 @@ impl Engine {
     }
 
     /// Run a `sightline` command against this engine; its stdout on success.
-    fn sightline(&self, args: &[&str]) -> String {
+    pub(super) fn sightline(&self, args: &[&str]) -> String {
         let mut all: Vec<&str> = args.to_vec();
         let extra = self.db_args();
         all.extend(extra.iter().map(String::as_str));
@@ -108,13 +108,13 @@ impl Engine {
     }
 
     /// A person of organisation `org` with these roles and [`PASSWORD`].
-    fn person(&self, org: &str, email: &str, roles: &str) {
+    pub(super) fn person(&self, org: &str, email: &str, roles: &str) {
         let args = ["admin", "create-user", "--org", org, "--email", email, "--name", "Probe", "--roles", roles];
         self.sightline(&[&args[..], &["--password", PASSWORD]].concat());
     }
 
     /// `sightline serve` on this engine, with this data folder (or another one).
-    fn serve(&self, extra: &[&str], data: Option<&std::path::Path>) -> Running {
+    pub(super) fn serve(&self, extra: &[&str], data: Option<&std::path::Path>) -> Running {
         let mut args: Vec<&str> = extra.to_vec();
         let db = self.db_args();
         args.extend(db.iter().map(String::as_str));

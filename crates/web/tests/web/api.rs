@@ -540,3 +540,38 @@ async fn a_revoked_token_or_a_removed_role_stops_at_once_here_and_within_the_cac
         app.finish().await;
     }
 }
+
+/// Issue 16: the organisation's relay codeword, read with every report, is kept for
+/// the token cache's lifetime: a change made here is used by the next report at once;
+/// another node (its own cache) uses it within the lifetime.
+#[tokio::test]
+async fn a_changed_relay_codeword_is_used_at_once_here_and_within_the_cache_lifetime_elsewhere() {
+    use std::time::Duration;
+
+    use sightline_app::Caller;
+
+    use crate::support::make_person;
+    for db in engines().await {
+        let app = TestApp::new(db).await;
+        let org = make_person(&app.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
+        make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
+        let admin = app.user("admin@nw.example").await;
+        app.state.db.enable_totp(&admin, "JBSWY3DPEHPK3PXP", 1, &[], None, app.state.now()).await.unwrap();
+        let admin = Caller::signed_in(app.user("admin@nw.example").await, true, None).unwrap();
+        let crew = Caller::signed_in(app.user("crew@nw.example").await, false, None).unwrap();
+        let ttl = Duration::from_secs(2);
+        let here = app.state.app.clone();
+        let there = app.state.app.clone().with_token_cache(ttl);
+        let word = |a: &sightline_app::App| {
+            let (a, crew) = (a.clone(), crew.clone());
+            async move { a.my_relay_codeword(&crew).await.unwrap().as_str().to_owned() }
+        };
+        let default = word(&here).await;
+        assert_eq!(word(&there).await, default, "both nodes read the default and keep it");
+        here.set_relay_codeword(&admin, org, "NORDIC SEVEN").await.unwrap();
+        assert_eq!(word(&here).await, "NORDIC SEVEN", "used at once where it was changed");
+        tokio::time::sleep(ttl).await;
+        assert_eq!(word(&there).await, "NORDIC SEVEN", "used elsewhere within the lifetime");
+        app.finish().await;
+    }
+}
