@@ -6,7 +6,7 @@ use sightline_domain::triage::CaseEventKind;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{CaseRecord, Event};
+use super::{CASE_COLUMNS, CaseRecord, CaseRow, Event};
 use crate::{Db, Result, StorageError};
 
 impl Db {
@@ -17,23 +17,27 @@ impl Db {
     /// The database failed.
     pub async fn merge_suggestions(&self, org: OrgId, id: Uuid) -> Result<Vec<CaseRecord>> {
         let case = self.case(org, id).await?;
-        let ids: Vec<Uuid> = db_run!(self, |p| {
-            sqlx::query_scalar(
-            "SELECT r.id FROM reports r WHERE r.org_id = $1 AND r.flight = $2 AND r.flight_date = $3 AND r.id <> $4 \
-             AND (r.flight <> '' OR r.origin = $5) \
+        // The rows themselves in one query (not ids, then one query per suggestion): a
+        // flight with many reports has 20 suggestions, and 20 round trips were most of
+        // the case view's time on PostgreSQL (BENCHMARKS.md, "A million reports").
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM reports r WHERE r.org_id = $1 AND r.flight = $2 AND r.flight_date = $3 \
+             AND r.id <> $4 AND (r.flight <> '' OR r.origin = $5) \
              AND r.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM merge_dismissals d \
              WHERE (d.report_a = $4 AND d.report_b = r.id) OR (d.report_a = r.id AND d.report_b = $4)) \
              ORDER BY r.received_at LIMIT 20"
-        )
-        .bind(org.as_uuid())
-        .bind(&case.flight)
-        .bind(&case.flight_date)
-        .bind(id)
-        .bind(&case.origin)
-        .fetch_all(p)
-        .await?
+        );
+        let rows: Vec<CaseRow> = db_run!(self, |p| {
+            sqlx::query_as(&sql)
+                .bind(org.as_uuid())
+                .bind(&case.flight)
+                .bind(&case.flight_date)
+                .bind(id)
+                .bind(&case.origin)
+                .fetch_all(p)
+                .await?
         });
-        let mut out = self.cases(org, ids).await?;
+        let mut out = rows.into_iter().map(CaseRecord::try_from).collect::<Result<Vec<_>>>()?;
         let row_of = |seats: &str| -> Option<u32> {
             seats
                 .split_whitespace()
@@ -101,14 +105,11 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn merged_reports(&self, org: OrgId, into: Uuid) -> Result<Vec<CaseRecord>> {
-        let ids: Vec<Uuid> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT id FROM reports WHERE org_id = $1 AND merged_into = $2 ORDER BY received_at"
-        )
-        .bind(org.as_uuid())
-        .bind(into)
-        .fetch_all(p)
-        .await?);
-        self.cases(org, ids).await
+        let sql =
+            format!("SELECT {CASE_COLUMNS} FROM reports WHERE org_id = $1 AND merged_into = $2 ORDER BY received_at");
+        let rows: Vec<CaseRow> =
+            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(into).fetch_all(p).await?);
+        rows.into_iter().map(CaseRecord::try_from).collect()
     }
 
     /// Record that two reports are not the same event.
@@ -126,14 +127,5 @@ impl Db {
             b
         );
         Ok(())
-    }
-
-    /// These cases of the organisation, in this order.
-    async fn cases(&self, org: OrgId, ids: Vec<Uuid>) -> Result<Vec<CaseRecord>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(self.case(org, id).await?);
-        }
-        Ok(out)
     }
 }
