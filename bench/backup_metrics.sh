@@ -26,7 +26,7 @@ for _ in $(seq "$scrapes"); do
     "http://127.0.0.1:$port/metrics" >>"$out/scrapes.txt"
   sleep 0.1
 done
-sort -n "$out/scrapes.txt" | awk '{a[NR]=$1} END {printf "/metrics under %s reports/s: %d scrapes, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", '"$rate"', NR, a[int(NR*0.5)]*1000, a[int(NR*0.99)]*1000, a[NR]*1000}'
+sort -n "$out/scrapes.txt" | awk '{a[NR]=$1} END {printf "/metrics under %s reports/s: %d scrapes, p50 %.2f ms, p90 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms\n", '"$rate"', NR, a[int(NR*0.5)]*1000, a[int(NR*0.9)]*1000, a[int(NR*0.95)]*1000, a[int(NR*0.99)]*1000, a[NR]*1000}'
 curl -s -H "Authorization: Bearer bench-metrics-token-0123456789" "http://127.0.0.1:$port/metrics" | wc -c | sed 's/^/metrics body bytes: /'
 t2=$(now)
 "$bin" backup --output "$out/backup.db" "${data_args[@]}" | tail -3
