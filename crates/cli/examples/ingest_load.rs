@@ -43,9 +43,13 @@ fn main() {
                         .header("Authorization", &format!("Bearer {token}"))
                         .header("Content-Type", "application/json")
                         .send(report.as_str());
-                    match res {
-                        Ok(r) if r.status().as_u16() == 201 => lat.push(next.elapsed()),
-                        _ => errors += 1,
+                    // The receipt is read, as a device does: only then can the
+                    // connection carry the reporter's next report (keep-alive).
+                    let stored = res.is_ok_and(|mut r| r.status().as_u16() == 201 && r.body_mut().read_to_string().is_ok());
+                    if stored {
+                        lat.push(next.elapsed());
+                    } else {
+                        errors += 1;
                     }
                     next += interval;
                 }
