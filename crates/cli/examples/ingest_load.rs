@@ -45,7 +45,8 @@ fn main() {
                         .send(report.as_str());
                     // The receipt is read, as a device does: only then can the
                     // connection carry the reporter's next report (keep-alive).
-                    let stored = res.is_ok_and(|mut r| r.status().as_u16() == 201 && r.body_mut().read_to_string().is_ok());
+                    let stored =
+                        res.is_ok_and(|mut r| r.status().as_u16() == 201 && r.body_mut().read_to_string().is_ok());
                     if stored {
                         lat.push(next.elapsed());
                     } else {
