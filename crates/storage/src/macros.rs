@@ -67,62 +67,24 @@ macro_rules! spend_once_in_tx {
 }
 
 /// Append an audit entry inside an open transaction `$tx` (either engine): take the
-/// chain's tip (locking it), hash the entry onto it, insert it, move the tip.
+/// chain's tip (locking it), hash the entry onto it, insert it, move the tip; its
+/// sequence number. One entry of [`audit_many_in_tx!`].
 macro_rules! audit_in_tx {
     ($tx:expr, $entry:expr, $now:expr) => {{
         let entry: &sightline_domain::audit::NewAuditEntry = $entry;
-        let at = sightline_domain::audit::audit_time($now);
-        let head: $crate::audit::Head = sqlx::query_as(
-            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash",
-        )
-        .fetch_one(&mut *$tx)
-        .await?;
-        let (seq, last_hash) = (head.seq, head.last_hash);
-        let hash = sightline_domain::audit::entry_hash(
-            &last_hash,
-            seq,
-            at,
-            entry.org_id,
-            entry.actor,
-            entry.action.as_str(),
-            entry.target_kind,
-            entry.target_id.as_deref(),
-            &entry.detail,
-            entry.ip.as_deref(),
-        );
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, org_id, actor_id, action, target_kind, target_id, detail, ip, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(seq)
-        .bind($crate::to_micros(at))
-        .bind(entry.org_id.map(|o| o.as_uuid()))
-        .bind(entry.actor.map(|a| a.as_uuid()))
-        .bind(entry.action.as_str())
-        .bind(entry.target_kind)
-        .bind(entry.target_id.as_deref())
-        .bind(&entry.detail)
-        .bind(entry.ip.as_deref())
-        .bind(&last_hash)
-        .bind(&hash[..])
-        .execute(&mut *$tx)
-        .await?;
-        sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-            .bind(&hash[..])
-            .execute(&mut *$tx)
-            .await?;
-        seq
+        audit_many_in_tx!($tx, std::slice::from_ref(entry), $now)
     }};
 }
 
 /// Append several audit entries inside an open transaction `$tx` (either engine), in
 /// the order given, with three statements however many there are: take `n` sequence
 /// numbers from the chain's tip at once (locking it), hash each entry onto the one
-/// before it, insert them all in one multi-row statement per chunk, move the tip. The
-/// chain is the same as `n` calls of [`audit_in_tx!`] would write.
+/// before it, insert them all in one multi-row statement per chunk, move the tip. Its
+/// value is the last entry's sequence number (0 when there are none: nothing is written).
 macro_rules! audit_many_in_tx {
     ($tx:expr, $entries:expr, $now:expr) => {{
         let entries: &[sightline_domain::audit::NewAuditEntry] = $entries;
+        let mut last_seq: i64 = 0;
         if !entries.is_empty() {
             let at = sightline_domain::audit::audit_time($now);
             let n = i64::try_from(entries.len()).unwrap_or(i64::MAX);
@@ -173,7 +135,9 @@ macro_rules! audit_many_in_tx {
                 q.build().execute(&mut *$tx).await?;
             }
             sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&last[..]).execute(&mut *$tx).await?;
+            last_seq = seq;
         }
+        last_seq
     }};
 }
 
