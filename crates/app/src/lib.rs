@@ -77,7 +77,7 @@ pub struct App {
 }
 
 impl App {
-    /// Needs a running tokio runtime (it starts the report writer task).
+    /// Needs a running tokio runtime (the live queue starts its task there).
     #[must_use]
     pub fn new(db: Db, clock: Clock, keys: MasterKey) -> Self {
         let ingest = reports::IngestQueue::start(db.clone(), clock.clone());

@@ -427,6 +427,12 @@ enum KeysCommand {
     },
 }
 
+/// mimalloc instead of glibc's allocator: under ingest load glibc's `malloc`/`free`
+/// took about a sixth of the server's CPU (arena locks, blocks freed on another
+/// thread than the one that allocated them); see BENCHMARKS.md, issue 16.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -162,6 +162,41 @@ impl Db {
         Ok(Self(Inner::Pg(pool), live::Hooks::default()))
     }
 
+    /// A second handle on the same database for one long-lived writer (the report
+    /// group commit): a pool of its own — one connection on SQLite, two on PostgreSQL —
+    /// opened in the caller's runtime, sharing this handle's live-queue hooks. A writer
+    /// on its own thread with its own connection never waits for the request workers
+    /// between its statements, and its PostgreSQL sockets belong to its runtime.
+    ///
+    /// On SQLite the writer's connection never checkpoints the write-ahead log itself
+    /// (`wal_autocheckpoint = 0`: a checkpoint inside its commit stalled every report
+    /// waiting on it); its owner calls [`Db::checkpoint_passive`] on this handle's pool
+    /// instead, which copies the log into the database beside the writer.
+    ///
+    /// # Errors
+    /// The database cannot be opened or reached.
+    pub async fn dedicated(&self) -> Result<Self> {
+        let inner = match &self.0 {
+            Inner::Sqlite(p) => Inner::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .connect_with((*p.connect_options()).clone().pragma("wal_autocheckpoint", "0"))
+                    .await
+                    .map_err(StorageError::connect)?,
+            ),
+            Inner::Pg(p) => Inner::Pg(
+                PgPoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_with((*p.connect_options()).clone())
+                    .await
+                    .map_err(StorageError::connect)?,
+            ),
+        };
+        Ok(Self(inner, self.1.clone()))
+    }
+
     #[must_use]
     pub const fn engine(&self) -> Engine {
         match self.0 {

@@ -132,7 +132,7 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     #[must_use]
-    /// Needs a running tokio runtime (it starts the report writer task).
+    /// Needs a running tokio runtime (the live queue starts its task there).
     pub fn new(db: Db, config: Config, clock: Clock, keys: MasterKey) -> Self {
         Self { app: App::new(db, clock, keys), config: Arc::new(config), metrics: Arc::default() }
     }

@@ -416,3 +416,40 @@ async fn refusals_name_the_field_and_urgent_reports_are_kept_flagged() {
         app.finish().await;
     }
 }
+
+/// Issue 16: the report writer's own SQLite connection never checkpoints inside its
+/// commits (a checkpoint there stalled every report waiting on it); a task beside it
+/// copies the write-ahead log into the database file as reports arrive. Without it
+/// nothing would: 600 reports must reach the database file itself (not only the
+/// log) within seconds of their receipts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reports_reach_the_sqlite_file_not_only_its_log_while_they_arrive() {
+    let db = sightline_storage::testing::sqlite().await.unwrap();
+    let file = std::path::PathBuf::from(&db.location);
+    let app = TestApp::with_content(db).await;
+    let (org, token) = reporter(&app, "Airline A", "crew@a.example", &[Role::Reporter]).await;
+    let before = std::fs::metadata(&file).unwrap().len();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..600 {
+        let mut a = app.another_browser();
+        let token = token.clone();
+        tasks.spawn(async move {
+            let id = uuid::Uuid::now_v7();
+            a.api("PUT", &format!("/api/v1/reports/{id}"), Some(&token), Some(&body(&format!("Report {i}.")))).await.status
+        });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::CREATED);
+    }
+    assert_eq!(app.state.db.count_reports(org).await.unwrap(), 600);
+    let mut grown = 0;
+    for _ in 0..100 {
+        grown = std::fs::metadata(&file).unwrap().len().saturating_sub(before);
+        if grown > 1_000_000 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(grown > 1_000_000, "the database file grew by {grown} bytes: the log was not checkpointed");
+    app.finish().await;
+}
