@@ -7,6 +7,7 @@ mod demo;
 mod keyfile;
 mod keys;
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -82,6 +83,12 @@ enum Command {
         /// token (at least 24 characters; none: /metrics is not served).
         #[arg(long, env = "SIGHTLINE_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
+        /// Also serve /metrics on this address, from a thread of its own (a scrape never
+        /// waits behind the web server's work). With --metrics-token the token is asked
+        /// for there too; without one, the address must be loopback or a private
+        /// network's and is the protection: anyone who reaches it may scrape.
+        #[arg(long, env = "SIGHTLINE_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
         /// The reverse proxies in front of this server (comma-separated IP addresses):
         /// from them, the client's address is read from X-Forwarded-For (sign-in
         /// throttles and tip limits count per client, not per proxy).
@@ -523,6 +530,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             smtp_from,
             allow_private_webhooks,
             metrics_token,
+            metrics_listen,
             trusted_proxies,
             token_cache_seconds,
             live_feed,
@@ -538,6 +546,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 }
                 config = config.with_metrics_token(token.trim());
             }
+            if let Some(addr) = metrics_listen {
+                let ip = addr.ip();
+                if config.metrics_token.is_none()
+                    && (ip.is_unspecified() || !sightline_domain::triage::is_private_ip(ip))
+                {
+                    return Err(Fatal(format!(
+                        "--metrics-listen {addr}: without --metrics-token, use a loopback or private-network address"
+                    )));
+                }
+            }
             config = config.trusting_proxies(trusted_proxies);
             if let Some(smtp) = smtp {
                 config = config.with_smtp(smtp);
@@ -546,7 +564,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 config = config.allowing_private_webhooks();
             }
             let token_cache = std::time::Duration::from_secs(token_cache_seconds);
-            serve(db, listen, demo, &content, &key_file, config, Node { token_cache, live_feed }).await
+            serve(db, listen, demo, &content, &key_file, config, Node { token_cache, live_feed, metrics_listen }).await
         }
         Command::Migrate { db } => {
             let database = open(&db).await?;
@@ -851,10 +869,13 @@ fn content_check(dir: &Path, json: bool) -> ExitCode {
     if report.errors() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
-/// How this node caches API tokens and hears of the other nodes' queue changes.
+/// How this node caches API tokens, hears of the other nodes' queue changes and serves
+/// its metrics.
 struct Node {
     token_cache: std::time::Duration,
     live_feed: sightline_app::live::FeedMode,
+    /// `/metrics` also on this address (`--metrics-listen`).
+    metrics_listen: Option<SocketAddr>,
 }
 
 async fn serve(
@@ -866,7 +887,7 @@ async fn serve(
     config: Config,
     node: Node,
 ) -> Result<ExitCode, Fatal> {
-    let Node { token_cache, live_feed } = node;
+    let Node { token_cache, live_feed, metrics_listen } = node;
     // Content first: the server refuses to start on invalid content, with the same
     // messages as `sightline content check`.
     let report = sightline_content::load(content);
@@ -890,6 +911,12 @@ async fn serve(
     let keys = keyfile::load_or_create(key_file)?;
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|e| Fatal(format!("cannot listen on {listen}: {e}")))?;
+    let metrics_listener = metrics_listen
+        .map(|addr| {
+            std::net::TcpListener::bind(addr)
+                .map_err(|e| Fatal(format!("--metrics-listen: cannot listen on {addr}: {e}")))
+        })
+        .transpose()?;
     let mut state = AppState::new(database.clone(), config, Clock::System, keys).with_library(library);
     state.app = state.app.with_token_cache(token_cache);
     state.app = state.app.with_live_feed(live_feed, sightline_app::live::StreamLimits::default());
@@ -919,6 +946,16 @@ async fn serve(
         println!("No administrator yet. Open this one-time setup link within 24 hours:");
         println!("  {}/setup?token={token}", state.config.public_url);
     }
+    let metrics_server = match metrics_listener {
+        Some(l) => {
+            let addr = l.local_addr().map_err(|e| Fatal(format!("--metrics-listen: {e}")))?;
+            let server = sightline_web::metrics::MetricsServer::start(l, state.clone())
+                .map_err(|e| Fatal(format!("--metrics-listen: cannot start its thread: {e}")))?;
+            println!("Metrics on http://{addr}/metrics");
+            Some(server)
+        }
+        None => None,
+    };
     println!(
         "Sightline {} listening on http://{listen} (database: {})",
         env!("CARGO_PKG_VERSION"),
@@ -934,10 +971,16 @@ async fn serve(
         live.close();
     };
     let app = sightline_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| Fatal(format!("server error: {e}")))?;
+    // The accept loop runs as a task on the runtime's workers, not on this (the main)
+    // thread: a connection is then accepted and served by the worker that heard of it,
+    // not handed from a worker to the main thread and back (two more thread wake-ups,
+    // each a wait for a core when the machine is busy: the tail of /metrics under load,
+    // BENCHMARKS.md).
+    let server = tokio::spawn(axum::serve(listener, app).with_graceful_shutdown(shutdown).into_future());
+    server.await.map_err(|e| Fatal(format!("server error: {e}")))?.map_err(|e| Fatal(format!("server error: {e}")))?;
+    if let Some(m) = metrics_server {
+        m.stop().await;
+    }
     if !jobs.stop(std::time::Duration::from_secs(30)).await {
         tracing::warn!("background work still running after 30 s was cancelled; it resumes after its lease");
     }

@@ -157,6 +157,16 @@ fn bad_invocations_exit_2_with_one_clear_line() {
     assert!(!err.contains("unexpected argument"), "{err}");
     assert!(err.contains("127.0.0.1:1"), "it tried to reach the server: {err}");
 
+    // A metrics address without a token must be one only this machine or a private
+    // network reaches.
+    for addr in ["0.0.0.0:0", "[::]:0", "203.0.113.7:9464"] {
+        let out = run(&["serve", "--listen", "127.0.0.1:0", "--metrics-listen", addr], &data);
+        assert_eq!(out.status.code(), Some(2), "{addr}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with(&format!("error: --metrics-listen {addr}: without --metrics-token")), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+
     let out = run(&["admin", "set-escalation-lead", "--org", "Nobody", "--minutes", "600"], &data);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -203,6 +213,23 @@ fn serve_prints_setup_link_answers_health_and_stops_cleanly() {
         toml::from_str(&std::fs::read_to_string(Path::new(CONTENT).join("directory.toml")).unwrap()).unwrap();
     assert_eq!(parsed.entries.len(), shipped.entries.len());
     assert!(parsed.entries.iter().all(|e| shipped.entries.contains(e)));
+}
+
+/// `--metrics-listen`: `/metrics` on its own address (the main one serves none without
+/// a token), and a SIGTERM still stops the server cleanly.
+#[test]
+fn serve_answers_metrics_on_the_metrics_address_and_stops_cleanly() {
+    let data = temp_dir();
+    let metrics = free_port();
+    let server = start(&["--metrics-listen", &format!("127.0.0.1:{metrics}")], &data, &[]);
+    assert!(server.stdout.iter().any(|l| l == &format!("Metrics on http://127.0.0.1:{metrics}/metrics")));
+    let (status, body) = http_get(metrics, "/metrics").unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("# TYPE sightline_reports_stored counter") && body.ends_with("# EOF\n"), "{body}");
+    assert_eq!(http_get(server.port, "/metrics").unwrap().0, 404, "no token: not on the main address");
+    assert_eq!(http_get(server.port, "/healthz").unwrap().0, 200);
+    assert_eq!(server.terminate(), 0, "SIGTERM shuts down gracefully with exit code 0");
+    assert!(TcpStream::connect(("127.0.0.1", metrics)).is_err(), "the metrics address is closed");
 }
 
 #[test]

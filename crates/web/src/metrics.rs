@@ -5,7 +5,11 @@
 //! name or address is ever a label.
 //!
 //! Off unless the operator sets a token (`serve --metrics-token`): the scraper sends
-//! it as `Authorization: Bearer …`. Counts read from the database are refreshed by a
+//! it as `Authorization: Bearer …`. Or on an address of its own
+//! (`serve --metrics-listen`, [`MetricsServer`]): served by a thread with its own
+//! runtime, so a scrape never waits for a web worker busy with other requests; there
+//! the token is asked for only when one is set (the address is the protection).
+//! Counts read from the database are refreshed by a
 //! background job every [`FRESH`] (`sightline serve`'s "metrics counts",
 //! [`Metrics::load_counts`]); a scrape never touches the database: it sets the
 //! process's own gauges and encodes.
@@ -210,24 +214,102 @@ pub async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Result
     let Some(expected) = state.config.metrics_token.as_deref() else {
         return Err(WebError::for_status(StatusCode::NOT_FOUND));
     };
+    if let Some(refused) = refuse(&headers, expected) {
+        return Ok(refused);
+    }
+    render(&state).map_err(WebError::Internal)
+}
+
+/// 401 unless the request carries the token.
+fn refuse(headers: &HeaderMap, expected: &str) -> Option<Response> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
-        let mut res = (StatusCode::UNAUTHORIZED, "a metrics token is required\n").into_response();
-        res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        return Ok(res);
+    if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        return None;
     }
-    state.metrics.refresh(&state);
+    let mut res = (StatusCode::UNAUTHORIZED, "a metrics token is required\n").into_response();
+    res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    Some(res)
+}
+
+/// The scrape's body, from memory.
+fn render(state: &AppState) -> Result<Response, String> {
+    state.metrics.refresh(state);
     let mut text = String::with_capacity(16 * 1024);
     prometheus_client::encoding::text::encode(&mut text, &state.metrics.registry)
-        .map_err(|e| WebError::Internal(format!("metrics could not be written: {e}")))?;
+        .map_err(|e| format!("metrics could not be written: {e}"))?;
     let mut res = text.into_response();
-    res.headers_mut().insert(
+    let headers = res.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
     );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
+}
+
+/// `GET /metrics` on the metrics address: the token only when one is set.
+async fn scrape_own_address(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(refused) = state.config.metrics_token.as_deref().and_then(|t| refuse(&headers, t)) {
+        return refused;
+    }
+    render(&state).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "metrics");
+        (StatusCode::INTERNAL_SERVER_ERROR, "metrics could not be written\n").into_response()
+    })
+}
+
+/// `/metrics` on an address of its own (`serve --metrics-listen`): one thread with a
+/// single-threaded runtime that serves nothing else, so a scrape is answered as soon
+/// as the operating system runs that thread — never queued behind requests the web
+/// server's workers are busy with. The body is the main address's.
+pub struct MetricsServer {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl MetricsServer {
+    /// Serve `/metrics` of `state` on `listener` until [`MetricsServer::stop`].
+    ///
+    /// # Errors
+    /// The runtime or the thread could not be made.
+    pub fn start(listener: std::net::TcpListener, state: AppState) -> std::io::Result<Self> {
+        listener.set_nonblocking(true)?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = axum::Router::new()
+            .route("/metrics", axum::routing::get(scrape_own_address))
+            .fallback(|| async { (StatusCode::NOT_FOUND, "only /metrics is served here\n") })
+            .with_state(state);
+        let thread = std::thread::Builder::new().name("sightline-metrics".into()).spawn(move || {
+            runtime.block_on(async move {
+                let served = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => axum::serve(listener, app)
+                        .with_graceful_shutdown(async {
+                            let _ = stopped.await;
+                        })
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                if let Err(e) = served {
+                    tracing::error!(error = %e, "the metrics address stopped");
+                }
+            });
+        })?;
+        Ok(Self { stop: Some(stop), thread: Some(thread) })
+    }
+
+    /// Stop serving (an answer being written is finished first) and wait for the thread.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
 }

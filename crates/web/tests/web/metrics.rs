@@ -1,13 +1,17 @@
 //! Issue 15: `/metrics` — off without a token, refused without the right one, and
 //! parsed by Prometheus's own client library (`prometheus_client`, PyPI): requests by
 //! route pattern, reports stored, open reports per organisation id, each outbox, the
-//! pool. No label carries report text, a name or an address.
+//! pool. No label carries report text, a name or an address. The metrics address of
+//! its own (`serve --metrics-listen`, `MetricsServer`) serves the same body.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
 use axum::http::StatusCode;
+use sightline_domain::ids::OrgId;
 use sightline_domain::user::Role;
+
+use sightline_storage::testing::TestDb;
 
 use crate::support::{TestApp, engines, make_person, token_for};
 
@@ -56,22 +60,27 @@ fn value(
         .map(|s| s.2)
 }
 
+/// An application with `n` reports of a reporter of "Nordic Wings" (its id), stored
+/// through the API.
+async fn with_reports(db: TestDb, text: &str, n: usize) -> (TestApp, OrgId) {
+    let mut app = TestApp::with_content(db).await;
+    let org = make_person(&app.state.db, "Nordic Wings", "canary.crew@nw.example", &[Role::Reporter], None).await;
+    let token = token_for(&app.state.db, "canary.crew@nw.example").await;
+    for _ in 0..n {
+        let put = format!("/api/v1/reports/{}", uuid::Uuid::now_v7());
+        let r = app.api("PUT", &put, Some(&token), Some(&crate::reports::body(text))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    (app, org)
+}
+
 #[tokio::test]
 async fn metrics_need_their_token_and_parse_as_openmetrics() {
     for db in engines().await {
-        let mut app = TestApp::with_content(db).await;
+        let (mut app, org) = with_reports(db, "CANARY-7F3A he kept both passports", 2).await;
         // Off by default.
         assert_eq!(app.get("/metrics").await.status, StatusCode::NOT_FOUND);
         app.reconfigure(|c| c.with_metrics_token(TOKEN));
-
-        let org = make_person(&app.state.db, "Nordic Wings", "canary.crew@nw.example", &[Role::Reporter], None).await;
-        let token = token_for(&app.state.db, "canary.crew@nw.example").await;
-        let canary = "CANARY-7F3A he kept both passports";
-        for _ in 0..2 {
-            let put = format!("/api/v1/reports/{}", uuid::Uuid::now_v7());
-            let r = app.api("PUT", &put, Some(&token), Some(&crate::reports::body(canary))).await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        }
 
         for auth in [None, Some("wrong-token-of-enough-length-000000")] {
             let r = app.api("GET", "/metrics", auth, None).await;
@@ -112,6 +121,74 @@ async fn metrics_need_their_token_and_parse_as_openmetrics() {
         let routes: std::collections::BTreeSet<&str> =
             samples.iter().filter_map(|(_, l, _)| l.get("route").and_then(|r| r.as_str())).collect();
         assert_eq!(routes, [route, "/metrics"].into_iter().collect(), "{routes:?}");
+        app.finish().await;
+    }
+}
+
+/// `GET path` on a new connection to `addr`, as a scraper does: status and body.
+fn scrape_over_tcp(addr: std::net::SocketAddr, path: &str, token: Option<&str>) -> (u16, String, String) {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\n\r\n").unwrap();
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).unwrap();
+    let (head, body) = buf.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head.to_ascii_lowercase(), body.to_owned())
+}
+
+/// `--metrics-listen`: `/metrics` on an address of its own, served by its own thread
+/// (a real socket, not the router in process): open there when no token is set (the
+/// address is the protection), the token asked for when one is; nothing else served.
+#[tokio::test]
+async fn the_metrics_address_serves_the_same_metrics_from_its_own_thread() {
+    use sightline_web::metrics::MetricsServer;
+    for db in engines().await {
+        let (mut app, org) = with_reports(db, "he kept both passports", 3).await;
+        app.state.metrics.load_counts(&app.state.app).await.unwrap();
+
+        // No token set: the main address does not serve /metrics; the metrics address does.
+        assert_eq!(app.get("/metrics").await.status, StatusCode::NOT_FOUND);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = MetricsServer::start(listener, app.state.clone()).unwrap();
+        let (status, head, body) =
+            tokio::task::spawn_blocking(move || scrape_over_tcp(addr, "/metrics", None)).await.unwrap();
+        assert_eq!(status, 200, "{body}");
+        assert!(head.contains("content-type: application/openmetrics-text; version=1.0.0"), "{head}");
+        assert!(head.contains("cache-control: no-store"), "{head}");
+        let samples = parse(&body);
+        if !samples.is_empty() {
+            assert_eq!(value(&samples, "sightline_reports_stored_total", &[]), Some(3.0));
+            assert_eq!(value(&samples, "sightline_open_reports", &[("org", &org.to_string())]), Some(3.0));
+            let route = "/api/v1/reports/{id}";
+            assert_eq!(
+                value(&samples, "sightline_http_requests_total", &[("route", route), ("status", "201")]),
+                Some(3.0)
+            );
+            assert!(value(&samples, "sightline_db_pool_connections_max", &[]).unwrap() >= 1.0);
+        }
+        let (status, _, _) =
+            tokio::task::spawn_blocking(move || scrape_over_tcp(addr, "/healthz", None)).await.unwrap();
+        assert_eq!(status, 404, "only /metrics is served on the metrics address");
+        server.stop().await;
+        assert!(std::net::TcpStream::connect(addr).is_err(), "stopped: the address is closed");
+
+        // With a token set, the metrics address asks for it too.
+        app.reconfigure(|c| c.with_metrics_token(TOKEN));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = MetricsServer::start(listener, app.state.clone()).unwrap();
+        let answers = tokio::task::spawn_blocking(move || {
+            [None, Some("wrong-token-of-enough-length-000000"), Some(TOKEN)]
+                .map(|t| scrape_over_tcp(addr, "/metrics", t))
+        })
+        .await
+        .unwrap();
+        assert_eq!(answers.each_ref().map(|a| a.0), [401, 401, 200]);
+        assert!(answers[2].2.contains("sightline_reports_stored_total 3"), "{}", answers[2].2);
+        server.stop().await;
         app.finish().await;
     }
 }
