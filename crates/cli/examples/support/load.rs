@@ -13,10 +13,14 @@ pub struct Gathered {
 impl Gathered {
     /// Wait for every sender and pool what they measured.
     pub fn join(handles: Vec<JoinHandle<(Vec<Duration>, u64)>>) -> Self {
+        Self::pool(handles.into_iter().map(|h| h.join().expect("a sender panicked")).collect())
+    }
+
+    /// Pool what every sender measured: its latencies and its errors.
+    pub fn pool(senders: Vec<(Vec<Duration>, u64)>) -> Self {
         let mut latencies = Vec::new();
         let mut errors = 0;
-        for h in handles {
-            let (l, e) = h.join().expect("a sender panicked");
+        for (l, e) in senders {
             latencies.extend(l);
             errors += e;
         }

@@ -1,1 +1,3 @@
+// Not every load example uses every helper.
+#[allow(dead_code)]
 pub mod load;
