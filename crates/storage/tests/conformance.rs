@@ -64,6 +64,21 @@ fn pg_url() -> Option<String> {
     }
 }
 
+/// SQLite keeps its page cache in the server's process, one per pooled connection
+/// (PostgreSQL's is the server's): every connection the pool opens has the small
+/// cache, and a write spills dirty pages only past the threshold it had before.
+#[tokio::test]
+async fn sqlite_pool_connections_keep_a_small_page_cache() {
+    let db = testing::sqlite().await.unwrap();
+    let settings = testing::sqlite_cache_settings(&db).await.unwrap().unwrap();
+    assert_eq!(settings.len(), 8, "every connection the pool may open");
+    for (cache_size, cache_spill) in settings {
+        assert_eq!(cache_size, -i64::from(sightline_storage::SQLITE_CACHE_KIB), "KiB, negative");
+        assert_eq!(cache_spill, i64::from(sightline_storage::SQLITE_SPILL_PAGES));
+    }
+    db.cleanup().await;
+}
+
 on_both_engines!(
     migrations_are_idempotent,
     organisation_names_are_unique_ignoring_case,

@@ -132,6 +132,27 @@ impl Drop for TestDb {
     }
 }
 
+/// SQLite: `PRAGMA cache_size` and `PRAGMA cache_spill` of every connection the pool
+/// may open, read on each while all are held at once (so each answer is another
+/// connection's); `None` on PostgreSQL.
+///
+/// # Errors
+/// A connection could not be opened or the database failed.
+pub async fn sqlite_cache_settings(db: &Db) -> Result<Option<Vec<(i64, i64)>>> {
+    let crate::Inner::Sqlite(p) = &db.0 else { return Ok(None) };
+    let mut held = Vec::new();
+    for _ in 0..p.options().get_max_connections() {
+        held.push(p.acquire().await?);
+    }
+    let mut settings = Vec::with_capacity(held.len());
+    for conn in &mut held {
+        let size: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut **conn).await?;
+        let spill: i64 = sqlx::query_scalar("PRAGMA cache_spill").fetch_one(&mut **conn).await?;
+        settings.push((size, spill));
+    }
+    Ok(Some(settings))
+}
+
 /// Run raw SQL (tests use it to tamper with data, as an attacker with database
 /// access would).
 ///
