@@ -14,6 +14,6 @@ start_demo "$port" "$url"
 token=$("$bin" admin create-token --email crew@demo-airline.example "${data_args[@]}")
 perf record -F 499 -g -p "$pid" -o "$data" -- sleep $((seconds + 1)) 2>/dev/null &
 perf_pid=$!
-"${LOAD:-target/release/examples/ingest_load}" "http://127.0.0.1:$port" "$token" "$rate" "$reporters" "$seconds"
+"${LOAD:-target/release/examples/ingest_load_async}" "http://127.0.0.1:$port" "$token" "$rate" "$reporters" "$seconds"
 wait "$perf_pid"
 echo "profile written to $data"

@@ -39,9 +39,6 @@ type Job = (NewReport, Reply);
 
 /// The most reports one commit takes.
 const MAX_BATCH: usize = 256;
-/// The least time between two checkpoints of the write-ahead log while reports
-/// arrive (SQLite).
-const CHECKPOINT_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
 /// How many times a batch (or a report) refused for contention is tried.
 pub const ATTEMPTS: u32 = 6;
 
@@ -98,21 +95,6 @@ async fn drain(db: sightline_storage::Db, clock: Clock, mut rx: tokio::sync::mps
         }
     };
     let writer = own.as_ref().unwrap_or(&db);
-    // The writer's own SQLite connection leaves checkpoints to this task, which copies
-    // the log into the database through the shared pool while the next batch commits.
-    let written = std::sync::Arc::new(tokio::sync::Notify::new());
-    let checkpoints = (own.is_some() && db.engine() == sightline_storage::Engine::Sqlite).then(|| {
-        let (db, written) = (db.clone(), written.clone());
-        tokio::spawn(async move {
-            loop {
-                written.notified().await;
-                if let Err(e) = db.checkpoint_passive().await {
-                    tracing::warn!(error = %e, "write-ahead log checkpoint failed; trying again after the next batch");
-                }
-                tokio::time::sleep(CHECKPOINT_PAUSE).await;
-            }
-        })
-    });
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -123,10 +105,6 @@ async fn drain(db: sightline_storage::Db, clock: Clock, mut rx: tokio::sync::mps
         }
         let (reports, replies): (Vec<NewReport>, Vec<Reply>) = jobs.into_iter().unzip();
         write_batch(writer, &clock, reports, replies).await;
-        written.notify_one();
-    }
-    if let Some(task) = checkpoints {
-        task.abort();
     }
     if let Some(own) = own {
         own.close().await;

@@ -20,17 +20,9 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let url = args.get(1).cloned().unwrap_or_else(|| "http://127.0.0.1:8080".into());
-    let token = args.get(2).cloned().expect("token");
-    let rate: f64 = args.get(3).map_or(1000.0, |s| s.parse().unwrap());
-    let reporters: usize = args.get(4).map_or(200, |s| s.parse().unwrap());
-    let seconds: u64 = args.get(5).map_or(15, |s| s.parse().unwrap());
+    let support::load::IngestArgs { url, token, rate, reporters, seconds, report } =
+        support::load::IngestArgs::from_command_line();
     let addr = url.strip_prefix("http://").expect("an http:// URL").trim_end_matches('/').to_owned();
-    let body = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/report.json")).unwrap();
-    let mut report: serde_json::Value = serde_json::from_str(&body).unwrap();
-    report.as_object_mut().unwrap().remove("id");
-    let report = serde_json::to_string(&report).unwrap();
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let per_reporter = runtime.block_on(async move {
@@ -82,16 +74,7 @@ fn main() {
         all
     });
     let g = support::load::Gathered::pool(per_reporter);
-    println!(
-        "offered {rate:.0} req/s from {reporters} reporters (one event loop) for {seconds} s: {} stored ({:.0}/s), \
-         {} errors; latency p50 {:?} p99 {:?} max {:?}",
-        g.latencies.len(),
-        g.rate(seconds),
-        g.errors,
-        g.quantile(0.5),
-        g.quantile(0.99),
-        g.max()
-    );
+    println!("{}", g.report(rate, reporters, " (one event loop)", seconds));
 }
 
 /// Send one request and read its whole response (status line, headers, then

@@ -76,23 +76,6 @@ impl Db {
         Ok(())
     }
 
-    /// Copy what the write-ahead log holds into the database file without waiting
-    /// for readers or the writer (SQLite `PRAGMA wal_checkpoint(PASSIVE)`; a no-op on
-    /// PostgreSQL). For the writer whose own connection does not checkpoint
-    /// ([`Db::dedicated`]). Returns the log's frames and how many of them are in the
-    /// database now.
-    ///
-    /// # Errors
-    /// The database failed.
-    pub async fn checkpoint_passive(&self) -> Result<(i64, i64)> {
-        if let Inner::Sqlite(pool) = &self.0 {
-            let (_busy, log, done): (i64, i64, i64) =
-                sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(pool).await?;
-            return Ok((log, done));
-        }
-        Ok((0, 0))
-    }
-
     /// How many organisations, people, reports and audit entries there are.
     ///
     /// # Errors

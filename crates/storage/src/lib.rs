@@ -123,6 +123,10 @@ impl Engine {
 /// from the operating system's file cache instead, a system call each; the queue page
 /// and the case view at 1,000,000 reports stayed within their targets.
 pub const SQLITE_CACHE_KIB: u32 = 128;
+/// The report writer's own connection keeps SQLite's default page cache: the pages it
+/// touches on every batch (the indexes' right edges, the audit chain's tip) stay in
+/// memory. One connection; it fills only while reports arrive.
+const WRITER_CACHE_KIB: u32 = 2000;
 
 /// Dirty pages a SQLite write transaction may hold before it spills them to the WAL
 /// ahead of its commit: about what SQLite's default 2,000 KiB cache allowed (4 KiB
@@ -191,11 +195,6 @@ impl Db {
     /// on its own thread with its own connection never waits for the request workers
     /// between its statements, and its PostgreSQL sockets belong to its runtime.
     ///
-    /// On SQLite the writer's connection never checkpoints the write-ahead log itself
-    /// (`wal_autocheckpoint = 0`: a checkpoint inside its commit stalled every report
-    /// waiting on it); its owner calls [`Db::checkpoint_passive`] on this handle's pool
-    /// instead, which copies the log into the database beside the writer.
-    ///
     /// # Errors
     /// The database cannot be opened or reached.
     pub async fn dedicated(&self) -> Result<Self> {
@@ -204,7 +203,7 @@ impl Db {
                 SqlitePoolOptions::new()
                     .max_connections(1)
                     .min_connections(1)
-                    .connect_with((*p.connect_options()).clone().pragma("wal_autocheckpoint", "0"))
+                    .connect_with((*p.connect_options()).clone().pragma("cache_size", format!("-{WRITER_CACHE_KIB}")))
                     .await
                     .map_err(StorageError::connect)?,
             ),
