@@ -47,20 +47,14 @@ impl IngestQueue {
     /// own connection ([`sightline_storage::Db::dedicated`]), so a batch's statements
     /// follow each other without waiting for a request worker to be free (on two
     /// cores under load that wait was most of a batch's time). If the dedicated
-    /// connection cannot be opened it writes through `db`'s pool. The thread ends when
-    /// the last handle on the queue is dropped.
+    /// connection cannot be opened it writes through `db`'s pool; if the thread or its
+    /// runtime cannot be had, it runs as a task on the caller's runtime, as it did
+    /// before it had a thread. The writer ends when the last handle on the queue is
+    /// dropped.
     #[must_use]
     pub fn start(db: sightline_storage::Db, clock: Clock) -> Self {
         let (tx, rx) = tokio::sync::mpsc::channel::<Job>(4 * MAX_BATCH);
-        let spawned = std::thread::Builder::new().name("report-writer".into()).spawn(move || {
-            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(runtime) => runtime.block_on(drain(db, clock, rx)),
-                Err(e) => tracing::error!(error = %e, "the report writer has no runtime"),
-            }
-        });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "the report writer thread did not start");
-        }
+        on_own_thread("report-writer", tokio::runtime::Handle::try_current().ok(), move || drain(db, clock, rx));
         Self { tx, stored: std::sync::Arc::default() }
     }
 
@@ -82,6 +76,52 @@ impl IngestQueue {
             self.stored.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         result
+    }
+}
+
+/// Run `work` on a thread of its own named `name` with a single-threaded runtime. If
+/// the operating system refuses the thread, or the runtime cannot be built, `work`
+/// runs as a task on `fallback` (the server's runtime) instead, so it is never lost.
+/// The work is handed to the thread after it started, so a refused thread leaves it
+/// here to run elsewhere.
+fn on_own_thread<F, Fut>(name: &str, fallback: Option<tokio::runtime::Handle>, work: F)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (hand_over, take) = std::sync::mpsc::sync_channel::<F>(1);
+    let theirs = fallback.clone();
+    let spawned = std::thread::Builder::new().name(name.to_owned()).spawn(move || {
+        let Ok(work) = take.recv() else { return };
+        match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => runtime.block_on(work()),
+            Err(e) => {
+                tracing::error!(error = %e, "a writer thread has no runtime of its own; running it on the server's");
+                run_elsewhere(theirs.as_ref(), work);
+            }
+        }
+    });
+    let left = match spawned {
+        Ok(_) => hand_over.send(work).err().map(|e| e.0),
+        Err(e) => {
+            tracing::error!(error = %e, thread = name, "a writer thread did not start; running it on the server's runtime");
+            Some(work)
+        }
+    };
+    if let Some(work) = left {
+        run_elsewhere(fallback.as_ref(), work);
+    }
+}
+
+/// Run `work` as a task on `runtime`; with none, say that the work cannot run.
+fn run_elsewhere<F, Fut>(runtime: Option<&tokio::runtime::Handle>, work: F)
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    match runtime {
+        Some(runtime) => drop(runtime.spawn(work())),
+        None => tracing::error!("a writer has neither a thread nor a runtime to run on; its requests will be refused"),
     }
 }
 
@@ -342,3 +382,30 @@ impl App {
 
 /// The most of their own reports a reporter's list shows.
 pub const MAX_MINE: i64 = 200;
+
+#[cfg(test)]
+mod tests {
+    use super::{on_own_thread, run_elsewhere};
+
+    fn thread_name() -> Option<String> {
+        std::thread::current().name().map(str::to_owned)
+    }
+
+    #[tokio::test]
+    async fn a_writer_runs_on_a_thread_of_its_own_named_for_it() {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        on_own_thread("writer-under-test", None, move || async move {
+            let _ = tx.send(thread_name());
+        });
+        assert_eq!(rx.await.unwrap().as_deref(), Some("writer-under-test"));
+    }
+
+    #[tokio::test]
+    async fn a_writer_without_a_thread_runs_on_the_runtime_it_was_given() {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        run_elsewhere(Some(&tokio::runtime::Handle::current()), move || async move {
+            let _ = tx.send(thread_name());
+        });
+        assert_eq!(rx.await.unwrap(), thread_name(), "on this test's own (current-thread) runtime");
+    }
+}

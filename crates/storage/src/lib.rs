@@ -146,6 +146,15 @@ enum Inner {
     Pg(PgPool),
 }
 
+/// Connections in a PostgreSQL server's pool.
+const PG_POOL_SIZE: u32 = 16;
+
+/// Every PostgreSQL pool's options: `size` connections, and a request that cannot
+/// get one within 5 s fails as busy instead of waiting on.
+fn pg_pool(size: u32) -> PgPoolOptions {
+    PgPoolOptions::new().max_connections(size).acquire_timeout(Duration::from_secs(5))
+}
+
 impl Db {
     /// Open (creating if needed) the SQLite database at `path`, in WAL mode with
     /// foreign keys on, each pooled connection with a page cache of
@@ -180,12 +189,7 @@ impl Db {
     /// The URL is malformed or the server cannot be reached.
     pub async fn open_postgres(url: &str) -> Result<Self> {
         let options = PgConnectOptions::from_str(url).map_err(StorageError::connect)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
-            .await
-            .map_err(StorageError::connect)?;
+        let pool = pg_pool(PG_POOL_SIZE).connect_with(options).await.map_err(StorageError::connect)?;
         Ok(Self(Inner::Pg(pool), live::Hooks::default()))
     }
 
@@ -207,14 +211,9 @@ impl Db {
                     .await
                     .map_err(StorageError::connect)?,
             ),
-            Inner::Pg(p) => Inner::Pg(
-                PgPoolOptions::new()
-                    .max_connections(2)
-                    .acquire_timeout(Duration::from_secs(5))
-                    .connect_with((*p.connect_options()).clone())
-                    .await
-                    .map_err(StorageError::connect)?,
-            ),
+            Inner::Pg(p) => {
+                Inner::Pg(pg_pool(2).connect_with((*p.connect_options()).clone()).await.map_err(StorageError::connect)?)
+            }
         };
         Ok(Self(inner, self.1.clone()))
     }
