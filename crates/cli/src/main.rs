@@ -1052,16 +1052,6 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
             s.db.purge_expired(now, now - Duration::days(1)).await
         }
     });
-    let hooks = state.clone();
-    let referral_hooks = Job::new("referral webhooks", Every::from_secs(15), move || {
-        let c = hooks.jobs();
-        async move { sightline_jobs::referral_hooks::run_once(&c).await }
-    });
-    let lrs = state.clone();
-    let xapi = Job::new("xAPI statements", Every::from_secs(30), move || {
-        let c = lrs.jobs();
-        async move { sightline_jobs::xapi::run_once(&c).await }
-    });
     let retention = state.clone();
     let retention = Job::new("retention purge", sightline_jobs::retention::EVERY, move || {
         let s = retention.clone();
@@ -1085,36 +1075,28 @@ fn background_jobs(state: &AppState) -> sightline_jobs::Runner {
         let s = gauges.clone();
         async move { s.metrics.load_counts(&s.app).await }
     });
-    let state = state.clone();
-    let ctx = move || state.jobs();
-    let (a, m, r, t, f) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx);
+    // A job that runs `sightline_jobs::$module::run_once` on the jobs' context.
+    macro_rules! run_once {
+        ($name:literal, $every:expr, $module:ident) => {{
+            let s = state.clone();
+            Job::new($name, $every, move || {
+                let c = s.jobs();
+                async move { sightline_jobs::$module::run_once(&c).await }
+            })
+        }};
+    }
     Runner::new()
         .job(purge)
         .job(metrics)
         .job(retention)
         .job(live)
-        .job(referral_hooks)
-        .job(xapi)
-        .job(Job::new("desk alerts", Every::from_secs(15), move || {
-            let c = a();
-            async move { sightline_jobs::alerts::run_once(&c).await }
-        }))
-        .job(Job::new("e-mail delivery", Every::from_secs(10), move || {
-            let c = m();
-            async move { sightline_jobs::mail::run_once(&c).await }
-        }))
-        .job(Job::new("certificate reminders", Every::from_secs(3600), move || {
-            let c = r();
-            async move { sightline_jobs::reminders::run_once(&c).await }
-        }))
-        .job(Job::new("training assignment reminders", Every::from_secs(3600), move || {
-            let c = t();
-            async move { sightline_jobs::assignments::run_once(&c).await }
-        }))
-        .job(Job::new("referral timers", Every::from_secs(60), move || {
-            let c = f();
-            async move { sightline_jobs::referrals::run_once(&c).await }
-        }))
+        .job(run_once!("referral webhooks", Every::from_secs(15), referral_hooks))
+        .job(run_once!("xAPI statements", Every::from_secs(30), xapi))
+        .job(run_once!("desk alerts", Every::from_secs(15), alerts))
+        .job(run_once!("e-mail delivery", Every::from_secs(10), mail))
+        .job(run_once!("certificate reminders", Every::from_secs(3600), reminders))
+        .job(run_once!("training assignment reminders", Every::from_secs(3600), assignments))
+        .job(run_once!("referral timers", Every::from_secs(60), referrals))
 }
 
 /// Listen for SIGINT and SIGTERM. The handlers are installed when this is called

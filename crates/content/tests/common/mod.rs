@@ -5,11 +5,27 @@ use std::path::{Path, PathBuf};
 
 use sightline_content::{Severity, default_dir, load};
 
+/// A scratch copy of the real content to break in one way; removed when dropped.
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A scratch copy of the real content to break in one way.
-pub fn scratch() -> PathBuf {
+pub fn scratch() -> Scratch {
     let dir = std::env::temp_dir().join(format!("sightline-content-{}-{}", std::process::id(), rand()));
     copy_dir(&default_dir(), &dir);
-    dir
+    Scratch(dir)
 }
 
 fn rand() -> u128 {
@@ -32,6 +48,22 @@ fn copy_dir(from: &Path, to: &Path) {
 pub fn edit(path: &Path, f: impl FnOnce(String) -> String) {
     let s = std::fs::read_to_string(path).unwrap();
     std::fs::write(path, f(s)).unwrap();
+}
+
+/// `s` without the line that starts with `start` (which must be there).
+pub fn without_line(s: &str, start: &str) -> String {
+    let at = s.find(start).unwrap();
+    let end = at + s[at..].find('\n').unwrap() + 1;
+    format!("{}{}", &s[..at], &s[end..])
+}
+
+/// Assert that one of `errors` says every one of `needles`.
+#[track_caller]
+pub fn assert_one_says(errors: &[String], needles: &[&str]) {
+    assert!(
+        errors.iter().any(|e| needles.iter().all(|n| e.contains(n))),
+        "no error says all of {needles:?}: {errors:#?}"
+    );
 }
 
 pub fn errors_of(dir: &Path) -> Vec<String> {
