@@ -9,8 +9,10 @@
 //! `{endpoint}/statements` with `X-Experience-API-Version: 1.0.3` and Basic auth,
 //! and records the outcome; a failed batch waits 1, 2, 4 … 64 minutes
 //! ([`retry_after`]) and after [`MAX_ATTEMPTS`] its statements are dead letters on
-//! the organisation's settings page. A pass goes on batch by batch until nothing is
-//! due: a backlog is never cut at a page.
+//! the organisation's settings page. A batch the LRS refuses for its content (400)
+//! is sent again statement by statement, so one bad statement holds back no other.
+//! A pass goes on batch by batch until nothing is due: a backlog is never cut at a
+//! page.
 
 use sightline_domain::delivery::{MAX_ATTEMPTS, retry_after};
 use sightline_domain::xapi::{Endpoint, VERSION};
@@ -55,23 +57,62 @@ fn body(batch: &XapiBatch) -> Vec<u8> {
 }
 
 /// Post one leased batch and record the outcome. Returns how many were accepted.
+///
+/// An LRS rejects a whole batch for any one statement it rejects (xAPI 1.0.3, Part
+/// Three §3.2, requirement 3.2.s3.b9), so one statement it refuses (400) would hold
+/// back every other. A refused batch of several is sent again one statement at a
+/// time, each under a lease of its own ([`sightline_storage::Db::split_xapi_batch`]):
+/// the LRS takes the good ones, and only the refused one waits for its retries and
+/// becomes a dead letter.
 async fn deliver(ctx: &Context, batch: &XapiBatch) -> Result<usize, StorageError> {
-    let outcome = match open_secret(&ctx.keys, batch.org_id, &batch.sealed_secret) {
-        None => Err("the LRS secret cannot be opened with this key".to_owned()),
-        Some(secret) => {
-            let mut credentials = format!("{}:", batch.auth_key).into_bytes();
-            credentials.extend_from_slice(&secret);
-            let headers = vec![
-                ("X-Experience-API-Version", VERSION.to_owned()),
-                ("Authorization", format!("Basic {}", data_encoding::BASE64.encode(&credentials))),
-            ];
-            let url = Endpoint::statements(&batch.endpoint);
-            http::send_json(url, headers, body(batch), ctx.allow_private_webhooks).await
+    match post(ctx, batch).await {
+        Err(Refusal::Content(_)) if batch.statements.len() > 1 => {
+            tracing::info!(org = %batch.org_id, statements = batch.statements.len(),
+                "the LRS refused a batch; sending its statements one at a time");
+            let mut sent = 0;
+            for alone in ctx.db.split_xapi_batch(batch).await? {
+                let answer = post(ctx, &alone).await;
+                sent += record(ctx, &alone, answer).await?;
+            }
+            Ok(sent)
         }
+        answer => record(ctx, batch, answer).await,
+    }
+}
+
+/// Why a batch was not accepted.
+enum Refusal {
+    /// The LRS read the batch and refused what it holds (HTTP 400).
+    Content(String),
+    /// Anything else: no answer, the secret, another status.
+    Other(String),
+}
+
+/// POST a batch to its LRS.
+async fn post(ctx: &Context, batch: &XapiBatch) -> Result<(), Refusal> {
+    let Some(secret) = open_secret(&ctx.keys, batch.org_id, &batch.sealed_secret) else {
+        return Err(Refusal::Other("the LRS secret cannot be opened with this key".to_owned()));
     };
-    match outcome {
+    let mut credentials = format!("{}:", batch.auth_key).into_bytes();
+    credentials.extend_from_slice(&secret);
+    let headers = vec![
+        ("X-Experience-API-Version", VERSION.to_owned()),
+        ("Authorization", format!("Basic {}", data_encoding::BASE64.encode(&credentials))),
+    ];
+    let url = Endpoint::statements(&batch.endpoint);
+    match http::send_json(url, headers, body(batch), ctx.allow_private_webhooks).await {
+        Ok(status) if status.is_success() => Ok(()),
+        Ok(status) if status == ureq::http::StatusCode::BAD_REQUEST => Err(Refusal::Content(format!("HTTP {status}"))),
+        Ok(status) => Err(Refusal::Other(format!("HTTP {status}"))),
+        Err(e) => Err(Refusal::Other(e)),
+    }
+}
+
+/// Record what became of a batch. Returns how many were accepted.
+async fn record(ctx: &Context, batch: &XapiBatch, answer: Result<(), Refusal>) -> Result<usize, StorageError> {
+    match answer {
         Ok(()) => Ok(usize::try_from(ctx.db.xapi_batch_sent(batch.token, ctx.now()).await?).unwrap_or(0)),
-        Err(e) => {
+        Err(Refusal::Content(e) | Refusal::Other(e)) => {
             let wait = retry_after(batch.attempts).unwrap_or(time::Duration::minutes(1));
             tracing::warn!(org = %batch.org_id, statements = batch.statements.len(), attempts = batch.attempts,
                 error = %e, "xAPI statements not accepted by the LRS");

@@ -244,6 +244,31 @@ impl Db {
         }))
     }
 
+    /// Give each statement of a leased batch a lease of its own, under the same expiry
+    /// and attempt count, so each can be sent and recorded alone (an LRS refuses a
+    /// whole batch for one statement it will not take). Statements no longer pending
+    /// under `batch`'s lease are left out.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn split_xapi_batch(&self, batch: &XapiBatch) -> Result<Vec<XapiBatch>> {
+        let mut alone = Vec::with_capacity(batch.statements.len());
+        for (id, body) in &batch.statements {
+            let token = Uuid::now_v7();
+            let moved = exec!(
+                self,
+                "UPDATE xapi_statements SET lease_token = $1 WHERE lease_token = $2 AND id = $3 AND state = 'pending'",
+                token,
+                batch.token,
+                *id
+            );
+            if moved == 1 {
+                alone.push(XapiBatch { token, statements: vec![(*id, body.clone())], ..batch.clone() });
+            }
+        }
+        Ok(alone)
+    }
+
     /// The LRS accepted a leased batch: its statements are never sent again.
     ///
     /// # Errors

@@ -3014,7 +3014,21 @@ async fn xapi_statements_queue_with_learning_and_go_out_in_leased_batches(db: &D
         back.statements.iter().map(|s| s.0).collect::<Vec<_>>(),
         again.statements.iter().map(|s| s.0).collect::<Vec<_>>()
     );
-    db.xapi_batch_sent(back.token, retry).await.unwrap();
+    // Refused as a batch: each statement gets a lease of its own, the batch's lease
+    // holds none, and each is recorded alone.
+    let alone = db.split_xapi_batch(&back).await.unwrap();
+    let each: Vec<_> = alone.iter().map(|b| (b.statements.clone(), b.org_id, b.attempts)).collect();
+    assert_eq!(each, back.statements.iter().map(|s| (vec![s.clone()], a, 1)).collect::<Vec<_>>());
+    assert!(alone[0].token != alone[1].token && alone.iter().all(|b| b.token != back.token));
+    assert_eq!(db.xapi_batch_sent(back.token, retry).await.unwrap(), 0, "the batch's lease holds none now");
+    assert!(db.split_xapi_batch(&back).await.unwrap().is_empty(), "nothing is left under it");
+    db.xapi_batch_failed(alone[1].token, "HTTP 400", retry + Duration::minutes(1), 8, retry).await.unwrap();
+    assert_eq!(db.xapi_batch_sent(alone[0].token, retry).await.unwrap(), 1, "one sent alone");
+    assert_eq!(db.xapi_backlog(a).await.unwrap().counts, DeliveryCounts { pending: 1, sent: 2, dead: 0 });
+    let last =
+        db.claim_xapi_batch(retry + Duration::minutes(1), lease + Duration::hours(1), 50).await.unwrap().unwrap();
+    assert_eq!(last.statements, vec![back.statements[1].clone()], "only the refused one waits");
+    db.xapi_batch_sent(last.token, retry).await.unwrap();
     assert_eq!(db.xapi_backlog(a).await.unwrap().counts, DeliveryCounts { pending: 0, sent: 3, dead: 0 });
 
     // Turned off: queued statements wait. Many statements page through in batches, two

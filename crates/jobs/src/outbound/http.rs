@@ -207,13 +207,28 @@ pub fn post(d: &Delivery, allow_private: bool) -> Result<(), String> {
 /// # Errors
 /// The address was refused, the connection failed, or the receiver did not accept.
 pub fn post_json(url: &str, headers: &[(&str, String)], body: &[u8], allow_private: bool) -> Result<(), String> {
+    let status = post_json_answer(url, headers, body, allow_private)?;
+    if status.is_success() { Ok(()) } else { Err(format!("HTTP {status}")) }
+}
+
+/// As [`post_json`], but any answer is the receiver's status, for a caller that
+/// tells one refusal from another.
+///
+/// # Errors
+/// The address was refused or the connection failed.
+pub fn post_json_answer(
+    url: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+    allow_private: bool,
+) -> Result<ureq::http::StatusCode, String> {
     refuse_private_spelling(url, allow_private)?;
     let mut req = agent(allow_private).post(url).header("Content-Type", "application/json");
     for (name, value) in headers {
         req = req.header(*name, value);
     }
     let res = req.send(body).map_err(|e| e.to_string())?;
-    if res.status().is_success() { Ok(()) } else { Err(format!("HTTP {}", res.status())) }
+    Ok(res.status())
 }
 
 /// [`post`] on a blocking thread, from async code.
@@ -224,17 +239,17 @@ pub async fn send(d: Delivery, allow_private: bool) -> Result<(), String> {
     tokio::task::spawn_blocking(move || post(&d, allow_private)).await.map_err(|e| e.to_string()).and_then(|r| r)
 }
 
-/// [`post_json`] on a blocking thread, from async code.
+/// [`post_json_answer`] on a blocking thread, from async code.
 ///
 /// # Errors
-/// As [`post_json`].
+/// As [`post_json_answer`].
 pub async fn send_json(
     url: String,
     headers: Vec<(&'static str, String)>,
     body: Vec<u8>,
     allow_private: bool,
-) -> Result<(), String> {
-    tokio::task::spawn_blocking(move || post_json(&url, &headers, &body, allow_private))
+) -> Result<ureq::http::StatusCode, String> {
+    tokio::task::spawn_blocking(move || post_json_answer(&url, &headers, &body, allow_private))
         .await
         .map_err(|e| e.to_string())
         .and_then(|r| r)
