@@ -71,13 +71,13 @@ impl Default for TipPolicy {
     }
 }
 
-/// What the tip rules hold in memory: the keys derived from the master key, the
-/// challenges already spent and the rate limits' counters. Nothing here is stored.
+/// What the tip rules hold in memory: the keys derived from the master key and the
+/// rate limits' counters. Nothing here is stored. (Spent challenges are in the
+/// database, so a challenge is good once across every node: `Db::spend_challenge`.)
 pub struct TipGuard {
     pub policy: TipPolicy,
     pow_key: [u8; 32],
     pepper: [u8; 32],
-    spent: Mutex<HashMap<String, i64>>,
     hits: Mutex<HashMap<(&'static str, String), VecDeque<i64>>>,
 }
 
@@ -85,7 +85,7 @@ pub struct TipGuard {
 pub const POW_LABEL: &str = "tip-pow";
 pub const PEPPER_LABEL: &str = "tip-receipt-lookup";
 
-/// The most addresses (or challenges) held at once; beyond it the oldest are dropped.
+/// The most addresses held at once; beyond it the oldest are dropped.
 const MAX_TRACKED: usize = 100_000;
 
 impl TipGuard {
@@ -98,7 +98,7 @@ impl TipGuard {
     /// ([`crate::keys::derived_key`]), which outlive a rotation of the master key.
     #[must_use]
     pub fn with_keys(pow_key: [u8; 32], pepper: [u8; 32], policy: TipPolicy) -> Self {
-        Self { policy, pow_key, pepper, spent: Mutex::new(HashMap::new()), hits: Mutex::new(HashMap::new()) }
+        Self { policy, pow_key, pepper, hits: Mutex::new(HashMap::new()) }
     }
 
     fn mac(&self, text: &str) -> String {
@@ -134,19 +134,6 @@ impl TipGuard {
             return false;
         }
         q.push_back(now);
-        true
-    }
-
-    /// Spend a challenge's nonce once (until it expires).
-    fn spend(&self, nonce: &str, expires: i64, now: i64) -> bool {
-        let Ok(mut spent) = self.spent.lock() else { return false };
-        if spent.len() >= MAX_TRACKED {
-            spent.retain(|_, e| *e > now);
-        }
-        if spent.contains_key(nonce) {
-            return false;
-        }
-        spent.insert(nonce.to_owned(), expires);
         true
     }
 }
@@ -250,7 +237,7 @@ impl App {
 
     /// Check the proof-of-work and spend its challenge. `Ok(false)`: no nonce was
     /// sent (a browser without JavaScript) — the caller takes the slow path.
-    fn check_pow(&self, pow: &PowAnswer) -> Result<bool> {
+    async fn check_pow(&self, pow: &PowAnswer) -> Result<bool> {
         let g = &self.tips;
         let now = self.now().unix_timestamp();
         let c = pow.challenge.trim();
@@ -272,7 +259,7 @@ impl App {
         if solved && !tip::pow_ok(c, pow.nonce.trim(), bits) {
             return Err(pow_error("pow-invalid"));
         }
-        if !g.spend(nonce, expires, now) {
+        if !self.db.spend_challenge(nonce, expires).await? {
             return Err(pow_error("pow-replayed"));
         }
         Ok(solved)
@@ -307,7 +294,7 @@ impl App {
         if flagged && !confirmed {
             return Err(AppError::field("text", "guard-words"));
         }
-        let solved = self.check_pow(pow)?;
+        let solved = self.check_pow(pow).await?;
         if !solved {
             if !g.allow("tip-no-js", addr, g.policy.tips_without_js, now) {
                 return Err(throttled("tip"));

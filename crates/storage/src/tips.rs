@@ -252,6 +252,23 @@ impl Db {
         Ok(())
     }
 
+    /// Spend a public tip's proof-of-work challenge (its nonce) once, for every node
+    /// on this database: `false` if it was spent already. It is kept until
+    /// `expires_at` (unix seconds), when the challenge itself has expired, and purged
+    /// after ([`Db::purge_expired`]).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn spend_challenge(&self, nonce: &str, expires_at: i64) -> Result<bool> {
+        let added = exec!(
+            self,
+            "INSERT INTO spent_challenges (nonce, expires_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING",
+            nonce,
+            expires_at
+        );
+        Ok(added == 1)
+    }
+
     /// The tips whose receipt has this lookup, in any organisation (the receipt is
     /// the key: this and sign-in by e-mail are the lookups that cross organisations).
     /// Usually none or one; each hash must still be verified.

@@ -154,6 +154,7 @@ on_both_engines!(
     redaction_keeps_the_audit_chain_verifiable_and_spares_held_cases,
     a_redacted_entry_without_a_covering_record_fails_verification,
     the_database_refuses_any_other_change_to_the_audit_log,
+    a_tip_challenge_is_spent_once_by_any_number_of_nodes_and_purged_after_it_expires,
 );
 
 // The property test needs a multi-threaded runtime (it blocks inside it).
@@ -3595,4 +3596,26 @@ async fn the_database_refuses_any_other_change_to_the_audit_log(db: &Db) {
     let record = db.audit_after(0, 100).await.unwrap().into_iter().find(|e| e.action == "audit.redacted").unwrap();
     let sql = format!("UPDATE audit_log SET {redact} WHERE seq = {}", record.seq);
     assert!(testing::execute(db, &sql).await.is_err());
+}
+
+async fn a_tip_challenge_is_spent_once_by_any_number_of_nodes_and_purged_after_it_expires(db: &Db) {
+    let expires = NOW.unix_timestamp() + 900;
+    // Racing spenders (spawned, as on several nodes): exactly one spends it.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move { db.spend_challenge("nonce-a", expires).await.unwrap() }));
+    }
+    let mut spent = 0;
+    for t in tasks {
+        spent += usize::from(t.await.unwrap());
+    }
+    assert_eq!(spent, 1, "one spender of eight");
+    assert!(db.spend_challenge("nonce-b", expires + 60).await.unwrap(), "another challenge is its own");
+    // Kept while the challenge is good; purged once it expired (and only then).
+    db.purge_expired(NOW + Duration::seconds(899), NOW).await.unwrap();
+    assert!(!db.spend_challenge("nonce-a", expires).await.unwrap(), "still spent before it expires");
+    db.purge_expired(NOW + Duration::seconds(900), NOW).await.unwrap();
+    assert!(db.spend_challenge("nonce-a", expires).await.unwrap(), "forgotten after it expired");
+    assert!(!db.spend_challenge("nonce-b", expires + 60).await.unwrap(), "the later one is kept");
 }

@@ -105,8 +105,9 @@ impl Db {
         Ok(())
     }
 
-    /// Remove expired sessions, old sign-in attempts, and the record of e-mails
-    /// delivered or given up more than 90 days ago. Returns rows removed.
+    /// Remove expired sessions, old sign-in attempts, the record of e-mails
+    /// delivered or given up more than 90 days ago, and spent tip challenges past
+    /// their expiry. Returns rows removed.
     ///
     /// # Errors
     /// The database failed.
@@ -126,7 +127,11 @@ impl Db {
                 .bind(mail_before)
                 .execute(p)
                 .await?;
-            Ok(a.rows_affected() + b.rows_affected() + c.rows_affected())
+            let d = sqlx::query("DELETE FROM spent_challenges WHERE expires_at <= $1")
+                .bind(now.unix_timestamp())
+                .execute(p)
+                .await?;
+            Ok(a.rows_affected() + b.rows_affected() + c.rows_affected() + d.rows_affected())
         })
     }
 }
