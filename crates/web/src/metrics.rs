@@ -114,21 +114,25 @@ impl Metrics {
             reports_stored.clone(),
         );
         registry.register("open_reports", "Reports not closed, per organisation id", open_reports.clone());
-        registry.register("outbox_pending", "Deliveries waiting to be sent, per outbox", outbox_pending.clone());
-        registry.register(
-            "outbox_failing",
-            "Deliveries waiting that already failed at least once, per outbox",
-            outbox_failing.clone(),
-        );
-        registry.register("outbox_given_up", "Deliveries given up (dead letters), per outbox", outbox_given_up.clone());
+        for (name, help, family) in [
+            ("outbox_pending", "Deliveries waiting to be sent, per outbox", &outbox_pending),
+            ("outbox_failing", "Deliveries waiting that already failed at least once, per outbox", &outbox_failing),
+            ("outbox_given_up", "Deliveries given up (dead letters), per outbox", &outbox_given_up),
+        ] {
+            registry.register(name, help, family.clone());
+        }
         registry.register(
             "purged_cases",
             "Closed cases whose text the retention purge removed (tombstones)",
             purged_cases.clone(),
         );
-        registry.register("db_pool_connections_open", "Database connections open", pool_open.clone());
-        registry.register("db_pool_connections_idle", "Database connections open and idle", pool_idle.clone());
-        registry.register("db_pool_connections_max", "Database connections allowed", pool_max.clone());
+        for (name, help, gauge) in [
+            ("db_pool_connections_open", "Database connections open", &pool_open),
+            ("db_pool_connections_idle", "Database connections open and idle", &pool_idle),
+            ("db_pool_connections_max", "Database connections allowed", &pool_max),
+        ] {
+            registry.register(name, help, gauge.clone());
+        }
         registry.register(
             "database_counts_age_seconds",
             "How old the counts read from the database are",

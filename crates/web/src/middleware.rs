@@ -80,45 +80,44 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     res
 }
 
+// The types and HTTP caching of [`ASSETS`].
+const CSS: &str = "text/css; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+const SVG: &str = "image/svg+xml";
+const PNG: &str = "image/png";
+const HOUR: &str = "public, max-age=3600";
+const DAY: &str = "public, max-age=86400";
+const NO_CACHE: &str = "no-cache";
+
 /// The files the pages load, served from the binary: path, type, HTTP caching, body.
 /// Scripts are never cached by HTTP, so a new version is picked up on the next visit;
 /// the service worker sits at the root so it controls `/report`.
 const ASSETS: [(&str, &str, &str, &[u8]); 14] = [
-    ("/static/style.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/style.css")),
+    ("/static/style.css", CSS, HOUR, include_bytes!("../static/style.css")),
     // The public pages' own small stylesheet (no account, poor connections).
-    ("/static/public.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/public.css")),
+    ("/static/public.css", CSS, HOUR, include_bytes!("../static/public.css")),
     // The tip pages' form styles, only on those pages (keeps every other public page light).
-    ("/static/tip.css", "text/css; charset=utf-8", "public, max-age=3600", include_bytes!("../static/tip.css")),
+    ("/static/tip.css", CSS, HOUR, include_bytes!("../static/tip.css")),
     // The partner pages' few styles, only on those pages.
-    (
-        "/static/partners.css",
-        "text/css; charset=utf-8",
-        "public, max-age=3600",
-        include_bytes!("../static/partners.css"),
-    ),
-    ("/favicon.svg", "image/svg+xml", "public, max-age=86400", include_bytes!("../static/favicon.svg")),
+    ("/static/partners.css", CSS, HOUR, include_bytes!("../static/partners.css")),
+    ("/favicon.svg", SVG, DAY, include_bytes!("../static/favicon.svg")),
     // The neutral icon of the report pages.
-    ("/static/notes.svg", "image/svg+xml", "public, max-age=86400", include_bytes!("../static/notes.svg")),
+    ("/static/notes.svg", SVG, DAY, include_bytes!("../static/notes.svg")),
     // The report page's script (outbox, decision step, relay message).
-    ("/static/report.js", "text/javascript; charset=utf-8", "no-cache", include_bytes!("../static/report.js")),
-    ("/sw.js", "text/javascript; charset=utf-8", "no-cache", include_bytes!("../static/sw.js")),
+    ("/static/report.js", JS, NO_CACHE, include_bytes!("../static/report.js")),
+    ("/sw.js", JS, NO_CACHE, include_bytes!("../static/sw.js")),
     // The desk's script: refreshes the queue every few seconds.
-    ("/static/desk.js", "text/javascript; charset=utf-8", "no-cache", include_bytes!("../static/desk.js")),
+    ("/static/desk.js", JS, NO_CACHE, include_bytes!("../static/desk.js")),
     // The quick-exit page's script: Back stays on the neutral page.
-    ("/static/exit.js", "text/javascript; charset=utf-8", "no-cache", include_bytes!("../static/exit.js")),
+    ("/static/exit.js", JS, NO_CACHE, include_bytes!("../static/exit.js")),
     // The report page's icon where a phone needs a bitmap (home screen, install prompt).
-    ("/static/notes-192.png", "image/png", "public, max-age=86400", include_bytes!("../static/notes-192.png")),
-    ("/static/notes-512.png", "image/png", "public, max-age=86400", include_bytes!("../static/notes-512.png")),
+    ("/static/notes-192.png", PNG, DAY, include_bytes!("../static/notes-192.png")),
+    ("/static/notes-512.png", PNG, DAY, include_bytes!("../static/notes-512.png")),
     // The public tip form's proof-of-work (SHA-256 in plain JavaScript).
-    ("/static/tip.js", "text/javascript; charset=utf-8", "no-cache", include_bytes!("../static/tip.js")),
+    ("/static/tip.js", JS, NO_CACHE, include_bytes!("../static/tip.js")),
     // Lets crew install the report page to a phone's home screen, under the same
     // neutral name and icon as the page.
-    (
-        "/manifest.webmanifest",
-        "application/manifest+json",
-        "public, max-age=3600",
-        include_bytes!("../static/manifest.webmanifest"),
-    ),
+    ("/manifest.webmanifest", "application/manifest+json", HOUR, include_bytes!("../static/manifest.webmanifest")),
 ];
 
 /// One of [`ASSETS`], by the request's path.

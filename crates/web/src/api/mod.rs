@@ -301,10 +301,10 @@ impl<S: Send + Sync> FromRequestParts<S> for OrgParam {
     }
 }
 
-/// `{id}`: the id a device chose for its report.
-pub struct ReportParam(uuid::Uuid);
+/// `{id}`: the id in the path, a report's (the one its device chose) or a referral's.
+pub struct IdParam(uuid::Uuid);
 
-impl<S: Send + Sync> FromRequestParts<S> for ReportParam {
+impl<S: Send + Sync> FromRequestParts<S> for IdParam {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         path_uuid(parts, "id").await.map(Self)
@@ -558,7 +558,7 @@ impl From<crate::reports::Receipt> for ReceiptOut {
 pub async fn put_report(
     State(state): State<AppState>,
     ApiUser(caller, _): ApiUser<ReportsWrite>,
-    ReportParam(id): ReportParam,
+    IdParam(id): IdParam,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let input: sightline_domain::report::ReportInput = body.parse()?;

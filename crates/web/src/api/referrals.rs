@@ -5,18 +5,20 @@
 //! the referring organisation, a caseworker of the partner).
 
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use sightline_app::Caller;
 use sightline_app::referrals::{ReferralFile, Side};
 use sightline_domain::referral::{PartnerStep, ReferralDraft};
 use sightline_domain::user::Scope;
 use sightline_storage::ReferralRecord;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
-use super::{ApiUser, JsonBody, NeedsScope, ReportParam, path_uuid, rfc3339};
+use super::{ApiUser, IdParam, JsonBody, NeedsScope, rfc3339};
 use crate::AppState;
 use crate::error::{ApiError, ErrorEnvelope};
 
@@ -24,16 +26,6 @@ use crate::error::{ApiError, ErrorEnvelope};
 pub struct Referrals;
 impl NeedsScope for Referrals {
     const SCOPE: Scope = Scope::Referrals;
-}
-
-/// `{id}`: a referral's id.
-pub struct ReferralParam(uuid::Uuid);
-
-impl<S: Send + Sync> FromRequestParts<S> for ReferralParam {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        path_uuid(parts, "id").await.map(Self)
-    }
 }
 
 /// A referral of a case to a partner.
@@ -168,7 +160,7 @@ pub struct ReferralCreatedOut {
 pub async fn refer(
     State(state): State<AppState>,
     ApiUser(caller, _): ApiUser<Referrals>,
-    ReportParam(case): ReportParam,
+    IdParam(case): IdParam,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     // Refused (roles, another organisation's case) before a bad body is reported.
@@ -211,7 +203,7 @@ pub async fn inbox(
 pub async fn one(
     State(state): State<AppState>,
     ApiUser(caller, _): ApiUser<Referrals>,
-    ReferralParam(id): ReferralParam,
+    IdParam(id): IdParam,
 ) -> Result<Response, ApiError> {
     let file = state.open_referral(&caller, id).await?;
     Ok(Json(ReferralFileOut::of(file)?).into_response())
@@ -225,7 +217,7 @@ pub async fn one(
 pub async fn csv(
     State(state): State<AppState>,
     ApiUser(caller, _): ApiUser<Referrals>,
-    ReferralParam(id): ReferralParam,
+    IdParam(id): IdParam,
 ) -> Result<Response, ApiError> {
     let text = state.referral_csv(&caller, id).await?;
     let mut res = text.into_response();
@@ -249,14 +241,11 @@ pub struct AcknowledgeIn {
 pub async fn acknowledge(
     State(state): State<AppState>,
     ApiUser(caller, _): ApiUser<Referrals>,
-    ReferralParam(id): ReferralParam,
+    IdParam(id): IdParam,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    state.referral_side(&caller, id).await?;
-    let input: AcknowledgeIn = body.parse()?;
-    state.partner_step(&caller, id, input.version, &PartnerStep::Acknowledge).await?;
-    let r = state.open_referral(&caller, id).await?.referral;
-    Ok(Json(ReferralOut::from(r)).into_response())
+    let input: AcknowledgeIn = body_on_side(&state, &caller, id, &body).await?;
+    step_answer(&state, &caller, id, input.version, &PartnerStep::Acknowledge).await
 }
 
 /// The partner's decision or the support given.
@@ -282,19 +271,16 @@ pub struct OutcomeIn {
 pub async fn outcome(
     State(state): State<AppState>,
     ApiUser(caller, _): ApiUser<Referrals>,
-    ReferralParam(id): ReferralParam,
+    IdParam(id): IdParam,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    state.referral_side(&caller, id).await?;
-    let input: OutcomeIn = body.parse()?;
+    let input: OutcomeIn = body_on_side(&state, &caller, id, &body).await?;
     // Acknowledging has its own call.
     let step = match PartnerStep::parse(&input.decision, &input.reason, input.support.iter().map(String::as_str))? {
         PartnerStep::Acknowledge => return Err(sightline_domain::FieldError::new("decision", "unknown-value").into()),
         step => step,
     };
-    state.partner_step(&caller, id, input.version, &step).await?;
-    let r = state.open_referral(&caller, id).await?.referral;
-    Ok(Json(ReferralOut::from(r)).into_response())
+    step_answer(&state, &caller, id, input.version, &step).await
 }
 
 /// A message for the referral's thread.
@@ -312,11 +298,36 @@ pub struct MessageIn {
 pub async fn message(
     State(state): State<AppState>,
     ApiUser(caller, _): ApiUser<Referrals>,
-    ReferralParam(id): ReferralParam,
+    IdParam(id): IdParam,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    state.referral_side(&caller, id).await?;
-    let input: MessageIn = body.parse()?;
+    let input: MessageIn = body_on_side(&state, &caller, id, &body).await?;
     state.referral_message(&caller, id, &input.message).await?;
     Ok(StatusCode::CREATED.into_response())
+}
+
+/// The body of a step on referral `id`, read only once the caller is known to be on
+/// one of its sides: a stranger is refused (404) before a bad body is reported.
+async fn body_on_side<T: DeserializeOwned>(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    body: &JsonBody,
+) -> Result<T, ApiError> {
+    state.referral_side(caller, id).await?;
+    body.parse()
+}
+
+/// Takes the partner's `step` on the referral read at `version`, and answers with the
+/// referral as it now stands.
+async fn step_answer(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    version: i64,
+    step: &PartnerStep,
+) -> Result<Response, ApiError> {
+    state.partner_step(caller, id, version, step).await?;
+    let r = state.open_referral(caller, id).await?.referral;
+    Ok(Json(ReferralOut::from(r)).into_response())
 }
