@@ -253,25 +253,26 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<()> {
         let audit = assignment_audit(org, by, id, "changed", t);
-        audited_tx!(self, &audit, now, |tx| {
-            update_if_version!(
-                tx,
-                sqlx::query(
-                    "UPDATE training_assignments SET course_id = $1, position = $2, base = $3, due_days = $4, \
-                     recur_months = $5, updated_at = $6, version = version + 1 \
-                     WHERE id = $7 AND org_id = $8 AND version = $9",
-                )
-                .bind(&t.course)
-                .bind(t.position.as_str())
-                .bind(t.base.as_deref())
-                .bind(i64::from(t.due_days))
-                .bind(i64::from(t.recur_months))
-                .bind(to_micros(now))
-                .bind(id)
-                .bind(org.as_uuid())
-                .bind(version)
-            );
-        });
+        audited_one_row!(
+            self,
+            &audit,
+            now,
+            StorageError::Conflict { field: "version" },
+            sqlx::query(
+                "UPDATE training_assignments SET course_id = $1, position = $2, base = $3, due_days = $4, \
+                 recur_months = $5, updated_at = $6, version = version + 1 \
+                 WHERE id = $7 AND org_id = $8 AND version = $9",
+            )
+            .bind(&t.course)
+            .bind(t.position.as_str())
+            .bind(t.base.as_deref())
+            .bind(i64::from(t.due_days))
+            .bind(i64::from(t.recur_months))
+            .bind(to_micros(now))
+            .bind(id)
+            .bind(org.as_uuid())
+            .bind(version)
+        );
         Ok(())
     }
 
@@ -422,39 +423,32 @@ impl Db {
         // caller's, a thread switch each, which made a 50,000-person dashboard take
         // seconds (BENCHMARKS.md, "Compliance dashboard"). Each person is
         // [id, name, email, locale, position, base, created_at, [[course, issued_at]…]].
-        let doc: Option<String> = match &self.0 {
-            crate::Inner::Sqlite(p) => {
-                let sql = format!(
-                    "SELECT json_group_array(json_array(lower(hex(u.id)), u.name, u.email, u.locale, u.position, \
-                     u.base, u.created_at, json((SELECT json_group_array(json_array(c.course_id, c.issued_at)) \
-                     FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id AND c.revoked_at IS NULL)))) \
-                     FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
-                     WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE{only} \
-                     ORDER BY id LIMIT $3) u"
-                );
-                let mut q = sqlx::query_scalar(&sql).bind(org.as_uuid()).bind(after).bind(limit);
-                for id in ids.unwrap_or_default() {
-                    q = q.bind(id.as_uuid());
-                }
-                q.fetch_one(p).await?
-            }
-            crate::Inner::Pg(p) => {
-                let sql = format!(
-                    "SELECT COALESCE(json_agg(json_build_array(u.id::text, u.name, u.email, u.locale, u.position, \
-                     u.base, u.created_at, (SELECT COALESCE(json_agg(json_build_array(c.course_id, c.issued_at)), \
-                     '[]'::json) FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id \
-                     AND c.revoked_at IS NULL))), '[]'::json)::text \
-                     FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
-                     WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE{only} \
-                     ORDER BY id LIMIT $3) u"
-                );
-                let mut q = sqlx::query_scalar(&sql).bind(org.as_uuid()).bind(after).bind(limit);
-                for id in ids.unwrap_or_default() {
-                    q = q.bind(id.as_uuid());
-                }
-                q.fetch_one(p).await?
-            }
+        let sql = match self.engine() {
+            crate::Engine::Sqlite => format!(
+                "SELECT json_group_array(json_array(lower(hex(u.id)), u.name, u.email, u.locale, u.position, \
+                 u.base, u.created_at, json((SELECT json_group_array(json_array(c.course_id, c.issued_at)) \
+                 FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id AND c.revoked_at IS NULL)))) \
+                 FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
+                 WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE{only} \
+                 ORDER BY id LIMIT $3) u"
+            ),
+            crate::Engine::Postgres => format!(
+                "SELECT COALESCE(json_agg(json_build_array(u.id::text, u.name, u.email, u.locale, u.position, \
+                 u.base, u.created_at, (SELECT COALESCE(json_agg(json_build_array(c.course_id, c.issued_at)), \
+                 '[]'::json) FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id \
+                 AND c.revoked_at IS NULL))), '[]'::json)::text \
+                 FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
+                 WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE{only} \
+                 ORDER BY id LIMIT $3) u"
+            ),
         };
+        let doc: Option<String> = db_run!(self, |p| {
+            let mut q = sqlx::query_scalar(&sql).bind(org.as_uuid()).bind(after).bind(limit);
+            for id in ids.unwrap_or_default() {
+                q = q.bind(id.as_uuid());
+            }
+            q.fetch_one(p).await?
+        });
         type Packed = (String, String, String, Option<String>, Option<String>, Option<String>, i64, Vec<(String, i64)>);
         let packed: Vec<Packed> = serde_json::from_str(doc.as_deref().unwrap_or("[]"))
             .map_err(|e| StorageError::corrupt("trained people", &e.to_string()))?;

@@ -248,6 +248,19 @@ impl Db {
         let (pk, record, from) = (column.pk, column.record, column.from);
         let org_id = org.map(|o| o.as_uuid());
         let owner = |o: Uuid| if platform { OrgId::from_uuid(Uuid::nil()) } else { OrgId::from_uuid(o) };
+        // The rows of one page: after `after` ($1), at most `limit` ($2), only `org`'s
+        // ($3) when given.
+        macro_rules! page {
+            ($db:expr, $sql:expr) => {
+                db_run!($db, |p| {
+                    let q = sqlx::query_as($sql).bind(after).bind(limit);
+                    match org_id {
+                        Some(o) => q.bind(o).fetch_all(p).await?,
+                        None => q.fetch_all(p).await?,
+                    }
+                })
+            };
+        }
         match column.form {
             SealedForm::Blob { body, wrapped_key } => {
                 let sql = format!(
@@ -256,13 +269,7 @@ impl Db {
                      AND length(t.{wrapped_key}) > 0{filter} \
                      ORDER BY t.{pk} LIMIT $2"
                 );
-                let rows: Vec<BlobRow> = db_run!(self, |p| {
-                    let q = sqlx::query_as(&sql).bind(after).bind(limit);
-                    match org_id {
-                        Some(o) => q.bind(o).fetch_all(p).await?,
-                        None => q.fetch_all(p).await?,
-                    }
-                });
+                let rows: Vec<BlobRow> = page!(self, &sql);
                 Ok(rows
                     .into_iter()
                     .map(|(id, o, record, body, wrapped_key)| SealedRow {
@@ -278,13 +285,7 @@ impl Db {
                     "SELECT t.{pk}, {org_expr}, {record}, t.{c} FROM {from} \
                      WHERE t.{pk} > $1 AND t.{c} IS NOT NULL{filter} ORDER BY t.{pk} LIMIT $2"
                 );
-                let rows: Vec<(Uuid, Uuid, Uuid, String)> = db_run!(self, |p| {
-                    let q = sqlx::query_as(&sql).bind(after).bind(limit);
-                    match org_id {
-                        Some(o) => q.bind(o).fetch_all(p).await?,
-                        None => q.fetch_all(p).await?,
-                    }
-                });
+                let rows: Vec<(Uuid, Uuid, Uuid, String)> = page!(self, &sql);
                 Ok(rows
                     .into_iter()
                     .map(|(id, o, record, text)| SealedRow {

@@ -53,6 +53,25 @@ macro_rules! audited_tx {
     }};
 }
 
+/// One audited change of exactly one row: run `$query` and append `$audit` in one
+/// transaction; unless it touched exactly one row, roll back and return `Err($err)`
+/// from the enclosing function (nothing written, nothing audited).
+macro_rules! audited_one_row {
+    ($db:expr, $audit:expr, $now:expr, $err:expr, $query:expr) => {
+        audited_tx!($db, $audit, $now, |tx| {
+            one_row_or!(tx, $err, $query);
+        })
+    };
+}
+
+/// Every row of one query with these values on `db`'s pool (either engine), as the
+/// type the caller asks for.
+macro_rules! fetch_all {
+    ($db:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        db_run!($db, |p| sqlx::query_as($sql)$(.bind($bind))*.fetch_all(p).await?)
+    };
+}
+
 /// Spend something once inside an open transaction `$tx` (a link, a recovery code, a
 /// token): run the guarded `UPDATE … WHERE … IS NULL`; when it touched no row, roll
 /// back and return `$gone` from the enclosing function.

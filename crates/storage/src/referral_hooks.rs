@@ -285,19 +285,19 @@ impl Db {
         audit: &NewAuditEntry,
         now: OffsetDateTime,
     ) -> Result<()> {
-        audited_tx!(self, audit, now, |tx| {
-            one_row_or!(
-                tx,
-                StorageError::NotFound,
-                sqlx::query(
-                    "UPDATE referral_deliveries SET state = 'pending', attempts = 0, lease_until = $1, dead_at = NULL \
-                     WHERE id = $2 AND org_id = $3 AND state = 'dead'",
-                )
-                .bind(to_micros(now))
-                .bind(id)
-                .bind(org.as_uuid())
-            );
-        });
+        audited_one_row!(
+            self,
+            audit,
+            now,
+            StorageError::NotFound,
+            sqlx::query(
+                "UPDATE referral_deliveries SET state = 'pending', attempts = 0, lease_until = $1, dead_at = NULL \
+                 WHERE id = $2 AND org_id = $3 AND state = 'dead'",
+            )
+            .bind(to_micros(now))
+            .bind(id)
+            .bind(org.as_uuid())
+        );
         Ok(())
     }
 }

@@ -178,21 +178,21 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<()> {
         let (reason, by) = hold.map_or((None, None), |(r, b)| (Some(r), Some(b.as_uuid())));
-        audited_tx!(self, audit, now, |tx| {
-            one_row_or!(
-                tx,
-                StorageError::NotFound,
-                sqlx::query(
-                    "UPDATE reports SET hold_reason = $3, hold_by = $4, hold_at = $5 \
-                     WHERE org_id = $1 AND id = $2 AND ($5 IS NOT NULL OR hold_at IS NOT NULL)"
-                )
-                .bind(org.as_uuid())
-                .bind(id)
-                .bind(reason)
-                .bind(by)
-                .bind(hold.map(|_| to_micros(now)))
-            );
-        });
+        audited_one_row!(
+            self,
+            audit,
+            now,
+            StorageError::NotFound,
+            sqlx::query(
+                "UPDATE reports SET hold_reason = $3, hold_by = $4, hold_at = $5 \
+                 WHERE org_id = $1 AND id = $2 AND ($5 IS NOT NULL OR hold_at IS NOT NULL)"
+            )
+            .bind(org.as_uuid())
+            .bind(id)
+            .bind(reason)
+            .bind(by)
+            .bind(hold.map(|_| to_micros(now)))
+        );
         Ok(())
     }
 

@@ -323,69 +323,61 @@ impl Db {
     pub async fn statistics(&self, scope: StatsScope, from: i64, to: i64) -> Result<StatsRows> {
         // One SQL text per scope: the organisation's id is in every query of an
         // organisation's statistics; the platform's sums every organisation's counts.
-        let (training, reports, signs) = match scope {
+        let (training, reports, signs): (Vec<TrainingCount>, Vec<ReportCount>, Vec<SignCount>) = match scope {
             StatsScope::Org(org) => {
                 let o = org.as_uuid();
-                db_run!(self, |p| {
-                    let training: Vec<TrainingCount> = sqlx::query_as(
+                (
+                    fetch_all!(
+                        self,
                         "SELECT month, course_id, role, people FROM stats_training \
                          WHERE org_id = $1 AND month BETWEEN $2 AND $3 AND people <> 0",
-                    )
-                    .bind(o)
-                    .bind(from)
-                    .bind(to)
-                    .fetch_all(p)
-                    .await?;
-                    let reports: Vec<ReportCount> = sqlx::query_as(
+                        o,
+                        from,
+                        to
+                    ),
+                    fetch_all!(
+                        self,
                         "SELECT month, route_region, reports, escalated FROM stats_reports \
                          WHERE org_id = $1 AND month BETWEEN $2 AND $3",
-                    )
-                    .bind(o)
-                    .bind(from)
-                    .bind(to)
-                    .fetch_all(p)
-                    .await?;
-                    let signs: Vec<SignCount> = sqlx::query_as(
+                        o,
+                        from,
+                        to
+                    ),
+                    fetch_all!(
+                        self,
                         "SELECT month, sign, reports, escalated FROM stats_signs \
                          WHERE org_id = $1 AND month BETWEEN $2 AND $3",
-                    )
-                    .bind(o)
-                    .bind(from)
-                    .bind(to)
-                    .fetch_all(p)
-                    .await?;
-                    (training, reports, signs)
-                })
+                        o,
+                        from,
+                        to
+                    ),
+                )
             }
-            StatsScope::Platform => db_run!(self, |p| {
-                let training: Vec<TrainingCount> = sqlx::query_as(
+            StatsScope::Platform => (
+                fetch_all!(
+                    self,
                     "SELECT month, course_id, role, CAST(SUM(people) AS BIGINT) AS people FROM stats_training \
                      WHERE month BETWEEN $1 AND $2 GROUP BY month, course_id, role HAVING SUM(people) <> 0",
-                )
-                .bind(from)
-                .bind(to)
-                .fetch_all(p)
-                .await?;
-                let reports: Vec<ReportCount> = sqlx::query_as(
+                    from,
+                    to
+                ),
+                fetch_all!(
+                    self,
                     "SELECT month, route_region, CAST(SUM(reports) AS BIGINT) AS reports, \
                      CAST(SUM(escalated) AS BIGINT) AS escalated FROM stats_reports \
                      WHERE month BETWEEN $1 AND $2 GROUP BY month, route_region",
-                )
-                .bind(from)
-                .bind(to)
-                .fetch_all(p)
-                .await?;
-                let signs: Vec<SignCount> = sqlx::query_as(
+                    from,
+                    to
+                ),
+                fetch_all!(
+                    self,
                     "SELECT month, sign, CAST(SUM(reports) AS BIGINT) AS reports, \
                      CAST(SUM(escalated) AS BIGINT) AS escalated FROM stats_signs \
                      WHERE month BETWEEN $1 AND $2 GROUP BY month, sign",
-                )
-                .bind(from)
-                .bind(to)
-                .fetch_all(p)
-                .await?;
-                (training, reports, signs)
-            }),
+                    from,
+                    to
+                ),
+            ),
         };
         let referrals = self.referral_counts(scope, from, to).await?;
         Ok(StatsRows { training, reports, signs, referrals })

@@ -328,27 +328,27 @@ impl Db {
         if let Some(a) = m.actor_id {
             audit = audit.actor(a);
         }
-        audited_tx!(self, &audit, now, |tx| {
-            one_row_or!(
-                tx,
-                StorageError::NotFound,
-                sqlx::query(
-                    "INSERT INTO tip_messages (id, org_id, report_id, at, from_desk, actor_id, sealed, wrapped_key) \
+        audited_one_row!(
+            self,
+            &audit,
+            now,
+            StorageError::NotFound,
+            sqlx::query(
+                "INSERT INTO tip_messages (id, org_id, report_id, at, from_desk, actor_id, sealed, wrapped_key) \
                  SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS \
                  (SELECT 1 FROM tips WHERE org_id = $9 AND report_id = $10)",
-                )
-                .bind(m.id)
-                .bind(m.org_id.as_uuid())
-                .bind(m.report_id)
-                .bind(to_micros(now))
-                .bind(m.from_desk)
-                .bind(m.actor_id.map(|a| a.as_uuid()))
-                .bind(&m.sealed)
-                .bind(&m.wrapped_key)
-                .bind(m.org_id.as_uuid())
-                .bind(m.report_id)
-            );
-        });
+            )
+            .bind(m.id)
+            .bind(m.org_id.as_uuid())
+            .bind(m.report_id)
+            .bind(to_micros(now))
+            .bind(m.from_desk)
+            .bind(m.actor_id.map(|a| a.as_uuid()))
+            .bind(&m.sealed)
+            .bind(&m.wrapped_key)
+            .bind(m.org_id.as_uuid())
+            .bind(m.report_id)
+        );
         Ok(())
     }
 }
