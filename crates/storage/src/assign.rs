@@ -253,26 +253,25 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<()> {
         let audit = assignment_audit(org, by, id, "changed", t);
-        audited_one_row!(
-            self,
-            &audit,
-            now,
-            StorageError::Conflict { field: "version" },
-            sqlx::query(
-                "UPDATE training_assignments SET course_id = $1, position = $2, base = $3, due_days = $4, \
-                 recur_months = $5, updated_at = $6, version = version + 1 \
-                 WHERE id = $7 AND org_id = $8 AND version = $9",
-            )
-            .bind(&t.course)
-            .bind(t.position.as_str())
-            .bind(t.base.as_deref())
-            .bind(i64::from(t.due_days))
-            .bind(i64::from(t.recur_months))
-            .bind(to_micros(now))
-            .bind(id)
-            .bind(org.as_uuid())
-            .bind(version)
-        );
+        audited_tx!(self, &audit, now, |tx| {
+            update_if_version!(
+                tx,
+                sqlx::query(
+                    "UPDATE training_assignments SET course_id = $1, position = $2, base = $3, due_days = $4, \
+                     recur_months = $5, updated_at = $6, version = version + 1 \
+                     WHERE id = $7 AND org_id = $8 AND version = $9",
+                )
+                .bind(&t.course)
+                .bind(t.position.as_str())
+                .bind(t.base.as_deref())
+                .bind(i64::from(t.due_days))
+                .bind(i64::from(t.recur_months))
+                .bind(to_micros(now))
+                .bind(id)
+                .bind(org.as_uuid())
+                .bind(version)
+            );
+        });
         Ok(())
     }
 
@@ -353,19 +352,18 @@ impl Db {
             .actor(by)
             .target("organisation", org)
             .detail(format!("reminders {offsets}; fiscal year from month {}", s.fiscal_start_month));
-        audited_tx!(self, &audit, now, |tx| {
-            sqlx::query(
-                "INSERT INTO training_settings (org_id, reminder_offsets, fiscal_start_month, updated_at) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO UPDATE SET reminder_offsets = $2, \
-                 fiscal_start_month = $3, updated_at = $4",
-            )
-            .bind(org.as_uuid())
-            .bind(&offsets)
-            .bind(i64::from(s.fiscal_start_month))
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
-        });
+        audited_exec!(
+            self,
+            &audit,
+            now,
+            "INSERT INTO training_settings (org_id, reminder_offsets, fiscal_start_month, updated_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO UPDATE SET reminder_offsets = $2, \
+             fiscal_start_month = $3, updated_at = $4",
+            org.as_uuid(),
+            &offsets,
+            i64::from(s.fiscal_start_month),
+            to_micros(now)
+        );
         Ok(())
     }
 

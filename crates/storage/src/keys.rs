@@ -447,13 +447,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn finish_key_rotation(&self, id: Uuid, audit: &NewAuditEntry, now: OffsetDateTime) -> Result<()> {
-        audited_tx!(self, audit, now, |tx| {
-            sqlx::query("UPDATE key_rotations SET finished_at = $1 WHERE id = $2 AND finished_at IS NULL")
-                .bind(to_micros(now))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        });
+        audited_exec!(
+            self,
+            audit,
+            now,
+            "UPDATE key_rotations SET finished_at = $1 WHERE id = $2 AND finished_at IS NULL",
+            to_micros(now),
+            id
+        );
         Ok(())
     }
 

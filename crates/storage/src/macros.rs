@@ -53,13 +53,24 @@ macro_rules! audited_tx {
     }};
 }
 
-/// One audited change of exactly one row: run `$query` and append `$audit` in one
-/// transaction; unless it touched exactly one row, roll back and return `Err($err)`
-/// from the enclosing function (nothing written, nothing audited).
-macro_rules! audited_one_row {
-    ($db:expr, $audit:expr, $now:expr, $err:expr, $query:expr) => {
+/// One audited statement: run `$sql` with these values and append `$audit` in one
+/// transaction.
+macro_rules! audited_exec {
+    ($db:expr, $audit:expr, $now:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
         audited_tx!($db, $audit, $now, |tx| {
-            one_row_or!(tx, $err, $query);
+            sqlx::query($sql)$(.bind($bind))*.execute(&mut *tx).await?;
+        })
+    };
+}
+
+/// One audited change of exactly one row: run `$sql` with these values and append
+/// `$audit` in one transaction; unless it touched exactly one row, roll back and
+/// return [`StorageError::NotFound`] from the enclosing function (nothing written,
+/// nothing audited).
+macro_rules! audited_one_row {
+    ($db:expr, $audit:expr, $now:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        audited_tx!($db, $audit, $now, |tx| {
+            one_row_or!(tx, $crate::StorageError::NotFound, sqlx::query($sql)$(.bind($bind))*);
         })
     };
 }

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::error::stored;
-use crate::{Db, Result, StorageError, from_micros, to_micros};
+use crate::{Db, Result, from_micros, to_micros};
 
 /// Put a delivery of `$event` about referral `$referral` into the outbox inside an open
 /// transaction — if the partner organisation it went to has a referral webhook (a
@@ -277,7 +277,7 @@ impl Db {
     /// audited, one transaction.
     ///
     /// # Errors
-    /// [`StorageError::NotFound`] if it is not a dead letter of `org`; the database failed.
+    /// [`crate::StorageError::NotFound`] if it is not a dead letter of `org`; the database failed.
     pub async fn retry_referral_delivery(
         &self,
         org: OrgId,
@@ -289,14 +289,11 @@ impl Db {
             self,
             audit,
             now,
-            StorageError::NotFound,
-            sqlx::query(
-                "UPDATE referral_deliveries SET state = 'pending', attempts = 0, lease_until = $1, dead_at = NULL \
-                 WHERE id = $2 AND org_id = $3 AND state = 'dead'",
-            )
-            .bind(to_micros(now))
-            .bind(id)
-            .bind(org.as_uuid())
+            "UPDATE referral_deliveries SET state = 'pending', attempts = 0, lease_until = $1, dead_at = NULL \
+             WHERE id = $2 AND org_id = $3 AND state = 'dead'",
+            to_micros(now),
+            id,
+            org.as_uuid(),
         );
         Ok(())
     }

@@ -136,29 +136,28 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<()> {
         let d = |v: Option<u32>| v.map(i64::from);
-        audited_tx!(self, audit, now, |tx| {
-            sqlx::query(
-                "INSERT INTO org_retention (org_id, met_on_arrival_days, referred_to_ngo_days, no_action_innocent_days, \
-                 insufficient_information_days, other_days, tips_days, updated_at, training_days, certificates_days, \
-                 audit_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (org_id) DO UPDATE SET \
-                 met_on_arrival_days = $2, referred_to_ngo_days = $3, no_action_innocent_days = $4, \
-                 insufficient_information_days = $5, other_days = $6, tips_days = $7, updated_at = $8, \
-                 training_days = $9, certificates_days = $10, audit_days = $11",
-            )
-            .bind(org.as_uuid())
-            .bind(d(policy.met_on_arrival))
-            .bind(d(policy.referred_to_ngo))
-            .bind(d(policy.no_action_innocent))
-            .bind(d(policy.insufficient_information))
-            .bind(d(policy.other))
-            .bind(d(policy.tips))
-            .bind(to_micros(now))
-            .bind(d(policy.training))
-            .bind(d(policy.certificates))
-            .bind(d(policy.audit))
-            .execute(&mut *tx)
-            .await?;
-        });
+        audited_exec!(
+            self,
+            audit,
+            now,
+            "INSERT INTO org_retention (org_id, met_on_arrival_days, referred_to_ngo_days, no_action_innocent_days, \
+             insufficient_information_days, other_days, tips_days, updated_at, training_days, certificates_days, \
+             audit_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (org_id) DO UPDATE SET \
+             met_on_arrival_days = $2, referred_to_ngo_days = $3, no_action_innocent_days = $4, \
+             insufficient_information_days = $5, other_days = $6, tips_days = $7, updated_at = $8, \
+             training_days = $9, certificates_days = $10, audit_days = $11",
+            org.as_uuid(),
+            d(policy.met_on_arrival),
+            d(policy.referred_to_ngo),
+            d(policy.no_action_innocent),
+            d(policy.insufficient_information),
+            d(policy.other),
+            d(policy.tips),
+            to_micros(now),
+            d(policy.training),
+            d(policy.certificates),
+            d(policy.audit)
+        );
         Ok(())
     }
 
@@ -182,16 +181,13 @@ impl Db {
             self,
             audit,
             now,
-            StorageError::NotFound,
-            sqlx::query(
-                "UPDATE reports SET hold_reason = $3, hold_by = $4, hold_at = $5 \
-                 WHERE org_id = $1 AND id = $2 AND ($5 IS NOT NULL OR hold_at IS NOT NULL)"
-            )
-            .bind(org.as_uuid())
-            .bind(id)
-            .bind(reason)
-            .bind(by)
-            .bind(hold.map(|_| to_micros(now)))
+            "UPDATE reports SET hold_reason = $3, hold_by = $4, hold_at = $5 \
+             WHERE org_id = $1 AND id = $2 AND ($5 IS NOT NULL OR hold_at IS NOT NULL)",
+            org.as_uuid(),
+            id,
+            reason,
+            by,
+            hold.map(|_| to_micros(now)),
         );
         Ok(())
     }

@@ -157,9 +157,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn remove_sso_config(&self, org: OrgId, audit: &NewAuditEntry, now: OffsetDateTime) -> Result<()> {
-        audited_tx!(self, audit, now, |tx| {
-            sqlx::query("DELETE FROM org_sso WHERE org_id = $1").bind(org.as_uuid()).execute(&mut *tx).await?;
-        });
+        audited_exec!(self, audit, now, "DELETE FROM org_sso WHERE org_id = $1", org.as_uuid());
         Ok(())
     }
 

@@ -332,22 +332,19 @@ impl Db {
             self,
             &audit,
             now,
-            StorageError::NotFound,
-            sqlx::query(
-                "INSERT INTO tip_messages (id, org_id, report_id, at, from_desk, actor_id, sealed, wrapped_key) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS \
-                 (SELECT 1 FROM tips WHERE org_id = $9 AND report_id = $10)",
-            )
-            .bind(m.id)
-            .bind(m.org_id.as_uuid())
-            .bind(m.report_id)
-            .bind(to_micros(now))
-            .bind(m.from_desk)
-            .bind(m.actor_id.map(|a| a.as_uuid()))
-            .bind(&m.sealed)
-            .bind(&m.wrapped_key)
-            .bind(m.org_id.as_uuid())
-            .bind(m.report_id)
+            "INSERT INTO tip_messages (id, org_id, report_id, at, from_desk, actor_id, sealed, wrapped_key) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS \
+             (SELECT 1 FROM tips WHERE org_id = $9 AND report_id = $10)",
+            m.id,
+            m.org_id.as_uuid(),
+            m.report_id,
+            to_micros(now),
+            m.from_desk,
+            m.actor_id.map(|a| a.as_uuid()),
+            &m.sealed,
+            &m.wrapped_key,
+            m.org_id.as_uuid(),
+            m.report_id,
         );
         Ok(())
     }

@@ -174,26 +174,25 @@ impl Db {
         audit: &NewAuditEntry,
         now: OffsetDateTime,
     ) -> Result<()> {
-        audited_tx!(self, audit, now, |tx| {
-            sqlx::query(
-                "INSERT INTO org_xapi (org_id, enabled, endpoint, auth_key, auth_secret, actor_form, home_page, \
-                 activity_base, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (org_id) DO UPDATE SET enabled = excluded.enabled, endpoint = excluded.endpoint, \
-                 auth_key = excluded.auth_key, auth_secret = excluded.auth_secret, actor_form = excluded.actor_form, \
-                 home_page = excluded.home_page, activity_base = excluded.activity_base, updated_at = excluded.updated_at",
-            )
-            .bind(org.as_uuid())
-            .bind(s.enabled)
-            .bind(&s.endpoint)
-            .bind(&s.auth_key)
-            .bind(&s.sealed_secret)
-            .bind(s.naming.actor_form.as_str())
-            .bind(&s.naming.home_page)
-            .bind(&s.naming.activity_base)
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
-        });
+        audited_exec!(
+            self,
+            audit,
+            now,
+            "INSERT INTO org_xapi (org_id, enabled, endpoint, auth_key, auth_secret, actor_form, home_page, \
+             activity_base, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (org_id) DO UPDATE SET enabled = excluded.enabled, endpoint = excluded.endpoint, \
+             auth_key = excluded.auth_key, auth_secret = excluded.auth_secret, actor_form = excluded.actor_form, \
+             home_page = excluded.home_page, activity_base = excluded.activity_base, updated_at = excluded.updated_at",
+            org.as_uuid(),
+            s.enabled,
+            &s.endpoint,
+            &s.auth_key,
+            &s.sealed_secret,
+            s.naming.actor_form.as_str(),
+            &s.naming.home_page,
+            &s.naming.activity_base,
+            to_micros(now)
+        );
         Ok(())
     }
 

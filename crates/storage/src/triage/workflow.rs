@@ -79,18 +79,17 @@ impl Db {
         if let Some(a) = actor {
             audit = audit.actor(a);
         }
-        audited_tx!(self, &audit, now, |tx| {
-            sqlx::query(
-                "INSERT INTO org_desk_settings (org_id, escalate_before_landing, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (org_id) DO UPDATE SET escalate_before_landing = excluded.escalate_before_landing, \
-                 updated_at = excluded.updated_at",
-            )
-            .bind(org.as_uuid())
-            .bind(lead.minutes())
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
-        });
+        audited_exec!(
+            self,
+            &audit,
+            now,
+            "INSERT INTO org_desk_settings (org_id, escalate_before_landing, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (org_id) DO UPDATE SET escalate_before_landing = excluded.escalate_before_landing, \
+             updated_at = excluded.updated_at",
+            org.as_uuid(),
+            lead.minutes(),
+            to_micros(now)
+        );
         Ok(())
     }
 
