@@ -1122,6 +1122,17 @@ async fn the_relay_codeword_is_per_organisation_and_audited(db: &Db) {
     ));
 }
 
+/// A contact made by phone with `organisation`, under their `reference`.
+fn phone_contact(organisation: &str, kind: ContactKind, reference: &str) -> Contact {
+    Contact {
+        organisation: organisation.into(),
+        kind,
+        method: "phone".into(),
+        reference: reference.into(),
+        gate_override: None,
+    }
+}
+
 async fn case_changes_are_versioned_evented_and_audited(db: &Db) {
     use sightline_domain::triage::{CaseStatus, transition};
     let a = org(db, "Airline A").await;
@@ -1145,13 +1156,7 @@ async fn case_changes_are_versioned_evented_and_audited(db: &Db) {
     );
     let v2 = db.assign_case(a, id, v1, Some(analyst), analyst, NOW).await.unwrap();
     db.add_case_note(a, id, (vec![1; 48], vec![2; 72]), analyst, NOW).await.unwrap();
-    let contact = Contact {
-        organisation: "Police of Finland".into(),
-        kind: ContactKind::Police,
-        method: "phone".into(),
-        reference: "FI-123".into(),
-        gate_override: None,
-    };
+    let contact = phone_contact("Police of Finland", ContactKind::Police, "FI-123");
     let v3 = db.record_contact(a, id, v2, &contact, analyst, NOW + Duration::minutes(3)).await.unwrap();
     let c = db.case(a, id).await.unwrap();
     assert_eq!((c.status.as_str(), c.version, c.assigned_to), ("escalated", v3, Some(analyst)));
@@ -1759,13 +1764,7 @@ async fn a_contact_takes_the_status_the_domain_rule_gives(db: &Db) {
     let a = org(db, "Airline A").await;
     let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
     let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let contact = Contact {
-        organisation: "Hotline".into(),
-        kind: ContactKind::NationalHotline,
-        method: "phone".into(),
-        reference: "H-1".into(),
-        gate_override: None,
-    };
+    let contact = phone_contact("Hotline", ContactKind::NationalHotline, "H-1");
     // A case handed over keeps its status; the contact is still recorded and versioned.
     let id = reported(db, a, u, 1).await;
     let handed = transition(CaseStatus::Received, CaseStatus::HandedOver, "", None).unwrap();
@@ -1788,13 +1787,7 @@ async fn stored_values_that_do_not_parse_are_corrupt(db: &Db) {
     let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
     let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
     let id = reported(db, a, u, 1).await;
-    let contact = Contact {
-        organisation: "Police".into(),
-        kind: ContactKind::Police,
-        method: "phone".into(),
-        reference: "P-1".into(),
-        gate_override: None,
-    };
+    let contact = phone_contact("Police", ContactKind::Police, "P-1");
     db.record_contact(a, id, 0, &contact, analyst, NOW).await.unwrap();
     // As someone with database access might leave them: values no enum knows.
     testing::execute(db, "UPDATE case_events SET contact_kind = 'carrier_pigeon'").await.unwrap();
@@ -1849,13 +1842,10 @@ async fn tips_are_stored_with_their_lookup_and_filed_under_the_tip_line(db: &Db)
     assert!(tips.iter().all(|e| e.actor.is_none() && e.ip.is_none()));
 }
 
-async fn tip_threads_stay_in_their_organisation_and_are_audited(db: &Db) {
-    let a = org(db, "Airport A").await;
-    let b = org(db, "Airport B").await;
-    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let t = tip(a, 5);
-    db.put_tip(&t, NOW).await.unwrap();
-    let msg = |org: OrgId, from_desk: bool, n: u8| NewTipMessage {
+/// A message `n` on tip `t`'s thread in `org`: from the desk (`analyst`) or from the
+/// tipster.
+fn tip_message(org: OrgId, t: &NewTip, from_desk: bool, analyst: UserId, n: u8) -> NewTipMessage {
+    NewTipMessage {
         id: uuid::Uuid::now_v7(),
         org_id: org,
         report_id: t.report.id,
@@ -1863,7 +1853,16 @@ async fn tip_threads_stay_in_their_organisation_and_are_audited(db: &Db) {
         actor_id: from_desk.then_some(analyst),
         sealed: vec![n; 40],
         wrapped_key: vec![n; 72],
-    };
+    }
+}
+
+async fn tip_threads_stay_in_their_organisation_and_are_audited(db: &Db) {
+    let a = org(db, "Airport A").await;
+    let b = org(db, "Airport B").await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let t = tip(a, 5);
+    db.put_tip(&t, NOW).await.unwrap();
+    let msg = |org: OrgId, from_desk: bool, n: u8| tip_message(org, &t, from_desk, analyst, n);
     db.add_tip_message(&msg(a, true, 1), NOW).await.unwrap();
     db.add_tip_message(&msg(a, false, 2), NOW + Duration::seconds(1)).await.unwrap();
     // Another organisation cannot write to or read this thread.
@@ -1940,6 +1939,25 @@ fn new_referral(report_id: uuid::Uuid, to: OrgId) -> sightline_storage::NewRefer
     }
 }
 
+/// Both sides of a referral: an airline (`a`) with a crew member and a desk analyst,
+/// and an NGO (`n`) with a caseworker holding `worker_roles`.
+struct Referring {
+    a: OrgId,
+    n: OrgId,
+    crew: UserId,
+    desk: UserId,
+    worker: UserId,
+}
+
+async fn referring(db: &Db, worker_roles: &[Role]) -> Referring {
+    let a = org(db, "Airline A").await;
+    let n = ngo(db, "Demo NGO").await;
+    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
+    let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let worker = user(db, n, "cw@ngo.example", worker_roles).await;
+    Referring { a, n, crew, desk, worker }
+}
+
 /// A caseworker's step to `to` with this note in the case's history: no support
 /// recorded, no message, no hand-over.
 fn referral_step<'a>(
@@ -1960,12 +1978,8 @@ fn referral_step<'a>(
 async fn referrals_are_read_only_by_their_two_organisations_and_hand_the_case_over(db: &Db) {
     use sightline_domain::referral::{ReferralStatus, Support};
     use sightline_storage::{NewReferralMessage, ReferralStep};
-    let a = org(db, "Airline A").await;
+    let Referring { a, n, crew, desk, worker } = referring(db, &[Role::Caseworker]).await;
     let b = org(db, "Airline B").await;
-    let n = ngo(db, "Demo NGO").await;
-    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
-    let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let worker = user(db, n, "cw@ngo.example", &[Role::Caseworker]).await;
     let id = reported(db, a, crew, 1).await;
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
     let r = new_referral(id, n);
@@ -2132,13 +2146,7 @@ async fn statistics_are_counted_with_the_writes_and_rebuilt_alike(db: &Db) {
     let esc = transition(CaseStatus::Received, CaseStatus::Escalated, "", None).unwrap();
     db.transition_case(a, r1, 0, &esc, analyst, NOW).await.unwrap();
     assert!(db.transition_case(a, r2, 7, &esc, analyst, NOW).await.is_err());
-    let contact = Contact {
-        organisation: "Police".into(),
-        kind: ContactKind::Police,
-        method: "phone".into(),
-        reference: "P-1".into(),
-        gate_override: None,
-    };
+    let contact = phone_contact("Police", ContactKind::Police, "P-1");
     let v = db.record_contact(a, r3, 0, &contact, analyst, NOW).await.unwrap();
     db.record_contact(a, r3, v, &contact, analyst, NOW).await.unwrap();
 
@@ -2304,12 +2312,8 @@ async fn partner_pages_refuse_what_the_rules_refuse_at_the_database_too(db: &Db)
 async fn partner_figures_and_referral_statistics_count_the_referrals(db: &Db) {
     use sightline_domain::referral::{ReferralStatus, Support};
     use sightline_storage::{ReferralCount, ReferralStep, StatsScope};
-    let a = org(db, "Airline A").await;
-    let n = ngo(db, "Demo NGO").await;
+    let Referring { a, n, crew, desk, worker } = referring(db, &[Role::Caseworker, Role::Learner]).await;
     let other = ngo(db, "Other NGO").await;
-    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
-    let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let worker = user(db, n, "cw@ngo.example", &[Role::Caseworker, Role::Learner]).await;
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
     let audit = NewAuditEntry::new(AuditAction::ReferralUpdated).org(n).actor(worker);
     let step = |to, support: Option<&'static [Support]>| ReferralStep { support, ..referral_step(to, "step", worker) };
@@ -2358,12 +2362,8 @@ async fn partner_figures_and_referral_statistics_count_the_referrals(db: &Db) {
 async fn referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_list(db: &Db) {
     use sightline_domain::delivery::{HookEvent, MAX_ATTEMPTS, retry_after};
     use sightline_storage::{DeliveryCounts, NewReferralMessage, Recipient};
-    let a = org(db, "Airline A").await;
-    let n = ngo(db, "Demo NGO").await;
+    let Referring { a, n, crew, desk, worker } = referring(db, &[Role::Caseworker]).await;
     let quiet = ngo(db, "Quiet NGO").await;
-    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
-    let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let worker = user(db, n, "cw@ngo.example", &[Role::Caseworker]).await;
     let case = reported(db, a, crew, 1).await;
     let setup = NewAuditEntry::new(AuditAction::ReferralWebhookConfigured).org(n);
     let hook = AlertChange::ReferralWebhook { url: "https://cms.ngo.example/in", sealed_secret: "sealed:v1:x.y" };
@@ -3041,16 +3041,7 @@ async fn the_purge_tombstones_due_cases_and_spares_those_under_hold(db: &Db) {
     let t = tip(a, 5);
     db.put_tip(&t, NOW).await.unwrap();
     for (n, from_desk) in [(1, true), (2, false)] {
-        let m = NewTipMessage {
-            id: uuid::Uuid::now_v7(),
-            org_id: a,
-            report_id: t.report.id,
-            from_desk,
-            actor_id: from_desk.then_some(analyst),
-            sealed: vec![n; 40],
-            wrapped_key: vec![n; 72],
-        };
-        db.add_tip_message(&m, NOW).await.unwrap();
+        db.add_tip_message(&tip_message(a, &t, from_desk, analyst, n), NOW).await.unwrap();
     }
     let close = transition(CaseStatus::Received, CaseStatus::Closed, "", Some(Outcome::MetOnArrival)).unwrap();
     db.transition_case(a, t.report.id, 0, &close, analyst, NOW).await.unwrap();
