@@ -191,8 +191,7 @@ impl Db {
             "SELECT {ASSIGNMENT_COLUMNS} FROM training_assignments WHERE org_id = $1 \
              ORDER BY position, course_id, base, id LIMIT $2"
         );
-        let rows: Vec<AssignmentRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(MAX_ASSIGNMENTS).fetch_all(p).await?);
+        let rows: Vec<AssignmentRow> = fetch!(self, query_as.fetch_all, &sql, org.as_uuid(), MAX_ASSIGNMENTS);
         rows.into_iter().map(to_assignment).collect()
     }
 
@@ -281,8 +280,7 @@ impl Db {
     /// [`StorageError::NotFound`] if it is not this organisation's; the database failed.
     pub async fn delete_assignment(&self, org: OrgId, id: Uuid, by: UserId, now: OffsetDateTime) -> Result<()> {
         let sql = format!("SELECT {ASSIGNMENT_COLUMNS} FROM training_assignments WHERE id = $1 AND org_id = $2");
-        let row: Option<AssignmentRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(id).bind(org.as_uuid()).fetch_optional(p).await?);
+        let row: Option<AssignmentRow> = fetch!(self, query_as.fetch_optional, &sql, id, org.as_uuid());
         let a = to_assignment(row.ok_or(StorageError::NotFound)?)?;
         let audit = assignment_audit(org, by, id, "removed", &a.terms);
         audited_tx!(self, &audit, now, |tx| {
@@ -307,12 +305,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn org_bases(&self, org: OrgId) -> Result<Vec<String>> {
-        let bases: Vec<String> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT DISTINCT base FROM users WHERE org_id = $1 AND base IS NOT NULL ORDER BY base"
-        )
-        .bind(org.as_uuid())
-        .fetch_all(p)
-        .await?);
+        let bases: Vec<String> = fetch!(
+            self,
+            query_scalar.fetch_all,
+            "SELECT DISTINCT base FROM users WHERE org_id = $1 AND base IS NOT NULL ORDER BY base",
+            org.as_uuid()
+        );
         Ok(bases)
     }
 
@@ -321,12 +319,12 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value did not parse.
     pub async fn training_settings(&self, org: OrgId) -> Result<TrainingSettings> {
-        let row: Option<(String, i64)> = db_run!(self, |p| sqlx::query_as(
-            "SELECT reminder_offsets, fiscal_start_month FROM training_settings WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_optional(p)
-        .await?);
+        let row: Option<(String, i64)> = fetch!(
+            self,
+            query_as.fetch_optional,
+            "SELECT reminder_offsets, fiscal_start_month FROM training_settings WHERE org_id = $1",
+            org.as_uuid()
+        );
         let Some((offsets, month)) = row else { return Ok(TrainingSettings::default()) };
         Ok(TrainingSettings {
             offsets: parse_offsets(&offsets).map_err(|_| StorageError::corrupt("reminder offsets", &offsets))?,
@@ -373,13 +371,13 @@ impl Db {
     /// The database failed.
     pub async fn orgs_with_assignments(&self, after: Option<OrgId>, limit: i64) -> Result<Vec<OrgId>> {
         let after = after.map_or(Uuid::nil(), |o| o.as_uuid());
-        let ids: Vec<Uuid> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT DISTINCT org_id FROM training_assignments WHERE org_id > $1 ORDER BY org_id LIMIT $2"
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(p)
-        .await?);
+        let ids: Vec<Uuid> = fetch!(
+            self,
+            query_scalar.fetch_all,
+            "SELECT DISTINCT org_id FROM training_assignments WHERE org_id > $1 ORDER BY org_id LIMIT $2",
+            after,
+            limit
+        );
         Ok(ids.into_iter().map(OrgId::from_uuid).collect())
     }
 
@@ -476,14 +474,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn completions_of(&self, org: OrgId, user: UserId) -> Result<Vec<(String, OffsetDateTime)>> {
-        let rows: Vec<CompletionRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<CompletionRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT course_id, issued_at FROM certificates \
-             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL ORDER BY issued_at"
-        )
-        .bind(org.as_uuid())
-        .bind(user.as_uuid())
-        .fetch_all(p)
-        .await?);
+             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL ORDER BY issued_at",
+            org.as_uuid(),
+            user.as_uuid()
+        );
         Ok(rows.into_iter().map(|r| (r.course_id, from_micros(r.issued_at))).collect())
     }
 

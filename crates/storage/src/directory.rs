@@ -276,7 +276,7 @@ impl Db {
     /// The database failed or holds an entry that does not parse.
     pub async fn directory(&self) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL");
-        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = fetch!(self, query_as.fetch_all, &sql);
         rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
     }
 
@@ -286,7 +286,7 @@ impl Db {
     /// As [`Db::directory`].
     pub async fn removed_directory(&self) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NOT NULL ORDER BY e.removed_at DESC");
-        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = fetch!(self, query_as.fetch_all, &sql);
         rows.into_iter().map(entry_of).collect()
     }
 
@@ -297,7 +297,7 @@ impl Db {
     /// As [`Db::directory`].
     pub async fn directory_for(&self, country: &str) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL AND e.country IN ($1, 'EU', 'INT')");
-        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(country).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = fetch!(self, query_as.fetch_all, &sql, country);
         rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
     }
 
@@ -309,7 +309,7 @@ impl Db {
     /// As [`Db::directory`].
     pub async fn public_directory_for(&self, country: &str) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL AND e.public AND e.country IN ($1, 'EU', 'INT')");
-        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(country).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = fetch!(self, query_as.fetch_all, &sql, country);
         let entries = rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>()?;
         Ok(sorted(entries.into_iter().filter(|s| s.entry.public).collect()))
     }
@@ -320,7 +320,7 @@ impl Db {
     /// [`StorageError::NotFound`]; the database failed.
     pub async fn directory_entry(&self, id: DirectoryEntryId) -> Result<StoredEntry> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.id = $1");
-        let row: EntryRow = db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_one(p).await?);
+        let row: EntryRow = fetch!(self, query_as.fetch_one, &sql, id.as_uuid());
         entry_of(row)
     }
 
@@ -481,7 +481,7 @@ impl Db {
     /// The database failed.
     pub async fn directory_history(&self, id: DirectoryEntryId) -> Result<Vec<DirectoryChange>> {
         let sql = format!("{CHANGE_COLUMNS} WHERE h.entry_id = $1 ORDER BY h.version DESC");
-        let rows: Vec<ChangeRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_all(p).await?);
+        let rows: Vec<ChangeRow> = fetch!(self, query_as.fetch_all, &sql, id.as_uuid());
         rows.into_iter().map(change_of).collect()
     }
 
@@ -491,7 +491,7 @@ impl Db {
     /// The database failed.
     pub async fn directory_changes(&self, limit: i64) -> Result<Vec<DirectoryChange>> {
         let sql = format!("{CHANGE_COLUMNS} ORDER BY h.at DESC, h.id DESC LIMIT $1");
-        let rows: Vec<ChangeRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(limit).fetch_all(p).await?);
+        let rows: Vec<ChangeRow> = fetch!(self, query_as.fetch_all, &sql, limit);
         rows.into_iter().map(change_of).collect()
     }
 }

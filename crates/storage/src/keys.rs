@@ -359,7 +359,7 @@ impl Db {
         let sql = format!(
             "SELECT {ROTATION_COLUMNS} FROM key_rotations WHERE finished_at IS NULL ORDER BY started_at LIMIT 1"
         );
-        let row: Option<RotationRow> = db_run!(self, |p| sqlx::query_as(&sql).fetch_optional(p).await?);
+        let row: Option<RotationRow> = fetch!(self, query_as.fetch_optional, &sql);
         row.map(KeyRotation::try_from).transpose()
     }
 
@@ -369,7 +369,7 @@ impl Db {
     /// [`StorageError::NotFound`]; the database failed.
     pub async fn key_rotation(&self, id: Uuid) -> Result<KeyRotation> {
         let sql = format!("SELECT {ROTATION_COLUMNS} FROM key_rotations WHERE id = $1");
-        let row: RotationRow = db_run!(self, |p| sqlx::query_as(&sql).bind(id).fetch_one(p).await?);
+        let row: RotationRow = fetch!(self, query_as.fetch_one, &sql, id);
         row.try_into()
     }
 
@@ -432,13 +432,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn rotation_cursor(&self, rotation: Uuid, column: &SealedColumn) -> Result<(Uuid, bool)> {
-        let row: Option<(Uuid, bool)> = db_run!(self, |p| sqlx::query_as(
-            "SELECT after_id, done FROM key_rotation_cursors WHERE rotation_id = $1 AND sealed_column = $2"
-        )
-        .bind(rotation)
-        .bind(column.name)
-        .fetch_optional(p)
-        .await?);
+        let row: Option<(Uuid, bool)> = fetch!(
+            self,
+            query_as.fetch_optional,
+            "SELECT after_id, done FROM key_rotation_cursors WHERE rotation_id = $1 AND sealed_column = $2",
+            rotation,
+            column.name
+        );
         Ok(row.unwrap_or((Uuid::nil(), false)))
     }
 
@@ -464,9 +464,7 @@ impl Db {
     /// The database failed.
     pub async fn org_key_generations(&self) -> Result<HashMap<OrgId, u32>> {
         let rows: Vec<(Uuid, i64)> =
-            db_run!(self, |p| sqlx::query_as("SELECT id, key_generation FROM organisations WHERE key_generation > 0")
-                .fetch_all(p)
-                .await?);
+            fetch!(self, query_as.fetch_all, "SELECT id, key_generation FROM organisations WHERE key_generation > 0");
         rows.into_iter()
             .map(|(id, g)| {
                 let g = u32::try_from(g).map_err(|_| StorageError::corrupt("key generation", &g.to_string()))?;
@@ -480,10 +478,8 @@ impl Db {
     /// # Errors
     /// [`StorageError::NotFound`]; the database failed.
     pub async fn org_key_generation(&self, org: OrgId) -> Result<u32> {
-        let (g,): (i64,) = db_run!(self, |p| sqlx::query_as("SELECT key_generation FROM organisations WHERE id = $1")
-            .bind(org.as_uuid())
-            .fetch_one(p)
-            .await?);
+        let (g,): (i64,) =
+            fetch!(self, query_as.fetch_one, "SELECT key_generation FROM organisations WHERE id = $1", org.as_uuid());
         u32::try_from(g).map_err(|_| StorageError::corrupt("key generation", &g.to_string()))
     }
 
@@ -500,8 +496,7 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<(Uuid, String)> {
         const SELECT: &str = "SELECT id, sealed FROM derived_secrets WHERE label = $1";
-        let found: Option<(Uuid, String)> =
-            db_run!(self, |p| sqlx::query_as(SELECT).bind(label).fetch_optional(p).await?);
+        let found: Option<(Uuid, String)> = fetch!(self, query_as.fetch_optional, SELECT, label);
         if let Some(found) = found {
             return Ok(found);
         }
@@ -516,6 +511,6 @@ impl Db {
             &sealed,
             to_micros(now),
         );
-        Ok(db_run!(self, |p| sqlx::query_as(SELECT).bind(label).fetch_one(p).await?))
+        Ok(fetch!(self, query_as.fetch_one, SELECT, label))
     }
 }

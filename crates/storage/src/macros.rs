@@ -75,11 +75,13 @@ macro_rules! audited_one_row {
     };
 }
 
-/// Every row of one query with these values on `db`'s pool (either engine), as the
-/// type the caller asks for.
-macro_rules! fetch_all {
-    ($db:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
-        db_run!($db, |p| sqlx::query_as($sql)$(.bind($bind))*.fetch_all(p).await?)
+/// Read with one query on `db`'s pool (either engine): `$ctor` is `query_as` (rows)
+/// or `query_scalar` (one column), `$how` is `fetch_all`, `fetch_one` or
+/// `fetch_optional`; the type read is the one the caller asks for.
+/// `fetch!(self, query_as.fetch_optional, "SELECT … WHERE org_id = $1 AND id = $2", org.as_uuid(), id)`
+macro_rules! fetch {
+    ($db:expr, $ctor:ident . $how:ident, $sql:expr $(, $bind:expr)* $(,)?) => {
+        db_run!($db, |p| sqlx::$ctor($sql)$(.bind($bind))*.$how(p).await?)
     };
 }
 

@@ -107,10 +107,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn referral_webhook(&self, org: OrgId) -> Result<Option<String>> {
-        Ok(db_run!(self, |p| sqlx::query_scalar("SELECT webhook_url FROM org_referral_hooks WHERE org_id = $1")
-            .bind(org.as_uuid())
-            .fetch_optional(p)
-            .await?))
+        Ok(fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT webhook_url FROM org_referral_hooks WHERE org_id = $1",
+            org.as_uuid()
+        ))
     }
 
     /// Up to `limit` deliveries that may be sent now (pending, not leased, their
@@ -120,15 +122,15 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value does not read back.
     pub async fn due_referral_deliveries(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<HookDelivery>> {
-        let rows: Vec<DueRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<DueRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT d.id, d.org_id, d.referral_id, d.event, d.attempts, h.webhook_url, h.webhook_secret \
              FROM referral_deliveries d JOIN org_referral_hooks h ON h.org_id = d.org_id \
-             WHERE d.state = 'pending' AND d.lease_until <= $1 ORDER BY d.lease_until, d.id LIMIT $2"
-        )
-        .bind(to_micros(now))
-        .bind(limit)
-        .fetch_all(p)
-        .await?);
+             WHERE d.state = 'pending' AND d.lease_until <= $1 ORDER BY d.lease_until, d.id LIMIT $2",
+            to_micros(now),
+            limit
+        );
         rows.into_iter()
             .map(|r| {
                 Ok(HookDelivery {
@@ -159,15 +161,15 @@ impl Db {
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
     ) -> Result<Option<i64>> {
-        Ok(db_run!(self, |p| sqlx::query_scalar(
+        Ok(fetch!(
+            self,
+            query_scalar.fetch_optional,
             "UPDATE referral_deliveries SET lease_until = $1, attempts = attempts + 1 \
-             WHERE id = $2 AND state = 'pending' AND lease_until <= $3 RETURNING attempts"
-        )
-        .bind(to_micros(lease_until))
-        .bind(id)
-        .bind(to_micros(now))
-        .fetch_optional(p)
-        .await?))
+             WHERE id = $2 AND state = 'pending' AND lease_until <= $3 RETURNING attempts",
+            to_micros(lease_until),
+            id,
+            to_micros(now)
+        ))
     }
 
     /// A claimed delivery was accepted by the receiver: it is never sent again.
@@ -224,15 +226,15 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value does not read back.
     pub async fn referral_dead_letters(&self, org: OrgId) -> Result<Vec<DeadLetter>> {
-        let rows: Vec<DeadRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<DeadRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT d.id, d.referral_id, r.reference, d.event, d.attempts, d.created_at, d.dead_at, d.last_error \
              FROM referral_deliveries d JOIN referrals f ON f.id = d.referral_id JOIN reports r ON r.id = f.report_id \
-             WHERE d.org_id = $1 AND d.state = 'dead' ORDER BY d.dead_at DESC, d.id LIMIT $2"
-        )
-        .bind(org.as_uuid())
-        .bind(MAX_DEAD_LETTERS)
-        .fetch_all(p)
-        .await?);
+             WHERE d.org_id = $1 AND d.state = 'dead' ORDER BY d.dead_at DESC, d.id LIMIT $2",
+            org.as_uuid(),
+            MAX_DEAD_LETTERS
+        );
         rows.into_iter()
             .map(|r| {
                 Ok(DeadLetter {
@@ -269,7 +271,7 @@ impl Db {
              COALESCE(SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), 0) AS dead \
              FROM {table} WHERE org_id = $1"
         );
-        Ok(db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_one(p).await?))
+        Ok(fetch!(self, query_as.fetch_one, &sql, org.as_uuid()))
     }
 
     /// Send one of the organisation's dead letters again: pending from `now`, with a

@@ -102,14 +102,14 @@ impl Db {
     /// # Errors
     /// The database failed; a stored period is corrupt.
     pub async fn retention_policy(&self, org: OrgId) -> Result<RetentionPolicy> {
-        let row: Option<PolicyRow> = db_run!(self, |p| sqlx::query_as(
+        let row: Option<PolicyRow> = fetch!(
+            self,
+            query_as.fetch_optional,
             "SELECT met_on_arrival_days, referred_to_ngo_days, no_action_innocent_days, \
              insufficient_information_days, other_days, tips_days, training_days, certificates_days, audit_days \
-             FROM org_retention WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_optional(p)
-        .await?);
+             FROM org_retention WHERE org_id = $1",
+            org.as_uuid()
+        );
         let Some(r) = row else { return Ok(RetentionPolicy::default()) };
         Ok(RetentionPolicy {
             met_on_arrival: days(r.met_on_arrival_days)?,
@@ -199,13 +199,7 @@ impl Db {
     /// The database failed.
     pub async fn due_purges(&self, now: OffsetDateTime, after: Option<&DuePurge>, limit: i64) -> Result<Vec<DuePurge>> {
         let (key, id) = after.map_or((i64::MIN, Uuid::nil()), |d| (to_micros(d.due_at), d.id));
-        let rows: Vec<DueRow> = db_run!(self, |p| sqlx::query_as(DUE)
-            .bind(to_micros(now))
-            .bind(key)
-            .bind(id)
-            .bind(limit)
-            .fetch_all(p)
-            .await?);
+        let rows: Vec<DueRow> = fetch!(self, query_as.fetch_all, DUE, to_micros(now), key, id, limit);
         rows.into_iter().map(DuePurge::try_from).collect()
     }
 
@@ -296,17 +290,17 @@ impl Db {
         now: OffsetDateTime,
         until: OffsetDateTime,
     ) -> Result<bool> {
-        let got: Option<Uuid> = db_run!(self, |p| sqlx::query_scalar(
+        let got: Option<Uuid> = fetch!(
+            self,
+            query_scalar.fetch_optional,
             "INSERT INTO job_leases (name, holder, lease_until) VALUES ($1, $2, $3) \
              ON CONFLICT (name) DO UPDATE SET holder = $2, lease_until = $3 \
-             WHERE job_leases.lease_until <= $4 OR job_leases.holder = $2 RETURNING holder"
-        )
-        .bind(name)
-        .bind(holder)
-        .bind(to_micros(until))
-        .bind(to_micros(now))
-        .fetch_optional(p)
-        .await?);
+             WHERE job_leases.lease_until <= $4 OR job_leases.holder = $2 RETURNING holder",
+            name,
+            holder,
+            to_micros(until),
+            to_micros(now)
+        );
         Ok(got == Some(holder))
     }
 
@@ -324,8 +318,6 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn purged_cases(&self) -> Result<i64> {
-        Ok(db_run!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE purged_at IS NOT NULL")
-            .fetch_one(p)
-            .await?))
+        Ok(fetch!(self, query_scalar.fetch_one, "SELECT COUNT(*) FROM reports WHERE purged_at IS NOT NULL"))
     }
 }

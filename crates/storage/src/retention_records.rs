@@ -135,9 +135,7 @@ impl Db {
 
     /// The ids of every case under legal hold, as text (as audit entries name them).
     async fn held_case_ids(&self) -> Result<Vec<String>> {
-        let ids: Vec<Uuid> = db_run!(self, |p| sqlx::query_scalar("SELECT id FROM reports WHERE hold_at IS NOT NULL")
-            .fetch_all(p)
-            .await?);
+        let ids: Vec<Uuid> = fetch!(self, query_scalar.fetch_all, "SELECT id FROM reports WHERE hold_at IS NOT NULL");
         Ok(ids.into_iter().map(|u| u.to_string()).collect())
     }
 
@@ -201,7 +199,7 @@ impl Db {
     /// The database failed.
     pub async fn certificates_due_by_org(&self, now: OffsetDateTime) -> Result<Vec<(OrgId, OffsetDateTime)>> {
         let sql = format!("SELECT c.org_id, MIN(c.issued_at) {CERTIFICATES_DUE} GROUP BY c.org_id ORDER BY c.org_id");
-        let rows: Vec<(Uuid, i64)> = db_run!(self, |p| sqlx::query_as(&sql).bind(to_micros(now)).fetch_all(p).await?);
+        let rows: Vec<(Uuid, i64)> = fetch!(self, query_as.fetch_all, &sql, to_micros(now));
         Ok(rows.into_iter().map(|(o, at)| (OrgId::from_uuid(o), from_micros(at))).collect())
     }
 
@@ -256,13 +254,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn certificate_tombstone(&self, code: &str) -> Result<Option<CertificateTombstone>> {
-        let row: Option<(String, i64, i64, i64)> = db_run!(self, |p| sqlx::query_as(
+        let row: Option<(String, i64, i64, i64)> = fetch!(
+            self,
+            query_as.fetch_optional,
             "SELECT course_id, issued_at, valid_until, purged_at FROM certificates \
-             WHERE code = $1 AND purged_at IS NOT NULL"
-        )
-        .bind(code)
-        .fetch_optional(p)
-        .await?);
+             WHERE code = $1 AND purged_at IS NOT NULL",
+            code
+        );
         Ok(row.map(|(course_id, issued, until, purged)| CertificateTombstone {
             course_id,
             issued_at: from_micros(issued),
@@ -336,13 +334,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn frozen_compliance_year(&self, org: OrgId, year: i32) -> Result<Option<String>> {
-        Ok(db_run!(self, |p| sqlx::query_scalar(
-            "SELECT figures FROM compliance_years WHERE org_id = $1 AND fiscal_year = $2"
-        )
-        .bind(org.as_uuid())
-        .bind(i64::from(year))
-        .fetch_optional(p)
-        .await?))
+        Ok(fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT figures FROM compliance_years WHERE org_id = $1 AND fiscal_year = $2",
+            org.as_uuid(),
+            i64::from(year)
+        ))
     }
 
     /// Freeze a past fiscal year's compliance figures (the first freeze stands).

@@ -327,24 +327,27 @@ impl Db {
             StatsScope::Org(org) => {
                 let o = org.as_uuid();
                 (
-                    fetch_all!(
+                    fetch!(
                         self,
+                        query_as.fetch_all,
                         "SELECT month, course_id, role, people FROM stats_training \
                          WHERE org_id = $1 AND month BETWEEN $2 AND $3 AND people <> 0",
                         o,
                         from,
                         to
                     ),
-                    fetch_all!(
+                    fetch!(
                         self,
+                        query_as.fetch_all,
                         "SELECT month, route_region, reports, escalated FROM stats_reports \
                          WHERE org_id = $1 AND month BETWEEN $2 AND $3",
                         o,
                         from,
                         to
                     ),
-                    fetch_all!(
+                    fetch!(
                         self,
+                        query_as.fetch_all,
                         "SELECT month, sign, reports, escalated FROM stats_signs \
                          WHERE org_id = $1 AND month BETWEEN $2 AND $3",
                         o,
@@ -354,23 +357,26 @@ impl Db {
                 )
             }
             StatsScope::Platform => (
-                fetch_all!(
+                fetch!(
                     self,
+                    query_as.fetch_all,
                     "SELECT month, course_id, role, CAST(SUM(people) AS BIGINT) AS people FROM stats_training \
                      WHERE month BETWEEN $1 AND $2 GROUP BY month, course_id, role HAVING SUM(people) <> 0",
                     from,
                     to
                 ),
-                fetch_all!(
+                fetch!(
                     self,
+                    query_as.fetch_all,
                     "SELECT month, route_region, CAST(SUM(reports) AS BIGINT) AS reports, \
                      CAST(SUM(escalated) AS BIGINT) AS escalated FROM stats_reports \
                      WHERE month BETWEEN $1 AND $2 GROUP BY month, route_region",
                     from,
                     to
                 ),
-                fetch_all!(
+                fetch!(
                     self,
+                    query_as.fetch_all,
                     "SELECT month, sign, CAST(SUM(reports) AS BIGINT) AS reports, \
                      CAST(SUM(escalated) AS BIGINT) AS escalated FROM stats_signs \
                      WHERE month BETWEEN $1 AND $2 GROUP BY month, sign",
@@ -396,14 +402,14 @@ impl Db {
                      WHERE (org_id = $1 OR recipient_org_id = $1) AND created_at >= $2 AND created_at < $3 \
                      GROUP BY 1, 2, 3"
                 );
-                db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(start).bind(end).fetch_all(p).await?)
+                fetch!(self, query_as.fetch_all, &sql, org.as_uuid(), start, end)
             }
             StatsScope::Platform => {
                 let sql = format!(
                     "SELECT created_at / {DAY_MICROS} AS day, recipient_kind, {OUTCOME_SQL} AS outcome, \
                      COUNT(*) AS referrals FROM referrals WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2, 3"
                 );
-                db_run!(self, |p| sqlx::query_as(&sql).bind(start).bind(end).fetch_all(p).await?)
+                fetch!(self, query_as.fetch_all, &sql, start, end)
             }
         };
         let mut months: BTreeMap<(i64, String, String), i64> = BTreeMap::new();
@@ -427,8 +433,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn statistics_built(&self) -> Result<bool> {
-        let built: bool =
-            db_run!(self, |p| sqlx::query_scalar("SELECT built FROM stats_state WHERE id = 1").fetch_one(p).await?);
+        let built: bool = fetch!(self, query_scalar.fetch_one, "SELECT built FROM stats_state WHERE id = 1");
         Ok(built)
     }
 

@@ -109,12 +109,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn org_airports(&self, org: OrgId) -> Result<Vec<String>> {
-        let rows: Vec<String> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT airport FROM org_airports WHERE org_id = $1 ORDER BY airport"
-        )
-        .bind(org.as_uuid())
-        .fetch_all(p)
-        .await?);
+        let rows: Vec<String> = fetch!(
+            self,
+            query_scalar.fetch_all,
+            "SELECT airport FROM org_airports WHERE org_id = $1 ORDER BY airport",
+            org.as_uuid()
+        );
         Ok(rows)
     }
 
@@ -155,10 +155,7 @@ impl Db {
     /// The database failed.
     pub async fn covering_org(&self, airport: &str) -> Result<Option<OrgId>> {
         let id: Option<Uuid> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT org_id FROM org_airports WHERE airport = $1")
-                .bind(airport)
-                .fetch_optional(p)
-                .await?);
+            fetch!(self, query_scalar.fetch_optional, "SELECT org_id FROM org_airports WHERE airport = $1", airport);
         Ok(id.map(OrgId::from_uuid))
     }
 
@@ -170,7 +167,7 @@ impl Db {
     /// name; the database failed.
     pub async fn public_desk(&self, now: OffsetDateTime) -> Result<OrgId> {
         let find = "SELECT id FROM organisations WHERE public_desk";
-        let found: Option<Uuid> = db_run!(self, |p| sqlx::query_scalar(find).fetch_optional(p).await?);
+        let found: Option<Uuid> = fetch!(self, query_scalar.fetch_optional, find);
         if let Some(id) = found {
             return Ok(OrgId::from_uuid(id));
         }
@@ -205,11 +202,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn is_public_desk(&self, org: OrgId) -> Result<bool> {
-        let v: Option<bool> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT public_desk FROM organisations WHERE id = $1")
-                .bind(org.as_uuid())
-                .fetch_optional(p)
-                .await?);
+        let v: Option<bool> = fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT public_desk FROM organisations WHERE id = $1",
+            org.as_uuid()
+        );
         Ok(v.unwrap_or(false))
     }
 
@@ -259,12 +257,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn tips_by_lookup(&self, lookup: i64) -> Result<Vec<TipKey>> {
-        let rows: Vec<KeyRow> = db_run!(self, |p| sqlx::query_as(
-            "SELECT org_id, report_id, receipt_hash FROM tips WHERE lookup = $1 ORDER BY report_id LIMIT 16"
-        )
-        .bind(lookup)
-        .fetch_all(p)
-        .await?);
+        let rows: Vec<KeyRow> = fetch!(
+            self,
+            query_as.fetch_all,
+            "SELECT org_id, report_id, receipt_hash FROM tips WHERE lookup = $1 ORDER BY report_id LIMIT 16",
+            lookup
+        );
         Ok(rows
             .into_iter()
             .map(|r| TipKey {
@@ -280,12 +278,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn tip_seen(&self, org: OrgId, report: Uuid) -> Result<Option<String>> {
-        let v: Option<String> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT seen FROM tips WHERE org_id = $1 AND report_id = $2")
-                .bind(org.as_uuid())
-                .bind(report)
-                .fetch_optional(p)
-                .await?);
+        let v: Option<String> = fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT seen FROM tips WHERE org_id = $1 AND report_id = $2",
+            org.as_uuid(),
+            report
+        );
         Ok(v)
     }
 
@@ -294,14 +293,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn tip_messages(&self, org: OrgId, report: Uuid) -> Result<Vec<TipMessage>> {
-        let rows: Vec<MessageRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<MessageRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT id, at, from_desk, actor_id, sealed, wrapped_key FROM tip_messages \
-             WHERE org_id = $1 AND report_id = $2 ORDER BY at, id"
-        )
-        .bind(org.as_uuid())
-        .bind(report)
-        .fetch_all(p)
-        .await?);
+             WHERE org_id = $1 AND report_id = $2 ORDER BY at, id",
+            org.as_uuid(),
+            report
+        );
         Ok(rows
             .into_iter()
             .map(|r| TipMessage {

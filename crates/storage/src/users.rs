@@ -344,12 +344,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn count_platform_admins(&self) -> Result<i64> {
-        let n: i64 = db_run!(self, |p| sqlx::query_scalar(
+        let n: i64 = fetch!(
+            self,
+            query_scalar.fetch_one,
             "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
              WHERE r.role = 'platform_admin' AND u.active"
-        )
-        .fetch_one(p)
-        .await?);
+        );
         Ok(n)
     }
 
@@ -422,13 +422,7 @@ impl Db {
     /// Set one text column of one of `org`'s users; `sql` names the column and binds
     /// the value, the organisation and the user as `$1`, `$2`, `$3`.
     pub(crate) async fn set_user_text(&self, sql: &'static str, org: OrgId, user: UserId, value: &str) -> Result<()> {
-        db_run!(self, |p| sqlx::query(sql)
-            .bind(value)
-            .bind(org.as_uuid())
-            .bind(user.as_uuid())
-            .execute(p)
-            .await?
-            .rows_affected());
+        exec!(self, sql, value, org.as_uuid(), user.as_uuid());
         Ok(())
     }
 

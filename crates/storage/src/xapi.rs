@@ -140,13 +140,13 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value does not read back.
     pub async fn xapi_settings(&self, org: OrgId) -> Result<Option<XapiSettings>> {
-        let row: Option<SettingsRow> = db_run!(self, |p| sqlx::query_as(
+        let row: Option<SettingsRow> = fetch!(
+            self,
+            query_as.fetch_optional,
             "SELECT enabled, endpoint, auth_key, auth_secret, actor_form, home_page, activity_base \
-             FROM org_xapi WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_optional(p)
-        .await?);
+             FROM org_xapi WHERE org_id = $1",
+            org.as_uuid()
+        );
         row.map(|r| {
             Ok(XapiSettings {
                 enabled: r.enabled,
@@ -223,14 +223,14 @@ impl Db {
             to_micros(now),
             limit
         );
-        let rows: Vec<BatchRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<BatchRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT s.id, s.org_id, s.body, s.attempts, x.endpoint, x.auth_key, x.auth_secret \
              FROM xapi_statements s JOIN org_xapi x ON x.org_id = s.org_id \
-             WHERE s.lease_token = $1 AND s.state = 'pending' ORDER BY s.created_at, s.id"
-        )
-        .bind(token)
-        .fetch_all(p)
-        .await?);
+             WHERE s.lease_token = $1 AND s.state = 'pending' ORDER BY s.created_at, s.id",
+            token
+        );
         let Some(first) = rows.first() else { return Ok(None) };
         Ok(Some(XapiBatch {
             token,
@@ -314,14 +314,14 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value does not read back.
     pub async fn xapi_dead_letters(&self, org: OrgId) -> Result<Vec<XapiDeadLetter>> {
-        let rows: Vec<DeadRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<DeadRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT id, verb, attempts, created_at, dead_at, last_error FROM xapi_statements \
-             WHERE org_id = $1 AND state = 'dead' ORDER BY dead_at DESC, id LIMIT $2"
-        )
-        .bind(org.as_uuid())
-        .bind(crate::MAX_DEAD_LETTERS)
-        .fetch_all(p)
-        .await?);
+             WHERE org_id = $1 AND state = 'dead' ORDER BY dead_at DESC, id LIMIT $2",
+            org.as_uuid(),
+            crate::MAX_DEAD_LETTERS
+        );
         rows.into_iter()
             .map(|r| {
                 Ok(XapiDeadLetter {

@@ -1922,23 +1922,6 @@ async fn ngo(db: &Db, name: &str) -> OrgId {
         .unwrap()
 }
 
-fn new_referral(report_id: uuid::Uuid, to: OrgId) -> sightline_storage::NewReferral {
-    use sightline_domain::referral::{Consent, LawfulBasis, Profile, RecipientKind, ReferralReason};
-    sightline_storage::NewReferral {
-        id: uuid::Uuid::now_v7(),
-        report_id,
-        recipient: sightline_storage::Recipient::Org(to),
-        recipient_name: "Demo NGO".into(),
-        recipient_kind: RecipientKind::Ngo,
-        consent: Consent::Given,
-        lawful_basis: LawfulBasis::Consent,
-        reason: ReferralReason::AdditionalServicesRequired,
-        profile: Profile::Ngo,
-        gate_override: None,
-        sealed: (vec![7; 40], vec![8; 72]),
-    }
-}
-
 /// Both sides of a referral: an airline (`a`) with a crew member and a desk analyst,
 /// and an NGO (`n`) with a caseworker holding `worker_roles`.
 struct Referring {
@@ -1958,23 +1941,6 @@ async fn referring(db: &Db, worker_roles: &[Role]) -> Referring {
     Referring { a, n, crew, desk, worker }
 }
 
-/// A caseworker's step to `to` with this note in the case's history: no support
-/// recorded, no message, no hand-over.
-fn referral_step<'a>(
-    to: sightline_domain::referral::ReferralStatus,
-    case_note: &str,
-    actor: UserId,
-) -> sightline_storage::ReferralStep<'a> {
-    sightline_storage::ReferralStep {
-        to,
-        support: None,
-        message: None,
-        case_note: case_note.into(),
-        hand_over: false,
-        actor,
-    }
-}
-
 async fn referrals_are_read_only_by_their_two_organisations_and_hand_the_case_over(db: &Db) {
     use sightline_domain::referral::{ReferralStatus, Support};
     use sightline_storage::{NewReferralMessage, ReferralStep};
@@ -1982,7 +1948,7 @@ async fn referrals_are_read_only_by_their_two_organisations_and_hand_the_case_ov
     let b = org(db, "Airline B").await;
     let id = reported(db, a, crew, 1).await;
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
-    let r = new_referral(id, n);
+    let r = testing::referral(id, n);
     // Another organisation cannot refer this organisation's case.
     assert!(matches!(db.create_referral(b, &r, desk, &made, NOW).await, Err(StorageError::NotFound)));
     db.create_referral(a, &r, desk, &made, NOW).await.unwrap();
@@ -2006,19 +1972,20 @@ async fn referrals_are_read_only_by_their_two_organisations_and_hand_the_case_ov
 
     // The partner's steps: the referring desk cannot take them; versions guard them.
     let audit = NewAuditEntry::new(AuditAction::ReferralUpdated).org(n).actor(worker);
-    let ack = referral_step(ReferralStatus::Acknowledged, "acknowledged", worker);
+    let ack = testing::referral_step(ReferralStatus::Acknowledged, "acknowledged", worker);
     assert!(matches!(db.referral_step(a, r.id, 1, &ack, &audit, NOW).await, Err(StorageError::NotFound)));
     let v2 = db.referral_step(n, r.id, 1, &ack, &audit, NOW + Duration::minutes(1)).await.unwrap();
     assert!(matches!(
         db.referral_step(n, r.id, 1, &ack, &audit, NOW).await,
         Err(StorageError::Conflict { field: "version" })
     ));
-    let accept = ReferralStep { hand_over: true, ..referral_step(ReferralStatus::Accepted, "accepted", worker) };
+    let accept =
+        ReferralStep { hand_over: true, ..testing::referral_step(ReferralStatus::Accepted, "accepted", worker) };
     let v3 = db.referral_step(n, r.id, v2, &accept, &audit, NOW + Duration::minutes(2)).await.unwrap();
     let support = [Support::Shelter, Support::Medical];
     let record = ReferralStep {
         support: Some(&support),
-        ..referral_step(ReferralStatus::Accepted, "support: shelter medical", worker)
+        ..testing::referral_step(ReferralStatus::Accepted, "support: shelter medical", worker)
     };
     db.referral_step(n, r.id, v3, &record, &audit, NOW + Duration::minutes(3)).await.unwrap();
     let got = db.referral(a, r.id).await.unwrap();
@@ -2072,7 +2039,7 @@ async fn an_overdue_referral_is_claimed_once(db: &Db) {
     let mut ids = Vec::new();
     for i in 0..3u8 {
         let id = reported(db, a, crew, i + 1).await;
-        let r = new_referral(id, n);
+        let r = testing::referral(id, n);
         db.create_referral(a, &r, desk, &made, NOW + Duration::minutes(i64::from(i))).await.unwrap();
         ids.push(r.id);
     }
@@ -2102,7 +2069,7 @@ async fn an_overdue_referral_is_claimed_once(db: &Db) {
     assert_eq!(told[0].actor_id, None);
     // Acknowledged, it waits no more.
     let cw = user(db, n, "cw@ngo.example", &[Role::Caseworker]).await;
-    let step = referral_step(
+    let step = testing::referral_step(
         sightline_domain::referral::ReferralStatus::Acknowledged,
         "Partner acknowledged the referral",
         cw,
@@ -2316,13 +2283,16 @@ async fn partner_figures_and_referral_statistics_count_the_referrals(db: &Db) {
     let other = ngo(db, "Other NGO").await;
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
     let audit = NewAuditEntry::new(AuditAction::ReferralUpdated).org(n).actor(worker);
-    let step = |to, support: Option<&'static [Support]>| ReferralStep { support, ..referral_step(to, "step", worker) };
+    let step = |to, support: Option<&'static [Support]>| ReferralStep {
+        support,
+        ..testing::referral_step(to, "step", worker)
+    };
     // Five referrals to the NGO: one waiting, one declined, one accepted, one with
     // shelter recorded, one where the person declined support; one to another NGO.
     let mut ids = Vec::new();
     for i in 0..6u8 {
         let report_id = reported(db, a, crew, i + 1).await;
-        let r = new_referral(report_id, if i == 5 { other } else { n });
+        let r = testing::referral(report_id, if i == 5 { other } else { n });
         db.create_referral(a, &r, desk, &made, NOW).await.unwrap();
         ids.push(r.id);
     }
@@ -2375,9 +2345,9 @@ async fn referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_l
     // A referral to the partner with a webhook enqueues one delivery with it (same
     // transaction); one to a partner without a webhook enqueues none.
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
-    let r = new_referral(case, n);
+    let r = testing::referral(case, n);
     db.create_referral(a, &r, desk, &made, NOW).await.unwrap();
-    db.create_referral(a, &new_referral(case, quiet), desk, &made, NOW).await.unwrap();
+    db.create_referral(a, &testing::referral(case, quiet), desk, &made, NOW).await.unwrap();
     let due = db.due_referral_deliveries(NOW, 100).await.unwrap();
     assert_eq!(due.len(), 1);
     let d = due[0].clone();
@@ -2477,7 +2447,7 @@ async fn referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_l
 
     // Many waiting deliveries page through, oldest due first, each returned once.
     for i in 0..230 {
-        let r = new_referral(case, n);
+        let r = testing::referral(case, n);
         db.create_referral(a, &r, desk, &made, NOW + Duration::microseconds(i)).await.unwrap();
     }
     let mut seen = std::collections::BTreeSet::new();

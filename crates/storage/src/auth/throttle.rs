@@ -97,12 +97,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn login_failures(&self, email: &str, ip: &str, since: OffsetDateTime) -> Result<LoginFailures> {
-        let failures: Failures = db_run!(self, |p| sqlx::query_as(FAILURES)
-            .bind(email)
-            .bind(ip)
-            .bind(to_micros(since))
-            .fetch_one(p)
-            .await?);
+        let failures: Failures = fetch!(self, query_as.fetch_one, FAILURES, email, ip, to_micros(since));
         Ok(failures.into())
     }
 }

@@ -88,8 +88,7 @@ impl Db {
              JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id {ROLES_JOIN} \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active"
         );
-        let rows: Vec<LiveToken> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(hash).bind(to_micros(now)).fetch_all(p).await?);
+        let rows: Vec<LiveToken> = fetch!(self, query_as.fetch_all, &sql, hash, to_micros(now));
         let Some(scopes) = rows.first().map(|t| stored_scopes(&t.scopes)) else {
             return Ok(None);
         };
@@ -101,14 +100,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn list_api_tokens(&self, org: OrgId, user: UserId) -> Result<Vec<ApiTokenRecord>> {
-        let rows: Vec<TokenRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<TokenRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT id, name, created_at, expires_at, revoked_at, scopes FROM api_tokens \
-             WHERE org_id = $1 AND user_id = $2 ORDER BY created_at DESC"
-        )
-        .bind(org.as_uuid())
-        .bind(user.as_uuid())
-        .fetch_all(p)
-        .await?);
+             WHERE org_id = $1 AND user_id = $2 ORDER BY created_at DESC",
+            org.as_uuid(),
+            user.as_uuid()
+        );
         Ok(rows
             .into_iter()
             .map(|r| ApiTokenRecord {

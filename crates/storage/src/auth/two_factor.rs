@@ -105,12 +105,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn recovery_codes_left(&self, user: UserId) -> Result<i64> {
-        let n: i64 = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL"
-        )
-        .bind(user.as_uuid())
-        .fetch_one(p)
-        .await?);
+        let n: i64 = fetch!(
+            self,
+            query_scalar.fetch_one,
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+            user.as_uuid()
+        );
         Ok(n)
     }
 }

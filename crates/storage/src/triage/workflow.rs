@@ -98,12 +98,12 @@ impl Db {
     /// # Errors
     /// The database failed, or holds a value outside the allowed range.
     pub async fn escalation_lead(&self, org: OrgId) -> Result<EscalationLead> {
-        let minutes: Option<i64> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT escalate_before_landing FROM org_desk_settings WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_optional(p)
-        .await?);
+        let minutes: Option<i64> = fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT escalate_before_landing FROM org_desk_settings WHERE org_id = $1",
+            org.as_uuid()
+        );
         match minutes {
             None => Ok(EscalationLead::default()),
             Some(m) => EscalationLead::from_minutes(m)
