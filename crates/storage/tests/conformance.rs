@@ -1922,6 +1922,25 @@ async fn ngo(db: &Db, name: &str) -> OrgId {
         .unwrap()
 }
 
+/// A referral of report `report_id` to the organisation `to` (an NGO, "Demo NGO"),
+/// with the person's consent, its shared record already sealed.
+fn new_referral(report_id: uuid::Uuid, to: OrgId) -> sightline_storage::NewReferral {
+    use sightline_domain::referral::{Consent, LawfulBasis, Profile, RecipientKind, ReferralReason};
+    sightline_storage::NewReferral {
+        id: uuid::Uuid::now_v7(),
+        report_id,
+        recipient: sightline_storage::Recipient::Org(to),
+        recipient_name: "Demo NGO".into(),
+        recipient_kind: RecipientKind::Ngo,
+        consent: Consent::Given,
+        lawful_basis: LawfulBasis::Consent,
+        reason: ReferralReason::AdditionalServicesRequired,
+        profile: Profile::Ngo,
+        gate_override: None,
+        sealed: (vec![7; 40], vec![8; 72]),
+    }
+}
+
 /// Both sides of a referral: an airline (`a`) with a crew member and a desk analyst,
 /// and an NGO (`n`) with a caseworker holding `worker_roles`.
 struct Referring {
@@ -1948,7 +1967,7 @@ async fn referrals_are_read_only_by_their_two_organisations_and_hand_the_case_ov
     let b = org(db, "Airline B").await;
     let id = reported(db, a, crew, 1).await;
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
-    let r = testing::referral(id, n);
+    let r = new_referral(id, n);
     // Another organisation cannot refer this organisation's case.
     assert!(matches!(db.create_referral(b, &r, desk, &made, NOW).await, Err(StorageError::NotFound)));
     db.create_referral(a, &r, desk, &made, NOW).await.unwrap();
@@ -2039,7 +2058,7 @@ async fn an_overdue_referral_is_claimed_once(db: &Db) {
     let mut ids = Vec::new();
     for i in 0..3u8 {
         let id = reported(db, a, crew, i + 1).await;
-        let r = testing::referral(id, n);
+        let r = new_referral(id, n);
         db.create_referral(a, &r, desk, &made, NOW + Duration::minutes(i64::from(i))).await.unwrap();
         ids.push(r.id);
     }
@@ -2292,7 +2311,7 @@ async fn partner_figures_and_referral_statistics_count_the_referrals(db: &Db) {
     let mut ids = Vec::new();
     for i in 0..6u8 {
         let report_id = reported(db, a, crew, i + 1).await;
-        let r = testing::referral(report_id, if i == 5 { other } else { n });
+        let r = new_referral(report_id, if i == 5 { other } else { n });
         db.create_referral(a, &r, desk, &made, NOW).await.unwrap();
         ids.push(r.id);
     }
@@ -2345,9 +2364,9 @@ async fn referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_l
     // A referral to the partner with a webhook enqueues one delivery with it (same
     // transaction); one to a partner without a webhook enqueues none.
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
-    let r = testing::referral(case, n);
+    let r = new_referral(case, n);
     db.create_referral(a, &r, desk, &made, NOW).await.unwrap();
-    db.create_referral(a, &testing::referral(case, quiet), desk, &made, NOW).await.unwrap();
+    db.create_referral(a, &new_referral(case, quiet), desk, &made, NOW).await.unwrap();
     let due = db.due_referral_deliveries(NOW, 100).await.unwrap();
     assert_eq!(due.len(), 1);
     let d = due[0].clone();
@@ -2447,7 +2466,7 @@ async fn referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_l
 
     // Many waiting deliveries page through, oldest due first, each returned once.
     for i in 0..230 {
-        let r = testing::referral(case, n);
+        let r = new_referral(case, n);
         db.create_referral(a, &r, desk, &made, NOW + Duration::microseconds(i)).await.unwrap();
     }
     let mut seen = std::collections::BTreeSet::new();
