@@ -218,21 +218,20 @@ impl Db {
                 tx.rollback().await?;
                 return Err(StorageError::Conflict { field: "course" });
             }
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO training_assignments (id, org_id, course_id, position, base, due_days, recur_months, \
                  created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-            )
-            .bind(id)
-            .bind(org.as_uuid())
-            .bind(&t.course)
-            .bind(t.position.as_str())
-            .bind(t.base.as_deref())
-            .bind(i64::from(t.due_days))
-            .bind(i64::from(t.recur_months))
-            .bind(by.as_uuid())
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
+                id,
+                org.as_uuid(),
+                &t.course,
+                t.position.as_str(),
+                t.base.as_deref(),
+                i64::from(t.due_days),
+                i64::from(t.recur_months),
+                by.as_uuid(),
+                to_micros(now)
+            );
         });
         Ok(id)
     }
@@ -284,11 +283,12 @@ impl Db {
         let a = to_assignment(row.ok_or(StorageError::NotFound)?)?;
         let audit = assignment_audit(org, by, id, "removed", &a.terms);
         audited_tx!(self, &audit, now, |tx| {
-            sqlx::query("DELETE FROM training_reminders WHERE assignment_id = $1 AND org_id = $2")
-                .bind(id)
-                .bind(org.as_uuid())
-                .execute(&mut *tx)
-                .await?;
+            exec_in_tx!(
+                tx,
+                "DELETE FROM training_reminders WHERE assignment_id = $1 AND org_id = $2",
+                id,
+                org.as_uuid()
+            );
             one_row_or!(
                 tx,
                 StorageError::NotFound,

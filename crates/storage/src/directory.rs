@@ -188,41 +188,38 @@ impl Db {
                 if let Some((_, _, text, e)) = rows.iter().find(|r| &r.1 == key) {
                     if parse_body(old_body, *schema).is_ok_and(|old| old == **e) {
                         // Nothing new to say: only the shape is recorded.
-                        sqlx::query(
+                        exec_in_tx!(
+                            tx,
                             "UPDATE directory_entries SET body = $1, body_schema = 3, public = $2 WHERE id = $3",
-                        )
-                        .bind(text)
-                        .bind(e.public)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                            text,
+                            e.public,
+                            id
+                        );
                         continue;
                     }
-                    sqlx::query(
+                    exec_in_tx!(
+                        tx,
                         "UPDATE directory_entries SET country = $1, airport = $2, body = $3, body_schema = 3, \
                          version = $4, updated_at = $5, public = $6 WHERE id = $7",
-                    )
-                    .bind(&e.country)
-                    .bind(e.airport.as_deref())
-                    .bind(text)
-                    .bind(next)
-                    .bind(to_micros(now))
-                    .bind(e.public)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                        &e.country,
+                        e.airport.as_deref(),
+                        text,
+                        next,
+                        to_micros(now),
+                        e.public,
+                        id
+                    );
                     let why = Some(if *schema < 2 { CORRECTED } else { PUBLIC_FLAG });
                     history_in_tx!(tx, id, next, DirectoryChangeKind::Updated, text, why, None::<Uuid>, now);
                     changed += 1;
                 } else if *schema < 2 {
-                    sqlx::query(
+                    exec_in_tx!(
+                        tx,
                         "UPDATE directory_entries SET version = $1, updated_at = $2, removed_at = $2 WHERE id = $3",
-                    )
-                    .bind(next)
-                    .bind(to_micros(now))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                        next,
+                        to_micros(now),
+                        id
+                    );
                     let current: (String, i64) =
                         sqlx::query_as("SELECT body, body_schema FROM directory_entries WHERE id = $1")
                             .bind(id)
@@ -342,19 +339,18 @@ impl Db {
             .target("directory_entry", id)
             .detail(format!("created: {} ({})", entry.organisation, entry.country));
         audited_tx!(self, &audit, now, |tx| {
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO directory_entries (id, country, airport, body, version, created_at, updated_at, updated_by, \
                  body_schema, public) VALUES ($1, $2, $3, $4, 1, $5, $5, $6, 3, $7)",
-            )
-            .bind(id.as_uuid())
-            .bind(&entry.country)
-            .bind(entry.airport.as_deref())
-            .bind(&text)
-            .bind(to_micros(now))
-            .bind(actor.1.as_uuid())
-            .bind(entry.public)
-            .execute(&mut *tx)
-            .await?;
+                id.as_uuid(),
+                &entry.country,
+                entry.airport.as_deref(),
+                &text,
+                to_micros(now),
+                actor.1.as_uuid(),
+                entry.public
+            );
             history_in_tx!(
                 tx,
                 id.as_uuid(),

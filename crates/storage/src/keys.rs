@@ -330,21 +330,21 @@ impl Db {
                 n += done.rows_affected();
             }
             if let Some((rotation, after, finished)) = rotation {
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "UPDATE key_rotation_cursors SET after_id = $1, done = $2 \
                      WHERE rotation_id = $3 AND sealed_column = $4",
-                )
-                .bind(after)
-                .bind(finished)
-                .bind(rotation)
-                .bind(column.name)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("UPDATE key_rotations SET rewrapped = rewrapped + $1 WHERE id = $2")
-                    .bind(i64::try_from(n).unwrap_or(i64::MAX))
-                    .bind(rotation)
-                    .execute(&mut *tx)
-                    .await?;
+                    after,
+                    finished,
+                    rotation,
+                    column.name
+                );
+                exec_in_tx!(
+                    tx,
+                    "UPDATE key_rotations SET rewrapped = rewrapped + $1 WHERE id = $2",
+                    i64::try_from(n).unwrap_or(i64::MAX),
+                    rotation
+                );
             }
             tx.commit().await?;
             Ok(n)
@@ -383,17 +383,16 @@ impl Db {
     pub async fn start_key_rotation(&self, rotation: &KeyRotation, audit: &NewAuditEntry) -> Result<()> {
         let now = rotation.started_at;
         audited_tx!(self, audit, now, |tx| {
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO key_rotations (id, org_id, new_key_id, generation, started_at, finished_at, rewrapped) \
                  VALUES ($1, $2, $3, $4, $5, NULL, 0)",
-            )
-            .bind(rotation.id)
-            .bind(rotation.org.map(|o| o.as_uuid()))
-            .bind(&rotation.new_key_id)
-            .bind(i64::from(rotation.generation))
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
+                rotation.id,
+                rotation.org.map(|o| o.as_uuid()),
+                &rotation.new_key_id,
+                i64::from(rotation.generation),
+                to_micros(now)
+            );
             // Written first, then counted: a write opens the transaction, so SQLite waits
             // for a busy server instead of failing to upgrade a read.
             let (open,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM key_rotations WHERE finished_at IS NULL")
@@ -413,15 +412,14 @@ impl Db {
                 );
             }
             for c in SEALED_COLUMNS {
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "INSERT INTO key_rotation_cursors (rotation_id, sealed_column, after_id, done) \
                      VALUES ($1, $2, $3, FALSE)",
-                )
-                .bind(rotation.id)
-                .bind(c.name)
-                .bind(Uuid::nil())
-                .execute(&mut *tx)
-                .await?;
+                    rotation.id,
+                    c.name,
+                    Uuid::nil()
+                );
             }
         });
         Ok(())

@@ -22,17 +22,16 @@ use crate::{Db, Result, from_micros, to_micros};
 macro_rules! referral_hook_in_tx {
     ($tx:expr, $referral:expr, $event:expr, $now:expr) => {{
         let event: sightline_domain::delivery::HookEvent = $event;
-        sqlx::query(
+        exec_in_tx!(
+            $tx,
             "INSERT INTO referral_deliveries (id, org_id, referral_id, event, state, created_at, lease_until, attempts) \
              SELECT $1, h.org_id, f.id, $2, 'pending', $3, $3, 0 FROM referrals f \
              JOIN org_referral_hooks h ON h.org_id = f.recipient_org_id WHERE f.id = $4",
-        )
-        .bind(uuid::Uuid::now_v7())
-        .bind(event.as_str())
-        .bind($crate::to_micros($now))
-        .bind($referral)
-        .execute(&mut *$tx)
-        .await?;
+            uuid::Uuid::now_v7(),
+            event.as_str(),
+            $crate::to_micros($now),
+            $referral
+        );
     }};
 }
 

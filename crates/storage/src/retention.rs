@@ -219,7 +219,7 @@ impl Db {
             let mut tx = p.begin().await?;
             // Take the audit chain's lock first: concurrent purges queue here (and a
             // SQLite transaction writes before it reads, so it never has to upgrade).
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+            exec_in_tx!(tx, "UPDATE audit_head SET seq = seq WHERE id = 1");
             let rows: Vec<DueRow> = sqlx::query_as(DUE)
                 .bind(to_micros(now))
                 .bind(i64::MIN)
@@ -248,20 +248,20 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some((notes, messages)) = counts else { continue };
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "UPDATE case_events SET sealed = NULL, wrapped_key = NULL, reason = NULL, contact_reference = NULL \
                      WHERE org_id = $1 AND report_id = $2",
-                )
-                .bind(due.org.as_uuid())
-                .bind(due.id)
-                .execute(&mut *tx)
-                .await?;
+                    due.org.as_uuid(),
+                    due.id
+                );
                 for table in ["DELETE FROM tip_messages", "DELETE FROM tips"] {
-                    sqlx::query(&format!("{table} WHERE org_id = $1 AND report_id = $2"))
-                        .bind(due.org.as_uuid())
-                        .bind(due.id)
-                        .execute(&mut *tx)
-                        .await?;
+                    exec_in_tx!(
+                        tx,
+                        &format!("{table} WHERE org_id = $1 AND report_id = $2"),
+                        due.org.as_uuid(),
+                        due.id
+                    );
                 }
                 let outcome = due.outcome.map_or("none", Outcome::as_str);
                 let audit =

@@ -102,7 +102,7 @@ impl Db {
                 .bind(user.as_uuid())
                 .bind(to_micros(now))
             );
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await?;
+            exec_in_tx!(tx, "DELETE FROM sessions WHERE user_id = $1", user.as_uuid());
             revoke_tokens_in_tx!(tx, org, user, audit.actor, "left the organisation", now);
         });
         Ok(())
@@ -149,19 +149,18 @@ impl Db {
         let sql = format!("SELECT u.org_id, u.id, u.left_at {TRAINING_DUE} ORDER BY u.left_at, u.id LIMIT $2");
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+            exec_in_tx!(tx, "UPDATE audit_head SET seq = seq WHERE id = 1");
             let rows: Vec<(Uuid, Uuid, i64)> =
                 sqlx::query_as(&sql).bind(to_micros(now)).bind(limit).fetch_all(&mut *tx).await?;
             let mut done = Vec::with_capacity(rows.len());
             for (org, user, left_at) in rows {
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "UPDATE certificates SET attempt_id = NULL WHERE attempt_id IN \
                      (SELECT id FROM check_attempts WHERE org_id = $1 AND user_id = $2)",
-                )
-                .bind(org)
-                .bind(user)
-                .execute(&mut *tx)
-                .await?;
+                    org,
+                    user
+                );
                 let mut removed = [0u64; 3];
                 for (n, sql) in [
                     "DELETE FROM check_attempts WHERE org_id = $1 AND user_id = $2",
@@ -215,7 +214,7 @@ impl Db {
         );
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+            exec_in_tx!(tx, "UPDATE audit_head SET seq = seq WHERE id = 1");
             let rows: Vec<(Uuid, Uuid, String, i64, i64)> =
                 sqlx::query_as(&sql).bind(to_micros(now)).bind(limit).fetch_all(&mut *tx).await?;
             let mut done = Vec::with_capacity(rows.len());
@@ -280,7 +279,7 @@ impl Db {
     pub async fn redact_audit_batch(&self, now: OffsetDateTime, limit: i64) -> Result<usize> {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+            exec_in_tx!(tx, "UPDATE audit_head SET seq = seq WHERE id = 1");
             // Holds are placed with an audit entry, so under the chain's lock the
             // list cannot change until this batch commits.
             let held: Vec<String> = sqlx::query_scalar::<_, Uuid>("SELECT id FROM reports WHERE hold_at IS NOT NULL")
@@ -301,14 +300,13 @@ impl Db {
             // Per organisation: the first and last seq redacted, how many, its period.
             let mut runs: Vec<(Uuid, i64, i64, usize, i64)> = Vec::new();
             for (seq, org, days) in &rows {
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "UPDATE audit_log SET detail = '', ip = NULL, actor_id = NULL, redacted_at = $2 \
                      WHERE seq = $1 AND redacted_at IS NULL",
-                )
-                .bind(seq)
-                .bind(to_micros(now))
-                .execute(&mut *tx)
-                .await?;
+                    seq,
+                    to_micros(now)
+                );
                 match runs.iter_mut().find(|r| r.0 == *org) {
                     Some(r) => {
                         r.2 = *seq;

@@ -187,22 +187,18 @@ impl Db {
     ) -> Result<()> {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("DELETE FROM sso_logins WHERE expires_at < $1")
-                .bind(to_micros(now - time::Duration::days(1)))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
+            exec_in_tx!(tx, "DELETE FROM sso_logins WHERE expires_at < $1", to_micros(now - time::Duration::days(1)));
+            exec_in_tx!(
+                tx,
                 "INSERT INTO sso_logins (state_hash, org_id, nonce, pkce_verifier, created_at, expires_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(state_hash)
-            .bind(login.org_id.as_uuid())
-            .bind(&login.nonce)
-            .bind(&login.pkce_verifier)
-            .bind(to_micros(now))
-            .bind(to_micros(expires_at))
-            .execute(&mut *tx)
-            .await?;
+                state_hash,
+                login.org_id.as_uuid(),
+                &login.nonce,
+                &login.pkce_verifier,
+                to_micros(now),
+                to_micros(expires_at)
+            );
             tx.commit().await?;
         });
         Ok(())

@@ -225,19 +225,21 @@ impl Db {
             );
             match last {
                 Some(last) => {
-                    sqlx::query("DELETE FROM training_standing WHERE org_id = $1 AND user_id > $2 AND user_id <= $3")
-                        .bind(org.as_uuid())
-                        .bind(after)
-                        .bind(last.as_uuid())
-                        .execute(&mut *tx)
-                        .await?;
+                    exec_in_tx!(
+                        tx,
+                        "DELETE FROM training_standing WHERE org_id = $1 AND user_id > $2 AND user_id <= $3",
+                        org.as_uuid(),
+                        after,
+                        last.as_uuid()
+                    );
                 }
                 None => {
-                    sqlx::query("DELETE FROM training_standing WHERE org_id = $1 AND user_id > $2")
-                        .bind(org.as_uuid())
-                        .bind(after)
-                        .execute(&mut *tx)
-                        .await?;
+                    exec_in_tx!(
+                        tx,
+                        "DELETE FROM training_standing WHERE org_id = $1 AND user_id > $2",
+                        org.as_uuid(),
+                        after
+                    );
                 }
             }
             replace_rows_in_tx!(tx, org, rows);
@@ -266,11 +268,12 @@ impl Db {
                 .bind(generation)
             );
             if let Some(floor) = floor {
-                sqlx::query("DELETE FROM training_standing_marks WHERE org_id = $1 AND id <= $2")
-                    .bind(org.as_uuid())
-                    .bind(floor)
-                    .execute(&mut *tx)
-                    .await?;
+                exec_in_tx!(
+                    tx,
+                    "DELETE FROM training_standing_marks WHERE org_id = $1 AND id <= $2",
+                    org.as_uuid(),
+                    floor
+                );
             }
             tx.commit().await?;
             true

@@ -138,28 +138,26 @@ macro_rules! count_reports_in_tx {
     ($tx:expr, $reports:expr, $month:expr) => {{
         let (routes, signs) = $crate::stats::tally($reports);
         for ((org, region), n) in routes {
-            sqlx::query(
+            exec_in_tx!(
+                $tx,
                 "INSERT INTO stats_reports (org_id, month, route_region, reports, escalated) VALUES ($1, $2, $3, $4, 0) \
                  ON CONFLICT (org_id, month, route_region) DO UPDATE SET reports = stats_reports.reports + $4",
-            )
-            .bind(org)
-            .bind($month)
-            .bind(region)
-            .bind(n)
-            .execute(&mut *$tx)
-            .await?;
+                org,
+                $month,
+                region,
+                n
+            );
         }
         for ((org, sign), n) in signs {
-            sqlx::query(
+            exec_in_tx!(
+                $tx,
                 "INSERT INTO stats_signs (org_id, month, sign, reports, escalated) VALUES ($1, $2, $3, $4, 0) \
                  ON CONFLICT (org_id, month, sign) DO UPDATE SET reports = stats_signs.reports + $4",
-            )
-            .bind(org)
-            .bind($month)
-            .bind(sign)
-            .bind(n)
-            .execute(&mut *$tx)
-            .await?;
+                org,
+                $month,
+                sign,
+                n
+            );
         }
     }};
 }
@@ -170,25 +168,23 @@ macro_rules! count_escalation_in_tx {
     ($tx:expr, $org:expr, $row:expr) => {{
         if let Some(row) = $row {
             let row: $crate::stats::EscalationRow = row;
-            sqlx::query(
+            exec_in_tx!(
+                $tx,
                 "INSERT INTO stats_reports (org_id, month, route_region, reports, escalated) VALUES ($1, $2, $3, 0, 1) \
                  ON CONFLICT (org_id, month, route_region) DO UPDATE SET escalated = stats_reports.escalated + 1",
-            )
-            .bind($org.as_uuid())
-            .bind(row.stats_month)
-            .bind(&row.route_region)
-            .execute(&mut *$tx)
-            .await?;
+                $org.as_uuid(),
+                row.stats_month,
+                &row.route_region
+            );
             for sign in $crate::stats::signs_of(&row.indicators) {
-                sqlx::query(
+                exec_in_tx!(
+                    $tx,
                     "INSERT INTO stats_signs (org_id, month, sign, reports, escalated) VALUES ($1, $2, $3, 0, 1) \
                      ON CONFLICT (org_id, month, sign) DO UPDATE SET escalated = stats_signs.escalated + 1",
-                )
-                .bind($org.as_uuid())
-                .bind(row.stats_month)
-                .bind(sign)
-                .execute(&mut *$tx)
-                .await?;
+                    $org.as_uuid(),
+                    row.stats_month,
+                    sign
+                );
             }
         }
     }};
@@ -207,17 +203,16 @@ macro_rules! count_certificate_in_tx {
         if let Some(c) = row {
             let (org, month, course, role) = c.key();
             let delta: i64 = $delta;
-            sqlx::query(
+            exec_in_tx!(
+                $tx,
                 "INSERT INTO stats_training (org_id, month, course_id, role, people) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (org_id, month, course_id, role) DO UPDATE SET people = stats_training.people + $5",
-            )
-            .bind(org)
-            .bind(month)
-            .bind(course)
-            .bind(role)
-            .bind(delta)
-            .execute(&mut *$tx)
-            .await?;
+                org,
+                month,
+                course,
+                role,
+                delta
+            );
         }
     }};
 }
@@ -454,7 +449,7 @@ impl Db {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
             // Taking the flag's row first makes two starting nodes rebuild one at a time.
-            sqlx::query("UPDATE stats_state SET built = TRUE WHERE id = 1").execute(&mut *tx).await?;
+            exec_in_tx!(tx, "UPDATE stats_state SET built = TRUE WHERE id = 1");
             // Route regions first, one statement per route whose region changed (the
             // routes are far fewer than the reports).
             let pairs: Vec<(String, String, String)> =
@@ -464,15 +459,14 @@ impl Db {
             for (origin, destination, stored) in pairs {
                 let region = route_of(&origin, &destination);
                 if region != stored {
-                    sqlx::query(
+                    exec_in_tx!(
+                        tx,
                         "UPDATE reports SET route_region = $1 WHERE origin = $2 AND destination = $3 AND route_region = $4",
-                    )
-                    .bind(&region)
-                    .bind(&origin)
-                    .bind(&destination)
-                    .bind(&stored)
-                    .execute(&mut *tx)
-                    .await?;
+                        &region,
+                        &origin,
+                        &destination,
+                        &stored
+                    );
                 }
             }
             let mut after = Uuid::nil();
@@ -507,7 +501,7 @@ impl Db {
                 *training.entry(c.key()).or_insert(0) += 1;
             }
             for table in ["stats_reports", "stats_signs", "stats_training"] {
-                sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+                exec_in_tx!(tx, &format!("DELETE FROM {table}"));
             }
             // Many rows per statement: a few hundred round trips, not one per row.
             let reports: Vec<_> = routes.iter().map(|((o, m, r), (n, e))| (*o, *m, r.as_str(), *n, *e)).collect();

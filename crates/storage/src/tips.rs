@@ -19,16 +19,15 @@ macro_rules! tip_line_in_tx {
     ($tx:ident, $org:expr, $now:expr) => {{
         let org: sightline_domain::ids::OrgId = $org;
         let email = format!("tip-line+{}@public.invalid", org.as_uuid().simple());
-        sqlx::query(
+        exec_in_tx!(
+            $tx,
             "INSERT INTO users (id, org_id, name, email, active, tip_line, created_at) \
              VALUES ($1, $2, 'Public tip line', $3, FALSE, TRUE, $4) ON CONFLICT (email) DO NOTHING",
-        )
-        .bind(sightline_domain::ids::UserId::new().as_uuid())
-        .bind(org.as_uuid())
-        .bind(&email)
-        .bind($crate::to_micros($now))
-        .execute(&mut *$tx)
-        .await?;
+            sightline_domain::ids::UserId::new().as_uuid(),
+            org.as_uuid(),
+            &email,
+            $crate::to_micros($now)
+        );
         let line: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND org_id = $2 AND tip_line")
             .bind(&email)
             .bind(org.as_uuid())
@@ -133,7 +132,7 @@ impl Db {
     ) -> Result<()> {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("DELETE FROM org_airports WHERE org_id = $1").bind(org.as_uuid()).execute(&mut *tx).await?;
+            exec_in_tx!(tx, "DELETE FROM org_airports WHERE org_id = $1", org.as_uuid());
             for a in airports {
                 sqlx::query("INSERT INTO org_airports (airport, org_id, updated_at) VALUES ($1, $2, $3)")
                     .bind(a)
@@ -234,18 +233,17 @@ impl Db {
                 insert_reports!(std::iter::once((r, line, true)), now).build()
             );
             count_reports_in_tx!(tx, [r], sightline_domain::stats::month_of(now));
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO tips (report_id, org_id, lookup, receipt_hash, seen, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(r.id)
-            .bind(org.as_uuid())
-            .bind(tip.lookup)
-            .bind(&tip.receipt_hash)
-            .bind(&tip.seen)
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
+                r.id,
+                org.as_uuid(),
+                tip.lookup,
+                &tip.receipt_hash,
+                &tip.seen,
+                to_micros(now)
+            );
         });
         Ok(())
     }

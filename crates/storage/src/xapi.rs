@@ -119,17 +119,16 @@ macro_rules! xapi_in_tx {
     ($tx:expr, $org:expr, $statements:expr, $now:expr) => {{
         let statements: &[$crate::NewStatement] = $statements;
         for s in statements {
-            sqlx::query(
+            exec_in_tx!(
+                $tx,
                 "INSERT INTO xapi_statements (id, org_id, verb, body, state, created_at, lease_until, attempts) \
                  SELECT $1, org_id, $2, $3, 'pending', $4, $4, 0 FROM org_xapi WHERE org_id = $5 AND enabled",
-            )
-            .bind(s.id)
-            .bind(s.verb.as_str())
-            .bind(&s.body)
-            .bind($crate::to_micros($now))
-            .bind($org.as_uuid())
-            .execute(&mut *$tx)
-            .await?;
+                s.id,
+                s.verb.as_str(),
+                &s.body,
+                $crate::to_micros($now),
+                $org.as_uuid()
+            );
         }
     }};
 }

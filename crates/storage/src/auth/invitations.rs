@@ -251,13 +251,14 @@ impl Db {
                 to_micros(now),
                 reset.id.as_uuid()
             );
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND org_id = $3")
-                .bind(password_hash)
-                .bind(user.id.as_uuid())
-                .bind(user.org_id.as_uuid())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id.as_uuid()).execute(&mut *tx).await?;
+            exec_in_tx!(
+                tx,
+                "UPDATE users SET password_hash = $1 WHERE id = $2 AND org_id = $3",
+                password_hash,
+                user.id.as_uuid(),
+                user.org_id.as_uuid()
+            );
+            exec_in_tx!(tx, "DELETE FROM sessions WHERE user_id = $1", user.id.as_uuid());
             revoke_tokens_in_tx!(tx, user.org_id, user.id, Some(user.id), "password reset", now);
         });
         Ok(user)

@@ -89,12 +89,13 @@ impl Db {
             .bind(org.as_uuid())
             .bind(other)
             );
-            sqlx::query("UPDATE reports SET merged_into = $1 WHERE org_id = $2 AND merged_into = $3")
-                .bind(into)
-                .bind(org.as_uuid())
-                .bind(other)
-                .execute(&mut *tx)
-                .await?;
+            exec_in_tx!(
+                tx,
+                "UPDATE reports SET merged_into = $1 WHERE org_id = $2 AND merged_into = $3",
+                into,
+                org.as_uuid(),
+                other
+            );
             event_in_tx!(tx, org, into, actor, now, &event);
         });
         Ok(())

@@ -187,19 +187,18 @@ struct MessageRow {
 macro_rules! message_in_tx {
     ($tx:expr, $referral:expr, $m:expr, $now:expr) => {{
         let m: &NewReferralMessage = $m;
-        sqlx::query(
+        exec_in_tx!(
+            $tx,
             "INSERT INTO referral_messages (id, referral_id, at, from_partner, actor_id, sealed, wrapped_key) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(m.id)
-        .bind($referral)
-        .bind(to_micros($now))
-        .bind(m.from_partner)
-        .bind(m.actor_id.as_uuid())
-        .bind(&m.sealed.0)
-        .bind(&m.sealed.1)
-        .execute(&mut *$tx)
-        .await?;
+            m.id,
+            $referral,
+            to_micros($now),
+            m.from_partner,
+            m.actor_id.as_uuid(),
+            &m.sealed.0,
+            &m.sealed.1
+        );
     }};
 }
 
@@ -231,30 +230,29 @@ impl Db {
         let note = format!("Referred to {} (consent: {}, profile: {})", r.recipient_name, r.consent, r.profile);
         let event = Event { reason: Some(&note), ..Event::of(CaseEventKind::Referral) };
         audited_tx!(self, audit, now, |tx| {
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO referrals (id, org_id, report_id, recipient_org_id, recipient_entry_id, recipient_name, \
                  recipient_kind, consent, lawful_basis, reason, profile, gate_override, sealed, wrapped_key, status, \
                  created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'sent', $15, $16)",
-            )
-            .bind(r.id)
-            .bind(org.as_uuid())
-            .bind(r.report_id)
-            .bind(to_org)
-            .bind(to_entry)
-            .bind(&r.recipient_name)
-            .bind(r.recipient_kind.as_str())
-            .bind(r.consent.as_str())
-            .bind(r.lawful_basis.as_str())
-            .bind(r.reason.as_str())
-            .bind(r.profile.as_str())
-            .bind(r.gate_override.as_deref())
-            .bind(&r.sealed.0)
-            .bind(&r.sealed.1)
-            .bind(actor.as_uuid())
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
+                r.id,
+                org.as_uuid(),
+                r.report_id,
+                to_org,
+                to_entry,
+                &r.recipient_name,
+                r.recipient_kind.as_str(),
+                r.consent.as_str(),
+                r.lawful_basis.as_str(),
+                r.reason.as_str(),
+                r.profile.as_str(),
+                r.gate_override.as_deref(),
+                &r.sealed.0,
+                &r.sealed.1,
+                actor.as_uuid(),
+                to_micros(now)
+            );
             event_in_tx!(tx, org, r.report_id, actor, now, &event);
             referral_hook_in_tx!(tx, r.id, HookEvent::ReferralCreated, now);
         });
@@ -373,16 +371,15 @@ impl Db {
                     .await?;
                 let from: CaseStatus = stored("case status", &status)?;
                 if from < CaseStatus::HandedOver {
-                    sqlx::query(
+                    exec_in_tx!(
+                        tx,
                         "UPDATE reports SET status = 'handed_over', version = version + 1, \
                          handed_over_at = COALESCE(handed_over_at, $1) WHERE id = $2 AND org_id = $3 AND status = $4",
-                    )
-                    .bind(to_micros(now))
-                    .bind(found.report_id)
-                    .bind(case_org.as_uuid())
-                    .bind(from.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                        to_micros(now),
+                        found.report_id,
+                        case_org.as_uuid(),
+                        from.as_str()
+                    );
                     let moved = Event {
                         from: Some(from),
                         to: Some(CaseStatus::HandedOver),
@@ -504,18 +501,17 @@ impl Db {
                 return Ok(false);
             }
             // No one acted: the event has no actor.
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO case_events (id, org_id, report_id, at, actor_id, kind, reason) \
                  VALUES ($1, $2, $3, $4, NULL, $5, $6)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(r.org_id.as_uuid())
-            .bind(r.report_id)
-            .bind(to_micros(now))
-            .bind(CaseEventKind::ReferralUpdate.as_str())
-            .bind(note)
-            .execute(&mut *tx)
-            .await?;
+                Uuid::now_v7(),
+                r.org_id.as_uuid(),
+                r.report_id,
+                to_micros(now),
+                CaseEventKind::ReferralUpdate.as_str(),
+                note
+            );
             true
         }))
     }
