@@ -230,29 +230,30 @@ impl Db {
         let note = format!("Referred to {} (consent: {}, profile: {})", r.recipient_name, r.consent, r.profile);
         let event = Event { reason: Some(&note), ..Event::of(CaseEventKind::Referral) };
         audited_tx!(self, audit, now, |tx| {
-            exec_in_tx!(
-                tx,
+            sqlx::query(
                 "INSERT INTO referrals (id, org_id, report_id, recipient_org_id, recipient_entry_id, recipient_name, \
                  recipient_kind, consent, lawful_basis, reason, profile, gate_override, sealed, wrapped_key, status, \
                  created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'sent', $15, $16)",
-                r.id,
-                org.as_uuid(),
-                r.report_id,
-                to_org,
-                to_entry,
-                &r.recipient_name,
-                r.recipient_kind.as_str(),
-                r.consent.as_str(),
-                r.lawful_basis.as_str(),
-                r.reason.as_str(),
-                r.profile.as_str(),
-                r.gate_override.as_deref(),
-                &r.sealed.0,
-                &r.sealed.1,
-                actor.as_uuid(),
-                to_micros(now)
-            );
+            )
+            .bind(r.id)
+            .bind(org.as_uuid())
+            .bind(r.report_id)
+            .bind(to_org)
+            .bind(to_entry)
+            .bind(&r.recipient_name)
+            .bind(r.recipient_kind.as_str())
+            .bind(r.consent.as_str())
+            .bind(r.lawful_basis.as_str())
+            .bind(r.reason.as_str())
+            .bind(r.profile.as_str())
+            .bind(r.gate_override.as_deref())
+            .bind(&r.sealed.0)
+            .bind(&r.sealed.1)
+            .bind(actor.as_uuid())
+            .bind(to_micros(now))
+            .execute(&mut *tx)
+            .await?;
             event_in_tx!(tx, org, r.report_id, actor, now, &event);
             referral_hook_in_tx!(tx, r.id, HookEvent::ReferralCreated, now);
         });
