@@ -566,7 +566,6 @@ fn export_scorm_writes_the_package_and_names_what_the_language_lacks() {
 #[tokio::test]
 async fn purge_dry_run_lists_what_is_due_and_a_second_purge_exits_cleanly() {
     use sightline_domain::audit::{AuditAction, NewAuditEntry};
-    use sightline_domain::report::{Awareness, Phase, ReporterRole};
     use sightline_domain::triage::{CaseStatus, Outcome, transition};
     use sightline_domain::user::Role;
     let data = temp_dir();
@@ -596,34 +595,14 @@ async fn purge_dry_run_lists_what_is_due_and_a_second_purge_exits_cleanly() {
     let mut ids = Vec::new();
     for n in 0..2u8 {
         let id = uuid::Uuid::now_v7();
+        // The storage tests' report, closed ten days ago, with no known landing.
         let report = sightline_storage::NewReport {
-            id,
-            org_id: org,
-            reporter_id: crew,
-            reference: format!("REF{n}"),
-            content_hash: vec![n; 32],
-            client_created_at: None,
-            reporter_role: ReporterRole::CabinCrew,
-            phase: Phase::InFlight,
-            flight: "AY123".into(),
             flight_date: closed.date().to_string(),
-            origin: "HEL".into(),
-            destination: "JFK".into(),
-            scheduled_arrival: None,
-            place: String::new(),
-            flags: String::new(),
             seats: "23A".into(),
-            potential_victims: 1,
             companions: 0,
-            indicators: "DOC-HELD-BY-OTHER".into(),
             route_region: "unknown".into(),
-            disclosed: false,
-            companion_aware: Awareness::Unknown,
             immediate_danger: false,
-            gate_passed: true,
-            relay_message: "SUSPECTED HUMAN TRAFFICKING AY123".into(),
-            sealed: vec![n; 64],
-            wrapped_key: vec![n; 72],
+            ..sightline_storage::testing::report(id, org, crew, n, None)
         };
         db.put_report(&report, closed).await.unwrap();
         let close = transition(CaseStatus::Received, CaseStatus::Closed, "", Some(Outcome::NoActionInnocent)).unwrap();

@@ -219,11 +219,11 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn alert_targets(&self) -> Result<Vec<AlertTarget>> {
-        let rows: Vec<TargetRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<TargetRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT org_id, webhook_url, webhook_secret FROM org_alerts ORDER BY org_id"
-        )
-        .fetch_all(p)
-        .await?);
+        );
         Ok(rows
             .into_iter()
             .map(|r| AlertTarget {
@@ -240,9 +240,7 @@ impl Db {
     /// The database failed.
     pub async fn alert_emails(&self) -> Result<Vec<(OrgId, String)>> {
         let rows: Vec<EmailRow> =
-            db_run!(self, |p| sqlx::query_as("SELECT org_id, email FROM org_alert_emails ORDER BY org_id")
-                .fetch_all(p)
-                .await?);
+            fetch!(self, query_as.fetch_all, "SELECT org_id, email FROM org_alert_emails ORDER BY org_id");
         Ok(rows.into_iter().map(|r| (OrgId::from_uuid(r.org_id), r.email)).collect())
     }
 
@@ -274,13 +272,7 @@ impl Db {
         for (kind, before) in
             [(AlertKind::New, i64::MAX), (AlertKind::Unacknowledged, to_micros(unacknowledged_before))]
         {
-            added += db_run!(self, |p| sqlx::query(&sql)
-                .bind(kind.as_str())
-                .bind(to_micros(now))
-                .bind(before)
-                .execute(p)
-                .await?
-                .rows_affected());
+            added += exec!(self, &sql, kind.as_str(), to_micros(now), before);
         }
         Ok(added)
     }
@@ -301,8 +293,7 @@ impl Db {
             table = channel.table(),
             targets = channel.targets(),
         );
-        let rows: Vec<DueRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(to_micros(now)).bind(limit).fetch_all(p).await?);
+        let rows: Vec<DueRow> = fetch!(self, query_as.fetch_all, &sql, to_micros(now), limit);
         rows.into_iter().map(DueAlert::try_from).collect()
     }
 
@@ -325,14 +316,7 @@ impl Db {
              WHERE report_id = $1 AND kind = $2 AND state = 'pending' AND lease_until <= $4",
             channel.table()
         );
-        let n = db_run!(self, |p| sqlx::query(&sql)
-            .bind(report)
-            .bind(kind.as_str())
-            .bind(to_micros(lease_until))
-            .bind(to_micros(now))
-            .execute(p)
-            .await?
-            .rows_affected());
+        let n = exec!(self, &sql, report, kind.as_str(), to_micros(lease_until), to_micros(now));
         Ok(n == 1)
     }
 
@@ -349,13 +333,7 @@ impl Db {
     ) -> Result<()> {
         let sql =
             format!("UPDATE {} SET state = 'sent', sent_at = $3 WHERE report_id = $1 AND kind = $2", channel.table());
-        db_run!(self, |p| sqlx::query(&sql)
-            .bind(report)
-            .bind(kind.as_str())
-            .bind(to_micros(now))
-            .execute(p)
-            .await?
-            .rows_affected());
+        exec!(self, &sql, report, kind.as_str(), to_micros(now));
         Ok(())
     }
 
@@ -375,13 +353,7 @@ impl Db {
             "UPDATE {} SET lease_until = $3 WHERE report_id = $1 AND kind = $2 AND state = 'pending'",
             channel.table()
         );
-        db_run!(self, |p| sqlx::query(&sql)
-            .bind(report)
-            .bind(kind.as_str())
-            .bind(to_micros(retry_at))
-            .execute(p)
-            .await?
-            .rows_affected());
+        exec!(self, &sql, report, kind.as_str(), to_micros(retry_at));
         Ok(())
     }
 
@@ -395,7 +367,7 @@ impl Db {
              COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS pending FROM {}",
             channel.table()
         );
-        let counts: Counts = db_run!(self, |p| sqlx::query_as(&sql).fetch_one(p).await?);
+        let counts: Counts = fetch!(self, query_as.fetch_one, &sql);
         Ok((counts.sent, counts.pending))
     }
 }

@@ -191,8 +191,7 @@ impl Db {
             "SELECT {ASSIGNMENT_COLUMNS} FROM training_assignments WHERE org_id = $1 \
              ORDER BY position, course_id, base, id LIMIT $2"
         );
-        let rows: Vec<AssignmentRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(MAX_ASSIGNMENTS).fetch_all(p).await?);
+        let rows: Vec<AssignmentRow> = fetch!(self, query_as.fetch_all, &sql, org.as_uuid(), MAX_ASSIGNMENTS);
         rows.into_iter().map(to_assignment).collect()
     }
 
@@ -219,21 +218,20 @@ impl Db {
                 tx.rollback().await?;
                 return Err(StorageError::Conflict { field: "course" });
             }
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO training_assignments (id, org_id, course_id, position, base, due_days, recur_months, \
                  created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-            )
-            .bind(id)
-            .bind(org.as_uuid())
-            .bind(&t.course)
-            .bind(t.position.as_str())
-            .bind(t.base.as_deref())
-            .bind(i64::from(t.due_days))
-            .bind(i64::from(t.recur_months))
-            .bind(by.as_uuid())
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
+                id,
+                org.as_uuid(),
+                &t.course,
+                t.position.as_str(),
+                t.base.as_deref(),
+                i64::from(t.due_days),
+                i64::from(t.recur_months),
+                by.as_uuid(),
+                to_micros(now)
+            );
         });
         Ok(id)
     }
@@ -281,16 +279,16 @@ impl Db {
     /// [`StorageError::NotFound`] if it is not this organisation's; the database failed.
     pub async fn delete_assignment(&self, org: OrgId, id: Uuid, by: UserId, now: OffsetDateTime) -> Result<()> {
         let sql = format!("SELECT {ASSIGNMENT_COLUMNS} FROM training_assignments WHERE id = $1 AND org_id = $2");
-        let row: Option<AssignmentRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(id).bind(org.as_uuid()).fetch_optional(p).await?);
+        let row: Option<AssignmentRow> = fetch!(self, query_as.fetch_optional, &sql, id, org.as_uuid());
         let a = to_assignment(row.ok_or(StorageError::NotFound)?)?;
         let audit = assignment_audit(org, by, id, "removed", &a.terms);
         audited_tx!(self, &audit, now, |tx| {
-            sqlx::query("DELETE FROM training_reminders WHERE assignment_id = $1 AND org_id = $2")
-                .bind(id)
-                .bind(org.as_uuid())
-                .execute(&mut *tx)
-                .await?;
+            exec_in_tx!(
+                tx,
+                "DELETE FROM training_reminders WHERE assignment_id = $1 AND org_id = $2",
+                id,
+                org.as_uuid()
+            );
             one_row_or!(
                 tx,
                 StorageError::NotFound,
@@ -307,12 +305,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn org_bases(&self, org: OrgId) -> Result<Vec<String>> {
-        let bases: Vec<String> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT DISTINCT base FROM users WHERE org_id = $1 AND base IS NOT NULL ORDER BY base"
-        )
-        .bind(org.as_uuid())
-        .fetch_all(p)
-        .await?);
+        let bases: Vec<String> = fetch!(
+            self,
+            query_scalar.fetch_all,
+            "SELECT DISTINCT base FROM users WHERE org_id = $1 AND base IS NOT NULL ORDER BY base",
+            org.as_uuid()
+        );
         Ok(bases)
     }
 
@@ -321,12 +319,12 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value did not parse.
     pub async fn training_settings(&self, org: OrgId) -> Result<TrainingSettings> {
-        let row: Option<(String, i64)> = db_run!(self, |p| sqlx::query_as(
-            "SELECT reminder_offsets, fiscal_start_month FROM training_settings WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_optional(p)
-        .await?);
+        let row: Option<(String, i64)> = fetch!(
+            self,
+            query_as.fetch_optional,
+            "SELECT reminder_offsets, fiscal_start_month FROM training_settings WHERE org_id = $1",
+            org.as_uuid()
+        );
         let Some((offsets, month)) = row else { return Ok(TrainingSettings::default()) };
         Ok(TrainingSettings {
             offsets: parse_offsets(&offsets).map_err(|_| StorageError::corrupt("reminder offsets", &offsets))?,
@@ -352,19 +350,18 @@ impl Db {
             .actor(by)
             .target("organisation", org)
             .detail(format!("reminders {offsets}; fiscal year from month {}", s.fiscal_start_month));
-        audited_tx!(self, &audit, now, |tx| {
-            sqlx::query(
-                "INSERT INTO training_settings (org_id, reminder_offsets, fiscal_start_month, updated_at) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO UPDATE SET reminder_offsets = $2, \
-                 fiscal_start_month = $3, updated_at = $4",
-            )
-            .bind(org.as_uuid())
-            .bind(&offsets)
-            .bind(i64::from(s.fiscal_start_month))
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
-        });
+        audited_exec!(
+            self,
+            &audit,
+            now,
+            "INSERT INTO training_settings (org_id, reminder_offsets, fiscal_start_month, updated_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO UPDATE SET reminder_offsets = $2, \
+             fiscal_start_month = $3, updated_at = $4",
+            org.as_uuid(),
+            &offsets,
+            i64::from(s.fiscal_start_month),
+            to_micros(now)
+        );
         Ok(())
     }
 
@@ -374,13 +371,13 @@ impl Db {
     /// The database failed.
     pub async fn orgs_with_assignments(&self, after: Option<OrgId>, limit: i64) -> Result<Vec<OrgId>> {
         let after = after.map_or(Uuid::nil(), |o| o.as_uuid());
-        let ids: Vec<Uuid> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT DISTINCT org_id FROM training_assignments WHERE org_id > $1 ORDER BY org_id LIMIT $2"
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(p)
-        .await?);
+        let ids: Vec<Uuid> = fetch!(
+            self,
+            query_scalar.fetch_all,
+            "SELECT DISTINCT org_id FROM training_assignments WHERE org_id > $1 ORDER BY org_id LIMIT $2",
+            after,
+            limit
+        );
         Ok(ids.into_iter().map(OrgId::from_uuid).collect())
     }
 
@@ -422,39 +419,32 @@ impl Db {
         // caller's, a thread switch each, which made a 50,000-person dashboard take
         // seconds (BENCHMARKS.md, "Compliance dashboard"). Each person is
         // [id, name, email, locale, position, base, created_at, [[course, issued_at]…]].
-        let doc: Option<String> = match &self.0 {
-            crate::Inner::Sqlite(p) => {
-                let sql = format!(
-                    "SELECT json_group_array(json_array(lower(hex(u.id)), u.name, u.email, u.locale, u.position, \
-                     u.base, u.created_at, json((SELECT json_group_array(json_array(c.course_id, c.issued_at)) \
-                     FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id AND c.revoked_at IS NULL)))) \
-                     FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
-                     WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE{only} \
-                     ORDER BY id LIMIT $3) u"
-                );
-                let mut q = sqlx::query_scalar(&sql).bind(org.as_uuid()).bind(after).bind(limit);
-                for id in ids.unwrap_or_default() {
-                    q = q.bind(id.as_uuid());
-                }
-                q.fetch_one(p).await?
-            }
-            crate::Inner::Pg(p) => {
-                let sql = format!(
-                    "SELECT COALESCE(json_agg(json_build_array(u.id::text, u.name, u.email, u.locale, u.position, \
-                     u.base, u.created_at, (SELECT COALESCE(json_agg(json_build_array(c.course_id, c.issued_at)), \
-                     '[]'::json) FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id \
-                     AND c.revoked_at IS NULL))), '[]'::json)::text \
-                     FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
-                     WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE{only} \
-                     ORDER BY id LIMIT $3) u"
-                );
-                let mut q = sqlx::query_scalar(&sql).bind(org.as_uuid()).bind(after).bind(limit);
-                for id in ids.unwrap_or_default() {
-                    q = q.bind(id.as_uuid());
-                }
-                q.fetch_one(p).await?
-            }
+        let sql = match self.engine() {
+            crate::Engine::Sqlite => format!(
+                "SELECT json_group_array(json_array(lower(hex(u.id)), u.name, u.email, u.locale, u.position, \
+                 u.base, u.created_at, json((SELECT json_group_array(json_array(c.course_id, c.issued_at)) \
+                 FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id AND c.revoked_at IS NULL)))) \
+                 FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
+                 WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE{only} \
+                 ORDER BY id LIMIT $3) u"
+            ),
+            crate::Engine::Postgres => format!(
+                "SELECT COALESCE(json_agg(json_build_array(u.id::text, u.name, u.email, u.locale, u.position, \
+                 u.base, u.created_at, (SELECT COALESCE(json_agg(json_build_array(c.course_id, c.issued_at)), \
+                 '[]'::json) FROM certificates c WHERE c.org_id = u.org_id AND c.user_id = u.id \
+                 AND c.revoked_at IS NULL))), '[]'::json)::text \
+                 FROM (SELECT id, org_id, name, email, locale, position, base, created_at FROM users \
+                 WHERE org_id = $1 AND id > $2 AND active = TRUE AND position IS NOT NULL AND tip_line = FALSE{only} \
+                 ORDER BY id LIMIT $3) u"
+            ),
         };
+        let doc: Option<String> = db_run!(self, |p| {
+            let mut q = sqlx::query_scalar(&sql).bind(org.as_uuid()).bind(after).bind(limit);
+            for id in ids.unwrap_or_default() {
+                q = q.bind(id.as_uuid());
+            }
+            q.fetch_one(p).await?
+        });
         type Packed = (String, String, String, Option<String>, Option<String>, Option<String>, i64, Vec<(String, i64)>);
         let packed: Vec<Packed> = serde_json::from_str(doc.as_deref().unwrap_or("[]"))
             .map_err(|e| StorageError::corrupt("trained people", &e.to_string()))?;
@@ -484,14 +474,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn completions_of(&self, org: OrgId, user: UserId) -> Result<Vec<(String, OffsetDateTime)>> {
-        let rows: Vec<CompletionRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<CompletionRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT course_id, issued_at FROM certificates \
-             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL ORDER BY issued_at"
-        )
-        .bind(org.as_uuid())
-        .bind(user.as_uuid())
-        .fetch_all(p)
-        .await?);
+             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL ORDER BY issued_at",
+            org.as_uuid(),
+            user.as_uuid()
+        );
         Ok(rows.into_iter().map(|r| (r.course_id, from_micros(r.issued_at))).collect())
     }
 

@@ -77,7 +77,7 @@ impl Db {
     /// The database failed.
     pub async fn audit_after(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         let sql = format!("{SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let rows: Vec<AuditRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(after).bind(limit).fetch_all(p).await?);
+        let rows: Vec<AuditRow> = fetch!(self, query_as.fetch_all, &sql, after, limit);
         Ok(rows.into_iter().map(to_entry).collect())
     }
 
@@ -87,8 +87,7 @@ impl Db {
     /// The database failed.
     pub async fn audit_for_org(&self, org: OrgId, limit: i64) -> Result<AuditPage> {
         let sql = format!("{SELECT} WHERE org_id = $1 ORDER BY seq DESC LIMIT $2");
-        let rows: Vec<AuditRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(limit).fetch_all(p).await?);
+        let rows: Vec<AuditRow> = fetch!(self, query_as.fetch_all, &sql, org.as_uuid(), limit);
         Ok(AuditPage { entries: rows.into_iter().map(to_entry).collect() })
     }
 
@@ -110,9 +109,7 @@ impl Db {
                 verifier.push(entry)?;
             }
         }
-        let tip: Head = db_run!(self, |p| sqlx::query_as("SELECT seq, last_hash FROM audit_head WHERE id = 1")
-            .fetch_one(p)
-            .await?);
+        let tip: Head = fetch!(self, query_as.fetch_one, "SELECT seq, last_hash FROM audit_head WHERE id = 1");
         if tip.seq != after || tip.last_hash != verifier.last_hash() {
             return Err(sightline_domain::audit::ChainError::BrokenLink { seq: after + 1 }.into());
         }

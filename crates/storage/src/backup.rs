@@ -84,7 +84,7 @@ impl Db {
         const SQL: &str = "SELECT (SELECT COUNT(*) FROM organisations), (SELECT COUNT(*) FROM users), \
                            (SELECT COUNT(*) FROM reports), (SELECT COUNT(*) FROM audit_log)";
         let (organisations, users, reports, audit_entries): (i64, i64, i64, i64) =
-            db_run!(self, |p| sqlx::query_as(SQL).fetch_one(p).await?);
+            fetch!(self, query_as.fetch_one, SQL);
         Ok(DataCounts { organisations, users, reports, audit_entries })
     }
 
@@ -100,7 +100,7 @@ impl Db {
             let sql = format!(
                 "SELECT org_id, id, sealed, wrapped_key FROM reports WHERE purged_at IS NULL ORDER BY id {order} LIMIT $1"
             );
-            let batch: Vec<SampleRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(half).fetch_all(p).await?);
+            let batch: Vec<SampleRow> = fetch!(self, query_as.fetch_all, &sql, half);
             rows.extend(batch);
         }
         rows.sort_by_key(|r| r.id);

@@ -188,41 +188,38 @@ impl Db {
                 if let Some((_, _, text, e)) = rows.iter().find(|r| &r.1 == key) {
                     if parse_body(old_body, *schema).is_ok_and(|old| old == **e) {
                         // Nothing new to say: only the shape is recorded.
-                        sqlx::query(
+                        exec_in_tx!(
+                            tx,
                             "UPDATE directory_entries SET body = $1, body_schema = 3, public = $2 WHERE id = $3",
-                        )
-                        .bind(text)
-                        .bind(e.public)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                            text,
+                            e.public,
+                            id
+                        );
                         continue;
                     }
-                    sqlx::query(
+                    exec_in_tx!(
+                        tx,
                         "UPDATE directory_entries SET country = $1, airport = $2, body = $3, body_schema = 3, \
                          version = $4, updated_at = $5, public = $6 WHERE id = $7",
-                    )
-                    .bind(&e.country)
-                    .bind(e.airport.as_deref())
-                    .bind(text)
-                    .bind(next)
-                    .bind(to_micros(now))
-                    .bind(e.public)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                        &e.country,
+                        e.airport.as_deref(),
+                        text,
+                        next,
+                        to_micros(now),
+                        e.public,
+                        id
+                    );
                     let why = Some(if *schema < 2 { CORRECTED } else { PUBLIC_FLAG });
                     history_in_tx!(tx, id, next, DirectoryChangeKind::Updated, text, why, None::<Uuid>, now);
                     changed += 1;
                 } else if *schema < 2 {
-                    sqlx::query(
+                    exec_in_tx!(
+                        tx,
                         "UPDATE directory_entries SET version = $1, updated_at = $2, removed_at = $2 WHERE id = $3",
-                    )
-                    .bind(next)
-                    .bind(to_micros(now))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                        next,
+                        to_micros(now),
+                        id
+                    );
                     let current: (String, i64) =
                         sqlx::query_as("SELECT body, body_schema FROM directory_entries WHERE id = $1")
                             .bind(id)
@@ -276,7 +273,7 @@ impl Db {
     /// The database failed or holds an entry that does not parse.
     pub async fn directory(&self) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL");
-        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = fetch!(self, query_as.fetch_all, &sql);
         rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
     }
 
@@ -286,7 +283,7 @@ impl Db {
     /// As [`Db::directory`].
     pub async fn removed_directory(&self) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NOT NULL ORDER BY e.removed_at DESC");
-        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = fetch!(self, query_as.fetch_all, &sql);
         rows.into_iter().map(entry_of).collect()
     }
 
@@ -297,7 +294,7 @@ impl Db {
     /// As [`Db::directory`].
     pub async fn directory_for(&self, country: &str) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL AND e.country IN ($1, 'EU', 'INT')");
-        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(country).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = fetch!(self, query_as.fetch_all, &sql, country);
         rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>().map(sorted)
     }
 
@@ -309,7 +306,7 @@ impl Db {
     /// As [`Db::directory`].
     pub async fn public_directory_for(&self, country: &str) -> Result<Vec<StoredEntry>> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.removed_at IS NULL AND e.public AND e.country IN ($1, 'EU', 'INT')");
-        let rows: Vec<EntryRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(country).fetch_all(p).await?);
+        let rows: Vec<EntryRow> = fetch!(self, query_as.fetch_all, &sql, country);
         let entries = rows.into_iter().map(entry_of).collect::<Result<Vec<_>>>()?;
         Ok(sorted(entries.into_iter().filter(|s| s.entry.public).collect()))
     }
@@ -320,7 +317,7 @@ impl Db {
     /// [`StorageError::NotFound`]; the database failed.
     pub async fn directory_entry(&self, id: DirectoryEntryId) -> Result<StoredEntry> {
         let sql = format!("{ENTRY_COLUMNS} WHERE e.id = $1");
-        let row: EntryRow = db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_one(p).await?);
+        let row: EntryRow = fetch!(self, query_as.fetch_one, &sql, id.as_uuid());
         entry_of(row)
     }
 
@@ -342,19 +339,18 @@ impl Db {
             .target("directory_entry", id)
             .detail(format!("created: {} ({})", entry.organisation, entry.country));
         audited_tx!(self, &audit, now, |tx| {
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO directory_entries (id, country, airport, body, version, created_at, updated_at, updated_by, \
                  body_schema, public) VALUES ($1, $2, $3, $4, 1, $5, $5, $6, 3, $7)",
-            )
-            .bind(id.as_uuid())
-            .bind(&entry.country)
-            .bind(entry.airport.as_deref())
-            .bind(&text)
-            .bind(to_micros(now))
-            .bind(actor.1.as_uuid())
-            .bind(entry.public)
-            .execute(&mut *tx)
-            .await?;
+                id.as_uuid(),
+                &entry.country,
+                entry.airport.as_deref(),
+                &text,
+                to_micros(now),
+                actor.1.as_uuid(),
+                entry.public
+            );
             history_in_tx!(
                 tx,
                 id.as_uuid(),
@@ -481,7 +477,7 @@ impl Db {
     /// The database failed.
     pub async fn directory_history(&self, id: DirectoryEntryId) -> Result<Vec<DirectoryChange>> {
         let sql = format!("{CHANGE_COLUMNS} WHERE h.entry_id = $1 ORDER BY h.version DESC");
-        let rows: Vec<ChangeRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_all(p).await?);
+        let rows: Vec<ChangeRow> = fetch!(self, query_as.fetch_all, &sql, id.as_uuid());
         rows.into_iter().map(change_of).collect()
     }
 
@@ -491,7 +487,7 @@ impl Db {
     /// The database failed.
     pub async fn directory_changes(&self, limit: i64) -> Result<Vec<DirectoryChange>> {
         let sql = format!("{CHANGE_COLUMNS} ORDER BY h.at DESC, h.id DESC LIMIT $1");
-        let rows: Vec<ChangeRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(limit).fetch_all(p).await?);
+        let rows: Vec<ChangeRow> = fetch!(self, query_as.fetch_all, &sql, limit);
         rows.into_iter().map(change_of).collect()
     }
 }

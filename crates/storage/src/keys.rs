@@ -248,6 +248,19 @@ impl Db {
         let (pk, record, from) = (column.pk, column.record, column.from);
         let org_id = org.map(|o| o.as_uuid());
         let owner = |o: Uuid| if platform { OrgId::from_uuid(Uuid::nil()) } else { OrgId::from_uuid(o) };
+        // The rows of one page: after `after` ($1), at most `limit` ($2), only `org`'s
+        // ($3) when given.
+        macro_rules! page {
+            ($db:expr, $sql:expr) => {
+                db_run!($db, |p| {
+                    let q = sqlx::query_as($sql).bind(after).bind(limit);
+                    match org_id {
+                        Some(o) => q.bind(o).fetch_all(p).await?,
+                        None => q.fetch_all(p).await?,
+                    }
+                })
+            };
+        }
         match column.form {
             SealedForm::Blob { body, wrapped_key } => {
                 let sql = format!(
@@ -256,13 +269,7 @@ impl Db {
                      AND length(t.{wrapped_key}) > 0{filter} \
                      ORDER BY t.{pk} LIMIT $2"
                 );
-                let rows: Vec<BlobRow> = db_run!(self, |p| {
-                    let q = sqlx::query_as(&sql).bind(after).bind(limit);
-                    match org_id {
-                        Some(o) => q.bind(o).fetch_all(p).await?,
-                        None => q.fetch_all(p).await?,
-                    }
-                });
+                let rows: Vec<BlobRow> = page!(self, &sql);
                 Ok(rows
                     .into_iter()
                     .map(|(id, o, record, body, wrapped_key)| SealedRow {
@@ -278,13 +285,7 @@ impl Db {
                     "SELECT t.{pk}, {org_expr}, {record}, t.{c} FROM {from} \
                      WHERE t.{pk} > $1 AND t.{c} IS NOT NULL{filter} ORDER BY t.{pk} LIMIT $2"
                 );
-                let rows: Vec<(Uuid, Uuid, Uuid, String)> = db_run!(self, |p| {
-                    let q = sqlx::query_as(&sql).bind(after).bind(limit);
-                    match org_id {
-                        Some(o) => q.bind(o).fetch_all(p).await?,
-                        None => q.fetch_all(p).await?,
-                    }
-                });
+                let rows: Vec<(Uuid, Uuid, Uuid, String)> = page!(self, &sql);
                 Ok(rows
                     .into_iter()
                     .map(|(id, o, record, text)| SealedRow {
@@ -329,21 +330,21 @@ impl Db {
                 n += done.rows_affected();
             }
             if let Some((rotation, after, finished)) = rotation {
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "UPDATE key_rotation_cursors SET after_id = $1, done = $2 \
                      WHERE rotation_id = $3 AND sealed_column = $4",
-                )
-                .bind(after)
-                .bind(finished)
-                .bind(rotation)
-                .bind(column.name)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("UPDATE key_rotations SET rewrapped = rewrapped + $1 WHERE id = $2")
-                    .bind(i64::try_from(n).unwrap_or(i64::MAX))
-                    .bind(rotation)
-                    .execute(&mut *tx)
-                    .await?;
+                    after,
+                    finished,
+                    rotation,
+                    column.name
+                );
+                exec_in_tx!(
+                    tx,
+                    "UPDATE key_rotations SET rewrapped = rewrapped + $1 WHERE id = $2",
+                    i64::try_from(n).unwrap_or(i64::MAX),
+                    rotation
+                );
             }
             tx.commit().await?;
             Ok(n)
@@ -358,7 +359,7 @@ impl Db {
         let sql = format!(
             "SELECT {ROTATION_COLUMNS} FROM key_rotations WHERE finished_at IS NULL ORDER BY started_at LIMIT 1"
         );
-        let row: Option<RotationRow> = db_run!(self, |p| sqlx::query_as(&sql).fetch_optional(p).await?);
+        let row: Option<RotationRow> = fetch!(self, query_as.fetch_optional, &sql);
         row.map(KeyRotation::try_from).transpose()
     }
 
@@ -368,7 +369,7 @@ impl Db {
     /// [`StorageError::NotFound`]; the database failed.
     pub async fn key_rotation(&self, id: Uuid) -> Result<KeyRotation> {
         let sql = format!("SELECT {ROTATION_COLUMNS} FROM key_rotations WHERE id = $1");
-        let row: RotationRow = db_run!(self, |p| sqlx::query_as(&sql).bind(id).fetch_one(p).await?);
+        let row: RotationRow = fetch!(self, query_as.fetch_one, &sql, id);
         row.try_into()
     }
 
@@ -382,17 +383,16 @@ impl Db {
     pub async fn start_key_rotation(&self, rotation: &KeyRotation, audit: &NewAuditEntry) -> Result<()> {
         let now = rotation.started_at;
         audited_tx!(self, audit, now, |tx| {
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO key_rotations (id, org_id, new_key_id, generation, started_at, finished_at, rewrapped) \
                  VALUES ($1, $2, $3, $4, $5, NULL, 0)",
-            )
-            .bind(rotation.id)
-            .bind(rotation.org.map(|o| o.as_uuid()))
-            .bind(&rotation.new_key_id)
-            .bind(i64::from(rotation.generation))
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
+                rotation.id,
+                rotation.org.map(|o| o.as_uuid()),
+                &rotation.new_key_id,
+                i64::from(rotation.generation),
+                to_micros(now)
+            );
             // Written first, then counted: a write opens the transaction, so SQLite waits
             // for a busy server instead of failing to upgrade a read.
             let (open,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM key_rotations WHERE finished_at IS NULL")
@@ -412,15 +412,14 @@ impl Db {
                 );
             }
             for c in SEALED_COLUMNS {
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "INSERT INTO key_rotation_cursors (rotation_id, sealed_column, after_id, done) \
                      VALUES ($1, $2, $3, FALSE)",
-                )
-                .bind(rotation.id)
-                .bind(c.name)
-                .bind(Uuid::nil())
-                .execute(&mut *tx)
-                .await?;
+                    rotation.id,
+                    c.name,
+                    Uuid::nil()
+                );
             }
         });
         Ok(())
@@ -431,13 +430,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn rotation_cursor(&self, rotation: Uuid, column: &SealedColumn) -> Result<(Uuid, bool)> {
-        let row: Option<(Uuid, bool)> = db_run!(self, |p| sqlx::query_as(
-            "SELECT after_id, done FROM key_rotation_cursors WHERE rotation_id = $1 AND sealed_column = $2"
-        )
-        .bind(rotation)
-        .bind(column.name)
-        .fetch_optional(p)
-        .await?);
+        let row: Option<(Uuid, bool)> = fetch!(
+            self,
+            query_as.fetch_optional,
+            "SELECT after_id, done FROM key_rotation_cursors WHERE rotation_id = $1 AND sealed_column = $2",
+            rotation,
+            column.name
+        );
         Ok(row.unwrap_or((Uuid::nil(), false)))
     }
 
@@ -446,13 +445,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn finish_key_rotation(&self, id: Uuid, audit: &NewAuditEntry, now: OffsetDateTime) -> Result<()> {
-        audited_tx!(self, audit, now, |tx| {
-            sqlx::query("UPDATE key_rotations SET finished_at = $1 WHERE id = $2 AND finished_at IS NULL")
-                .bind(to_micros(now))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        });
+        audited_exec!(
+            self,
+            audit,
+            now,
+            "UPDATE key_rotations SET finished_at = $1 WHERE id = $2 AND finished_at IS NULL",
+            to_micros(now),
+            id
+        );
         Ok(())
     }
 
@@ -462,9 +462,7 @@ impl Db {
     /// The database failed.
     pub async fn org_key_generations(&self) -> Result<HashMap<OrgId, u32>> {
         let rows: Vec<(Uuid, i64)> =
-            db_run!(self, |p| sqlx::query_as("SELECT id, key_generation FROM organisations WHERE key_generation > 0")
-                .fetch_all(p)
-                .await?);
+            fetch!(self, query_as.fetch_all, "SELECT id, key_generation FROM organisations WHERE key_generation > 0");
         rows.into_iter()
             .map(|(id, g)| {
                 let g = u32::try_from(g).map_err(|_| StorageError::corrupt("key generation", &g.to_string()))?;
@@ -478,10 +476,8 @@ impl Db {
     /// # Errors
     /// [`StorageError::NotFound`]; the database failed.
     pub async fn org_key_generation(&self, org: OrgId) -> Result<u32> {
-        let (g,): (i64,) = db_run!(self, |p| sqlx::query_as("SELECT key_generation FROM organisations WHERE id = $1")
-            .bind(org.as_uuid())
-            .fetch_one(p)
-            .await?);
+        let (g,): (i64,) =
+            fetch!(self, query_as.fetch_one, "SELECT key_generation FROM organisations WHERE id = $1", org.as_uuid());
         u32::try_from(g).map_err(|_| StorageError::corrupt("key generation", &g.to_string()))
     }
 
@@ -498,8 +494,7 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<(Uuid, String)> {
         const SELECT: &str = "SELECT id, sealed FROM derived_secrets WHERE label = $1";
-        let found: Option<(Uuid, String)> =
-            db_run!(self, |p| sqlx::query_as(SELECT).bind(label).fetch_optional(p).await?);
+        let found: Option<(Uuid, String)> = fetch!(self, query_as.fetch_optional, SELECT, label);
         if let Some(found) = found {
             return Ok(found);
         }
@@ -514,6 +509,6 @@ impl Db {
             &sealed,
             to_micros(now),
         );
-        Ok(db_run!(self, |p| sqlx::query_as(SELECT).bind(label).fetch_one(p).await?))
+        Ok(fetch!(self, query_as.fetch_one, SELECT, label))
     }
 }

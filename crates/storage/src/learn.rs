@@ -402,7 +402,7 @@ impl Db {
     /// [`StorageError::NotFound`].
     pub async fn certificate(&self, code: &str) -> Result<Certificate> {
         let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE code = $1 AND purged_at IS NULL");
-        let row: Option<CertRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(code).fetch_optional(p).await?);
+        let row: Option<CertRow> = fetch!(self, query_as.fetch_optional, &sql, code);
         row.map(to_cert).ok_or(StorageError::NotFound)
     }
 
@@ -412,7 +412,7 @@ impl Db {
     /// The database failed.
     pub async fn certificate_for_attempt(&self, attempt: Uuid) -> Result<Option<Certificate>> {
         let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE attempt_id = $1");
-        let row: Option<CertRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(attempt).fetch_optional(p).await?);
+        let row: Option<CertRow> = fetch!(self, query_as.fetch_optional, &sql, attempt);
         Ok(row.map(to_cert))
     }
 
@@ -424,7 +424,7 @@ impl Db {
         let sql = format!(
             "SELECT {CERT_COLUMNS} FROM certificates WHERE org_id = $1 AND purged_at IS NULL ORDER BY issued_at DESC"
         );
-        let rows: Vec<CertRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
+        let rows: Vec<CertRow> = fetch!(self, query_as.fetch_all, &sql, org.as_uuid());
         Ok(rows.into_iter().map(to_cert).collect())
     }
 
@@ -475,19 +475,19 @@ impl Db {
         horizon: OffsetDateTime,
         limit: i64,
     ) -> Result<Vec<ReminderDue>> {
-        let rows: Vec<ReminderRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<ReminderRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT c.id, c.org_id, u.email, u.name, u.locale, c.course_id, c.lang, c.valid_until \
              FROM certificates c JOIN users u ON u.id = c.user_id AND u.org_id = c.org_id \
              WHERE c.reminded_at IS NULL AND c.revoked_at IS NULL AND c.valid_until > $1 AND c.valid_until <= $2 \
              AND u.active = TRUE AND NOT EXISTS (SELECT 1 FROM certificates n WHERE n.user_id = c.user_id \
              AND n.course_id = c.course_id AND n.revoked_at IS NULL AND n.valid_until > c.valid_until) \
-             ORDER BY c.valid_until LIMIT $3"
-        )
-        .bind(to_micros(now))
-        .bind(to_micros(horizon))
-        .bind(limit)
-        .fetch_all(p)
-        .await?);
+             ORDER BY c.valid_until LIMIT $3",
+            to_micros(now),
+            to_micros(horizon),
+            limit
+        );
         Ok(rows
             .into_iter()
             .map(|r| ReminderDue {

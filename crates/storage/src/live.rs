@@ -208,12 +208,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn queue_changes_since(&self, after: i64, limit: i64) -> Result<Vec<QueueChange>> {
-        let rows: Vec<ChangeRow> =
-            db_run!(self, |p| sqlx::query_as(&format!("{COLUMNS} WHERE id > $1 ORDER BY id LIMIT $2"))
-                .bind(after)
-                .bind(limit.max(1))
-                .fetch_all(p)
-                .await?);
+        let rows: Vec<ChangeRow> = fetch!(
+            self,
+            query_as.fetch_all,
+            &format!("{COLUMNS} WHERE id > $1 ORDER BY id LIMIT $2"),
+            after,
+            limit.max(1)
+        );
         rows.into_iter().map(QueueChange::try_from).collect()
     }
 
@@ -249,10 +250,7 @@ impl Db {
     /// The database failed.
     pub async fn latest_queue_change(&self, org: OrgId) -> Result<i64> {
         let id: Option<i64> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT MAX(id) FROM queue_changes WHERE org_id = $1")
-                .bind(org.as_uuid())
-                .fetch_one(p)
-                .await?);
+            fetch!(self, query_scalar.fetch_one, "SELECT MAX(id) FROM queue_changes WHERE org_id = $1", org.as_uuid());
         Ok(id.unwrap_or(0))
     }
 
@@ -261,8 +259,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn latest_queue_change_any(&self) -> Result<i64> {
-        let id: Option<i64> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT MAX(id) FROM queue_changes").fetch_one(p).await?);
+        let id: Option<i64> = fetch!(self, query_scalar.fetch_one, "SELECT MAX(id) FROM queue_changes");
         Ok(id.unwrap_or(0))
     }
 

@@ -53,6 +53,46 @@ macro_rules! audited_tx {
     }};
 }
 
+/// Run one statement with these values inside the open transaction `$tx` (either
+/// engine); its value is the driver's result (rows touched).
+macro_rules! exec_in_tx {
+    ($tx:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        sqlx::query($sql)$(.bind($bind))*.execute(&mut *$tx).await?
+    };
+}
+
+/// One audited statement: run `$sql` with these values and append `$audit` in one
+/// transaction.
+macro_rules! audited_exec {
+    ($db:expr, $audit:expr, $now:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        audited_tx!($db, $audit, $now, |tx| {
+            exec_in_tx!(tx, $sql $(, $bind)*);
+        })
+    };
+}
+
+/// One audited change of exactly one row: run `$sql` with these values and append
+/// `$audit` in one transaction; unless it touched exactly one row, roll back and
+/// return [`StorageError::NotFound`] from the enclosing function (nothing written,
+/// nothing audited).
+macro_rules! audited_one_row {
+    ($db:expr, $audit:expr, $now:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
+        audited_tx!($db, $audit, $now, |tx| {
+            one_row_or!(tx, $crate::StorageError::NotFound, sqlx::query($sql)$(.bind($bind))*);
+        })
+    };
+}
+
+/// Read with one query on `db`'s pool (either engine): `$ctor` is `query_as` (rows)
+/// or `query_scalar` (one column), `$how` is `fetch_all`, `fetch_one` or
+/// `fetch_optional`; the type read is the one the caller asks for.
+/// `fetch!(self, query_as.fetch_optional, "SELECT … WHERE org_id = $1 AND id = $2", org.as_uuid(), id)`
+macro_rules! fetch {
+    ($db:expr, $ctor:ident . $how:ident, $sql:expr $(, $bind:expr)* $(,)?) => {
+        db_run!($db, |p| sqlx::$ctor($sql)$(.bind($bind))*.$how(p).await?)
+    };
+}
+
 /// Spend something once inside an open transaction `$tx` (a link, a recovery code, a
 /// token): run the guarded `UPDATE … WHERE … IS NULL`; when it touched no row, roll
 /// back and return `$gone` from the enclosing function.
@@ -134,7 +174,7 @@ macro_rules! audit_many_in_tx {
                 });
                 q.build().execute(&mut *$tx).await?;
             }
-            sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&last[..]).execute(&mut *$tx).await?;
+            exec_in_tx!($tx, "UPDATE audit_head SET last_hash = $1 WHERE id = 1", &last[..]);
             last_seq = seq;
         }
         last_seq
@@ -166,21 +206,20 @@ macro_rules! one_row_or {
 macro_rules! mail_in_tx {
     ($tx:expr, $org:expr, $mail:expr, $now:expr) => {{
         let m: &$crate::NewMail = $mail;
-        sqlx::query(
+        exec_in_tx!(
+            $tx,
             "INSERT INTO mail_outbox (id, org_id, to_addr, kind, subject, sealed_body, wrapped_key, created_at, \
              expires_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8)",
-        )
-        .bind(m.id)
-        .bind($org.as_uuid())
-        .bind(&m.to)
-        .bind(m.kind.as_str())
-        .bind(&m.subject)
-        .bind(&m.sealed.0)
-        .bind(&m.sealed.1)
-        .bind($crate::to_micros($now))
-        .bind($crate::to_micros(m.expires_at))
-        .execute(&mut *$tx)
-        .await?;
+            m.id,
+            $org.as_uuid(),
+            &m.to,
+            m.kind.as_str(),
+            &m.subject,
+            &m.sealed.0,
+            &m.sealed.1,
+            $crate::to_micros($now),
+            $crate::to_micros(m.expires_at)
+        );
     }};
 }
 

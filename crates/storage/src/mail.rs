@@ -120,14 +120,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn due_mail(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<OutgoingMail>> {
-        let rows: Vec<OutgoingRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<OutgoingRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT id, org_id, to_addr, subject, sealed_body, wrapped_key, attempts, expires_at FROM mail_outbox \
-             WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2"
-        )
-        .bind(to_micros(now))
-        .bind(limit)
-        .fetch_all(p)
-        .await?);
+             WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2",
+            to_micros(now),
+            limit
+        );
         Ok(rows
             .into_iter()
             .map(|r| OutgoingMail {
@@ -189,25 +189,23 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<()> {
         let error: String = error.chars().take(300).collect();
-        db_run!(self, |p| match retry_at {
-            Some(at) => sqlx::query("UPDATE mail_outbox SET next_attempt_at = $1, last_error = $2 WHERE id = $3")
-                .bind(to_micros(at))
-                .bind(&error)
-                .bind(id)
-                .execute(p)
-                .await?
-                .rows_affected(),
-            None => sqlx::query(
+        match retry_at {
+            Some(at) => exec!(
+                self,
+                "UPDATE mail_outbox SET next_attempt_at = $1, last_error = $2 WHERE id = $3",
+                to_micros(at),
+                &error,
+                id
+            ),
+            None => exec!(
+                self,
                 "UPDATE mail_outbox SET gave_up_at = $1, last_error = $2, sealed_body = NULL, wrapped_key = NULL \
-                 WHERE id = $3"
-            )
-            .bind(to_micros(now))
-            .bind(&error)
-            .bind(id)
-            .execute(p)
-            .await?
-            .rows_affected(),
-        });
+                 WHERE id = $3",
+                to_micros(now),
+                &error,
+                id
+            ),
+        };
         Ok(())
     }
 
@@ -216,14 +214,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn mail_status(&self, org: OrgId, limit: i64) -> Result<Vec<MailStatus>> {
-        let rows: Vec<StatusRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<StatusRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT to_addr, kind, created_at, sent_at, gave_up_at, attempts, last_error FROM mail_outbox \
-             WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
-        )
-        .bind(org.as_uuid())
-        .bind(limit)
-        .fetch_all(p)
-        .await?);
+             WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+            org.as_uuid(),
+            limit
+        );
         rows.into_iter()
             .map(|r| {
                 Ok(MailStatus {

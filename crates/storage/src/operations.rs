@@ -50,22 +50,22 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn operations(&self) -> Result<Operations> {
-        let open: Vec<(Uuid, i64)> = db_run!(self, |p| sqlx::query_as(
+        let open: Vec<(Uuid, i64)> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT org_id, COUNT(*) FROM reports WHERE status <> 'closed' GROUP BY org_id ORDER BY org_id"
-        )
-        .fetch_all(p)
-        .await?);
+        );
         let mut outboxes = Vec::with_capacity(OUTBOXES.len());
         for (name, table, waiting, given_up) in OUTBOXES {
             // Each condition alone, so the outbox's partial index serves the first.
             let sql = format!(
                 "SELECT COUNT(*), COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) FROM {table} WHERE {waiting}"
             );
-            let (pending, failing): (i64, i64) = db_run!(self, |p| sqlx::query_as(&sql).fetch_one(p).await?);
+            let (pending, failing): (i64, i64) = fetch!(self, query_as.fetch_one, &sql);
             let dead: i64 = match given_up {
                 Some(cond) => {
                     let sql = format!("SELECT COUNT(*) FROM {table} WHERE {cond}");
-                    db_run!(self, |p| sqlx::query_scalar(&sql).fetch_one(p).await?)
+                    fetch!(self, query_scalar.fetch_one, &sql)
                 }
                 None => 0,
             };

@@ -134,7 +134,7 @@ impl Db {
     /// The database failed.
     pub async fn list_orgs(&self) -> Result<Vec<Organisation>> {
         let sql = format!("{SELECT} ORDER BY o.name_key");
-        let rows: Vec<OrgRow> = db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let rows: Vec<OrgRow> = fetch!(self, query_as.fetch_all, &sql);
         rows.into_iter().map(to_org).collect()
     }
 
@@ -165,7 +165,7 @@ impl Db {
     /// [`StorageError::NotFound`].
     pub async fn get_org(&self, id: OrgId) -> Result<Organisation> {
         let sql = format!("{SELECT} WHERE o.id = $1");
-        let row: Option<OrgRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(id.as_uuid()).fetch_optional(p).await?);
+        let row: Option<OrgRow> = fetch!(self, query_as.fetch_optional, &sql, id.as_uuid());
         row.map(to_org).transpose()?.ok_or(StorageError::NotFound)
     }
 
@@ -175,8 +175,7 @@ impl Db {
     /// [`StorageError::NotFound`].
     pub async fn org_by_name(&self, name: &OrgName) -> Result<Organisation> {
         let sql = format!("{SELECT} WHERE o.name_key = $1");
-        let row: Option<OrgRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(name_key(name)).fetch_optional(p).await?);
+        let row: Option<OrgRow> = fetch!(self, query_as.fetch_optional, &sql, name_key(name));
         row.map(to_org).transpose()?.ok_or(StorageError::NotFound)
     }
 
@@ -185,7 +184,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn count_orgs(&self) -> Result<i64> {
-        let n: i64 = db_run!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(p).await?);
+        let n: i64 = fetch!(self, query_scalar.fetch_one, "SELECT COUNT(*) FROM organisations");
         Ok(n)
     }
 
@@ -206,8 +205,7 @@ impl Db {
         };
         let id = match target {
             Owned::Certificate(code) => {
-                let row: Option<Option<Uuid>> =
-                    db_run!(self, |p| sqlx::query_scalar(sql).bind(code).fetch_optional(p).await?);
+                let row: Option<Option<Uuid>> = fetch!(self, query_scalar.fetch_optional, sql, code);
                 return Ok(row.flatten().map(OrgId::from_uuid));
             }
             Owned::Organisation(id) => id.as_uuid(),
@@ -215,7 +213,7 @@ impl Db {
             Owned::ApiToken(id) => id.as_uuid(),
             Owned::Report(id) | Owned::Attempt(id) | Owned::Referral(id) => id,
         };
-        let row: Option<Option<Uuid>> = db_run!(self, |p| sqlx::query_scalar(sql).bind(id).fetch_optional(p).await?);
+        let row: Option<Option<Uuid>> = fetch!(self, query_scalar.fetch_optional, sql, id);
         Ok(row.flatten().map(OrgId::from_uuid))
     }
 }

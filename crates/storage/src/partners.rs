@@ -108,7 +108,7 @@ impl Db {
         let sql = format!(
             "SELECT {COLUMNS} FROM partner_profiles p JOIN organisations o ON o.id = p.org_id WHERE p.org_id = $1"
         );
-        let row: Option<Row> = db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_optional(p).await?);
+        let row: Option<Row> = fetch!(self, query_as.fetch_optional, &sql, org.as_uuid());
         row.map(TryInto::try_into).transpose()
     }
 
@@ -122,7 +122,7 @@ impl Db {
             "SELECT {COLUMNS} FROM partner_profiles p JOIN organisations o ON o.id = p.org_id \
              WHERE p.slug = $1 AND p.published = TRUE"
         );
-        let row: Option<Row> = db_run!(self, |p| sqlx::query_as(&sql).bind(slug).fetch_optional(p).await?);
+        let row: Option<Row> = fetch!(self, query_as.fetch_optional, &sql, slug);
         row.ok_or(StorageError::NotFound)?.try_into()
     }
 
@@ -135,7 +135,7 @@ impl Db {
             "SELECT {COLUMNS} FROM partner_profiles p JOIN organisations o ON o.id = p.org_id \
              WHERE p.published = TRUE ORDER BY o.name_key, p.slug LIMIT {MAX_PARTNERS}"
         );
-        let rows: Vec<Row> = db_run!(self, |p| sqlx::query_as(&sql).fetch_all(p).await?);
+        let rows: Vec<Row> = fetch!(self, query_as.fetch_all, &sql);
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
@@ -201,17 +201,17 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn partner_counts(&self, org: OrgId) -> Result<PartnerCounts> {
-        let row: CountsRow = db_run!(self, |p| sqlx::query_as(
+        let row: CountsRow = fetch!(
+            self,
+            query_as.fetch_one,
             "SELECT \
              (SELECT COUNT(DISTINCT user_id) FROM certificates \
               WHERE org_id = $1 AND user_id IS NOT NULL AND revoked_at IS NULL) AS trained, \
              (SELECT COUNT(*) FROM referrals WHERE recipient_org_id = $1) AS referrals, \
              (SELECT COUNT(*) FROM referrals WHERE recipient_org_id = $1 AND status = 'accepted' \
-              AND support <> '' AND support <> 'declined_by_person') AS supported"
-        )
-        .bind(org.as_uuid())
-        .fetch_one(p)
-        .await?);
+              AND support <> '' AND support <> 'declined_by_person') AS supported",
+            org.as_uuid()
+        );
         Ok(PartnerCounts {
             trained: count(row.trained),
             referrals: count(row.referrals),

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::error::stored;
-use crate::{Db, Result, StorageError, from_micros, to_micros};
+use crate::{Db, Result, from_micros, to_micros};
 
 /// Put a delivery of `$event` about referral `$referral` into the outbox inside an open
 /// transaction — if the partner organisation it went to has a referral webhook (a
@@ -22,17 +22,16 @@ use crate::{Db, Result, StorageError, from_micros, to_micros};
 macro_rules! referral_hook_in_tx {
     ($tx:expr, $referral:expr, $event:expr, $now:expr) => {{
         let event: sightline_domain::delivery::HookEvent = $event;
-        sqlx::query(
+        exec_in_tx!(
+            $tx,
             "INSERT INTO referral_deliveries (id, org_id, referral_id, event, state, created_at, lease_until, attempts) \
              SELECT $1, h.org_id, f.id, $2, 'pending', $3, $3, 0 FROM referrals f \
              JOIN org_referral_hooks h ON h.org_id = f.recipient_org_id WHERE f.id = $4",
-        )
-        .bind(uuid::Uuid::now_v7())
-        .bind(event.as_str())
-        .bind($crate::to_micros($now))
-        .bind($referral)
-        .execute(&mut *$tx)
-        .await?;
+            uuid::Uuid::now_v7(),
+            event.as_str(),
+            $crate::to_micros($now),
+            $referral
+        );
     }};
 }
 
@@ -107,10 +106,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn referral_webhook(&self, org: OrgId) -> Result<Option<String>> {
-        Ok(db_run!(self, |p| sqlx::query_scalar("SELECT webhook_url FROM org_referral_hooks WHERE org_id = $1")
-            .bind(org.as_uuid())
-            .fetch_optional(p)
-            .await?))
+        Ok(fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT webhook_url FROM org_referral_hooks WHERE org_id = $1",
+            org.as_uuid()
+        ))
     }
 
     /// Up to `limit` deliveries that may be sent now (pending, not leased, their
@@ -120,15 +121,15 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value does not read back.
     pub async fn due_referral_deliveries(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<HookDelivery>> {
-        let rows: Vec<DueRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<DueRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT d.id, d.org_id, d.referral_id, d.event, d.attempts, h.webhook_url, h.webhook_secret \
              FROM referral_deliveries d JOIN org_referral_hooks h ON h.org_id = d.org_id \
-             WHERE d.state = 'pending' AND d.lease_until <= $1 ORDER BY d.lease_until, d.id LIMIT $2"
-        )
-        .bind(to_micros(now))
-        .bind(limit)
-        .fetch_all(p)
-        .await?);
+             WHERE d.state = 'pending' AND d.lease_until <= $1 ORDER BY d.lease_until, d.id LIMIT $2",
+            to_micros(now),
+            limit
+        );
         rows.into_iter()
             .map(|r| {
                 Ok(HookDelivery {
@@ -159,15 +160,15 @@ impl Db {
         now: OffsetDateTime,
         lease_until: OffsetDateTime,
     ) -> Result<Option<i64>> {
-        Ok(db_run!(self, |p| sqlx::query_scalar(
+        Ok(fetch!(
+            self,
+            query_scalar.fetch_optional,
             "UPDATE referral_deliveries SET lease_until = $1, attempts = attempts + 1 \
-             WHERE id = $2 AND state = 'pending' AND lease_until <= $3 RETURNING attempts"
-        )
-        .bind(to_micros(lease_until))
-        .bind(id)
-        .bind(to_micros(now))
-        .fetch_optional(p)
-        .await?))
+             WHERE id = $2 AND state = 'pending' AND lease_until <= $3 RETURNING attempts",
+            to_micros(lease_until),
+            id,
+            to_micros(now)
+        ))
     }
 
     /// A claimed delivery was accepted by the receiver: it is never sent again.
@@ -224,15 +225,15 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value does not read back.
     pub async fn referral_dead_letters(&self, org: OrgId) -> Result<Vec<DeadLetter>> {
-        let rows: Vec<DeadRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<DeadRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT d.id, d.referral_id, r.reference, d.event, d.attempts, d.created_at, d.dead_at, d.last_error \
              FROM referral_deliveries d JOIN referrals f ON f.id = d.referral_id JOIN reports r ON r.id = f.report_id \
-             WHERE d.org_id = $1 AND d.state = 'dead' ORDER BY d.dead_at DESC, d.id LIMIT $2"
-        )
-        .bind(org.as_uuid())
-        .bind(MAX_DEAD_LETTERS)
-        .fetch_all(p)
-        .await?);
+             WHERE d.org_id = $1 AND d.state = 'dead' ORDER BY d.dead_at DESC, d.id LIMIT $2",
+            org.as_uuid(),
+            MAX_DEAD_LETTERS
+        );
         rows.into_iter()
             .map(|r| {
                 Ok(DeadLetter {
@@ -269,7 +270,7 @@ impl Db {
              COALESCE(SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), 0) AS dead \
              FROM {table} WHERE org_id = $1"
         );
-        Ok(db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_one(p).await?))
+        Ok(fetch!(self, query_as.fetch_one, &sql, org.as_uuid()))
     }
 
     /// Send one of the organisation's dead letters again: pending from `now`, with a
@@ -277,7 +278,7 @@ impl Db {
     /// audited, one transaction.
     ///
     /// # Errors
-    /// [`StorageError::NotFound`] if it is not a dead letter of `org`; the database failed.
+    /// [`crate::StorageError::NotFound`] if it is not a dead letter of `org`; the database failed.
     pub async fn retry_referral_delivery(
         &self,
         org: OrgId,
@@ -285,19 +286,16 @@ impl Db {
         audit: &NewAuditEntry,
         now: OffsetDateTime,
     ) -> Result<()> {
-        audited_tx!(self, audit, now, |tx| {
-            one_row_or!(
-                tx,
-                StorageError::NotFound,
-                sqlx::query(
-                    "UPDATE referral_deliveries SET state = 'pending', attempts = 0, lease_until = $1, dead_at = NULL \
-                     WHERE id = $2 AND org_id = $3 AND state = 'dead'",
-                )
-                .bind(to_micros(now))
-                .bind(id)
-                .bind(org.as_uuid())
-            );
-        });
+        audited_one_row!(
+            self,
+            audit,
+            now,
+            "UPDATE referral_deliveries SET state = 'pending', attempts = 0, lease_until = $1, dead_at = NULL \
+             WHERE id = $2 AND org_id = $3 AND state = 'dead'",
+            to_micros(now),
+            id,
+            org.as_uuid(),
+        );
         Ok(())
     }
 }

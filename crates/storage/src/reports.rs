@@ -334,8 +334,7 @@ impl Db {
     /// [`StorageError::NotFound`] if it is not this organisation's.
     pub async fn report_summary(&self, org: OrgId, id: Uuid) -> Result<ReportSummary> {
         let sql = format!("{SUMMARY} WHERE org_id = $1 AND id = $2");
-        let row: Option<SummaryRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(id).fetch_optional(p).await?);
+        let row: Option<SummaryRow> = fetch!(self, query_as.fetch_optional, &sql, org.as_uuid(), id);
         row.ok_or(StorageError::NotFound)?.try_into()
     }
 
@@ -346,12 +345,7 @@ impl Db {
     pub async fn reports_of(&self, org: OrgId, reporter: UserId, limit: i64) -> Result<Vec<ReportSummary>> {
         let sql =
             format!("{SUMMARY} WHERE org_id = $1 AND reporter_id = $2 ORDER BY received_at DESC, id DESC LIMIT $3");
-        let rows: Vec<SummaryRow> = db_run!(self, |p| sqlx::query_as(&sql)
-            .bind(org.as_uuid())
-            .bind(reporter.as_uuid())
-            .bind(limit)
-            .fetch_all(p)
-            .await?);
+        let rows: Vec<SummaryRow> = fetch!(self, query_as.fetch_all, &sql, org.as_uuid(), reporter.as_uuid(), limit);
         rows.into_iter().map(ReportSummary::try_from).collect()
     }
 
@@ -360,12 +354,13 @@ impl Db {
     /// # Errors
     /// [`StorageError::NotFound`] if it is not this organisation's.
     pub async fn report_sealed(&self, org: OrgId, id: Uuid) -> Result<(Vec<u8>, Vec<u8>)> {
-        let row: Option<Sealed> =
-            db_run!(self, |p| sqlx::query_as("SELECT sealed, wrapped_key FROM reports WHERE org_id = $1 AND id = $2")
-                .bind(org.as_uuid())
-                .bind(id)
-                .fetch_optional(p)
-                .await?);
+        let row: Option<Sealed> = fetch!(
+            self,
+            query_as.fetch_optional,
+            "SELECT sealed, wrapped_key FROM reports WHERE org_id = $1 AND id = $2",
+            org.as_uuid(),
+            id
+        );
         row.map(|r| (r.sealed, r.wrapped_key)).ok_or(StorageError::NotFound)
     }
 
@@ -374,11 +369,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn relay_codeword(&self, org: OrgId) -> Result<Option<String>> {
-        let v: Option<Option<String>> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT relay_codeword FROM organisations WHERE id = $1")
-                .bind(org.as_uuid())
-                .fetch_optional(p)
-                .await?);
+        let v: Option<Option<String>> = fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT relay_codeword FROM organisations WHERE id = $1",
+            org.as_uuid()
+        );
         Ok(v.flatten())
     }
 
@@ -415,10 +411,8 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn count_reports(&self, org: OrgId) -> Result<i64> {
-        let n: i64 = db_run!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE org_id = $1")
-            .bind(org.as_uuid())
-            .fetch_one(p)
-            .await?);
+        let n: i64 =
+            fetch!(self, query_scalar.fetch_one, "SELECT COUNT(*) FROM reports WHERE org_id = $1", org.as_uuid());
         Ok(n)
     }
 }

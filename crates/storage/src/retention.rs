@@ -102,14 +102,14 @@ impl Db {
     /// # Errors
     /// The database failed; a stored period is corrupt.
     pub async fn retention_policy(&self, org: OrgId) -> Result<RetentionPolicy> {
-        let row: Option<PolicyRow> = db_run!(self, |p| sqlx::query_as(
+        let row: Option<PolicyRow> = fetch!(
+            self,
+            query_as.fetch_optional,
             "SELECT met_on_arrival_days, referred_to_ngo_days, no_action_innocent_days, \
              insufficient_information_days, other_days, tips_days, training_days, certificates_days, audit_days \
-             FROM org_retention WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_optional(p)
-        .await?);
+             FROM org_retention WHERE org_id = $1",
+            org.as_uuid()
+        );
         let Some(r) = row else { return Ok(RetentionPolicy::default()) };
         Ok(RetentionPolicy {
             met_on_arrival: days(r.met_on_arrival_days)?,
@@ -136,29 +136,28 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<()> {
         let d = |v: Option<u32>| v.map(i64::from);
-        audited_tx!(self, audit, now, |tx| {
-            sqlx::query(
-                "INSERT INTO org_retention (org_id, met_on_arrival_days, referred_to_ngo_days, no_action_innocent_days, \
-                 insufficient_information_days, other_days, tips_days, updated_at, training_days, certificates_days, \
-                 audit_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (org_id) DO UPDATE SET \
-                 met_on_arrival_days = $2, referred_to_ngo_days = $3, no_action_innocent_days = $4, \
-                 insufficient_information_days = $5, other_days = $6, tips_days = $7, updated_at = $8, \
-                 training_days = $9, certificates_days = $10, audit_days = $11",
-            )
-            .bind(org.as_uuid())
-            .bind(d(policy.met_on_arrival))
-            .bind(d(policy.referred_to_ngo))
-            .bind(d(policy.no_action_innocent))
-            .bind(d(policy.insufficient_information))
-            .bind(d(policy.other))
-            .bind(d(policy.tips))
-            .bind(to_micros(now))
-            .bind(d(policy.training))
-            .bind(d(policy.certificates))
-            .bind(d(policy.audit))
-            .execute(&mut *tx)
-            .await?;
-        });
+        audited_exec!(
+            self,
+            audit,
+            now,
+            "INSERT INTO org_retention (org_id, met_on_arrival_days, referred_to_ngo_days, no_action_innocent_days, \
+             insufficient_information_days, other_days, tips_days, updated_at, training_days, certificates_days, \
+             audit_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (org_id) DO UPDATE SET \
+             met_on_arrival_days = $2, referred_to_ngo_days = $3, no_action_innocent_days = $4, \
+             insufficient_information_days = $5, other_days = $6, tips_days = $7, updated_at = $8, \
+             training_days = $9, certificates_days = $10, audit_days = $11",
+            org.as_uuid(),
+            d(policy.met_on_arrival),
+            d(policy.referred_to_ngo),
+            d(policy.no_action_innocent),
+            d(policy.insufficient_information),
+            d(policy.other),
+            d(policy.tips),
+            to_micros(now),
+            d(policy.training),
+            d(policy.certificates),
+            d(policy.audit)
+        );
         Ok(())
     }
 
@@ -178,21 +177,18 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<()> {
         let (reason, by) = hold.map_or((None, None), |(r, b)| (Some(r), Some(b.as_uuid())));
-        audited_tx!(self, audit, now, |tx| {
-            one_row_or!(
-                tx,
-                StorageError::NotFound,
-                sqlx::query(
-                    "UPDATE reports SET hold_reason = $3, hold_by = $4, hold_at = $5 \
-                     WHERE org_id = $1 AND id = $2 AND ($5 IS NOT NULL OR hold_at IS NOT NULL)"
-                )
-                .bind(org.as_uuid())
-                .bind(id)
-                .bind(reason)
-                .bind(by)
-                .bind(hold.map(|_| to_micros(now)))
-            );
-        });
+        audited_one_row!(
+            self,
+            audit,
+            now,
+            "UPDATE reports SET hold_reason = $3, hold_by = $4, hold_at = $5 \
+             WHERE org_id = $1 AND id = $2 AND ($5 IS NOT NULL OR hold_at IS NOT NULL)",
+            org.as_uuid(),
+            id,
+            reason,
+            by,
+            hold.map(|_| to_micros(now)),
+        );
         Ok(())
     }
 
@@ -203,13 +199,7 @@ impl Db {
     /// The database failed.
     pub async fn due_purges(&self, now: OffsetDateTime, after: Option<&DuePurge>, limit: i64) -> Result<Vec<DuePurge>> {
         let (key, id) = after.map_or((i64::MIN, Uuid::nil()), |d| (to_micros(d.due_at), d.id));
-        let rows: Vec<DueRow> = db_run!(self, |p| sqlx::query_as(DUE)
-            .bind(to_micros(now))
-            .bind(key)
-            .bind(id)
-            .bind(limit)
-            .fetch_all(p)
-            .await?);
+        let rows: Vec<DueRow> = fetch!(self, query_as.fetch_all, DUE, to_micros(now), key, id, limit);
         rows.into_iter().map(DuePurge::try_from).collect()
     }
 
@@ -229,7 +219,7 @@ impl Db {
             let mut tx = p.begin().await?;
             // Take the audit chain's lock first: concurrent purges queue here (and a
             // SQLite transaction writes before it reads, so it never has to upgrade).
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+            exec_in_tx!(tx, "UPDATE audit_head SET seq = seq WHERE id = 1");
             let rows: Vec<DueRow> = sqlx::query_as(DUE)
                 .bind(to_micros(now))
                 .bind(i64::MIN)
@@ -258,20 +248,20 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some((notes, messages)) = counts else { continue };
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "UPDATE case_events SET sealed = NULL, wrapped_key = NULL, reason = NULL, contact_reference = NULL \
                      WHERE org_id = $1 AND report_id = $2",
-                )
-                .bind(due.org.as_uuid())
-                .bind(due.id)
-                .execute(&mut *tx)
-                .await?;
+                    due.org.as_uuid(),
+                    due.id
+                );
                 for table in ["DELETE FROM tip_messages", "DELETE FROM tips"] {
-                    sqlx::query(&format!("{table} WHERE org_id = $1 AND report_id = $2"))
-                        .bind(due.org.as_uuid())
-                        .bind(due.id)
-                        .execute(&mut *tx)
-                        .await?;
+                    exec_in_tx!(
+                        tx,
+                        &format!("{table} WHERE org_id = $1 AND report_id = $2"),
+                        due.org.as_uuid(),
+                        due.id
+                    );
                 }
                 let outcome = due.outcome.map_or("none", Outcome::as_str);
                 let audit =
@@ -300,17 +290,17 @@ impl Db {
         now: OffsetDateTime,
         until: OffsetDateTime,
     ) -> Result<bool> {
-        let got: Option<Uuid> = db_run!(self, |p| sqlx::query_scalar(
+        let got: Option<Uuid> = fetch!(
+            self,
+            query_scalar.fetch_optional,
             "INSERT INTO job_leases (name, holder, lease_until) VALUES ($1, $2, $3) \
              ON CONFLICT (name) DO UPDATE SET holder = $2, lease_until = $3 \
-             WHERE job_leases.lease_until <= $4 OR job_leases.holder = $2 RETURNING holder"
-        )
-        .bind(name)
-        .bind(holder)
-        .bind(to_micros(until))
-        .bind(to_micros(now))
-        .fetch_optional(p)
-        .await?);
+             WHERE job_leases.lease_until <= $4 OR job_leases.holder = $2 RETURNING holder",
+            name,
+            holder,
+            to_micros(until),
+            to_micros(now)
+        );
         Ok(got == Some(holder))
     }
 
@@ -328,8 +318,6 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn purged_cases(&self) -> Result<i64> {
-        Ok(db_run!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE purged_at IS NOT NULL")
-            .fetch_one(p)
-            .await?))
+        Ok(fetch!(self, query_scalar.fetch_one, "SELECT COUNT(*) FROM reports WHERE purged_at IS NOT NULL"))
     }
 }

@@ -102,7 +102,7 @@ impl Db {
                 .bind(user.as_uuid())
                 .bind(to_micros(now))
             );
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await?;
+            exec_in_tx!(tx, "DELETE FROM sessions WHERE user_id = $1", user.as_uuid());
             revoke_tokens_in_tx!(tx, org, user, audit.actor, "left the organisation", now);
         });
         Ok(())
@@ -135,9 +135,7 @@ impl Db {
 
     /// The ids of every case under legal hold, as text (as audit entries name them).
     async fn held_case_ids(&self) -> Result<Vec<String>> {
-        let ids: Vec<Uuid> = db_run!(self, |p| sqlx::query_scalar("SELECT id FROM reports WHERE hold_at IS NOT NULL")
-            .fetch_all(p)
-            .await?);
+        let ids: Vec<Uuid> = fetch!(self, query_scalar.fetch_all, "SELECT id FROM reports WHERE hold_at IS NOT NULL");
         Ok(ids.into_iter().map(|u| u.to_string()).collect())
     }
 
@@ -151,19 +149,18 @@ impl Db {
         let sql = format!("SELECT u.org_id, u.id, u.left_at {TRAINING_DUE} ORDER BY u.left_at, u.id LIMIT $2");
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+            exec_in_tx!(tx, "UPDATE audit_head SET seq = seq WHERE id = 1");
             let rows: Vec<(Uuid, Uuid, i64)> =
                 sqlx::query_as(&sql).bind(to_micros(now)).bind(limit).fetch_all(&mut *tx).await?;
             let mut done = Vec::with_capacity(rows.len());
             for (org, user, left_at) in rows {
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "UPDATE certificates SET attempt_id = NULL WHERE attempt_id IN \
                      (SELECT id FROM check_attempts WHERE org_id = $1 AND user_id = $2)",
-                )
-                .bind(org)
-                .bind(user)
-                .execute(&mut *tx)
-                .await?;
+                    org,
+                    user
+                );
                 let mut removed = [0u64; 3];
                 for (n, sql) in [
                     "DELETE FROM check_attempts WHERE org_id = $1 AND user_id = $2",
@@ -201,7 +198,7 @@ impl Db {
     /// The database failed.
     pub async fn certificates_due_by_org(&self, now: OffsetDateTime) -> Result<Vec<(OrgId, OffsetDateTime)>> {
         let sql = format!("SELECT c.org_id, MIN(c.issued_at) {CERTIFICATES_DUE} GROUP BY c.org_id ORDER BY c.org_id");
-        let rows: Vec<(Uuid, i64)> = db_run!(self, |p| sqlx::query_as(&sql).bind(to_micros(now)).fetch_all(p).await?);
+        let rows: Vec<(Uuid, i64)> = fetch!(self, query_as.fetch_all, &sql, to_micros(now));
         Ok(rows.into_iter().map(|(o, at)| (OrgId::from_uuid(o), from_micros(at))).collect())
     }
 
@@ -217,7 +214,7 @@ impl Db {
         );
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+            exec_in_tx!(tx, "UPDATE audit_head SET seq = seq WHERE id = 1");
             let rows: Vec<(Uuid, Uuid, String, i64, i64)> =
                 sqlx::query_as(&sql).bind(to_micros(now)).bind(limit).fetch_all(&mut *tx).await?;
             let mut done = Vec::with_capacity(rows.len());
@@ -256,13 +253,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn certificate_tombstone(&self, code: &str) -> Result<Option<CertificateTombstone>> {
-        let row: Option<(String, i64, i64, i64)> = db_run!(self, |p| sqlx::query_as(
+        let row: Option<(String, i64, i64, i64)> = fetch!(
+            self,
+            query_as.fetch_optional,
             "SELECT course_id, issued_at, valid_until, purged_at FROM certificates \
-             WHERE code = $1 AND purged_at IS NOT NULL"
-        )
-        .bind(code)
-        .fetch_optional(p)
-        .await?);
+             WHERE code = $1 AND purged_at IS NOT NULL",
+            code
+        );
         Ok(row.map(|(course_id, issued, until, purged)| CertificateTombstone {
             course_id,
             issued_at: from_micros(issued),
@@ -282,7 +279,7 @@ impl Db {
     pub async fn redact_audit_batch(&self, now: OffsetDateTime, limit: i64) -> Result<usize> {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+            exec_in_tx!(tx, "UPDATE audit_head SET seq = seq WHERE id = 1");
             // Holds are placed with an audit entry, so under the chain's lock the
             // list cannot change until this batch commits.
             let held: Vec<String> = sqlx::query_scalar::<_, Uuid>("SELECT id FROM reports WHERE hold_at IS NOT NULL")
@@ -303,14 +300,13 @@ impl Db {
             // Per organisation: the first and last seq redacted, how many, its period.
             let mut runs: Vec<(Uuid, i64, i64, usize, i64)> = Vec::new();
             for (seq, org, days) in &rows {
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "UPDATE audit_log SET detail = '', ip = NULL, actor_id = NULL, redacted_at = $2 \
                      WHERE seq = $1 AND redacted_at IS NULL",
-                )
-                .bind(seq)
-                .bind(to_micros(now))
-                .execute(&mut *tx)
-                .await?;
+                    seq,
+                    to_micros(now)
+                );
                 match runs.iter_mut().find(|r| r.0 == *org) {
                     Some(r) => {
                         r.2 = *seq;
@@ -336,13 +332,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn frozen_compliance_year(&self, org: OrgId, year: i32) -> Result<Option<String>> {
-        Ok(db_run!(self, |p| sqlx::query_scalar(
-            "SELECT figures FROM compliance_years WHERE org_id = $1 AND fiscal_year = $2"
-        )
-        .bind(org.as_uuid())
-        .bind(i64::from(year))
-        .fetch_optional(p)
-        .await?))
+        Ok(fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT figures FROM compliance_years WHERE org_id = $1 AND fiscal_year = $2",
+            org.as_uuid(),
+            i64::from(year)
+        ))
     }
 
     /// Freeze a past fiscal year's compliance figures (the first freeze stands).

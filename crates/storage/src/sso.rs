@@ -103,8 +103,7 @@ impl Db {
     /// The database failed; a stored value does not read back.
     pub async fn sso_config(&self, org: OrgId) -> Result<Option<SsoConfig>> {
         let sql = format!("SELECT {CONFIG_COLUMNS} FROM org_sso WHERE org_id = $1");
-        let row: Option<ConfigRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_optional(p).await?);
+        let row: Option<ConfigRow> = fetch!(self, query_as.fetch_optional, &sql, org.as_uuid());
         row.map(SsoConfig::try_from).transpose()
     }
 
@@ -115,7 +114,7 @@ impl Db {
     /// The database failed; a stored value does not read back.
     pub async fn sso_config_by_domain(&self, domain: &str) -> Result<Option<SsoConfig>> {
         let sql = format!("SELECT {CONFIG_COLUMNS} FROM org_sso WHERE email_domain = $1");
-        let row: Option<ConfigRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(domain).fetch_optional(p).await?);
+        let row: Option<ConfigRow> = fetch!(self, query_as.fetch_optional, &sql, domain);
         row.map(SsoConfig::try_from).transpose()
     }
 
@@ -157,9 +156,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn remove_sso_config(&self, org: OrgId, audit: &NewAuditEntry, now: OffsetDateTime) -> Result<()> {
-        audited_tx!(self, audit, now, |tx| {
-            sqlx::query("DELETE FROM org_sso WHERE org_id = $1").bind(org.as_uuid()).execute(&mut *tx).await?;
-        });
+        audited_exec!(self, audit, now, "DELETE FROM org_sso WHERE org_id = $1", org.as_uuid());
         Ok(())
     }
 
@@ -168,11 +165,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn password_sign_in_allowed(&self, org: OrgId) -> Result<bool> {
-        let off: Option<bool> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT password_sign_in FROM org_sso WHERE org_id = $1")
-                .bind(org.as_uuid())
-                .fetch_optional(p)
-                .await?);
+        let off: Option<bool> = fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT password_sign_in FROM org_sso WHERE org_id = $1",
+            org.as_uuid()
+        );
         Ok(off.unwrap_or(true))
     }
 
@@ -189,22 +187,18 @@ impl Db {
     ) -> Result<()> {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("DELETE FROM sso_logins WHERE expires_at < $1")
-                .bind(to_micros(now - time::Duration::days(1)))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
+            exec_in_tx!(tx, "DELETE FROM sso_logins WHERE expires_at < $1", to_micros(now - time::Duration::days(1)));
+            exec_in_tx!(
+                tx,
                 "INSERT INTO sso_logins (state_hash, org_id, nonce, pkce_verifier, created_at, expires_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(state_hash)
-            .bind(login.org_id.as_uuid())
-            .bind(&login.nonce)
-            .bind(&login.pkce_verifier)
-            .bind(to_micros(now))
-            .bind(to_micros(expires_at))
-            .execute(&mut *tx)
-            .await?;
+                state_hash,
+                login.org_id.as_uuid(),
+                &login.nonce,
+                &login.pkce_verifier,
+                to_micros(now),
+                to_micros(expires_at)
+            );
             tx.commit().await?;
         });
         Ok(())
@@ -215,23 +209,24 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn spend_sso_login(&self, state_hash: &[u8], now: OffsetDateTime) -> Result<SsoLoginSpend> {
-        let fresh: Option<LoginRow> = db_run!(self, |p| sqlx::query_as(
+        let fresh: Option<LoginRow> = fetch!(
+            self,
+            query_as.fetch_optional,
             "UPDATE sso_logins SET used_at = $1 WHERE state_hash = $2 AND used_at IS NULL AND expires_at > $1 \
-             RETURNING org_id, nonce, pkce_verifier"
-        )
-        .bind(to_micros(now))
-        .bind(state_hash)
-        .fetch_optional(p)
-        .await?);
+             RETURNING org_id, nonce, pkce_verifier",
+            to_micros(now),
+            state_hash
+        );
         if let Some(r) = fresh {
             let org_id = OrgId::from_uuid(r.org_id);
             return Ok(SsoLoginSpend::Fresh(SsoLogin { org_id, nonce: r.nonce, pkce_verifier: r.pkce_verifier }));
         }
-        let spent: Option<SpentRow> =
-            db_run!(self, |p| sqlx::query_as("SELECT org_id, used_at FROM sso_logins WHERE state_hash = $1")
-                .bind(state_hash)
-                .fetch_optional(p)
-                .await?);
+        let spent: Option<SpentRow> = fetch!(
+            self,
+            query_as.fetch_optional,
+            "SELECT org_id, used_at FROM sso_logins WHERE state_hash = $1",
+            state_hash
+        );
         Ok(match spent {
             None => SsoLoginSpend::Unknown,
             Some(r) if r.used_at.is_some() => SsoLoginSpend::Used(OrgId::from_uuid(r.org_id)),

@@ -154,12 +154,12 @@ impl Db {
              ON CONFLICT (org_id) DO NOTHING",
             org.as_uuid()
         );
-        let r: StateRow = db_run!(self, |p| sqlx::query_as(
-            "SELECT generation, built, cursor FROM training_standing_orgs WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_one(p)
-        .await?);
+        let r: StateRow = fetch!(
+            self,
+            query_as.fetch_one,
+            "SELECT generation, built, cursor FROM training_standing_orgs WHERE org_id = $1",
+            org.as_uuid()
+        );
         Ok(StandingState { generation: r.generation, built: r.built, cursor: r.cursor.map(UserId::from_uuid) })
     }
 
@@ -169,17 +169,17 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn standing_work(&self, org: OrgId, now: OffsetDateTime) -> Result<bool> {
-        let work: Option<i64> = db_run!(self, |p| sqlx::query_scalar(
+        let work: Option<i64> = fetch!(
+            self,
+            query_scalar.fetch_one,
             "SELECT CAST(CASE WHEN NOT EXISTS (SELECT 1 FROM training_standing_orgs WHERE org_id = $1 \
                AND built = generation AND cursor IS NULL) \
              OR EXISTS (SELECT 1 FROM training_standing_marks WHERE org_id = $1) \
              OR EXISTS (SELECT 1 FROM training_standing WHERE org_id = $1 AND recheck_at IS NOT NULL \
-               AND recheck_at <= $2) THEN 1 ELSE 0 END AS BIGINT)"
-        )
-        .bind(org.as_uuid())
-        .bind(to_micros(now))
-        .fetch_one(p)
-        .await?);
+               AND recheck_at <= $2) THEN 1 ELSE 0 END AS BIGINT)",
+            org.as_uuid(),
+            to_micros(now)
+        );
         Ok(work != Some(0))
     }
 
@@ -189,11 +189,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn standing_mark_floor(&self, org: OrgId) -> Result<i64> {
-        let top: Option<i64> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT MAX(id) FROM training_standing_marks WHERE org_id = $1")
-                .bind(org.as_uuid())
-                .fetch_one(p)
-                .await?);
+        let top: Option<i64> = fetch!(
+            self,
+            query_scalar.fetch_one,
+            "SELECT MAX(id) FROM training_standing_marks WHERE org_id = $1",
+            org.as_uuid()
+        );
         Ok(top.unwrap_or(0))
     }
 
@@ -224,19 +225,21 @@ impl Db {
             );
             match last {
                 Some(last) => {
-                    sqlx::query("DELETE FROM training_standing WHERE org_id = $1 AND user_id > $2 AND user_id <= $3")
-                        .bind(org.as_uuid())
-                        .bind(after)
-                        .bind(last.as_uuid())
-                        .execute(&mut *tx)
-                        .await?;
+                    exec_in_tx!(
+                        tx,
+                        "DELETE FROM training_standing WHERE org_id = $1 AND user_id > $2 AND user_id <= $3",
+                        org.as_uuid(),
+                        after,
+                        last.as_uuid()
+                    );
                 }
                 None => {
-                    sqlx::query("DELETE FROM training_standing WHERE org_id = $1 AND user_id > $2")
-                        .bind(org.as_uuid())
-                        .bind(after)
-                        .execute(&mut *tx)
-                        .await?;
+                    exec_in_tx!(
+                        tx,
+                        "DELETE FROM training_standing WHERE org_id = $1 AND user_id > $2",
+                        org.as_uuid(),
+                        after
+                    );
                 }
             }
             replace_rows_in_tx!(tx, org, rows);
@@ -265,11 +268,12 @@ impl Db {
                 .bind(generation)
             );
             if let Some(floor) = floor {
-                sqlx::query("DELETE FROM training_standing_marks WHERE org_id = $1 AND id <= $2")
-                    .bind(org.as_uuid())
-                    .bind(floor)
-                    .execute(&mut *tx)
-                    .await?;
+                exec_in_tx!(
+                    tx,
+                    "DELETE FROM training_standing_marks WHERE org_id = $1 AND id <= $2",
+                    org.as_uuid(),
+                    floor
+                );
             }
             tx.commit().await?;
             true
@@ -297,13 +301,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn standing_marks(&self, org: OrgId, limit: i64) -> Result<Vec<StandingMark>> {
-        let rows: Vec<MarkRow> = db_run!(self, |p| sqlx::query_as(
-            "SELECT id, user_id FROM training_standing_marks WHERE org_id = $1 ORDER BY id LIMIT $2"
-        )
-        .bind(org.as_uuid())
-        .bind(limit)
-        .fetch_all(p)
-        .await?);
+        let rows: Vec<MarkRow> = fetch!(
+            self,
+            query_as.fetch_all,
+            "SELECT id, user_id FROM training_standing_marks WHERE org_id = $1 ORDER BY id LIMIT $2",
+            org.as_uuid(),
+            limit
+        );
         Ok(rows.into_iter().map(|r| StandingMark { id: r.id, user: UserId::from_uuid(r.user_id) }).collect())
     }
 
@@ -371,17 +375,17 @@ impl Db {
     ) -> Result<Tally> {
         let soon = now + Duration::days(DUE_SOON_DAYS);
         type Count = (String, Option<String>, bool, i64, i64, i64);
-        let counts: Vec<Count> = db_run!(self, |p| sqlx::query_as(
+        let counts: Vec<Count> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT position, base, not_started, CAST(COUNT(*) AS BIGINT), \
              CAST(SUM(CASE WHEN overdue_from <= $2 THEN 1 ELSE 0 END) AS BIGINT), \
              CAST(SUM(CASE WHEN overdue_from <= $3 THEN 1 ELSE 0 END) AS BIGINT) \
-             FROM training_standing WHERE org_id = $1 GROUP BY position, base, not_started"
-        )
-        .bind(org.as_uuid())
-        .bind(to_micros(now))
-        .bind(to_micros(soon))
-        .fetch_all(p)
-        .await?);
+             FROM training_standing WHERE org_id = $1 GROUP BY position, base, not_started",
+            org.as_uuid(),
+            to_micros(now),
+            to_micros(soon)
+        );
         let mut tally = Tally::default();
         for (position, base, not_started, all, overdue, by_soon) in counts {
             let position: Audience = stored("position", &position)?;
@@ -423,15 +427,17 @@ impl Db {
             "SELECT user_id FROM ({}) d ORDER BY rank DESC, overdue_from, user_id LIMIT $4",
             parts.join(" UNION ALL ")
         );
-        let ids: Vec<Uuid> = db_run!(self, |p| sqlx::query_scalar(&sql)
-            .bind(org.as_uuid())
-            .bind(to_micros(now))
-            .bind(to_micros(soon))
-            .bind(drill)
-            .bind(filter.position.map(Audience::as_str))
-            .bind(filter.base)
-            .fetch_all(p)
-            .await?);
+        let ids: Vec<Uuid> = fetch!(
+            self,
+            query_scalar.fetch_all,
+            &sql,
+            org.as_uuid(),
+            to_micros(now),
+            to_micros(soon),
+            drill,
+            filter.position.map(Audience::as_str),
+            filter.base
+        );
         tally.drill = ids.into_iter().map(UserId::from_uuid).collect();
         Ok(tally)
     }
@@ -442,14 +448,14 @@ impl Db {
     /// The database failed; a stored value did not parse.
     pub async fn standing_of(&self, org: OrgId, user: UserId) -> Result<Option<StandingRow>> {
         type Row = (String, Option<String>, i64, bool, Option<i64>, Option<i64>);
-        let row: Option<Row> = db_run!(self, |p| sqlx::query_as(
+        let row: Option<Row> = fetch!(
+            self,
+            query_as.fetch_optional,
             "SELECT position, base, overdue_from, not_started, soon_from, recheck_at FROM training_standing \
-             WHERE org_id = $1 AND user_id = $2"
-        )
-        .bind(org.as_uuid())
-        .bind(user.as_uuid())
-        .fetch_optional(p)
-        .await?);
+             WHERE org_id = $1 AND user_id = $2",
+            org.as_uuid(),
+            user.as_uuid()
+        );
         row.map(|(position, base, overdue_from, not_started, soon_from, recheck_at)| {
             Ok(StandingRow {
                 user,

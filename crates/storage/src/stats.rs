@@ -138,28 +138,26 @@ macro_rules! count_reports_in_tx {
     ($tx:expr, $reports:expr, $month:expr) => {{
         let (routes, signs) = $crate::stats::tally($reports);
         for ((org, region), n) in routes {
-            sqlx::query(
+            exec_in_tx!(
+                $tx,
                 "INSERT INTO stats_reports (org_id, month, route_region, reports, escalated) VALUES ($1, $2, $3, $4, 0) \
                  ON CONFLICT (org_id, month, route_region) DO UPDATE SET reports = stats_reports.reports + $4",
-            )
-            .bind(org)
-            .bind($month)
-            .bind(region)
-            .bind(n)
-            .execute(&mut *$tx)
-            .await?;
+                org,
+                $month,
+                region,
+                n
+            );
         }
         for ((org, sign), n) in signs {
-            sqlx::query(
+            exec_in_tx!(
+                $tx,
                 "INSERT INTO stats_signs (org_id, month, sign, reports, escalated) VALUES ($1, $2, $3, $4, 0) \
                  ON CONFLICT (org_id, month, sign) DO UPDATE SET reports = stats_signs.reports + $4",
-            )
-            .bind(org)
-            .bind($month)
-            .bind(sign)
-            .bind(n)
-            .execute(&mut *$tx)
-            .await?;
+                org,
+                $month,
+                sign,
+                n
+            );
         }
     }};
 }
@@ -170,25 +168,23 @@ macro_rules! count_escalation_in_tx {
     ($tx:expr, $org:expr, $row:expr) => {{
         if let Some(row) = $row {
             let row: $crate::stats::EscalationRow = row;
-            sqlx::query(
+            exec_in_tx!(
+                $tx,
                 "INSERT INTO stats_reports (org_id, month, route_region, reports, escalated) VALUES ($1, $2, $3, 0, 1) \
                  ON CONFLICT (org_id, month, route_region) DO UPDATE SET escalated = stats_reports.escalated + 1",
-            )
-            .bind($org.as_uuid())
-            .bind(row.stats_month)
-            .bind(&row.route_region)
-            .execute(&mut *$tx)
-            .await?;
+                $org.as_uuid(),
+                row.stats_month,
+                &row.route_region
+            );
             for sign in $crate::stats::signs_of(&row.indicators) {
-                sqlx::query(
+                exec_in_tx!(
+                    $tx,
                     "INSERT INTO stats_signs (org_id, month, sign, reports, escalated) VALUES ($1, $2, $3, 0, 1) \
                      ON CONFLICT (org_id, month, sign) DO UPDATE SET escalated = stats_signs.escalated + 1",
-                )
-                .bind($org.as_uuid())
-                .bind(row.stats_month)
-                .bind(sign)
-                .execute(&mut *$tx)
-                .await?;
+                    $org.as_uuid(),
+                    row.stats_month,
+                    sign
+                );
             }
         }
     }};
@@ -207,17 +203,16 @@ macro_rules! count_certificate_in_tx {
         if let Some(c) = row {
             let (org, month, course, role) = c.key();
             let delta: i64 = $delta;
-            sqlx::query(
+            exec_in_tx!(
+                $tx,
                 "INSERT INTO stats_training (org_id, month, course_id, role, people) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (org_id, month, course_id, role) DO UPDATE SET people = stats_training.people + $5",
-            )
-            .bind(org)
-            .bind(month)
-            .bind(course)
-            .bind(role)
-            .bind(delta)
-            .execute(&mut *$tx)
-            .await?;
+                org,
+                month,
+                course,
+                role,
+                delta
+            );
         }
     }};
 }
@@ -323,69 +318,67 @@ impl Db {
     pub async fn statistics(&self, scope: StatsScope, from: i64, to: i64) -> Result<StatsRows> {
         // One SQL text per scope: the organisation's id is in every query of an
         // organisation's statistics; the platform's sums every organisation's counts.
-        let (training, reports, signs) = match scope {
+        let (training, reports, signs): (Vec<TrainingCount>, Vec<ReportCount>, Vec<SignCount>) = match scope {
             StatsScope::Org(org) => {
                 let o = org.as_uuid();
-                db_run!(self, |p| {
-                    let training: Vec<TrainingCount> = sqlx::query_as(
+                (
+                    fetch!(
+                        self,
+                        query_as.fetch_all,
                         "SELECT month, course_id, role, people FROM stats_training \
                          WHERE org_id = $1 AND month BETWEEN $2 AND $3 AND people <> 0",
-                    )
-                    .bind(o)
-                    .bind(from)
-                    .bind(to)
-                    .fetch_all(p)
-                    .await?;
-                    let reports: Vec<ReportCount> = sqlx::query_as(
+                        o,
+                        from,
+                        to
+                    ),
+                    fetch!(
+                        self,
+                        query_as.fetch_all,
                         "SELECT month, route_region, reports, escalated FROM stats_reports \
                          WHERE org_id = $1 AND month BETWEEN $2 AND $3",
-                    )
-                    .bind(o)
-                    .bind(from)
-                    .bind(to)
-                    .fetch_all(p)
-                    .await?;
-                    let signs: Vec<SignCount> = sqlx::query_as(
+                        o,
+                        from,
+                        to
+                    ),
+                    fetch!(
+                        self,
+                        query_as.fetch_all,
                         "SELECT month, sign, reports, escalated FROM stats_signs \
                          WHERE org_id = $1 AND month BETWEEN $2 AND $3",
-                    )
-                    .bind(o)
-                    .bind(from)
-                    .bind(to)
-                    .fetch_all(p)
-                    .await?;
-                    (training, reports, signs)
-                })
+                        o,
+                        from,
+                        to
+                    ),
+                )
             }
-            StatsScope::Platform => db_run!(self, |p| {
-                let training: Vec<TrainingCount> = sqlx::query_as(
+            StatsScope::Platform => (
+                fetch!(
+                    self,
+                    query_as.fetch_all,
                     "SELECT month, course_id, role, CAST(SUM(people) AS BIGINT) AS people FROM stats_training \
                      WHERE month BETWEEN $1 AND $2 GROUP BY month, course_id, role HAVING SUM(people) <> 0",
-                )
-                .bind(from)
-                .bind(to)
-                .fetch_all(p)
-                .await?;
-                let reports: Vec<ReportCount> = sqlx::query_as(
+                    from,
+                    to
+                ),
+                fetch!(
+                    self,
+                    query_as.fetch_all,
                     "SELECT month, route_region, CAST(SUM(reports) AS BIGINT) AS reports, \
                      CAST(SUM(escalated) AS BIGINT) AS escalated FROM stats_reports \
                      WHERE month BETWEEN $1 AND $2 GROUP BY month, route_region",
-                )
-                .bind(from)
-                .bind(to)
-                .fetch_all(p)
-                .await?;
-                let signs: Vec<SignCount> = sqlx::query_as(
+                    from,
+                    to
+                ),
+                fetch!(
+                    self,
+                    query_as.fetch_all,
                     "SELECT month, sign, CAST(SUM(reports) AS BIGINT) AS reports, \
                      CAST(SUM(escalated) AS BIGINT) AS escalated FROM stats_signs \
                      WHERE month BETWEEN $1 AND $2 GROUP BY month, sign",
-                )
-                .bind(from)
-                .bind(to)
-                .fetch_all(p)
-                .await?;
-                (training, reports, signs)
-            }),
+                    from,
+                    to
+                ),
+            ),
         };
         let referrals = self.referral_counts(scope, from, to).await?;
         Ok(StatsRows { training, reports, signs, referrals })
@@ -404,14 +397,14 @@ impl Db {
                      WHERE (org_id = $1 OR recipient_org_id = $1) AND created_at >= $2 AND created_at < $3 \
                      GROUP BY 1, 2, 3"
                 );
-                db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(start).bind(end).fetch_all(p).await?)
+                fetch!(self, query_as.fetch_all, &sql, org.as_uuid(), start, end)
             }
             StatsScope::Platform => {
                 let sql = format!(
                     "SELECT created_at / {DAY_MICROS} AS day, recipient_kind, {OUTCOME_SQL} AS outcome, \
                      COUNT(*) AS referrals FROM referrals WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2, 3"
                 );
-                db_run!(self, |p| sqlx::query_as(&sql).bind(start).bind(end).fetch_all(p).await?)
+                fetch!(self, query_as.fetch_all, &sql, start, end)
             }
         };
         let mut months: BTreeMap<(i64, String, String), i64> = BTreeMap::new();
@@ -435,8 +428,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn statistics_built(&self) -> Result<bool> {
-        let built: bool =
-            db_run!(self, |p| sqlx::query_scalar("SELECT built FROM stats_state WHERE id = 1").fetch_one(p).await?);
+        let built: bool = fetch!(self, query_scalar.fetch_one, "SELECT built FROM stats_state WHERE id = 1");
         Ok(built)
     }
 
@@ -457,7 +449,7 @@ impl Db {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
             // Taking the flag's row first makes two starting nodes rebuild one at a time.
-            sqlx::query("UPDATE stats_state SET built = TRUE WHERE id = 1").execute(&mut *tx).await?;
+            exec_in_tx!(tx, "UPDATE stats_state SET built = TRUE WHERE id = 1");
             // Route regions first, one statement per route whose region changed (the
             // routes are far fewer than the reports).
             let pairs: Vec<(String, String, String)> =
@@ -467,15 +459,14 @@ impl Db {
             for (origin, destination, stored) in pairs {
                 let region = route_of(&origin, &destination);
                 if region != stored {
-                    sqlx::query(
+                    exec_in_tx!(
+                        tx,
                         "UPDATE reports SET route_region = $1 WHERE origin = $2 AND destination = $3 AND route_region = $4",
-                    )
-                    .bind(&region)
-                    .bind(&origin)
-                    .bind(&destination)
-                    .bind(&stored)
-                    .execute(&mut *tx)
-                    .await?;
+                        &region,
+                        &origin,
+                        &destination,
+                        &stored
+                    );
                 }
             }
             let mut after = Uuid::nil();
@@ -510,7 +501,7 @@ impl Db {
                 *training.entry(c.key()).or_insert(0) += 1;
             }
             for table in ["stats_reports", "stats_signs", "stats_training"] {
-                sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+                exec_in_tx!(tx, &format!("DELETE FROM {table}"));
             }
             // Many rows per statement: a few hundred round trips, not one per row.
             let reports: Vec<_> = routes.iter().map(|((o, m, r), (n, e))| (*o, *m, r.as_str(), *n, *e)).collect();

@@ -19,16 +19,15 @@ macro_rules! tip_line_in_tx {
     ($tx:ident, $org:expr, $now:expr) => {{
         let org: sightline_domain::ids::OrgId = $org;
         let email = format!("tip-line+{}@public.invalid", org.as_uuid().simple());
-        sqlx::query(
+        exec_in_tx!(
+            $tx,
             "INSERT INTO users (id, org_id, name, email, active, tip_line, created_at) \
              VALUES ($1, $2, 'Public tip line', $3, FALSE, TRUE, $4) ON CONFLICT (email) DO NOTHING",
-        )
-        .bind(sightline_domain::ids::UserId::new().as_uuid())
-        .bind(org.as_uuid())
-        .bind(&email)
-        .bind($crate::to_micros($now))
-        .execute(&mut *$tx)
-        .await?;
+            sightline_domain::ids::UserId::new().as_uuid(),
+            org.as_uuid(),
+            &email,
+            $crate::to_micros($now)
+        );
         let line: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND org_id = $2 AND tip_line")
             .bind(&email)
             .bind(org.as_uuid())
@@ -109,12 +108,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn org_airports(&self, org: OrgId) -> Result<Vec<String>> {
-        let rows: Vec<String> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT airport FROM org_airports WHERE org_id = $1 ORDER BY airport"
-        )
-        .bind(org.as_uuid())
-        .fetch_all(p)
-        .await?);
+        let rows: Vec<String> = fetch!(
+            self,
+            query_scalar.fetch_all,
+            "SELECT airport FROM org_airports WHERE org_id = $1 ORDER BY airport",
+            org.as_uuid()
+        );
         Ok(rows)
     }
 
@@ -133,7 +132,7 @@ impl Db {
     ) -> Result<()> {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("DELETE FROM org_airports WHERE org_id = $1").bind(org.as_uuid()).execute(&mut *tx).await?;
+            exec_in_tx!(tx, "DELETE FROM org_airports WHERE org_id = $1", org.as_uuid());
             for a in airports {
                 sqlx::query("INSERT INTO org_airports (airport, org_id, updated_at) VALUES ($1, $2, $3)")
                     .bind(a)
@@ -155,10 +154,7 @@ impl Db {
     /// The database failed.
     pub async fn covering_org(&self, airport: &str) -> Result<Option<OrgId>> {
         let id: Option<Uuid> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT org_id FROM org_airports WHERE airport = $1")
-                .bind(airport)
-                .fetch_optional(p)
-                .await?);
+            fetch!(self, query_scalar.fetch_optional, "SELECT org_id FROM org_airports WHERE airport = $1", airport);
         Ok(id.map(OrgId::from_uuid))
     }
 
@@ -170,7 +166,7 @@ impl Db {
     /// name; the database failed.
     pub async fn public_desk(&self, now: OffsetDateTime) -> Result<OrgId> {
         let find = "SELECT id FROM organisations WHERE public_desk";
-        let found: Option<Uuid> = db_run!(self, |p| sqlx::query_scalar(find).fetch_optional(p).await?);
+        let found: Option<Uuid> = fetch!(self, query_scalar.fetch_optional, find);
         if let Some(id) = found {
             return Ok(OrgId::from_uuid(id));
         }
@@ -205,11 +201,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn is_public_desk(&self, org: OrgId) -> Result<bool> {
-        let v: Option<bool> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT public_desk FROM organisations WHERE id = $1")
-                .bind(org.as_uuid())
-                .fetch_optional(p)
-                .await?);
+        let v: Option<bool> = fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT public_desk FROM organisations WHERE id = $1",
+            org.as_uuid()
+        );
         Ok(v.unwrap_or(false))
     }
 
@@ -236,18 +233,17 @@ impl Db {
                 insert_reports!(std::iter::once((r, line, true)), now).build()
             );
             count_reports_in_tx!(tx, [r], sightline_domain::stats::month_of(now));
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO tips (report_id, org_id, lookup, receipt_hash, seen, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(r.id)
-            .bind(org.as_uuid())
-            .bind(tip.lookup)
-            .bind(&tip.receipt_hash)
-            .bind(&tip.seen)
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
+                r.id,
+                org.as_uuid(),
+                tip.lookup,
+                &tip.receipt_hash,
+                &tip.seen,
+                to_micros(now)
+            );
         });
         Ok(())
     }
@@ -276,12 +272,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn tips_by_lookup(&self, lookup: i64) -> Result<Vec<TipKey>> {
-        let rows: Vec<KeyRow> = db_run!(self, |p| sqlx::query_as(
-            "SELECT org_id, report_id, receipt_hash FROM tips WHERE lookup = $1 ORDER BY report_id LIMIT 16"
-        )
-        .bind(lookup)
-        .fetch_all(p)
-        .await?);
+        let rows: Vec<KeyRow> = fetch!(
+            self,
+            query_as.fetch_all,
+            "SELECT org_id, report_id, receipt_hash FROM tips WHERE lookup = $1 ORDER BY report_id LIMIT 16",
+            lookup
+        );
         Ok(rows
             .into_iter()
             .map(|r| TipKey {
@@ -297,12 +293,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn tip_seen(&self, org: OrgId, report: Uuid) -> Result<Option<String>> {
-        let v: Option<String> =
-            db_run!(self, |p| sqlx::query_scalar("SELECT seen FROM tips WHERE org_id = $1 AND report_id = $2")
-                .bind(org.as_uuid())
-                .bind(report)
-                .fetch_optional(p)
-                .await?);
+        let v: Option<String> = fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT seen FROM tips WHERE org_id = $1 AND report_id = $2",
+            org.as_uuid(),
+            report
+        );
         Ok(v)
     }
 
@@ -311,14 +308,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn tip_messages(&self, org: OrgId, report: Uuid) -> Result<Vec<TipMessage>> {
-        let rows: Vec<MessageRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<MessageRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT id, at, from_desk, actor_id, sealed, wrapped_key FROM tip_messages \
-             WHERE org_id = $1 AND report_id = $2 ORDER BY at, id"
-        )
-        .bind(org.as_uuid())
-        .bind(report)
-        .fetch_all(p)
-        .await?);
+             WHERE org_id = $1 AND report_id = $2 ORDER BY at, id",
+            org.as_uuid(),
+            report
+        );
         Ok(rows
             .into_iter()
             .map(|r| TipMessage {
@@ -345,27 +342,24 @@ impl Db {
         if let Some(a) = m.actor_id {
             audit = audit.actor(a);
         }
-        audited_tx!(self, &audit, now, |tx| {
-            one_row_or!(
-                tx,
-                StorageError::NotFound,
-                sqlx::query(
-                    "INSERT INTO tip_messages (id, org_id, report_id, at, from_desk, actor_id, sealed, wrapped_key) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS \
-                 (SELECT 1 FROM tips WHERE org_id = $9 AND report_id = $10)",
-                )
-                .bind(m.id)
-                .bind(m.org_id.as_uuid())
-                .bind(m.report_id)
-                .bind(to_micros(now))
-                .bind(m.from_desk)
-                .bind(m.actor_id.map(|a| a.as_uuid()))
-                .bind(&m.sealed)
-                .bind(&m.wrapped_key)
-                .bind(m.org_id.as_uuid())
-                .bind(m.report_id)
-            );
-        });
+        audited_one_row!(
+            self,
+            &audit,
+            now,
+            "INSERT INTO tip_messages (id, org_id, report_id, at, from_desk, actor_id, sealed, wrapped_key) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS \
+             (SELECT 1 FROM tips WHERE org_id = $9 AND report_id = $10)",
+            m.id,
+            m.org_id.as_uuid(),
+            m.report_id,
+            to_micros(now),
+            m.from_desk,
+            m.actor_id.map(|a| a.as_uuid()),
+            &m.sealed,
+            &m.wrapped_key,
+            m.org_id.as_uuid(),
+            m.report_id,
+        );
         Ok(())
     }
 }

@@ -171,11 +171,7 @@ macro_rules! insert_user_in_tx {
         .await
         .map_err(StorageError::unique("email"))?;
         for role in user.roles.iter() {
-            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
-                .bind($id.as_uuid())
-                .bind(role.as_str())
-                .execute(&mut *$tx)
-                .await?;
+            exec_in_tx!($tx, "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", $id.as_uuid(), role.as_str());
         }
     }};
 }
@@ -247,19 +243,18 @@ impl Db {
                 };
                 insert_user_in_tx!(tx, id, org, &new, now);
                 if let Some(w) = welcome.get(i) {
-                    sqlx::query(
+                    exec_in_tx!(
+                        tx,
                         "INSERT INTO password_resets (id, org_id, user_id, token_hash, created_by, created_at, expires_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(Uuid::now_v7())
-                    .bind(org.as_uuid())
-                    .bind(id.as_uuid())
-                    .bind(&w.token_hash)
-                    .bind(audit.actor.map(|a| a.as_uuid()))
-                    .bind(to_micros(now))
-                    .bind(to_micros(w.mail.expires_at))
-                    .execute(&mut *tx)
-                    .await?;
+                        Uuid::now_v7(),
+                        org.as_uuid(),
+                        id.as_uuid(),
+                        &w.token_hash,
+                        audit.actor.map(|a| a.as_uuid()),
+                        to_micros(now),
+                        to_micros(w.mail.expires_at)
+                    );
                     mail_in_tx!(tx, org, &w.mail, now);
                 }
             }
@@ -344,12 +339,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn count_platform_admins(&self) -> Result<i64> {
-        let n: i64 = db_run!(self, |p| sqlx::query_scalar(
+        let n: i64 = fetch!(
+            self,
+            query_scalar.fetch_one,
             "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
              WHERE r.role = 'platform_admin' AND u.active"
-        )
-        .fetch_one(p)
-        .await?);
+        );
         Ok(n)
     }
 
@@ -378,13 +373,14 @@ impl Db {
             if found.is_none() {
                 return Err(StorageError::NotFound);
             }
-            sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await?;
+            exec_in_tx!(tx, "DELETE FROM user_roles WHERE user_id = $1", user.as_uuid());
             for role in roles.iter() {
-                sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
-                    .bind(user.as_uuid())
-                    .bind(role.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                exec_in_tx!(
+                    tx,
+                    "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)",
+                    user.as_uuid(),
+                    role.as_str()
+                );
             }
             audit_in_tx!(tx, &audit, now);
             // Tokens were made for the old roles: they stop working with them.
@@ -422,13 +418,7 @@ impl Db {
     /// Set one text column of one of `org`'s users; `sql` names the column and binds
     /// the value, the organisation and the user as `$1`, `$2`, `$3`.
     pub(crate) async fn set_user_text(&self, sql: &'static str, org: OrgId, user: UserId, value: &str) -> Result<()> {
-        db_run!(self, |p| sqlx::query(sql)
-            .bind(value)
-            .bind(org.as_uuid())
-            .bind(user.as_uuid())
-            .execute(p)
-            .await?
-            .rows_affected());
+        exec!(self, sql, value, org.as_uuid(), user.as_uuid());
         Ok(())
     }
 
@@ -439,13 +429,14 @@ impl Db {
     pub async fn set_password(&self, org: OrgId, user: UserId, hash: &str) -> Result<()> {
         db_run!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE org_id = $2 AND id = $3")
-                .bind(hash)
-                .bind(org.as_uuid())
-                .bind(user.as_uuid())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.as_uuid()).execute(&mut *tx).await?;
+            exec_in_tx!(
+                tx,
+                "UPDATE users SET password_hash = $1 WHERE org_id = $2 AND id = $3",
+                hash,
+                org.as_uuid(),
+                user.as_uuid()
+            );
+            exec_in_tx!(tx, "DELETE FROM sessions WHERE user_id = $1", user.as_uuid());
             tx.commit().await?;
         });
         Ok(())

@@ -119,17 +119,16 @@ macro_rules! xapi_in_tx {
     ($tx:expr, $org:expr, $statements:expr, $now:expr) => {{
         let statements: &[$crate::NewStatement] = $statements;
         for s in statements {
-            sqlx::query(
+            exec_in_tx!(
+                $tx,
                 "INSERT INTO xapi_statements (id, org_id, verb, body, state, created_at, lease_until, attempts) \
                  SELECT $1, org_id, $2, $3, 'pending', $4, $4, 0 FROM org_xapi WHERE org_id = $5 AND enabled",
-            )
-            .bind(s.id)
-            .bind(s.verb.as_str())
-            .bind(&s.body)
-            .bind($crate::to_micros($now))
-            .bind($org.as_uuid())
-            .execute(&mut *$tx)
-            .await?;
+                s.id,
+                s.verb.as_str(),
+                &s.body,
+                $crate::to_micros($now),
+                $org.as_uuid()
+            );
         }
     }};
 }
@@ -140,13 +139,13 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value does not read back.
     pub async fn xapi_settings(&self, org: OrgId) -> Result<Option<XapiSettings>> {
-        let row: Option<SettingsRow> = db_run!(self, |p| sqlx::query_as(
+        let row: Option<SettingsRow> = fetch!(
+            self,
+            query_as.fetch_optional,
             "SELECT enabled, endpoint, auth_key, auth_secret, actor_form, home_page, activity_base \
-             FROM org_xapi WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_optional(p)
-        .await?);
+             FROM org_xapi WHERE org_id = $1",
+            org.as_uuid()
+        );
         row.map(|r| {
             Ok(XapiSettings {
                 enabled: r.enabled,
@@ -174,26 +173,25 @@ impl Db {
         audit: &NewAuditEntry,
         now: OffsetDateTime,
     ) -> Result<()> {
-        audited_tx!(self, audit, now, |tx| {
-            sqlx::query(
-                "INSERT INTO org_xapi (org_id, enabled, endpoint, auth_key, auth_secret, actor_form, home_page, \
-                 activity_base, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (org_id) DO UPDATE SET enabled = excluded.enabled, endpoint = excluded.endpoint, \
-                 auth_key = excluded.auth_key, auth_secret = excluded.auth_secret, actor_form = excluded.actor_form, \
-                 home_page = excluded.home_page, activity_base = excluded.activity_base, updated_at = excluded.updated_at",
-            )
-            .bind(org.as_uuid())
-            .bind(s.enabled)
-            .bind(&s.endpoint)
-            .bind(&s.auth_key)
-            .bind(&s.sealed_secret)
-            .bind(s.naming.actor_form.as_str())
-            .bind(&s.naming.home_page)
-            .bind(&s.naming.activity_base)
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
-        });
+        audited_exec!(
+            self,
+            audit,
+            now,
+            "INSERT INTO org_xapi (org_id, enabled, endpoint, auth_key, auth_secret, actor_form, home_page, \
+             activity_base, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (org_id) DO UPDATE SET enabled = excluded.enabled, endpoint = excluded.endpoint, \
+             auth_key = excluded.auth_key, auth_secret = excluded.auth_secret, actor_form = excluded.actor_form, \
+             home_page = excluded.home_page, activity_base = excluded.activity_base, updated_at = excluded.updated_at",
+            org.as_uuid(),
+            s.enabled,
+            &s.endpoint,
+            &s.auth_key,
+            &s.sealed_secret,
+            s.naming.actor_form.as_str(),
+            &s.naming.home_page,
+            &s.naming.activity_base,
+            to_micros(now)
+        );
         Ok(())
     }
 
@@ -224,14 +222,14 @@ impl Db {
             to_micros(now),
             limit
         );
-        let rows: Vec<BatchRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<BatchRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT s.id, s.org_id, s.body, s.attempts, x.endpoint, x.auth_key, x.auth_secret \
              FROM xapi_statements s JOIN org_xapi x ON x.org_id = s.org_id \
-             WHERE s.lease_token = $1 AND s.state = 'pending' ORDER BY s.created_at, s.id"
-        )
-        .bind(token)
-        .fetch_all(p)
-        .await?);
+             WHERE s.lease_token = $1 AND s.state = 'pending' ORDER BY s.created_at, s.id",
+            token
+        );
         let Some(first) = rows.first() else { return Ok(None) };
         Ok(Some(XapiBatch {
             token,
@@ -340,14 +338,14 @@ impl Db {
     /// # Errors
     /// The database failed; a stored value does not read back.
     pub async fn xapi_dead_letters(&self, org: OrgId) -> Result<Vec<XapiDeadLetter>> {
-        let rows: Vec<DeadRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<DeadRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT id, verb, attempts, created_at, dead_at, last_error FROM xapi_statements \
-             WHERE org_id = $1 AND state = 'dead' ORDER BY dead_at DESC, id LIMIT $2"
-        )
-        .bind(org.as_uuid())
-        .bind(crate::MAX_DEAD_LETTERS)
-        .fetch_all(p)
-        .await?);
+             WHERE org_id = $1 AND state = 'dead' ORDER BY dead_at DESC, id LIMIT $2",
+            org.as_uuid(),
+            crate::MAX_DEAD_LETTERS
+        );
         rows.into_iter()
             .map(|r| {
                 Ok(XapiDeadLetter {

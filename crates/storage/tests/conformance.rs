@@ -11,7 +11,6 @@ use sightline_domain::directory::ContactKind;
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::learn::Audience;
 use sightline_domain::org::{OrgKind, OrgName};
-use sightline_domain::report::{Awareness, Phase, ReporterRole};
 use sightline_domain::roster;
 use sightline_domain::triage::{AlertKind, Outcome};
 use sightline_domain::user::{Email, PersonName, Role, Roles, Scope, Scopes};
@@ -299,18 +298,24 @@ async fn roster_import_is_all_or_nothing(db: &Db) {
     assert!(three.password_hash.is_none());
 }
 
-async fn sessions_expire_and_can_be_ended(db: &Db) {
-    let a = org(db, "Airline A").await;
-    let u = user(db, a, "anna@a.example", &[Role::Reporter]).await;
-    let s = NewSession {
-        id_hash: vec![1; 32],
-        user_id: u,
-        org_id: a,
+/// A session of `user` in `org` until `expires_at`: CSRF token `csrf`, second factor
+/// not yet passed.
+fn session(id_hash: Vec<u8>, user_id: UserId, org_id: OrgId, expires_at: OffsetDateTime) -> NewSession {
+    NewSession {
+        id_hash,
+        user_id,
+        org_id,
         csrf_token: "csrf".into(),
         two_factor_passed: false,
         second_factor_by_provider: false,
-        expires_at: NOW + Duration::hours(12),
-    };
+        expires_at,
+    }
+}
+
+async fn sessions_expire_and_can_be_ended(db: &Db) {
+    let a = org(db, "Airline A").await;
+    let u = user(db, a, "anna@a.example", &[Role::Reporter]).await;
+    let s = session(vec![1; 32], u, a, NOW + Duration::hours(12));
     db.create_session(&s, NOW).await.unwrap();
     let got = db.session(&s.id_hash, NOW).await.unwrap().unwrap();
     assert_eq!(got.user.id, u);
@@ -336,13 +341,9 @@ async fn sessions_and_tokens_carry_every_role_of_their_user(db: &Db) {
     for (i, who) in [&u, &none].into_iter().enumerate() {
         let hash = vec![u8::try_from(i).unwrap() + 40; 32];
         let s = NewSession {
-            id_hash: hash.clone(),
-            user_id: who.id,
-            org_id: a,
             csrf_token: format!("csrf{i}"),
             two_factor_passed: i == 0,
-            second_factor_by_provider: false,
-            expires_at: NOW + Duration::hours(1),
+            ..session(hash.clone(), who.id, a, NOW + Duration::hours(1))
         };
         db.create_session(&s, NOW).await.unwrap();
         let got = db.session(&hash, NOW).await.unwrap().unwrap();
@@ -407,13 +408,9 @@ async fn password_reset_sets_password_and_ends_sessions(db: &Db) {
     let admin = user(db, a, "admin@a.example", &[Role::OrgAdmin]).await;
     let u = user(db, a, "anna@a.example", &[Role::Reporter]).await;
     let s = NewSession {
-        id_hash: vec![3; 32],
-        user_id: u,
-        org_id: a,
         csrf_token: "x".into(),
         two_factor_passed: true,
-        second_factor_by_provider: false,
-        expires_at: NOW + Duration::hours(1),
+        ..session(vec![3; 32], u, a, NOW + Duration::hours(1))
     };
     db.create_session(&s, NOW).await.unwrap();
     // An admin of another organisation cannot issue a link for this user.
@@ -736,36 +733,16 @@ async fn anonymous_learners_get_certificates_only_for_passed_attempts(db: &Db) {
     assert_eq!((c.org_id, c.user_id), (None, None));
 }
 
+/// The suite's report: [`testing::report`], landing eight hours after `NOW`.
 fn report(id: uuid::Uuid, org: OrgId, reporter: UserId, variant: u8) -> NewReport {
-    NewReport {
-        id,
-        org_id: org,
-        reporter_id: reporter,
-        reference: format!("REF{variant}"),
-        content_hash: vec![variant; 32],
-        client_created_at: None,
-        reporter_role: ReporterRole::CabinCrew,
-        phase: Phase::InFlight,
-        flight: "AY123".into(),
-        flight_date: "2026-11-28".into(),
-        origin: "HEL".into(),
-        destination: "JFK".into(),
-        scheduled_arrival: Some(NOW + Duration::hours(8)),
-        place: String::new(),
-        flags: String::new(),
-        seats: "23A 23B".into(),
-        potential_victims: 1,
-        companions: 1,
-        indicators: "DOC-HELD-BY-OTHER".into(),
-        route_region: "europe>northern_america".into(),
-        disclosed: false,
-        companion_aware: Awareness::Unknown,
-        immediate_danger: variant.is_multiple_of(2),
-        gate_passed: true,
-        relay_message: "SUSPECTED HUMAN TRAFFICKING AY123".into(),
-        sealed: vec![variant; 64],
-        wrapped_key: vec![variant; 72],
-    }
+    testing::report(id, org, reporter, variant, Some(NOW + Duration::hours(8)))
+}
+
+/// The suite's report `variant` with a fresh id, received at `NOW`; its id.
+async fn reported(db: &Db, org: OrgId, reporter: UserId, variant: u8) -> uuid::Uuid {
+    let id = uuid::Uuid::now_v7();
+    db.put_report(&report(id, org, reporter, variant), NOW).await.unwrap();
+    id
 }
 
 async fn reports_are_stored_once_per_id(db: &Db) {
@@ -798,8 +775,7 @@ async fn the_owner_of_a_record_is_found_for_cross_organisation_checks(db: &Db) {
     use sightline_storage::Owned;
     let a = org(db, "Airline A").await;
     let u = db.get_user(a, user(db, a, "crew@a.example", &[Role::Reporter, Role::Learner]).await).await.unwrap();
-    let report_id = uuid::Uuid::now_v7();
-    db.put_report(&report(report_id, a, u.id, 1), NOW).await.unwrap();
+    let report_id = reported(db, a, u.id, 1).await;
     let token = db.create_api_token(&u, "t", &Scopes::of([Scope::Read]), &[1; 32], None, NOW).await.unwrap();
     let learner = Learner::User { org: a, user: u.id };
     let attempt = db.create_attempt(&learner, "cabin-crew", "fi", "[]", NOW).await.unwrap();
@@ -1020,7 +996,7 @@ async fn the_queue_orders_by_danger_then_landing_then_age(db: &Db) {
     for (i, r) in [&late_landing, &soon_landing, &unknown_landing, &danger].into_iter().enumerate() {
         db.put_report(r, NOW + Duration::seconds(i as i64)).await.unwrap();
     }
-    db.put_report(&report(uuid::Uuid::now_v7(), b, ub, 9), NOW).await.unwrap();
+    reported(db, b, ub, 9).await;
     let q: Vec<_> = db.queue(a, &QueueFilter::default(), 50).await.unwrap().into_iter().map(|c| c.id).collect();
     assert_eq!(q, vec![danger.id, soon_landing.id, late_landing.id, unknown_landing.id]);
     let only: Vec<_> = db
@@ -1147,6 +1123,17 @@ async fn the_relay_codeword_is_per_organisation_and_audited(db: &Db) {
     ));
 }
 
+/// A contact made by phone with `organisation`, under their `reference`.
+fn phone_contact(organisation: &str, kind: ContactKind, reference: &str) -> Contact {
+    Contact {
+        organisation: organisation.into(),
+        kind,
+        method: "phone".into(),
+        reference: reference.into(),
+        gate_override: None,
+    }
+}
+
 async fn case_changes_are_versioned_evented_and_audited(db: &Db) {
     use sightline_domain::triage::{CaseStatus, transition};
     let a = org(db, "Airline A").await;
@@ -1154,8 +1141,7 @@ async fn case_changes_are_versioned_evented_and_audited(db: &Db) {
     let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
     let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
     let other = user(db, b, "desk@b.example", &[Role::DeskAnalyst]).await;
-    let id = uuid::Uuid::now_v7();
-    db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
+    let id = reported(db, a, u, 1).await;
     let c = db.case(a, id).await.unwrap();
     assert_eq!((c.status.as_str(), c.version), ("received", 0));
 
@@ -1171,13 +1157,7 @@ async fn case_changes_are_versioned_evented_and_audited(db: &Db) {
     );
     let v2 = db.assign_case(a, id, v1, Some(analyst), analyst, NOW).await.unwrap();
     db.add_case_note(a, id, (vec![1; 48], vec![2; 72]), analyst, NOW).await.unwrap();
-    let contact = Contact {
-        organisation: "Police of Finland".into(),
-        kind: ContactKind::Police,
-        method: "phone".into(),
-        reference: "FI-123".into(),
-        gate_override: None,
-    };
+    let contact = phone_contact("Police of Finland", ContactKind::Police, "FI-123");
     let v3 = db.record_contact(a, id, v2, &contact, analyst, NOW + Duration::minutes(3)).await.unwrap();
     let c = db.case(a, id).await.unwrap();
     assert_eq!((c.status.as_str(), c.version, c.assigned_to), ("escalated", v3, Some(analyst)));
@@ -1263,7 +1243,7 @@ async fn alerts_go_through_an_outbox_with_a_lease(db: &Db) {
             assert!(matches!(r, Ok(Ingest::Created(_))));
         }
     }
-    db.put_report(&report(uuid::Uuid::now_v7(), b, ub, 1), NOW).await.unwrap();
+    reported(db, b, ub, 1).await;
     let later = NOW + Duration::minutes(1);
     for channel in [AlertChannel::Webhook, AlertChannel::Email] {
         assert_eq!(db.enqueue_alerts(channel, later - Duration::minutes(5), later).await.unwrap(), 630);
@@ -1513,21 +1493,11 @@ async fn entries_from_before_directory_v2_are_read_and_pristine_seeds_corrected(
         )
     };
     let seed = |country: &str, kind: ContactKind, name: &str| DirectoryEntry {
-        country: country.into(),
-        airport: None,
-        organisation: name.into(),
-        kind,
-        phone: None,
         local_number: Some("1547".into()),
-        dialable_from_abroad: false,
-        email: None,
         hours: Hours::NotStated,
-        notes: String::new(),
-        languages: vec![],
-        languages_over: None,
         source: "https://example.org/new".into(),
         last_verified: "2026-12-02".into(),
-        public: false,
+        ..contact(country, kind, name)
     };
     let hotline = seed("UA", ContactKind::NationalHotline, "Government counter-trafficking hotline");
     let polaris = seed("US", ContactKind::NationalHotline, "National Human Trafficking Hotline (Polaris)");
@@ -1795,16 +1765,9 @@ async fn a_contact_takes_the_status_the_domain_rule_gives(db: &Db) {
     let a = org(db, "Airline A").await;
     let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
     let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let contact = Contact {
-        organisation: "Hotline".into(),
-        kind: ContactKind::NationalHotline,
-        method: "phone".into(),
-        reference: "H-1".into(),
-        gate_override: None,
-    };
+    let contact = phone_contact("Hotline", ContactKind::NationalHotline, "H-1");
     // A case handed over keeps its status; the contact is still recorded and versioned.
-    let id = uuid::Uuid::now_v7();
-    db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
+    let id = reported(db, a, u, 1).await;
     let handed = transition(CaseStatus::Received, CaseStatus::HandedOver, "", None).unwrap();
     let v = db.transition_case(a, id, 0, &handed, analyst, NOW).await.unwrap();
     let v = db.record_contact(a, id, v, &contact, analyst, NOW + Duration::minutes(1)).await.unwrap();
@@ -1824,15 +1787,8 @@ async fn stored_values_that_do_not_parse_are_corrupt(db: &Db) {
     let a = org(db, "Airline A").await;
     let u = user(db, a, "crew@a.example", &[Role::Reporter]).await;
     let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let id = uuid::Uuid::now_v7();
-    db.put_report(&report(id, a, u, 1), NOW).await.unwrap();
-    let contact = Contact {
-        organisation: "Police".into(),
-        kind: ContactKind::Police,
-        method: "phone".into(),
-        reference: "P-1".into(),
-        gate_override: None,
-    };
+    let id = reported(db, a, u, 1).await;
+    let contact = phone_contact("Police", ContactKind::Police, "P-1");
     db.record_contact(a, id, 0, &contact, analyst, NOW).await.unwrap();
     // As someone with database access might leave them: values no enum knows.
     testing::execute(db, "UPDATE case_events SET contact_kind = 'carrier_pigeon'").await.unwrap();
@@ -1887,13 +1843,10 @@ async fn tips_are_stored_with_their_lookup_and_filed_under_the_tip_line(db: &Db)
     assert!(tips.iter().all(|e| e.actor.is_none() && e.ip.is_none()));
 }
 
-async fn tip_threads_stay_in_their_organisation_and_are_audited(db: &Db) {
-    let a = org(db, "Airport A").await;
-    let b = org(db, "Airport B").await;
-    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let t = tip(a, 5);
-    db.put_tip(&t, NOW).await.unwrap();
-    let msg = |org: OrgId, from_desk: bool, n: u8| NewTipMessage {
+/// A message `n` on tip `t`'s thread in `org`: from the desk (`analyst`) or from the
+/// tipster.
+fn tip_message(org: OrgId, t: &NewTip, from_desk: bool, analyst: UserId, n: u8) -> NewTipMessage {
+    NewTipMessage {
         id: uuid::Uuid::now_v7(),
         org_id: org,
         report_id: t.report.id,
@@ -1901,7 +1854,16 @@ async fn tip_threads_stay_in_their_organisation_and_are_audited(db: &Db) {
         actor_id: from_desk.then_some(analyst),
         sealed: vec![n; 40],
         wrapped_key: vec![n; 72],
-    };
+    }
+}
+
+async fn tip_threads_stay_in_their_organisation_and_are_audited(db: &Db) {
+    let a = org(db, "Airport A").await;
+    let b = org(db, "Airport B").await;
+    let analyst = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
+    let t = tip(a, 5);
+    db.put_tip(&t, NOW).await.unwrap();
+    let msg = |org: OrgId, from_desk: bool, n: u8| tip_message(org, &t, from_desk, analyst, n);
     db.add_tip_message(&msg(a, true, 1), NOW).await.unwrap();
     db.add_tip_message(&msg(a, false, 2), NOW + Duration::seconds(1)).await.unwrap();
     // Another organisation cannot write to or read this thread.
@@ -1961,6 +1923,8 @@ async fn ngo(db: &Db, name: &str) -> OrgId {
         .unwrap()
 }
 
+/// A referral of report `report_id` to the organisation `to` (an NGO, "Demo NGO"),
+/// with the person's consent, its shared record already sealed.
 fn new_referral(report_id: uuid::Uuid, to: OrgId) -> sightline_storage::NewReferral {
     use sightline_domain::referral::{Consent, LawfulBasis, Profile, RecipientKind, ReferralReason};
     sightline_storage::NewReferral {
@@ -1978,17 +1942,31 @@ fn new_referral(report_id: uuid::Uuid, to: OrgId) -> sightline_storage::NewRefer
     }
 }
 
-async fn referrals_are_read_only_by_their_two_organisations_and_hand_the_case_over(db: &Db) {
-    use sightline_domain::referral::{ReferralStatus, Support};
-    use sightline_storage::{NewReferralMessage, ReferralStep};
+/// Both sides of a referral: an airline (`a`) with a crew member and a desk analyst,
+/// and an NGO (`n`) with a caseworker holding `worker_roles`.
+struct Referring {
+    a: OrgId,
+    n: OrgId,
+    crew: UserId,
+    desk: UserId,
+    worker: UserId,
+}
+
+async fn referring(db: &Db, worker_roles: &[Role]) -> Referring {
     let a = org(db, "Airline A").await;
-    let b = org(db, "Airline B").await;
     let n = ngo(db, "Demo NGO").await;
     let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
     let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let worker = user(db, n, "cw@ngo.example", &[Role::Caseworker]).await;
-    let id = uuid::Uuid::now_v7();
-    db.put_report(&report(id, a, crew, 1), NOW).await.unwrap();
+    let worker = user(db, n, "cw@ngo.example", worker_roles).await;
+    Referring { a, n, crew, desk, worker }
+}
+
+async fn referrals_are_read_only_by_their_two_organisations_and_hand_the_case_over(db: &Db) {
+    use sightline_domain::referral::{ReferralStatus, Support};
+    use sightline_storage::{NewReferralMessage, ReferralStep};
+    let Referring { a, n, crew, desk, worker } = referring(db, &[Role::Caseworker]).await;
+    let b = org(db, "Airline B").await;
+    let id = reported(db, a, crew, 1).await;
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
     let r = new_referral(id, n);
     // Another organisation cannot refer this organisation's case.
@@ -2014,37 +1992,20 @@ async fn referrals_are_read_only_by_their_two_organisations_and_hand_the_case_ov
 
     // The partner's steps: the referring desk cannot take them; versions guard them.
     let audit = NewAuditEntry::new(AuditAction::ReferralUpdated).org(n).actor(worker);
-    let ack = ReferralStep {
-        to: ReferralStatus::Acknowledged,
-        support: None,
-        message: None,
-        case_note: "acknowledged".into(),
-        hand_over: false,
-        actor: worker,
-    };
+    let ack = testing::referral_step(ReferralStatus::Acknowledged, "acknowledged", worker);
     assert!(matches!(db.referral_step(a, r.id, 1, &ack, &audit, NOW).await, Err(StorageError::NotFound)));
     let v2 = db.referral_step(n, r.id, 1, &ack, &audit, NOW + Duration::minutes(1)).await.unwrap();
     assert!(matches!(
         db.referral_step(n, r.id, 1, &ack, &audit, NOW).await,
         Err(StorageError::Conflict { field: "version" })
     ));
-    let accept = ReferralStep {
-        to: ReferralStatus::Accepted,
-        support: None,
-        message: None,
-        case_note: "accepted".into(),
-        hand_over: true,
-        actor: worker,
-    };
+    let accept =
+        ReferralStep { hand_over: true, ..testing::referral_step(ReferralStatus::Accepted, "accepted", worker) };
     let v3 = db.referral_step(n, r.id, v2, &accept, &audit, NOW + Duration::minutes(2)).await.unwrap();
     let support = [Support::Shelter, Support::Medical];
     let record = ReferralStep {
-        to: ReferralStatus::Accepted,
         support: Some(&support),
-        message: None,
-        case_note: "support: shelter medical".into(),
-        hand_over: false,
-        actor: worker,
+        ..testing::referral_step(ReferralStatus::Accepted, "support: shelter medical", worker)
     };
     db.referral_step(n, r.id, v3, &record, &audit, NOW + Duration::minutes(3)).await.unwrap();
     let got = db.referral(a, r.id).await.unwrap();
@@ -2097,8 +2058,7 @@ async fn an_overdue_referral_is_claimed_once(db: &Db) {
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
     let mut ids = Vec::new();
     for i in 0..3u8 {
-        let id = uuid::Uuid::now_v7();
-        db.put_report(&report(id, a, crew, i + 1), NOW).await.unwrap();
+        let id = reported(db, a, crew, i + 1).await;
         let r = new_referral(id, n);
         db.create_referral(a, &r, desk, &made, NOW + Duration::minutes(i64::from(i))).await.unwrap();
         ids.push(r.id);
@@ -2129,14 +2089,11 @@ async fn an_overdue_referral_is_claimed_once(db: &Db) {
     assert_eq!(told[0].actor_id, None);
     // Acknowledged, it waits no more.
     let cw = user(db, n, "cw@ngo.example", &[Role::Caseworker]).await;
-    let step = sightline_storage::ReferralStep {
-        to: sightline_domain::referral::ReferralStatus::Acknowledged,
-        support: None,
-        message: None,
-        case_note: "Partner acknowledged the referral".into(),
-        hand_over: false,
-        actor: cw,
-    };
+    let step = testing::referral_step(
+        sightline_domain::referral::ReferralStatus::Acknowledged,
+        "Partner acknowledged the referral",
+        cw,
+    );
     let ack = NewAuditEntry::new(AuditAction::ReferralUpdated).org(n).actor(cw);
     db.referral_step(n, ids[0], first.version, &step, &ack, later).await.unwrap();
     assert!(db.waiting_referrals(a).await.unwrap().is_empty());
@@ -2165,7 +2122,7 @@ async fn statistics_are_counted_with_the_writes_and_rebuilt_alike(db: &Db) {
     db.put_report(&third, NOW).await.unwrap();
     db.put_report(&report(r1, a, u, 1), NOW).await.unwrap();
     assert!(db.put_report(&report(r1, a, u, 9), NOW).await.is_err());
-    db.put_report(&report(uuid::Uuid::now_v7(), b, ub, 1), NOW).await.unwrap();
+    reported(db, b, ub, 1).await;
     let mut t = tip(a, 5);
     t.report.route_region = "unknown".into();
     t.report.indicators = String::new();
@@ -2176,13 +2133,7 @@ async fn statistics_are_counted_with_the_writes_and_rebuilt_alike(db: &Db) {
     let esc = transition(CaseStatus::Received, CaseStatus::Escalated, "", None).unwrap();
     db.transition_case(a, r1, 0, &esc, analyst, NOW).await.unwrap();
     assert!(db.transition_case(a, r2, 7, &esc, analyst, NOW).await.is_err());
-    let contact = Contact {
-        organisation: "Police".into(),
-        kind: ContactKind::Police,
-        method: "phone".into(),
-        reference: "P-1".into(),
-        gate_override: None,
-    };
+    let contact = phone_contact("Police", ContactKind::Police, "P-1");
     let v = db.record_contact(a, r3, 0, &contact, analyst, NOW).await.unwrap();
     db.record_contact(a, r3, v, &contact, analyst, NOW).await.unwrap();
 
@@ -2348,28 +2299,19 @@ async fn partner_pages_refuse_what_the_rules_refuse_at_the_database_too(db: &Db)
 async fn partner_figures_and_referral_statistics_count_the_referrals(db: &Db) {
     use sightline_domain::referral::{ReferralStatus, Support};
     use sightline_storage::{ReferralCount, ReferralStep, StatsScope};
-    let a = org(db, "Airline A").await;
-    let n = ngo(db, "Demo NGO").await;
+    let Referring { a, n, crew, desk, worker } = referring(db, &[Role::Caseworker, Role::Learner]).await;
     let other = ngo(db, "Other NGO").await;
-    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
-    let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let worker = user(db, n, "cw@ngo.example", &[Role::Caseworker, Role::Learner]).await;
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(a).actor(desk);
     let audit = NewAuditEntry::new(AuditAction::ReferralUpdated).org(n).actor(worker);
     let step = |to, support: Option<&'static [Support]>| ReferralStep {
-        to,
         support,
-        message: None,
-        case_note: "step".into(),
-        hand_over: false,
-        actor: worker,
+        ..testing::referral_step(to, "step", worker)
     };
     // Five referrals to the NGO: one waiting, one declined, one accepted, one with
     // shelter recorded, one where the person declined support; one to another NGO.
     let mut ids = Vec::new();
     for i in 0..6u8 {
-        let report_id = uuid::Uuid::now_v7();
-        db.put_report(&report(report_id, a, crew, i + 1), NOW).await.unwrap();
+        let report_id = reported(db, a, crew, i + 1).await;
         let r = new_referral(report_id, if i == 5 { other } else { n });
         db.create_referral(a, &r, desk, &made, NOW).await.unwrap();
         ids.push(r.id);
@@ -2410,14 +2352,9 @@ async fn partner_figures_and_referral_statistics_count_the_referrals(db: &Db) {
 async fn referral_webhooks_go_through_an_outbox_with_a_lease_and_a_dead_letter_list(db: &Db) {
     use sightline_domain::delivery::{HookEvent, MAX_ATTEMPTS, retry_after};
     use sightline_storage::{DeliveryCounts, NewReferralMessage, Recipient};
-    let a = org(db, "Airline A").await;
-    let n = ngo(db, "Demo NGO").await;
+    let Referring { a, n, crew, desk, worker } = referring(db, &[Role::Caseworker]).await;
     let quiet = ngo(db, "Quiet NGO").await;
-    let crew = user(db, a, "crew@a.example", &[Role::Reporter]).await;
-    let desk = user(db, a, "desk@a.example", &[Role::DeskAnalyst]).await;
-    let worker = user(db, n, "cw@ngo.example", &[Role::Caseworker]).await;
-    let case = uuid::Uuid::now_v7();
-    db.put_report(&report(case, a, crew, 1), NOW).await.unwrap();
+    let case = reported(db, a, crew, 1).await;
     let setup = NewAuditEntry::new(AuditAction::ReferralWebhookConfigured).org(n);
     let hook = AlertChange::ReferralWebhook { url: "https://cms.ngo.example/in", sealed_secret: "sealed:v1:x.y" };
     db.configure_alerts(n, hook, &setup, NOW).await.unwrap();
@@ -3103,22 +3040,12 @@ async fn the_purge_tombstones_due_cases_and_spares_those_under_hold(db: &Db) {
     db.add_case_note(a, gone, (vec![1; 48], vec![2; 72]), analyst, NOW).await.unwrap();
     let held = closed_case(db, a, u, analyst, Outcome::NoActionInnocent, NOW).await;
     let kept = closed_case(db, a, u, analyst, Outcome::MetOnArrival, NOW).await;
-    let open = uuid::Uuid::now_v7();
-    db.put_report(&report(open, a, u, 2), NOW).await.unwrap();
+    let open = reported(db, a, u, 2).await;
     let other = closed_case(db, b, ub, analyst_b, Outcome::NoActionInnocent, NOW).await;
     let t = tip(a, 5);
     db.put_tip(&t, NOW).await.unwrap();
     for (n, from_desk) in [(1, true), (2, false)] {
-        let m = NewTipMessage {
-            id: uuid::Uuid::now_v7(),
-            org_id: a,
-            report_id: t.report.id,
-            from_desk,
-            actor_id: from_desk.then_some(analyst),
-            sealed: vec![n; 40],
-            wrapped_key: vec![n; 72],
-        };
-        db.add_tip_message(&m, NOW).await.unwrap();
+        db.add_tip_message(&tip_message(a, &t, from_desk, analyst, n), NOW).await.unwrap();
     }
     let close = transition(CaseStatus::Received, CaseStatus::Closed, "", Some(Outcome::MetOnArrival)).unwrap();
     db.transition_case(a, t.report.id, 0, &close, analyst, NOW).await.unwrap();
@@ -3349,7 +3276,7 @@ async fn the_live_queue_feed_is_bounded_and_pruned_without_reusing_ids(db: &Db) 
     assert_eq!(db.latest_queue_change(a).await.unwrap(), 0);
     assert!(!db.queue_changes_after(a, max, 200).await.unwrap().complete, "an empty table: re-read");
     // A new change never takes a pruned id.
-    db.put_report(&report(uuid::Uuid::now_v7(), a, u, 9), NOW).await.unwrap();
+    reported(db, a, u, 9).await;
     assert!(db.latest_queue_change(a).await.unwrap() > max);
 }
 

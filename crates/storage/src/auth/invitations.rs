@@ -108,8 +108,7 @@ impl Db {
     pub async fn open_invitation(&self, token_hash: &[u8], now: OffsetDateTime) -> Result<Option<Invitation>> {
         let sql =
             format!("{INVITATION_COLUMNS} WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2");
-        let row: Option<InvitationRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(token_hash).bind(to_micros(now)).fetch_optional(p).await?);
+        let row: Option<InvitationRow> = fetch!(self, query_as.fetch_optional, &sql, token_hash, to_micros(now));
         row.map(to_invitation).transpose()
     }
 
@@ -119,7 +118,7 @@ impl Db {
     /// The database failed.
     pub async fn list_invitations(&self, org: OrgId) -> Result<Vec<Invitation>> {
         let sql = format!("{INVITATION_COLUMNS} WHERE i.org_id = $1 ORDER BY i.created_at DESC LIMIT 200");
-        let rows: Vec<InvitationRow> = db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
+        let rows: Vec<InvitationRow> = fetch!(self, query_as.fetch_all, &sql, org.as_uuid());
         rows.into_iter().map(to_invitation).collect()
     }
 
@@ -211,14 +210,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn open_password_reset(&self, token_hash: &[u8], now: OffsetDateTime) -> Result<Option<PasswordReset>> {
-        let row: Option<ResetRow> = db_run!(self, |p| sqlx::query_as(
+        let row: Option<ResetRow> = fetch!(
+            self,
+            query_as.fetch_optional,
             "SELECT id, user_id, expires_at FROM password_resets \
-             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2"
-        )
-        .bind(token_hash)
-        .bind(to_micros(now))
-        .fetch_optional(p)
-        .await?);
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+            token_hash,
+            to_micros(now)
+        );
         match row {
             None => Ok(None),
             Some(r) => Ok(Some(PasswordReset {
@@ -252,13 +251,14 @@ impl Db {
                 to_micros(now),
                 reset.id.as_uuid()
             );
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND org_id = $3")
-                .bind(password_hash)
-                .bind(user.id.as_uuid())
-                .bind(user.org_id.as_uuid())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.id.as_uuid()).execute(&mut *tx).await?;
+            exec_in_tx!(
+                tx,
+                "UPDATE users SET password_hash = $1 WHERE id = $2 AND org_id = $3",
+                password_hash,
+                user.id.as_uuid(),
+                user.org_id.as_uuid()
+            );
+            exec_in_tx!(tx, "DELETE FROM sessions WHERE user_id = $1", user.id.as_uuid());
             revoke_tokens_in_tx!(tx, user.org_id, user.id, Some(user.id), "password reset", now);
         });
         Ok(user)

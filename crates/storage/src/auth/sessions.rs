@@ -75,8 +75,7 @@ impl Db {
              FROM sessions s JOIN users u ON u.id = s.user_id AND u.org_id = s.org_id {ROLES_JOIN} \
              WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active"
         );
-        let rows: Vec<SessionRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(id_hash).bind(to_micros(now)).fetch_all(p).await?);
+        let rows: Vec<SessionRow> = fetch!(self, query_as.fetch_all, &sql, id_hash, to_micros(now));
         let Some(first) = rows.first() else {
             return Ok(None);
         };

@@ -31,13 +31,13 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn setup_token_valid(&self, hash: &[u8], now: OffsetDateTime) -> Result<bool> {
-        let row: Option<i64> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT expires_at FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2"
-        )
-        .bind(hash)
-        .bind(to_micros(now))
-        .fetch_optional(p)
-        .await?);
+        let row: Option<i64> = fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT expires_at FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+            hash,
+            to_micros(now)
+        );
         Ok(row.is_some() && self.count_platform_admins().await? == 0)
     }
 

@@ -54,14 +54,13 @@ impl Db {
             let mut tx = p.begin().await?;
             // Always the account's lock first, then the address's: one order, no deadlock.
             for key in [format!("account:{email}"), format!("address:{ip}")] {
-                sqlx::query(
+                exec_in_tx!(
+                    tx,
                     "INSERT INTO login_throttle_locks (key, at) VALUES ($1, $2) \
                      ON CONFLICT (key) DO UPDATE SET at = excluded.at",
-                )
-                .bind(key)
-                .bind(to_micros(now))
-                .execute(&mut *tx)
-                .await?;
+                    key,
+                    to_micros(now)
+                );
             }
             let failures: Failures =
                 sqlx::query_as(FAILURES).bind(email).bind(ip).bind(to_micros(since)).fetch_one(&mut *tx).await?;
@@ -69,13 +68,14 @@ impl Db {
                 tx.rollback().await?;
                 return Ok(None);
             }
-            sqlx::query("INSERT INTO login_attempts (id, email, ip, at, succeeded) VALUES ($1, $2, $3, $4, FALSE)")
-                .bind(id)
-                .bind(email)
-                .bind(ip)
-                .bind(to_micros(now))
-                .execute(&mut *tx)
-                .await?;
+            exec_in_tx!(
+                tx,
+                "INSERT INTO login_attempts (id, email, ip, at, succeeded) VALUES ($1, $2, $3, $4, FALSE)",
+                id,
+                email,
+                ip,
+                to_micros(now)
+            );
             tx.commit().await?;
         });
         Ok(Some(id))
@@ -97,12 +97,7 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn login_failures(&self, email: &str, ip: &str, since: OffsetDateTime) -> Result<LoginFailures> {
-        let failures: Failures = db_run!(self, |p| sqlx::query_as(FAILURES)
-            .bind(email)
-            .bind(ip)
-            .bind(to_micros(since))
-            .fetch_one(p)
-            .await?);
+        let failures: Failures = fetch!(self, query_as.fetch_one, FAILURES, email, ip, to_micros(since));
         Ok(failures.into())
     }
 }

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::users::{ROLES_JOIN, USER_COLUMNS, UserRoleRow, user_of_rows};
-use crate::{Db, Result, StorageError, UserRecord, from_micros, to_micros};
+use crate::{Db, Result, UserRecord, from_micros, to_micros};
 
 #[derive(Debug, Clone)]
 pub struct ApiTokenRecord {
@@ -59,22 +59,21 @@ impl Db {
             .actor(user.id)
             .target("api_token", id)
             .detail(format!("{name} ({scopes})"));
-        audited_tx!(self, &audit, now, |tx| {
-            sqlx::query(
-                "INSERT INTO api_tokens (id, org_id, user_id, name, token_hash, created_at, expires_at, scopes) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(id.as_uuid())
-            .bind(user.org_id.as_uuid())
-            .bind(user.id.as_uuid())
-            .bind(name)
-            .bind(hash)
-            .bind(to_micros(now))
-            .bind(expires_at.map(to_micros))
-            .bind(scopes.to_string())
-            .execute(&mut *tx)
-            .await?;
-        });
+        audited_exec!(
+            self,
+            &audit,
+            now,
+            "INSERT INTO api_tokens (id, org_id, user_id, name, token_hash, created_at, expires_at, scopes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            id.as_uuid(),
+            user.org_id.as_uuid(),
+            user.id.as_uuid(),
+            name,
+            hash,
+            to_micros(now),
+            expires_at.map(to_micros),
+            scopes.to_string()
+        );
         Ok(id)
     }
 
@@ -89,8 +88,7 @@ impl Db {
              JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id {ROLES_JOIN} \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active"
         );
-        let rows: Vec<LiveToken> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(hash).bind(to_micros(now)).fetch_all(p).await?);
+        let rows: Vec<LiveToken> = fetch!(self, query_as.fetch_all, &sql, hash, to_micros(now));
         let Some(scopes) = rows.first().map(|t| stored_scopes(&t.scopes)) else {
             return Ok(None);
         };
@@ -102,14 +100,14 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn list_api_tokens(&self, org: OrgId, user: UserId) -> Result<Vec<ApiTokenRecord>> {
-        let rows: Vec<TokenRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<TokenRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT id, name, created_at, expires_at, revoked_at, scopes FROM api_tokens \
-             WHERE org_id = $1 AND user_id = $2 ORDER BY created_at DESC"
-        )
-        .bind(org.as_uuid())
-        .bind(user.as_uuid())
-        .fetch_all(p)
-        .await?);
+             WHERE org_id = $1 AND user_id = $2 ORDER BY created_at DESC",
+            org.as_uuid(),
+            user.as_uuid()
+        );
         Ok(rows
             .into_iter()
             .map(|r| ApiTokenRecord {
@@ -126,27 +124,26 @@ impl Db {
     /// Revoke one of a user's tokens.
     ///
     /// # Errors
-    /// [`StorageError::NotFound`] if the token is not this user's or already revoked.
+    /// [`crate::StorageError::NotFound`] if the token is not this user's or already revoked.
     pub async fn revoke_api_token(&self, user: &UserRecord, id: ApiTokenId, now: OffsetDateTime) -> Result<()> {
         let audit =
             NewAuditEntry::new(AuditAction::ApiTokenRevoked).org(user.org_id).actor(user.id).target("api_token", id);
-        audited_tx!(self, &audit, now, |tx| {
-            spend_once_in_tx!(
-                tx,
-                Err(StorageError::NotFound),
-                "UPDATE api_tokens SET revoked_at = $1 WHERE org_id = $2 AND user_id = $3 AND id = $4 AND revoked_at IS NULL",
-                to_micros(now),
-                user.org_id.as_uuid(),
-                user.id.as_uuid(),
-                id.as_uuid()
-            );
-        });
+        audited_one_row!(
+            self,
+            &audit,
+            now,
+            "UPDATE api_tokens SET revoked_at = $1 WHERE org_id = $2 AND user_id = $3 AND id = $4 AND revoked_at IS NULL",
+            to_micros(now),
+            user.org_id.as_uuid(),
+            user.id.as_uuid(),
+            id.as_uuid()
+        );
         Ok(())
     }
 }
 
 /// Scopes as stored; an empty or unreadable value grants nothing (deliberately not
-/// [`StorageError::Corrupt`]: a token whose scopes cannot be read must not work, and
+/// [`crate::StorageError::Corrupt`]: a token whose scopes cannot be read must not work, and
 /// must not stop its owner from listing and revoking it).
 fn stored_scopes(s: &str) -> Scopes {
     Scopes::parse_list(s).unwrap_or_default()

@@ -38,26 +38,23 @@ impl Db {
     ) -> Result<()> {
         let audit = user.own_audit(AuditAction::TwoFactorEnabled, ip);
         audited_tx!(self, &audit, now, |tx| {
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "UPDATE users SET totp_secret = $1, totp_pending_secret = NULL, totp_last_step = $2 \
                  WHERE org_id = $3 AND id = $4",
-            )
-            .bind(secret_b32)
-            .bind(step)
-            .bind(user.org_id.as_uuid())
-            .bind(user.id.as_uuid())
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-                .bind(user.id.as_uuid())
-                .execute(&mut *tx)
-                .await?;
+                secret_b32,
+                step,
+                user.org_id.as_uuid(),
+                user.id.as_uuid()
+            );
+            exec_in_tx!(tx, "DELETE FROM recovery_codes WHERE user_id = $1", user.id.as_uuid());
             for h in recovery_hashes {
-                sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
-                    .bind(user.id.as_uuid())
-                    .bind(h)
-                    .execute(&mut *tx)
-                    .await?;
+                exec_in_tx!(
+                    tx,
+                    "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)",
+                    user.id.as_uuid(),
+                    h
+                );
             }
         });
         Ok(())
@@ -105,12 +102,12 @@ impl Db {
     /// # Errors
     /// The database failed.
     pub async fn recovery_codes_left(&self, user: UserId) -> Result<i64> {
-        let n: i64 = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL"
-        )
-        .bind(user.as_uuid())
-        .fetch_one(p)
-        .await?);
+        let n: i64 = fetch!(
+            self,
+            query_scalar.fetch_one,
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+            user.as_uuid()
+        );
         Ok(n)
     }
 }

@@ -205,6 +205,61 @@ pub async fn dump_text(db: &Db) -> Result<String> {
     Ok(out)
 }
 
+/// A cabin-crew report on flight AY123 (HEL to JFK, 2026-11-28) with one potential
+/// victim and one companion; `variant` makes its reference, hash and sealed bytes its
+/// own, and an even one says the danger is immediate. Tests change what they need with
+/// struct update syntax.
+#[must_use]
+pub fn report(
+    id: uuid::Uuid,
+    org: crate::OrgId,
+    reporter: sightline_domain::ids::UserId,
+    variant: u8,
+    scheduled_arrival: Option<time::OffsetDateTime>,
+) -> crate::NewReport {
+    use sightline_domain::report::{Awareness, Phase, ReporterRole};
+    crate::NewReport {
+        id,
+        org_id: org,
+        reporter_id: reporter,
+        reference: format!("REF{variant}"),
+        content_hash: vec![variant; 32],
+        client_created_at: None,
+        reporter_role: ReporterRole::CabinCrew,
+        phase: Phase::InFlight,
+        flight: "AY123".into(),
+        flight_date: "2026-11-28".into(),
+        origin: "HEL".into(),
+        destination: "JFK".into(),
+        scheduled_arrival,
+        place: String::new(),
+        flags: String::new(),
+        seats: "23A 23B".into(),
+        potential_victims: 1,
+        companions: 1,
+        indicators: "DOC-HELD-BY-OTHER".into(),
+        route_region: "europe>northern_america".into(),
+        disclosed: false,
+        companion_aware: Awareness::Unknown,
+        immediate_danger: variant.is_multiple_of(2),
+        gate_passed: true,
+        relay_message: "SUSPECTED HUMAN TRAFFICKING AY123".into(),
+        sealed: vec![variant; 64],
+        wrapped_key: vec![variant; 72],
+    }
+}
+
+/// A caseworker's step to `to` with this note in the case's history: no support
+/// recorded, no message, no hand-over.
+#[must_use]
+pub fn referral_step<'a>(
+    to: sightline_domain::referral::ReferralStatus,
+    case_note: &str,
+    actor: sightline_domain::ids::UserId,
+) -> crate::ReferralStep<'a> {
+    crate::ReferralStep { to, support: None, message: None, case_note: case_note.into(), hand_over: false, actor }
+}
+
 /// `url` with its database name replaced by `name`.
 fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));

@@ -47,108 +47,103 @@ pub async fn seal_every_column(
     let lrs = text(org, o, "canary org_xapi.auth_secret");
     db_run!(db, |p| {
         let mut tx = p.begin().await?;
-        sqlx::query(
+        exec_in_tx!(
+            tx,
             "INSERT INTO case_events (id, org_id, report_id, at, actor_id, kind, sealed, wrapped_key) \
              VALUES ($1, $2, $3, $4, $5, 'note', $6, $7)",
-        )
-        .bind(Uuid::now_v7())
-        .bind(o)
-        .bind(report)
-        .bind(at)
-        .bind(u)
-        .bind(&note_b)
-        .bind(&note_k)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
+            Uuid::now_v7(),
+            o,
+            report,
+            at,
+            u,
+            &note_b,
+            &note_k
+        );
+        exec_in_tx!(
+            tx,
             "INSERT INTO mail_outbox (id, org_id, to_addr, kind, subject, sealed_body, wrapped_key, created_at, \
              expires_at, next_attempt_at) VALUES ($1, $2, 'x@example.org', 'reminder', 's', $3, $4, $5, $6, $7)",
-        )
-        .bind(mail_id)
-        .bind(o)
-        .bind(&mail_b)
-        .bind(&mail_k)
-        .bind(at)
-        .bind(at + 86_400_000_000)
-        .bind(at + 86_400_000_000)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
+            mail_id,
+            o,
+            &mail_b,
+            &mail_k,
+            at,
+            at + 86_400_000_000,
+            at + 86_400_000_000
+        );
+        exec_in_tx!(
+            tx,
             "INSERT INTO tip_messages (id, org_id, report_id, at, from_desk, actor_id, sealed, wrapped_key) \
              VALUES ($1, $2, $3, $4, FALSE, NULL, $5, $6)",
-        )
-        .bind(tip_id)
-        .bind(o)
-        .bind(report)
-        .bind(at)
-        .bind(&tip_b)
-        .bind(&tip_k)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
+            tip_id,
+            o,
+            report,
+            at,
+            &tip_b,
+            &tip_k
+        );
+        exec_in_tx!(
+            tx,
             "INSERT INTO referrals (id, org_id, report_id, recipient_org_id, recipient_name, recipient_kind, consent, \
              lawful_basis, reason, profile, sealed, wrapped_key, status, created_by, created_at) \
              VALUES ($1, $2, $3, $4, 'Partner', 'ngo', 'given', 'consent', 'support', 'ngo', $5, $6, 'sent', $7, $8)",
-        )
-        .bind(ref_id)
-        .bind(o)
-        .bind(report)
-        .bind(partner.as_uuid())
-        .bind(&ref_b)
-        .bind(&ref_k)
-        .bind(u)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
+            ref_id,
+            o,
+            report,
+            partner.as_uuid(),
+            &ref_b,
+            &ref_k,
+            u,
+            at
+        );
+        exec_in_tx!(
+            tx,
             "INSERT INTO referral_messages (id, referral_id, at, from_partner, actor_id, sealed, wrapped_key) \
              VALUES ($1, $2, $3, FALSE, $4, $5, $6)",
-        )
-        .bind(msg_id)
-        .bind(ref_id)
-        .bind(at)
-        .bind(u)
-        .bind(&msg_b)
-        .bind(&msg_k)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE users SET totp_secret = $1, totp_pending_secret = $2 WHERE id = $3")
-            .bind(&totp)
-            .bind(&pending)
-            .bind(u)
-            .execute(&mut *tx)
-            .await?;
+            msg_id,
+            ref_id,
+            at,
+            u,
+            &msg_b,
+            &msg_k
+        );
+        exec_in_tx!(
+            tx,
+            "UPDATE users SET totp_secret = $1, totp_pending_secret = $2 WHERE id = $3",
+            &totp,
+            &pending,
+            u
+        );
         for (table, secret) in [("org_alerts", &alert), ("org_referral_hooks", &hook)] {
-            sqlx::query(&format!(
-                "INSERT INTO {table} (org_id, webhook_url, webhook_secret, updated_at) \
+            exec_in_tx!(
+                tx,
+                &format!(
+                    "INSERT INTO {table} (org_id, webhook_url, webhook_secret, updated_at) \
                  VALUES ($1, 'https://hooks.example.org/x', $2, $3) ON CONFLICT (org_id) DO UPDATE \
                  SET webhook_secret = excluded.webhook_secret"
-            ))
-            .bind(o)
-            .bind(secret)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+                ),
+                o,
+                secret,
+                at
+            );
         }
-        sqlx::query(
+        exec_in_tx!(
+            tx,
             "INSERT INTO org_sso (org_id, issuer, client_id, client_secret, email_domain, updated_at) \
              VALUES ($1, 'https://id.example.org', 'client', $2, NULL, $3)",
-        )
-        .bind(o)
-        .bind(&sso)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
+            o,
+            &sso,
+            at
+        );
+        exec_in_tx!(
+            tx,
             "INSERT INTO org_xapi (org_id, enabled, endpoint, auth_key, auth_secret, actor_form, home_page, \
              activity_base, updated_at) VALUES ($1, FALSE, 'https://lrs.example.org/xapi', 'key', $2, 'account', \
              'https://example.org', 'https://example.org/a', $3)",
-        )
-        .bind(o)
-        .bind(&lrs)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+            o,
+            &lrs,
+            at
+        );
         tx.commit().await?;
     });
     Ok(())

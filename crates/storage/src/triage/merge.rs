@@ -89,12 +89,13 @@ impl Db {
             .bind(org.as_uuid())
             .bind(other)
             );
-            sqlx::query("UPDATE reports SET merged_into = $1 WHERE org_id = $2 AND merged_into = $3")
-                .bind(into)
-                .bind(org.as_uuid())
-                .bind(other)
-                .execute(&mut *tx)
-                .await?;
+            exec_in_tx!(
+                tx,
+                "UPDATE reports SET merged_into = $1 WHERE org_id = $2 AND merged_into = $3",
+                into,
+                org.as_uuid(),
+                other
+            );
             event_in_tx!(tx, org, into, actor, now, &event);
         });
         Ok(())
@@ -107,8 +108,7 @@ impl Db {
     pub async fn merged_reports(&self, org: OrgId, into: Uuid) -> Result<Vec<CaseRecord>> {
         let sql =
             format!("SELECT {CASE_COLUMNS} FROM reports WHERE org_id = $1 AND merged_into = $2 ORDER BY received_at");
-        let rows: Vec<CaseRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(into).fetch_all(p).await?);
+        let rows: Vec<CaseRow> = fetch!(self, query_as.fetch_all, &sql, org.as_uuid(), into);
         rows.into_iter().map(CaseRecord::try_from).collect()
     }
 

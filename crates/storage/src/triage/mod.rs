@@ -21,28 +21,27 @@ use crate::{Result, StorageError, from_micros};
 macro_rules! event_in_tx {
     ($tx:expr, $org:expr, $id:expr, $actor:expr, $now:expr, $e:expr) => {{
         let e: &$crate::triage::Event<'_> = $e;
-        sqlx::query(
+        exec_in_tx!(
+            $tx,
             "INSERT INTO case_events (id, org_id, report_id, at, actor_id, kind, from_status, to_status, reason, \
              sealed, wrapped_key, contact_org, contact_kind, contact_method, contact_reference) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(uuid::Uuid::now_v7())
-        .bind($org.as_uuid())
-        .bind($id)
-        .bind($crate::to_micros($now))
-        .bind($actor.as_uuid())
-        .bind(e.kind.as_str())
-        .bind(e.from.map(|s| s.as_str()))
-        .bind(e.to.map(|s| s.as_str()))
-        .bind(e.reason)
-        .bind(e.sealed.map(|s| s.0.clone()))
-        .bind(e.sealed.map(|s| s.1.clone()))
-        .bind(e.contact.map(|c| c.organisation.clone()))
-        .bind(e.contact.map(|c| c.kind.as_str()))
-        .bind(e.contact.map(|c| c.method.clone()))
-        .bind(e.contact.map(|c| c.reference.clone()))
-        .execute(&mut *$tx)
-        .await?;
+            uuid::Uuid::now_v7(),
+            $org.as_uuid(),
+            $id,
+            $crate::to_micros($now),
+            $actor.as_uuid(),
+            e.kind.as_str(),
+            e.from.map(|s| s.as_str()),
+            e.to.map(|s| s.as_str()),
+            e.reason,
+            e.sealed.map(|s| s.0.clone()),
+            e.sealed.map(|s| s.1.clone()),
+            e.contact.map(|c| c.organisation.clone()),
+            e.contact.map(|c| c.kind.as_str()),
+            e.contact.map(|c| c.method.clone()),
+            e.contact.map(|c| c.reference.clone())
+        );
     }};
 }
 

@@ -78,8 +78,7 @@ impl Db {
     /// [`StorageError::Corrupt`] if a stored value does not read back.
     pub async fn case(&self, org: OrgId, id: Uuid) -> Result<CaseRecord> {
         let sql = format!("SELECT {CASE_COLUMNS} FROM reports WHERE org_id = $1 AND id = $2");
-        let row: Option<CaseRow> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(id).fetch_optional(p).await?);
+        let row: Option<CaseRow> = fetch!(self, query_as.fetch_optional, &sql, org.as_uuid(), id);
         row.ok_or(StorageError::NotFound)?.try_into()
     }
 
@@ -88,15 +87,15 @@ impl Db {
     /// # Errors
     /// The database failed; [`StorageError::Corrupt`] if a stored value does not read back.
     pub async fn case_events(&self, org: OrgId, id: Uuid) -> Result<Vec<CaseEvent>> {
-        let rows: Vec<EventRow> = db_run!(self, |p| sqlx::query_as(
+        let rows: Vec<EventRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT id, at, actor_id, kind, from_status, to_status, reason, sealed, wrapped_key, contact_org, \
              contact_kind, contact_method, contact_reference FROM case_events WHERE org_id = $1 AND report_id = $2 \
-             ORDER BY at, id"
-        )
-        .bind(org.as_uuid())
-        .bind(id)
-        .fetch_all(p)
-        .await?);
+             ORDER BY at, id",
+            org.as_uuid(),
+            id
+        );
         rows.into_iter().map(CaseEvent::try_from).collect()
     }
 }

@@ -187,19 +187,18 @@ struct MessageRow {
 macro_rules! message_in_tx {
     ($tx:expr, $referral:expr, $m:expr, $now:expr) => {{
         let m: &NewReferralMessage = $m;
-        sqlx::query(
+        exec_in_tx!(
+            $tx,
             "INSERT INTO referral_messages (id, referral_id, at, from_partner, actor_id, sealed, wrapped_key) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(m.id)
-        .bind($referral)
-        .bind(to_micros($now))
-        .bind(m.from_partner)
-        .bind(m.actor_id.as_uuid())
-        .bind(&m.sealed.0)
-        .bind(&m.sealed.1)
-        .execute(&mut *$tx)
-        .await?;
+            m.id,
+            $referral,
+            to_micros($now),
+            m.from_partner,
+            m.actor_id.as_uuid(),
+            &m.sealed.0,
+            &m.sealed.1
+        );
     }};
 }
 
@@ -271,8 +270,7 @@ impl Db {
             "SELECT {COLUMNS} FROM referrals f JOIN reports r ON r.id = f.report_id \
              WHERE f.id = $1 AND (f.org_id = $2 OR f.recipient_org_id = $2)"
         );
-        let row: Option<Row> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(id).bind(org.as_uuid()).fetch_optional(p).await?);
+        let row: Option<Row> = fetch!(self, query_as.fetch_optional, &sql, id, org.as_uuid());
         row.ok_or(StorageError::NotFound)?.try_into()
     }
 
@@ -281,13 +279,13 @@ impl Db {
     /// # Errors
     /// As [`Db::referral`].
     pub async fn referral_sealed(&self, org: OrgId, id: Uuid) -> Result<(Vec<u8>, Vec<u8>)> {
-        let row: Option<(Vec<u8>, Vec<u8>)> = db_run!(self, |p| sqlx::query_as(
-            "SELECT sealed, wrapped_key FROM referrals WHERE id = $1 AND (org_id = $2 OR recipient_org_id = $2)"
-        )
-        .bind(id)
-        .bind(org.as_uuid())
-        .fetch_optional(p)
-        .await?);
+        let row: Option<(Vec<u8>, Vec<u8>)> = fetch!(
+            self,
+            query_as.fetch_optional,
+            "SELECT sealed, wrapped_key FROM referrals WHERE id = $1 AND (org_id = $2 OR recipient_org_id = $2)",
+            id,
+            org.as_uuid()
+        );
         row.ok_or(StorageError::NotFound)
     }
 
@@ -300,8 +298,7 @@ impl Db {
             "SELECT {COLUMNS} FROM referrals f JOIN reports r ON r.id = f.report_id \
              WHERE f.org_id = $1 AND f.report_id = $2 ORDER BY f.created_at, f.id LIMIT {MAX_REFERRAL_ROWS}"
         );
-        let found: Vec<Row> =
-            db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).bind(report).fetch_all(p).await?);
+        let found: Vec<Row> = fetch!(self, query_as.fetch_all, &sql, org.as_uuid(), report);
         rows(found)
     }
 
@@ -316,11 +313,7 @@ impl Db {
              ORDER BY CASE WHEN f.status IN ('sent', 'acknowledged') THEN 0 ELSE 1 END, f.created_at DESC, f.id \
              LIMIT $2"
         );
-        let found: Vec<Row> = db_run!(self, |p| sqlx::query_as(&sql)
-            .bind(org.as_uuid())
-            .bind(limit.clamp(1, MAX_REFERRAL_ROWS))
-            .fetch_all(p)
-            .await?);
+        let found: Vec<Row> = fetch!(self, query_as.fetch_all, &sql, org.as_uuid(), limit.clamp(1, MAX_REFERRAL_ROWS));
         rows(found)
     }
 
@@ -379,16 +372,15 @@ impl Db {
                     .await?;
                 let from: CaseStatus = stored("case status", &status)?;
                 if from < CaseStatus::HandedOver {
-                    sqlx::query(
+                    exec_in_tx!(
+                        tx,
                         "UPDATE reports SET status = 'handed_over', version = version + 1, \
                          handed_over_at = COALESCE(handed_over_at, $1) WHERE id = $2 AND org_id = $3 AND status = $4",
-                    )
-                    .bind(to_micros(now))
-                    .bind(found.report_id)
-                    .bind(case_org.as_uuid())
-                    .bind(from.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                        to_micros(now),
+                        found.report_id,
+                        case_org.as_uuid(),
+                        from.as_str()
+                    );
                     let moved = Event {
                         from: Some(from),
                         to: Some(CaseStatus::HandedOver),
@@ -432,13 +424,13 @@ impl Db {
     /// [`StorageError::NotFound`]; the database failed.
     pub async fn referral_messages(&self, org: OrgId, id: Uuid) -> Result<Vec<ReferralMessage>> {
         self.referral(org, id).await?;
-        let found: Vec<MessageRow> = db_run!(self, |p| sqlx::query_as(
+        let found: Vec<MessageRow> = fetch!(
+            self,
+            query_as.fetch_all,
             "SELECT id, at, from_partner, actor_id, sealed, wrapped_key FROM referral_messages \
-             WHERE referral_id = $1 ORDER BY at, id LIMIT 1000"
-        )
-        .bind(id)
-        .fetch_all(p)
-        .await?);
+             WHERE referral_id = $1 ORDER BY at, id LIMIT 1000",
+            id
+        );
         Ok(found
             .into_iter()
             .map(|m| ReferralMessage {
@@ -463,11 +455,8 @@ impl Db {
              WHERE f.status = 'sent' AND f.recipient_org_id IS NOT NULL AND f.overdue_alerted_at IS NULL \
              AND f.created_at < $1 ORDER BY f.created_at, f.id LIMIT $2"
         );
-        let found: Vec<Row> = db_run!(self, |p| sqlx::query_as(&sql)
-            .bind(to_micros(before))
-            .bind(limit.clamp(1, MAX_REFERRAL_ROWS))
-            .fetch_all(p)
-            .await?);
+        let found: Vec<Row> =
+            fetch!(self, query_as.fetch_all, &sql, to_micros(before), limit.clamp(1, MAX_REFERRAL_ROWS));
         rows(found)
     }
 
@@ -482,7 +471,7 @@ impl Db {
              WHERE f.org_id = $1 AND f.status = 'sent' AND f.overdue_alerted_at IS NOT NULL \
              ORDER BY f.created_at, f.id LIMIT {MAX_REFERRAL_ROWS}"
         );
-        let found: Vec<Row> = db_run!(self, |p| sqlx::query_as(&sql).bind(org.as_uuid()).fetch_all(p).await?);
+        let found: Vec<Row> = fetch!(self, query_as.fetch_all, &sql, org.as_uuid());
         rows(found)
     }
 
@@ -513,18 +502,17 @@ impl Db {
                 return Ok(false);
             }
             // No one acted: the event has no actor.
-            sqlx::query(
+            exec_in_tx!(
+                tx,
                 "INSERT INTO case_events (id, org_id, report_id, at, actor_id, kind, reason) \
                  VALUES ($1, $2, $3, $4, NULL, $5, $6)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(r.org_id.as_uuid())
-            .bind(r.report_id)
-            .bind(to_micros(now))
-            .bind(CaseEventKind::ReferralUpdate.as_str())
-            .bind(note)
-            .execute(&mut *tx)
-            .await?;
+                Uuid::now_v7(),
+                r.org_id.as_uuid(),
+                r.report_id,
+                to_micros(now),
+                CaseEventKind::ReferralUpdate.as_str(),
+                note
+            );
             true
         }))
     }

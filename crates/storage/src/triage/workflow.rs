@@ -79,18 +79,17 @@ impl Db {
         if let Some(a) = actor {
             audit = audit.actor(a);
         }
-        audited_tx!(self, &audit, now, |tx| {
-            sqlx::query(
-                "INSERT INTO org_desk_settings (org_id, escalate_before_landing, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (org_id) DO UPDATE SET escalate_before_landing = excluded.escalate_before_landing, \
-                 updated_at = excluded.updated_at",
-            )
-            .bind(org.as_uuid())
-            .bind(lead.minutes())
-            .bind(to_micros(now))
-            .execute(&mut *tx)
-            .await?;
-        });
+        audited_exec!(
+            self,
+            &audit,
+            now,
+            "INSERT INTO org_desk_settings (org_id, escalate_before_landing, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (org_id) DO UPDATE SET escalate_before_landing = excluded.escalate_before_landing, \
+             updated_at = excluded.updated_at",
+            org.as_uuid(),
+            lead.minutes(),
+            to_micros(now)
+        );
         Ok(())
     }
 
@@ -99,12 +98,12 @@ impl Db {
     /// # Errors
     /// The database failed, or holds a value outside the allowed range.
     pub async fn escalation_lead(&self, org: OrgId) -> Result<EscalationLead> {
-        let minutes: Option<i64> = db_run!(self, |p| sqlx::query_scalar(
-            "SELECT escalate_before_landing FROM org_desk_settings WHERE org_id = $1"
-        )
-        .bind(org.as_uuid())
-        .fetch_optional(p)
-        .await?);
+        let minutes: Option<i64> = fetch!(
+            self,
+            query_scalar.fetch_optional,
+            "SELECT escalate_before_landing FROM org_desk_settings WHERE org_id = $1",
+            org.as_uuid()
+        );
         match minutes {
             None => Ok(EscalationLead::default()),
             Some(m) => EscalationLead::from_minutes(m)
