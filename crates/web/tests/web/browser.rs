@@ -14,7 +14,7 @@ use sightline_domain::totp::TotpSecret;
 use sightline_web::{AppState, Clock, Config};
 use time::Duration;
 
-use crate::support::{make_named_person, make_person};
+use crate::support::{bulk_report, make_named_person, make_person};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -1764,35 +1764,7 @@ async fn the_statistics_page_passes_axe_in_chromium() {
             .map(|i| {
                 let (o, d) = routes[(next(100) as usize * next(100) as usize / 1400).min(routes.len() - 1)];
                 let signs: Vec<&str> = (0..1 + next(3)).map(|_| codes[next(codes.len() as u64) as usize]).collect();
-                sightline_storage::NewReport {
-                    id: uuid::Uuid::now_v7(),
-                    org_id: crew.org_id,
-                    reporter_id: crew.id,
-                    reference: format!("R{m}-{i}"),
-                    content_hash: vec![0; 32],
-                    client_created_at: None,
-                    reporter_role: sightline_domain::report::ReporterRole::CabinCrew,
-                    phase: sightline_domain::report::Phase::InFlight,
-                    flight: "AY5".into(),
-                    flight_date: "2026-11-28".into(),
-                    origin: o.into(),
-                    destination: d.into(),
-                    scheduled_arrival: None,
-                    place: String::new(),
-                    flags: String::new(),
-                    seats: String::new(),
-                    potential_victims: 1,
-                    companions: 0,
-                    indicators: signs.join(" "),
-                    route_region: library.route_region(o, d),
-                    disclosed: false,
-                    companion_aware: sightline_domain::report::Awareness::Unknown,
-                    immediate_danger: false,
-                    gate_passed: true,
-                    relay_message: String::new(),
-                    sealed: vec![0; 8],
-                    wrapped_key: vec![0; 8],
-                }
+                bulk_report(&library, &crew, format!("R{m}-{i}"), (o, d), signs.join(" "))
             })
             .collect();
         db.db.put_reports(&batch, at).await.unwrap();

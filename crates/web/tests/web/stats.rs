@@ -4,7 +4,7 @@
 use axum::http::{StatusCode, header};
 use sightline_domain::user::Role;
 
-use crate::support::{TestApp, engines, make_person, token_for};
+use crate::support::{TestApp, bulk_report, engines, make_person, token_for};
 
 async fn file(app: &mut TestApp, token: &str, origin: &str, destination: &str, escalate: bool) {
     let body = serde_json::json!({
@@ -139,35 +139,7 @@ async fn the_statistics_page_stays_under_30_kb_with_every_sign_and_route() {
         for (j, d) in airports.iter().enumerate() {
             for k in 0..40 {
                 let signs = format!("{} {}", codes[(i * 7 + j * 3 + k) % codes.len()], codes[k % codes.len()]);
-                batch.push(sightline_storage::NewReport {
-                    id: uuid::Uuid::now_v7(),
-                    org_id: crew.org_id,
-                    reporter_id: crew.id,
-                    reference: format!("R{i}{j}{k}"),
-                    content_hash: vec![0; 32],
-                    client_created_at: None,
-                    reporter_role: sightline_domain::report::ReporterRole::CabinCrew,
-                    phase: sightline_domain::report::Phase::InFlight,
-                    flight: "AY5".into(),
-                    flight_date: "2026-11-28".into(),
-                    origin: (*o).into(),
-                    destination: (*d).into(),
-                    scheduled_arrival: None,
-                    place: String::new(),
-                    flags: String::new(),
-                    seats: String::new(),
-                    potential_victims: 1,
-                    companions: 0,
-                    indicators: signs,
-                    route_region: library.route_region(o, d),
-                    disclosed: false,
-                    companion_aware: sightline_domain::report::Awareness::Unknown,
-                    immediate_danger: false,
-                    gate_passed: true,
-                    relay_message: String::new(),
-                    sealed: vec![0; 8],
-                    wrapped_key: vec![0; 8],
-                });
+                batch.push(bulk_report(&library, &crew, format!("R{i}{j}{k}"), (o, d), signs));
             }
         }
     }

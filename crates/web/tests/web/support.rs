@@ -374,6 +374,48 @@ impl TestApp {
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Resp {
         self.submit("/login", "/login", &[("email", email), ("password", password)]).await
     }
+
+    /// Sign in as `email` with the test password, which must lead to two-factor
+    /// enrolment first, and enrol. Returns the TOTP secret.
+    pub async fn sign_in_and_enrol(&mut self, email: &str) -> String {
+        let r = self.sign_in(email, PASSWORD).await;
+        assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "{email} enrols two-factor first: {}", r.body);
+        self.enrol_two_factor().await
+    }
+
+    /// Run the first-run setup and enrol two-factor, as [`Self::set_up_platform_admin`];
+    /// returns the platform admin's account.
+    pub async fn platform_admin(&mut self) -> sightline_storage::UserRecord {
+        self.set_up_platform_admin().await;
+        self.user("pat@operator.example").await
+    }
+
+    /// As the platform admin, add an airline on `/admin/organisations`, which sends
+    /// the admin on to its people page. Returns that page and the airline's id.
+    pub async fn add_airline(&mut self, name: &str) -> (String, String) {
+        let r = self
+            .submit("/admin/organisations", "/admin/organisations", &[("name", name), ("kind", "airline")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let people = r.location.unwrap();
+        assert!(people.starts_with("/orgs/") && people.ends_with("/users"), "{people}");
+        let org = people.trim_start_matches("/orgs/").trim_end_matches("/users").to_owned();
+        (people, org)
+    }
+
+    /// From organisation `org`'s people page, invite someone (`fields`: e-mail, name,
+    /// roles). Returns the invitation link shown and its path.
+    pub async fn invite(&mut self, org: &str, fields: &[(&str, &str)]) -> (String, String) {
+        let r = self.submit(&format!("/orgs/{org}/users"), &format!("/orgs/{org}/invitations"), fields).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        made_link(&r.body)
+    }
+
+    /// Upload a roster CSV on organisation `org`'s people page.
+    pub async fn import_roster(&mut self, org: impl std::fmt::Display, csv: &str) -> Resp {
+        let csrf = csrf_of(&self.get(&format!("/orgs/{org}/users")).await.body);
+        self.post_multipart(&format!("/orgs/{org}/roster"), &csrf, csv.as_bytes()).await
+    }
 }
 
 pub fn csrf_of(html: &str) -> String {
@@ -534,6 +576,47 @@ pub async fn scoped_token(
     let now = time::OffsetDateTime::now_utc();
     db.create_api_token(user, "test", scopes, &sightline_web::hash_token(&t), None, now).await.unwrap();
     t
+}
+
+/// A report to store as it is, for bulk loads (the statistics pages): `crew`'s
+/// cabin-crew report `reference` from flight AY5, in flight from `origin` to
+/// `destination`, with these indicator codes (space-separated); nothing sealed in it.
+pub fn bulk_report(
+    library: &sightline_content::Library,
+    crew: &sightline_storage::UserRecord,
+    reference: String,
+    (origin, destination): (&str, &str),
+    indicators: String,
+) -> sightline_storage::NewReport {
+    sightline_storage::NewReport {
+        id: uuid::Uuid::now_v7(),
+        org_id: crew.org_id,
+        reporter_id: crew.id,
+        reference,
+        content_hash: vec![0; 32],
+        client_created_at: None,
+        reporter_role: sightline_domain::report::ReporterRole::CabinCrew,
+        phase: sightline_domain::report::Phase::InFlight,
+        flight: "AY5".into(),
+        flight_date: "2026-11-28".into(),
+        origin: origin.into(),
+        destination: destination.into(),
+        scheduled_arrival: None,
+        place: String::new(),
+        flags: String::new(),
+        seats: String::new(),
+        potential_victims: 1,
+        companions: 0,
+        indicators,
+        route_region: library.route_region(origin, destination),
+        disclosed: false,
+        companion_aware: sightline_domain::report::Awareness::Unknown,
+        immediate_danger: false,
+        gate_passed: true,
+        relay_message: String::new(),
+        sealed: vec![0; 8],
+        wrapped_key: vec![0; 8],
+    }
 }
 
 /// The messages of `value`'s faults against the JSON Schema at `schema` (draft
