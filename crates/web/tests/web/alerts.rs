@@ -246,9 +246,7 @@ async fn an_organisation_admin_sets_where_the_desk_is_alerted_in_the_browser() {
         let org = make_person(&admin.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
         make_person(&admin.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
         let other = make_person(&admin.state.db, "Other Air", "admin@other.example", &[Role::OrgAdmin], None).await;
-        let r = admin.sign_in("admin@nw.example", crate::support::PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        admin.enrol_two_factor().await;
+        admin.sign_in_and_enrol("admin@nw.example").await;
         let page = format!("/orgs/{org}/settings");
         let email = format!("{page}/alert-email");
         let hook = format!("{page}/webhook");

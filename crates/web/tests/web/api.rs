@@ -205,7 +205,7 @@ async fn people_make_use_and_revoke_their_own_tokens_in_the_browser() {
 
 #[tokio::test]
 async fn a_token_works_only_once_its_holder_has_the_two_factor_their_roles_require() {
-    use crate::support::{PASSWORD, make_person, token_for};
+    use crate::support::{make_person, token_for};
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         let org = make_person(&app.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
@@ -239,9 +239,7 @@ async fn a_token_works_only_once_its_holder_has_the_two_factor_their_roles_requi
         assert_eq!(app.api("GET", "/api/v1/me", Some(&crew), None).await.status, StatusCode::OK);
 
         // Once the admin has enrolled, the same token works.
-        let r = app.sign_in("admin@nw.example", PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        app.enrol_two_factor().await;
+        app.sign_in_and_enrol("admin@nw.example").await;
         let r = app.api("GET", &users, Some(&admin), None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         app.finish().await;

@@ -138,9 +138,7 @@ fn param(url: &str, name: &str) -> String {
 /// An organisation admin (enrolled, signed in) of "Crew Air"; the settings page.
 async fn admin(app: &mut TestApp) -> (OrgId, String) {
     let org = make_person(&app.state.db, "Crew Air", "admin@crew.example", &[Role::OrgAdmin], None).await;
-    let r = app.sign_in("admin@crew.example", PASSWORD).await;
-    assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "{}", r.body);
-    app.enrol_two_factor().await;
+    app.sign_in_and_enrol("admin@crew.example").await;
     (org, format!("/orgs/{org}/settings"))
 }
 
@@ -555,8 +553,7 @@ async fn a_new_admin_sets_up_sso_assigns_a_course_sees_one_overdue_and_the_scorm
         let mut app = TestApp::builder().on(db).with_clock(clock.clone()).with_content().build().await;
         app.reconfigure(sightline_web::Config::allowing_private_webhooks);
         let org = make_person(&app.state.db, "Crew Air", "admin@crew.example", &[Role::OrgAdmin], None).await;
-        app.sign_in("admin@crew.example", PASSWORD).await;
-        let secret = app.enrol_two_factor().await;
+        let secret = app.sign_in_and_enrol("admin@crew.example").await;
         let page = format!("/orgs/{org}/settings");
         set_up(&mut app, &page, &issuer, "groups = sightline-crew -> reporter", true).await;
 

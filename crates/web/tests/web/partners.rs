@@ -111,9 +111,7 @@ async fn an_ngo_admin_publishes_a_partner_page_with_an_https_donation_link_and_s
         let db = admin.state.db.clone();
         make_person(&db, "Harbour NGO", "admin@harbour.example", &[Role::OrgAdmin], None).await;
         make_person(&db, "Harbour NGO", "cw@harbour.example", &[Role::Caseworker], None).await;
-        let r = admin.sign_in("admin@harbour.example", PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        admin.enrol_two_factor().await;
+        admin.sign_in_and_enrol("admin@harbour.example").await;
         let page = format!("/orgs/{org}/partner-page");
 
         // The first form suggests the address from the name.
@@ -254,8 +252,7 @@ async fn only_the_organisations_admins_edit_its_partner_page() {
         // Another NGO's admin: not found, and the attempt is audited; their own page
         // cannot be saved over this one's address either.
         let mut other_admin = app.another_browser();
-        other_admin.sign_in("admin@other.example", PASSWORD).await;
-        other_admin.enrol_two_factor().await;
+        other_admin.sign_in_and_enrol("admin@other.example").await;
         assert_eq!(other_admin.get(&page).await.status, StatusCode::NOT_FOUND);
         let own = format!("/orgs/{other}/partner-page");
         let csrf = crate::support::csrf_of(&other_admin.get(&own).await.body);
@@ -273,16 +270,14 @@ async fn only_the_organisations_admins_edit_its_partner_page() {
 
         let mut admin = app.another_browser();
         make_person(&db, "Harbour NGO", "admin@harbour.example", &[Role::OrgAdmin], None).await;
-        admin.sign_in("admin@harbour.example", PASSWORD).await;
-        admin.enrol_two_factor().await;
+        admin.sign_in_and_enrol("admin@harbour.example").await;
         let r = admin.submit(&page, &page, &fields("About", "https://donate.example/", true)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(unescape(&r.body).contains("Another organisation's page has this address."));
 
         // An airline has no partner page.
         let mut airline_admin = app.another_browser();
-        airline_admin.sign_in("admin@nw.example", PASSWORD).await;
-        airline_admin.enrol_two_factor().await;
+        airline_admin.sign_in_and_enrol("admin@nw.example").await;
         assert_eq!(airline_admin.get(&format!("/orgs/{airline}/partner-page")).await.status, StatusCode::FORBIDDEN);
         app.finish().await;
     }

@@ -66,9 +66,7 @@ async fn the_main_pages() {
         let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(&token), Some(&report.to_string())).await;
         assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
         let mut desk = app.another_browser();
-        let r = desk.sign_in("dana@nw.example", PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        desk.enrol_two_factor().await;
+        desk.sign_in_and_enrol("dana@nw.example").await;
         let r = app.sign_in("aino@nw.example", PASSWORD).await;
         assert!(r.status.is_redirection(), "{}", r.body);
 
