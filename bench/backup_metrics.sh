@@ -10,11 +10,9 @@
 #   cargo build --release -p sightline --bins --examples && bench/backup_metrics.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-port=18995
-n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; scrapes=${SCRAPES:-300}
+port=18995; n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; scrapes=${SCRAPES:-300}
 . bench/lib.sh
-start_demo "$port"
-seed_reports "$n"
+seeded_demo "$port" "$n"
 metrics_args=()
 [ -n "${METRICS_PORT:-}" ] && metrics_args=(--metrics-listen "127.0.0.1:$METRICS_PORT")
 serve_seeded "$port" --metrics-token bench-metrics-token-0123456789 "${metrics_args[@]}"

@@ -40,6 +40,12 @@ seed_reports() {
   echo "seeded $n reports in $(echo "$t1 - $t0" | bc) s; data folder $(du -sh "$out/data" | cut -f1)"
 }
 
+# start_demo PORT, then seed_reports N: seeded_demo PORT N
+seeded_demo() {
+  start_demo "$1"
+  seed_reports "$2"
+}
+
 # Seconds since the epoch, with nanoseconds (for `bc` differences).
 now() { date +%s.%N; }
 

@@ -6,11 +6,9 @@
 #   cargo build --release -p sightline --bins --examples && bench/rotate.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-port=18994
-n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; load_seconds=${LOAD_SECONDS:-30}
+port=18994; n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; load_seconds=${LOAD_SECONDS:-30}
 . bench/lib.sh
-start_demo "$port"
-seed_reports "$n"
+seeded_demo "$port" "$n"
 serve_seeded "$port"
 echo "baseline (no rotation):"
 target/release/examples/ingest_load "http://127.0.0.1:$port" "$token" "$rate" "$reporters" 15
