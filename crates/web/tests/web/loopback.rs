@@ -21,8 +21,8 @@ pub enum Keep {
 pub struct Loopback {
     pub url: String,
     pub got: Received,
-    pub status: Arc<AtomicU16>,
-    pub delay_ms: Arc<AtomicU64>,
+    /// The status it answers with, and the delay before it answers (ms).
+    answer: Arc<(AtomicU16, AtomicU64)>,
 }
 
 impl Loopback {
@@ -30,20 +30,19 @@ impl Loopback {
     /// followed by `url_path`.
     pub async fn start(route: &str, url_path: &str, status: u16, keep: Keep) -> Self {
         let got: Received = Arc::default();
-        let status = Arc::new(AtomicU16::new(status));
-        let delay_ms = Arc::new(AtomicU64::new(0));
-        let (sink, answer, delay) = (got.clone(), status.clone(), delay_ms.clone());
+        let answer = Arc::new((AtomicU16::new(status), AtomicU64::new(0)));
+        let (sink, how) = (got.clone(), answer.clone());
         let app = axum::Router::new().route(
             route,
             axum::routing::post(move |headers: HeaderMap, body: String| {
-                let (sink, answer, delay) = (sink.clone(), answer.clone(), delay.clone());
+                let (sink, how) = (sink.clone(), how.clone());
                 async move {
                     let mut request = Some((headers, body));
                     if matches!(keep, Keep::Every) {
                         sink.lock().unwrap().extend(request.take());
                     }
-                    tokio::time::sleep(std::time::Duration::from_millis(delay.load(Ordering::SeqCst))).await;
-                    let status = answer.load(Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(how.1.load(Ordering::SeqCst))).await;
+                    let status = how.0.load(Ordering::SeqCst);
                     if status == 200 {
                         sink.lock().unwrap().extend(request);
                     }
@@ -54,7 +53,17 @@ impl Loopback {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}{url_path}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url, got, status, delay_ms }
+        Self { url, got, answer }
+    }
+
+    /// Answer with `status` from now on.
+    pub fn answer_with(&self, status: u16) {
+        self.answer.0.store(status, Ordering::SeqCst);
+    }
+
+    /// Wait `ms` milliseconds before answering, from now on.
+    pub fn delay_ms(&self, ms: u64) {
+        self.answer.1.store(ms, Ordering::SeqCst);
     }
 
     /// How many requests it has kept.

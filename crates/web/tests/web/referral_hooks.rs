@@ -7,8 +7,6 @@
 //! dies mid-delivery leaves it to be sent again after its lease, with the same id, and
 //! a delivered one is never sent again.
 
-use std::sync::atomic::Ordering;
-
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
@@ -54,8 +52,7 @@ async fn world(db: TestDb) -> World {
     let mut report: Value = serde_json::from_str(include_str!("../../../../examples/report.json")).unwrap();
     report.as_object_mut().unwrap().remove("id");
     let case = uuid::Uuid::now_v7();
-    let r = app.api("PUT", &format!("/api/v1/reports/{case}"), Some(&crew), Some(&report.to_string())).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app.put_report(&crew, case, &report.to_string()).await;
     let reference = r.json()["reference"].as_str().unwrap().to_owned();
     World { app, ngo, desk, cw, case, reference }
 }
@@ -186,7 +183,7 @@ async fn a_partner_system_is_told_of_each_referral_once_signed_and_reads_it_by_t
         // Stopped: nothing is sent; a delivery still retrying waits for a webhook
         // again, and a referral made meanwhile is not announced (the partner reads it
         // in its inbox or through the API).
-        rx.status.store(500, Ordering::SeqCst);
+        rx.answer_with(500);
         let waiting = w.refer().await;
         assert_eq!(w.pass().await, 0, "500: to be retried");
         let r = w.app.submit(&page, &hook, &[("action", "stop")]).await;
@@ -195,7 +192,7 @@ async fn a_partner_system_is_told_of_each_referral_once_signed_and_reads_it_by_t
         w.app.state.clock.advance(Duration::hours(1));
         assert_eq!(w.pass().await, 0);
         assert_eq!(rx.count(), 133);
-        rx.status.store(204, Ordering::SeqCst);
+        rx.answer_with(204);
         let r = w.app.submit(&page, &hook, &[("referral_webhook_url", &rx.url), ("action", "save")]).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(w.pass().await, 1);
@@ -211,7 +208,7 @@ async fn a_partner_system_that_stays_down_gets_a_dead_letter_that_an_admin_sends
     for db in crate::support::engines().await {
         let mut w = world(db).await;
         let rx = receiver().await;
-        rx.status.store(503, Ordering::SeqCst);
+        rx.answer_with(503);
         w.set_hook(&rx.url).await;
         w.refer().await;
 
@@ -256,7 +253,7 @@ async fn a_partner_system_that_stays_down_gets_a_dead_letter_that_an_admin_sends
         assert_eq!(r.status, StatusCode::NOT_FOUND, "another organisation's page does not exist for them");
 
         // The receiver works again: "Send again", audited, delivers it with the same id.
-        rx.status.store(204, Ordering::SeqCst);
+        rx.answer_with(204);
         let retry = format!("{page}/referral-deliveries/retry");
         let r = w.app.submit(&page, &retry, &[("delivery", &ids[0])]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -283,7 +280,7 @@ async fn a_referral_is_delivered_once_across_a_crash() {
         let rx = receiver().await;
         w.set_hook(&rx.url).await;
         w.refer().await;
-        rx.delay_ms.store(1500, Ordering::SeqCst);
+        rx.delay_ms(1500);
         let ctx = w.app.state.jobs();
         let worker = tokio::spawn(async move { run_once(&ctx).await });
         for _ in 0..500 {
@@ -295,7 +292,7 @@ async fn a_referral_is_delivered_once_across_a_crash() {
         assert_eq!(rx.count(), 1, "the receiver has the request");
         worker.abort();
         assert!(worker.await.unwrap_err().is_cancelled(), "the sender died mid-delivery");
-        rx.delay_ms.store(0, Ordering::SeqCst);
+        rx.delay_ms(0);
 
         // Leased by the dead sender: nobody sends it before the lease ends.
         assert_eq!(w.pass().await, 0);

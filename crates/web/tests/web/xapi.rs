@@ -14,7 +14,6 @@
 //! - two job runners at once send each statement once.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::Ordering;
 
 use axum::http::StatusCode;
 use serde_json::Value;
@@ -299,7 +298,7 @@ async fn an_lrs_that_is_down_keeps_statements_retries_and_gets_each_once() {
         assert_eq!(run_once(&app.state.jobs()).await.unwrap(), 0);
 
         // Up: after the back-off, delivered once.
-        lrs.status.store(200, Ordering::SeqCst);
+        lrs.answer_with(200);
         app.state.clock.advance(retry_after(1).unwrap());
         assert_eq!(run_once(&app.state.jobs()).await.unwrap(), 3);
         app.state.clock.advance(Duration::minutes(5));
@@ -311,7 +310,7 @@ async fn an_lrs_that_is_down_keeps_statements_retries_and_gets_each_once() {
         assert!(!body.contains("id=\"lrs-last-error\""), "no error once all are accepted");
 
         // Down for good: dead letters after the last attempt; sent again, once.
-        lrs.status.store(500, Ordering::SeqCst);
+        lrs.answer_with(500);
         let (path, html) = start(&mut app, "cabin-crew", "en").await;
         let fields = answers(&app, "cabin-crew", "en", &html, 99);
         submit(&mut app, &path, &html, &fields).await;
@@ -325,7 +324,7 @@ async fn an_lrs_that_is_down_keeps_statements_retries_and_gets_each_once() {
         assert!(body.contains("Statements the LRS did not accept"));
         assert!(body.contains("<code>failed</code>"), "{}", between(&body, "lrs-dead-h", "</section>"));
         assert!(body.contains("Given up: 1."));
-        lrs.status.store(200, Ordering::SeqCst);
+        lrs.answer_with(200);
         let r = admin.submit(&page, &format!("{page}/xapi/retry"), &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(run_once(&app.state.jobs()).await.unwrap(), 1);
@@ -345,8 +344,8 @@ async fn two_job_runners_at_once_send_each_statement_once() {
     use sightline_storage::NewStatement;
     for db in engines().await {
         let lrs = stand_in().await;
-        lrs.status.store(200, Ordering::SeqCst);
-        lrs.delay_ms.store(20, Ordering::SeqCst);
+        lrs.answer_with(200);
+        lrs.delay_ms(20);
         let (mut app, org) = crew_member(db).await;
         app.reconfigure(sightline_web::Config::allowing_private_webhooks);
         let (mut admin, page) = admin_of(&app, org, "admin@nw.example").await;
