@@ -28,9 +28,7 @@ fn report(indicators: &[&str], free_text: &str) -> String {
 /// File a report as the crew member with this token; returns its id and reference.
 async fn file(desk: &mut TestApp, crew_token: &str, indicators: &[&str], free_text: &str) -> (uuid::Uuid, String) {
     let id = uuid::Uuid::now_v7();
-    let r =
-        desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(crew_token), Some(&report(indicators, free_text))).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = desk.put_report(crew_token, id, &report(indicators, free_text)).await;
     (id, r.json()["reference"].as_str().unwrap().to_owned())
 }
 
@@ -212,9 +210,7 @@ async fn escalate_now_follows_the_organisations_lead_time() {
         let other = person(&desk, "Other Air", "desk@other.example", &[Role::DeskAnalyst]).await;
         let crew_token = token(&desk, "crew@nw.example").await;
         let body = report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR", "TRV-NO-CLEAR-PLAN"], "lead time");
-        let r =
-            desk.api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&crew_token), Some(&body)).await;
-        assert_eq!(r.status, StatusCode::CREATED);
+        desk.put_report(&crew_token, uuid::Uuid::now_v7(), &body).await;
         desk.sign_in_and_enrol("desk@nw.example").await;
         let flag = "<span class=\"tag warn\">Escalate now</span>";
 
@@ -413,8 +409,7 @@ async fn the_case_view_routes_by_phase_and_urgency_and_says_what_is_missing() {
             body["phase"] = phase.into();
             body["immediate_danger"] = danger.into();
             let id = uuid::Uuid::now_v7();
-            let r = desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew_token), Some(&body.to_string())).await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            desk.put_report(&crew_token, id, &body.to_string()).await;
             id
         };
         let to_istanbul = file_as("HEL", "IST", "in_flight", true).await;

@@ -16,8 +16,7 @@ const QUIET: Duration = Duration::from_millis(1500);
 
 async fn file(app: &mut TestApp, token: &str, free_text: &str) -> uuid::Uuid {
     let id = uuid::Uuid::now_v7();
-    let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(token), Some(&crate::reports::body(free_text))).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    app.put_report(token, id, &crate::reports::body(free_text)).await;
     id
 }
 

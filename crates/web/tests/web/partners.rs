@@ -28,15 +28,7 @@ async fn ngo(app: &TestApp, name: &str) -> OrgId {
 /// A report filed by the airline's crew and referred by its desk to `to`; with
 /// `support`, accepted by the partner with shelter recorded.
 async fn referral(app: &mut TestApp, token: &str, (airline, desk): (OrgId, UserId), to: OrgId, support: bool) {
-    let body = serde_json::json!({
-        "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
-        "origin": "HEL", "destination": "JFK", "potential_victims": 1, "companion_aware": "no",
-        "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "considered_innocent_explanations": true
-    })
-    .to_string();
-    let report_id = uuid::Uuid::now_v7();
-    let r = app.api("PUT", &format!("/api/v1/reports/{report_id}"), Some(token), Some(&body)).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let report_id = app.put_short_report(token, ("HEL", "JFK")).await;
     let db = &app.state.db;
     let now = app.state.now();
     let id = uuid::Uuid::now_v7();

@@ -56,8 +56,7 @@ async fn a_referral_shares_what_consent_and_profile_allow_and_the_partner_hands_
         let mut report: Value = serde_json::from_str(include_str!("../../../../examples/report.json")).unwrap();
         report.as_object_mut().unwrap().remove("id");
         let case = uuid::Uuid::now_v7();
-        let r = app.api("PUT", &format!("/api/v1/reports/{case}"), Some(&crew), Some(&report.to_string())).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        app.put_report(&crew, case, &report.to_string()).await;
         let refer = format!("/api/v1/cases/{case}/referrals");
         let to_ngo = format!("org:{ngo}");
 
@@ -219,8 +218,7 @@ async fn the_desk_refers_in_pages_and_the_partner_works_it_through_to_the_report
         let mut report: Value = serde_json::from_str(include_str!("../../../../examples/report.json")).unwrap();
         report.as_object_mut().unwrap().remove("id");
         let case = uuid::Uuid::now_v7();
-        let r = desk.api("PUT", &format!("/api/v1/reports/{case}"), Some(&crew_token), Some(&report.to_string())).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = desk.put_report(&crew_token, case, &report.to_string()).await;
         let reference = r.json()["reference"].as_str().unwrap().to_owned();
 
         desk.sign_in_and_enrol("desk@nw.example").await;

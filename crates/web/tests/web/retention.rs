@@ -59,8 +59,7 @@ async fn an_operator_sets_retention_holds_one_case_and_purges_the_rest() {
         let mut cases = Vec::new();
         for text in ["CANARY-kept-under-hold", "CANARY-purged-one", "CANARY-purged-two"] {
             let id = uuid::Uuid::now_v7();
-            let r = desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew), Some(&report(text))).await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            desk.put_report(&crew, id, &report(text)).await;
             cases.push(format!("/desk/cases/{id}"));
         }
         let secret = desk.sign_in_and_enrol("lead@nw.example").await;
@@ -179,8 +178,7 @@ async fn a_desk_analyst_without_admin_rights_sees_the_hold_but_cannot_place_one(
             .await;
         let crew = crate::support::token_for(&desk.state.db, "crew@nw.example").await;
         let id = uuid::Uuid::now_v7();
-        let r = desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew), Some(&report("text"))).await;
-        assert_eq!(r.status, StatusCode::CREATED);
+        desk.put_report(&crew, id, &report("text")).await;
         desk.sign_in_and_enrol("desk@nw.example").await;
         let case = format!("/desk/cases/{id}");
         let page = desk.get(&case).await;

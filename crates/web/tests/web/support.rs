@@ -317,9 +317,47 @@ impl TestApp {
         r
     }
 
+    /// File report `id` (JSON `body`) through the API with `token`, which must be taken.
+    pub async fn put_report(&mut self, token: &str, id: impl std::fmt::Display, body: &str) -> Resp {
+        let r = self.api("PUT", &format!("/api/v1/reports/{id}"), Some(token), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r
+    }
+
+    /// File the shortest report the API takes (two signs, one potential victim, on
+    /// AY5 from `origin` to `destination`) with `token`; returns its id.
+    pub async fn put_short_report(&mut self, token: &str, (origin, destination): (&str, &str)) -> uuid::Uuid {
+        let body = serde_json::json!({
+            "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
+            "origin": origin, "destination": destination, "potential_victims": 1, "companion_aware": "no",
+            "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "considered_innocent_explanations": true
+        });
+        let id = uuid::Uuid::now_v7();
+        self.put_report(token, id, &body.to_string()).await;
+        id
+    }
+
     /// The account with this e-mail address.
     pub async fn user(&self, email: &str) -> sightline_storage::UserRecord {
         self.state.db.user_by_email(&sightline_domain::user::Email::parse(email).unwrap()).await.unwrap().unwrap()
+    }
+
+    /// `email` as a caller of the application layer, signed in (and past two-factor
+    /// when `two_factor`).
+    pub async fn caller(&self, email: &str, two_factor: bool) -> sightline_app::Caller {
+        sightline_app::Caller::signed_in(self.user(email).await, two_factor, None).unwrap()
+    }
+
+    /// `email` with two-factor turned on (straight in the database), as a caller past it.
+    pub async fn enrolled_caller(&self, email: &str) -> sightline_app::Caller {
+        let user = self.user(email).await;
+        self.state.db.enable_totp(&user, "JBSWY3DPEHPK3PXP", 1, &[], None, self.state.now()).await.unwrap();
+        self.caller(email, true).await
+    }
+
+    /// Whether there is an account with this e-mail address.
+    pub async fn has_account(&self, email: &str) -> bool {
+        self.state.db.user_by_email(&sightline_domain::user::Email::parse(email).unwrap()).await.unwrap().is_some()
     }
 
     /// The six-digit code an authenticator app would show now for `secret`.
