@@ -431,9 +431,8 @@ impl TestApp {
     /// As the platform admin, add an airline on `/admin/organisations`, which sends
     /// the admin on to its people page. Returns that page and the airline's id.
     pub async fn add_airline(&mut self, name: &str) -> (String, String) {
-        let r = self
-            .submit("/admin/organisations", "/admin/organisations", &[("name", name), ("kind", "airline")])
-            .await;
+        let r =
+            self.submit("/admin/organisations", "/admin/organisations", &[("name", name), ("kind", "airline")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let people = r.location.unwrap();
         assert!(people.starts_with("/orgs/") && people.ends_with("/users"), "{people}");

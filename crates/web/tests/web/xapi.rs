@@ -22,8 +22,8 @@ use sightline_domain::user::Role;
 use sightline_jobs::xapi::run_once;
 use time::Duration;
 
-use crate::loopback::{Keep, Loopback};
 use crate::learn::{answers, crew_member, start, submit};
+use crate::loopback::{Keep, Loopback};
 use crate::support::{TestApp, between, engines, make_person};
 
 const KEY: &str = "sightline";
