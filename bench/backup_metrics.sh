@@ -10,19 +10,12 @@
 #   cargo build --release -p sightline --bins --examples && bench/backup_metrics.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-port=18995
-n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; scrapes=${SCRAPES:-300}
+port=18995; n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; scrapes=${SCRAPES:-300}
 . bench/lib.sh
-start_demo "$port"
-seed_reports "$n"
-now() { date +%s.%N; }
+seeded_demo "$port" "$n"
 metrics_args=()
 [ -n "${METRICS_PORT:-}" ] && metrics_args=(--metrics-listen "127.0.0.1:$METRICS_PORT")
-"$bin" serve --listen "127.0.0.1:$port" --metrics-token bench-metrics-token-0123456789 "${metrics_args[@]}" \
-  "${data_args[@]}" >/dev/null 2>"$out/serve.log" &
-pid=$!
-until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.05; done
-token=$("$bin" admin create-token --email crew@demo-airline.example "${data_args[@]}")
+serve_seeded "$port" --metrics-token bench-metrics-token-0123456789 "${metrics_args[@]}"
 load_seconds=$(( scrapes / 10 + 20 ))
 target/release/examples/ingest_load "http://127.0.0.1:$port" "$token" "$rate" "$reporters" "$load_seconds" >"$out/load.txt" &
 load=$!

@@ -39,3 +39,23 @@ seed_reports() {
   t1=$(date +%s.%N)
   echo "seeded $n reports in $(echo "$t1 - $t0" | bc) s; data folder $(du -sh "$out/data" | cut -f1)"
 }
+
+# start_demo PORT, then seed_reports N: seeded_demo PORT N
+seeded_demo() {
+  start_demo "$1"
+  seed_reports "$2"
+}
+
+# Seconds since the epoch, with nanoseconds (for `bc` differences).
+now() { date +%s.%N; }
+
+# Serve the seeded data folder again, its log in $out/serve.log, wait for it and make
+# the demo crew's API token: serve_seeded PORT [more serve arguments…]. Sets pid, token.
+serve_seeded() {
+  local port=$1
+  shift
+  "$bin" serve --listen "127.0.0.1:$port" "$@" "${data_args[@]}" >/dev/null 2>"$out/serve.log" &
+  pid=$!
+  until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.05; done
+  token=$("$bin" admin create-token --email crew@demo-airline.example "${data_args[@]}")
+}

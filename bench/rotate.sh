@@ -6,23 +6,17 @@
 #   cargo build --release -p sightline --bins --examples && bench/rotate.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-port=18994
-n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; load_seconds=${LOAD_SECONDS:-30}
+port=18994; n=${REPORTS:-1000000}; rate=${RATE:-200}; reporters=${REPORTERS:-50}; load_seconds=${LOAD_SECONDS:-30}
 . bench/lib.sh
-start_demo "$port"
-seed_reports "$n"
-now() { date +%s.%N; }
-target/release/sightline serve --listen "127.0.0.1:$port" "${data_args[@]}" >/dev/null 2>"$out/serve.log" &
-pid=$!
-until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.05; done
-token=$(target/release/sightline admin create-token --email crew@demo-airline.example "${data_args[@]}")
+seeded_demo "$port" "$n"
+serve_seeded "$port"
 echo "baseline (no rotation):"
 target/release/examples/ingest_load "http://127.0.0.1:$port" "$token" "$rate" "$reporters" 15
 echo "during the rotation (the load's first $load_seconds s of it):"
 target/release/examples/ingest_load "http://127.0.0.1:$port" "$token" "$rate" "$reporters" "$load_seconds" >"$out/load.txt" &
 load=$!
 t2=$(now)
-target/release/sightline keys rotate --new-key-file "$out/new.key" --grace-seconds 3 ${ROTATE_ARGS:-} "${data_args[@]}" | grep -v '^  '
+"$bin" keys rotate --new-key-file "$out/new.key" --grace-seconds 3 ${ROTATE_ARGS:-} "${data_args[@]}" | grep -v '^  '
 t3=$(now)
 wait "$load"
 cat "$out/load.txt"

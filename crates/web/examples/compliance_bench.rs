@@ -27,9 +27,11 @@ use sightline_domain::org::{OrgKind, OrgName};
 use sightline_domain::user::{Email, PersonName, Role, Roles};
 use sightline_storage::testing::bulk::{Rng, insert_chunks as insert, uuid_literal as lit};
 use sightline_storage::testing::{self, TestDb};
-use sightline_storage::{Db, Engine, NewSession, NewUser};
+use sightline_storage::{Db, Engine, NewUser};
 use sightline_web::{AppState, Clock, Config};
 use tower::ServiceExt;
+
+mod common;
 
 const CHUNK: usize = 1000;
 const BASES: [&str; 8] = ["HEL", "OUL", "TKU", "RVN", "ARN", "CPH", "OSL", "KEF"];
@@ -184,21 +186,7 @@ async fn run(db: &Db, n_people: usize, n_certs: usize) {
         started.elapsed().as_secs_f64()
     );
 
-    let token = "bench-session-token-0123456789abcdefghijklmnop";
-    db.create_session(
-        &NewSession {
-            id_hash: sightline_web::hash_token(token),
-            user_id: admin,
-            org_id: org,
-            csrf_token: "x".into(),
-            two_factor_passed: true,
-            second_factor_by_provider: false,
-            expires_at: now + time::Duration::hours(1),
-        },
-        now,
-    )
-    .await
-    .unwrap();
+    let token = common::signed_in(db, org, admin, now).await;
     let library = sightline_content::load(&sightline_content::default_dir()).library.unwrap();
     let keys = sightline_domain::crypto::MasterKey::from_bytes([3; 32]);
     let state = AppState::new(db.clone(), Config::new("http://bench"), Clock::System, keys).with_library(library);

@@ -17,9 +17,11 @@ use axum::http::Request;
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::report::{AgeRange, PerceivedGender, PersonDescription, ReportInput};
 use sightline_domain::user::{Email, PersonName, Role, Roles};
-use sightline_storage::{NewSession, NewUser};
+use sightline_storage::NewUser;
 use sightline_web::{AppState, Clock, Config};
 use tower::ServiceExt;
+
+mod common;
 
 #[tokio::main]
 async fn main() {
@@ -198,22 +200,8 @@ async fn measure(
     engine: &str,
     now: time::OffsetDateTime,
 ) {
-    let token = format!("bench-session-token-{}", uuid::Uuid::now_v7().simple());
+    let token = common::signed_in(db, org, desk, now).await;
     let token = token.as_str();
-    db.create_session(
-        &NewSession {
-            id_hash: sightline_web::hash_token(token),
-            user_id: desk,
-            org_id: org,
-            csrf_token: "x".into(),
-            two_factor_passed: true,
-            second_factor_by_provider: false,
-            expires_at: now + time::Duration::hours(1),
-        },
-        now,
-    )
-    .await
-    .unwrap();
     // Analysts must have two-factor on; mark it so the gate opens.
     db.enable_totp(&db.get_user(org, desk).await.unwrap(), "JBSWY3DPEHPK3PXP", 1, &[], None, now).await.unwrap();
     for _ in 0..3 {

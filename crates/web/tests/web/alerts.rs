@@ -6,10 +6,12 @@ use std::sync::{Arc, Mutex};
 use axum::http::{HeaderMap, StatusCode};
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::OrgId;
+use sightline_domain::triage::{CaseStatus, transition};
 use sightline_domain::user::Role;
 use sightline_storage::AlertChange;
 use time::Duration;
 
+use crate::loopback::{Keep, Loopback, Received};
 use crate::support::{TestApp, engines, make_person, token_for};
 
 async fn set_webhook(app: &TestApp, org: OrgId, url: &str, sealed: &str) {
@@ -18,25 +20,10 @@ async fn set_webhook(app: &TestApp, org: OrgId, url: &str, sealed: &str) {
     app.state.db.configure_alerts(org, change, &audit, app.state.now()).await.unwrap();
 }
 
-type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
-
+/// A hook on loopback that keeps every request and answers 204: its URL and requests.
 async fn receiver() -> (String, Received) {
-    let got: Received = Arc::default();
-    let sink = got.clone();
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |headers: HeaderMap, body: String| {
-            let sink = sink.clone();
-            async move {
-                sink.lock().unwrap().push((headers, body));
-                StatusCode::NO_CONTENT
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, got)
+    let hook = Loopback::start("/hook", "/hook", 204, Keep::Every).await;
+    (hook.url, hook.got)
 }
 
 #[tokio::test]
@@ -58,8 +45,7 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
         })
         .to_string();
         let id = uuid::Uuid::now_v7();
-        let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(&token), Some(&body)).await;
-        assert_eq!(r.status, StatusCode::CREATED);
+        app.put_report(&token, id, &body).await;
 
         // The receiver is on loopback: refused at send time unless the operator allows
         // private addresses, and the alert is kept for the next pass, not lost.
@@ -97,13 +83,7 @@ async fn the_desk_is_alerted_once_per_event_with_a_signed_webhook() {
         // An acknowledged report raises nothing; an unreachable hook is retried later.
         make_person(&app.state.db, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst], None).await;
         let desk = app.user("desk@nw.example").await;
-        let t = sightline_domain::triage::transition(
-            sightline_domain::triage::CaseStatus::Received,
-            sightline_domain::triage::CaseStatus::Acknowledged,
-            "",
-            None,
-        )
-        .unwrap();
+        let t = transition(CaseStatus::Received, CaseStatus::Acknowledged, "", None).unwrap();
         app.state.db.transition_case(org, id, 0, &t, desk.id, app.state.now()).await.unwrap();
         let id2 = uuid::Uuid::now_v7();
         app.api("PUT", &format!("/api/v1/reports/{id2}"), Some(&token), Some(&body)).await;
@@ -212,8 +192,7 @@ async fn the_desk_is_alerted_by_e_mail_through_a_real_smtp_server() {
         "considered_innocent_explanations": true
     })
     .to_string();
-    let r = app.api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&token), Some(&body)).await;
-    assert_eq!(r.status, StatusCode::CREATED);
+    let r = app.put_report(&token, uuid::Uuid::now_v7(), &body).await;
     let reference = r.json()["reference"].as_str().unwrap().to_owned();
 
     assert_eq!(sightline_jobs::alerts::run_once(&state.jobs()).await.unwrap(), 1);
@@ -246,9 +225,7 @@ async fn an_organisation_admin_sets_where_the_desk_is_alerted_in_the_browser() {
         let org = make_person(&admin.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
         make_person(&admin.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
         let other = make_person(&admin.state.db, "Other Air", "admin@other.example", &[Role::OrgAdmin], None).await;
-        let r = admin.sign_in("admin@nw.example", crate::support::PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        admin.enrol_two_factor().await;
+        admin.sign_in_and_enrol("admin@nw.example").await;
         let page = format!("/orgs/{org}/settings");
         let email = format!("{page}/alert-email");
         let hook = format!("{page}/webhook");
@@ -288,8 +265,7 @@ async fn an_organisation_admin_sets_where_the_desk_is_alerted_in_the_browser() {
             "considered_innocent_explanations": true
         });
         let id = uuid::Uuid::now_v7();
-        let r = admin.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew), Some(&body.to_string())).await;
-        assert_eq!(r.status, StatusCode::CREATED);
+        admin.put_report(&crew, id, &body.to_string()).await;
         assert_eq!(sightline_jobs::alerts::run_once(&admin.state.jobs()).await.unwrap(), 1);
         {
             let got = got.lock().unwrap();
@@ -368,16 +344,7 @@ async fn scripted_receiver(statuses: Vec<u16>) -> (String, Received, Received) {
 }
 
 async fn file_report(app: &mut TestApp, token: &str) -> uuid::Uuid {
-    let body = serde_json::json!({
-        "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
-        "origin": "JFK", "destination": "HEL", "potential_victims": 1, "companion_aware": "no",
-        "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "considered_innocent_explanations": true
-    })
-    .to_string();
-    let id = uuid::Uuid::now_v7();
-    let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(token), Some(&body)).await;
-    assert_eq!(r.status, StatusCode::CREATED);
-    id
+    app.put_short_report(token, ("JFK", "HEL")).await
 }
 
 /// Issue 9: a 302 was followed, signature header and all; and a failed or slow

@@ -205,7 +205,7 @@ async fn people_make_use_and_revoke_their_own_tokens_in_the_browser() {
 
 #[tokio::test]
 async fn a_token_works_only_once_its_holder_has_the_two_factor_their_roles_require() {
-    use crate::support::{PASSWORD, make_person, token_for};
+    use crate::support::{make_person, token_for};
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         let org = make_person(&app.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
@@ -227,21 +227,12 @@ async fn a_token_works_only_once_its_holder_has_the_two_factor_their_roles_requi
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path}: {}", r.body);
             assert_eq!(r.json()["error"]["code"], "two-factor-required", "{method} {path}");
         }
-        assert!(
-            app.state
-                .db
-                .user_by_email(&sightline_domain::user::Email::parse("eve@nw.example").unwrap())
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(!app.has_account("eve@nw.example").await);
         // A reporter's roles need no second factor.
         assert_eq!(app.api("GET", "/api/v1/me", Some(&crew), None).await.status, StatusCode::OK);
 
         // Once the admin has enrolled, the same token works.
-        let r = app.sign_in("admin@nw.example", PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        app.enrol_two_factor().await;
+        app.sign_in_and_enrol("admin@nw.example").await;
         let r = app.api("GET", &users, Some(&admin), None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         app.finish().await;
@@ -490,7 +481,6 @@ async fn openapi_lists_every_status_with_the_envelope() {
 async fn a_revoked_token_or_a_removed_role_stops_at_once_here_and_within_the_cache_lifetime_elsewhere() {
     use std::time::{Duration, Instant};
 
-    use sightline_app::Caller;
     use sightline_domain::user::Roles;
 
     use crate::support::{make_person, token_for};
@@ -509,10 +499,7 @@ async fn a_revoked_token_or_a_removed_role_stops_at_once_here_and_within_the_cac
 
         // A role removed here (which revokes the tokens it granted): refused here at
         // once; there, the cached entry answers until it is older than the lifetime.
-        let admin = app.user("admin@nw.example").await;
-        let now = app.state.now();
-        app.state.db.enable_totp(&admin, "JBSWY3DPEHPK3PXP", 1, &[], None, now).await.unwrap();
-        let admin = Caller::signed_in(app.user("admin@nw.example").await, true, None).unwrap();
+        let admin = app.enrolled_caller("admin@nw.example").await;
         let crew = app.user("crew@nw.example").await;
         here.set_roles(&admin, org, crew.id, &Roles::of([Role::Learner])).await.unwrap();
         assert_eq!(roles_of(here.api_token_user(&token).await.unwrap()), None, "refused at once here");
@@ -527,7 +514,7 @@ async fn a_revoked_token_or_a_removed_role_stops_at_once_here_and_within_the_cac
         let token = token_for(&app.state.db, "crew@nw.example").await;
         assert_eq!(roles_of(here.api_token_user(&token).await.unwrap()), Some(Roles::of([Role::Learner])));
         assert_eq!(roles_of(there.api_token_user(&token).await.unwrap()), Some(Roles::of([Role::Learner])));
-        let crew = Caller::signed_in(app.user("crew@nw.example").await, true, None).unwrap();
+        let crew = app.caller("crew@nw.example", true).await;
         let id = here.api_tokens(&crew).await.unwrap().iter().find(|t| t.revoked_at.is_none()).unwrap().id;
         here.revoke_api_token(&crew, id).await.unwrap();
         assert!(here.api_token_user(&token).await.unwrap().is_none(), "refused at once where it was revoked");
@@ -548,17 +535,13 @@ async fn a_revoked_token_or_a_removed_role_stops_at_once_here_and_within_the_cac
 async fn a_changed_relay_codeword_is_used_at_once_here_and_within_the_cache_lifetime_elsewhere() {
     use std::time::Duration;
 
-    use sightline_app::Caller;
-
     use crate::support::make_person;
     for db in engines().await {
         let app = TestApp::new(db).await;
         let org = make_person(&app.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
         make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
-        let admin = app.user("admin@nw.example").await;
-        app.state.db.enable_totp(&admin, "JBSWY3DPEHPK3PXP", 1, &[], None, app.state.now()).await.unwrap();
-        let admin = Caller::signed_in(app.user("admin@nw.example").await, true, None).unwrap();
-        let crew = Caller::signed_in(app.user("crew@nw.example").await, false, None).unwrap();
+        let admin = app.enrolled_caller("admin@nw.example").await;
+        let crew = app.caller("crew@nw.example", false).await;
         let ttl = Duration::from_secs(2);
         let here = app.state.app.clone();
         let there = app.state.app.clone().with_token_cache(ttl);

@@ -70,8 +70,7 @@ async fn admin_of(db: sightline_storage::testing::TestDb) -> (TestApp, OrgId) {
         None,
     )
     .await;
-    app.sign_in("admin@nw.example", PASSWORD).await;
-    app.enrol_two_factor().await;
+    app.sign_in_and_enrol("admin@nw.example").await;
     (app, org)
 }
 

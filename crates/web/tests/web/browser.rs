@@ -14,7 +14,7 @@ use sightline_domain::totp::TotpSecret;
 use sightline_web::{AppState, Clock, Config};
 use time::Duration;
 
-use crate::support::{make_named_person, make_person};
+use crate::support::{bulk_report, make_named_person, make_person};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -521,6 +521,13 @@ impl Restartable {
     async fn restart(&mut self) {
         *self = Self::start(self.state.clone(), Some(self.addr)).await;
     }
+
+    /// A test's end: close the browser, stop the server, remove the database.
+    async fn finish(mut self, c: Client, db: sightline_storage::testing::TestDb) {
+        c.close().await.unwrap();
+        self.stop().await;
+        db.cleanup().await;
+    }
 }
 
 /// Tick a sign, opening its category first as a person would.
@@ -687,9 +694,7 @@ async fn reports_filed_offline_are_sent_once_when_the_server_returns() {
     wait_path(&c, |p| p == "/quick-exit").await;
     assert_eq!(c.title().await.unwrap(), "Notes");
 
-    c.close().await.unwrap();
-    server.stop().await;
-    db.cleanup().await;
+    server.finish(c, db).await;
 }
 
 /// The Triage "done when": a reporter files a report offline; it syncs; the desk sees
@@ -820,7 +825,7 @@ async fn the_desk_refers_a_case_to_the_ngo_which_records_shelter() {
     use sightline_domain::user::Role;
     let Some(db) = journey_db().await else { return };
     let clock = fixed_now();
-    let (mut server, base) = serve(&db, bundled(), clock.clone()).await;
+    let (server, base) = serve(&db, bundled(), clock.clone()).await;
     make_person(&db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
     make_person(&db, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst], None).await;
     let audit = sightline_domain::audit::NewAuditEntry::new(sightline_domain::audit::AuditAction::OrgCreated);
@@ -929,9 +934,7 @@ async fn the_desk_refers_a_case_to_the_ngo_which_records_shelter() {
     c.goto(&format!("{base}/reports")).await.unwrap();
     let mine = text(&c, "tbody").await;
     assert!(mine.contains("Handed over") && !mine.contains("Demo NGO"), "{mine}");
-    c.close().await.unwrap();
-    server.stop().await;
-    db.cleanup().await;
+    server.finish(c, db).await;
 }
 
 /// Sign in on the login page with the test password.
@@ -1258,9 +1261,7 @@ async fn an_urgent_report_with_problems_reaches_the_desk_flagged() {
     c.back().await.unwrap();
     tokio::time::sleep(StdDuration::from_millis(300)).await;
     assert_eq!(path(&c).await, "/quick-exit", "Back does not return to the app");
-    c.close().await.unwrap();
-    server.stop().await;
-    db.cleanup().await;
+    server.finish(c, db).await;
 }
 
 /// axe-core (vendored from npm, MPL-2.0: `fixtures/axe/`), run in the page under test.
@@ -1295,6 +1296,21 @@ async fn press(c: &Client, key: char) {
     c.perform_actions(actions).await.unwrap();
 }
 
+/// What is wrong with the page in the window: axe's violations and any sideways
+/// scrolling, each said after `what`.
+async fn page_faults(c: &Client, what: &str) -> Vec<String> {
+    let mut found: Vec<String> = axe_violations(c).await.into_iter().map(|v| format!("{what}: {v}")).collect();
+    found.extend(overflows(c).await.map(|o| format!("{what} scrolls sideways: {o}")));
+    found
+}
+
+/// [`page_faults`] of `base` + `page` in a window `width` px wide (900 high).
+async fn faults_at(c: &Client, base: &str, page: &str, width: u32) -> Vec<String> {
+    c.set_window_size(width, 900).await.unwrap();
+    c.goto(&format!("{base}{page}")).await.unwrap();
+    page_faults(c, &format!("{page} at {width}px")).await
+}
+
 /// Wider than the window (the page scrolls sideways): the elements that stick out.
 async fn overflows(c: &Client) -> Option<String> {
     let v = c
@@ -1319,7 +1335,7 @@ async fn overflows(c: &Client) -> Option<String> {
 async fn public_pages_pass_axe_in_chromium() {
     let Some(db) = journey_db().await else { return };
     let library = bundled();
-    let (mut server, base) = serve(&db, library, Clock::fixed(time::macros::datetime!(2026-12-02 18:00 UTC))).await;
+    let (server, base) = serve(&db, library, Clock::fixed(time::macros::datetime!(2026-12-02 18:00 UTC))).await;
     let (_driver, c) = start_driver().await;
     let pages = ["/public", "/public/signs", "/help", "/help/HEL", "/help/JFK", "/help/ZZZ"];
     let mut failures = Vec::new();
@@ -1330,12 +1346,7 @@ async fn public_pages_pass_axe_in_chromium() {
                 c.goto(&format!("{base}{page}?lang={lang}")).await.unwrap();
                 let dir = c.find(Locator::Css("html")).await.unwrap().attr("dir").await.unwrap();
                 assert_eq!(dir.as_deref(), Some(if lang == "ar" { "rtl" } else { "ltr" }), "{page} {lang}");
-                for v in axe_violations(&c).await {
-                    failures.push(format!("{page}?lang={lang} at {width}px: {v}"));
-                }
-                if let Some(what) = overflows(&c).await {
-                    failures.push(format!("{page}?lang={lang} at {width}px scrolls sideways: {what}"));
-                }
+                failures.extend(page_faults(&c, &format!("{page}?lang={lang} at {width}px")).await);
             }
         }
     }
@@ -1404,9 +1415,7 @@ async fn public_pages_pass_axe_in_chromium() {
     assert!(text(&c, "h1").await.contains("Get help"));
     assert!(c.find(Locator::Css("a[href='tel:112']")).await.is_ok(), "the emergency number as a link");
 
-    c.close().await.unwrap();
-    server.stop().await;
-    db.cleanup().await;
+    server.finish(c, db).await;
 }
 
 /// The `lang` and `dir` of the page shown.
@@ -1648,9 +1657,8 @@ async fn doc_shot(c: &Client, url: &str, width: u32, name: &str) {
         c.set_window_size(width, height + short).await.unwrap();
     }
     let png = c.screenshot().await.unwrap();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    std::fs::create_dir_all(docs_screenshots()).unwrap();
+    std::fs::write(docs_screenshots().join(format!("{name}.png")), png).unwrap();
 }
 
 /// Issue 12, item 7 for the tip flow: the form (empty and refused), the receipt and
@@ -1661,20 +1669,11 @@ async fn doc_shot(c: &Client, url: &str, width: u32, name: &str) {
 #[tokio::test]
 async fn tip_pages_pass_axe_in_arabic_and_ukrainian_in_chromium() {
     let Some(db) = journey_db().await else { return };
-    let (mut server, base) = serve(&db, bundled(), fixed_now()).await;
+    let (server, base) = serve(&db, bundled(), fixed_now()).await;
     let (_driver, c) = start_driver().await;
     let mut failures = Vec::new();
     let mut checked = 0;
-    let check = |c: Client, what: String| async move {
-        let mut found = Vec::new();
-        for v in axe_violations(&c).await {
-            found.push(format!("{what}: {v}"));
-        }
-        if let Some(o) = overflows(&c).await {
-            found.push(format!("{what} scrolls sideways: {o}"));
-        }
-        found
-    };
+    let check = |c: Client, what: String| async move { page_faults(&c, &what).await };
     for lang in ["ar", "uk"] {
         let form = format!("{base}/tip?lang={lang}&airport=HEL");
         for width in [320u32, 1280] {
@@ -1724,9 +1723,7 @@ async fn tip_pages_pass_axe_in_arabic_and_ukrainian_in_chromium() {
             doc_shot(&c, &format!("{base}{path}"), width, &format!("{name}-{width}")).await;
         }
     }
-    c.close().await.unwrap();
-    server.stop().await;
-    db.cleanup().await;
+    server.finish(c, db).await;
 }
 
 /// Issue 13, item 6: `/stats` with a year of reports and certificates — small cells
@@ -1764,35 +1761,7 @@ async fn the_statistics_page_passes_axe_in_chromium() {
             .map(|i| {
                 let (o, d) = routes[(next(100) as usize * next(100) as usize / 1400).min(routes.len() - 1)];
                 let signs: Vec<&str> = (0..1 + next(3)).map(|_| codes[next(codes.len() as u64) as usize]).collect();
-                sightline_storage::NewReport {
-                    id: uuid::Uuid::now_v7(),
-                    org_id: crew.org_id,
-                    reporter_id: crew.id,
-                    reference: format!("R{m}-{i}"),
-                    content_hash: vec![0; 32],
-                    client_created_at: None,
-                    reporter_role: sightline_domain::report::ReporterRole::CabinCrew,
-                    phase: sightline_domain::report::Phase::InFlight,
-                    flight: "AY5".into(),
-                    flight_date: "2026-11-28".into(),
-                    origin: o.into(),
-                    destination: d.into(),
-                    scheduled_arrival: None,
-                    place: String::new(),
-                    flags: String::new(),
-                    seats: String::new(),
-                    potential_victims: 1,
-                    companions: 0,
-                    indicators: signs.join(" "),
-                    route_region: library.route_region(o, d),
-                    disclosed: false,
-                    companion_aware: sightline_domain::report::Awareness::Unknown,
-                    immediate_danger: false,
-                    gate_passed: true,
-                    relay_message: String::new(),
-                    sealed: vec![0; 8],
-                    wrapped_key: vec![0; 8],
-                }
+                bulk_report(&library, &crew, format!("R{m}-{i}"), (o, d), signs.join(" "))
             })
             .collect();
         db.db.put_reports(&batch, at).await.unwrap();
@@ -1817,19 +1786,12 @@ async fn the_statistics_page_passes_axe_in_chromium() {
             db.db.issue_public_certificate(&anon, &cert).await.unwrap();
         }
     }
-    let (mut server, base) = serve(&db, library, Clock::fixed(now)).await;
+    let (server, base) = serve(&db, library, Clock::fixed(now)).await;
     let (_driver, c) = start_driver().await;
     let mut failures = Vec::new();
     for lang in ["en", "fi"] {
         for width in [320u32, 1280] {
-            c.set_window_size(width, 900).await.unwrap();
-            c.goto(&format!("{base}/stats?lang={lang}")).await.unwrap();
-            for v in axe_violations(&c).await {
-                failures.push(format!("/stats?lang={lang} at {width}px: {v}"));
-            }
-            if let Some(what) = overflows(&c).await {
-                failures.push(format!("/stats?lang={lang} at {width}px scrolls sideways: {what}"));
-            }
+            failures.extend(faults_at(&c, &base, &format!("/stats?lang={lang}"), width).await);
         }
     }
     assert!(failures.is_empty(), "axe / layout:\n{}", failures.join("\n"));
@@ -1843,9 +1805,7 @@ async fn the_statistics_page_passes_axe_in_chromium() {
         c.set_window_size(width, height.as_u64().unwrap_or(1400).min(16_000) as u32).await.unwrap();
         shot(&c, &format!("stats-{width}")).await;
     }
-    c.close().await.unwrap();
-    server.stop().await;
-    db.cleanup().await;
+    server.finish(c, db).await;
 }
 
 /// Issue 13, item 5: a published partner page (the demo NGO's, three of its people
@@ -1904,19 +1864,12 @@ async fn the_partner_page_passes_axe_and_is_photographed_in_chromium() {
     let admin = store.user_by_email(&Email::parse("trained0@demo-ngo.example").unwrap()).await.unwrap().unwrap().id;
     store.put_partner_page(ngo, &profile, 0, admin, &audit, now).await.unwrap();
 
-    let (mut server, base) = serve(&db, bundled(), clock).await;
+    let (server, base) = serve(&db, bundled(), clock).await;
     let (_driver, c) = start_driver().await;
     let mut failures = Vec::new();
     for page in ["/partners/demo-ngo?lang=en", "/partners/demo-ngo?lang=fi", "/partners", "/partners/unknown"] {
         for width in [320u32, 1280] {
-            c.set_window_size(width, 900).await.unwrap();
-            c.goto(&format!("{base}{page}")).await.unwrap();
-            for v in axe_violations(&c).await {
-                failures.push(format!("{page} at {width}px: {v}"));
-            }
-            if let Some(what) = overflows(&c).await {
-                failures.push(format!("{page} at {width}px scrolls sideways: {what}"));
-            }
+            failures.extend(faults_at(&c, &base, page, width).await);
         }
     }
     assert!(failures.is_empty(), "axe / layout:\n{}", failures.join("\n"));
@@ -1930,9 +1883,7 @@ async fn the_partner_page_passes_axe_and_is_photographed_in_chromium() {
         c.goto(&format!("{base}/partners/demo-ngo")).await.unwrap();
         shot(&c, &format!("partners-demo-ngo-{width}")).await;
     }
-    c.close().await.unwrap();
-    server.stop().await;
-    db.cleanup().await;
+    server.finish(c, db).await;
 }
 
 /// The training compliance dashboard (issue 14, item 2) as an admin sees it, at 390
@@ -2046,7 +1997,7 @@ async fn single_sign_on_pages_pass_axe_in_chromium() {
     use sightline_domain::oidc::{IssuerUrl, RoleMapping};
     let Some(db) = journey_db().await else { return };
     let clock = fixed_now();
-    let (mut server, base) = serve(&db, bundled(), clock.clone()).await;
+    let (server, base) = serve(&db, bundled(), clock.clone()).await;
     let admin = sightline_domain::user::Role::OrgAdmin;
     let org = make_person(&db.db, "Crew Air", "admin@crew.example", &[admin], None).await;
     let config = sightline_storage::SsoConfig {
@@ -2075,8 +2026,7 @@ async fn single_sign_on_pages_pass_axe_in_chromium() {
         click_nav(&c, "form[action='/login/sso'] button[type=submit]").await;
         assert!(text(&c, "#org-error").await.contains("No organisation with company sign-in"));
         shot(&c, &format!("sso-sign-in-refused-{width}")).await;
-        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("/login/sso {width}: {v}")));
-        failures.extend(overflows(&c).await.map(|o| format!("/login/sso {width} scrolls sideways: {o}")));
+        failures.extend(page_faults(&c, &format!("/login/sso {width}")).await);
     }
     c.set_window_size(390, 844).await.unwrap();
     desk_signs_in(&c, &base, &clock, "admin@crew.example").await;
@@ -2084,25 +2034,28 @@ async fn single_sign_on_pages_pass_axe_in_chromium() {
         // Tall enough for the whole section in one picture.
         c.set_window_size(width, 3200).await.unwrap();
         c.goto(&format!("{base}/orgs/{org}/settings")).await.unwrap();
-        let section = c.find(Locator::Css("#sso")).await.unwrap();
-        let png = section.screenshot().await.unwrap();
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-        std::fs::write(dir.join(format!("sso-settings-{width}.png")), png).unwrap();
-        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("settings {width}: {v}")));
-        failures.extend(overflows(&c).await.map(|o| format!("settings {width} scrolls sideways: {o}")));
+        docs_section_shot(&c, "#sso", &format!("sso-settings-{width}")).await;
+        failures.extend(page_faults(&c, &format!("settings {width}")).await);
     }
     assert!(failures.is_empty(), "{failures:#?}");
-    c.close().await.unwrap();
-    server.stop().await;
-    db.cleanup().await;
+    server.finish(c, db).await;
 }
 
 /// The window as it is, in `target/screenshots/` and `docs/screenshots/`.
 async fn docs_shot(c: &Client, name: &str) {
     shot(c, name).await;
     let file = format!("{name}.png");
-    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
-    std::fs::copy(screenshots_dir().join(&file), docs.join(&file)).unwrap();
+    std::fs::copy(screenshots_dir().join(&file), docs_screenshots().join(&file)).unwrap();
+}
+
+/// The element `css` alone, in `docs/screenshots/`.
+async fn docs_section_shot(c: &Client, css: &str, name: &str) {
+    let png = c.find(Locator::Css(css)).await.unwrap().screenshot().await.unwrap();
+    std::fs::write(docs_screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+fn docs_screenshots() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
 }
 
 /// Issue 15, item 1: the settings' retention section (saved, then refused at its
@@ -2116,7 +2069,7 @@ async fn retention_settings_legal_hold_and_a_tombstone_pass_axe_in_chromium() {
     use sightline_domain::user::{Email, Role};
     let Some(db) = journey_db().await else { return };
     let clock = fixed_now();
-    let (mut server, base) = serve(&db, bundled(), clock.clone()).await;
+    let (server, base) = serve(&db, bundled(), clock.clone()).await;
     let org = make_person(&db, "Crew Air", "crew@crew.example", &[Role::Reporter], None).await;
     make_named_person(
         &db,
@@ -2172,23 +2125,19 @@ async fn retention_settings_legal_hold_and_a_tombstone_pass_axe_in_chromium() {
 
     desk_signs_in(&c, &base, &clock, "lead@crew.example").await;
     let mut failures = Vec::new();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
     for width in [390u32, 1280] {
         c.set_window_size(width, 3200).await.unwrap();
         c.goto(&format!("{base}/orgs/{org}/settings")).await.unwrap();
-        let png = c.find(Locator::Css("#retention")).await.unwrap().screenshot().await.unwrap();
-        std::fs::write(dir.join(format!("retention-settings-{width}.png")), png).unwrap();
+        docs_section_shot(&c, "#retention", &format!("retention-settings-{width}")).await;
         // The section is taller than the window at 390 px: its lower part (training,
         // certificates, audit) in a second picture.
         c.execute("document.getElementById('tips_days').scrollIntoView()", vec![]).await.unwrap();
         docs_shot(&c, &format!("retention-settings-lower-{width}")).await;
-        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("settings {width}: {v}")));
-        failures.extend(overflows(&c).await.map(|o| format!("settings {width} scrolls sideways: {o}")));
+        failures.extend(page_faults(&c, &format!("settings {width}")).await);
         fill(&c, "#other_days", "0").await;
         click_nav(&c, "form[action$='/settings/retention'] button[type=submit]").await;
         assert!(text(&c, "#other_days-error").await.contains("allowed range"));
-        let png = c.find(Locator::Css("#retention")).await.unwrap().screenshot().await.unwrap();
-        std::fs::write(dir.join(format!("retention-settings-refused-{width}.png")), png).unwrap();
+        docs_section_shot(&c, "#retention", &format!("retention-settings-refused-{width}")).await;
         failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("refused {width}: {v}")));
 
         c.set_window_size(width, 900).await.unwrap();
@@ -2196,22 +2145,17 @@ async fn retention_settings_legal_hold_and_a_tombstone_pass_axe_in_chromium() {
         assert!(text(&c, "#legal-hold-notice").await.contains("HEL-2026-0077"));
         docs_shot(&c, &format!("retention-hold-{width}")).await;
         c.set_window_size(width, 3200).await.unwrap();
-        let png = c.find(Locator::Css("#legal-hold")).await.unwrap().screenshot().await.unwrap();
-        std::fs::write(dir.join(format!("retention-hold-control-{width}.png")), png).unwrap();
-        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("held case {width}: {v}")));
-        failures.extend(overflows(&c).await.map(|o| format!("held case {width} scrolls sideways: {o}")));
+        docs_section_shot(&c, "#legal-hold", &format!("retention-hold-control-{width}")).await;
+        failures.extend(page_faults(&c, &format!("held case {width}")).await);
 
         c.set_window_size(width, 900).await.unwrap();
         c.goto(&format!("{base}/desk/cases/{}", ids[1])).await.unwrap();
         assert!(text(&c, "#retention-notice").await.contains("removed under the retention policy"));
         docs_shot(&c, &format!("retention-tombstone-{width}")).await;
-        failures.extend(axe_violations(&c).await.into_iter().map(|v| format!("tombstone {width}: {v}")));
-        failures.extend(overflows(&c).await.map(|o| format!("tombstone {width} scrolls sideways: {o}")));
+        failures.extend(page_faults(&c, &format!("tombstone {width}")).await);
     }
     assert!(failures.is_empty(), "{failures:#?}");
-    c.close().await.unwrap();
-    server.stop().await;
-    db.cleanup().await;
+    server.finish(c, db).await;
 }
 
 /// PUT a report to the server at `addr` with a plain HTTP/1.1 exchange; the status.

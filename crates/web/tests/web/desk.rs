@@ -28,16 +28,8 @@ fn report(indicators: &[&str], free_text: &str) -> String {
 /// File a report as the crew member with this token; returns its id and reference.
 async fn file(desk: &mut TestApp, crew_token: &str, indicators: &[&str], free_text: &str) -> (uuid::Uuid, String) {
     let id = uuid::Uuid::now_v7();
-    let r =
-        desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(crew_token), Some(&report(indicators, free_text))).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = desk.put_report(crew_token, id, &report(indicators, free_text)).await;
     (id, r.json()["reference"].as_str().unwrap().to_owned())
-}
-
-async fn analyst_signed_in(app: &mut TestApp, email: &str) {
-    let r = app.sign_in(email, PASSWORD).await;
-    assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "analysts enrol two-factor first");
-    app.enrol_two_factor().await;
 }
 
 async fn act(app: &mut TestApp, case: &str, action: &str, fields: &[(&str, &str)]) -> crate::support::Resp {
@@ -89,7 +81,7 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
         crew.sign_in("crew@nw.example", PASSWORD).await;
         assert_eq!(crew.get("/desk").await.status, StatusCode::FORBIDDEN);
 
-        analyst_signed_in(&mut desk, "desk@nw.example").await;
+        desk.sign_in_and_enrol("desk@nw.example").await;
         let queue = desk.get("/desk").await;
         assert_eq!(queue.status, StatusCode::OK);
         assert!(queue.body.contains(&reference));
@@ -201,7 +193,7 @@ async fn the_desk_works_a_case_from_queue_to_closed() {
 
         // Another organisation's analyst sees nothing of it, and the attempt is audited.
         let mut other = desk.another_browser();
-        analyst_signed_in(&mut other, "desk@other.example").await;
+        other.sign_in_and_enrol("desk@other.example").await;
         assert_eq!(other.get(&case).await.status, StatusCode::NOT_FOUND);
         assert!(!other.get("/desk").await.body.contains(&reference));
         desk.state.db.verify_audit_chain().await.unwrap();
@@ -218,10 +210,8 @@ async fn escalate_now_follows_the_organisations_lead_time() {
         let other = person(&desk, "Other Air", "desk@other.example", &[Role::DeskAnalyst]).await;
         let crew_token = token(&desk, "crew@nw.example").await;
         let body = report(&["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR", "TRV-NO-CLEAR-PLAN"], "lead time");
-        let r =
-            desk.api("PUT", &format!("/api/v1/reports/{}", uuid::Uuid::now_v7()), Some(&crew_token), Some(&body)).await;
-        assert_eq!(r.status, StatusCode::CREATED);
-        analyst_signed_in(&mut desk, "desk@nw.example").await;
+        desk.put_report(&crew_token, uuid::Uuid::now_v7(), &body).await;
+        desk.sign_in_and_enrol("desk@nw.example").await;
         let flag = "<span class=\"tag warn\">Escalate now</span>";
 
         // Landing is 2 h 10 min away (13:10 Helsinki time, the clock at 09:00 UTC).
@@ -253,10 +243,10 @@ async fn an_organisation_admin_sets_the_lead_time_in_the_browser() {
         let page = format!("/orgs/{org}/settings");
 
         let mut analyst = admin.another_browser();
-        analyst_signed_in(&mut analyst, "desk@nw.example").await;
+        analyst.sign_in_and_enrol("desk@nw.example").await;
         assert_eq!(analyst.get(&page).await.status, StatusCode::FORBIDDEN, "desk analysts cannot change it");
 
-        analyst_signed_in(&mut admin, "admin@nw.example").await;
+        admin.sign_in_and_enrol("admin@nw.example").await;
         let form = admin.get(&page).await;
         assert_eq!(form.status, StatusCode::OK);
         assert!(form.body.contains("name=\"minutes\"") && form.body.contains("value=\"30\""), "the default is shown");
@@ -314,7 +304,7 @@ async fn the_compliance_csv_never_carries_a_formula() {
         let crew_token = token(&desk, "crew@nw.example").await;
         let (id, _) =
             file(&mut desk, &crew_token, &["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR", "TRV-NO-CLEAR-PLAN"], "-1+1").await;
-        analyst_signed_in(&mut desk, "desk@nw.example").await;
+        desk.sign_in_and_enrol("desk@nw.example").await;
         let case = format!("/desk/cases/{id}");
         let r = act(
             &mut desk,
@@ -359,7 +349,7 @@ async fn the_api_lists_a_desks_open_cases_for_analysts_with_two_factor() {
         let r = desk.api("GET", "/api/v1/cases", Some(&crew_token), None).await;
         assert_eq!((r.status, r.json()["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
 
-        analyst_signed_in(&mut desk, "desk@nw.example").await;
+        desk.sign_in_and_enrol("desk@nw.example").await;
         let r = desk.api("GET", "/api/v1/cases?status=open", Some(&analyst_token), None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let cases = r.json();
@@ -393,7 +383,7 @@ async fn the_api_lists_a_desks_open_cases_for_analysts_with_two_factor() {
 
         // Another airline's analyst sees none of these.
         let mut other = desk.another_browser();
-        analyst_signed_in(&mut other, "desk@other.example").await;
+        other.sign_in_and_enrol("desk@other.example").await;
         let other_token = token(&desk, "desk@other.example").await;
         let theirs = other.api("GET", "/api/v1/cases", Some(&other_token), None).await;
         assert_eq!(theirs.status, StatusCode::OK);
@@ -419,15 +409,14 @@ async fn the_case_view_routes_by_phase_and_urgency_and_says_what_is_missing() {
             body["phase"] = phase.into();
             body["immediate_danger"] = danger.into();
             let id = uuid::Uuid::now_v7();
-            let r = desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew_token), Some(&body.to_string())).await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            desk.put_report(&crew_token, id, &body.to_string()).await;
             id
         };
         let to_istanbul = file_as("HEL", "IST", "in_flight", true).await;
         let to_london = file_as("HEL", "LHR", "in_flight", false).await;
         let at_check_in = file_as("JFK", "HEL", "check_in", true).await;
         let to_sao_paulo = file_as("HEL", "GRU", "in_flight", true).await;
-        analyst_signed_in(&mut desk, "desk@nw.example").await;
+        desk.sign_in_and_enrol("desk@nw.example").await;
 
         let escalation = |body: &str| crate::support::between(body, "id=\"esc-h\"", "</section>");
         let first_contact = |body: &str| crate::support::between(body, "name=\"contact\" value=\"", "</label>");

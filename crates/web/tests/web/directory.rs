@@ -110,9 +110,7 @@ async fn platform_admins_keep_the_directory_and_the_desk_uses_it_at_once() {
         let mut desk = admin.another_browser();
         let r = desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew), Some(&report.to_string())).await;
         assert!(r.status.is_success(), "{} {}", r.status, r.body);
-        let r = desk.sign_in("desk@nw.example", PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        desk.enrol_two_factor().await;
+        desk.sign_in_and_enrol("desk@nw.example").await;
         let case = desk.get(&format!("/desk/cases/{id}")).await;
         let first = between(&case.body, "class=\"check contact-option\">", "</label>");
         assert!(first.contains("Helsinki Airport border control") && first.contains("Not checked for over 12 months"));

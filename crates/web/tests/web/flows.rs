@@ -74,19 +74,10 @@ async fn admin_creates_airline_invites_analyst_who_signs_in_with_two_factor() {
         let mut admin = TestApp::new(db).await;
         admin.set_up_platform_admin().await;
 
-        let r = admin
-            .submit("/admin/organisations", "/admin/organisations", &[("name", "Nordic Wings"), ("kind", "airline")])
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER);
-        let users_page = r.location.unwrap();
-        assert!(users_page.starts_with("/orgs/") && users_page.ends_with("/users"));
-        let org = users_page.trim_start_matches("/orgs/").trim_end_matches("/users").to_owned();
-
-        let invite_action = format!("/orgs/{org}/invitations");
-        let r = admin
-            .submit(
-                &users_page,
-                &invite_action,
+        let (_, org) = admin.add_airline("Nordic Wings").await;
+        let (link, path) = admin
+            .invite(
+                &org,
                 &[
                     ("email", "aino@nordicwings.example"),
                     ("name", "Aino Analyst"),
@@ -95,8 +86,6 @@ async fn admin_creates_airline_invites_analyst_who_signs_in_with_two_factor() {
                 ],
             )
             .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        let (link, path) = made_link(&r.body);
         assert!(link.starts_with("http://sightline.test/invite/"), "{link}");
         let path = path.as_str();
 
@@ -220,14 +209,10 @@ async fn throttling_counts_failures_per_address_across_accounts() {
 async fn roster_import_reports_each_bad_row_and_imports_nothing() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
-        app.set_up_platform_admin().await;
-        let me = app.user("pat@operator.example").await;
-        let page = format!("/orgs/{}/users", me.org_id);
-        let csrf = csrf_of(&app.get(&page).await.body);
-        let action = format!("/orgs/{}/roster", me.org_id);
+        let me = app.platform_admin().await;
 
         let bad = "name,email,role,base\nAnna,anna@op.example,reporter,HEL\n,broken,captain,\nPat Again,pat@operator.example,learner,\n";
-        let r = app.post_multipart(&action, &csrf, bad.as_bytes()).await;
+        let r = app.import_roster(me.org_id, bad).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("Nothing was imported"));
         assert!(r.body.contains("<td>3</td><td>email</td>"), "{}", r.body);
@@ -236,7 +221,7 @@ async fn roster_import_reports_each_bad_row_and_imports_nothing() {
 
         // A row whose address already has an account also stops the whole file.
         let taken = "name,email,role\nAnna,anna@op.example,reporter\nPat Again,pat@operator.example,learner\n";
-        let r = app.post_multipart(&action, &csrf, taken.as_bytes()).await;
+        let r = app.import_roster(me.org_id, taken).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             r.body.contains("<td>3</td><td>email</td><td>This e-mail address already has an account.</td>"),
@@ -246,7 +231,7 @@ async fn roster_import_reports_each_bad_row_and_imports_nothing() {
         assert_eq!(app.state.db.list_users(me.org_id).await.unwrap().len(), 1);
 
         let good = "\u{feff}name,email,role,base,employee_id\nAnna Crew,anna@op.example,reporter;learner,HEL,F1\nBo Gate,bo@op.example,learner,OUL,\n";
-        let r = app.post_multipart(&action, &csrf, good.as_bytes()).await;
+        let r = app.import_roster(me.org_id, good).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("Imported 2 people."));
         let users = app.state.db.list_users(me.org_id).await.unwrap();
@@ -260,12 +245,9 @@ async fn roster_import_reports_each_bad_row_and_imports_nothing() {
 async fn admin_issues_reset_link_and_roles_change() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
-        app.set_up_platform_admin().await;
-        let me = app.user("pat@operator.example").await;
+        let me = app.platform_admin().await;
         let page = format!("/orgs/{}/users", me.org_id);
-        let csrf = csrf_of(&app.get(&page).await.body);
-        let roster = "name,email,role\nBo Gate,bo@op.example,learner\n";
-        app.post_multipart(&format!("/orgs/{}/roster", me.org_id), &csrf, roster.as_bytes()).await;
+        app.import_roster(me.org_id, "name,email,role\nBo Gate,bo@op.example,learner\n").await;
         let bo = app.user("bo@op.example").await;
 
         let r =
@@ -295,24 +277,11 @@ async fn one_organisation_never_sees_another() {
     for db in engines().await {
         let mut app = TestApp::new(db).await;
         app.set_up_platform_admin().await;
-        let r = app
-            .submit("/admin/organisations", "/admin/organisations", &[("name", "Airline A"), ("kind", "airline")])
-            .await;
-        let org_a = r.location.unwrap();
-        let r = app
-            .submit("/admin/organisations", "/admin/organisations", &[("name", "Airline B"), ("kind", "airline")])
-            .await;
-        let org_b = r.location.unwrap();
+        let (org_a, a_id) = app.add_airline("Airline A").await;
+        let (org_b, _) = app.add_airline("Airline B").await;
         // Make an org admin of A through an invitation.
-        let a_id = org_a.trim_start_matches("/orgs/").trim_end_matches("/users").to_owned();
-        let r = app
-            .submit(
-                &org_a,
-                &format!("/orgs/{a_id}/invitations"),
-                &[("email", "admin@a.example"), ("name", "A Admin"), ("role_org_admin", "on")],
-            )
-            .await;
-        let (_, path) = made_link(&r.body);
+        let (_, path) =
+            app.invite(&a_id, &[("email", "admin@a.example"), ("name", "A Admin"), ("role_org_admin", "on")]).await;
         let mut a_admin = app.another_browser();
         a_admin.submit(&path, &path, &[("name", "A Admin"), ("password", PASSWORD), ("password2", PASSWORD)]).await;
         a_admin.enrol_two_factor().await;

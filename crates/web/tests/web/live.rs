@@ -9,15 +9,14 @@ use axum::http::StatusCode;
 use sightline_app::live::{FeedMode, StreamLimits};
 use sightline_domain::user::Role;
 
-use crate::support::{Next, PASSWORD, TestApp, engines};
+use crate::support::{Next, TestApp, engines};
 
 const SOON: Duration = Duration::from_secs(3);
 const QUIET: Duration = Duration::from_millis(1500);
 
 async fn file(app: &mut TestApp, token: &str, free_text: &str) -> uuid::Uuid {
     let id = uuid::Uuid::now_v7();
-    let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(token), Some(&crate::reports::body(free_text))).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    app.put_report(token, id, &crate::reports::body(free_text)).await;
     id
 }
 
@@ -29,16 +28,10 @@ async fn two_desks(app: &mut TestApp) -> (TestApp, String) {
     crate::support::make_person(&db, "Airline A", "desk@a.example", &[Role::DeskAnalyst], None).await;
     crate::support::make_person(&db, "Airline B", "desk@b.example", &[Role::DeskAnalyst], None).await;
     let token = crate::support::token_for(&db, "crew@a.example").await;
-    analyst(app, "desk@a.example").await;
+    app.sign_in_and_enrol("desk@a.example").await;
     let mut b = app.another_browser();
-    analyst(&mut b, "desk@b.example").await;
+    b.sign_in_and_enrol("desk@b.example").await;
     (b, token)
-}
-
-async fn analyst(app: &mut TestApp, email: &str) {
-    let r = app.sign_in(email, PASSWORD).await;
-    assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "analysts enrol two-factor first");
-    app.enrol_two_factor().await;
 }
 
 fn app_on(db: sightline_storage::testing::TestDb, limits: StreamLimits) -> impl Future<Output = TestApp> {
@@ -157,7 +150,7 @@ async fn streams_are_bounded_per_person_and_per_server() {
         let db = a.state.db.clone();
         crate::support::make_person(&db, "Airline A", "desk2@a.example", &[Role::DeskAnalyst], None).await;
         let mut c = a.another_browser();
-        analyst(&mut c, "desk2@a.example").await;
+        c.sign_in_and_enrol("desk2@a.example").await;
         let (status, _) = c.open_events(None).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         // A closed stream gives its place back.

@@ -28,9 +28,7 @@ async fn links_are_e_mailed_through_the_outbox_and_work() {
         let Some(smtp) = smtp_server() else { return };
         let mut admin = TestApp::with_content(db).await;
         let org = make_person(&admin.state.db, "Nordic Wings", "admin@nw.example", &[Role::OrgAdmin], None).await;
-        let r = admin.sign_in("admin@nw.example", PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        admin.enrol_two_factor().await;
+        admin.sign_in_and_enrol("admin@nw.example").await;
         let people = format!("/orgs/{org}/users");
 
         // Without a mail relay the page says so, and nothing is queued.

@@ -12,6 +12,7 @@ mod directory;
 mod flows;
 mod learn;
 mod live;
+mod loopback;
 mod mail;
 mod matrix;
 mod metrics;

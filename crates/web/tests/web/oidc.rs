@@ -138,9 +138,7 @@ fn param(url: &str, name: &str) -> String {
 /// An organisation admin (enrolled, signed in) of "Crew Air"; the settings page.
 async fn admin(app: &mut TestApp) -> (OrgId, String) {
     let org = make_person(&app.state.db, "Crew Air", "admin@crew.example", &[Role::OrgAdmin], None).await;
-    let r = app.sign_in("admin@crew.example", PASSWORD).await;
-    assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "{}", r.body);
-    app.enrol_two_factor().await;
+    app.sign_in_and_enrol("admin@crew.example").await;
     (org, format!("/orgs/{org}/settings"))
 }
 
@@ -224,14 +222,7 @@ async fn the_stand_in_provider_signs_people_in_and_every_bad_answer_is_refused_a
         assert_eq!(param(&url, "redirect_uri"), "http://sightline.test/login/sso/callback");
         assert_eq!(param(&url, "client_id"), CLIENT);
         assert!(param(&url, "state").len() >= 43 && param(&url, "nonce").len() >= 43);
-        assert!(
-            crew.state
-                .db
-                .user_by_email(&sightline_domain::user::Email::parse("crew@crew.example").unwrap())
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(!crew.has_account("crew@crew.example").await);
         // A good answer: created just in time as a reporter, signed in, audited.
         let r = answer(&mut crew, &idp, &url, |_| ()).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -288,14 +279,7 @@ async fn the_stand_in_provider_signs_people_in_and_every_bad_answer_is_refused_a
             assert!(!b.cookies.contains_key("sl_session"), "{code}: no session");
             assert!(refusals(&app).await.iter().any(|d| d.starts_with(code)), "{code} audited");
         }
-        assert!(
-            app.state
-                .db
-                .user_by_email(&sightline_domain::user::Email::parse("stranger@crew.example").unwrap())
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(!app.has_account("stranger@crew.example").await);
 
         // The provider's own refusal.
         let mut b = app.another_browser();
@@ -555,8 +539,7 @@ async fn a_new_admin_sets_up_sso_assigns_a_course_sees_one_overdue_and_the_scorm
         let mut app = TestApp::builder().on(db).with_clock(clock.clone()).with_content().build().await;
         app.reconfigure(sightline_web::Config::allowing_private_webhooks);
         let org = make_person(&app.state.db, "Crew Air", "admin@crew.example", &[Role::OrgAdmin], None).await;
-        app.sign_in("admin@crew.example", PASSWORD).await;
-        let secret = app.enrol_two_factor().await;
+        let secret = app.sign_in_and_enrol("admin@crew.example").await;
         let page = format!("/orgs/{org}/settings");
         set_up(&mut app, &page, &issuer, "groups = sightline-crew -> reporter", true).await;
 

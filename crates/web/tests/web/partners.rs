@@ -28,15 +28,7 @@ async fn ngo(app: &TestApp, name: &str) -> OrgId {
 /// A report filed by the airline's crew and referred by its desk to `to`; with
 /// `support`, accepted by the partner with shelter recorded.
 async fn referral(app: &mut TestApp, token: &str, (airline, desk): (OrgId, UserId), to: OrgId, support: bool) {
-    let body = serde_json::json!({
-        "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
-        "origin": "HEL", "destination": "JFK", "potential_victims": 1, "companion_aware": "no",
-        "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "considered_innocent_explanations": true
-    })
-    .to_string();
-    let report_id = uuid::Uuid::now_v7();
-    let r = app.api("PUT", &format!("/api/v1/reports/{report_id}"), Some(token), Some(&body)).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let report_id = app.put_short_report(token, ("HEL", "JFK")).await;
     let db = &app.state.db;
     let now = app.state.now();
     let id = uuid::Uuid::now_v7();
@@ -111,9 +103,7 @@ async fn an_ngo_admin_publishes_a_partner_page_with_an_https_donation_link_and_s
         let db = admin.state.db.clone();
         make_person(&db, "Harbour NGO", "admin@harbour.example", &[Role::OrgAdmin], None).await;
         make_person(&db, "Harbour NGO", "cw@harbour.example", &[Role::Caseworker], None).await;
-        let r = admin.sign_in("admin@harbour.example", PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        admin.enrol_two_factor().await;
+        admin.sign_in_and_enrol("admin@harbour.example").await;
         let page = format!("/orgs/{org}/partner-page");
 
         // The first form suggests the address from the name.
@@ -254,8 +244,7 @@ async fn only_the_organisations_admins_edit_its_partner_page() {
         // Another NGO's admin: not found, and the attempt is audited; their own page
         // cannot be saved over this one's address either.
         let mut other_admin = app.another_browser();
-        other_admin.sign_in("admin@other.example", PASSWORD).await;
-        other_admin.enrol_two_factor().await;
+        other_admin.sign_in_and_enrol("admin@other.example").await;
         assert_eq!(other_admin.get(&page).await.status, StatusCode::NOT_FOUND);
         let own = format!("/orgs/{other}/partner-page");
         let csrf = crate::support::csrf_of(&other_admin.get(&own).await.body);
@@ -273,16 +262,14 @@ async fn only_the_organisations_admins_edit_its_partner_page() {
 
         let mut admin = app.another_browser();
         make_person(&db, "Harbour NGO", "admin@harbour.example", &[Role::OrgAdmin], None).await;
-        admin.sign_in("admin@harbour.example", PASSWORD).await;
-        admin.enrol_two_factor().await;
+        admin.sign_in_and_enrol("admin@harbour.example").await;
         let r = admin.submit(&page, &page, &fields("About", "https://donate.example/", true)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(unescape(&r.body).contains("Another organisation's page has this address."));
 
         // An airline has no partner page.
         let mut airline_admin = app.another_browser();
-        airline_admin.sign_in("admin@nw.example", PASSWORD).await;
-        airline_admin.enrol_two_factor().await;
+        airline_admin.sign_in_and_enrol("admin@nw.example").await;
         assert_eq!(airline_admin.get(&format!("/orgs/{airline}/partner-page")).await.status, StatusCode::FORBIDDEN);
         app.finish().await;
     }

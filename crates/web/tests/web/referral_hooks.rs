@@ -7,10 +7,7 @@
 //! dies mid-delivery leaves it to be sent again after its lease, with the same id, and
 //! a delivered one is never sent again.
 
-use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::delivery::{MAX_ATTEMPTS, retry_after};
@@ -21,50 +18,13 @@ use sightline_storage::AlertChange;
 use sightline_storage::testing::TestDb;
 use time::Duration;
 
+use crate::loopback::{Keep, Loopback};
 use crate::referrals::{enrol, partner};
-use crate::support::{PASSWORD, TestApp, between, make_person, token_for};
+use crate::support::{TestApp, between, make_person, token_for};
 
-type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
-
-/// A partner's system on loopback: records every request, then answers `status`
-/// after `delay_ms`.
-struct Receiver {
-    url: String,
-    got: Received,
-    status: Arc<AtomicU16>,
-    delay_ms: Arc<AtomicU64>,
-}
-
-impl Receiver {
-    async fn start() -> Self {
-        let got: Received = Arc::default();
-        let status = Arc::new(AtomicU16::new(204));
-        let delay_ms = Arc::new(AtomicU64::new(0));
-        let (sink, answer, delay) = (got.clone(), status.clone(), delay_ms.clone());
-        let app = axum::Router::new().route(
-            "/referrals",
-            axum::routing::post(move |headers: HeaderMap, body: String| {
-                let (sink, answer, delay) = (sink.clone(), answer.clone(), delay.clone());
-                async move {
-                    sink.lock().unwrap().push((headers, body));
-                    tokio::time::sleep(std::time::Duration::from_millis(delay.load(Ordering::SeqCst))).await;
-                    StatusCode::from_u16(answer.load(Ordering::SeqCst)).unwrap()
-                }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/referrals", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url, got, status, delay_ms }
-    }
-
-    fn count(&self) -> usize {
-        self.got.lock().unwrap().len()
-    }
-
-    fn delivery_ids(&self) -> Vec<String> {
-        self.got.lock().unwrap().iter().map(|(h, _)| h["x-sightline-delivery"].to_str().unwrap().to_owned()).collect()
-    }
+/// A partner's system on loopback: records every request, then answers (204 at first).
+async fn receiver() -> Loopback {
+    Loopback::start("/referrals", "/referrals", 204, Keep::Every).await
 }
 
 /// An airline desk with a case, and a partner NGO (caseworker, admin) — all enrolled.
@@ -92,8 +52,7 @@ async fn world(db: TestDb) -> World {
     let mut report: Value = serde_json::from_str(include_str!("../../../../examples/report.json")).unwrap();
     report.as_object_mut().unwrap().remove("id");
     let case = uuid::Uuid::now_v7();
-    let r = app.api("PUT", &format!("/api/v1/reports/{case}"), Some(&crew), Some(&report.to_string())).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app.put_report(&crew, case, &report.to_string()).await;
     let reference = r.json()["reference"].as_str().unwrap().to_owned();
     World { app, ngo, desk, cw, case, reference }
 }
@@ -127,9 +86,7 @@ impl World {
     /// Sign the NGO's admin in (two-factor enrolled) in this browser; returns the
     /// settings page's path.
     async fn admin_signs_in(&mut self) -> String {
-        let r = self.app.sign_in("admin@ngo.example", PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        self.app.enrol_two_factor().await;
+        self.app.sign_in_and_enrol("admin@ngo.example").await;
         format!("/orgs/{}/settings", self.ngo)
     }
 }
@@ -138,7 +95,7 @@ impl World {
 async fn a_partner_system_is_told_of_each_referral_once_signed_and_reads_it_by_the_api() {
     for db in crate::support::engines().await {
         let mut w = world(db).await;
-        let rx = Receiver::start().await;
+        let rx = receiver().await;
 
         // The NGO's admin sets the webhook on the settings page: https only, no
         // private address (unless the operator allows them); the secret is shown once.
@@ -217,7 +174,7 @@ async fn a_partner_system_is_told_of_each_referral_once_signed_and_reads_it_by_t
         let (a, b) = (w.app.state.jobs(), w.app.state.jobs());
         let (x, y) = tokio::join!(run_once(&a), run_once(&b));
         assert_eq!(x.unwrap() + y.unwrap(), 130, "all, in one pass of each");
-        let mut ids = rx.delivery_ids();
+        let mut ids = rx.header_values("x-sightline-delivery");
         assert_eq!(ids.len(), 132);
         ids.sort();
         ids.dedup();
@@ -226,7 +183,7 @@ async fn a_partner_system_is_told_of_each_referral_once_signed_and_reads_it_by_t
         // Stopped: nothing is sent; a delivery still retrying waits for a webhook
         // again, and a referral made meanwhile is not announced (the partner reads it
         // in its inbox or through the API).
-        rx.status.store(500, Ordering::SeqCst);
+        rx.answer_with(500);
         let waiting = w.refer().await;
         assert_eq!(w.pass().await, 0, "500: to be retried");
         let r = w.app.submit(&page, &hook, &[("action", "stop")]).await;
@@ -235,7 +192,7 @@ async fn a_partner_system_is_told_of_each_referral_once_signed_and_reads_it_by_t
         w.app.state.clock.advance(Duration::hours(1));
         assert_eq!(w.pass().await, 0);
         assert_eq!(rx.count(), 133);
-        rx.status.store(204, Ordering::SeqCst);
+        rx.answer_with(204);
         let r = w.app.submit(&page, &hook, &[("referral_webhook_url", &rx.url), ("action", "save")]).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(w.pass().await, 1);
@@ -250,8 +207,8 @@ async fn a_partner_system_is_told_of_each_referral_once_signed_and_reads_it_by_t
 async fn a_partner_system_that_stays_down_gets_a_dead_letter_that_an_admin_sends_again() {
     for db in crate::support::engines().await {
         let mut w = world(db).await;
-        let rx = Receiver::start().await;
-        rx.status.store(503, Ordering::SeqCst);
+        let rx = receiver().await;
+        rx.answer_with(503);
         w.set_hook(&rx.url).await;
         w.refer().await;
 
@@ -269,7 +226,7 @@ async fn a_partner_system_that_stays_down_gets_a_dead_letter_that_an_admin_sends
         w.app.state.clock.advance(Duration::days(1));
         assert_eq!(w.pass().await, 0);
         assert_eq!(rx.count(), 8, "a dead letter is not sent by itself");
-        let ids = rx.delivery_ids();
+        let ids = rx.header_values("x-sightline-delivery");
         assert!(ids.iter().all(|d| *d == ids[0]), "one delivery id on every attempt: {ids:?}");
 
         // The NGO's admins see it, with the last answer; so do platform admins.
@@ -281,16 +238,14 @@ async fn a_partner_system_that_stays_down_gets_a_dead_letter_that_an_admin_sends
         assert!(body.contains("Given up: 1."), "{body}");
         let mut pat = w.app.another_browser();
         make_person(&w.app.state.db, "Sightline Operator", "pat@operator.example", &[Role::PlatformAdmin], None).await;
-        pat.sign_in("pat@operator.example", PASSWORD).await;
-        pat.enrol_two_factor().await;
+        pat.sign_in_and_enrol("pat@operator.example").await;
         assert!(pat.get(&page).await.body.contains(&w.reference), "a platform admin sees it too");
 
         // Another partner's admin cannot send it again (not theirs: 404 on their page).
         let other = partner(&w.app, "Other NGO", "cw@other.example").await;
         make_person(&w.app.state.db, "Other NGO", "admin@other.example", &[Role::OrgAdmin], None).await;
         let mut them = w.app.another_browser();
-        them.sign_in("admin@other.example", PASSWORD).await;
-        them.enrol_two_factor().await;
+        them.sign_in_and_enrol("admin@other.example").await;
         let theirs = format!("/orgs/{other}/settings");
         let r = them.submit(&theirs, &format!("{theirs}/referral-deliveries/retry"), &[("delivery", &ids[0])]).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -298,7 +253,7 @@ async fn a_partner_system_that_stays_down_gets_a_dead_letter_that_an_admin_sends
         assert_eq!(r.status, StatusCode::NOT_FOUND, "another organisation's page does not exist for them");
 
         // The receiver works again: "Send again", audited, delivers it with the same id.
-        rx.status.store(204, Ordering::SeqCst);
+        rx.answer_with(204);
         let retry = format!("{page}/referral-deliveries/retry");
         let r = w.app.submit(&page, &retry, &[("delivery", &ids[0])]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -308,7 +263,7 @@ async fn a_partner_system_that_stays_down_gets_a_dead_letter_that_an_admin_sends
         let admin = w.app.user("admin@ngo.example").await.id;
         assert!(trail.iter().any(|e| e.action == "referral.delivery_retried" && e.actor == Some(admin)));
         assert_eq!(w.pass().await, 1);
-        assert_eq!(rx.delivery_ids()[8], ids[0]);
+        assert_eq!(rx.header_values("x-sightline-delivery")[8], ids[0]);
         assert_eq!(w.app.submit(&page, &retry, &[("delivery", &ids[0])]).await.status, StatusCode::NOT_FOUND);
         assert!(w.app.get(&page).await.body.contains("Delivered: 1."));
         w.app.finish().await;
@@ -322,10 +277,10 @@ async fn a_partner_system_that_stays_down_gets_a_dead_letter_that_an_admin_sends
 async fn a_referral_is_delivered_once_across_a_crash() {
     for db in crate::support::engines().await {
         let mut w = world(db).await;
-        let rx = Receiver::start().await;
+        let rx = receiver().await;
         w.set_hook(&rx.url).await;
         w.refer().await;
-        rx.delay_ms.store(1500, Ordering::SeqCst);
+        rx.delay_ms(1500);
         let ctx = w.app.state.jobs();
         let worker = tokio::spawn(async move { run_once(&ctx).await });
         for _ in 0..500 {
@@ -337,7 +292,7 @@ async fn a_referral_is_delivered_once_across_a_crash() {
         assert_eq!(rx.count(), 1, "the receiver has the request");
         worker.abort();
         assert!(worker.await.unwrap_err().is_cancelled(), "the sender died mid-delivery");
-        rx.delay_ms.store(0, Ordering::SeqCst);
+        rx.delay_ms(0);
 
         // Leased by the dead sender: nobody sends it before the lease ends.
         assert_eq!(w.pass().await, 0);
@@ -346,7 +301,7 @@ async fn a_referral_is_delivered_once_across_a_crash() {
         assert_eq!(rx.count(), 1);
         w.app.state.clock.advance(Duration::seconds(1));
         assert_eq!(w.pass().await, 1, "sent again after the lease");
-        let ids = rx.delivery_ids();
+        let ids = rx.header_values("x-sightline-delivery");
         assert_eq!(ids.len(), 2);
         assert_eq!(ids[0], ids[1], "with the same delivery id: the receiver drops the repeat");
         // Delivered: never sent again.

@@ -56,8 +56,7 @@ async fn a_referral_shares_what_consent_and_profile_allow_and_the_partner_hands_
         let mut report: Value = serde_json::from_str(include_str!("../../../../examples/report.json")).unwrap();
         report.as_object_mut().unwrap().remove("id");
         let case = uuid::Uuid::now_v7();
-        let r = app.api("PUT", &format!("/api/v1/reports/{case}"), Some(&crew), Some(&report.to_string())).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        app.put_report(&crew, case, &report.to_string()).await;
         let refer = format!("/api/v1/cases/{case}/referrals");
         let to_ngo = format!("org:{ngo}");
 
@@ -219,12 +218,10 @@ async fn the_desk_refers_in_pages_and_the_partner_works_it_through_to_the_report
         let mut report: Value = serde_json::from_str(include_str!("../../../../examples/report.json")).unwrap();
         report.as_object_mut().unwrap().remove("id");
         let case = uuid::Uuid::now_v7();
-        let r = desk.api("PUT", &format!("/api/v1/reports/{case}"), Some(&crew_token), Some(&report.to_string())).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = desk.put_report(&crew_token, case, &report.to_string()).await;
         let reference = r.json()["reference"].as_str().unwrap().to_owned();
 
-        desk.sign_in("desk@nw.example", PASSWORD).await;
-        desk.enrol_two_factor().await;
+        desk.sign_in_and_enrol("desk@nw.example").await;
         let page = format!("/desk/cases/{case}");
         let p = desk.get(&page).await;
         assert!(p.body.contains("Refer to a partner"));
@@ -263,9 +260,7 @@ async fn the_desk_refers_in_pages_and_the_partner_works_it_through_to_the_report
 
         // The partner's caseworker (two-factor first) finds it in the inbox.
         let mut cw = desk.another_browser();
-        let r = cw.sign_in("cw@ngo.example", PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "caseworkers enrol two-factor first");
-        cw.enrol_two_factor().await;
+        cw.sign_in_and_enrol("cw@ngo.example").await;
         assert!(cw.get("/home").await.body.contains("href=\"/referrals\""));
         let inbox = cw.get("/referrals").await;
         assert!(inbox.body.contains(&reference), "{}", inbox.body);
@@ -276,8 +271,7 @@ async fn the_desk_refers_in_pages_and_the_partner_works_it_through_to_the_report
         assert!(!p.body.contains("23A"), "an NGO sees no seats");
         // Another NGO's caseworker, and the reporter, are refused.
         let mut other = desk.another_browser();
-        other.sign_in("cw@other.example", PASSWORD).await;
-        other.enrol_two_factor().await;
+        other.sign_in_and_enrol("cw@other.example").await;
         assert_eq!(other.get(&view).await.status, StatusCode::NOT_FOUND);
         assert_eq!(other.get(&format!("{view}/htcds.json")).await.status, StatusCode::NOT_FOUND);
         let mut crew = desk.another_browser();
@@ -338,14 +332,12 @@ async fn the_desk_refers_in_pages_and_the_partner_works_it_through_to_the_report
 
 #[tokio::test]
 async fn a_referral_nobody_acknowledges_in_time_is_flagged_to_the_desk_once() {
-    use crate::support::PASSWORD;
     for db in engines().await {
         let mut app = TestApp::with_content(db).await;
         make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Reporter], None).await;
         let own = make_person(&app.state.db, "Nordic Wings", "desk@nw.example", &[Role::DeskAnalyst], None).await;
         let ngo = partner(&app, "Demo NGO", "cw@ngo.example").await;
-        app.sign_in("desk@nw.example", PASSWORD).await;
-        app.enrol_two_factor().await;
+        app.sign_in_and_enrol("desk@nw.example").await;
         let crew = token_for(&app.state.db, "crew@nw.example").await;
         let desk = token_for(&app.state.db, "desk@nw.example").await;
         let mut report: Value = serde_json::from_str(include_str!("../../../../examples/report.json")).unwrap();

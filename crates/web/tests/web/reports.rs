@@ -233,8 +233,7 @@ async fn report_text_is_encrypted_at_rest() {
         let mut app = TestApp::with_content(db).await;
         let (org, token) = reporter(&app, "Nordic Wings", "crew@nw.example", &[Role::Reporter]).await;
         let id = uuid::Uuid::now_v7();
-        let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(&token), Some(&body(CANARY))).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        app.put_report(&token, id, &body(CANARY)).await;
 
         let haystack: Vec<u8> = match engine {
             sightline_storage::Engine::Sqlite => {
@@ -405,8 +404,7 @@ async fn refusals_name_the_field_and_urgent_reports_are_kept_flagged() {
         b["destination"] = "XQZ".into();
         b["seats"] = (1..=12).map(|n| format!("{n}C")).collect::<Vec<_>>().into();
         let urgent = uuid::Uuid::now_v7();
-        let r = app.api("PUT", &format!("/api/v1/reports/{urgent}"), Some(&token), Some(&b.to_string())).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let r = app.put_report(&token, urgent, &b.to_string()).await;
         let relay = r.json()["relay_message"].as_str().unwrap().to_owned();
         assert!(relay.contains(" N123AB ") && relay.contains(" HEL-XQZ URG "), "{relay}");
         let case = app.state.db.case(org, urgent).await.unwrap();

@@ -25,13 +25,6 @@ fn freezer(app: &TestApp) -> sightline_app::assign::ComplianceFreezer {
     sightline_app::assign::ComplianceFreezer(app.state.db.clone())
 }
 
-/// Sign in and enrol two-factor; returns the secret.
-async fn signed_in_admin_analyst(app: &mut TestApp, email: &str) -> String {
-    let r = app.sign_in(email, PASSWORD).await;
-    assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-    app.enrol_two_factor().await
-}
-
 /// Sign in again (the session ended while the clock moved on).
 async fn signed_in_again(app: &mut TestApp, email: &str, secret: &str) {
     let r = app.sign_in(email, PASSWORD).await;
@@ -66,11 +59,10 @@ async fn an_operator_sets_retention_holds_one_case_and_purges_the_rest() {
         let mut cases = Vec::new();
         for text in ["CANARY-kept-under-hold", "CANARY-purged-one", "CANARY-purged-two"] {
             let id = uuid::Uuid::now_v7();
-            let r = desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew), Some(&report(text))).await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            desk.put_report(&crew, id, &report(text)).await;
             cases.push(format!("/desk/cases/{id}"));
         }
-        let secret = signed_in_admin_analyst(&mut desk, "lead@nw.example").await;
+        let secret = desk.sign_in_and_enrol("lead@nw.example").await;
 
         // Retention: out of range is refused at the field, the input kept; 90 days saved.
         let settings = format!("/orgs/{org}/settings");
@@ -111,7 +103,7 @@ async fn an_operator_sets_retention_holds_one_case_and_purges_the_rest() {
 
         // Another organisation's admin cannot hold this case: not found, as ever.
         let mut other = desk.another_browser();
-        signed_in_admin_analyst(&mut other, "lead@other.example").await;
+        other.sign_in_and_enrol("lead@other.example").await;
         let own = other.get("/desk").await;
         let csrf = csrf_of(&own.body);
         let r = other.post_form(&format!("{}/hold", cases[1]), &[("csrf", &csrf), ("hold_reason", "mine now")]).await;
@@ -186,9 +178,8 @@ async fn a_desk_analyst_without_admin_rights_sees_the_hold_but_cannot_place_one(
             .await;
         let crew = crate::support::token_for(&desk.state.db, "crew@nw.example").await;
         let id = uuid::Uuid::now_v7();
-        let r = desk.api("PUT", &format!("/api/v1/reports/{id}"), Some(&crew), Some(&report("text"))).await;
-        assert_eq!(r.status, StatusCode::CREATED);
-        signed_in_admin_analyst(&mut desk, "desk@nw.example").await;
+        desk.put_report(&crew, id, &report("text")).await;
+        desk.sign_in_and_enrol("desk@nw.example").await;
         let case = format!("/desk/cases/{id}");
         let page = desk.get(&case).await;
         assert!(!page.body.contains("id=\"legal-hold\""), "no control for the desk");
@@ -204,7 +195,7 @@ async fn the_training_certificate_and_audit_periods_are_checked_at_their_fields(
         let mut app = TestApp::builder().on(db).with_content().build().await;
         let roles = [Role::DeskAnalyst, Role::OrgAdmin];
         let org = crate::support::make_person(&app.state.db, "Nordic Wings", "lead@nw.example", &roles, None).await;
-        signed_in_admin_analyst(&mut app, "lead@nw.example").await;
+        app.sign_in_and_enrol("lead@nw.example").await;
         let settings = format!("/orgs/{org}/settings");
         let action = format!("{settings}/retention");
         let bad = [("training_days", "0"), ("certificates_days", "3651"), ("audit_days", "364"), ("tips_days", "30")];
@@ -245,7 +236,7 @@ async fn an_admin_marks_a_person_who_left_and_their_training_records_go_after_th
         crate::support::make_person(&app.state.db, "Nordic Wings", "crew@nw.example", &[Role::Learner], None).await;
         let crew = app.user("crew@nw.example").await.id;
         app.state.db.mark_lesson_done(org, crew, "cabin-crew", "one", app.state.clock.now()).await.unwrap();
-        signed_in_admin_analyst(&mut app, "lead@nw.example").await;
+        app.sign_in_and_enrol("lead@nw.example").await;
         let settings = format!("/orgs/{org}/settings");
         let r = app.submit(&settings, &format!("{settings}/retention"), &[("training_days", "30")]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);

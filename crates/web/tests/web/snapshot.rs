@@ -63,12 +63,9 @@ async fn the_main_pages() {
             serde_json::from_str(include_str!("../../../../examples/report.json")).unwrap();
         let id = report.as_object_mut().unwrap().remove("id").unwrap();
         let id = id.as_str().unwrap();
-        let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(&token), Some(&report.to_string())).await;
-        assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
+        app.put_report(&token, id, &report.to_string()).await;
         let mut desk = app.another_browser();
-        let r = desk.sign_in("dana@nw.example", PASSWORD).await;
-        assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-        desk.enrol_two_factor().await;
+        desk.sign_in_and_enrol("dana@nw.example").await;
         let r = app.sign_in("aino@nw.example", PASSWORD).await;
         assert!(r.status.is_redirection(), "{}", r.body);
 

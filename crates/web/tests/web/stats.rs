@@ -2,30 +2,17 @@
 //! counts with small cells hidden; the CSV carries exactly the page's numbers.
 
 use axum::http::{StatusCode, header};
+use sightline_domain::triage::{CaseStatus, transition};
 use sightline_domain::user::Role;
 
-use crate::support::{TestApp, engines, make_person, token_for};
+use crate::support::{TestApp, bulk_report, engines, make_person, token_for};
 
 async fn file(app: &mut TestApp, token: &str, origin: &str, destination: &str, escalate: bool) {
-    let body = serde_json::json!({
-        "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
-        "origin": origin, "destination": destination, "potential_victims": 1, "companion_aware": "no",
-        "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "considered_innocent_explanations": true
-    })
-    .to_string();
-    let id = uuid::Uuid::now_v7();
-    let r = app.api("PUT", &format!("/api/v1/reports/{id}"), Some(token), Some(&body)).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = app.put_short_report(token, (origin, destination)).await;
     if escalate {
         let org = app.user("crew@nw.example").await.org_id;
         let desk = app.user("desk@nw.example").await.id;
-        let esc = sightline_domain::triage::transition(
-            sightline_domain::triage::CaseStatus::Received,
-            sightline_domain::triage::CaseStatus::Escalated,
-            "",
-            None,
-        )
-        .unwrap();
+        let esc = transition(CaseStatus::Received, CaseStatus::Escalated, "", None).unwrap();
         #[allow(clippy::disallowed_methods)]
         let now = time::OffsetDateTime::now_utc();
         app.state.db.transition_case(org, id, 0, &esc, desk, now).await.unwrap();
@@ -139,35 +126,7 @@ async fn the_statistics_page_stays_under_30_kb_with_every_sign_and_route() {
         for (j, d) in airports.iter().enumerate() {
             for k in 0..40 {
                 let signs = format!("{} {}", codes[(i * 7 + j * 3 + k) % codes.len()], codes[k % codes.len()]);
-                batch.push(sightline_storage::NewReport {
-                    id: uuid::Uuid::now_v7(),
-                    org_id: crew.org_id,
-                    reporter_id: crew.id,
-                    reference: format!("R{i}{j}{k}"),
-                    content_hash: vec![0; 32],
-                    client_created_at: None,
-                    reporter_role: sightline_domain::report::ReporterRole::CabinCrew,
-                    phase: sightline_domain::report::Phase::InFlight,
-                    flight: "AY5".into(),
-                    flight_date: "2026-11-28".into(),
-                    origin: (*o).into(),
-                    destination: (*d).into(),
-                    scheduled_arrival: None,
-                    place: String::new(),
-                    flags: String::new(),
-                    seats: String::new(),
-                    potential_victims: 1,
-                    companions: 0,
-                    indicators: signs,
-                    route_region: library.route_region(o, d),
-                    disclosed: false,
-                    companion_aware: sightline_domain::report::Awareness::Unknown,
-                    immediate_danger: false,
-                    gate_passed: true,
-                    relay_message: String::new(),
-                    sealed: vec![0; 8],
-                    wrapped_key: vec![0; 8],
-                });
+                batch.push(bulk_report(&library, &crew, format!("R{i}{j}{k}"), (o, d), signs));
             }
         }
     }

@@ -317,9 +317,47 @@ impl TestApp {
         r
     }
 
+    /// File report `id` (JSON `body`) through the API with `token`, which must be taken.
+    pub async fn put_report(&mut self, token: &str, id: impl std::fmt::Display, body: &str) -> Resp {
+        let r = self.api("PUT", &format!("/api/v1/reports/{id}"), Some(token), Some(body)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r
+    }
+
+    /// File the shortest report the API takes (two signs, one potential victim, on
+    /// AY5 from `origin` to `destination`) with `token`; returns its id.
+    pub async fn put_short_report(&mut self, token: &str, (origin, destination): (&str, &str)) -> uuid::Uuid {
+        let body = serde_json::json!({
+            "reporter_role": "cabin_crew", "phase": "in_flight", "flight": "AY5", "date": "2026-11-28",
+            "origin": origin, "destination": destination, "potential_victims": 1, "companion_aware": "no",
+            "indicators": ["DOC-HELD-BY-OTHER", "MOV-ANSWERED-FOR"], "considered_innocent_explanations": true
+        });
+        let id = uuid::Uuid::now_v7();
+        self.put_report(token, id, &body.to_string()).await;
+        id
+    }
+
     /// The account with this e-mail address.
     pub async fn user(&self, email: &str) -> sightline_storage::UserRecord {
         self.state.db.user_by_email(&sightline_domain::user::Email::parse(email).unwrap()).await.unwrap().unwrap()
+    }
+
+    /// `email` as a caller of the application layer, signed in (and past two-factor
+    /// when `two_factor`).
+    pub async fn caller(&self, email: &str, two_factor: bool) -> sightline_app::Caller {
+        sightline_app::Caller::signed_in(self.user(email).await, two_factor, None).unwrap()
+    }
+
+    /// `email` with two-factor turned on (straight in the database), as a caller past it.
+    pub async fn enrolled_caller(&self, email: &str) -> sightline_app::Caller {
+        let user = self.user(email).await;
+        self.state.db.enable_totp(&user, "JBSWY3DPEHPK3PXP", 1, &[], None, self.state.now()).await.unwrap();
+        self.caller(email, true).await
+    }
+
+    /// Whether there is an account with this e-mail address.
+    pub async fn has_account(&self, email: &str) -> bool {
+        self.state.db.user_by_email(&sightline_domain::user::Email::parse(email).unwrap()).await.unwrap().is_some()
     }
 
     /// The six-digit code an authenticator app would show now for `secret`.
@@ -373,6 +411,47 @@ impl TestApp {
 
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Resp {
         self.submit("/login", "/login", &[("email", email), ("password", password)]).await
+    }
+
+    /// Sign in as `email` with the test password, which must lead to two-factor
+    /// enrolment first, and enrol. Returns the TOTP secret.
+    pub async fn sign_in_and_enrol(&mut self, email: &str) -> String {
+        let r = self.sign_in(email, PASSWORD).await;
+        assert_eq!(r.location.as_deref(), Some("/account/two-factor"), "{email} enrols two-factor first: {}", r.body);
+        self.enrol_two_factor().await
+    }
+
+    /// Run the first-run setup and enrol two-factor, as [`Self::set_up_platform_admin`];
+    /// returns the platform admin's account.
+    pub async fn platform_admin(&mut self) -> sightline_storage::UserRecord {
+        self.set_up_platform_admin().await;
+        self.user("pat@operator.example").await
+    }
+
+    /// As the platform admin, add an airline on `/admin/organisations`, which sends
+    /// the admin on to its people page. Returns that page and the airline's id.
+    pub async fn add_airline(&mut self, name: &str) -> (String, String) {
+        let r =
+            self.submit("/admin/organisations", "/admin/organisations", &[("name", name), ("kind", "airline")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let people = r.location.unwrap();
+        assert!(people.starts_with("/orgs/") && people.ends_with("/users"), "{people}");
+        let org = people.trim_start_matches("/orgs/").trim_end_matches("/users").to_owned();
+        (people, org)
+    }
+
+    /// From organisation `org`'s people page, invite someone (`fields`: e-mail, name,
+    /// roles). Returns the invitation link shown and its path.
+    pub async fn invite(&mut self, org: &str, fields: &[(&str, &str)]) -> (String, String) {
+        let r = self.submit(&format!("/orgs/{org}/users"), &format!("/orgs/{org}/invitations"), fields).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        made_link(&r.body)
+    }
+
+    /// Upload a roster CSV on organisation `org`'s people page.
+    pub async fn import_roster(&mut self, org: impl std::fmt::Display, csv: &str) -> Resp {
+        let csrf = csrf_of(&self.get(&format!("/orgs/{org}/users")).await.body);
+        self.post_multipart(&format!("/orgs/{org}/roster"), &csrf, csv.as_bytes()).await
     }
 }
 
@@ -534,6 +613,47 @@ pub async fn scoped_token(
     let now = time::OffsetDateTime::now_utc();
     db.create_api_token(user, "test", scopes, &sightline_web::hash_token(&t), None, now).await.unwrap();
     t
+}
+
+/// A report to store as it is, for bulk loads (the statistics pages): `crew`'s
+/// cabin-crew report `reference` from flight AY5, in flight from `origin` to
+/// `destination`, with these indicator codes (space-separated); nothing sealed in it.
+pub fn bulk_report(
+    library: &sightline_content::Library,
+    crew: &sightline_storage::UserRecord,
+    reference: String,
+    (origin, destination): (&str, &str),
+    indicators: String,
+) -> sightline_storage::NewReport {
+    sightline_storage::NewReport {
+        id: uuid::Uuid::now_v7(),
+        org_id: crew.org_id,
+        reporter_id: crew.id,
+        reference,
+        content_hash: vec![0; 32],
+        client_created_at: None,
+        reporter_role: sightline_domain::report::ReporterRole::CabinCrew,
+        phase: sightline_domain::report::Phase::InFlight,
+        flight: "AY5".into(),
+        flight_date: "2026-11-28".into(),
+        origin: origin.into(),
+        destination: destination.into(),
+        scheduled_arrival: None,
+        place: String::new(),
+        flags: String::new(),
+        seats: String::new(),
+        potential_victims: 1,
+        companions: 0,
+        indicators,
+        route_region: library.route_region(origin, destination),
+        disclosed: false,
+        companion_aware: sightline_domain::report::Awareness::Unknown,
+        immediate_danger: false,
+        gate_passed: true,
+        relay_message: String::new(),
+        sealed: vec![0; 8],
+        wrapped_key: vec![0; 8],
+    }
 }
 
 /// The messages of `value`'s faults against the JSON Schema at `schema` (draft

@@ -12,7 +12,7 @@ use sightline_domain::ids::OrgId;
 use sightline_domain::user::Role;
 use sightline_storage::QueueFilter;
 
-use crate::support::{PASSWORD, Resp, TestApp, between, csrf_of, engines, serde_urlencoded_pairs, unescape};
+use crate::support::{Resp, TestApp, between, csrf_of, engines, serde_urlencoded_pairs, unescape};
 
 const UA: &str = "TipsterPhone/9.9 (ua-marker-5af1)";
 const TIPSTER_IP: [u8; 4] = [10, 9, 8, 7];
@@ -90,9 +90,7 @@ const GOOD: [(&str, &str); 5] = [
 
 async fn analyst(app: &TestApp, email: &str) -> TestApp {
     let mut a = app.another_browser();
-    let r = a.sign_in(email, PASSWORD).await;
-    assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-    a.enrol_two_factor().await;
+    a.sign_in_and_enrol(email).await;
     a
 }
 

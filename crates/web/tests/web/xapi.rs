@@ -14,10 +14,8 @@
 //! - two job runners at once send each statement once.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde_json::Value;
 use sightline_domain::delivery::{MAX_ATTEMPTS, retry_after};
 use sightline_domain::user::Role;
@@ -25,7 +23,8 @@ use sightline_jobs::xapi::run_once;
 use time::Duration;
 
 use crate::learn::{answers, crew_member, start, submit};
-use crate::support::{PASSWORD, TestApp, between, engines, make_person};
+use crate::loopback::{Keep, Loopback};
+use crate::support::{TestApp, between, engines, make_person};
 
 const KEY: &str = "sightline";
 const SECRET: &str = "lrs-secret-1";
@@ -140,9 +139,7 @@ fn statements_in(ralph: &Ralph, user: &str) -> Vec<Value> {
 async fn admin_of(app: &TestApp, org: sightline_domain::ids::OrgId, email: &str) -> (TestApp, String) {
     make_person(&app.state.db, "Nordic Wings", email, &[Role::OrgAdmin], None).await;
     let mut admin = app.another_browser();
-    let r = admin.sign_in(email, PASSWORD).await;
-    assert_eq!(r.location.as_deref(), Some("/account/two-factor"));
-    admin.enrol_two_factor().await;
+    admin.sign_in_and_enrol(email).await;
     (admin, format!("/orgs/{org}/settings"))
 }
 
@@ -262,65 +259,33 @@ async fn a_learners_journey_reaches_a_real_lrs_as_valid_xapi_statements() {
     }
 }
 
-type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
-
-/// An LRS stand-in on loopback: records every request, answers `status` after `delay_ms`.
-struct StandIn {
-    endpoint: String,
-    got: Received,
-    status: Arc<AtomicU16>,
-    delay_ms: Arc<AtomicU64>,
+/// An LRS stand-in on loopback: keeps the requests it accepts, answers 503 at first.
+async fn stand_in() -> Loopback {
+    Loopback::start("/xapi/statements", "/xapi", 503, Keep::Accepted).await
 }
 
-impl StandIn {
-    async fn start() -> Self {
-        let got: Received = Arc::default();
-        let status = Arc::new(AtomicU16::new(503));
-        let delay_ms = Arc::new(AtomicU64::new(0));
-        let (sink, answer, delay) = (got.clone(), status.clone(), delay_ms.clone());
-        let app = axum::Router::new().route(
-            "/xapi/statements",
-            axum::routing::post(move |headers: HeaderMap, body: String| {
-                let (sink, answer, delay) = (sink.clone(), answer.clone(), delay.clone());
-                async move {
-                    tokio::time::sleep(std::time::Duration::from_millis(delay.load(Ordering::SeqCst))).await;
-                    let status = answer.load(Ordering::SeqCst);
-                    if status == 200 {
-                        sink.lock().unwrap().push((headers, body));
-                    }
-                    StatusCode::from_u16(status).unwrap()
-                }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let endpoint = format!("http://{}/xapi", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { endpoint, got, status, delay_ms }
+/// Every statement id received in accepted requests (repeats kept).
+fn statement_ids(lrs: &Loopback) -> Vec<String> {
+    let got = lrs.got.lock().unwrap();
+    let mut ids = Vec::new();
+    for (h, body) in got.iter() {
+        assert_eq!(h["x-experience-api-version"], "1.0.3");
+        assert!(h["authorization"].to_str().unwrap().starts_with("Basic "));
+        let batch: Vec<Value> = serde_json::from_str(body).unwrap();
+        batch.iter().for_each(check_statement);
+        ids.extend(batch.iter().map(|s| s["id"].as_str().unwrap().to_owned()));
     }
-
-    /// Every statement id received in accepted requests (repeats kept).
-    fn ids(&self) -> Vec<String> {
-        let got = self.got.lock().unwrap();
-        let mut ids = Vec::new();
-        for (h, body) in got.iter() {
-            assert_eq!(h["x-experience-api-version"], "1.0.3");
-            assert!(h["authorization"].to_str().unwrap().starts_with("Basic "));
-            let batch: Vec<Value> = serde_json::from_str(body).unwrap();
-            batch.iter().for_each(check_statement);
-            ids.extend(batch.iter().map(|s| s["id"].as_str().unwrap().to_owned()));
-        }
-        ids
-    }
+    ids
 }
 
 #[tokio::test]
 async fn an_lrs_that_is_down_keeps_statements_retries_and_gets_each_once() {
     for db in engines().await {
-        let lrs = StandIn::start().await;
+        let lrs = stand_in().await;
         let (mut app, org) = crew_member(db).await;
         app.reconfigure(sightline_web::Config::allowing_private_webhooks);
         let (mut admin, page) = admin_of(&app, org, "admin@nw.example").await;
-        assert_eq!(set_lrs(&mut admin, &page, &lrs.endpoint, "account").await.status, StatusCode::OK);
+        assert_eq!(set_lrs(&mut admin, &page, &lrs.url, "account").await.status, StatusCode::OK);
         journey(&mut app).await;
 
         // Down: nothing accepted, all kept with the attempt and the error shown.
@@ -333,19 +298,19 @@ async fn an_lrs_that_is_down_keeps_statements_retries_and_gets_each_once() {
         assert_eq!(run_once(&app.state.jobs()).await.unwrap(), 0);
 
         // Up: after the back-off, delivered once.
-        lrs.status.store(200, Ordering::SeqCst);
+        lrs.answer_with(200);
         app.state.clock.advance(retry_after(1).unwrap());
         assert_eq!(run_once(&app.state.jobs()).await.unwrap(), 3);
         app.state.clock.advance(Duration::minutes(5));
         assert_eq!(run_once(&app.state.jobs()).await.unwrap(), 0);
-        let ids = lrs.ids();
+        let ids = statement_ids(&lrs);
         assert_eq!(ids.len(), 3, "each once: {ids:?}");
         let body = admin.get(&page).await.body;
         assert!(body.contains("Accepted by the LRS: 3."), "{}", between(&body, "lrs-backlog", "</p>"));
         assert!(!body.contains("id=\"lrs-last-error\""), "no error once all are accepted");
 
         // Down for good: dead letters after the last attempt; sent again, once.
-        lrs.status.store(500, Ordering::SeqCst);
+        lrs.answer_with(500);
         let (path, html) = start(&mut app, "cabin-crew", "en").await;
         let fields = answers(&app, "cabin-crew", "en", &html, 99);
         submit(&mut app, &path, &html, &fields).await;
@@ -359,11 +324,11 @@ async fn an_lrs_that_is_down_keeps_statements_retries_and_gets_each_once() {
         assert!(body.contains("Statements the LRS did not accept"));
         assert!(body.contains("<code>failed</code>"), "{}", between(&body, "lrs-dead-h", "</section>"));
         assert!(body.contains("Given up: 1."));
-        lrs.status.store(200, Ordering::SeqCst);
+        lrs.answer_with(200);
         let r = admin.submit(&page, &format!("{page}/xapi/retry"), &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(run_once(&app.state.jobs()).await.unwrap(), 1);
-        assert_eq!(lrs.ids().len(), 4);
+        assert_eq!(statement_ids(&lrs).len(), 4);
         let r = admin.submit(&page, &format!("{page}/xapi/retry"), &[]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left to send again");
         let trail = app.state.db.audit_for_org(org, 50).await.unwrap().entries;
@@ -378,13 +343,13 @@ async fn two_job_runners_at_once_send_each_statement_once() {
     use sightline_domain::xapi::{Event, Person, statement};
     use sightline_storage::NewStatement;
     for db in engines().await {
-        let lrs = StandIn::start().await;
-        lrs.status.store(200, Ordering::SeqCst);
-        lrs.delay_ms.store(20, Ordering::SeqCst);
+        let lrs = stand_in().await;
+        lrs.answer_with(200);
+        lrs.delay_ms(20);
         let (mut app, org) = crew_member(db).await;
         app.reconfigure(sightline_web::Config::allowing_private_webhooks);
         let (mut admin, page) = admin_of(&app, org, "admin@nw.example").await;
-        assert_eq!(set_lrs(&mut admin, &page, &lrs.endpoint, "account").await.status, StatusCode::OK);
+        assert_eq!(set_lrs(&mut admin, &page, &lrs.url, "account").await.status, StatusCode::OK);
         let me = app.user("aino@nw.example").await;
         let naming = app.state.db.xapi_settings(org).await.unwrap().unwrap().naming;
         let now = app.state.now();
@@ -408,7 +373,7 @@ async fn two_job_runners_at_once_send_each_statement_once() {
         );
         let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
         assert_eq!(a + b, 130, "every statement sent by one runner or the other ({a} + {b})");
-        let ids = lrs.ids();
+        let ids = statement_ids(&lrs);
         let unique: std::collections::BTreeSet<_> = ids.iter().collect();
         assert_eq!((ids.len(), unique.len()), (130, 130), "each once");
         app.finish().await;

@@ -1,0 +1,78 @@
+//! A partner's system or a learning record store on loopback, for the delivery
+//! tests: it records the requests it is sent and answers with a status after a
+//! delay, both of which a test may change while it runs.
+
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::http::{HeaderMap, StatusCode};
+
+pub type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
+
+/// Which requests a [`Loopback`] keeps.
+#[derive(Clone, Copy)]
+pub enum Keep {
+    /// Every request, as it arrives.
+    Every,
+    /// Only those it answers 200, once answered.
+    Accepted,
+}
+
+pub struct Loopback {
+    pub url: String,
+    pub got: Received,
+    /// The status it answers with, and the delay before it answers (ms).
+    answer: Arc<(AtomicU16, AtomicU64)>,
+}
+
+impl Loopback {
+    /// Take POSTs to `route`, answering `status`; `url` is this server's address
+    /// followed by `url_path`.
+    pub async fn start(route: &str, url_path: &str, status: u16, keep: Keep) -> Self {
+        let got: Received = Arc::default();
+        let answer = Arc::new((AtomicU16::new(status), AtomicU64::new(0)));
+        let (sink, how) = (got.clone(), answer.clone());
+        let app = axum::Router::new().route(
+            route,
+            axum::routing::post(move |headers: HeaderMap, body: String| {
+                let (sink, how) = (sink.clone(), how.clone());
+                async move {
+                    let mut request = Some((headers, body));
+                    if matches!(keep, Keep::Every) {
+                        sink.lock().unwrap().extend(request.take());
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(how.1.load(Ordering::SeqCst))).await;
+                    let status = how.0.load(Ordering::SeqCst);
+                    if status == 200 {
+                        sink.lock().unwrap().extend(request);
+                    }
+                    StatusCode::from_u16(status).unwrap()
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}{url_path}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { url, got, answer }
+    }
+
+    /// Answer with `status` from now on.
+    pub fn answer_with(&self, status: u16) {
+        self.answer.0.store(status, Ordering::SeqCst);
+    }
+
+    /// Wait `ms` milliseconds before answering, from now on.
+    pub fn delay_ms(&self, ms: u64) {
+        self.answer.1.store(ms, Ordering::SeqCst);
+    }
+
+    /// How many requests it has kept.
+    pub fn count(&self) -> usize {
+        self.got.lock().unwrap().len()
+    }
+
+    /// Header `name` of each request kept, in order.
+    pub fn header_values(&self, name: &str) -> Vec<String> {
+        self.got.lock().unwrap().iter().map(|(h, _)| h[name].to_str().unwrap().to_owned()).collect()
+    }
+}
