@@ -23,6 +23,8 @@ pub struct Loopback {
     pub got: Received,
     /// The status it answers with, and the delay before it answers (ms).
     answer: Arc<(AtomicU16, AtomicU64)>,
+    /// A request whose body holds this is answered 400 and not kept.
+    refused: Arc<Mutex<Option<String>>>,
 }
 
 impl Loopback {
@@ -31,12 +33,16 @@ impl Loopback {
     pub async fn start(route: &str, url_path: &str, status: u16, keep: Keep) -> Self {
         let got: Received = Arc::default();
         let answer = Arc::new((AtomicU16::new(status), AtomicU64::new(0)));
-        let (sink, how) = (got.clone(), answer.clone());
+        let refused: Arc<Mutex<Option<String>>> = Arc::default();
+        let (sink, how, refuse) = (got.clone(), answer.clone(), refused.clone());
         let app = axum::Router::new().route(
             route,
             axum::routing::post(move |headers: HeaderMap, body: String| {
-                let (sink, how) = (sink.clone(), how.clone());
+                let (sink, how, refuse) = (sink.clone(), how.clone(), refuse.clone());
                 async move {
+                    if refuse.lock().unwrap().as_deref().is_some_and(|m| body.contains(m)) {
+                        return StatusCode::BAD_REQUEST;
+                    }
                     let mut request = Some((headers, body));
                     if matches!(keep, Keep::Every) {
                         sink.lock().unwrap().extend(request.take());
@@ -53,12 +59,18 @@ impl Loopback {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}{url_path}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url, got, answer }
+        Self { url, got, answer, refused }
     }
 
     /// Answer with `status` from now on.
     pub fn answer_with(&self, status: u16) {
         self.answer.0.store(status, Ordering::SeqCst);
+    }
+
+    /// Answer 400 (and keep nothing) to any request whose body holds `marker`, as an
+    /// LRS refuses a whole batch for one statement it will not take.
+    pub fn refuse_containing(&self, marker: &str) {
+        *self.refused.lock().unwrap() = Some(marker.to_owned());
     }
 
     /// Wait `ms` milliseconds before answering, from now on.

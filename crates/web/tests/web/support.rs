@@ -660,12 +660,17 @@ pub fn bulk_report(
 /// 2020-12), by Python's `jsonschema` (installed with schemathesis); `None` when it is
 /// not installed (said, and refused in CI).
 pub fn schema_errors(schema: &str, value: &serde_json::Value) -> Option<Vec<String>> {
+    schema_errors_each(schema, std::slice::from_ref(value)).map(|mut each| each.remove(0))
+}
+
+/// [`schema_errors`] of each of `values`, in one run of the validator (one Python
+/// start for any number of documents).
+pub fn schema_errors_each(schema: &str, values: &[serde_json::Value]) -> Option<Vec<Vec<String>>> {
     let script = "import json,sys,jsonschema\n\
         schema=json.load(open(sys.argv[1]))\n\
         jsonschema.Draft202012Validator.check_schema(schema)\n\
         v=jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)\n\
-        errors=[e.message for e in v.iter_errors(json.load(sys.stdin))]\n\
-        print(json.dumps(errors))";
+        print(json.dumps([[e.message for e in v.iter_errors(x)] for x in json.load(sys.stdin)]))";
     let probe = std::process::Command::new("python3").args(["-c", "import jsonschema"]).status();
     if !probe.is_ok_and(|s| s.success()) {
         assert!(std::env::var_os("CI").is_none(), "CI must validate against {schema}: pip install jsonschema");
@@ -680,16 +685,22 @@ pub fn schema_errors(schema: &str, value: &serde_json::Value) -> Option<Vec<Stri
         .unwrap();
     {
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(value.to_string().as_bytes()).unwrap();
+        child.stdin.take().unwrap().write_all(serde_json::Value::from(values.to_vec()).to_string().as_bytes()).unwrap();
     }
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "the schema check did not run: {schema}");
-    Some(serde_json::from_slice(&out.stdout).unwrap())
+    let each: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(each.len(), values.len(), "one answer per document");
+    Some(each)
 }
 
-/// `value` meets the JSON Schema at `schema`; `what` names it in the failure.
 pub fn validate_json(schema: &str, value: &serde_json::Value, what: &str) {
-    if let Some(errors) = schema_errors(schema, value) {
+    validate_each(schema, std::slice::from_ref(value), what);
+}
+
+/// [`validate_json`] for each of `values`, in one run of the validator.
+pub fn validate_each(schema: &str, values: &[serde_json::Value], what: &str) {
+    for (errors, value) in schema_errors_each(schema, values).into_iter().flatten().zip(values) {
         assert!(errors.is_empty(), "{what} breaks its schema: {errors:#?}\n{value:#}");
     }
 }

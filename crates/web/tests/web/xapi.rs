@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use axum::http::StatusCode;
 use serde_json::Value;
 use sightline_domain::delivery::{MAX_ATTEMPTS, retry_after};
+use sightline_domain::ids::OrgId;
 use sightline_domain::user::Role;
 use sightline_jobs::xapi::run_once;
 use time::Duration;
@@ -264,16 +265,47 @@ async fn stand_in() -> Loopback {
     Loopback::start("/xapi/statements", "/xapi", 503, Keep::Accepted).await
 }
 
-/// Every statement id received in accepted requests (repeats kept).
+/// Every statement id received in accepted requests (repeats kept), each statement
+/// checked ([`check_statements`]).
 fn statement_ids(lrs: &Loopback) -> Vec<String> {
     let got = lrs.got.lock().unwrap();
-    let mut ids = Vec::new();
+    let mut statements = Vec::new();
     for (h, body) in got.iter() {
         assert_eq!(h["x-experience-api-version"], "1.0.3");
         assert!(h["authorization"].to_str().unwrap().starts_with("Basic "));
-        let batch: Vec<Value> = serde_json::from_str(body).unwrap();
-        batch.iter().for_each(check_statement);
-        ids.extend(batch.iter().map(|s| s["id"].as_str().unwrap().to_owned()));
+        statements.extend(serde_json::from_str::<Vec<Value>>(body).unwrap());
+    }
+    check_statements(&statements);
+    statements.iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect()
+}
+
+/// The crew member's organisation sending its statements to `lrs` (its admin set it
+/// on the settings page); returns the crew member, the organisation, the signed-in
+/// admin and the settings page's path.
+async fn sending_to(db: sightline_storage::testing::TestDb, lrs: &Loopback) -> (TestApp, OrgId, TestApp, String) {
+    let (mut app, org) = crew_member(db).await;
+    app.reconfigure(sightline_web::Config::allowing_private_webhooks);
+    let (mut admin, page) = admin_of(&app, org, "admin@nw.example").await;
+    assert_eq!(set_lrs(&mut admin, &page, &lrs.url, "account").await.status, StatusCode::OK);
+    (app, org, admin, page)
+}
+
+/// Queue an "experienced" statement for each lesson slug, read by the crew member;
+/// returns the statements' ids.
+async fn queue_lessons(app: &TestApp, org: OrgId, slugs: impl Iterator<Item = String>) -> Vec<uuid::Uuid> {
+    use sightline_domain::xapi::{Event, Person, Verb, statement};
+    let me = app.user("aino@nw.example").await;
+    let naming = app.state.db.xapi_settings(org).await.unwrap().unwrap().naming;
+    let now = app.state.now();
+    let mut ids = Vec::new();
+    for slug in slugs {
+        let event = Event::Lesson { course: "cabin-crew", course_title: "Cabin crew", slug: &slug, title: "L" };
+        let id = uuid::Uuid::now_v7();
+        let st = statement(id, &naming, &Person { id: me.id.as_uuid(), email: &me.email }, &event, "en", now);
+        let new =
+            sightline_storage::NewStatement { id, verb: Verb::Experienced, body: serde_json::to_string(&st).unwrap() };
+        app.state.db.mark_lesson_done_queued(org, me.id, "cabin-crew", &slug, &[new], now).await.unwrap();
+        ids.push(id);
     }
     ids
 }
@@ -282,10 +314,7 @@ fn statement_ids(lrs: &Loopback) -> Vec<String> {
 async fn an_lrs_that_is_down_keeps_statements_retries_and_gets_each_once() {
     for db in engines().await {
         let lrs = stand_in().await;
-        let (mut app, org) = crew_member(db).await;
-        app.reconfigure(sightline_web::Config::allowing_private_webhooks);
-        let (mut admin, page) = admin_of(&app, org, "admin@nw.example").await;
-        assert_eq!(set_lrs(&mut admin, &page, &lrs.url, "account").await.status, StatusCode::OK);
+        let (mut app, org, mut admin, page) = sending_to(db, &lrs).await;
         journey(&mut app).await;
 
         // Down: nothing accepted, all kept with the attempt and the error shown.
@@ -340,32 +369,13 @@ async fn an_lrs_that_is_down_keeps_statements_retries_and_gets_each_once() {
 
 #[tokio::test]
 async fn two_job_runners_at_once_send_each_statement_once() {
-    use sightline_domain::xapi::{Event, Person, statement};
-    use sightline_storage::NewStatement;
     for db in engines().await {
         let lrs = stand_in().await;
         lrs.answer_with(200);
         lrs.delay_ms(20);
-        let (mut app, org) = crew_member(db).await;
-        app.reconfigure(sightline_web::Config::allowing_private_webhooks);
-        let (mut admin, page) = admin_of(&app, org, "admin@nw.example").await;
-        assert_eq!(set_lrs(&mut admin, &page, &lrs.url, "account").await.status, StatusCode::OK);
-        let me = app.user("aino@nw.example").await;
-        let naming = app.state.db.xapi_settings(org).await.unwrap().unwrap().naming;
-        let now = app.state.now();
+        let (app, org, _admin, _page) = sending_to(db, &lrs).await;
         // More than two batches' worth: paging must not stop at the first.
-        for i in 0..130 {
-            let slug = format!("lesson-{i}");
-            let event = Event::Lesson { course: "cabin-crew", course_title: "Cabin crew", slug: &slug, title: "L" };
-            let id = uuid::Uuid::now_v7();
-            let st = statement(id, &naming, &Person { id: me.id.as_uuid(), email: &me.email }, &event, "en", now);
-            let new = NewStatement {
-                id,
-                verb: sightline_domain::xapi::Verb::Experienced,
-                body: serde_json::to_string(&st).unwrap(),
-            };
-            app.state.db.mark_lesson_done_queued(org, me.id, "cabin-crew", &slug, &[new], now).await.unwrap();
-        }
+        queue_lessons(&app, org, (0..130).map(|i| format!("lesson-{i}"))).await;
         let (one, two) = (app.state.jobs(), app.state.jobs());
         let (a, b) = tokio::join!(
             tokio::spawn(async move { run_once(&one).await }),
@@ -380,14 +390,47 @@ async fn two_job_runners_at_once_send_each_statement_once() {
     }
 }
 
+#[tokio::test]
+async fn a_statement_the_lrs_refuses_holds_back_no_other() {
+    for db in engines().await {
+        let lrs = stand_in().await;
+        lrs.answer_with(200);
+        // The LRS refuses any batch holding this lesson's statement, as xAPI says it must.
+        lrs.refuse_containing("lesson-refused");
+        let (app, org, mut admin, page) = sending_to(db, &lrs).await;
+        let slugs = ["lesson-0", "lesson-1", "lesson-refused", "lesson-3", "lesson-4"];
+        let ids = queue_lessons(&app, org, slugs.iter().map(|s| (*s).to_owned())).await;
+        assert_eq!(run_once(&app.state.jobs()).await.unwrap(), 4, "the four the LRS takes");
+        let sent = statement_ids(&lrs);
+        let good: Vec<String> = ids.iter().filter(|id| **id != ids[2]).map(ToString::to_string).collect();
+        assert_eq!(sent, good, "each good one once, in order; the refused one not");
+        assert_eq!(app.state.db.xapi_backlog(org).await.unwrap().counts.pending, 1);
+        // Refused at every retry until it is given up; the others are never sent again.
+        for attempt in 1..MAX_ATTEMPTS {
+            app.state.clock.advance(retry_after(attempt).unwrap_or(Duration::minutes(1)));
+            assert_eq!(run_once(&app.state.jobs()).await.unwrap(), 0);
+        }
+        let dead = app.state.db.xapi_dead_letters(org).await.unwrap();
+        assert_eq!(
+            dead.iter().map(|d| (d.id, d.last_error.as_deref())).collect::<Vec<_>>(),
+            [(ids[2], Some("HTTP 400 Bad Request"))]
+        );
+        assert_eq!(statement_ids(&lrs).len(), 4, "nothing sent twice");
+        let body = admin.get(&page).await.body;
+        assert!(body.contains("Accepted by the LRS: 4."), "{}", between(&body, "lrs-backlog", "</p>"));
+        assert!(body.contains("Given up: 1."), "{}", between(&body, "lrs-backlog", "</p>"));
+        app.finish().await;
+    }
+}
+
 const STATEMENT_SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/xapi/statement.schema.json");
 
 /// A statement as sent meets the xAPI 1.0.3 statement schema written from the
 /// specification (`content/xapi/statement.schema.json`), and its score what a schema
 /// cannot say (2.4.5.1: min below max, raw between them).
-fn check_statement(s: &Value) {
-    crate::support::validate_json(STATEMENT_SCHEMA, s, "an xAPI statement");
-    if let Some(score) = s["result"].get("score") {
+fn check_statements(statements: &[Value]) {
+    crate::support::validate_each(STATEMENT_SCHEMA, statements, "an xAPI statement");
+    for score in statements.iter().filter_map(|s| s["result"].get("score")) {
         let (raw, min, max) = (score["raw"].as_f64(), score["min"].as_f64(), score["max"].as_f64());
         if let (Some(min), Some(max)) = (min, max) {
             assert!(min < max, "{score}");
