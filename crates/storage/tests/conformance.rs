@@ -1923,23 +1923,9 @@ async fn ngo(db: &Db, name: &str) -> OrgId {
         .unwrap()
 }
 
-/// A referral of report `report_id` to the organisation `to` (an NGO, "Demo NGO"),
-/// with the person's consent, its shared record already sealed.
+/// A referral of report `report_id` to the organisation `to` (an NGO, "Demo NGO").
 fn new_referral(report_id: uuid::Uuid, to: OrgId) -> sightline_storage::NewReferral {
-    use sightline_domain::referral::{Consent, LawfulBasis, Profile, RecipientKind, ReferralReason};
-    sightline_storage::NewReferral {
-        id: uuid::Uuid::now_v7(),
-        report_id,
-        recipient: sightline_storage::Recipient::Org(to),
-        recipient_name: "Demo NGO".into(),
-        recipient_kind: RecipientKind::Ngo,
-        consent: Consent::Given,
-        lawful_basis: LawfulBasis::Consent,
-        reason: ReferralReason::AdditionalServicesRequired,
-        profile: Profile::Ngo,
-        gate_override: None,
-        sealed: (vec![7; 40], vec![8; 72]),
-    }
+    testing::ngo_referral(report_id, to, "Demo NGO")
 }
 
 /// Both sides of a referral: an airline (`a`) with a crew member and a desk analyst,

@@ -249,6 +249,25 @@ pub fn report(
     }
 }
 
+/// A referral of report `report_id` to the NGO `to` (named `name`) with the person's
+/// consent, its shared record already sealed (stand-in bytes).
+pub fn ngo_referral(report_id: uuid::Uuid, to: sightline_domain::ids::OrgId, name: &str) -> crate::NewReferral {
+    use sightline_domain::referral::{Consent, LawfulBasis, Profile, RecipientKind, ReferralReason};
+    crate::NewReferral {
+        id: uuid::Uuid::now_v7(),
+        report_id,
+        recipient: crate::Recipient::Org(to),
+        recipient_name: name.into(),
+        recipient_kind: RecipientKind::Ngo,
+        consent: Consent::Given,
+        lawful_basis: LawfulBasis::Consent,
+        reason: ReferralReason::AdditionalServicesRequired,
+        profile: Profile::Ngo,
+        gate_override: None,
+        sealed: (vec![7; 40], vec![8; 72]),
+    }
+}
+
 /// A caseworker's step to `to` with this note in the case's history: no support
 /// recorded, no message, no hand-over.
 #[must_use]

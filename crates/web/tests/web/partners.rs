@@ -8,11 +8,9 @@ use axum::http::{StatusCode, header};
 use sightline_domain::audit::{AuditAction, NewAuditEntry};
 use sightline_domain::ids::{OrgId, UserId};
 use sightline_domain::org::{OrgKind, OrgName};
-use sightline_domain::referral::{
-    Consent, LawfulBasis, Profile, RecipientKind, ReferralReason, ReferralStatus, Support,
-};
+use sightline_domain::referral::{ReferralStatus, Support};
 use sightline_domain::user::Role;
-use sightline_storage::{NewReferral, Recipient, ReferralStep};
+use sightline_storage::ReferralStep;
 
 use crate::support::{PASSWORD, TestApp, engines, make_person, token_for, unescape};
 
@@ -31,20 +29,8 @@ async fn referral(app: &mut TestApp, token: &str, (airline, desk): (OrgId, UserI
     let report_id = app.put_short_report(token, ("HEL", "JFK")).await;
     let db = &app.state.db;
     let now = app.state.now();
-    let id = uuid::Uuid::now_v7();
-    let referral = NewReferral {
-        id,
-        report_id,
-        recipient: Recipient::Org(to),
-        recipient_name: "Harbour NGO".into(),
-        recipient_kind: RecipientKind::Ngo,
-        consent: Consent::Given,
-        lawful_basis: LawfulBasis::Consent,
-        reason: ReferralReason::AdditionalServicesRequired,
-        profile: Profile::Ngo,
-        gate_override: None,
-        sealed: (vec![1; 40], vec![2; 72]),
-    };
+    let referral = sightline_storage::testing::ngo_referral(report_id, to, "Harbour NGO");
+    let id = referral.id;
     let made = NewAuditEntry::new(AuditAction::ReferralMade).org(airline).actor(desk);
     db.create_referral(airline, &referral, desk, &made, now).await.unwrap();
     if support {
@@ -56,12 +42,8 @@ async fn referral(app: &mut TestApp, token: &str, (airline, desk): (OrgId, UserI
             .id;
         let audit = NewAuditEntry::new(AuditAction::ReferralUpdated).org(to).actor(worker);
         let step = |to, support: Option<&'static [Support]>| ReferralStep {
-            to,
             support,
-            message: None,
-            case_note: "step".into(),
-            hand_over: false,
-            actor: worker,
+            ..sightline_storage::testing::referral_step(to, "step", worker)
         };
         let v = db.referral_step(to, id, 1, &step(ReferralStatus::Accepted, None), &audit, now).await.unwrap();
         db.referral_step(to, id, v, &step(ReferralStatus::Accepted, Some(&[Support::Shelter])), &audit, now)
